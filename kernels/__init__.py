@@ -1,0 +1,1 @@
+"""Trained kernels that ship with lifetui, installed as the data package lifetui.bundled_kernels."""

@@ -1,0 +1,5 @@
+"""`python -m lifetui` runs the command line."""
+
+from lifetui.cli import main
+
+main()

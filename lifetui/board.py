@@ -1,0 +1,97 @@
+"""The torus a simulation runs on: its size, its rule, and how a pattern is placed on it."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from lifetui.errors import UsageError
+from lifetui.patterns import MAX_SIDE, Pattern
+from lifetui.patterns.pattern import paint_runs
+from lifetui.rules import CONWAY, Rule, RuleSpec
+
+MIN_SIDE = 3
+DEFAULT_SIDE = 256
+#: Peak bytes per cell while the numpy reference steps (the board, its rolls and the neighbour sums).
+#: Every simulation may need the reference, so this sets the largest board lifetui accepts.
+REFERENCE_BYTES_PER_CELL = 8
+
+
+@dataclass
+class Board:
+    """A W x H torus of cells (uint8, 1 alive) under a rule, at a generation."""
+
+    rule: Rule
+    cells: np.ndarray
+    generation: int = 0
+
+    @property
+    def width(self) -> int:
+        return self.cells.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.cells.shape[0]
+
+    @property
+    def population(self) -> int:
+        return int(np.count_nonzero(self.cells))
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """`WxH` (or a single number for a square) as a checked torus size."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX*]\s*(\d+))?\s*", text)
+    if not match:
+        raise UsageError(f"size {text!r} is not WIDTHxHEIGHT, for example 512x512")
+    width = int(match[1])
+    height = int(match[2]) if match[2] else width
+    check_size(width, height)
+    return width, height
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse a torus smaller than 3x3, larger than the maximum side, or larger than this machine can hold."""
+    for side, name in ((width, "width"), (height, "height")):
+        if not MIN_SIDE <= side <= MAX_SIDE:
+            raise UsageError(f"board {name} {side} is outside {MIN_SIDE}..{MAX_SIDE}")
+    needed = width * height * REFERENCE_BYTES_PER_CELL
+    available = physical_memory()
+    if needed > available:
+        raise UsageError(
+            f"a {width}x{height} board needs about {needed / 1e9:.1f} GB to simulate; "
+            f"this machine has {available / 1e9:.1f} GB"
+        )
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def default_size(pattern: Pattern) -> tuple[int, int]:
+    """Room for the pattern to move: at least 256 a side, twice the box, rounded up to 64-cell words."""
+
+    def side(extent: int) -> int:
+        wanted = max(DEFAULT_SIDE, 2 * extent)
+        return min(MAX_SIDE, max(extent, -(-wanted // 64) * 64))
+
+    return side(pattern.width), side(pattern.height)
+
+
+def board_from_pattern(
+    pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None
+) -> Board:
+    """Centre the pattern's box on a torus; the rule and size follow the precedence in DESIGN.md."""
+    chosen_rule = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+    torus = (rule and rule.torus) or (pattern.rule and pattern.rule.torus)
+    width, height = size or torus or default_size(pattern)
+    check_size(width, height)
+    if pattern.width > width or pattern.height > height:
+        raise UsageError(
+            f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
+        )
+    cells = np.zeros((height, width), dtype=np.uint8)
+    paint_runs(cells, pattern.runs, (width - pattern.width) // 2, (height - pattern.height) // 2)
+    return Board(chosen_rule, cells, pattern.generation)

@@ -1,0 +1,150 @@
+"""The `lifetui` command line; headless commands import no UI code and no JAX."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from lifetui import __version__
+from lifetui.board import Board, board_from_pattern, parse_size
+from lifetui.engines import ENGINES, availability, create_engine
+from lifetui.errors import LifeError, UsageError
+from lifetui.patterns import load_pattern, write_atomically, write_rle
+from lifetui.rules import RuleSpec, parse_rule
+
+ENGINE_CHOICE = click.Choice(list(ENGINES))
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    try:
+        return parse_size(value) if value is not None else None
+    except UsageError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> RuleSpec | None:
+    try:
+        return parse_rule(value) if value is not None else None
+    except UsageError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def board_options(function):
+    """The options every command that builds a board shares: --size, --rule, --model."""
+    function = click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")(function)
+    function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(function)
+    return click.option("--size", callback=_size, metavar="WxH", help="Torus size, e.g. 512x512.")(function)
+
+
+class PatternFirstGroup(click.Group):
+    """`lifetui PATTERN ...` means `lifetui view PATTERN ...` unless PATTERN names a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["view", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=PatternFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lifetui")
+def cli() -> None:
+    """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
+
+    lifetui PATTERN opens PATTERN (a .rle, .cells or .lif file, - for standard input, or a bundled
+    name such as glider) in the terminal UI.
+    """
+
+
+@cli.command(hidden=True)
+@click.argument("pattern")
+@click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True, help="Engine to run (repeatable with --bench).")
+@board_options
+def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None) -> None:
+    """Open PATTERN in the terminal UI."""
+    board = board_from_pattern(load_pattern(pattern), size, rule)
+    from lifetui.tui.app import LifeApp
+
+    LifeApp(board, pattern_name=pattern, engine=engines[0] if engines else "numpy", model=model).run()
+
+
+@cli.command()
+@click.argument("pattern")
+@click.option("--steps", type=click.IntRange(min=0), required=True, help="Generations to advance.")
+@click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
+@board_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
+def run(pattern: str, steps: int, engine: str, size, rule, model: Path | None, output: Path | None,
+        as_json: bool) -> None:
+    """Advance PATTERN by --steps generations headless and write the final board as RLE."""
+    loaded = load_pattern(pattern)
+    board = board_from_pattern(loaded, size, rule)
+    stepper = create_engine(engine, board.rule, model)
+    stepper.load(board.cells)
+    started = time.perf_counter()
+    stepper.step(steps)
+    seconds = time.perf_counter() - started
+    final = Board(board.rule, stepper.cells(), board.generation + steps)
+    text = write_rle(final.cells, final.rule, final.generation, loaded.name, loaded.author)
+    if output is not None:
+        write_atomically(output, text)
+    if as_json:
+        summary = {
+            "pattern": pattern, "rule": str(final.rule), "width": final.width, "height": final.height,
+            "engine": engine, "steps": steps, "generation": final.generation, "population": final.population,
+            "seconds": round(seconds, 6), "output": str(output) if output else None,
+        }
+        click.echo(json.dumps(summary))
+    elif output is None:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to check engines for.")
+@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def engines(rule: RuleSpec, model: Path | None, as_json: bool) -> None:
+    """List the step engines, whether each can run here, and why not."""
+    rows = []
+    for name, info in ENGINES.items():
+        status = availability(name, rule.rule, model)
+        row = {"engine": name, "available": status.available, "summary": info.summary}
+        if not status.available:
+            row["reason"] = status.reason
+        rows.append(row)
+    if as_json:
+        click.echo(json.dumps({"rule": str(rule.rule), "engines": rows}))
+        return
+    for row in rows:
+        mark = "yes" if row["available"] else "no "
+        click.echo(f"{row['engine']:<10} {mark}  {row['summary']}")
+        if not row["available"]:
+            click.echo(f"{'':<15}{row['reason']}")
+
+
+def main() -> None:
+    """Run the CLI; every error the user can cause becomes one line and an exit status, never a traceback."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.UsageError as err:
+        command = err.ctx.command_path if err.ctx else "lifetui"
+        click.echo(f"lifetui: error: {err.format_message()} (see {command} --help)", err=True)
+        sys.exit(UsageError.exit_code)
+    except click.ClickException as err:
+        click.echo(f"lifetui: error: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
+    except LifeError as err:
+        click.echo(f"lifetui: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.Abort:
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    sys.exit(code or 0)

@@ -1,0 +1,80 @@
+"""A pattern as read from a file: live cells as horizontal runs inside a bounding box, plus metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lifetui.rules import RuleSpec
+
+#: The largest torus side lifetui accepts, and so the largest pattern box.
+MAX_SIDE = 65536
+
+
+@dataclass
+class Pattern:
+    """Live cells as runs `(y, x, length)` relative to the box's top-left corner.
+
+    Runs keep huge, sparse or run-length-encoded patterns cheap until they are placed on a board.
+    """
+
+    width: int
+    height: int
+    runs: np.ndarray  # int64, shape (R, 3): y, x, length
+    rule: RuleSpec | None = None
+    name: str = ""
+    author: str = ""
+    comments: list[str] = field(default_factory=list)
+    generation: int = 0
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def population(self) -> int:
+        return int(self.runs[:, 2].sum()) if len(self.runs) else 0
+
+    def cells(self) -> set[tuple[int, int]]:
+        """Every live cell as `(x, y)`; for tests and small patterns."""
+        return {(int(x) + i, int(y)) for y, x, n in self.runs for i in range(int(n))}
+
+    def to_array(self) -> np.ndarray:
+        """The box as a dense uint8 array of shape (height, width)."""
+        grid = np.zeros((self.height, self.width), dtype=np.uint8)
+        paint_runs(grid, self.runs, 0, 0)
+        return grid
+
+
+def paint_runs(grid: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
+    """Set the cells of `runs` live in `grid`, offset by (left, top); runs must lie inside the grid."""
+    if not len(runs):
+        return
+    # A +1/-1 edge at each run's ends, summed along the row, marks every cell of every run at once.
+    height, width = grid.shape
+    edges = np.zeros((height, width + 1), dtype=np.int8)
+    ys = runs[:, 0] + top
+    xs = runs[:, 1] + left
+    np.add.at(edges, (ys, xs), 1)
+    np.add.at(edges, (ys, xs + runs[:, 2]), -1)
+    grid |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
+
+
+def runs_from_array(grid: np.ndarray) -> np.ndarray:
+    """The live cells of a dense 2-D array as runs `(y, x, length)`, row by row, left to right."""
+    alive = grid.astype(bool)
+    padded = np.zeros((alive.shape[0], alive.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = alive
+    change = np.diff(padded, axis=1)
+    starts_y, starts_x = np.nonzero(change == 1)
+    _, ends_x = np.nonzero(change == -1)
+    return np.stack([starts_y, starts_x, ends_x - starts_x], axis=1).astype(np.int64)
+
+
+def runs_from_cells(cells: list[tuple[int, int]]) -> tuple[np.ndarray, int, int]:
+    """Runs of length one for `(x, y)` cells, shifted so the bounding box starts at (0, 0); with its size."""
+    if not cells:
+        return np.zeros((0, 3), dtype=np.int64), 0, 0
+    xy = np.unique(np.array(cells, dtype=np.int64), axis=0)
+    xs, ys = xy[:, 0] - xy[:, 0].min(), xy[:, 1] - xy[:, 1].min()
+    runs = np.stack([ys, xs, np.ones_like(xs)], axis=1)
+    return runs, int(xs.max()) + 1, int(ys.max()) + 1

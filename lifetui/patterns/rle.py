@@ -1,0 +1,258 @@
+"""Run Length Encoded patterns: a reader for everything Golly and LifeWiki write, and the contract's writer."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from lifetui.errors import PatternError, RuleError
+from lifetui.patterns.pattern import MAX_SIDE, Pattern, runs_from_array
+from lifetui.rules import Rule, RuleSpec, parse_rule
+
+LINE_LIMIT = 70
+_HEADER_START = re.compile(r"x\s*=")
+_HEADER_ITEM = re.compile(r"\s*(\w+)\s*=\s*(.*?)\s*(?:,(?=\s*\w+\s*=)|$)")
+_CXRLE_ITEM = re.compile(r"(\w+)=(\S+)")
+_MULTI_STATE_PREFIX = "pqrstuvwxy"
+
+
+def read_rle(text: str, source: str = "<rle>") -> Pattern:
+    """Parse RLE text; raise PatternError naming the line and column of the first problem."""
+    return _RleReader(text, source).read()
+
+
+class _RleReader:
+    def __init__(self, text: str, source: str):
+        self.text = text
+        self.source = source
+        self.runs: list[tuple[int, int, int]] = []
+        self.x = self.y = 0
+        self.count = ""
+        self.prefix = ""
+        self.header: tuple[int, int] | None = None
+        self.rule: RuleSpec | None = None
+        self.hash_rule: RuleSpec | None = None
+        self.pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
+        self.warned_multistate = False
+
+    def error(self, message: str, line: int, column: int | None = None) -> PatternError:
+        return PatternError(self.source, message, line, column)
+
+    def read(self) -> Pattern:
+        ended = False
+        in_script = False
+        body_started = False
+        for number, raw in enumerate(self.text.split("\n"), start=1):
+            line = raw.rstrip("\r")
+            stripped = line.strip()
+            if in_script:
+                in_script = "]]" not in stripped
+                continue
+            if not stripped:
+                continue
+            if stripped.startswith("#"):
+                self.comment_line(stripped, number)
+            elif stripped.startswith("[["):
+                in_script = "]]" not in stripped
+            elif not body_started and self.header is None and _HEADER_START.match(stripped):
+                self.header_line(line, number)
+            else:
+                body_started = True
+                if self.body_line(line, number):
+                    ended = True
+                    break
+        if self.count or self.prefix:
+            self.pattern.warnings.append(f"{self.source}: run count {self.count!r} at the end is not followed by a cell")
+        if not ended:
+            self.pattern.warnings.append(f"{self.source}: no '!' at the end of the pattern")
+        return self.finish()
+
+    def comment_line(self, line: str, number: int) -> None:
+        tag, _, rest = line.partition(" ")
+        rest = rest.strip()
+        pattern = self.pattern
+        if tag == "#N" and not pattern.name:
+            pattern.name = rest
+        elif tag == "#O" and not pattern.author:
+            pattern.author = rest
+        elif tag == "#r":
+            self.hash_rule = self.parse_rule(rest, number, line.find(rest) + 1 if rest else 3)
+        elif tag == "#CXRLE":
+            for key, value in _CXRLE_ITEM.findall(rest):
+                if key == "Gen" and value.isdigit():
+                    pattern.generation = int(value)
+        elif tag in ("#P", "#R"):
+            pass  # Top-left coordinates on an unbounded plane: meaningless once centred on a torus.
+        elif tag in ("#C", "#c", "#D") or tag.startswith("#"):
+            pattern.comments.append(line[2:].strip() if len(tag) == 2 else line[1:].strip())
+
+    def header_line(self, line: str, number: int) -> None:
+        values: dict[str, tuple[str, int]] = {}
+        position = 0
+        while position < len(line):
+            match = _HEADER_ITEM.match(line, position)
+            if not match or match.end() == position:
+                raise self.error("malformed header: expected 'x = width, y = height[, rule = rule]'", number, position + 1)
+            values[match[1].lower()] = (match[2], match.start(2) + 1)
+            position = match.end()
+        if "x" not in values or "y" not in values:
+            raise self.error("header needs both x and y", number, 1)
+        width = self.header_size(values["x"], "x", number)
+        height = self.header_size(values["y"], "y", number)
+        self.header = (width, height)
+        if "rule" in values:
+            text, column = values["rule"]
+            self.rule = self.parse_rule(text, number, column)
+        for key in values.keys() - {"x", "y", "rule"}:
+            self.pattern.warnings.append(f"{self.source}:{number}: ignored unknown header field {key!r}")
+
+    def header_size(self, item: tuple[str, int], key: str, number: int) -> int:
+        text, column = item
+        if not text.isdigit():
+            raise self.error(f"header {key} must be a whole number, not {text!r}", number, column)
+        value = int(text)
+        if value > MAX_SIDE:
+            raise self.error(f"header {key} = {value} is larger than the largest board side ({MAX_SIDE})", number, column)
+        return value
+
+    def parse_rule(self, text: str, number: int, column: int) -> RuleSpec:
+        try:
+            return parse_rule(text)
+        except RuleError as err:
+            raise self.error(str(err), number, column) from None
+
+    def body_line(self, line: str, number: int) -> bool:
+        """Consume one line of cells; True when it holds the final '!'."""
+        for index, char in enumerate(line):
+            if char.isdigit():
+                self.count += char
+                if len(self.count) > 9:
+                    raise self.error(f"run count {self.count}... is too large", number, index + 1)
+                continue
+            if char in " \t\r":
+                continue
+            if char == "!":
+                return True
+            if self.prefix:
+                if not "A" <= char <= "X":
+                    raise self.error(f"multi-state cell {self.prefix + char!r} is not valid RLE", number, index + 1)
+                self.prefix = ""
+                self.cells(True, number, index)
+            elif char in "b.":
+                self.cells(False, number, index)
+            elif char == "o" or "A" <= char <= "X":
+                if char != "o":
+                    self.warn_multistate(char, number, index)
+                self.cells(True, number, index)
+            elif char in _MULTI_STATE_PREFIX:
+                self.prefix = char
+                self.warn_multistate(char, number, index)
+            elif char == "$":
+                self.y += self.take_count(number, index)
+                self.x = 0
+                self.check_extent(number, index)
+            else:
+                raise self.error(f"unexpected character {char!r} in the pattern body", number, index + 1)
+        return False
+
+    def take_count(self, number: int, index: int) -> int:
+        count = int(self.count) if self.count else 1
+        self.count = ""
+        if count == 0:
+            raise self.error("run count 0 is not valid", number, index + 1)
+        return count
+
+    def cells(self, alive: bool, number: int, index: int) -> None:
+        count = self.take_count(number, index)
+        if alive:
+            self.runs.append((self.y, self.x, count))
+        self.x += count
+        self.check_extent(number, index)
+
+    def check_extent(self, number: int, index: int) -> None:
+        if self.x > MAX_SIDE or self.y >= MAX_SIDE:
+            raise self.error(f"pattern reaches beyond the largest board side ({MAX_SIDE} cells)", number, index + 1)
+
+    def warn_multistate(self, char: str, number: int, index: int) -> None:
+        if not self.warned_multistate:
+            self.warned_multistate = True
+            self.pattern.warnings.append(
+                f"{self.source}:{number}:{index + 1}: multi-state cell {char!r} read as live (two-state rules only)"
+            )
+
+    def finish(self) -> Pattern:
+        pattern = self.pattern
+        runs = np.array(self.runs, dtype=np.int64).reshape(-1, 3)
+        pattern.rule = self.rule or self.hash_rule
+        if self.header is None:
+            if len(runs):
+                runs[:, 0] -= runs[:, 0].min()
+                runs[:, 1] -= runs[:, 1].min()
+            width, height = _extent(runs)
+        else:
+            width, height = self.header
+            used_width, used_height = _extent(runs)
+            if used_width > width or used_height > height:
+                pattern.warnings.append(
+                    f"{self.source}: cells reach {used_width} x {used_height}, beyond the header's "
+                    f"x = {width}, y = {height}; using the larger box"
+                )
+                width, height = max(width, used_width), max(height, used_height)
+        pattern.width, pattern.height, pattern.runs = width, height, runs
+        return pattern
+
+
+def _extent(runs: np.ndarray) -> tuple[int, int]:
+    if not len(runs):
+        return 0, 0
+    return int((runs[:, 1] + runs[:, 2]).max()), int(runs[:, 0].max()) + 1
+
+
+def write_rle(
+    cells: np.ndarray, rule: Rule, generation: int = 0, name: str = "", author: str = "", comments: tuple[str, ...] = ()
+) -> str:
+    """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters."""
+    height, width = cells.shape
+    lines = [f"#CXRLE Pos=0,0 Gen={generation}"]
+    lines += [f"#N {_one_line(name)}"] if name else []
+    lines += [f"#O {_one_line(author)}"] if author else []
+    lines += [f"#C {_one_line(comment)}" for comment in comments]
+    lines.append(f"x = {width}, y = {height}, rule = {rule}:T{width},{height}")
+    lines += _wrap(_body_tokens(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body_tokens(cells: np.ndarray) -> list[str]:
+    tokens: list[str] = []
+    row = column = 0
+    for y, x, length in runs_from_array(cells):
+        if y > row:
+            tokens.append(_run(y - row, "$"))
+            row, column = y, 0
+        if x > column:
+            tokens.append(_run(x - column, "b"))
+        tokens.append(_run(length, "o"))
+        column = x + length
+    tokens.append("!")
+    return tokens
+
+
+def _run(count: int, tag: str) -> str:
+    return f"{count}{tag}" if count > 1 else tag
+
+
+def _wrap(tokens: list[str]) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        if len(current) + len(token) > LINE_LIMIT:
+            lines.append(current)
+            current = ""
+        current += token
+    lines.append(current)
+    return lines

@@ -1,0 +1,1 @@
+"""Patterns that ship with lifetui, installed as the data package lifetui.bundled_patterns."""
