@@ -36,7 +36,9 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
 def board_options(function):
     """The options every command that builds a board shares: --size, --rule, --model."""
     function = click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")(function)
-    function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(function)
+    function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(
+        function
+    )
     return click.option("--size", callback=_size, metavar="WxH", help="Torus size, e.g. 512x512.")(function)
 
 
@@ -78,8 +80,9 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None)
 @board_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
-def run(pattern: str, steps: int, engine: str, size, rule, model: Path | None, output: Path | None,
-        as_json: bool) -> None:
+def run(
+    pattern: str, steps: int, engine: str, size, rule, model: Path | None, output: Path | None, as_json: bool
+) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE."""
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
@@ -94,9 +97,16 @@ def run(pattern: str, steps: int, engine: str, size, rule, model: Path | None, o
         write_atomically(output, text)
     if as_json:
         summary = {
-            "pattern": pattern, "rule": str(final.rule), "width": final.width, "height": final.height,
-            "engine": engine, "steps": steps, "generation": final.generation, "population": final.population,
-            "seconds": round(seconds, 6), "output": str(output) if output else None,
+            "pattern": pattern,
+            "rule": str(final.rule),
+            "width": final.width,
+            "height": final.height,
+            "engine": engine,
+            "steps": steps,
+            "generation": final.generation,
+            "population": final.population,
+            "seconds": round(seconds, 6),
+            "output": str(output) if output else None,
         }
         click.echo(json.dumps(summary))
     elif output is None:

@@ -120,9 +120,7 @@ def _digits(text: str, original: str) -> frozenset[int]:
 def _parse_topology(topology: str, original: str) -> tuple[int, int]:
     match = _TORUS.fullmatch(topology.strip())
     if not match:
-        raise RuleError(
-            f"unsupported topology in rule {original!r}: lifetui runs on a torus, written :Twidth,height"
-        )
+        raise RuleError(f"unsupported topology in rule {original!r}: lifetui runs on a torus, written :Twidth,height")
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
     if width == 0 or height == 0:

@@ -46,14 +46,30 @@ def _not_built(issue: str) -> Callable[[Rule, Path | None], str | None]:
 ENGINES: dict[str, EngineInfo] = {
     info.name: info
     for info in (
-        EngineInfo("numpy", "reference: numpy neighbour counting, any Life-like rule",
-                   "lifetui.engines.numpy_engine:NumpyEngine", _always),
-        EngineInfo("jax", "the trained logic gate network, run as a neural net in JAX",
-                   "", _not_built("the gate network arrives with issue 3")),
-        EngineInfo("c", "the network's circuit, optimised and compiled to bit-parallel C",
-                   "", _not_built("the circuit compiler arrives with issue 4")),
-        EngineInfo("bitsliced", "hand-written bitsliced C kernel, the yardstick",
-                   "", _not_built("the C runtime arrives with issue 4")),
+        EngineInfo(
+            "numpy",
+            "reference: numpy neighbour counting, any Life-like rule",
+            "lifetui.engines.numpy_engine:NumpyEngine",
+            _always,
+        ),
+        EngineInfo(
+            "jax",
+            "the trained logic gate network, run as a neural net in JAX",
+            "",
+            _not_built("the gate network arrives with issue 3"),
+        ),
+        EngineInfo(
+            "c",
+            "the network's circuit, optimised and compiled to bit-parallel C",
+            "",
+            _not_built("the circuit compiler arrives with issue 4"),
+        ),
+        EngineInfo(
+            "bitsliced",
+            "hand-written bitsliced C kernel, the yardstick",
+            "",
+            _not_built("the C runtime arrives with issue 4"),
+        ),
     )
 }
 

@@ -5,15 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 from lifetui.engines.base import Engine
+from lifetui.rules import Rule
+
+#: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
+ALIVE_OFFSET = 10
 
 
-def step_cells(cells: np.ndarray, next_state: np.ndarray) -> np.ndarray:
-    """One generation on the torus; `next_state[alive, neighbours]` is the rule's table (Rule.lookup)."""
-    # Sum each row's three horizontal neighbours once, then add the rows above and below: the 3x3 sum.
-    row_sums = cells + np.roll(cells, 1, axis=1) + np.roll(cells, -1, axis=1)
-    block_sums = row_sums + np.roll(row_sums, 1, axis=0) + np.roll(row_sums, -1, axis=0)
-    block_sums -= cells
-    return next_state[cells, block_sums]
+def next_state_table(rule: Rule) -> np.ndarray:
+    """`table[block_sum + ALIVE_OFFSET * alive]`, where block_sum counts the cell itself too."""
+    lookup = rule.lookup()
+    table = np.zeros(2 * ALIVE_OFFSET, dtype=np.uint8)
+    table[:9] = lookup[0]
+    table[ALIVE_OFFSET + 1 : ALIVE_OFFSET + 10] = lookup[1]
+    return table
+
+
+def step_cells(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One generation of a (height, width) uint8 board on the torus, with a `next_state_table`."""
+    # Each row's horizontal three-sums, computed once and shared by the rows above and below,
+    # with a copy of the last row above the first and of the first below the last for the wrap.
+    rows = np.empty((cells.shape[0] + 2, cells.shape[1]), dtype=np.uint8)
+    middle = rows[1:-1]
+    np.copyto(middle, cells)
+    middle[:, 1:] += cells[:, :-1]
+    middle[:, 0] += cells[:, -1]
+    middle[:, :-1] += cells[:, 1:]
+    middle[:, -1] += cells[:, 0]
+    rows[0] = rows[-2]
+    rows[-1] = rows[1]
+    block_sums = rows[:-2] + middle
+    block_sums += rows[2:]
+    block_sums += cells * np.uint8(ALIVE_OFFSET)
+    return np.take(table, block_sums)
 
 
 class NumpyEngine(Engine):
@@ -21,7 +44,7 @@ class NumpyEngine(Engine):
 
     def load(self, cells: np.ndarray) -> None:
         self._cells = np.array(cells, dtype=np.uint8)
-        self._table = self.rule.lookup()
+        self._table = next_state_table(self.rule)
 
     def step(self, generations: int = 1) -> None:
         for _ in range(generations):

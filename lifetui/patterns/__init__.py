@@ -15,8 +15,16 @@ from lifetui.patterns.pattern import MAX_SIDE, Pattern
 from lifetui.patterns.plaintext import read_plaintext
 from lifetui.patterns.rle import read_rle, write_rle
 
-__all__ = ["MAX_SIDE", "Pattern", "bundled_patterns", "load_pattern", "parse_pattern", "read_rle",
-           "write_atomically", "write_rle"]
+__all__ = [
+    "MAX_SIDE",
+    "Pattern",
+    "bundled_patterns",
+    "load_pattern",
+    "parse_pattern",
+    "read_rle",
+    "write_atomically",
+    "write_rle",
+]
 
 #: No pattern file worth reading is this large; refusing it bounds time and memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -26,11 +34,7 @@ READERS = {".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".l
 def bundled_patterns() -> dict[str, Path]:
     """The patterns that ship with lifetui, by name (file name without its extension)."""
     folder = resources.files("lifetui.bundled_patterns")
-    return {
-        Path(entry.name).stem: Path(str(entry))
-        for entry in folder.iterdir()
-        if Path(entry.name).suffix in READERS
-    }
+    return {Path(entry.name).stem: Path(str(entry)) for entry in folder.iterdir() if Path(entry.name).suffix in READERS}
 
 
 def load_pattern(spec: str) -> Pattern:
@@ -97,8 +101,15 @@ def write_atomically(path: Path, text: str) -> None:
         raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
             handle.write(text)
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)
         raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -27,9 +27,13 @@ def read_plaintext(text: str, source: str = "<cells>") -> Pattern:
             if char in LIVE:
                 cells.append((column, row))
             elif char != DEAD:
-                raise PatternError(source, f"unexpected character {char!r} (plaintext uses '.' and 'O')", number, column + 1)
+                raise PatternError(
+                    source, f"unexpected character {char!r} (plaintext uses '.' and 'O')", number, column + 1
+                )
             if column >= MAX_SIDE:
-                raise PatternError(source, f"line is longer than the largest board side ({MAX_SIDE})", number, column + 1)
+                raise PatternError(
+                    source, f"line is longer than the largest board side ({MAX_SIDE})", number, column + 1
+                )
         row += 1
         if row > MAX_SIDE:
             raise PatternError(source, f"more lines than the largest board side ({MAX_SIDE})", number)

@@ -63,7 +63,9 @@ class _RleReader:
                     ended = True
                     break
         if self.count or self.prefix:
-            self.pattern.warnings.append(f"{self.source}: run count {self.count!r} at the end is not followed by a cell")
+            self.pattern.warnings.append(
+                f"{self.source}: run count {self.count!r} at the end is not followed by a cell"
+            )
         if not ended:
             self.pattern.warnings.append(f"{self.source}: no '!' at the end of the pattern")
         return self.finish()
@@ -93,14 +95,15 @@ class _RleReader:
         while position < len(line):
             match = _HEADER_ITEM.match(line, position)
             if not match or match.end() == position:
-                raise self.error("malformed header: expected 'x = width, y = height[, rule = rule]'", number, position + 1)
+                raise self.error(
+                    "malformed header: expected 'x = width, y = height[, rule = rule]'", number, position + 1
+                )
             values[match[1].lower()] = (match[2], match.start(2) + 1)
             position = match.end()
-        if "x" not in values or "y" not in values:
+        sizes = {key: self.header_size(values[key], key, number) for key in ("x", "y") if key in values}
+        if len(sizes) < 2:
             raise self.error("header needs both x and y", number, 1)
-        width = self.header_size(values["x"], "x", number)
-        height = self.header_size(values["y"], "y", number)
-        self.header = (width, height)
+        self.header = (sizes["x"], sizes["y"])
         if "rule" in values:
             text, column = values["rule"]
             self.rule = self.parse_rule(text, number, column)
@@ -113,7 +116,9 @@ class _RleReader:
             raise self.error(f"header {key} must be a whole number, not {text!r}", number, column)
         value = int(text)
         if value > MAX_SIDE:
-            raise self.error(f"header {key} = {value} is larger than the largest board side ({MAX_SIDE})", number, column)
+            raise self.error(
+                f"header {key} = {value} is larger than the largest board side ({MAX_SIDE})", number, column
+            )
         return value
 
     def parse_rule(self, text: str, number: int, column: int) -> RuleSpec:

@@ -1,0 +1,49 @@
+"""Shared test helpers: run the CLI in-process and capture what a user would see."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from lifetui.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def lifetui(capsys, monkeypatch):
+    """Call `lifetui(*args)` to run the command line as a user would; returns exit code, stdout, stderr."""
+
+    def invoke(*args: str, stdin: bytes | None = None) -> Result:
+        monkeypatch.setattr(sys, "argv", ["lifetui", *args])
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        with pytest.raises(SystemExit) as exited:
+            main()
+        captured = capsys.readouterr()
+        return Result(exited.value.code, captured.out, captured.err)
+
+    return invoke
+
+
+def naive_step(cells: np.ndarray, birth: set[int], survival: set[int]) -> np.ndarray:
+    """One generation computed cell by cell, as plainly as possible: the oracle's oracle."""
+    height, width = cells.shape
+    result = np.zeros_like(cells)
+    for y in range(height):
+        for x in range(width):
+            neighbours = sum(
+                cells[(y + dy) % height, (x + dx) % width] for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx
+            )
+            result[y, x] = neighbours in (survival if cells[y, x] else birth)
+    return result

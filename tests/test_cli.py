@@ -1,0 +1,151 @@
+"""The command line as a user meets it: output, JSON, and one-line errors with the right exit status."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lifetui.patterns import load_pattern, read_rle
+
+
+def test_run_prints_the_final_board_as_rle(lifetui):
+    result = lifetui("run", "glider", "--steps", "4", "--size", "8x8")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "#CXRLE Pos=0,0 Gen=4"
+    assert "x = 8, y = 8, rule = B3/S23:T8,8" in lines
+    moved = read_rle(result.out)
+    assert moved.population == 5
+
+
+def test_run_output_file_loads_back_at_the_same_place(lifetui, tmp_path):
+    out = tmp_path / "after.rle"
+    assert lifetui("run", "r-pentomino", "--steps", "50", "--size", "64x48", "-o", str(out)).code == 0
+    again = tmp_path / "again.rle"
+    assert lifetui("run", str(out), "--steps", "0", "-o", str(again)).code == 0
+    assert out.read_text().splitlines()[1:] == again.read_text().splitlines()[1:]
+    first = load_pattern(str(out))
+    assert first.generation == 50
+    assert (first.width, first.height) == (64, 48)
+
+
+def test_run_json_summary(lifetui, tmp_path):
+    result = lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "-o", str(tmp_path / "g.rle"))
+    summary = json.loads(result.out)
+    assert summary["population"] == 46
+    assert summary["generation"] == 60
+    assert summary["rule"] == "B3/S23"
+    assert (summary["width"], summary["height"]) == (256, 256)
+    assert summary["engine"] == "numpy"
+    assert (tmp_path / "g.rle").exists()
+
+
+def test_run_rule_override(lifetui):
+    result = lifetui("run", "glider", "--steps", "1", "--rule", "B36/S23", "--json")
+    assert json.loads(result.out)["rule"] == "B36/S23"
+
+
+def test_run_from_stdin(lifetui):
+    result = lifetui("run", "-", "--steps", "1", "--json", stdin=b"x = 3, y = 1\n3o!")
+    assert json.loads(result.out)["population"] == 3
+
+
+def test_generation_continues_from_the_file(lifetui, tmp_path):
+    path = tmp_path / "g.rle"
+    path.write_text("#CXRLE Pos=0,0 Gen=100\nx = 3, y = 1\n3o!")
+    assert json.loads(lifetui("run", str(path), "--steps", "5", "--json").out)["generation"] == 105
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["run", "glider", "--steps", "-1"], 2, "--steps"),
+        (["run", "glider"], 2, "--steps"),
+        (["run", "glider", "--steps", "1", "--size", "2x2"], 2, "outside 3..65536"),
+        (["run", "glider", "--steps", "1", "--size", "65536x65536"], 2, "GB to simulate"),
+        (["run", "glider", "--steps", "1", "--size", "banana"], 2, "WIDTHxHEIGHT"),
+        (["run", "glider", "--steps", "1", "--rule", "B3/S23/C3"], 2, "Generations"),
+        (["run", "glider", "--steps", "1", "--engine", "warp"], 2, "warp"),
+        (["run", "nothing-here.rle", "--steps", "1"], 2, "nothing-here.rle: no such file"),
+        (["run", "gosper-glider-gun", "--steps", "1", "--size", "10x10"], 2, "larger than the 10x10 torus"),
+        (["frobnicate"], 2, "frobnicate"),
+    ],
+)
+def test_bad_input_is_one_line_and_the_right_status(lifetui, args, code, words):
+    result = lifetui(*args)
+    assert result.code == code
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+def test_bad_file_names_line_and_column(lifetui, tmp_path):
+    path = tmp_path / "broken.rle"
+    path.write_text("x = 3, y = 3\nbob$2b?o$3o!\n")
+    result = lifetui("run", str(path), "--steps", "1")
+    assert result.code == 2
+    assert result.err.strip() == f"lifetui: error: {path}:2:7: unexpected character '?' in the pattern body"
+
+
+def test_unwritable_output_is_a_runtime_error(lifetui, tmp_path):
+    result = lifetui("run", "glider", "--steps", "1", "-o", str(tmp_path / "missing" / "x.rle"))
+    assert result.code == 1
+    assert "cannot write" in result.err
+
+
+def test_output_gets_the_permissions_the_umask_allows(lifetui, tmp_path):
+    out = tmp_path / "x.rle"
+    previous = os.umask(0o027)
+    try:
+        assert lifetui("run", "glider", "--steps", "1", "-o", str(out)).code == 0
+    finally:
+        os.umask(previous)
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_engines_lists_all_four(lifetui):
+    result = lifetui("engines", "--json")
+    listing = json.loads(result.out)
+    assert [row["engine"] for row in listing["engines"]] == ["numpy", "jax", "c", "bitsliced"]
+    numpy_row = listing["engines"][0]
+    assert numpy_row["available"] is True
+    for row in listing["engines"]:
+        assert row["available"] or row["reason"]
+
+
+def test_engine_unavailable_is_explained(lifetui):
+    result = lifetui("engines")
+    assert result.code == 0
+    assert result.out.startswith("numpy      yes")
+
+
+def test_installed_entry_points_never_show_a_traceback(tmp_path):
+    broken = tmp_path / "junk.rle"
+    broken.write_bytes(b"\xff\xfe\x00garbage")
+    script = Path(sys.executable).parent / "lifetui"
+    for command in ([str(script)], [sys.executable, "-m", "lifetui"]):
+        completed = subprocess.run([*command, "run", str(broken), "--steps", "1"], capture_output=True, text=True)
+        assert completed.returncode == 2
+        assert completed.stderr.strip() == f"lifetui: error: {broken}:1:3: binary file (NUL byte), not a pattern"
+
+
+def test_cli_does_not_import_jax_or_textual():
+    code = (
+        "import sys; from lifetui.cli import main; sys.argv=['lifetui','run','glider','--steps','2','--json'];\n"
+        "try:\n    main()\nexcept SystemExit: pass\n"
+        "assert 'jax' not in sys.modules and 'textual' not in sys.modules, sorted(sys.modules)"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_population_matches_cells(lifetui):
+    out = lifetui("run", "acorn", "--steps", "100", "--size", "128x128").out
+    cells = read_rle(out).to_array()
+    assert cells.shape == (128, 128)
+    assert int(np.count_nonzero(cells)) == read_rle(out).population

@@ -1,0 +1,96 @@
+"""Loading patterns from paths, standard input and the bundled set; the loader's refusals."""
+
+import io
+import sys
+
+import pytest
+
+from lifetui.errors import PatternError
+from lifetui.patterns import bundled_patterns, load_pattern, parse_pattern
+
+GLIDER = {(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)}
+
+
+def test_path(tmp_path):
+    path = tmp_path / "g.rle"
+    path.write_text("x = 3, y = 3\nbob$2bo$3o!\n")
+    assert load_pattern(str(path)).cells() == GLIDER
+
+
+def test_bundled_name_and_listing():
+    assert load_pattern("glider").cells() == GLIDER
+    assert {"glider", "gosper-glider-gun", "highlife-replicator", "daynight-oscillator"} <= set(bundled_patterns())
+
+
+def test_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"!Name: g\n.O.\n..O\nOOO\n")))
+    pattern = load_pattern("-")
+    assert pattern.cells() == GLIDER
+    assert pattern.source == "<stdin>"
+
+
+@pytest.mark.parametrize(
+    ("text", "suffix"),
+    [
+        ("x = 3, y = 3\nbob$2bo$3o!", ""),
+        ("#Life 1.06\n1 0\n2 1\n0 2\n1 2\n2 2\n", ""),
+        ("!Name: g\n.O.\n..O\nOOO\n", ""),
+        (".O.\n..O\nOOO\n", ".txt"),
+        ("#Life 1.06\n1 0\n2 1\n0 2\n1 2\n2 2\n", ".life"),
+    ],
+)
+def test_format_from_suffix_or_content(text, suffix):
+    assert parse_pattern(text.encode(), "p", suffix).cells() == GLIDER
+
+
+def test_byte_order_mark_is_ignored():
+    assert parse_pattern(b"\xef\xbb\xbfx = 3, y = 3\nbob$2bo$3o!", "bom.rle", ".rle").cells() == GLIDER
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"x = 3, y = 3\nbo\x00b!", "p.rle:2:3: binary file (NUL byte), not a pattern"),
+        (b"#C caf\xe9\nx = 1, y = 1\no!", "p.rle:1:7: not UTF-8 text (byte 0xe9)"),
+        (b"\x89PNG\r\n\x1a\n", "p.rle:1:1: not UTF-8 text (byte 0x89)"),
+    ],
+)
+def test_binary_and_non_utf8_are_refused(data, message):
+    with pytest.raises(PatternError) as raised:
+        parse_pattern(data, "p.rle", ".rle")
+    assert str(raised.value) == message
+
+
+def test_missing_file_lists_bundled_names():
+    with pytest.raises(PatternError) as raised:
+        load_pattern("no-such-pattern")
+    assert "no such file" in str(raised.value)
+    assert "glider" in str(raised.value)
+
+
+def test_directory(tmp_path):
+    with pytest.raises(PatternError, match="is a directory"):
+        load_pattern(str(tmp_path))
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "secret.rle"
+    path.write_text("o!")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "open", refuse)
+    with pytest.raises(PatternError) as raised:
+        load_pattern(str(path))
+    assert str(raised.value) == f"{path}: cannot read: Permission denied"
+
+
+def test_oversized_file_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    import lifetui.patterns as patterns
+
+    monkeypatch.setattr(patterns, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.rle"
+    path.write_text("#C " + "x" * 200 + "\no!")
+    with pytest.raises(PatternError, match="larger than"):
+        load_pattern(str(path))

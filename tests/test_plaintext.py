@@ -1,0 +1,28 @@
+import pytest
+
+from lifetui.errors import PatternError
+from lifetui.patterns.plaintext import read_plaintext
+
+
+def test_reads_cells_name_and_comments():
+    pattern = read_plaintext("!Name: Glider\n!A comment\n.O.\n..O\nOOO\n", "g.cells")
+    assert pattern.name == "Glider"
+    assert pattern.comments == ["A comment"]
+    assert pattern.cells() == {(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)}
+    assert (pattern.width, pattern.height) == (3, 3)
+
+
+def test_box_is_the_live_cells_bounding_box():
+    pattern = read_plaintext("......\n......\n...O*.\r\n......\n")
+    assert pattern.cells() == {(0, 0), (1, 0)}
+    assert (pattern.width, pattern.height) == (2, 1)
+
+
+def test_empty_lines_are_dead_rows():
+    assert read_plaintext("O\n\nO\n").cells() == {(0, 0), (0, 2)}
+
+
+def test_bad_character_is_located():
+    with pytest.raises(PatternError) as raised:
+        read_plaintext("!x\n..O\n.X.\n", "bad.cells")
+    assert str(raised.value) == "bad.cells:3:2: unexpected character 'X' (plaintext uses '.' and 'O')"

@@ -1,0 +1,164 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from lifetui.errors import PatternError
+from lifetui.patterns import read_rle, write_rle
+from lifetui.rules import CONWAY, parse_rule
+
+GLIDER = {(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)}
+
+# (description, text, live cells as (x, y), (width, height))
+CASES = [
+    ("plain header", "x = 3, y = 3, rule = B3/S23\nbob$2bo$3o!", GLIDER, (3, 3)),
+    ("header without spaces", "x=3,y=3,rule=B3/S23\nbob$2bo$3o!", GLIDER, (3, 3)),
+    ("header without rule", "x = 3, y = 3\nbob$2bo$3o!", GLIDER, (3, 3)),
+    ("no header at all", "bob$2bo$3o!", GLIDER, (3, 3)),
+    ("CRLF line ends", "#N Glider\r\nx = 3, y = 3\r\nbob$2bo$\r\n3o!\r\n", GLIDER, (3, 3)),
+    ("run wrapped over lines", "x = 3, y = 3\nb\no\nb$2b\no$3\no!", GLIDER, (3, 3)),
+    ("count before $ skips rows", "x = 1, y = 4\no3$o!", {(0, 0), (0, 3)}, (1, 4)),
+    ("missing final !", "x = 3, y = 3\nbob$2bo$3o", GLIDER, (3, 3)),
+    ("text after !", "x = 3, y = 3\nbob$2bo$3o!\nThis glider came from a friend. ooo $$$", GLIDER, (3, 3)),
+    ("whitespace between items", "x = 3, y = 3\nb o b $ 2b o $ 3o !", GLIDER, (3, 3)),
+    ("trailing dead cells written out", "x = 3, y = 3\nbobbbb$2bo$3o!", GLIDER, (3, 3)),
+    ("header box larger than cells", "x = 10, y = 6\no!", {(0, 0)}, (10, 6)),
+    ("empty pattern", "x = 0, y = 0\n!", set(), (0, 0)),
+    ("empty pattern with box", "x = 5, y = 5\n!", set(), (5, 5)),
+    ("comments before header", "#C a comment\n#c lower case\n#N Name\n#O Someone\nx = 1, y = 1\no!", {(0, 0)}, (1, 1)),
+    ("#P and #R positions ignored", "#P -10 20\n#R 3 4\nx = 2, y = 1\n2o!", {(0, 0), (1, 0)}, (2, 1)),
+    ("CXRLE line", "#CXRLE Pos=-5,7 Gen=1234\nx = 2, y = 1\n2o!", {(0, 0), (1, 0)}, (2, 1)),
+    ("LifeViewer script in comments", "#C [[ ZOOM 4 GRID ]]\nx = 1, y = 1\no!", {(0, 0)}, (1, 1)),
+    ("LifeViewer block over lines", "x = 1, y = 1\n[[ ZOOM 4\nGRID ]]\no!", {(0, 0)}, (1, 1)),
+    ("multi-state letters read as live", "x = 3, y = 1, rule = B3/S23\nA.B!", {(0, 0), (2, 0)}, (3, 1)),
+    ("extended multi-state letters", "x = 2, y = 1\npAqB!", {(0, 0), (1, 0)}, (2, 1)),
+    ("dots are dead", "x = 3, y = 1\n.o.!", {(1, 0)}, (3, 1)),
+    ("large counts", "x = 1000, y = 2\n999bo$1000o!", {(999, 0)} | {(x, 1) for x in range(1000)}, (1000, 2)),
+    ("leading empty rows", "x = 1, y = 3\n2$o!", {(0, 2)}, (1, 3)),
+    ("blank lines anywhere", "\n\nx = 1, y = 1\n\no\n\n!", {(0, 0)}, (1, 1)),
+    ("UTF-8 byte order mark handled by loader too", "x = 1, y = 1\no!", {(0, 0)}, (1, 1)),
+    ("cells beyond a too-small header grow the box", "x = 1, y = 1\n3o!", {(0, 0), (1, 0), (2, 0)}, (3, 1)),
+    ("no header: box trimmed to live cells", "2$3b2o!", {(0, 0), (1, 0)}, (2, 1)),
+    ("tabs and spaces around header", "\tx =  3 ,  y = 3 , rule = b3s23 \nbob$2bo$3o!", GLIDER, (3, 3)),
+]
+
+
+@pytest.mark.parametrize(("description", "text", "cells", "box"), CASES, ids=[case[0] for case in CASES])
+def test_rle_edge_cases(description, text, cells, box):
+    pattern = read_rle(text, "case.rle")
+    assert pattern.cells() == cells
+    assert (pattern.width, pattern.height) == box
+
+
+def test_metadata_is_kept():
+    pattern = read_rle("#N Glider\n#O Richard K. Guy, 1969\n#C moves\n#CXRLE Pos=0,0 Gen=42\nx = 3, y = 3\nbob$2bo$3o!")
+    assert pattern.name == "Glider"
+    assert pattern.author == "Richard K. Guy, 1969"
+    assert "moves" in pattern.comments
+    assert pattern.generation == 42
+
+
+@pytest.mark.parametrize(
+    ("header", "rule", "torus"),
+    [
+        ("x = 3, y = 3, rule = B36/S23", "B36/S23", None),
+        ("x = 3, y = 3, rule = 23/3", "B3/S23", None),
+        ("x = 3, y = 3, rule = B3/S23:T20,10", "B3/S23", (20, 10)),
+        ("x = 3, y = 3, rule = Life", "B3/S23", None),
+    ],
+)
+def test_rule_in_header(header, rule, torus):
+    pattern = read_rle(f"{header}\nbob$2bo$3o!")
+    assert str(pattern.rule.rule) == rule
+    assert pattern.rule.torus == torus
+
+
+def test_hash_r_rule_line():
+    assert str(read_rle("#r 34/34\nx = 1, y = 1\no!").rule.rule) == "B34/S34"
+
+
+def test_header_rule_wins_over_hash_r():
+    assert str(read_rle("#r B2/S\nx = 1, y = 1, rule = B36/S23\no!").rule.rule) == "B36/S23"
+
+
+def test_warnings_for_multistate_and_missing_bang():
+    pattern = read_rle("x = 2, y = 1\nAB", "m.rle")
+    assert any("multi-state" in w for w in pattern.warnings)
+    assert any("'!'" in w for w in pattern.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("x = 3, y = 3\nbob$2bz$3o!", 2, 7, "unexpected character 'z'"),
+        ("x = 3, y = 3, rule = B3/S23/C4\no!", 1, 22, "Generations"),
+        ("x = three, y = 3\no!", 1, 5, "whole number"),
+        ("x = 3, y = -3\no!", 1, 12, "whole number"),
+        ("x = 99999999, y = 3\no!", 1, 5, "largest board"),
+        ("x = 3, y = 3\n99999999999o!", 2, 10, "too large"),
+        ("x = 3, y = 3\n0o!", 2, 2, "run count 0"),
+        ("x = 3, y = 3\n70000o!", 2, 6, "largest board"),
+        ("x = 3, y = 3\n70000$o!", 2, 6, "largest board"),
+        ("x = 3, y = 3\npo!", 2, 2, "multi-state"),
+        ("x = 3 y = 3\no!", 1, 5, "whole number"),
+        ("x = 3\no!", 1, 1, "both x and y"),
+        ("#r B3/S23H\no!", 1, 4, "hexagonal"),
+    ],
+)
+def test_errors_name_line_and_column(text, line, column, words):
+    with pytest.raises(PatternError) as raised:
+        read_rle(text, "bad.rle")
+    error = raised.value
+    assert (error.line, error.column) == (line, column)
+    assert words in error.message
+    assert str(error).startswith(f"bad.rle:{line}:{column}: ")
+
+
+def test_writer_follows_the_contract():
+    cells = np.zeros((5, 6), dtype=np.uint8)
+    cells[1, 2] = cells[2, 3] = cells[3, 1:4] = 1
+    text = write_rle(cells, CONWAY, generation=8)
+    assert text.splitlines() == [
+        "#CXRLE Pos=0,0 Gen=8",
+        "x = 6, y = 5, rule = B3/S23:T6,5",
+        "$2bo$3bo$b3o!",
+    ]
+
+
+def test_writer_keeps_name_and_author_on_one_line():
+    text = write_rle(np.ones((3, 3), dtype=np.uint8), CONWAY, name="Two\nlines", author="Me")
+    assert "#N Two lines\n#O Me\n" in text
+
+
+def test_writer_wraps_at_70_characters_without_splitting_items():
+    rng = np.random.default_rng(1)
+    cells = (rng.random((40, 300)) < 0.4).astype(np.uint8)
+    text = write_rle(cells, CONWAY)
+    body = text.splitlines()[2:]
+    assert max(len(line) for line in body) <= 70
+    assert len(body) > 10
+    assert np.array_equal(read_rle(text).to_array(), cells)
+
+
+def test_writer_joins_empty_rows():
+    cells = np.zeros((10, 3), dtype=np.uint8)
+    cells[0, 0] = cells[9, 2] = 1
+    assert write_rle(cells, CONWAY).splitlines()[-1] == "o9$2bo!"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=arrays(np.uint8, st.tuples(st.integers(3, 40), st.integers(3, 90)), elements=st.integers(0, 1)),
+    rule=st.sampled_from(["B3/S23", "B36/S23", "B0/S8", "B2/S", "B3678/S34678"]),
+    generation=st.integers(0, 10**12),
+)
+def test_round_trip_is_identical(cells, rule, generation):
+    parsed_rule = parse_rule(rule).rule
+    pattern = read_rle(write_rle(cells, parsed_rule, generation), "round.rle")
+    height, width = cells.shape
+    assert (pattern.width, pattern.height) == (width, height)
+    assert np.array_equal(pattern.to_array(), cells)
+    assert pattern.rule.rule == parsed_rule
+    assert pattern.rule.torus == (width, height)
+    assert pattern.generation == generation
