@@ -67,10 +67,12 @@ def cli() -> None:
 @board_options
 def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None) -> None:
     """Open PATTERN in the terminal UI."""
-    board = board_from_pattern(load_pattern(pattern), size, rule)
+    loaded = load_pattern(pattern)
+    board = board_from_pattern(loaded, size, rule)
     from lifetui.tui.app import LifeApp
 
-    LifeApp(board, pattern_name=pattern, engine=engines[0] if engines else "numpy", model=model).run()
+    engine = engines[0] if engines else "numpy"
+    LifeApp(board, loaded.name or pattern, loaded.author, engine, model).run()
 
 
 @cli.command()

@@ -1,0 +1,157 @@
+"""A running simulation: the generation counter, engine hot-swap and the divergence checker.
+
+Front ends (the TUI, `run`, `--bench`) drive a Simulation and never know which engine steps the board.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lifetui.board import Board
+from lifetui.engines import ENGINES, Engine, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.errors import LifeError
+from lifetui.rules import Rule
+
+
+class SwapMismatch(LifeError):
+    """The new engine did not hold exactly the board the old one handed over."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    cells: np.ndarray
+    generation: int
+    engine: str
+    epoch: int  # changes whenever the board is replaced by hand (a reset, an edit): a new baseline
+
+
+class Simulation:
+    """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread."""
+
+    def __init__(self, board: Board, engine: str = "numpy", model: Path | None = None):
+        self.rule = board.rule
+        self.model = model
+        self._start = Board(board.rule, board.cells.copy(), board.generation)
+        self._lock = threading.Lock()
+        self._engine = self._new_engine(engine, board.cells)
+        self.engine_name = engine
+        self.generation = board.generation
+        self.epoch = 0
+
+    def _new_engine(self, name: str, cells: np.ndarray) -> Engine:
+        engine = create_engine(name, self.rule, self.model)
+        engine.load(cells)
+        return engine
+
+    @property
+    def start_generation(self) -> int:
+        return self._start.generation
+
+    def step(self, generations: int = 1) -> None:
+        with self._lock:
+            self._engine.step(generations)
+            self.generation += generations
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return Snapshot(self._engine.cells(), self.generation, self.engine_name, self.epoch)
+
+    def population(self) -> int:
+        with self._lock:
+            return self._engine.population()
+
+    def swap(self, name: str) -> None:
+        """Move the board to engine `name` at the same generation: nothing lost, nothing repeated."""
+        with self._lock:
+            if name == self.engine_name:
+                return
+            cells = self._engine.cells()
+            engine = self._new_engine(name, cells)
+            if not np.array_equal(engine.cells(), cells):
+                engine.close()
+                raise SwapMismatch(
+                    f"engine {name} did not take the board over unchanged; staying on {self.engine_name}"
+                )
+            self._engine.close()
+            self._engine, self.engine_name = engine, name
+
+    def next_engine_name(self, available: list[str]) -> str:
+        """The engine after the current one in registry order, among those available."""
+        names = [name for name in ENGINES if name in available]
+        if self.engine_name not in names:
+            return names[0]
+        return names[(names.index(self.engine_name) + 1) % len(names)]
+
+    def reset(self) -> None:
+        """Back to the board the simulation started from."""
+        with self._lock:
+            self._engine.load(self._start.cells)
+            self.generation = self._start.generation
+            self.epoch += 1
+
+    def toggle(self, x: int, y: int) -> None:
+        with self._lock:
+            cells = self._engine.cells()
+            cells[y % cells.shape[0], x % cells.shape[1]] ^= 1
+            self._engine.load(cells)
+            self.epoch += 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._engine.close()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the reference found: agreement through `generation`, or the cells that differ there."""
+
+    generation: int
+    agreed_through: int
+    differing: np.ndarray | None = None  # (height, width) bool mask, None when the boards agree
+
+    @property
+    def agrees(self) -> bool:
+        return self.differing is None
+
+
+class ReferenceChecker:
+    """The numpy reference, following an engine: catches up from the last agreed board and compares."""
+
+    def __init__(self, rule: Rule):
+        self._reference = NumpyEngine(rule)
+        self.generation = 0
+        self.agreed_through = 0
+        self.diverged: Verdict | None = None
+
+    def baseline(self, cells: np.ndarray, generation: int) -> None:
+        """Agree, by definition, with this board (a start, a reset, an edit)."""
+        self._reference.load(cells)
+        self.generation = self.agreed_through = generation
+        self.diverged = None
+
+    def check(self, cells: np.ndarray, generation: int, cancelled=lambda: False) -> Verdict | None:
+        """Advance the reference to `generation` and compare; None if cancelled or the board went backwards.
+
+        After a divergence the verdict stays: the reference cannot follow a board it disagrees with.
+        """
+        if self.diverged is not None:
+            return self.diverged
+        if generation < self.generation:
+            return None
+        while self.generation < generation:
+            if cancelled():
+                return None
+            batch = min(generation - self.generation, 16)
+            self._reference.step(batch)
+            self.generation += batch
+        differing = self._reference.cells() != cells
+        if differing.any():
+            self.diverged = Verdict(generation, self.agreed_through, differing)
+            return self.diverged
+        self.agreed_through = generation
+        return Verdict(generation, generation)

@@ -1,0 +1,32 @@
+"""The sidebar: engine, generation, population, speed and the reference's verdict, with a speed sparkline."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+
+class Sidebar(Vertical):
+    DEFAULT_CSS = """
+    Sidebar { width: 38; padding: 0 1; border-left: solid $primary; }
+    Sidebar #stats { height: auto; }
+    Sidebar Sparkline { height: 3; margin-top: 1; }
+    Sidebar #sparkline-label { color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stats")
+        yield Static("Gen/s, last minute", id="sparkline-label")
+        yield Sparkline([0], id="speed")
+
+    def update_rows(self, rows: list[tuple[str, str | Text]], speeds: list[float]) -> None:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for label, value in rows:
+            table.add_row(label, value)
+        self.query_one("#stats", Static).update(table)
+        self.query_one(Sparkline).data = speeds or [0]

@@ -1,0 +1,149 @@
+"""Hot-swap and the reference checker, with test-double engines standing in for the compiled ones."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lifetui.engines as engines
+from lifetui.board import board_from_pattern
+from lifetui.engines import EngineInfo
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.patterns import load_pattern
+from lifetui.rules import CONWAY
+from lifetui.simulation import ReferenceChecker, Simulation, SwapMismatch
+
+
+class PackedEngine(NumpyEngine):
+    """Keeps its board bit-packed, as the C engines will: a different internal format, same answers."""
+
+    def load(self, cells):
+        self.shape = cells.shape
+        self.packed = np.packbits(cells, axis=1)
+        super().load(cells)
+
+    def step(self, generations=1):
+        super().step(generations)
+        self.packed = np.packbits(super().cells(), axis=1)
+
+    def cells(self):
+        return np.unpackbits(self.packed, axis=1, count=self.shape[1])
+
+
+class WrongEngine(NumpyEngine):
+    """Gets the rule wrong: a cell with four neighbours survives too."""
+
+    def step(self, generations=1):
+        for _ in range(generations):
+            cells = self._cells
+            sums = sum(np.roll(np.roll(cells, dy, 0), dx, 1) for dy in (-1, 0, 1) for dx in (-1, 0, 1)) - cells
+            self._cells = ((sums == 3) | ((cells == 1) & ((sums == 2) | (sums == 4)))).astype(np.uint8)
+
+
+class LosesTheBoard(NumpyEngine):
+    def load(self, cells):
+        super().load(np.zeros_like(cells))
+
+
+@pytest.fixture
+def doubles(monkeypatch):
+    registry = dict(engines.ENGINES)
+    for name, factory in (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard")):
+        registry[name] = EngineInfo(name, "test double", f"{__name__}:{factory}", lambda rule, model: None)
+    monkeypatch.setattr(engines, "ENGINES", registry)
+
+
+def soup(seed=0, shape=(40, 50)):
+    from lifetui.board import Board
+
+    return Board(CONWAY, (np.random.default_rng(seed).random(shape) < 0.35).astype(np.uint8))
+
+
+@settings(max_examples=25, deadline=None)
+@given(plan=st.lists(st.tuples(st.sampled_from(["numpy", "c"]), st.integers(0, 30)), min_size=1, max_size=8))
+def test_any_sequence_of_swaps_ends_where_numpy_alone_does(plan):
+    registry = dict(engines.ENGINES)
+    registry["c"] = EngineInfo("c", "test double", f"{__name__}:PackedEngine", lambda rule, model: None)
+    original, engines.ENGINES = engines.ENGINES, registry
+    try:
+        board = soup(1)
+        simulation = Simulation(board)
+        for name, generations in plan:
+            simulation.swap(name)
+            simulation.step(generations)
+        total = sum(generations for _, generations in plan)
+        reference = NumpyEngine(CONWAY)
+        reference.load(board.cells)
+        reference.step(total)
+        snapshot = simulation.snapshot()
+        assert snapshot.generation == total
+        assert np.array_equal(snapshot.cells, reference.cells())
+    finally:
+        engines.ENGINES = original
+
+
+def test_swap_that_loses_the_board_is_refused(doubles):
+    simulation = Simulation(soup())
+    simulation.step(3)
+    before = simulation.snapshot()
+    with pytest.raises(SwapMismatch, match="staying on numpy"):
+        simulation.swap("jax")
+    assert simulation.engine_name == "numpy"
+    assert np.array_equal(simulation.snapshot().cells, before.cells)
+
+
+def test_next_engine_cycles_through_the_available_ones(doubles):
+    simulation = Simulation(soup())
+    assert simulation.next_engine_name(["numpy", "c"]) == "c"
+    simulation.swap("c")
+    assert simulation.next_engine_name(["numpy", "c"]) == "numpy"
+
+
+def test_reset_and_toggle_change_the_epoch():
+    board = board_from_pattern(load_pattern("glider"), (16, 16))
+    simulation = Simulation(board)
+    simulation.step(5)
+    simulation.reset()
+    snapshot = simulation.snapshot()
+    assert snapshot.generation == 0 and snapshot.epoch == 1
+    assert np.array_equal(snapshot.cells, board.cells)
+    simulation.toggle(0, 0)
+    assert simulation.snapshot().cells[0, 0] == 1 and simulation.snapshot().epoch == 2
+
+
+def test_checker_agrees_with_a_correct_engine():
+    board = soup(2)
+    checker = ReferenceChecker(CONWAY)
+    checker.baseline(board.cells, 0)
+    engine = NumpyEngine(CONWAY)
+    engine.load(board.cells)
+    engine.step(37)
+    verdict = checker.check(engine.cells(), 37)
+    assert verdict.agrees and verdict.agreed_through == 37
+
+
+def test_checker_finds_a_wrong_engine_and_the_cells():
+    board = soup(3)
+    checker = ReferenceChecker(CONWAY)
+    checker.baseline(board.cells, 0)
+    wrong = WrongEngine(CONWAY)
+    wrong.load(board.cells)
+    right = NumpyEngine(CONWAY)
+    right.load(board.cells)
+    for generation in (1, 2, 3):
+        wrong.step(1)
+        right.step(1)
+        verdict = checker.check(wrong.cells(), generation)
+        if not verdict.agrees:
+            break
+    assert not verdict.agrees
+    assert np.array_equal(verdict.differing, wrong.cells() != right.cells())
+    assert verdict.agreed_through == verdict.generation - 1
+    assert checker.check(wrong.cells(), verdict.generation + 5) is verdict
+
+
+def test_checker_can_be_cancelled():
+    board = soup(4)
+    checker = ReferenceChecker(CONWAY)
+    checker.baseline(board.cells, 0)
+    assert checker.check(board.cells, 1000, cancelled=lambda: True) is None

@@ -1,0 +1,186 @@
+"""The TUI driven headless by Textual's pilot: each key, the sidebar, saving, and snapshots."""
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+
+from lifetui.board import board_from_pattern
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.patterns import load_pattern
+from lifetui.tui.app import LifeApp
+from lifetui.tui.board_view import BoardView
+from lifetui.tui.screens import HelpScreen, SaveScreen
+
+
+def make_app(name="glider", size=(32, 24)) -> LifeApp:
+    pattern = load_pattern(name)
+    return LifeApp(board_from_pattern(pattern, size), pattern.name, pattern.author)
+
+
+async def settle(pilot, condition, timeout=5.0):
+    """Let the app's threads work until `condition()` holds; fail loudly if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app never reached the expected state"
+        await pilot.pause(0.02)
+
+
+async def test_start_screen_shows_the_sidebar_rows():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.verdict is not None)
+        labels = [label for label, _ in app.sidebar_rows()]
+        assert labels[:5] == ["Engine", "Generation", "Population", "Gen/s", "Divergence"]
+        values = dict(app.sidebar_rows())
+        assert values["Engine"] == "numpy"
+        assert values["Population"] == "5"
+        assert values["Pattern"] == "Glider"
+        assert str(values["Divergence"]) == "agrees through generation 0"
+
+
+async def test_n_steps_one_generation():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 3)
+        reference = NumpyEngine(app.simulation.rule)
+        reference.load(app.board.cells)
+        reference.step(3)
+        assert np.array_equal(app.last_snapshot.cells, reference.cells())
+
+
+async def test_space_plays_and_pauses_and_r_resets():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("plus", "plus", "space")
+        await settle(pilot, lambda: app.last_snapshot.generation >= 5)
+        await pilot.press("space")
+        assert not app.playing
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0)
+        assert np.array_equal(app.last_snapshot.cells, app.board.cells)
+
+
+async def test_speed_keys_move_through_the_targets():
+    app = make_app()
+    async with app.run_test() as pilot:
+        start = app.speed_index
+        await pilot.press("plus")
+        assert app.speed_index == start + 1
+        await pilot.press("minus", "minus")
+        assert app.speed_index == start - 1
+        for _ in range(20):
+            await pilot.press("plus")
+        assert dict(app.sidebar_rows())["Gen/s"].endswith("(target max)")
+
+
+async def test_unavailable_engine_says_why():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        messages = [notification.message for notification in app._notifications]
+        assert any("jax is unavailable" in message for message in messages)
+        assert app.simulation.engine_name == "numpy"
+
+
+async def test_e_with_only_numpy_stays_on_numpy():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("e", "n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        assert app.last_snapshot.engine == "numpy"
+
+
+async def test_help_screen_opens_and_closes():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_zoom_and_pan():
+    app = make_app(size=(300, 200))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(BoardView)
+        assert view.mode.name == "half"
+        await pilot.press("z")
+        assert view.mode.name == "large"
+        await pilot.press("x", "x")
+        assert view.mode.name == "braille"
+        origin = view.origin
+        await pilot.press("right", "down")
+        assert view.origin != origin
+        await pilot.press("left", "up")
+        assert view.origin == origin
+
+
+async def test_click_toggles_a_cell():
+    app = make_app(size=(16, 16))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(0, 0))
+        x, y = view.origin
+        await settle(pilot, lambda: app.last_snapshot.cells[y, x] == 1)
+        assert app.last_snapshot.cells.sum() == 6
+
+
+async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
+    app = make_app()
+    target = tmp_path / "saved.rle"
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        await pilot.press("s")
+        assert isinstance(app.screen, SaveScreen)
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, lambda: target.exists())
+        saved = load_pattern(str(target))
+        assert saved.generation == 1
+        assert np.array_equal(saved.to_array(), app.last_snapshot.cells)
+        target.write_text("precious")
+        await pilot.press("s")
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        assert isinstance(app.screen, SaveScreen)
+        assert target.read_text() == "precious"
+        await pilot.press("escape")
+        assert target.read_text() == "precious"
+
+
+async def test_quit():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        await asyncio.sleep(0.05)
+    assert app.return_code in (0, None)
+
+
+def test_start_screen_snapshot(snap_compare):
+    async def ready(pilot):
+        await settle(pilot, lambda: pilot.app.verdict is not None)
+
+    assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
+
+
+def test_help_screen_snapshot(snap_compare):
+    async def ready(pilot):
+        await settle(pilot, lambda: pilot.app.verdict is not None)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
+
+
+@pytest.mark.parametrize("mode_keys", [["z"], ["x"]])
+def test_zoom_snapshots(snap_compare, mode_keys):
+    async def ready(pilot):
+        await settle(pilot, lambda: pilot.app.verdict is not None)
+        await pilot.press(*mode_keys)
+
+    assert snap_compare(make_app("gosper-glider-gun", (64, 48)), terminal_size=(100, 30), run_before=ready)
