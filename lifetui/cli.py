@@ -13,10 +13,22 @@ from lifetui import __version__
 from lifetui.board import Board, board_from_pattern, parse_size
 from lifetui.engines import ENGINES, availability, create_engine
 from lifetui.errors import LifeError, UsageError
+from lifetui.kernel import (
+    DEFAULT_LAYERS,
+    MAX_LAYER_WIDTH,
+    MAX_LAYERS,
+    find_kernel,
+    load_kernel,
+    missing_kernel_reason,
+    user_kernels_dir,
+    wrong_neighbourhoods,
+)
 from lifetui.patterns import load_pattern, write_atomically, write_rle
-from lifetui.rules import RuleSpec, parse_rule
+from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 ENGINE_CHOICE = click.Choice(list(ENGINES))
+DEFAULT_TRAIN_STEPS = 3000
+DEFAULT_TRAIN_SEEDS = 20
 
 
 def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -31,6 +43,16 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
         return parse_rule(value) if value is not None else None
     except UsageError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
+    try:
+        layers = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from None
+    if not layers or layers[-1] != 1 or min(layers) < 1 or max(layers) > MAX_LAYER_WIDTH or len(layers) > MAX_LAYERS:
+        raise click.BadParameter(f"need 1 to {MAX_LAYERS} widths of 1..{MAX_LAYER_WIDTH}, the last one 1")
+    return layers
 
 
 def board_options(function):
@@ -136,6 +158,65 @@ def engines(rule: RuleSpec, model: Path | None, as_json: bool) -> None:
         click.echo(f"{row['engine']:<10} {mark}  {row['summary']}")
         if not row["available"]:
             click.echo(f"{'':<15}{row['reason']}")
+
+
+@cli.command()
+@click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to learn.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed to try.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Kernel folder to write.")
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TRAIN_STEPS,
+    show_default=True,
+    help="Most training steps per seed.",
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TRAIN_SEEDS,
+    show_default=True,
+    help="Most seeds to try before giving up.",
+)
+@click.option(
+    "--layers",
+    callback=_layers,
+    default=",".join(map(str, DEFAULT_LAYERS)),
+    show_default=True,
+    help="Gates per layer, comma-separated, ending in 1.",
+)
+def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...]) -> None:
+    """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
+    from lifetui.training import train_kernel
+
+    train_kernel(rule.rule, seed, out or user_kernels_dir() / rule.rule.slug, steps, seeds, layers)
+
+
+@cli.command()
+@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
+@click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
+def verify(model: Path | None, rule: RuleSpec | None) -> None:
+    """Check a trained kernel against its rule on all 512 neighbourhoods."""
+    if model is None:
+        chosen = rule.rule if rule else CONWAY
+        path = find_kernel(chosen)
+        if path is None:
+            raise LifeError(missing_kernel_reason(chosen))
+        kernel = load_kernel(path)
+    else:
+        kernel = load_kernel(model)
+    target = rule.rule if rule else kernel.rule
+    wrong = wrong_neighbourhoods(kernel.network, target)
+    click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
+    click.echo(f"network: {512 - len(wrong)}/512 exact")
+    if len(wrong):
+        click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
+        expected = target.truth_table()
+        for index in wrong:
+            bits = [(int(index) >> k) & 1 for k in range(9)]
+            rows = " / ".join("".join(".O"[bit] for bit in bits[row * 3 : row * 3 + 3]) for row in range(3))
+            click.echo(f"  #{int(index):3d}  {rows}  rule {expected[index]}, network {1 - expected[index]}")
+        sys.exit(1)
 
 
 def main() -> None:

@@ -18,6 +18,13 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch):
+    """Every test gets empty user data and cache folders: nothing a user trained or built leaks in or out."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def lifetui(capsys, monkeypatch):
     """Call `lifetui(*args)` to run the command line as a user would; returns exit code, stdout, stderr."""

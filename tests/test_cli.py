@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from lifetui.patterns import load_pattern, read_rle
+from lifetui.rules import CONWAY
 
 
 def test_run_prints_the_final_board_as_rle(lifetui):
@@ -129,18 +130,20 @@ def test_installed_entry_points_never_show_a_traceback(tmp_path):
     broken.write_bytes(b"\xff\xfe\x00garbage")
     script = Path(sys.executable).parent / "lifetui"
     for command in ([str(script)], [sys.executable, "-m", "lifetui"]):
-        completed = subprocess.run([*command, "run", str(broken), "--steps", "1"], capture_output=True, text=True)
+        completed = subprocess.run(
+            [*command, "run", str(broken), "--steps", "1"], capture_output=True, text=True, cwd=tmp_path
+        )
         assert completed.returncode == 2
         assert completed.stderr.strip() == f"lifetui: error: {broken}:1:3: binary file (NUL byte), not a pattern"
 
 
-def test_cli_does_not_import_jax_or_textual():
+def test_cli_does_not_import_jax_or_textual(tmp_path):
     code = (
         "import sys; from lifetui.cli import main; sys.argv=['lifetui','run','glider','--steps','2','--json'];\n"
         "try:\n    main()\nexcept SystemExit: pass\n"
         "assert 'jax' not in sys.modules and 'textual' not in sys.modules, sorted(sys.modules)"
     )
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
 
 
@@ -149,3 +152,69 @@ def test_population_matches_cells(lifetui):
     cells = read_rle(out).to_array()
     assert cells.shape == (128, 128)
     assert int(np.count_nonzero(cells)) == read_rle(out).population
+
+
+def test_verify_the_shipped_kernel(lifetui):
+    result = lifetui("verify")
+    assert result.code == 0
+    assert "network: 512/512 exact" in result.out.splitlines()
+
+
+def test_verify_lists_what_a_wrong_kernel_gets_wrong(lifetui, tmp_path):
+    from lifetui.gates import PASS_A
+    from lifetui.kernel import Network, save_kernel
+
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "centre", network, {"rule": "B3/S23"})  # "the next state is the current one"
+    result = lifetui("verify", "--model", str(tmp_path / "centre"))
+    assert result.code == 1
+    unchanged = (np.arange(512) >> 4) & 1
+    exact = int(np.sum(CONWAY.truth_table() == unchanged))
+    assert f"network: {exact}/512 exact" in result.out
+    assert len([line for line in result.out.splitlines() if line.startswith("  #")]) == 512 - exact
+    assert "#  7  OOO / ... / ...  rule 1, network 0" in result.out
+
+
+def test_verify_without_a_kernel(lifetui):
+    result = lifetui("verify", "--rule", "B36/S23")
+    assert result.code == 1
+    assert "lifetui train --rule B36/S23" in result.err
+
+
+def test_train_writes_an_exact_kernel_that_the_engines_use(lifetui, tmp_path):
+    out = tmp_path / "lives"
+    result = lifetui("train", "--rule", "B012345678/S012345678", "--layers", "4,2,1", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "exact on 512/512" in result.err
+    assert lifetui("verify", "--model", str(out)).out.splitlines()[1] == "network: 512/512 exact"
+    ran = lifetui("run", "glider", "--steps", "3", "--engine", "jax", "--model", str(out), "--json",
+                  "--rule", "B012345678/S012345678", "--size", "10x10")  # fmt: skip
+    assert json.loads(ran.out)["population"] == 100
+
+
+def test_train_gives_up_after_its_seeds(lifetui, tmp_path):
+    out = tmp_path / "never"
+    result = lifetui("train", "--layers", "1", "--steps", "25", "--seeds", "2", "--out", str(out))
+    assert result.code == 1
+    assert "seed 0 stalled" in result.err
+    assert "no seed from 0 to 1 learned B3/S23 exactly" in result.err
+    assert not out.exists()
+
+
+def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
+    import lifetui.training as training
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "train_seed", interrupted)
+    result = lifetui("train", "--out", str(tmp_path / "k"))
+    assert result.code == 130
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("layers", ["4,2", "a,b", "0,1", "5000,1"])
+def test_train_rejects_bad_layers(lifetui, layers):
+    result = lifetui("train", "--layers", layers)
+    assert result.code == 2
+    assert "--layers" in result.err

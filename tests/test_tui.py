@@ -79,19 +79,25 @@ async def test_speed_keys_move_through_the_targets():
 async def test_unavailable_engine_says_why():
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("2")
+        await pilot.press("3")
         await pilot.pause()
         messages = [notification.message for notification in app._notifications]
-        assert any("jax is unavailable" in message for message in messages)
+        assert any("c is unavailable" in message for message in messages)
         assert app.simulation.engine_name == "numpy"
 
 
-async def test_e_with_only_numpy_stays_on_numpy():
-    app = make_app()
+async def test_swapping_engines_by_key_loses_and_repeats_nothing():
+    app = make_app("r-pentomino", (48, 40))
     async with app.run_test() as pilot:
-        await pilot.press("e", "n")
-        await settle(pilot, lambda: app.last_snapshot.generation == 1)
-        assert app.last_snapshot.engine == "numpy"
+        for keys, generation in ((["n", "n"], 2), (["2", "n", "n", "n"], 5), (["e", "n"], 6), (["e", "n", "n"], 8)):
+            await pilot.press(*keys)
+            await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
+        assert app.last_snapshot.engine == "jax"
+        reference = NumpyEngine(app.simulation.rule)
+        reference.load(app.board.cells)
+        reference.step(8)
+        assert np.array_equal(app.last_snapshot.cells, reference.cells())
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 8, 10)
 
 
 async def test_help_screen_opens_and_closes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,18 @@ def _always(rule: Rule, model: Path | None) -> str | None:
     return None
 
 
+def _kernel_and_jax(rule: Rule, model: Path | None) -> str | None:
+    if importlib.util.find_spec("jax") is None:
+        return "JAX is not installed (pip install jax)"
+    from lifetui.kernel import KernelError, kernel_for
+
+    try:
+        kernel_for(rule, model)
+    except KernelError as err:
+        return str(err)
+    return None
+
+
 def _not_built(issue: str) -> Callable[[Rule, Path | None], str | None]:
     def check(rule: Rule, model: Path | None) -> str | None:
         return f"not part of this version of lifetui yet ({issue})"
@@ -55,8 +68,8 @@ ENGINES: dict[str, EngineInfo] = {
         EngineInfo(
             "jax",
             "the trained logic gate network, run as a neural net in JAX",
-            "",
-            _not_built("the gate network arrives with issue 3"),
+            "lifetui.engines.jax_engine:JaxEngine",
+            _kernel_and_jax,
         ),
         EngineInfo(
             "c",

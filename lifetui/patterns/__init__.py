@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 
-from lifetui.errors import LifeError, PatternError
+from lifetui.errors import PatternError
+from lifetui.files import write_atomically
 from lifetui.patterns.life106 import HEADER as LIFE106_HEADER
 from lifetui.patterns.life106 import read_life106
 from lifetui.patterns.pattern import MAX_SIDE, Pattern
@@ -91,25 +90,3 @@ def _sniff(text: str):
     if first.startswith("!") or (first and set(first) <= set(".O*")):
         return read_plaintext
     return read_rle
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write under a temporary name beside `path`, then rename: nobody ever sees half a file."""
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~_current_umask())
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
-        raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

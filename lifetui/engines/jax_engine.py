@@ -1,0 +1,81 @@
+"""The jax engine: the trained gate network itself, every one of its gates, run layer by layer in JAX.
+
+Like difflogic's packed-bit inference, the hardened network runs on 32 cells per uint32 word: each
+gate is its truth table applied as masks to the words its two wires gather. Float evaluation of the
+same network (c0 + c1*a + c2*b + c3*a*b per gate) managed about 4 generations/s at 512 x 512 here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lifetui.engines.base import Engine
+from lifetui.gates import TRUTH
+from lifetui.kernel import kernel_for
+from lifetui.rules import NEIGHBOURHOOD, Rule
+
+WORD_BITS = 32
+OFFSETS = {"NW": (-1, -1), "N": (-1, 0), "NE": (-1, 1), "W": (0, -1), "C": (0, 0), "E": (0, 1),
+           "SW": (1, -1), "S": (1, 0), "SE": (1, 1)}  # fmt: skip
+
+
+def gate_masks(gates: np.ndarray) -> jnp.ndarray:
+    """(4, n) uint32: all ones where gate j is true on the input pair (a, b) = row's (0,0) (0,1) (1,0) (1,1)."""
+    return jnp.asarray(np.where(TRUTH[gates].T == 1, np.uint32(0xFFFFFFFF), np.uint32(0)))
+
+
+def run_layers(masks: list[jnp.ndarray], wires_a, wires_b, words: jnp.ndarray) -> jnp.ndarray:
+    """Every layer of the hardened network on packed words (9, m) -> (m,)."""
+    values = words
+    for mask, a, b in zip(masks, wires_a, wires_b):
+        left, right = values[a], values[b]
+        not_left, not_right = ~left, ~right
+        values = (
+            (mask[0][:, None] & not_left & not_right)
+            | (mask[1][:, None] & not_left & right)
+            | (mask[2][:, None] & left & not_right)
+            | (mask[3][:, None] & left & right)
+        )
+    return values[0]
+
+
+class JaxEngine(Engine):
+    name = "jax"
+
+    def __init__(self, rule: Rule, model: Path | None = None):
+        super().__init__(rule, model)
+        network = kernel_for(rule, model).network
+        self.gate_count = network.gate_count
+        masks = [gate_masks(gates) for gates in network.gates()]
+        wires_a = [jnp.asarray(a) for a in network.wires_a]
+        wires_b = [jnp.asarray(b) for b in network.wires_b]
+        shifts = jnp.arange(WORD_BITS, dtype=jnp.uint32)
+
+        def generation(cells: jnp.ndarray) -> jnp.ndarray:
+            height, width = cells.shape
+            count = height * width
+            padded = -(-count // WORD_BITS) * WORD_BITS
+            inputs = jnp.stack(
+                [jnp.roll(cells, (-OFFSETS[name][0], -OFFSETS[name][1]), axis=(0, 1)) for name in NEIGHBOURHOOD]
+            ).reshape(len(NEIGHBOURHOOD), -1)
+            inputs = jnp.pad(inputs, ((0, 0), (0, padded - count))).reshape(len(NEIGHBOURHOOD), -1, WORD_BITS)
+            words = jnp.sum(inputs.astype(jnp.uint32) << shifts, axis=-1, dtype=jnp.uint32)
+            out = run_layers(masks, wires_a, wires_b, words)
+            bits = (out[:, None] >> shifts) & 1
+            return bits.reshape(-1)[:count].reshape(height, width).astype(jnp.uint8)
+
+        self._run = jax.jit(lambda cells, steps: jax.lax.fori_loop(0, steps, lambda _, c: generation(c), cells))
+
+    def load(self, cells: np.ndarray) -> None:
+        self._cells = jnp.asarray(cells, dtype=jnp.uint8)
+
+    def step(self, generations: int = 1) -> None:
+        self._cells = self._run(self._cells, generations)
+        self._cells.block_until_ready()
+
+    def cells(self) -> np.ndarray:
+        return np.asarray(self._cells)

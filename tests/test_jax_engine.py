@@ -1,0 +1,85 @@
+"""The jax engine runs the trained network and must equal the numpy reference, generation for generation."""
+
+import numpy as np
+import pytest
+
+from lifetui.engines import EngineUnavailable, availability, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.gates import PASS_A
+from lifetui.kernel import Network, save_kernel, wrong_neighbourhoods
+from lifetui.rules import CONWAY, NEIGHBOURHOOD, parse_rule
+
+REPLICATOR = parse_rule("B1357/S1357").rule
+XOR, PASS = 6, PASS_A
+
+
+def parity_network() -> Network:
+    """Replicator's rule is the parity of the eight neighbours: a hand-wired XOR tree, exact by construction."""
+    outer = [NEIGHBOURHOOD.index(name) for name in ("NW", "N", "NE", "W", "E", "SW", "S", "SE")]
+    wires_a = [np.array(outer[0::2]), np.array([0, 2]), np.array([0])]
+    wires_b = [np.array(outer[1::2]), np.array([1, 3]), np.array([1])]
+    logits = [np.eye(16, dtype=np.float32)[[XOR] * size] for size in (4, 2, 1)]
+    return Network(wires_a, wires_b, logits)
+
+
+def agree_for(rule, model, shape, generations, seed):
+    cells = (np.random.default_rng(seed).random(shape) < 0.4).astype(np.uint8)
+    engine = create_engine("jax", rule, model)
+    reference = NumpyEngine(rule)
+    engine.load(cells)
+    reference.load(cells)
+    for _ in range(generations // 10):
+        engine.step(10)
+        reference.step(10)
+        assert np.array_equal(engine.cells(), reference.cells())
+    assert engine.population() == reference.population()
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((64, 64), 0), ((37, 100), 1)])
+def test_shipped_kernel_equals_numpy_for_50_generations(shape, seed):
+    agree_for(CONWAY, None, shape, 50, seed)
+
+
+def test_small_test_kernel_equals_numpy(tmp_path):
+    save_kernel(tmp_path / "parity", parity_network(), {"rule": str(REPLICATOR)})
+    assert len(wrong_neighbourhoods(parity_network(), REPLICATOR)) == 0
+    agree_for(REPLICATOR, tmp_path / "parity", (23, 41), 50, 2)
+
+
+def test_shipped_kernel_is_exact():
+    from lifetui.kernel import kernel_for
+
+    kernel = kernel_for(CONWAY)
+    assert len(wrong_neighbourhoods(kernel.network, CONWAY)) == 0
+    assert kernel.metadata["exact"] == 512
+    assert kernel.network.gate_count == 2303
+
+
+def test_rule_without_kernel_is_unavailable_with_the_training_command():
+    highlife = parse_rule("B36/S23").rule
+    status = availability("jax", highlife)
+    assert not status.available
+    assert "lifetui train --rule B36/S23" in status.reason
+    with pytest.raises(EngineUnavailable, match="lifetui train --rule B36/S23"):
+        create_engine("jax", highlife)
+
+
+def test_kernel_for_another_rule_is_refused(tmp_path):
+    save_kernel(tmp_path / "parity", parity_network(), {"rule": str(REPLICATOR)})
+    status = availability("jax", CONWAY, tmp_path / "parity")
+    assert "is for B1357/S1357, not B3/S23" in status.reason
+
+
+def test_a_wrong_kernel_runs_and_disagrees(tmp_path):
+    """A kernel that is not exact still runs (users study imperfect ones); numpy shows where it departs."""
+    network = parity_network()
+    network.logits[2] = np.eye(16, dtype=np.float32)[[PASS]]
+    save_kernel(tmp_path / "half", network, {"rule": str(REPLICATOR)})
+    cells = (np.random.default_rng(3).random((20, 20)) < 0.4).astype(np.uint8)
+    engine = create_engine("jax", REPLICATOR, tmp_path / "half")
+    reference = NumpyEngine(REPLICATOR)
+    engine.load(cells)
+    reference.load(cells)
+    engine.step(1)
+    reference.step(1)
+    assert not np.array_equal(engine.cells(), reference.cells())

@@ -1,0 +1,48 @@
+"""The JAX gate network: a few training steps on tiny networks (none trains to convergence), determinism."""
+
+import jax.numpy as jnp
+import numpy as np
+
+from lifetui.kernel import neighbourhoods
+from lifetui.network import Progress, forward, hard_coefficients, initial_logits, train_seed
+from lifetui.rules import CONWAY, parse_rule
+
+TINY = (16, 8, 4, 2, 1)
+
+
+def test_training_lowers_the_loss_and_reports_progress():
+    seen: list[Progress] = []
+    result = train_seed(CONWAY, seed=0, max_steps=100, layer_sizes=TINY, report=seen.append)
+    assert [p.step for p in seen] == [25, 50, 75, 100]
+    assert seen[-1].loss < seen[0].loss
+    assert result.steps == 100
+    assert result.network.layer_sizes == TINY
+    assert 0 <= result.exact <= 512
+
+
+def test_training_is_deterministic_for_a_seed():
+    first = train_seed(CONWAY, seed=5, max_steps=50, layer_sizes=TINY)
+    second = train_seed(CONWAY, seed=5, max_steps=50, layer_sizes=TINY)
+    for a, b in zip(first.network.logits, second.network.logits):
+        assert np.array_equal(a, b)
+
+
+def test_training_stops_once_exact():
+    everything_lives = parse_rule("B012345678/S012345678").rule
+    result = train_seed(everything_lives, seed=0, max_steps=2000, layer_sizes=(4, 2, 1))
+    assert result.exact == 512
+    assert result.steps < 2000
+
+
+def test_jax_hard_forward_equals_numpy_evaluation():
+    result = train_seed(CONWAY, seed=1, max_steps=25, layer_sizes=TINY)
+    network = result.network
+    coefficients = hard_coefficients([jnp.asarray(layer) for layer in network.logits])
+    inputs = neighbourhoods()
+    jax_output = forward(coefficients, network.wires_a, network.wires_b, jnp.asarray(inputs, jnp.float32))
+    assert np.array_equal(np.asarray(jax_output).astype(np.uint8), network.evaluate(inputs))
+
+
+def test_initial_gates_pass_their_first_input():
+    logits = initial_logits((3, 1))
+    assert all(int(np.argmax(row)) == 3 for layer in logits for row in np.asarray(layer))
