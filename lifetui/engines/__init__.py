@@ -49,11 +49,21 @@ def _kernel_and_jax(rule: Rule, model: Path | None) -> str | None:
     return None
 
 
-def _not_built(issue: str) -> Callable[[Rule, Path | None], str | None]:
-    def check(rule: Rule, model: Path | None) -> str | None:
-        return f"not part of this version of lifetui yet ({issue})"
+def _compiler(rule: Rule, model: Path | None) -> str | None:
+    from lifetui.build import missing_compiler_reason
 
-    return check
+    return missing_compiler_reason()
+
+
+def _kernel_and_compiler(rule: Rule, model: Path | None) -> str | None:
+    from lifetui.build import missing_compiler_reason
+    from lifetui.kernel import KernelError, kernel_for
+
+    try:
+        kernel_for(rule, model)
+    except KernelError as err:
+        return str(err)
+    return missing_compiler_reason()
 
 
 ENGINES: dict[str, EngineInfo] = {
@@ -74,14 +84,14 @@ ENGINES: dict[str, EngineInfo] = {
         EngineInfo(
             "c",
             "the network's circuit, optimised and compiled to bit-parallel C",
-            "",
-            _not_built("the circuit compiler arrives with issue 4"),
+            "lifetui.engines.c_engines:CircuitEngine",
+            _kernel_and_compiler,
         ),
         EngineInfo(
             "bitsliced",
             "hand-written bitsliced C kernel, the yardstick",
-            "",
-            _not_built("the C runtime arrives with issue 4"),
+            "lifetui.engines.c_engines:BitslicedEngine",
+            _compiler,
         ),
     )
 }

@@ -1,0 +1,130 @@
+"""Build C at run time and load it with cffi: gcc, cached by a hash of everything that shapes the binary.
+
+A build goes to a temporary name in the cache and is renamed into place, so two processes building
+the same source at once both succeed and nobody ever loads half a shared object.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import cffi
+import platformdirs
+
+from lifetui.errors import LifeError
+
+DECLARATIONS = "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations);"
+NATIVE_FLAGS = ("-O3", "-march=native")
+PORTABLE_FLAGS = ("-O3",)
+
+
+class BuildError(LifeError):
+    """The C compiler is missing or failed."""
+
+
+def compiler() -> list[str]:
+    return shlex.split(os.environ.get("LIFETUI_CC", "cc")) or ["cc"]
+
+
+def requested_flags() -> tuple[str, ...]:
+    override = os.environ.get("LIFETUI_CFLAGS")
+    return tuple(shlex.split(override)) if override is not None else NATIVE_FLAGS
+
+
+def missing_compiler_reason() -> str | None:
+    command = compiler()[0]
+    if shutil.which(command) is None:
+        return f"no C compiler: {command!r} not found (install gcc, or set LIFETUI_CC)"
+    return None
+
+
+@functools.cache
+def _compiler_identity(command: tuple[str, ...]) -> str:
+    try:
+        completed = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise BuildError(f"cannot run the C compiler {command[0]!r}: {err}") from None
+    return completed.stdout.splitlines()[0] if completed.stdout else command[0]
+
+
+@functools.cache
+def _cpu_identity() -> str:
+    try:
+        info = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return os.uname().machine
+    wanted = [line for line in info.splitlines() if line.startswith(("model name", "flags", "Features"))]
+    return os.uname().machine + "\n" + "\n".join(sorted(set(wanted)))
+
+
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("lifetui")) / "build"
+
+
+def runtime_source() -> str:
+    return (resources.files("lifetui.bundled_kernels") / "runtime.c").read_text(encoding="utf-8")
+
+
+def bitsliced_source() -> str:
+    return (resources.files("lifetui.bundled_kernels") / "bitsliced.c").read_text(encoding="utf-8")
+
+
+def build(source: str) -> Path:
+    """The path of a shared object built from `source`, from the cache when it is there."""
+    reason = missing_compiler_reason()
+    if reason:
+        raise BuildError(reason)
+    command = tuple(compiler())
+    flags = requested_flags()
+    key = hashlib.sha256(
+        "\0".join([source, " ".join(flags), _compiler_identity(command), _cpu_identity()]).encode()
+    ).hexdigest()[:32]
+    folder = cache_dir()
+    target = folder / f"lifetui-{key}.so"
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
+        source_file = Path(work) / "kernel.c"
+        source_file.write_text(source, encoding="utf-8")
+        built = Path(work) / "kernel.so"
+        failure = _compile(command, flags, source_file, built)
+        if failure and "LIFETUI_CFLAGS" not in os.environ and flags == NATIVE_FLAGS:
+            failure = _compile(command, PORTABLE_FLAGS, source_file, built)
+        if failure:
+            raise BuildError(f"the C compiler failed: {failure}")
+        os.replace(built, target)
+    return target
+
+
+def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, output: Path) -> str | None:
+    try:
+        completed = subprocess.run(
+            [*command, *flags, "-shared", "-fPIC", "-o", str(output), str(source)],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return str(err)
+    if completed.returncode != 0:
+        lines = (completed.stderr or completed.stdout).strip().splitlines()
+        return lines[0] if lines else f"exit status {completed.returncode}"
+    return None
+
+
+def load(source: str):
+    """Build (or find) and open `source`; returns (ffi, lib) with lifetui_step. cffi calls release the GIL."""
+    path = build(source)
+    ffi = cffi.FFI()
+    ffi.cdef(DECLARATIONS)
+    try:
+        return ffi, ffi.dlopen(str(path))
+    except OSError as err:
+        raise BuildError(f"cannot load {path}: {err}") from None

@@ -1,0 +1,74 @@
+"""The c engine (the learned circuit, compiled) and the bitsliced engine (hand-written), on one C runtime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lifetui import build
+from lifetui.circuit import extract, optimise, wrong_neighbourhoods
+from lifetui.codegen import bitsliced_prefix, kernel_source
+from lifetui.engines.base import Engine
+from lifetui.errors import LifeError
+from lifetui.kernel import kernel_for
+from lifetui.rules import Rule
+
+
+def pack(cells: np.ndarray) -> np.ndarray:
+    """(height, width) 0/1 -> (height, words) uint64, cell x in bit x % 64 of word x // 64."""
+    height, width = cells.shape
+    words = -(-width // 64)
+    packed = np.zeros((height, words * 8), dtype=np.uint8)
+    packed[:, : -(-width // 8)] = np.packbits(cells.astype(bool), axis=1, bitorder="little")
+    return packed.view("<u8")
+
+
+def unpack(words: np.ndarray, width: int) -> np.ndarray:
+    return np.unpackbits(words.view(np.uint8), axis=1, count=width, bitorder="little")
+
+
+class _CEngine(Engine):
+    def __init__(self, rule: Rule, model: Path | None = None):
+        super().__init__(rule, model)
+        self._ffi, self._lib = build.load(self.source())
+
+    def source(self) -> str:
+        raise NotImplementedError
+
+    def load(self, cells: np.ndarray) -> None:
+        self._width = cells.shape[1]
+        self._board = np.ascontiguousarray(pack(cells))
+        self._scratch = np.empty_like(self._board)
+
+    def step(self, generations: int = 1) -> None:
+        pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
+        scratch = self._ffi.cast("uint64_t *", self._scratch.ctypes.data)
+        if self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations) != 0:
+            raise LifeError(f"{self.name} engine: out of memory for its row buffers")
+
+    def cells(self) -> np.ndarray:
+        return unpack(self._board, self._width)
+
+    def population(self) -> int:
+        return int(np.bitwise_count(self._board).sum())
+
+
+class CircuitEngine(_CEngine):
+    name = "c"
+    level = 2
+
+    def source(self) -> str:
+        circuit = optimise(extract(kernel_for(self.rule, self.model).network), self.level)
+        wrong = wrong_neighbourhoods(circuit, self.rule)
+        if wrong:
+            raise LifeError(f"the circuit is wrong on {len(wrong)} of 512 neighbourhoods; see lifetui verify")
+        self.circuit = circuit
+        return kernel_source(circuit, self.rule, self.level, verified=True) + build.runtime_source()
+
+
+class BitslicedEngine(_CEngine):
+    name = "bitsliced"
+
+    def source(self) -> str:
+        return bitsliced_prefix(self.rule) + build.bitsliced_source() + build.runtime_source()
