@@ -94,7 +94,7 @@ def extract(network: Network) -> Circuit:
 
 
 def op_from_row(row: tuple[int, int, int, int]) -> int:
-    return (row[0] << 3) | (row[1] << 2) | (row[2] << 1) | row[3]
+    return int((row[0] << 3) | (row[1] << 2) | (row[2] << 1) | row[3])
 
 
 def swap_operands(op: int) -> int:

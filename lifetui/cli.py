@@ -13,6 +13,7 @@ from lifetui import __version__
 from lifetui.board import Board, board_from_pattern, parse_size
 from lifetui.engines import ENGINES, availability, create_engine
 from lifetui.errors import LifeError, UsageError
+from lifetui.files import write_atomically
 from lifetui.kernel import (
     DEFAULT_LAYERS,
     MAX_LAYER_WIDTH,
@@ -23,7 +24,7 @@ from lifetui.kernel import (
     user_kernels_dir,
     wrong_neighbourhoods,
 )
-from lifetui.patterns import load_pattern, write_atomically, write_rle
+from lifetui.patterns import load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 ENGINE_CHOICE = click.Choice(list(ENGINES))
@@ -197,18 +198,17 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 @click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
-    if model is None:
-        chosen = rule.rule if rule else CONWAY
-        path = find_kernel(chosen)
-        if path is None:
-            raise LifeError(missing_kernel_reason(chosen))
-        kernel = load_kernel(path)
-    else:
-        kernel = load_kernel(model)
+    from lifetui.circuit import extract, optimise
+    from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
+
+    kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     wrong = wrong_neighbourhoods(kernel.network, target)
+    circuit = optimise(extract(kernel.network), 2)
+    circuit_misses = len(circuit_wrong(circuit, target))
     click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
     click.echo(f"network: {512 - len(wrong)}/512 exact")
+    click.echo(f"circuit: {512 - circuit_misses}/512 exact (-O2: {circuit.size} gates, depth {circuit.depth()})")
     if len(wrong):
         click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
         expected = target.truth_table()
@@ -217,6 +217,54 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
             rows = " / ".join("".join(".O"[bit] for bit in bits[row * 3 : row * 3 + 3]) for row in range(3))
             click.echo(f"  #{int(index):3d}  {rows}  rule {expected[index]}, network {1 - expected[index]}")
         sys.exit(1)
+
+
+@cli.command("compile")
+@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
+@click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
+@click.option("-O", "level", type=click.IntRange(0, 2), default=2, show_default=True, help="Optimisation level.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the C source here.")
+@click.option("--allow-inexact", is_flag=True, help="Emit a circuit even when it is wrong on some neighbourhoods.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def compile_command(model: Path | None, rule: RuleSpec | None, level: int, output: Path | None,
+                    allow_inexact: bool, as_json: bool) -> None:  # fmt: skip
+    """Extract the trained network's circuit, optimise it, verify it on all 512 neighbourhoods, emit C."""
+    from lifetui.build import runtime_source
+    from lifetui.circuit import extract, optimise
+    from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
+    from lifetui.codegen import kernel_source
+
+    kernel = _chosen_kernel(model, rule)
+    target = rule.rule if rule else kernel.rule
+    circuit = optimise(extract(kernel.network), level)
+    wrong = circuit_wrong(circuit, target)
+    summary = {
+        "rule": str(target), "level": level, "network_gates": kernel.network.gate_count,
+        "gates": circuit.size, "depth": circuit.depth(), "verified": not wrong,
+    }  # fmt: skip
+    if wrong and not allow_inexact:
+        raise LifeError(
+            f"the -O{level} circuit is wrong on {len(wrong)} of 512 neighbourhoods; "
+            f"--allow-inexact emits it anyway (lifetui verify lists them)"
+        )
+    if output is not None:
+        write_atomically(output, kernel_source(circuit, target, level, not wrong) + runtime_source())
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        status = "verified on all 512 neighbourhoods" if not wrong else f"WRONG on {len(wrong)} neighbourhoods"
+        click.echo(f"{target} -O{level}: {summary['network_gates']} network gates -> {circuit.size} gates, "
+                   f"depth {summary['depth']}, {status}")  # fmt: skip
+
+
+def _chosen_kernel(model: Path | None, rule: RuleSpec | None):
+    if model is not None:
+        return load_kernel(model)
+    chosen = rule.rule if rule else CONWAY
+    path = find_kernel(chosen)
+    if path is None:
+        raise LifeError(missing_kernel_reason(chosen))
+    return load_kernel(path)
 
 
 def main() -> None:

@@ -61,6 +61,10 @@ class Simulation:
         with self._lock:
             return Snapshot(self._engine.cells(), self.generation, self.engine_name, self.epoch)
 
+    def describe_engine(self) -> str:
+        with self._lock:
+            return self._engine.describe()
+
     def population(self) -> int:
         with self._lock:
             return self._engine.population()

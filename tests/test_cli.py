@@ -218,3 +218,44 @@ def test_train_rejects_bad_layers(lifetui, layers):
     result = lifetui("train", "--layers", layers)
     assert result.code == 2
     assert "--layers" in result.err
+
+
+def test_compile_json_has_the_contract_fields(lifetui):
+    result = lifetui("compile", "--json")
+    summary = json.loads(result.out)
+    assert set(summary) == {"rule", "level", "network_gates", "gates", "depth", "verified"}
+    assert summary["rule"] == "B3/S23" and summary["level"] == 2 and summary["network_gates"] == 2303
+    assert summary["verified"] is True
+    levels = [json.loads(lifetui("compile", "-O", str(level), "--json").out)["gates"] for level in (0, 1, 2)]
+    assert levels == sorted(levels, reverse=True) and levels[2] == summary["gates"]
+
+
+def test_compile_writes_c_that_builds_and_matches_its_summary(lifetui, tmp_path):
+    out = tmp_path / "life.c"
+    assert lifetui("compile", "-o", str(out)).code == 0
+    source = out.read_text()
+    gates = json.loads(lifetui("compile", "--json").out)["gates"]
+    assert f"{gates} operations" in source and "verified on all 512 neighbourhoods" in source
+    from lifetui.build import build
+
+    assert build(source).exists()
+
+
+def test_compile_refuses_an_inexact_circuit_unless_asked(lifetui, tmp_path):
+    from lifetui.gates import PASS_A
+    from lifetui.kernel import Network, save_kernel
+
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "centre", network, {"rule": "B3/S23"})
+    refused = lifetui("compile", "--model", str(tmp_path / "centre"))
+    assert refused.code == 1 and "--allow-inexact" in refused.err
+    allowed = lifetui("compile", "--model", str(tmp_path / "centre"), "--allow-inexact", "--json")
+    assert json.loads(allowed.out)["verified"] is False
+
+
+def test_run_with_every_engine_gives_the_same_board(lifetui):
+    boards = {
+        engine: lifetui("run", "r-pentomino", "--steps", "200", "--size", "100x80", "--engine", engine).out
+        for engine in ("numpy", "jax", "c", "bitsliced")
+    }
+    assert len(set(boards.values())) == 1

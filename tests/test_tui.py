@@ -77,27 +77,33 @@ async def test_speed_keys_move_through_the_targets():
 
 
 async def test_unavailable_engine_says_why():
-    app = make_app()
+    app = make_app("highlife-replicator")
     async with app.run_test() as pilot:
-        await pilot.press("3")
+        await pilot.press("2")
         await pilot.pause()
         messages = [notification.message for notification in app._notifications]
-        assert any("c is unavailable" in message for message in messages)
+        assert any("jax is unavailable" in m and "lifetui train --rule B36/S23" in m for m in messages)
         assert app.simulation.engine_name == "numpy"
 
 
 async def test_swapping_engines_by_key_loses_and_repeats_nothing():
     app = make_app("r-pentomino", (48, 40))
     async with app.run_test() as pilot:
-        for keys, generation in ((["n", "n"], 2), (["2", "n", "n", "n"], 5), (["e", "n"], 6), (["e", "n", "n"], 8)):
+        steps = [(["n", "n"], 2), (["2", "n", "n", "n"], 5), (["e", "n"], 6), (["e", "n", "n"], 8), (["3", "n"], 9),
+                 (["1", "n"], 10), (["4", "n", "n"], 12)]  # fmt: skip
+        engines = []
+        for keys, generation in steps:
             await pilot.press(*keys)
             await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
-        assert app.last_snapshot.engine == "jax"
+            engines.append(app.last_snapshot.engine)
+            if app.last_snapshot.engine == "c":
+                assert dict(app.sidebar_rows())["Circuit"].endswith("(-O2)")
+        assert engines == ["numpy", "jax", "c", "bitsliced", "c", "numpy", "bitsliced"]
         reference = NumpyEngine(app.simulation.rule)
         reference.load(app.board.cells)
-        reference.step(8)
+        reference.step(12)
         assert np.array_equal(app.last_snapshot.cells, reference.cells())
-        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 8, 10)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 12, 10)
 
 
 async def test_help_screen_opens_and_closes():

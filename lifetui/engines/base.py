@@ -34,5 +34,9 @@ class Engine(ABC):
     def population(self) -> int:
         return int(np.count_nonzero(self.cells()))
 
+    def describe(self) -> str:
+        """What the engine computes with, for the sidebar (a circuit's size, a network's gates), or ''."""
+        return ""
+
     def close(self) -> None:
         """Release what the engine holds beyond Python memory (threads, device buffers)."""

@@ -67,6 +67,10 @@ class CircuitEngine(_CEngine):
         return kernel_source(circuit, self.rule, self.level, verified=True) + build.runtime_source()
 
 
+    def describe(self) -> str:
+        return f"{self.circuit.size} gates, depth {self.circuit.depth()} (-O{self.level})"
+
+
 class BitslicedEngine(_CEngine):
     name = "bitsliced"
 

@@ -70,6 +70,9 @@ class JaxEngine(Engine):
 
         self._run = jax.jit(lambda cells, steps: jax.lax.fori_loop(0, steps, lambda _, c: generation(c), cells))
 
+    def describe(self) -> str:
+        return f"{self.gate_count} gates (the whole network)"
+
     def load(self, cells: np.ndarray) -> None:
         self._cells = jnp.asarray(cells, dtype=jnp.uint8)
 

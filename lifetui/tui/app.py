@@ -22,7 +22,8 @@ from textual.worker import get_current_worker
 from lifetui.board import Board
 from lifetui.engines import ENGINES, availability
 from lifetui.errors import LifeError
-from lifetui.patterns import write_atomically, write_rle
+from lifetui.files import write_atomically
+from lifetui.patterns import write_rle
 from lifetui.simulation import ReferenceChecker, Simulation, Snapshot, Verdict
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import HelpScreen, SaveScreen
@@ -117,6 +118,7 @@ class LifeApp(App):
         self.last_snapshot = self.simulation.snapshot()
         self.verdict: Verdict | None = None
         self._wake = threading.Event()
+        self.engine_description = self.simulation.describe_engine()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -197,13 +199,15 @@ class LifeApp(App):
 
     def on_frame(self, message: Frame) -> None:
         self.last_snapshot = message.snapshot
+        if not self.query(BoardView):
+            return  # shutting down
         differing = self.verdict.differing if self.verdict is not None and not self.verdict.agrees else None
         self.query_one(BoardView).show(message.snapshot.cells, differing)
         self._update_sidebar()
 
     def on_checked(self, message: Checked) -> None:
         self.verdict = message.verdict
-        if not message.verdict.agrees:
+        if not message.verdict.agrees and self.query(BoardView):
             self.query_one(BoardView).show(self.last_snapshot.cells, message.verdict.differing)
         self._update_sidebar()
 
@@ -218,6 +222,8 @@ class LifeApp(App):
         self._update_sidebar()
 
     def _update_sidebar(self) -> None:
+        if not self.query(Sidebar):
+            return
         self.query_one(Sidebar).update_rows(self.sidebar_rows(), list(self.speed_history))
 
     def sidebar_rows(self) -> list[tuple[str, str | Text]]:
@@ -234,6 +240,7 @@ class LifeApp(App):
             ("Board", f"{snapshot.cells.shape[1]} x {snapshot.cells.shape[0]} torus"),
             ("Pattern", self.pattern_name or "-"),
             ("Author", self.author or "-"),
+            ("Circuit", self.engine_description or "-"),
         ]
 
     def _divergence_text(self, snapshot: Snapshot) -> Text:
@@ -271,6 +278,7 @@ class LifeApp(App):
 
     def _swap(self, name: str) -> None:
         self.simulation.swap(name)
+        self.engine_description = self.simulation.describe_engine()
         self.post_message(Notice(f"now running on {name} at generation {self.simulation.generation:,}"))
 
     def action_next_engine(self) -> None:

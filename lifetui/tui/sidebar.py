@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Sparkline, Static
 
 
@@ -28,5 +29,8 @@ class Sidebar(Vertical):
         table.add_column()
         for label, value in rows:
             table.add_row(label, value)
-        self.query_one("#stats", Static).update(table)
-        self.query_one(Sparkline).data = speeds or [0]
+        try:
+            self.query_one("#stats", Static).update(table)
+            self.query_one(Sparkline).data = speeds or [0]
+        except NoMatches:
+            pass  # A message from a worker thread arrived while the app was shutting down.

@@ -1,0 +1,138 @@
+"""The c and bitsliced engines: equal to numpy on awkward tori, the build cache, and a missing compiler."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from lifetui import build
+from lifetui.board import board_from_pattern
+from lifetui.engines import availability, create_engine
+from lifetui.engines.c_engines import pack, unpack
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.patterns import load_pattern
+from lifetui.rules import CONWAY, parse_rule
+
+SHAPES = [(64, 64), (37, 100), (129, 127), (3, 200), (200, 3), (5, 65)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[1]}x{s[0]}")
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+def test_equal_to_numpy_after_hundreds_of_generations(name, shape):
+    cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
+    engine = create_engine(name, CONWAY)
+    reference = NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    for _ in range(3):
+        engine.step(100)
+        reference.step(100)
+        assert np.array_equal(engine.cells(), reference.cells())
+        assert engine.population() == reference.population()
+
+
+@pytest.mark.parametrize("rule", ["B36/S23", "B3678/S34678", "B0/S8", "B2/S", "B1357/S1357", "B012345678/S"])
+def test_bitsliced_runs_every_life_like_rule(rule):
+    parsed = parse_rule(rule).rule
+    cells = (np.random.default_rng(7).random((30, 70)) < 0.4).astype(np.uint8)
+    engine = create_engine("bitsliced", parsed)
+    reference = NumpyEngine(parsed)
+    engine.load(cells)
+    reference.load(cells)
+    engine.step(60)
+    reference.step(60)
+    assert np.array_equal(engine.cells(), reference.cells())
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+@pytest.mark.parametrize("width", [64, 70, 100])
+def test_glider_crosses_the_torus_and_comes_home(name, width):
+    board = board_from_pattern(load_pattern("glider"), (width, width))
+    engine = create_engine(name, CONWAY)
+    engine.load(board.cells)
+    engine.step(2 * width)
+    assert not np.array_equal(engine.cells(), board.cells)
+    engine.step(2 * width)
+    assert np.array_equal(engine.cells(), board.cells)
+
+
+@pytest.mark.parametrize("width", [3, 63, 64, 65, 130])
+def test_packing_round_trip_keeps_padding_zero(width):
+    cells = (np.random.default_rng(width).random((4, width)) < 0.5).astype(np.uint8)
+    packed = pack(cells)
+    assert packed.shape == (4, -(-width // 64))
+    assert np.array_equal(unpack(packed, width), cells)
+    if width % 64:
+        assert not np.any(packed[:, -1] >> np.uint64(width % 64))
+
+
+def test_c_engine_needs_a_kernel_for_the_rule():
+    status = availability("c", parse_rule("B36/S23").rule)
+    assert not status.available
+    assert "lifetui train --rule B36/S23" in status.reason
+    assert availability("bitsliced", parse_rule("B36/S23").rule).available
+
+
+def test_missing_compiler_makes_the_c_engines_unavailable(monkeypatch, lifetui):
+    monkeypatch.setenv("LIFETUI_CC", "no-such-compiler-here")
+    for name in ("c", "bitsliced"):
+        status = availability(name, CONWAY)
+        assert not status.available
+        assert "no C compiler" in status.reason
+    result = lifetui("run", "glider", "--steps", "4", "--engine", "bitsliced")
+    assert result.code == 1
+    assert "no C compiler" in result.err
+    assert lifetui("run", "glider", "--steps", "4", "--engine", "numpy").code == 0
+
+
+def test_a_failing_compiler_is_reported(monkeypatch):
+    monkeypatch.setenv("LIFETUI_CFLAGS", "-O2 --no-such-flag-for-gcc")
+    with pytest.raises(build.BuildError, match="the C compiler failed"):
+        build.build("int lifetui_step(void) { return 0; }\n")
+
+
+def test_builds_are_cached_by_source_and_flags(monkeypatch):
+    source = "int lifetui_step(void) { return 1; }\n"
+    first = build.build(source)
+    assert build.build(source) == first
+    monkeypatch.setenv("LIFETUI_CFLAGS", "-O1")
+    assert build.build(source) != first
+    assert not [p for p in build.cache_dir().iterdir() if p.name.startswith(".")]
+
+
+def test_concurrent_first_builds_all_succeed(tmp_path):
+    script = textwrap.dedent(
+        """
+        import numpy as np
+        from lifetui.engines import create_engine
+        from lifetui.rules import CONWAY
+        engine = create_engine("bitsliced", CONWAY)
+        engine.load(np.eye(8, dtype=np.uint8))
+        engine.step(1)
+        print(engine.population())
+        """
+    )
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=environment,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for _ in range(4)
+    ]
+    results = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0], results
+    reference = NumpyEngine(CONWAY)
+    reference.load(np.eye(8, dtype=np.uint8))
+    reference.step(1)
+    assert all(out.strip() == str(reference.population()) for out, _ in results)
+    built = list((tmp_path / "lifetui" / "build").glob("*.so"))
+    assert len(built) == 1
+    assert not list((tmp_path / "lifetui" / "build").glob(".*"))
