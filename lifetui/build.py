@@ -46,6 +46,11 @@ def missing_compiler_reason() -> str | None:
     return None
 
 
+def compiler_identity() -> str:
+    """The first line of the compiler's --version, as used in cache keys and benchmark reports."""
+    return _compiler_identity(tuple(compiler()))
+
+
 @functools.cache
 def _compiler_identity(command: tuple[str, ...]) -> str:
     try:
@@ -56,13 +61,23 @@ def _compiler_identity(command: tuple[str, ...]) -> str:
 
 
 @functools.cache
-def _cpu_identity() -> str:
+def _cpu_info() -> list[str]:
     try:
-        info = Path("/proc/cpuinfo").read_text(errors="replace")
+        return Path("/proc/cpuinfo").read_text(errors="replace").splitlines()
     except OSError:
-        return os.uname().machine
-    wanted = [line for line in info.splitlines() if line.startswith(("model name", "flags", "Features"))]
+        return []
+
+
+def _cpu_identity() -> str:
+    wanted = [line for line in _cpu_info() if line.startswith(("model name", "flags", "Features"))]
     return os.uname().machine + "\n" + "\n".join(sorted(set(wanted)))
+
+
+def cpu_model() -> str:
+    for line in _cpu_info():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return os.uname().machine
 
 
 def cache_dir() -> Path:

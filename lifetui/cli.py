@@ -88,10 +88,34 @@ def cli() -> None:
 @click.argument("pattern")
 @click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True, help="Engine to run (repeatable with --bench).")
 @board_options
-def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None) -> None:
-    """Open PATTERN in the terminal UI."""
+@click.option("--bench", is_flag=True, help="Benchmark the engines headless instead of opening the UI.")
+@click.option("--steps", type=click.IntRange(min=1), help="Generations per engine in --bench.")
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Cap on each engine's timed run in --bench.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Threads for engines that thread (none do yet; recorded in the report).",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
+@click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
+def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, bench: bool, steps: int | None,
+         seconds: float, threads: int, as_json: bool, seed_experiment: bool) -> None:  # fmt: skip
+    """Open PATTERN in the terminal UI (or benchmark the engines on it with --bench)."""
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
+    if bench or seed_experiment:
+        from lifetui.bench_report import bench_command
+
+        code = bench_command(pattern, board, list(engines), steps, seconds, threads, model, as_json, seed_experiment)
+        sys.exit(code)
     from lifetui.tui.app import LifeApp
 
     engine = engines[0] if engines else "numpy"

@@ -66,7 +66,6 @@ class CircuitEngine(_CEngine):
         self.circuit = circuit
         return kernel_source(circuit, self.rule, self.level, verified=True) + build.runtime_source()
 
-
     def describe(self) -> str:
         return f"{self.circuit.size} gates, depth {self.circuit.depth()} (-O{self.level})"
 

@@ -1,0 +1,122 @@
+"""Headless benchmark: every engine on the same board from the same generation, each checked against numpy."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from lifetui import build
+from lifetui.board import Board
+from lifetui.engines import ENGINES, EngineUnavailable, availability, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.errors import LifeError
+
+#: The figures of the 2025 blog post this project started from (512 x 512 random board, on a laptop).
+PUBLISHED = {"where": "the 2025 blog post's laptop", "jax": 14.0, "c": 24_400.0, "speedup": 1744.0}
+
+
+@dataclass
+class EngineResult:
+    engine: str
+    available: bool
+    reason: str = ""
+    steps: int = 0
+    seconds: float = 0.0
+    gens_per_s: float = 0.0
+    cell_updates_per_s: float = 0.0
+    population: int = 0
+    matches_reference: bool | None = None
+    warmup_seconds: float = 0.0
+    describe: str = ""
+
+    def as_json(self) -> dict:
+        document = asdict(self)
+        if self.available:
+            document.pop("reason")
+        return document
+
+
+def default_steps(board: Board) -> int:
+    """About a billion cell updates: a couple of seconds for numpy, a blink for the C engines."""
+    return int(min(100_000, max(16, 2**30 // (board.width * board.height))))
+
+
+def machine() -> dict:
+    cpu = build.cpu_model()
+    compiler = "none"
+    if build.missing_compiler_reason() is None:
+        try:
+            compiler = build.compiler_identity() + " " + " ".join(build.requested_flags())
+        except LifeError:
+            compiler = "unusable"
+    return {"cpu": cpu, "cores": os.cpu_count(), "compiler": compiler}
+
+
+def bench_engine(
+    name: str, board: Board, steps: int, seconds_cap: float | None, model, report: Callable[[str, int], None]
+) -> tuple[EngineResult, np.ndarray | None]:
+    """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
+    status = availability(name, board.rule, model)
+    if not status.available:
+        return EngineResult(name, False, status.reason), None
+    started = time.perf_counter()
+    try:
+        engine = create_engine(name, board.rule, model)
+        engine.load(board.cells)
+        engine.step(1)
+        engine.load(board.cells)
+    except (EngineUnavailable, LifeError) as err:
+        return EngineResult(name, False, str(err)), None
+    warmup = time.perf_counter() - started
+    done, batch, elapsed = 0, 1, 0.0
+    while done < steps and (seconds_cap is None or elapsed < seconds_cap):
+        count = min(batch, steps - done)
+        began = time.perf_counter()
+        engine.step(count)
+        spent = time.perf_counter() - began
+        elapsed += spent
+        done += count
+        report(name, done)
+        # Grow batches while they are short, so per-call overhead stays out of the figure.
+        if spent < 0.05:
+            batch *= 2
+    cells = engine.cells()
+    rate = done / elapsed if elapsed > 0 else float("inf")
+    result = EngineResult(
+        name, True, steps=done, seconds=round(elapsed, 6), gens_per_s=round(rate, 2),
+        cell_updates_per_s=float(f"{rate * board.width * board.height:.4g}"), population=int(np.count_nonzero(cells)),
+        warmup_seconds=round(warmup, 4), describe=engine.describe(),
+    )  # fmt: skip
+    engine.close()
+    return result, cells
+
+
+def run_bench(
+    board: Board,
+    names: list[str] | None = None,
+    steps: int | None = None,
+    seconds_cap: float | None = None,
+    model=None,
+    report: Callable[[str, int], None] = lambda name, done: None,
+) -> list[EngineResult]:
+    """Bench each engine, then replay numpy to every generation an engine reached and compare the boards."""
+    steps = steps if steps is not None else default_steps(board)
+    finals: dict[str, np.ndarray] = {}
+    results = []
+    for name in names or list(ENGINES):
+        result, cells = bench_engine(name, board, steps, seconds_cap, model, report)
+        results.append(result)
+        if cells is not None:
+            finals[name] = cells
+    reference = NumpyEngine(board.rule)
+    reference.load(board.cells)
+    generation = 0
+    for result in sorted((r for r in results if r.available), key=lambda r: r.steps):
+        reference.step(result.steps - generation)
+        generation = result.steps
+        result.matches_reference = bool(np.array_equal(finals[result.engine], reference.cells()))
+    return results

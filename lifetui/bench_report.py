@@ -1,0 +1,90 @@
+"""`lifetui PATTERN --bench`: run the benchmark with a progress display and report it as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress, TextColumn
+from rich.table import Table
+
+from lifetui.bench import PUBLISHED, EngineResult, default_steps, machine, run_bench
+from lifetui.board import Board
+from lifetui.rules import CONWAY
+
+SEED_EXPERIMENT_SIZE = 512
+
+
+def bench_command(
+    pattern: str, board: Board, engines: list[str], steps: int | None, seconds: float, threads: int,
+    model: Path | None, as_json: bool, seed_experiment: bool,
+) -> int:  # fmt: skip
+    """Run and report; the exit status is 1 when any engine disagreed with numpy."""
+    if seed_experiment:
+        rng = np.random.default_rng(2025)
+        cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
+        board = Board(CONWAY, cells)
+        pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
+        engines = engines or ["jax", "c"]
+    steps = steps or default_steps(board)
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), console=console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def report(name: str, done: int) -> None:
+            progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
+
+        results = run_bench(board, engines or None, steps, seconds, model, report)
+    document = {
+        "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
+        "threads": threads, "machine": machine(), "engines": [result.as_json() for result in results],
+    }  # fmt: skip
+    if seed_experiment:
+        document["published"] = PUBLISHED
+    mismatch = any(result.matches_reference is False for result in results)
+    if as_json:
+        print(json.dumps(document))
+    else:
+        _print_table(document, results, seed_experiment)
+    return 1 if mismatch else 0
+
+
+def _speedup(result: EngineResult, baseline: EngineResult | None) -> str:
+    if baseline is None or not baseline.available or not result.available or not baseline.gens_per_s:
+        return "-"
+    return f"{result.gens_per_s / baseline.gens_per_s:,.1f}"
+
+
+def _print_table(document: dict, results: list[EngineResult], seed_experiment: bool) -> None:
+    console = Console()
+    by_name = {result.engine: result for result in results}
+    table = Table(title=f"{document['pattern']}: {document['rule']} on a {document['width']}x{document['height']} "
+                        f"torus, {document['steps']:,} generations")  # fmt: skip
+    for column in ("engine", "gen/s", "cells/s", "x jax", "x numpy", "agrees", "steps", "time", "warm-up"):
+        table.add_column(column, justify="left" if column in ("engine", "agrees") else "right")
+    for result in results:
+        if not result.available:
+            table.add_row(result.engine, "[dim]unavailable[/dim]", f"[dim]{result.reason}[/dim]", *[""] * 6)
+            continue
+        agrees = "[green]yes[/green]" if result.matches_reference else "[bold red]NO[/bold red]"
+        table.add_row(
+            result.engine, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s:.2g}",
+            _speedup(result, by_name.get("jax")), _speedup(result, by_name.get("numpy")), agrees,
+            f"{result.steps:,}", f"{result.seconds:.2f}s", f"{result.warmup_seconds:.2f}s",
+        )  # fmt: skip
+    console.print(table)
+    info = document["machine"]
+    console.print(f"machine: {info['cpu']}, {info['cores']} cores; compiler: {info['compiler']}; "
+                  f"threads: {document['threads']}")  # fmt: skip
+    if seed_experiment and "jax" in by_name and "c" in by_name and by_name["jax"].available and by_name["c"].available:
+        jax, c = by_name["jax"].gens_per_s, by_name["c"].gens_per_s
+        console.print(f"published ({PUBLISHED['where']}): jax network {PUBLISHED['jax']:,.0f} gen/s, compiled C "
+                      f"{PUBLISHED['c']:,.0f} gen/s, {PUBLISHED['speedup']:,.0f}x")  # fmt: skip
+        console.print(f"lifetui (this machine, {info['cpu']}): jax network {jax:,.0f} gen/s, compiled C "
+                      f"{c:,.0f} gen/s, {c / jax:,.0f}x")  # fmt: skip
+    for result in results:
+        if result.matches_reference is False:
+            console.print(f"[bold red]{result.engine} does NOT match the numpy reference after {result.steps} "
+                          f"generations[/bold red]")  # fmt: skip

@@ -1,0 +1,99 @@
+"""The benchmark: its JSON contract, a broken engine caught, the --seconds cap. No timing assertions."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+import lifetui.engines as engines
+from lifetui.board import Board
+from lifetui.engines import EngineInfo
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.rules import CONWAY
+
+
+class OffByOneEngine(NumpyEngine):
+    """Steps one generation too many whenever asked for more than one."""
+
+    def step(self, generations=1):
+        super().step(generations + (generations > 1))
+
+
+class SlowEngine(NumpyEngine):
+    def step(self, generations=1):
+        time.sleep(0.01 * generations)
+        super().step(generations)
+
+
+@pytest.fixture
+def doubles(monkeypatch):
+    registry = dict(engines.ENGINES)
+    for name, factory in (("c", "OffByOneEngine"), ("bitsliced", "SlowEngine")):
+        registry[name] = EngineInfo(name, "test double", f"{__name__}:{factory}", lambda rule, model: None)
+    monkeypatch.setattr(engines, "ENGINES", registry)
+
+
+def test_json_has_every_documented_field(lifetui):
+    result = lifetui("r-pentomino", "--bench", "--size", "64x64", "--steps", "40", "--json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert {"pattern", "rule", "width", "height", "steps", "machine", "engines"} <= set(document)
+    assert set(document["machine"]) == {"cpu", "cores", "compiler"}
+    assert (document["width"], document["height"], document["steps"]) == (64, 64, 40)
+    names = [entry["engine"] for entry in document["engines"]]
+    assert names == ["numpy", "jax", "c", "bitsliced"]
+    for entry in document["engines"]:
+        assert {"engine", "available", "steps", "seconds", "gens_per_s", "cell_updates_per_s", "population",
+                "matches_reference"} <= set(entry)  # fmt: skip
+        assert entry["available"] and entry["steps"] == 40 and entry["matches_reference"] is True
+    populations = {entry["population"] for entry in document["engines"]}
+    assert len(populations) == 1
+
+
+def test_unavailable_engines_give_their_reason(lifetui):
+    result = lifetui("highlife-replicator", "--bench", "--size", "32x32", "--steps", "8", "--json")
+    entries = {entry["engine"]: entry for entry in json.loads(result.out)["engines"]}
+    assert entries["jax"]["available"] is False
+    assert "lifetui train --rule B36/S23" in entries["jax"]["reason"]
+    assert entries["bitsliced"]["matches_reference"] is True
+
+
+def test_a_broken_engine_is_reported_and_fails_the_run(lifetui, doubles):
+    result = lifetui("acorn", "--bench", "--engine", "numpy", "--engine", "c", "--size", "48x48", "--steps", "30")
+    assert result.code == 1
+    assert "c does NOT match the numpy reference" in result.out
+    as_json = lifetui("acorn", "--bench", "--engine", "c", "--size", "48x48", "--steps", "30", "--json")
+    assert as_json.code == 1
+    assert json.loads(as_json.out)["engines"][0]["matches_reference"] is False
+
+
+def test_seconds_caps_a_slow_engine_and_its_board_is_still_checked(lifetui, doubles):
+    result = lifetui("acorn", "--bench", "--engine", "bitsliced", "--steps", "100000", "--seconds", "0.3",
+                     "--size", "32x32", "--json")  # fmt: skip
+    entry = json.loads(result.out)["engines"][0]
+    assert 0 < entry["steps"] < 100000
+    assert entry["matches_reference"] is True
+    assert result.code == 0
+
+
+def test_seed_experiment_reports_our_figures_beside_the_published_ones(lifetui, monkeypatch):
+    import lifetui.bench_report as report
+
+    monkeypatch.setattr(report, "SEED_EXPERIMENT_SIZE", 64)
+    result = lifetui("glider", "--bench", "--seed-experiment", "--steps", "20")
+    assert result.code == 0, result.err
+    assert "published (the 2025 blog post's laptop): jax network 14 gen/s, compiled C 24,400" in result.out
+    assert "lifetui (this machine" in result.out
+    as_json = json.loads(lifetui("glider", "--bench", "--seed-experiment", "--steps", "20", "--json").out)
+    assert [entry["engine"] for entry in as_json["engines"]] == ["jax", "c"]
+    assert as_json["published"]["speedup"] == 1744.0
+
+
+def test_reference_replay_compares_at_each_engines_own_generation():
+    from lifetui.bench import run_bench
+
+    cells = (np.random.default_rng(0).random((20, 20)) < 0.4).astype(np.uint8)
+    results = run_bench(Board(CONWAY, cells), ["numpy", "bitsliced"], steps=17)
+    assert [r.matches_reference for r in results] == [True, True]
+    assert results[0].population == results[1].population
