@@ -57,7 +57,13 @@ def machine() -> dict:
 
 
 def bench_engine(
-    name: str, board: Board, steps: int, seconds_cap: float | None, model, report: Callable[[str, int], None]
+    name: str,
+    board: Board,
+    steps: int,
+    seconds_cap: float | None,
+    model,
+    report: Callable[[str, int], None],
+    allow_inexact: bool = False,
 ) -> tuple[EngineResult, np.ndarray | None]:
     """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
     status = availability(name, board.rule, model)
@@ -65,7 +71,7 @@ def bench_engine(
         return EngineResult(name, False, status.reason), None
     started = time.perf_counter()
     try:
-        engine = create_engine(name, board.rule, model)
+        engine = create_engine(name, board.rule, model, allow_inexact)
         engine.load(board.cells)
         engine.step(1)
         engine.load(board.cells)
@@ -102,13 +108,14 @@ def run_bench(
     seconds_cap: float | None = None,
     model=None,
     report: Callable[[str, int], None] = lambda name, done: None,
+    allow_inexact: bool = False,
 ) -> list[EngineResult]:
     """Bench each engine, then replay numpy to every generation an engine reached and compare the boards."""
     steps = steps if steps is not None else default_steps(board)
     finals: dict[str, np.ndarray] = {}
     results = []
     for name in names or list(ENGINES):
-        result, cells = bench_engine(name, board, steps, seconds_cap, model, report)
+        result, cells = bench_engine(name, board, steps, seconds_cap, model, report, allow_inexact)
         results.append(result)
         if cells is not None:
             finals[name] = cells

@@ -19,7 +19,7 @@ SEED_EXPERIMENT_SIZE = 512
 
 def bench_command(
     pattern: str, board: Board, engines: list[str], steps: int | None, seconds: float, threads: int,
-    model: Path | None, as_json: bool, seed_experiment: bool,
+    model: Path | None, allow_inexact: bool, as_json: bool, seed_experiment: bool,
 ) -> int:  # fmt: skip
     """Run and report; the exit status is 1 when any engine disagreed with numpy."""
     if seed_experiment:
@@ -36,7 +36,7 @@ def bench_command(
         def report(name: str, done: int) -> None:
             progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
 
-        results = run_bench(board, engines or None, steps, seconds, model, report)
+        results = run_bench(board, engines or None, steps, seconds, model, report, allow_inexact)
     document = {
         "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
         "threads": threads, "machine": machine(), "engines": [result.as_json() for result in results],

@@ -57,7 +57,10 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
 
 
 def board_options(function):
-    """The options every command that builds a board shares: --size, --rule, --model."""
+    """The options every command that builds a board shares: --size, --rule, --model, --allow-inexact."""
+    function = click.option(
+        "--allow-inexact", is_flag=True, help="Run a kernel's circuit even where it is wrong (to study it)."
+    )(function)
     function = click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")(function)
     function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(
         function
@@ -106,20 +109,22 @@ def cli() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
-def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, bench: bool, steps: int | None,
-         seconds: float, threads: int, as_json: bool, seed_experiment: bool) -> None:  # fmt: skip
+def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool, bench: bool,
+         steps: int | None, seconds: float, threads: int, as_json: bool, seed_experiment: bool) -> None:  # fmt: skip
     """Open PATTERN in the terminal UI (or benchmark the engines on it with --bench)."""
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
     if bench or seed_experiment:
         from lifetui.bench_report import bench_command
 
-        code = bench_command(pattern, board, list(engines), steps, seconds, threads, model, as_json, seed_experiment)
+        code = bench_command(
+            pattern, board, list(engines), steps, seconds, threads, model, allow_inexact, as_json, seed_experiment
+        )
         sys.exit(code)
     from lifetui.tui.app import LifeApp
 
     engine = engines[0] if engines else "numpy"
-    LifeApp(board, loaded.name or pattern, loaded.author, engine, model).run()
+    LifeApp(board, loaded.name or pattern, loaded.author, engine, model, allow_inexact).run()
 
 
 @cli.command()
@@ -130,12 +135,20 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
 def run(
-    pattern: str, steps: int, engine: str, size, rule, model: Path | None, output: Path | None, as_json: bool
+    pattern: str,
+    steps: int,
+    engine: str,
+    size,
+    rule,
+    model: Path | None,
+    allow_inexact: bool,
+    output: Path | None,
+    as_json: bool,
 ) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE."""
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
-    stepper = create_engine(engine, board.rule, model)
+    stepper = create_engine(engine, board.rule, model, allow_inexact)
     stepper.load(board.cells)
     started = time.perf_counter()
     stepper.step(steps)

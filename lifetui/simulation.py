@@ -6,6 +6,7 @@ Front ends (the TUI, `run`, `--bench`) drive a Simulation and never know which e
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,10 @@ class Snapshot:
 class Simulation:
     """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread."""
 
-    def __init__(self, board: Board, engine: str = "numpy", model: Path | None = None):
+    def __init__(self, board: Board, engine: str = "numpy", model: Path | None = None, allow_inexact: bool = False):
         self.rule = board.rule
         self.model = model
+        self.allow_inexact = allow_inexact
         self._start = Board(board.rule, board.cells.copy(), board.generation)
         self._lock = threading.Lock()
         self._engine = self._new_engine(engine, board.cells)
@@ -44,7 +46,7 @@ class Simulation:
         self.epoch = 0
 
     def _new_engine(self, name: str, cells: np.ndarray) -> Engine:
-        engine = create_engine(name, self.rule, self.model)
+        engine = create_engine(name, self.rule, self.model, self.allow_inexact)
         engine.load(cells)
         return engine
 
@@ -124,10 +126,17 @@ class Verdict:
 
 
 class ReferenceChecker:
-    """The numpy reference, following an engine: catches up from the last agreed board and compares."""
+    """The numpy reference, following an engine: catches up from the last agreed board and compares.
+
+    When the boards differ, a fresh engine of the same kind replays from the last agreed board one
+    generation at a time, so the verdict names the first generation that differs, not just the first
+    one checked.
+    """
 
     def __init__(self, rule: Rule):
+        self.rule = rule
         self._reference = NumpyEngine(rule)
+        self._agreed_cells: np.ndarray | None = None
         self.generation = 0
         self.agreed_through = 0
         self.diverged: Verdict | None = None
@@ -135,12 +144,20 @@ class ReferenceChecker:
     def baseline(self, cells: np.ndarray, generation: int) -> None:
         """Agree, by definition, with this board (a start, a reset, an edit)."""
         self._reference.load(cells)
+        self._agreed_cells = cells.copy()
         self.generation = self.agreed_through = generation
         self.diverged = None
 
-    def check(self, cells: np.ndarray, generation: int, cancelled=lambda: False) -> Verdict | None:
+    def check(
+        self,
+        cells: np.ndarray,
+        generation: int,
+        cancelled: Callable[[], bool] = lambda: False,
+        replay: Callable[[], Engine] | None = None,
+    ) -> Verdict | None:
         """Advance the reference to `generation` and compare; None if cancelled or the board went backwards.
 
+        `replay` makes a fresh engine like the one checked, to find the first differing generation.
         After a divergence the verdict stays: the reference cannot follow a board it disagrees with.
         """
         if self.diverged is not None:
@@ -153,9 +170,32 @@ class ReferenceChecker:
             batch = min(generation - self.generation, 16)
             self._reference.step(batch)
             self.generation += batch
-        differing = self._reference.cells() != cells
+        reference = self._reference.cells()
+        differing = reference != cells
         if differing.any():
-            self.diverged = Verdict(generation, self.agreed_through, differing)
+            self.diverged = self._first_difference(replay) or Verdict(generation, self.agreed_through, differing)
             return self.diverged
         self.agreed_through = generation
+        self._agreed_cells = reference
         return Verdict(generation, generation)
+
+    def _first_difference(self, replay: Callable[[], Engine] | None) -> Verdict | None:
+        if replay is None or self._agreed_cells is None:
+            return None
+        try:
+            engine = replay()
+        except LifeError:
+            return None
+        reference = NumpyEngine(self.rule)
+        engine.load(self._agreed_cells)
+        reference.load(self._agreed_cells)
+        try:
+            for generation in range(self.agreed_through + 1, self.generation + 1):
+                engine.step(1)
+                reference.step(1)
+                differing = engine.cells() != reference.cells()
+                if differing.any():
+                    return Verdict(generation, generation - 1, differing)
+        finally:
+            engine.close()
+        return None

@@ -115,7 +115,9 @@ def test_concurrent_first_builds_all_succeed(tmp_path):
         print(engine.population())
         """
     )
-    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    # The cache must not be the working folder: its "lifetui" subfolder would shadow the package.
+    (tmp_path / "work").mkdir()
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", script],
@@ -133,6 +135,6 @@ def test_concurrent_first_builds_all_succeed(tmp_path):
     reference.load(np.eye(8, dtype=np.uint8))
     reference.step(1)
     assert all(out.strip() == str(reference.population()) for out, _ in results)
-    built = list((tmp_path / "lifetui" / "build").glob("*.so"))
+    built = list((tmp_path / "cache" / "lifetui" / "build").glob("*.so"))
     assert len(built) == 1
-    assert not list((tmp_path / "lifetui" / "build").glob(".*"))
+    assert not list((tmp_path / "cache" / "lifetui" / "build").glob(".*"))

@@ -147,3 +147,32 @@ def test_checker_can_be_cancelled():
     checker = ReferenceChecker(CONWAY)
     checker.baseline(board.cells, 0)
     assert checker.check(board.cells, 1000, cancelled=lambda: True) is None
+
+
+def test_checker_replays_to_the_first_differing_generation():
+    class LateWrongEngine(NumpyEngine):
+        """Right for five generations, then wrong: a cell appears in the corner."""
+
+        def load(self, cells):
+            super().load(cells)
+            self.generation = 0
+
+        def step(self, generations=1):
+            for _ in range(generations):
+                super().step(1)
+                self.generation += 1
+                if self.generation == 6:
+                    self._cells[0, 0] ^= 1
+
+    board = soup(5)
+    checker = ReferenceChecker(CONWAY)
+    checker.baseline(board.cells, 0)
+    engine = LateWrongEngine(CONWAY)
+    engine.load(board.cells)
+    engine.step(10)
+    verdict = checker.check(engine.cells(), 10, replay=lambda: LateWrongEngine(CONWAY))
+    assert (verdict.generation, verdict.agreed_through) == (6, 5)
+    assert verdict.differing.sum() == 1 and verdict.differing[0, 0]
+    coarse = ReferenceChecker(CONWAY)
+    coarse.baseline(board.cells, 0)
+    assert coarse.check(engine.cells(), 10).generation == 10

@@ -196,3 +196,30 @@ def test_zoom_snapshots(snap_compare, mode_keys):
         await pilot.press(*mode_keys)
 
     assert snap_compare(make_app("gosper-glider-gun", (64, 48)), terminal_size=(100, 30), run_before=ready)
+
+
+async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
+    from lifetui.gates import PASS_A
+    from lifetui.kernel import Network, save_kernel
+
+    # "The next state is the current one": wrong for B3/S23 wherever something is born or dies.
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
+    pattern = load_pattern("r-pentomino")
+    app = LifeApp(board_from_pattern(pattern, (32, 32)), pattern.name, engine="c", model=tmp_path / "still",
+                  allow_inexact=True)  # fmt: skip
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n")
+        await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
+        assert app.verdict.generation == 1
+        assert str(dict(app.sidebar_rows())["Divergence"]).startswith("first differs at generation 1:")
+
+
+def test_after_a_swap_snapshot(snap_compare):
+    async def ready(pilot):
+        await pilot.press("3", "n", "n")
+        await settle(pilot, lambda: pilot.app.last_snapshot.generation == 2 and pilot.app.last_snapshot.engine == "c")
+        await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.verdict.agreed_through == 2)
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)

@@ -105,11 +105,11 @@ def availability(name: str, rule: Rule, model: Path | None = None) -> Availabili
     return Availability(reason is None, reason or "")
 
 
-def create_engine(name: str, rule: Rule, model: Path | None = None) -> Engine:
+def create_engine(name: str, rule: Rule, model: Path | None = None, allow_inexact: bool = False) -> Engine:
     """A ready engine for the rule, or EngineUnavailable saying why not."""
     status = availability(name, rule, model)
     if not status.available:
         raise EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
     module_name, _, class_name = ENGINES[name].factory.partition(":")
     engine_class = getattr(importlib.import_module(module_name), class_name)
-    return engine_class(rule, model)
+    return engine_class(rule, model, allow_inexact)

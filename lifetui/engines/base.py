@@ -15,9 +15,10 @@ class Engine(ABC):
 
     name: str
 
-    def __init__(self, rule: Rule, model: Path | None = None):
+    def __init__(self, rule: Rule, model: Path | None = None, allow_inexact: bool = False):
         self.rule = rule
         self.model = model
+        self.allow_inexact = allow_inexact  # run a kernel even where it is wrong (to study where it departs)
 
     @abstractmethod
     def load(self, cells: np.ndarray) -> None:

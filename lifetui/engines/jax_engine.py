@@ -46,8 +46,8 @@ def run_layers(masks: list[jnp.ndarray], wires_a, wires_b, words: jnp.ndarray) -
 class JaxEngine(Engine):
     name = "jax"
 
-    def __init__(self, rule: Rule, model: Path | None = None):
-        super().__init__(rule, model)
+    def __init__(self, rule: Rule, model: Path | None = None, allow_inexact: bool = False):
+        super().__init__(rule, model, allow_inexact)
         network = kernel_for(rule, model).network
         self.gate_count = network.gate_count
         masks = [gate_masks(gates) for gates in network.gates()]

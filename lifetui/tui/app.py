@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -20,7 +21,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from lifetui.board import Board
-from lifetui.engines import ENGINES, availability
+from lifetui.engines import ENGINES, Engine, availability, create_engine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import write_rle
@@ -102,14 +103,20 @@ class LifeApp(App):
     ]
 
     def __init__(
-        self, board: Board, pattern_name: str = "", author: str = "", engine: str = "numpy", model: Path | None = None
+        self,
+        board: Board,
+        pattern_name: str = "",
+        author: str = "",
+        engine: str = "numpy",
+        model: Path | None = None,
+        allow_inexact: bool = False,
     ) -> None:
         super().__init__()
         self.board = board
         self.pattern_name = pattern_name
         self.author = author
         self.model = model
-        self.simulation = Simulation(board, engine, model)
+        self.simulation = Simulation(board, engine, model, allow_inexact)
         self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
         self.playing = False
         self.speed_index = SPEEDS.index(20)
@@ -190,10 +197,20 @@ class LifeApp(App):
             if snapshot.epoch != epoch:
                 checker.baseline(snapshot.cells, snapshot.generation)
                 epoch = snapshot.epoch
-            verdict = checker.check(snapshot.cells, snapshot.generation, lambda: worker.is_cancelled)
+            verdict = checker.check(
+                snapshot.cells,
+                snapshot.generation,
+                lambda: worker.is_cancelled,
+                partial(self._fresh_engine, snapshot.engine),
+            )
             if verdict is not None:
                 self.post_message(Checked(verdict))
             time.sleep(CHECK_SECONDS)
+
+    def _fresh_engine(self, name: str) -> Engine:
+        """Another engine like the running one, for the checker to replay a divergence with."""
+        simulation = self.simulation
+        return create_engine(name, simulation.rule, simulation.model, simulation.allow_inexact)
 
     # Messages from the threads.
 
@@ -249,11 +266,12 @@ class LifeApp(App):
             return Text("checking...", style="dim")
         if not verdict.agrees:
             cells = int(verdict.differing.sum())
-            return Text(
-                f"differs at generation {verdict.generation:,} ({cells:,} cells; agreed through "
-                f"{verdict.agreed_through:,})",
-                style="bold red",
-            )
+            if verdict.agreed_through == verdict.generation - 1:
+                text = f"first differs at generation {verdict.generation:,}: {cells:,} cells (in red)"
+            else:
+                text = (f"differs at generation {verdict.generation:,}: {cells:,} cells (in red); agreed "
+                        f"through {verdict.agreed_through:,}")  # fmt: skip
+            return Text(text, style="bold red")
         lag = snapshot.generation - verdict.agreed_through
         behind = f", {lag:,} behind" if lag > 0 else ""
         return Text(f"agrees through generation {verdict.agreed_through:,}{behind}", style="green")
