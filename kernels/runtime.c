@@ -11,6 +11,7 @@
  * Bits past `width` in a row's last word are always zero. The torus wraps in both directions, for
  * any width: the last, partial word's top cell is the west neighbour of cell 0 and vice versa.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,60 +47,146 @@ static void shift_row(const uint64_t *row, shifted_row *out, long words, int las
 #endif
 }
 
-/* Advance the board `generations` steps; `scratch` is a second board of the same size.
- * Returns 0, or -1 when memory for the row buffers cannot be had. */
-int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations) {
-    long words = (width + 63) / 64;
-    int last_bits = (int)(width - 64 * (words - 1));
-    uint64_t last_mask = last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << last_bits) - 1);
+/* One generation for rows [first, last) of `current` into `next`, with a private buffer of 3 shifted rows. */
+static void step_band(const uint64_t *current, uint64_t *next, long height, long words, int last_bits,
+                      uint64_t last_mask, long first, long last, shifted_row rows[3]) {
+    /* rows[(r + 2) % 3] holds row r - 1, rows[r % 3] row r, rows[(r + 1) % 3] row r + 1. */
+    shift_row(current + (first == 0 ? height - 1 : first - 1) * words, &rows[(first + 2) % 3], words, last_bits);
+    shift_row(current + first * words, &rows[first % 3], words, last_bits);
+    for (long r = first; r < last; r++) {
+        long below = r + 1 == height ? 0 : r + 1;
+        shifted_row *up = &rows[(r + 2) % 3], *mid = &rows[r % 3], *down = &rows[(r + 1) % 3];
+        shift_row(current + below * words, down, words, last_bits);
+        const uint64_t *above_row = current + (r == 0 ? height - 1 : r - 1) * words;
+        const uint64_t *row = current + r * words;
+        const uint64_t *below_row = current + below * words;
+        uint64_t *out = next + r * words;
+        for (long i = 0; i < words; i++) {
 #ifdef LIFETUI_ROW_SUMS
-    const int planes = 4;
+            (void)above_row;
+            (void)below_row;
+            out[i] = lifetui_rows(up->sum0[i], up->sum1[i], mid->sum0[i], mid->sum1[i],
+                                  down->sum0[i], down->sum1[i], row[i]);
 #else
-    const int planes = 2;
+            out[i] = lifetui_kernel(up->west[i], above_row[i], up->east[i],
+                                    mid->west[i], row[i], mid->east[i],
+                                    down->west[i], below_row[i], down->east[i]);
 #endif
-    uint64_t *buffer = malloc(sizeof(uint64_t) * (size_t)(3 * planes * words));
-    if (!buffer) return -1;
+        }
+        out[words - 1] &= last_mask;
+    }
+}
+
+#ifdef LIFETUI_ROW_SUMS
+#define LIFETUI_PLANES 4
+#else
+#define LIFETUI_PLANES 2
+#endif
+
+typedef struct {
+    uint64_t *board, *scratch;
+    long height, words, generations, first, last;
+    int last_bits;
+    uint64_t last_mask;
+    pthread_barrier_t *barrier;
+    uint64_t *buffer;
+    struct start_gate *gate;
+} band_job;
+
+/* Workers wait here until every thread exists, so a failed pthread_create never strands a band at
+ * the generation barrier: the gate then opens with `abandon` set and every worker returns at once. */
+struct start_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t opened;
+    int open, abandon;
+};
+
+static int pass_gate(struct start_gate *gate) {
+    if (!gate) return 1;
+    pthread_mutex_lock(&gate->lock);
+    while (!gate->open) pthread_cond_wait(&gate->opened, &gate->lock);
+    int go = !gate->abandon;
+    pthread_mutex_unlock(&gate->lock);
+    return go;
+}
+
+static void open_gate(struct start_gate *gate, int abandon) {
+    pthread_mutex_lock(&gate->lock);
+    gate->open = 1;
+    gate->abandon = abandon;
+    pthread_cond_broadcast(&gate->opened);
+    pthread_mutex_unlock(&gate->lock);
+}
+
+static void *run_band(void *argument) {
+    band_job *job = argument;
+    if (!pass_gate(job->gate)) return NULL;
     shifted_row rows[3];
     for (int k = 0; k < 3; k++) {
-        rows[k].west = buffer + (size_t)(k * planes + 0) * words;
-        rows[k].east = buffer + (size_t)(k * planes + 1) * words;
+        uint64_t *base = job->buffer + (size_t)k * LIFETUI_PLANES * job->words;
+        rows[k].west = base;
+        rows[k].east = base + job->words;
 #ifdef LIFETUI_ROW_SUMS
-        rows[k].sum0 = buffer + (size_t)(k * planes + 2) * words;
-        rows[k].sum1 = buffer + (size_t)(k * planes + 3) * words;
+        rows[k].sum0 = base + 2 * job->words;
+        rows[k].sum1 = base + 3 * job->words;
 #endif
     }
-    uint64_t *current = board, *next = scratch;
-    for (long g = 0; g < generations; g++) {
-        /* rows[(r + 2) % 3] holds row r - 1, rows[r % 3] row r, rows[(r + 1) % 3] row r + 1. */
-        shift_row(current + (height - 1) * words, &rows[2], words, last_bits);
-        shift_row(current, &rows[0], words, last_bits);
-        for (long r = 0; r < height; r++) {
-            long below = r + 1 == height ? 0 : r + 1;
-            shifted_row *up = &rows[(r + 2) % 3], *mid = &rows[r % 3], *down = &rows[(r + 1) % 3];
-            shift_row(current + below * words, down, words, last_bits);
-            const uint64_t *above_row = current + (r == 0 ? height - 1 : r - 1) * words;
-            const uint64_t *row = current + r * words;
-            const uint64_t *below_row = current + below * words;
-            uint64_t *out = next + r * words;
-            for (long i = 0; i < words; i++) {
-#ifdef LIFETUI_ROW_SUMS
-                (void)above_row;
-                (void)below_row;
-                out[i] = lifetui_rows(up->sum0[i], up->sum1[i], mid->sum0[i], mid->sum1[i],
-                                      down->sum0[i], down->sum1[i], row[i]);
-#else
-                out[i] = lifetui_kernel(up->west[i], above_row[i], up->east[i],
-                                        mid->west[i], row[i], mid->east[i],
-                                        down->west[i], below_row[i], down->east[i]);
-#endif
-            }
-            out[words - 1] &= last_mask;
-        }
+    uint64_t *current = job->board, *next = job->scratch;
+    for (long g = 0; g < job->generations; g++) {
+        step_band(current, next, job->height, job->words, job->last_bits, job->last_mask, job->first, job->last, rows);
+        /* Every band must finish reading `current` before any band writes it as the next `next`. */
+        if (job->barrier) pthread_barrier_wait(job->barrier);
         uint64_t *swap = current;
         current = next;
         next = swap;
     }
-    if (current != board) memcpy(board, current, sizeof(uint64_t) * (size_t)(height * words));
+    return NULL;
+}
+
+/* Advance the board `generations` steps with `threads` threads over bands of rows; `scratch` is a
+ * second board of the same size. Returns 0, or -1 when memory or threads cannot be had. */
+int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
+    long words = (width + 63) / 64;
+    int last_bits = (int)(width - 64 * (words - 1));
+    uint64_t last_mask = last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << last_bits) - 1);
+    if (threads < 1) threads = 1;
+    if (threads > height) threads = (int)height;
+    uint64_t *buffer = malloc(sizeof(uint64_t) * (size_t)(3 * LIFETUI_PLANES * words * threads));
+    band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
+    pthread_t *workers = malloc(sizeof(pthread_t) * (size_t)threads);
+    pthread_barrier_t barrier;
+    struct start_gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    int status = 0;
+    if (!buffer || !jobs || !workers) {
+        status = -1;
+        goto done;
+    }
+    if (threads > 1 && pthread_barrier_init(&barrier, NULL, (unsigned)threads) != 0) {
+        status = -1;
+        goto done;
+    }
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (band_job){board, scratch, height, words, generations, height * t / threads,
+                             height * (t + 1) / threads, last_bits, last_mask, threads > 1 ? &barrier : NULL,
+                             buffer + (size_t)t * 3 * LIFETUI_PLANES * words, t == 0 ? NULL : &gate};
+    }
+    int started = 1;
+    for (; started < threads; started++) {
+        if (pthread_create(&workers[started], NULL, run_band, &jobs[started]) != 0) break;
+    }
+    if (started < threads) {
+        status = -1;
+        if (threads > 1) open_gate(&gate, 1);
+    } else {
+        if (threads > 1) open_gate(&gate, 0);
+        run_band(&jobs[0]);
+    }
+    for (int t = 1; t < started; t++) pthread_join(workers[t], NULL);
+    if (threads > 1) pthread_barrier_destroy(&barrier);
+    if (status == 0 && generations % 2 == 1) memcpy(board, scratch, sizeof(uint64_t) * (size_t)(height * words));
+done:
     free(buffer);
-    return 0;
+    free(jobs);
+    free(workers);
+    return status;
 }

@@ -64,6 +64,7 @@ def bench_engine(
     model,
     report: Callable[[str, int], None],
     allow_inexact: bool = False,
+    threads: int = 1,
 ) -> tuple[EngineResult, np.ndarray | None]:
     """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
     status = availability(name, board.rule, model)
@@ -72,6 +73,7 @@ def bench_engine(
     started = time.perf_counter()
     try:
         engine = create_engine(name, board.rule, model, allow_inexact)
+        engine.threads = threads
         engine.load(board.cells)
         engine.step(1)
         engine.load(board.cells)
@@ -109,13 +111,14 @@ def run_bench(
     model=None,
     report: Callable[[str, int], None] = lambda name, done: None,
     allow_inexact: bool = False,
+    threads: int = 1,
 ) -> list[EngineResult]:
     """Bench each engine, then replay numpy to every generation an engine reached and compare the boards."""
     steps = steps if steps is not None else default_steps(board)
     finals: dict[str, np.ndarray] = {}
     results = []
     for name in names or list(ENGINES):
-        result, cells = bench_engine(name, board, steps, seconds_cap, model, report, allow_inexact)
+        result, cells = bench_engine(name, board, steps, seconds_cap, model, report, allow_inexact, threads)
         results.append(result)
         if cells is not None:
             finals[name] = cells

@@ -36,7 +36,7 @@ def bench_command(
         def report(name: str, done: int) -> None:
             progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
 
-        results = run_bench(board, engines or None, steps, seconds, model, report, allow_inexact)
+        results = run_bench(board, engines or None, steps, seconds, model, report, allow_inexact, threads)
     document = {
         "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
         "threads": threads, "machine": machine(), "engines": [result.as_json() for result in results],
@@ -77,7 +77,7 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
     console.print(table)
     info = document["machine"]
     console.print(f"machine: {info['cpu']}, {info['cores']} cores; compiler: {info['compiler']}; "
-                  f"threads: {document['threads']}")  # fmt: skip
+                  f"threads for c and bitsliced: {document['threads']}")  # fmt: skip
     if seed_experiment and "jax" in by_name and "c" in by_name and by_name["jax"].available and by_name["c"].available:
         jax, c = by_name["jax"].gens_per_s, by_name["c"].gens_per_s
         console.print(f"published ({PUBLISHED['where']}): jax network {PUBLISHED['jax']:,.0f} gen/s, compiled C "

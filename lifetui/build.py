@@ -21,7 +21,9 @@ import platformdirs
 
 from lifetui.errors import LifeError
 
-DECLARATIONS = "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations);"
+DECLARATIONS = (
+    "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads);"
+)
 NATIVE_FLAGS = ("-O3", "-march=native")
 PORTABLE_FLAGS = ("-O3",)
 
@@ -123,7 +125,7 @@ def build(source: str) -> Path:
 def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, output: Path) -> str | None:
     try:
         completed = subprocess.run(
-            [*command, *flags, "-shared", "-fPIC", "-o", str(output), str(source)],
+            [*command, *flags, "-shared", "-fPIC", "-pthread", "-o", str(output), str(source)],
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as err:

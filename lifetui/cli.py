@@ -105,7 +105,7 @@ def cli() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Threads for engines that thread (none do yet; recorded in the report).",
+    help="Threads for the engines that thread (c and bitsliced) in --bench.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")

@@ -138,3 +138,18 @@ def test_concurrent_first_builds_all_succeed(tmp_path):
     built = list((tmp_path / "cache" / "lifetui" / "build").glob("*.so"))
     assert len(built) == 1
     assert not list((tmp_path / "cache" / "lifetui" / "build").glob(".*"))
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+@pytest.mark.parametrize(("shape", "threads"), [((64, 64), 2), ((37, 100), 3), ((3, 200), 4), ((129, 127), 2)])
+def test_threads_over_row_bands_give_the_same_board(name, shape, threads):
+    cells = (np.random.default_rng(threads).random(shape) < 0.37).astype(np.uint8)
+    engine = create_engine(name, CONWAY)
+    engine.threads = threads
+    reference = NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    for generations in (1, 2, 97):
+        engine.step(generations)
+        reference.step(generations)
+        assert np.array_equal(engine.cells(), reference.cells())

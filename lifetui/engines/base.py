@@ -19,6 +19,7 @@ class Engine(ABC):
         self.rule = rule
         self.model = model
         self.allow_inexact = allow_inexact  # run a kernel even where it is wrong (to study where it departs)
+        self.threads = 1  # engines that thread (the C ones) split each generation over this many
 
     @abstractmethod
     def load(self, cells: np.ndarray) -> None:

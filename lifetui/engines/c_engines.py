@@ -44,8 +44,9 @@ class _CEngine(Engine):
     def step(self, generations: int = 1) -> None:
         pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
         scratch = self._ffi.cast("uint64_t *", self._scratch.ctypes.data)
-        if self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations) != 0:
-            raise LifeError(f"{self.name} engine: out of memory for its row buffers")
+        status = self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations, self.threads)
+        if status != 0:
+            raise LifeError(f"{self.name} engine: could not get memory or threads for {self.threads} thread(s)")
 
     def cells(self) -> np.ndarray:
         return unpack(self._board, self._width)
