@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -108,7 +109,10 @@ def build(source: str) -> Path:
     target = folder / f"lifetui-{key}.so"
     if target.exists():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = writable_cache(folder)
+    target = folder / f"lifetui-{key}.so"
+    if target.exists():
+        return target
     with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
         source_file = Path(work) / "kernel.c"
         source_file.write_text(source, encoding="utf-8")
@@ -120,6 +124,21 @@ def build(source: str) -> Path:
             raise BuildError(f"the C compiler failed: {failure}")
         os.replace(built, target)
     return target
+
+
+def writable_cache(folder: Path) -> Path:
+    """The cache folder, or a private temporary one (said on stderr) when it cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+        return folder
+    except OSError as err:
+        fallback = Path(tempfile.gettempdir()) / f"lifetui-build-{os.getuid()}"
+        fallback.mkdir(mode=0o700, exist_ok=True)
+        print(f"lifetui: cannot write the build cache {folder} ({err.strerror or err}); building in {fallback}",
+              file=sys.stderr)  # fmt: skip
+        return fallback
 
 
 def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, output: Path) -> str | None:

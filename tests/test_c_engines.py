@@ -153,3 +153,22 @@ def test_threads_over_row_bands_give_the_same_board(name, shape, threads):
         engine.step(generations)
         reference.step(generations)
         assert np.array_equal(engine.cells(), reference.cells())
+
+
+def test_an_unwritable_cache_falls_back_to_a_temporary_folder_and_says_so(monkeypatch, capsys, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(build, "cache_dir", lambda: blocked / "build")
+    path = build.build("int lifetui_step(void) { return 2; }\n")
+    assert path.exists() and not str(path).startswith(str(blocked))
+    assert "cannot write the build cache" in capsys.readouterr().err
+
+
+def test_leftovers_of_a_killed_build_and_other_compilers_do_not_interfere(monkeypatch):
+    source = "int lifetui_step(void) { return 3; }\n"
+    first = build.build(source)
+    (first.parent / ".build-killed").mkdir()  # what a build killed midway leaves: its private folder
+    first.unlink()
+    assert build.build(source) == first and first.stat().st_size > 100
+    monkeypatch.setattr(build, "_compiler_identity", lambda command: "another compiler 1.0")
+    assert build.build(source) != first  # an entry from another compiler is never reused
