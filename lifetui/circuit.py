@@ -160,6 +160,26 @@ def _normalise(op: int, a: int, b: int) -> tuple[int, int, int]:
     return op, a, b
 
 
+def _read_through(gate: Gate, source: list[tuple[int, bool]]) -> tuple[int, int, int]:
+    """The gate rewired to where its operands now live, any negation folded into its op, normalised."""
+    op = gate.op
+    a, negate_a = source[gate.a]
+    b, negate_b = source[gate.b]
+    if negate_a:
+        op = negate_operand(op, "a")
+    if negate_b:
+        op = negate_operand(op, "b")
+    return _normalise(op, a, b)
+
+
+def _finish(builder: _Builder, output: tuple[int, bool]) -> Circuit:
+    """The built circuit, with one NOT at the end if the output is only available negated."""
+    node, negated = output
+    if negated:
+        node = builder.add(Gate(NOT_A, node, node))
+    return builder.build(node)
+
+
 # The passes: each takes a circuit and returns a smaller or equal equivalent one.
 
 
@@ -190,14 +210,7 @@ def propagate_copies(circuit: Circuit) -> Circuit:
     # Each node becomes (node, negated): where its value can be read from in the new circuit.
     source: list[tuple[int, bool]] = [(k, False) for k in range(INPUTS)]
     for gate in circuit.gates:
-        op = gate.op
-        a, negate_a = source[gate.a]
-        b, negate_b = source[gate.b]
-        if negate_a:
-            op = negate_operand(op, "a")
-        if negate_b:
-            op = negate_operand(op, "b")
-        op, a, b = _normalise(op, a, b)
+        op, a, b = _read_through(gate, source)
         if op == PASS_A:
             source.append((a, False))
         elif op == NOT_A:
@@ -208,10 +221,7 @@ def propagate_copies(circuit: Circuit) -> Circuit:
             source.append((b, True))
         else:
             source.append((builder.add(Gate(op, a, b)), False))
-    node, negated = source[circuit.output]
-    if negated:
-        node = builder.add(Gate(NOT_A, node, node))
-    return eliminate_dead_gates(builder.build(node))
+    return eliminate_dead_gates(_finish(builder, source[circuit.output]))
 
 
 def propagate_constants(circuit: Circuit) -> Circuit:
@@ -264,20 +274,10 @@ def merge_equivalent_nodes(circuit: Circuit) -> Circuit:
         if table ^ ALL in by_table:
             source.append((by_table[table ^ ALL], True))
             continue
-        op = gate.op
-        a, negate_a = source[gate.a]
-        b, negate_b = source[gate.b]
-        if negate_a:
-            op = negate_operand(op, "a")
-        if negate_b:
-            op = negate_operand(op, "b")
-        node = builder.add(Gate(*_normalise(op, a, b)))
+        node = builder.add(Gate(*_read_through(gate, source)))
         by_table[table] = node
         source.append((node, False))
-    node, negated = source[circuit.output]
-    if negated:
-        node = builder.add(Gate(NOT_A, node, node))
-    return propagate_constants(builder.build(node))
+    return propagate_constants(_finish(builder, source[circuit.output]))
 
 
 LEVELS = {

@@ -43,9 +43,8 @@ def train_kernel(
             result = train_seed(rule, seed, max_steps, layers, report)
             if result.exact == 512:
                 break
-            progress.console.print(
-                f"seed {seed} stalled at {result.exact}/512 after {result.steps} steps; trying seed {seed + 1}"
-            )
+            next_step = f"trying seed {seed + 1}" if seed + 1 < first_seed + max_seeds else "out of seeds"
+            progress.console.print(f"seed {seed} stalled at {result.exact}/512 after {result.steps} steps; {next_step}")
     if result is None or result.exact != 512:
         raise LifeError(
             f"no seed from {first_seed} to {first_seed + max_seeds - 1} learned {rule} exactly; "
