@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ from lifetui.patterns import load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 ENGINE_CHOICE = click.Choice(list(ENGINES))
-DEFAULT_TRAIN_STEPS = 3000
+DEFAULT_TRAIN_STEPS = 6000
 DEFAULT_TRAIN_SEEDS = 20
 
 
@@ -44,6 +45,17 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
         return parse_rule(value) if value is not None else None
     except UsageError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _keyboard_from_terminal() -> None:
+    """The pattern came through a pipe on standard input; the UI reads its keys from the terminal instead."""
+    try:
+        terminal = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise LifeError("the pattern came on standard input and there is no terminal to read keys from") from None
+    os.dup2(terminal, 0)
+    os.close(terminal)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - standard input lives as long as the process
 
 
 def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
@@ -123,6 +135,8 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None,
         sys.exit(code)
     from lifetui.tui.app import LifeApp
 
+    if pattern == "-" and not sys.stdin.isatty():
+        _keyboard_from_terminal()
     engine = engines[0] if engines else "numpy"
     LifeApp(board, loaded.name or pattern, loaded.author, engine, model, allow_inexact).run()
 

@@ -23,6 +23,10 @@ PASS_THROUGH_LOGIT = 10.0
 #: The published recipe's 0.01 let every gate's softmax saturate and stall on 3 of 3 seeds here;
 #: 0.1 keeps the logits from running away, and half the seeds tried then learned B3/S23 exactly.
 WEIGHT_DECAY = 0.1
+#: A seed whose hardened accuracy has not improved for this many steps has saturated; its logits are
+#: then scaled down so the softmaxes pass gradient again.
+REHEAT_AFTER = 500
+REHEAT_SCALE = 0.5
 CHECK_EVERY = 25
 
 
@@ -77,6 +81,7 @@ def train_seed(
     learning_rate: float = 0.05,
     weight_decay: float = WEIGHT_DECAY,
     pass_logit: float = PASS_THROUGH_LOGIT,
+    reheat: bool = True,
 ) -> TrainResult:
     """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out."""
     started = time.perf_counter()
@@ -106,7 +111,7 @@ def train_seed(
         exact = jnp.sum(forward(hard_coefficients(params), jax_a, jax_b, inputs) == target)
         return params, opt_state, losses[-1], exact
 
-    step, exact = 0, 0
+    step, exact, best, best_step = 0, 0, -1, 0
     while step < max_steps:
         logits, state, loss, exact_now = train_steps(logits, state)
         step += CHECK_EVERY
@@ -114,5 +119,11 @@ def train_seed(
         report(Progress(seed, step, float(loss), exact, time.perf_counter() - started))
         if exact == 512:
             break
+        if exact > best:
+            best, best_step = exact, step
+        elif reheat and step - best_step >= REHEAT_AFTER:
+            # Saturated softmaxes pass no gradient: soften every gate's logits so training can move again.
+            logits = [layer * REHEAT_SCALE for layer in logits]
+            best_step = step
     network = Network(wires_a, wires_b, [np.asarray(layer) for layer in logits])
     return TrainResult(network, seed, step, time.perf_counter() - started, exact)

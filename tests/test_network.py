@@ -46,3 +46,13 @@ def test_jax_hard_forward_equals_numpy_evaluation():
 def test_initial_gates_pass_their_first_input():
     logits = initial_logits((3, 1))
     assert all(int(np.argmax(row)) == 3 for layer in logits for row in np.asarray(layer))
+
+
+def test_a_stalled_seed_is_reheated(monkeypatch):
+    import lifetui.network as network
+
+    monkeypatch.setattr(network, "REHEAT_AFTER", 25)
+    plain = train_seed(CONWAY, seed=0, max_steps=150, layer_sizes=(1,), reheat=False)
+    reheated = train_seed(CONWAY, seed=0, max_steps=150, layer_sizes=(1,))
+    # A single gate can never learn Life, so accuracy stalls and the logits are softened again and again.
+    assert np.abs(reheated.network.logits[0]).max() < np.abs(plain.network.logits[0]).max()
