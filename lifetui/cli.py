@@ -322,6 +322,9 @@ def main() -> None:
     """Run the CLI; every error the user can cause becomes one line and an exit status, never a traceback."""
     try:
         code = cli.main(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as err:
+        click.echo(err.ctx.get_help() if err.ctx else "usage: lifetui PATTERN (see lifetui --help)")
+        sys.exit(0)
     except click.UsageError as err:
         command = err.ctx.command_path if err.ctx else "lifetui"
         click.echo(f"lifetui: error: {err.format_message()} (see {command} --help)", err=True)

@@ -259,3 +259,9 @@ def test_run_with_every_engine_gives_the_same_board(lifetui):
         for engine in ("numpy", "jax", "c", "bitsliced")
     }
     assert len(set(boards.values())) == 1
+
+
+def test_no_arguments_shows_the_help(lifetui):
+    result = lifetui()
+    assert result.code == 0
+    assert "lifetui PATTERN opens PATTERN" in result.out
