@@ -265,3 +265,12 @@ def test_no_arguments_shows_the_help(lifetui):
     result = lifetui()
     assert result.code == 0
     assert "lifetui PATTERN opens PATTERN" in result.out
+
+
+def test_train_writes_to_the_data_folder_where_the_engines_find_it(lifetui):
+    rule = "B012345678/S012345678"
+    assert lifetui("engines", "--rule", rule, "--json").out.count('"available": true') == 2  # numpy, bitsliced
+    assert lifetui("train", "--rule", rule, "--layers", "4,2,1").code == 0
+    listing = json.loads(lifetui("engines", "--rule", rule, "--json").out)
+    assert all(row["available"] for row in listing["engines"])
+    assert lifetui("verify", "--rule", rule).code == 0

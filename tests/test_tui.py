@@ -223,3 +223,21 @@ def test_after_a_swap_snapshot(snap_compare):
         await pilot.pause(0.1)
 
     assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
+
+
+async def test_command_palette_offers_every_engine():
+    app = make_app()
+    async with app.run_test():
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Engine: numpy", "Engine: jax", "Engine: c", "Engine: bitsliced"} <= set(titles)
+
+
+async def test_a_terminal_resize_reflows_the_board():
+    app = make_app(size=(400, 300))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(BoardView)
+        small = view._window()
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert view._window()[0] > small[0] and view._window()[1] > small[1]
+        assert len(view._lines) == view.size.height
