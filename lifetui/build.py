@@ -113,16 +113,19 @@ def build(source: str) -> Path:
     target = folder / f"lifetui-{key}.so"
     if target.exists():
         return target
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
-        source_file = Path(work) / "kernel.c"
-        source_file.write_text(source, encoding="utf-8")
-        built = Path(work) / "kernel.so"
-        failure = _compile(command, flags, source_file, built)
-        if failure and "LIFETUI_CFLAGS" not in os.environ and flags == NATIVE_FLAGS:
-            failure = _compile(command, PORTABLE_FLAGS, source_file, built)
-        if failure:
-            raise BuildError(f"the C compiler failed: {failure}")
-        os.replace(built, target)
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
+            source_file = Path(work) / "kernel.c"
+            source_file.write_text(source, encoding="utf-8")
+            built = Path(work) / "kernel.so"
+            failure = _compile(command, flags, source_file, built)
+            if failure and "LIFETUI_CFLAGS" not in os.environ and flags == NATIVE_FLAGS:
+                failure = _compile(command, PORTABLE_FLAGS, source_file, built)
+            if failure:
+                raise BuildError(f"the C compiler failed: {failure}")
+            os.replace(built, target)
+    except OSError as err:  # a full disk, a folder removed underneath us
+        raise BuildError(f"cannot build in {folder}: {err.strerror or err}") from None
     return target
 
 

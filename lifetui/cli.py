@@ -25,7 +25,7 @@ from lifetui.kernel import (
     user_kernels_dir,
     wrong_neighbourhoods,
 )
-from lifetui.patterns import load_pattern, write_rle
+from lifetui.patterns import Pattern, load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 ENGINE_CHOICE = click.Choice(list(ENGINES))
@@ -45,6 +45,11 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
         return parse_rule(value) if value is not None else None
     except UsageError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _warn(pattern: Pattern) -> None:
+    for warning in pattern.warnings:
+        click.echo(f"lifetui: warning: {warning}", err=True)
 
 
 def _keyboard_from_terminal() -> None:
@@ -127,6 +132,7 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None,
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
     if bench or seed_experiment:
+        _warn(loaded)
         from lifetui.bench_report import bench_command
 
         code = bench_command(
@@ -138,7 +144,7 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None,
     if pattern == "-" and not sys.stdin.isatty():
         _keyboard_from_terminal()
     engine = engines[0] if engines else "numpy"
-    LifeApp(board, loaded.name or pattern, loaded.author, engine, model, allow_inexact).run()
+    LifeApp(board, loaded.name or pattern, loaded.author, engine, model, allow_inexact, loaded.warnings).run()
 
 
 @cli.command()
@@ -161,6 +167,7 @@ def run(
 ) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE."""
     loaded = load_pattern(pattern)
+    _warn(loaded)
     board = board_from_pattern(loaded, size, rule)
     stepper = create_engine(engine, board.rule, model, allow_inexact)
     stepper.load(board.cells)

@@ -241,3 +241,11 @@ async def test_a_terminal_resize_reflows_the_board():
         await pilot.pause()
         assert view._window()[0] > small[0] and view._window()[1] > small[1]
         assert len(view._lines) == view.size.height
+
+
+async def test_pattern_warnings_are_shown():
+    pattern = load_pattern("glider")
+    app = LifeApp(board_from_pattern(pattern, (16, 16)), pattern.name, warnings=["g.rle: no '!' at the end"])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert any("no '!' at the end" in n.message for n in app._notifications)

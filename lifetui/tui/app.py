@@ -110,6 +110,7 @@ class LifeApp(App):
         engine: str = "numpy",
         model: Path | None = None,
         allow_inexact: bool = False,
+        warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.board = board
@@ -126,6 +127,7 @@ class LifeApp(App):
         self.verdict: Verdict | None = None
         self._wake = threading.Event()
         self.engine_description = self.simulation.describe_engine()
+        self.warnings = warnings or []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -134,6 +136,8 @@ class LifeApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
+        for warning in self.warnings:
+            self.notify(warning, severity="warning", timeout=10)
         self.run_simulation()
         self.run_checker()
         self.set_interval(1.0, self._sample_speed)

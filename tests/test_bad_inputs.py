@@ -1,0 +1,64 @@
+"""A corpus of bad inputs through the real command line: one clear line each, the right exit status,
+no traceback, bounded time and memory (an absurd size is refused before anything is allocated)."""
+
+import pytest
+
+BAD_FILES = [
+    ("truncated.rle", b"x = 3, y = 3\nbo", 0, "no '!' at the end"),  # still reads, with a warning
+    ("junk.rle", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "binary file"),
+    ("absurd-header.rle", b"x = 4000000000, y = 3\no!", 2, "larger than the largest board side"),
+    ("absurd-run.rle", b"x = 3, y = 3\n4000000000o!", 2, "too large"),
+    ("overflow.rle", b"x = 3, y = 3\n" + b"9" * 5000 + b"o!", 2, "too large"),
+    ("huge-rows.rle", b"x = 3, y = 3\n999999$o!", 2, "largest board side"),
+    ("generations.rle", b"x = 3, y = 3, rule = 23/3/2\no!", 2, "Generations"),
+    ("ltl.rle", b"x = 3, y = 3, rule = R2,C0,M1,S2..3,B3..3,NM\no!", 2, "Life-like"),
+    ("trailing-junk.rle", b"x = 3, y = 3, rule = B3/S23junk\no!", 2, "non-totalistic"),
+    ("latin1.rle", b"#C Gr\xfc\xdfe\nx = 1, y = 1\no!", 2, "not UTF-8"),
+    ("empty.rle", b"", 0, "no '!' at the end"),
+    ("multistate.rle", b"x = 3, y = 1\nABC!", 0, "read as live"),
+    ("only-comments.cells", b"!Name: nothing\n", 0, ""),  # an empty pattern, correctly
+    ("bad.lif", b"#Life 1.06\n1 2 3\n", 2, "two whole numbers"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "code", "words"), BAD_FILES, ids=[case[0] for case in BAD_FILES])
+def test_bad_files(lifetui, tmp_path, name, content, code, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = lifetui("run", str(path), "--steps", "2", "--json")
+    assert result.code == code, result.err
+    assert "Traceback" not in result.err
+    if code:
+        assert len(result.err.strip().splitlines()) == 1
+        assert result.err.startswith(f"lifetui: error: {path}")
+    assert words in result.err
+
+
+def test_empty_file_is_an_empty_board(lifetui, tmp_path):
+    path = tmp_path / "empty.rle"
+    path.write_bytes(b"")
+    result = lifetui("run", str(path), "--steps", "3", "--size", "8x8")
+    assert result.code == 0
+    assert result.out.splitlines()[1:] == ["x = 8, y = 8, rule = B3/S23:T8,8", "!"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["run", "{tmp}", "--steps", "1"], 2, "is a directory"),
+        (["run", "{tmp}/missing.rle", "--steps", "1"], 2, "no such file"),
+        (["run", "glider", "--steps", "1", "--size", "60000x60000"], 2, "GB to simulate"),
+        (["run", "glider", "--steps", "1", "--size", "99999999999x3"], 2, "outside 3..65536"),
+        (["run", "glider", "--steps", "-5"], 2, "--steps"),
+        (["run", "glider", "--steps", "1", "--rule", "B3/S23 trailing"], 2, "unsupported rule"),
+        (["run", "glider", "--steps", "1", "--model", "{tmp}", "--engine", "jax"], 1, "kernel.json"),
+        (["verify", "--model", "{tmp}/nowhere"], 1, "no such kernel folder"),
+        (["compile", "--model", "{tmp}"], 1, "cannot read"),
+    ],
+)
+def test_bad_arguments(lifetui, tmp_path, args, code, words):
+    result = lifetui(*[arg.replace("{tmp}", str(tmp_path)) for arg in args])
+    assert result.code == code, result.err
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
