@@ -29,6 +29,8 @@ from lifetui.patterns import Pattern, load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 ENGINE_CHOICE = click.Choice(list(ENGINES))
+#: More generations than any engine runs in years; keeps counts inside C's long.
+MAX_STEPS = 10**15
 DEFAULT_TRAIN_STEPS = 6000
 DEFAULT_TRAIN_SEEDS = 20
 
@@ -109,7 +111,7 @@ def cli() -> None:
 @click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True, help="Engine to run (repeatable with --bench).")
 @board_options
 @click.option("--bench", is_flag=True, help="Benchmark the engines headless instead of opening the UI.")
-@click.option("--steps", type=click.IntRange(min=1), help="Generations per engine in --bench.")
+@click.option("--steps", type=click.IntRange(1, MAX_STEPS), help="Generations per engine in --bench.")
 @click.option(
     "--seconds",
     type=click.FloatRange(min=0, min_open=True),
@@ -149,7 +151,7 @@ def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None,
 
 @cli.command()
 @click.argument("pattern")
-@click.option("--steps", type=click.IntRange(min=0), required=True, help="Generations to advance.")
+@click.option("--steps", type=click.IntRange(0, MAX_STEPS), required=True, help="Generations to advance.")
 @click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
 @board_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
