@@ -44,7 +44,7 @@ class Board:
 
 def parse_size(text: str) -> tuple[int, int]:
     """`WxH` (or a single number for a square) as a checked torus size."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX*]\s*(\d+))?\s*", text)
+    match = re.fullmatch(r"\s*([0-9]+)\s*(?:[xX*]\s*([0-9]+))?\s*", text)
     if not match:
         raise UsageError(f"size {text!r} is not WIDTHxHEIGHT, for example 512x512")
     width = int(match[1])

@@ -121,7 +121,7 @@ def cli() -> None:
 )
 @click.option(
     "--threads",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 1024),
     default=1,
     show_default=True,
     help="Threads for the engines that thread (c and bitsliced) in --bench.",

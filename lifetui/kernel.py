@@ -190,7 +190,7 @@ def _read_bounded(path: Path) -> bytes:
 def _load_metadata(path: Path) -> dict:
     try:
         document = json.loads(_read_bounded(path).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise KernelError(f"{path}: not valid JSON ({err})") from None
     if not isinstance(document, dict):
         raise KernelError(f"{path}: expected a JSON object")

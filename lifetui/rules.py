@@ -31,7 +31,7 @@ NAMED_RULES = {
 _BS = re.compile(r"B(?P<b>\w*)/?S(?P<s>\w*)", re.IGNORECASE)
 _SB = re.compile(r"S(?P<s>\w*)/?B(?P<b>\w*)", re.IGNORECASE)
 _CONWAY = re.compile(r"(?P<s>\w*)/(?P<b>\w*)")
-_TORUS = re.compile(r"T(?P<w>\d+)(?:,(?P<h>\d+))?", re.IGNORECASE)
+_TORUS = re.compile(r"T(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -173,13 +173,14 @@ class ReferenceChecker:
         reference = self._reference.cells()
         differing = reference != cells
         if differing.any():
-            self.diverged = self._first_difference(replay) or Verdict(generation, self.agreed_through, differing)
+            found = self._first_difference(replay, cancelled)
+            self.diverged = found or Verdict(generation, self.agreed_through, differing)
             return self.diverged
         self.agreed_through = generation
         self._agreed_cells = reference
         return Verdict(generation, generation)
 
-    def _first_difference(self, replay: Callable[[], Engine] | None) -> Verdict | None:
+    def _first_difference(self, replay: Callable[[], Engine] | None, cancelled: Callable[[], bool]) -> Verdict | None:
         if replay is None or self._agreed_cells is None:
             return None
         try:
@@ -191,6 +192,8 @@ class ReferenceChecker:
         reference.load(self._agreed_cells)
         try:
             for generation in range(self.agreed_through + 1, self.generation + 1):
+                if cancelled():
+                    return None
                 engine.step(1)
                 reference.step(1)
                 differing = engine.cells() != reference.cells()

@@ -1,6 +1,8 @@
 """A corpus of bad inputs through the real command line: one clear line each, the right exit status,
 no traceback, bounded time and memory (an absurd size is refused before anything is allocated)."""
 
+import json
+
 import pytest
 
 BAD_FILES = [
@@ -62,3 +64,39 @@ def test_bad_arguments(lifetui, tmp_path, args, code, words):
     assert words in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("superscript-count.rle", "x = 3, y = 3\n²o!", "unexpected character '²'"),
+        ("superscript-header.rle", "x = ², y = 3\no!", "whole number"),
+        ("arabic-count.rle", "x = 3, y = 3\n٣o!", "unexpected character"),
+        ("superscript.lif", "#Life 1.06\n² 3\n", "two whole numbers"),
+        ("double-sign.lif", "#Life 1.06\n--5 3\n", "two whole numbers"),
+    ],
+)
+def test_only_ascii_digits_count(lifetui, tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = lifetui("run", str(path), "--steps", "1")
+    assert result.code == 2
+    assert words in result.err and "Traceback" not in result.err
+
+
+def test_cxrle_generation_in_other_digits_is_ignored(lifetui, tmp_path):
+    path = tmp_path / "gen.rle"
+    path.write_text("#CXRLE Pos=0,0 Gen=²\nx = 1, y = 1\no!", encoding="utf-8")
+    assert json.loads(lifetui("run", str(path), "--steps", "1", "--json").out)["generation"] == 1
+
+
+def test_a_header_full_of_spaces_is_read_in_linear_time(lifetui, tmp_path):
+    path = tmp_path / "spaces.rle"
+    path.write_text("x = 3," + " " * 200_000 + "y = 3\no!")
+    result = lifetui("run", str(path), "--steps", "1", "--json")
+    assert result.code == 0 and json.loads(result.out)["population"] == 0
+
+
+def test_threads_beyond_reason_are_refused(lifetui):
+    result = lifetui("glider", "--bench", "--engine", "c", "--threads", "99999999999999999999")
+    assert result.code == 2 and "--threads" in result.err

@@ -186,3 +186,10 @@ def test_missing_folder_and_files(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(KernelError, match="cannot read"):
         load_kernel(tmp_path / "empty")
+
+
+def test_deeply_nested_metadata_is_refused(tmp_path):
+    save_kernel(tmp_path / "k", pass_through_network(), {"rule": "B3/S23"})
+    (tmp_path / "k" / "kernel.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(KernelError, match="not valid JSON"):
+        load_kernel(tmp_path / "k")

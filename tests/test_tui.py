@@ -249,3 +249,15 @@ async def test_pattern_warnings_are_shown():
     async with app.run_test() as pilot:
         await pilot.pause()
         assert any("no '!' at the end" in n.message for n in app._notifications)
+
+
+async def test_click_on_the_jax_engine_toggles_a_cell():
+    app = make_app(size=(16, 16))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "z")
+        await settle(pilot, lambda: app.simulation.engine_name == "jax", 30)
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(0, 0))
+        x, y = view.origin
+        await settle(pilot, lambda: app.last_snapshot.cells[y, x] == 1, 10)
+        assert app.last_snapshot.engine == "jax"

@@ -19,6 +19,7 @@ from lifetui.kernel import kernel_for
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
+MAX_LOOP = 2**31 - 1
 OFFSETS = {"NW": (-1, -1), "N": (-1, 0), "NE": (-1, 1), "W": (0, -1), "C": (0, 0), "E": (0, 1),
            "SW": (1, -1), "S": (1, 0), "SE": (1, 1)}  # fmt: skip
 
@@ -77,8 +78,11 @@ class JaxEngine(Engine):
         self._cells = jnp.asarray(cells, dtype=jnp.uint8)
 
     def step(self, generations: int = 1) -> None:
-        self._cells = self._run(self._cells, generations)
+        while generations > 0:
+            chunk = min(generations, MAX_LOOP)  # the loop count is a 32-bit integer inside XLA
+            self._cells = self._run(self._cells, chunk)
+            generations -= chunk
         self._cells.block_until_ready()
 
     def cells(self) -> np.ndarray:
-        return np.asarray(self._cells)
+        return np.array(self._cells)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lifetui.errors import PatternError, RuleError
 from lifetui.patterns.pattern import MAX_SIDE, Pattern, runs_from_cells
 from lifetui.rules import parse_rule
@@ -52,4 +54,4 @@ def read_life106(text: str, source: str = "<lif>") -> Pattern:
 
 
 def _is_int(text: str) -> bool:
-    return text.lstrip("+-").isdigit()
+    return re.fullmatch(r"[+-]?[0-9]+", text) is not None

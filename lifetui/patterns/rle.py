@@ -12,7 +12,10 @@ from lifetui.rules import Rule, RuleSpec, parse_rule
 
 LINE_LIMIT = 70
 _HEADER_START = re.compile(r"x\s*=")
-_HEADER_ITEM = re.compile(r"\s*(\w+)\s*=\s*(.*?)\s*(?:,(?=\s*\w+\s*=)|$)")
+#: Where each `key =` of the header starts; the text up to the next one is its value (a rule such as
+#: B3/S23:T10,10 has commas of its own).
+_HEADER_KEY = re.compile(r"(?:^|,)[ \t]*([A-Za-z]+)[ \t]*=")
+DIGITS = "0123456789"
 _CXRLE_ITEM = re.compile(r"(\w+)=(\S+)")
 _MULTI_STATE_PREFIX = "pqrstuvwxy"
 
@@ -82,7 +85,7 @@ class _RleReader:
             self.hash_rule = self.parse_rule(rest, number, line.find(rest) + 1 if rest else 3)
         elif tag == "#CXRLE":
             for key, value in _CXRLE_ITEM.findall(rest):
-                if key == "Gen" and value.isdigit():
+                if key == "Gen" and all(c in DIGITS for c in value):
                     pattern.generation = int(value)
         elif tag in ("#P", "#R"):
             pass  # Top-left coordinates on an unbounded plane: meaningless once centred on a torus.
@@ -91,15 +94,13 @@ class _RleReader:
 
     def header_line(self, line: str, number: int) -> None:
         values: dict[str, tuple[str, int]] = {}
-        position = 0
-        while position < len(line):
-            match = _HEADER_ITEM.match(line, position)
-            if not match or match.end() == position:
-                raise self.error(
-                    "malformed header: expected 'x = width, y = height[, rule = rule]'", number, position + 1
-                )
-            values[match[1].lower()] = (match[2], match.start(2) + 1)
-            position = match.end()
+        keys = list(_HEADER_KEY.finditer(line.rstrip()))
+        if not keys or line[: keys[0].start()].strip():
+            raise self.error("malformed header: expected 'x = width, y = height[, rule = rule]'", number, 1)
+        for key, following in zip(keys, [*keys[1:], None]):
+            end = following.start() if following else len(line.rstrip())
+            raw = line[key.end() : end]
+            values[key[1].lower()] = (raw.strip(), key.end() + len(raw) - len(raw.lstrip()) + 1)
         sizes = {key: self.header_size(values[key], key, number) for key in ("x", "y") if key in values}
         if len(sizes) < 2:
             raise self.error("header needs both x and y", number, 1)
@@ -112,7 +113,7 @@ class _RleReader:
 
     def header_size(self, item: tuple[str, int], key: str, number: int) -> int:
         text, column = item
-        if not text.isdigit():
+        if not text or any(c not in DIGITS for c in text):
             raise self.error(f"header {key} must be a whole number, not {text!r}", number, column)
         value = int(text)
         if value > MAX_SIDE:
@@ -130,7 +131,7 @@ class _RleReader:
     def body_line(self, line: str, number: int) -> bool:
         """Consume one line of cells; True when it holds the final '!'."""
         for index, char in enumerate(line):
-            if char.isdigit():
+            if char in DIGITS:
                 self.count += char
                 if len(self.count) > 9:
                     raise self.error(f"run count {self.count}... is too large", number, index + 1)

@@ -50,9 +50,10 @@ class Frame(Message):
 class Checked(Message):
     """The reference's verdict on a generation, from the checker thread."""
 
-    def __init__(self, verdict: Verdict) -> None:
+    def __init__(self, verdict: Verdict, epoch: int) -> None:
         super().__init__()
         self.verdict = verdict
+        self.epoch = epoch  # the board's epoch the verdict was reached for
 
 
 class Notice(Message):
@@ -156,14 +157,19 @@ class LifeApp(App):
                 command = self.commands.get()
                 try:
                     command()
-                except LifeError as err:
-                    self.post_message(Notice(str(err), "error"))
+                except Exception as err:  # noqa: BLE001 - any failure becomes a notice; the app keeps running
+                    self.post_message(Notice(str(err) if isinstance(err, LifeError) else f"error: {err!r}", "error"))
                 dirty = True
             target = SPEEDS[self.speed_index]
             if self.playing:
                 started = time.perf_counter()
                 count = batch if target is None else max(1, round(target * FRAME_SECONDS))
-                self.simulation.step(count)
+                try:
+                    self.simulation.step(count)
+                except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
+                    self.playing = False
+                    self.post_message(Notice(f"stopped: {err}", "error"))
+                    continue
                 spent = time.perf_counter() - started
                 self._measure(count, spent)
                 if target is None:
@@ -208,7 +214,7 @@ class LifeApp(App):
                 partial(self._fresh_engine, snapshot.engine),
             )
             if verdict is not None:
-                self.post_message(Checked(verdict))
+                self.post_message(Checked(verdict, epoch))
             time.sleep(CHECK_SECONDS)
 
     def _fresh_engine(self, name: str) -> Engine:
@@ -227,6 +233,8 @@ class LifeApp(App):
         self._update_sidebar()
 
     def on_checked(self, message: Checked) -> None:
+        if message.epoch != self.simulation.epoch:
+            return  # reached for a board since reset or edited
         self.verdict = message.verdict
         if not message.verdict.agrees and self.query(BoardView):
             self.query_one(BoardView).show(self.last_snapshot.cells, message.verdict.differing)
