@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -113,6 +114,7 @@ def build(source: str) -> Path:
     target = folder / f"lifetui-{key}.so"
     if target.exists():
         return target
+    remove_abandoned_builds(folder)
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
             source_file = Path(work) / "kernel.c"
@@ -127,6 +129,21 @@ def build(source: str) -> Path:
     except OSError as err:  # a full disk, a folder removed underneath us
         raise BuildError(f"cannot build in {folder}: {err.strerror or err}") from None
     return target
+
+
+#: A private build folder this old belongs to a build that was killed: no compile takes an hour.
+ABANDONED_SECONDS = 3600
+
+
+def remove_abandoned_builds(folder: Path) -> None:
+    """Delete the private folders of builds killed midway; a running build's folder is never this old."""
+    cutoff = time.time() - ABANDONED_SECONDS
+    for leftover in folder.glob(".build-*"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass  # another process removed it first
 
 
 def writable_cache(folder: Path) -> Path:

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -167,8 +168,13 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_folder_and_says_so(monkey
 def test_leftovers_of_a_killed_build_and_other_compilers_do_not_interfere(monkeypatch):
     source = "int lifetui_step(void) { return 3; }\n"
     first = build.build(source)
-    (first.parent / ".build-killed").mkdir()  # what a build killed midway leaves: its private folder
+    fresh, stale = first.parent / ".build-running", first.parent / ".build-killed"
+    fresh.mkdir()  # another process's build, under way
+    stale.mkdir()  # what a build killed midway leaves: its private folder
+    old = time.time() - 2 * build.ABANDONED_SECONDS
+    os.utime(stale, (old, old))
     first.unlink()
     assert build.build(source) == first and first.stat().st_size > 100
+    assert fresh.exists() and not stale.exists()
     monkeypatch.setattr(build, "_compiler_identity", lambda command: "another compiler 1.0")
     assert build.build(source) != first  # an entry from another compiler is never reused
