@@ -1,7 +1,7 @@
 """Frames per second the TUI draws on a 200 x 60 terminal while the simulation runs flat out, and how
 long a key takes to act meanwhile.
 
-Usage: python benchmarks/tui_fps.py [PATTERN] [ENGINE] [SECONDS]
+Usage: python benchmarks/tui_fps.py [PATTERN] [ENGINE] [SECONDS] [BOARD_SIDE]
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ class MeasuredApp(LifeApp):
         MeasuredApp.paused_at = time.perf_counter()
 
 
-async def measure(pattern_name: str, engine: str, seconds: float) -> None:
+async def measure(pattern_name: str, engine: str, seconds: float, side: int = 512) -> None:
     pattern = load_pattern(pattern_name)
-    app = MeasuredApp(board_from_pattern(pattern, (512, 512)), pattern.name, pattern.author, engine)
+    app = MeasuredApp(board_from_pattern(pattern, (side, side)), pattern.name, pattern.author, engine)
     async with app.run_test(size=(200, 60)) as pilot:
         app.speed_index = len(SPEEDS) - 1
         app.action_toggle_play()
@@ -45,11 +45,12 @@ async def measure(pattern_name: str, engine: str, seconds: float) -> None:
             await asyncio.sleep(0.001)
         latency = (MeasuredApp.paused_at - pressed) * 1000
         await press
-    print(f"{pattern_name} on {engine}, 512x512 board, 200x60 terminal: {frames / elapsed:.1f} frames/s, "
+    print(f"{pattern_name} on {engine}, {side}x{side} board, 200x60 terminal: {frames / elapsed:.1f} frames/s, "
           f"{generations / elapsed:,.0f} generations/s, the pause key acted after {latency:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     asyncio.run(measure(arguments[0] if arguments else "acorn", arguments[1] if len(arguments) > 1 else "c",
-                        float(arguments[2]) if len(arguments) > 2 else 5.0))  # fmt: skip
+                        float(arguments[2]) if len(arguments) > 2 else 5.0,
+                        int(arguments[3]) if len(arguments) > 3 else 512))  # fmt: skip

@@ -29,6 +29,7 @@ class Snapshot:
     generation: int
     engine: str
     epoch: int  # changes whenever the board is replaced by hand (a reset, an edit): a new baseline
+    population: int
 
 
 class Simulation:
@@ -61,7 +62,8 @@ class Simulation:
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            return Snapshot(self._engine.cells(), self.generation, self.engine_name, self.epoch)
+            cells = self._engine.cells()
+            return Snapshot(cells, self.generation, self.engine_name, self.epoch, int(np.count_nonzero(cells)))
 
     def describe_engine(self) -> str:
         with self._lock:

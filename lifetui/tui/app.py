@@ -262,7 +262,7 @@ class LifeApp(App):
         return [
             ("Engine", snapshot.engine),
             ("Generation", f"{snapshot.generation:,}"),
-            ("Population", f"{int(snapshot.cells.sum()):,}"),
+            ("Population", f"{snapshot.population:,}"),
             ("Gen/s", f"{speed} (target {'max' if target is None else target})"),
             ("Divergence", self._divergence_text(snapshot)),
             ("Rule", str(self.simulation.rule)),
