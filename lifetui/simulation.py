@@ -51,10 +51,6 @@ class Simulation:
         engine.load(cells)
         return engine
 
-    @property
-    def start_generation(self) -> int:
-        return self._start.generation
-
     def step(self, generations: int = 1) -> None:
         with self._lock:
             self._engine.step(generations)
@@ -68,10 +64,6 @@ class Simulation:
     def describe_engine(self) -> str:
         with self._lock:
             return self._engine.describe()
-
-    def population(self) -> int:
-        with self._lock:
-            return self._engine.population()
 
     def swap(self, name: str) -> None:
         """Move the board to engine `name` at the same generation: nothing lost, nothing repeated."""
