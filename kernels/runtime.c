@@ -2,191 +2,250 @@
  *
  * The part before this file defines the kernel, either
  *   lifetui_kernel(nw, n, ne, w, c, e, sw, s, se): the next state of 64 cells from their nine
- *     neighbourhood words (the c engine: a compiled circuit), or, with LIFETUI_ROW_SUMS defined,
- *   lifetui_rows(up0, up1, mid0, mid1, down0, down1, centre): the next state from each row's
- *     horizontal three-cell sums as two bit planes (the bitsliced engine: the sums of a row are
- *     computed once and shared by the three rows that read them).
+ *     neighbourhood words (a compiled circuit at -O0 to -O2), or, with LIFETUI_ROW_SUMS defined,
+ *   lifetui_row(west, centre, east, &sum0, &sum1): a row's horizontal three-cell sums as two bit
+ *     planes, and lifetui_rows(up0, up1, mid0, mid1, down0, down1, centre): the next state from the
+ *     sums of the rows above, at and below (the -O3 stencil, and the bitsliced engine). The sums of
+ *     a row are computed once and shared by the three rows that read them.
  *
  * Board layout: `height` rows of `words` uint64 each; cell x of a row is bit x % 64 of word x / 64.
  * Bits past `width` in a row's last word are always zero. The torus wraps in both directions, for
  * any width: the last, partial word's top cell is the west neighbour of cell 0 and vice versa.
+ *
+ * Threads split the rows into bands and meet at a barrier after each generation. They come from a
+ * pool that lives as long as the process, so a call costs no thread creation.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Each row is kept as two planes: its west and east shifts, or (LIFETUI_ROW_SUMS) its two sum planes. */
 typedef struct {
-    uint64_t *west; /* each cell's west neighbour, word-aligned with the row */
-    uint64_t *east;
-#ifdef LIFETUI_ROW_SUMS
-    uint64_t *sum0; /* bit planes of west + centre + east */
-    uint64_t *sum1;
-#endif
-} shifted_row;
+    uint64_t *plane0;
+    uint64_t *plane1;
+} row_planes;
 
-static void shift_row(const uint64_t *row, shifted_row *out, long words, int last_bits) {
-    uint64_t wrap_west = (row[words - 1] >> (last_bits - 1)) & 1; /* cell width-1 */
-    uint64_t wrap_east = row[0] & 1;                              /* cell 0 */
-    for (long i = 0; i < words; i++) {
-        uint64_t carry_west = i > 0 ? row[i - 1] >> 63 : wrap_west;
-        out->west[i] = (row[i] << 1) | carry_west;
-        if (i < words - 1) {
-            out->east[i] = (row[i] >> 1) | (row[i + 1] << 63);
-        } else {
-            out->east[i] = (row[i] >> 1) | (wrap_east << (last_bits - 1));
-        }
-    }
+typedef struct {
+    long height, words;
+    int last_bits;
+    uint64_t last_mask;
+} geometry;
+
+static inline void store_row(uint64_t west, uint64_t centre, uint64_t east, row_planes *out, long i) {
 #ifdef LIFETUI_ROW_SUMS
-    for (long i = 0; i < words; i++) {
-        uint64_t w = out->west[i], c = row[i], e = out->east[i];
-        uint64_t half = w ^ c;
-        out->sum0[i] = half ^ e;
-        out->sum1[i] = (w & c) | (half & e);
-    }
+    lifetui_row(west, centre, east, &out->plane0[i], &out->plane1[i]);
+#else
+    (void)centre;
+    out->plane0[i] = west;
+    out->plane1[i] = east;
 #endif
 }
 
-/* One generation for rows [first, last) of `current` into `next`, with a private buffer of 3 shifted rows. */
-static void step_band(const uint64_t *current, uint64_t *next, long height, long words, int last_bits,
-                      uint64_t last_mask, long first, long last, shifted_row rows[3]) {
+/* The planes of one row; the first and last words wrap around the torus, the loop between is branch-free. */
+static void prepare_row(const uint64_t *restrict row, row_planes *out, const geometry *g) {
+    long last = g->words - 1;
+    uint64_t wrap_west = (row[last] >> (g->last_bits - 1)) & 1; /* cell width-1 */
+    uint64_t wrap_east = (row[0] & 1) << (g->last_bits - 1);    /* cell 0, placed after cell width-1 */
+    if (last == 0) {
+        store_row((row[0] << 1) | wrap_west, row[0], (row[0] >> 1) | wrap_east, out, 0);
+        return;
+    }
+    store_row((row[0] << 1) | wrap_west, row[0], (row[0] >> 1) | (row[1] << 63), out, 0);
+    for (long i = 1; i < last; i++) {
+        store_row((row[i] << 1) | (row[i - 1] >> 63), row[i], (row[i] >> 1) | (row[i + 1] << 63), out, i);
+    }
+    store_row((row[last] << 1) | (row[last - 1] >> 63), row[last], (row[last] >> 1) | wrap_east, out, last);
+}
+
+static void combine_row(const row_planes *up, const row_planes *mid, const row_planes *down,
+                        const uint64_t *restrict above, const uint64_t *restrict row,
+                        const uint64_t *restrict below, uint64_t *restrict out, long words) {
+    const uint64_t *restrict up0 = up->plane0, *restrict up1 = up->plane1;
+    const uint64_t *restrict mid0 = mid->plane0, *restrict mid1 = mid->plane1;
+    const uint64_t *restrict down0 = down->plane0, *restrict down1 = down->plane1;
+    for (long i = 0; i < words; i++) {
+#ifdef LIFETUI_ROW_SUMS
+        (void)above;
+        (void)below;
+        out[i] = lifetui_rows(up0[i], up1[i], mid0[i], mid1[i], down0[i], down1[i], row[i]);
+#else
+        out[i] = lifetui_kernel(up0[i], above[i], up1[i], mid0[i], row[i], mid1[i], down0[i], below[i], down1[i]);
+#endif
+    }
+}
+
+/* One generation for rows [first, last) of `current` into `next`, with a private ring of three rows' planes. */
+static void step_band(const uint64_t *current, uint64_t *next, const geometry *g, long first, long last,
+                      row_planes rows[3]) {
+    long height = g->height, words = g->words;
     /* rows[(r + 2) % 3] holds row r - 1, rows[r % 3] row r, rows[(r + 1) % 3] row r + 1. */
-    shift_row(current + (first == 0 ? height - 1 : first - 1) * words, &rows[(first + 2) % 3], words, last_bits);
-    shift_row(current + first * words, &rows[first % 3], words, last_bits);
+    prepare_row(current + (first == 0 ? height - 1 : first - 1) * words, &rows[(first + 2) % 3], g);
+    prepare_row(current + first * words, &rows[first % 3], g);
     for (long r = first; r < last; r++) {
         long below = r + 1 == height ? 0 : r + 1;
-        shifted_row *up = &rows[(r + 2) % 3], *mid = &rows[r % 3], *down = &rows[(r + 1) % 3];
-        shift_row(current + below * words, down, words, last_bits);
-        const uint64_t *above_row = current + (r == 0 ? height - 1 : r - 1) * words;
-        const uint64_t *row = current + r * words;
-        const uint64_t *below_row = current + below * words;
+        prepare_row(current + below * words, &rows[(r + 1) % 3], g);
         uint64_t *out = next + r * words;
-        for (long i = 0; i < words; i++) {
-#ifdef LIFETUI_ROW_SUMS
-            (void)above_row;
-            (void)below_row;
-            out[i] = lifetui_rows(up->sum0[i], up->sum1[i], mid->sum0[i], mid->sum1[i],
-                                  down->sum0[i], down->sum1[i], row[i]);
-#else
-            out[i] = lifetui_kernel(up->west[i], above_row[i], up->east[i],
-                                    mid->west[i], row[i], mid->east[i],
-                                    down->west[i], below_row[i], down->east[i]);
-#endif
-        }
-        out[words - 1] &= last_mask;
+        combine_row(&rows[(r + 2) % 3], &rows[r % 3], &rows[(r + 1) % 3],
+                    current + (r == 0 ? height - 1 : r - 1) * words, current + r * words,
+                    current + below * words, out, words);
+        out[words - 1] &= g->last_mask;
     }
 }
-
-#ifdef LIFETUI_ROW_SUMS
-#define LIFETUI_PLANES 4
-#else
-#define LIFETUI_PLANES 2
-#endif
 
 typedef struct {
     uint64_t *board, *scratch;
-    long height, words, generations, first, last;
-    int last_bits;
-    uint64_t last_mask;
+    const geometry *shape;
+    long generations, first, last;
     pthread_barrier_t *barrier;
-    uint64_t *buffer;
-    struct start_gate *gate;
+    uint64_t *buffer; /* 3 rows of 2 planes of `words` words */
 } band_job;
 
-/* Workers wait here until every thread exists, so a failed pthread_create never strands a band at
- * the generation barrier: the gate then opens with `abandon` set and every worker returns at once. */
-struct start_gate {
-    pthread_mutex_t lock;
-    pthread_cond_t opened;
-    int open, abandon;
-};
-
-static int pass_gate(struct start_gate *gate) {
-    if (!gate) return 1;
-    pthread_mutex_lock(&gate->lock);
-    while (!gate->open) pthread_cond_wait(&gate->opened, &gate->lock);
-    int go = !gate->abandon;
-    pthread_mutex_unlock(&gate->lock);
-    return go;
-}
-
-static void open_gate(struct start_gate *gate, int abandon) {
-    pthread_mutex_lock(&gate->lock);
-    gate->open = 1;
-    gate->abandon = abandon;
-    pthread_cond_broadcast(&gate->opened);
-    pthread_mutex_unlock(&gate->lock);
-}
-
-static void *run_band(void *argument) {
-    band_job *job = argument;
-    if (!pass_gate(job->gate)) return NULL;
-    shifted_row rows[3];
+static void run_band(band_job *job) {
+    long words = job->shape->words;
+    row_planes rows[3];
     for (int k = 0; k < 3; k++) {
-        uint64_t *base = job->buffer + (size_t)k * LIFETUI_PLANES * job->words;
-        rows[k].west = base;
-        rows[k].east = base + job->words;
-#ifdef LIFETUI_ROW_SUMS
-        rows[k].sum0 = base + 2 * job->words;
-        rows[k].sum1 = base + 3 * job->words;
-#endif
+        rows[k].plane0 = job->buffer + (size_t)(2 * k) * (size_t)words;
+        rows[k].plane1 = job->buffer + (size_t)(2 * k + 1) * (size_t)words;
     }
     uint64_t *current = job->board, *next = job->scratch;
-    for (long g = 0; g < job->generations; g++) {
-        step_band(current, next, job->height, job->words, job->last_bits, job->last_mask, job->first, job->last, rows);
+    for (long gen = 0; gen < job->generations; gen++) {
+        step_band(current, next, job->shape, job->first, job->last, rows);
         /* Every band must finish reading `current` before any band writes it as the next `next`. */
         if (job->barrier) pthread_barrier_wait(job->barrier);
         uint64_t *swap = current;
         current = next;
         next = swap;
     }
+}
+
+/* The pool: workers sleep on `wake` until `round` moves past the last round they saw, run the band
+ * they were handed (if any), and the last one to finish signals `finished`. */
+typedef struct {
+    pthread_t thread;
+    unsigned long round;
+    band_job *job;
+} pool_worker;
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake, finished;
+    pool_worker **workers;
+    int size, outstanding;
+    unsigned long round;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0};
+
+/* One multi-threaded call at a time per loaded library: the pool has one set of bands. */
+static pthread_mutex_t pool_call = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t pool_fork_handler = PTHREAD_ONCE_INIT;
+
+static void *pool_main(void *argument) {
+    pool_worker *self = argument;
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        while (pool.round == self->round) pthread_cond_wait(&pool.wake, &pool.lock);
+        self->round = pool.round;
+        band_job *job = self->job;
+        pthread_mutex_unlock(&pool.lock);
+        if (job) run_band(job);
+        pthread_mutex_lock(&pool.lock);
+        if (job && --pool.outstanding == 0) pthread_cond_signal(&pool.finished);
+    }
     return NULL;
+}
+
+/* A forked child has none of the parent's workers: start again with an empty pool. */
+static void pool_after_fork_in_child(void) {
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_mutex_init(&pool_call, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.finished, NULL);
+    pool.workers = NULL;
+    pool.size = 0;
+    pool.outstanding = 0;
+}
+
+static void register_fork_handler(void) { pthread_atfork(NULL, NULL, pool_after_fork_in_child); }
+
+/* Grow the pool to `wanted` workers; 0 on success. Called with pool_call held, never with pool.lock. */
+static int pool_reserve(int wanted) {
+    pthread_once(&pool_fork_handler, register_fork_handler);
+    if (pool.size >= wanted) return 0;
+    pool_worker **grown = realloc(pool.workers, sizeof(pool_worker *) * (size_t)wanted);
+    if (!grown) return -1;
+    pthread_mutex_lock(&pool.lock);
+    pool.workers = grown;
+    pthread_mutex_unlock(&pool.lock);
+    while (pool.size < wanted) {
+        pool_worker *worker = malloc(sizeof(pool_worker));
+        if (!worker) return -1;
+        pthread_mutex_lock(&pool.lock);
+        worker->round = pool.round;
+        worker->job = NULL;
+        pthread_mutex_unlock(&pool.lock);
+        if (pthread_create(&worker->thread, NULL, pool_main, worker) != 0) {
+            free(worker);
+            return -1;
+        }
+        pthread_detach(worker->thread);
+        pthread_mutex_lock(&pool.lock);
+        pool.workers[pool.size++] = worker;
+        pthread_mutex_unlock(&pool.lock);
+    }
+    return 0;
+}
+
+/* Run jobs[1..threads) on the pool and jobs[0] here; returns when all are done. */
+static void pool_run(band_job *jobs, int threads) {
+    pthread_mutex_lock(&pool.lock);
+    for (int k = 0; k < pool.size; k++) pool.workers[k]->job = k + 1 < threads ? &jobs[k + 1] : NULL;
+    pool.outstanding = threads - 1;
+    pool.round++;
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    run_band(&jobs[0]);
+    pthread_mutex_lock(&pool.lock);
+    while (pool.outstanding > 0) pthread_cond_wait(&pool.finished, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
 }
 
 /* Advance the board `generations` steps with `threads` threads over bands of rows; `scratch` is a
  * second board of the same size. Returns 0, or -1 when memory or threads cannot be had. */
 int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
-    long words = (width + 63) / 64;
-    int last_bits = (int)(width - 64 * (words - 1));
-    uint64_t last_mask = last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << last_bits) - 1);
+    geometry shape = {height, (width + 63) / 64, 0, 0};
+    shape.last_bits = (int)(width - 64 * (shape.words - 1));
+    shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
     if (threads < 1) threads = 1;
     if (threads > height) threads = (int)height;
-    uint64_t *buffer = malloc(sizeof(uint64_t) * (size_t)(3 * LIFETUI_PLANES * words * threads));
+    uint64_t *buffer = malloc(sizeof(uint64_t) * (size_t)(6 * shape.words) * (size_t)threads);
     band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
-    pthread_t *workers = malloc(sizeof(pthread_t) * (size_t)threads);
     pthread_barrier_t barrier;
-    struct start_gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
     int status = 0;
-    if (!buffer || !jobs || !workers) {
-        status = -1;
-        goto done;
-    }
-    if (threads > 1 && pthread_barrier_init(&barrier, NULL, (unsigned)threads) != 0) {
+    if (!buffer || !jobs) {
         status = -1;
         goto done;
     }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (band_job){board, scratch, height, words, generations, height * t / threads,
-                             height * (t + 1) / threads, last_bits, last_mask, threads > 1 ? &barrier : NULL,
-                             buffer + (size_t)t * 3 * LIFETUI_PLANES * words, t == 0 ? NULL : &gate};
+        jobs[t] = (band_job){board, scratch, &shape, generations, height * t / threads, height * (t + 1) / threads,
+                             threads > 1 ? &barrier : NULL, buffer + (size_t)t * 6 * (size_t)shape.words};
     }
-    int started = 1;
-    for (; started < threads; started++) {
-        if (pthread_create(&workers[started], NULL, run_band, &jobs[started]) != 0) break;
-    }
-    if (started < threads) {
-        status = -1;
-        if (threads > 1) open_gate(&gate, 1);
-    } else {
-        if (threads > 1) open_gate(&gate, 0);
+    if (threads == 1) {
         run_band(&jobs[0]);
+    } else {
+        pthread_mutex_lock(&pool_call);
+        if (pool_reserve(threads - 1) != 0 || pthread_barrier_init(&barrier, NULL, (unsigned)threads) != 0) {
+            status = -1;
+        } else {
+            pool_run(jobs, threads);
+            pthread_barrier_destroy(&barrier);
+        }
+        pthread_mutex_unlock(&pool_call);
     }
-    for (int t = 1; t < started; t++) pthread_join(workers[t], NULL);
-    if (threads > 1) pthread_barrier_destroy(&barrier);
-    if (status == 0 && generations % 2 == 1) memcpy(board, scratch, sizeof(uint64_t) * (size_t)(height * words));
+    if (status == 0 && generations % 2 == 1) {
+        memcpy(board, scratch, sizeof(uint64_t) * (size_t)height * (size_t)shape.words);
+    }
 done:
     free(buffer);
     free(jobs);
-    free(workers);
     return status;
 }

@@ -177,10 +177,16 @@ def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, out
 
 def load(source: str):
     """Build (or find) and open `source`; returns (ffi, lib) with lifetui_step. cffi calls release the GIL."""
-    path = build(source)
+    return _open(build(source))
+
+
+@functools.cache
+def _open(path: Path):
+    """Each library is opened once and never closed: its thread pool outlives any one engine, and
+    unloading code that pool threads sleep in would crash the process."""
     ffi = cffi.FFI()
     ffi.cdef(DECLARATIONS)
     try:
-        return ffi, ffi.dlopen(str(path))
+        return ffi, ffi.dlopen(str(path), getattr(ffi, "RTLD_NODELETE", 0) | ffi.RTLD_NOW)
     except OSError as err:
         raise BuildError(f"cannot load {path}: {err}") from None

@@ -258,17 +258,19 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 @click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
-    from lifetui.circuit import extract, optimise
+    from lifetui.circuit import extract
     from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
+    from lifetui.compiler import compile_circuit
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     wrong = wrong_neighbourhoods(kernel.network, target)
-    circuit = optimise(extract(kernel.network), 2)
-    circuit_misses = len(circuit_wrong(circuit, target))
+    compiled = compile_circuit(extract(kernel.network))
+    circuit_misses = len(circuit_wrong(compiled.circuit, target))
     click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
     click.echo(f"network: {512 - len(wrong)}/512 exact")
-    click.echo(f"circuit: {512 - circuit_misses}/512 exact (-O2: {circuit.size} gates, depth {circuit.depth()})")
+    click.echo(f"circuit: {512 - circuit_misses}/512 exact (-O2: {compiled.circuit.size} gates, "
+               f"depth {compiled.circuit.depth()}; default: {compiled.describe()})")  # fmt: skip
     if len(wrong):
         click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
         expected = target.truth_table()
@@ -282,7 +284,9 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 @cli.command("compile")
 @click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
 @click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
-@click.option("-O", "level", type=click.IntRange(0, 2), default=2, show_default=True, help="Optimisation level.")
+@click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
+              help="Optimisation level: 0 every gate, 1 dead gates and copies gone, 2 constants folded and equal "
+                   "nodes merged, 3 resynthesised as a stencil sharing row sums.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the C source here.")
 @click.option("--allow-inexact", is_flag=True, help="Emit a circuit even when it is wrong on some neighbourhoods.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -290,17 +294,17 @@ def compile_command(model: Path | None, rule: RuleSpec | None, level: int, outpu
                     allow_inexact: bool, as_json: bool) -> None:  # fmt: skip
     """Extract the trained network's circuit, optimise it, verify it on all 512 neighbourhoods, emit C."""
     from lifetui.build import runtime_source
-    from lifetui.circuit import extract, optimise
+    from lifetui.circuit import extract
     from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
-    from lifetui.codegen import kernel_source
+    from lifetui.compiler import compile_circuit
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
-    circuit = optimise(extract(kernel.network), level)
-    wrong = circuit_wrong(circuit, target)
+    compiled = compile_circuit(extract(kernel.network), level)
+    wrong = circuit_wrong(compiled.circuit, target)
     summary = {
-        "rule": str(target), "level": level, "network_gates": kernel.network.gate_count,
-        "gates": circuit.size, "depth": circuit.depth(), "verified": not wrong,
+        "rule": str(target), "level": level, "network_gates": kernel.network.gate_count, "form": compiled.form,
+        "gates": compiled.size, "depth": compiled.depth(), "verified": not wrong,
     }  # fmt: skip
     if wrong and not allow_inexact:
         raise LifeError(
@@ -308,13 +312,12 @@ def compile_command(model: Path | None, rule: RuleSpec | None, level: int, outpu
             f"--allow-inexact emits it anyway (lifetui verify lists them)"
         )
     if output is not None:
-        write_atomically(output, kernel_source(circuit, target, level, not wrong) + runtime_source())
+        write_atomically(output, compiled.source(target, not wrong) + runtime_source())
     if as_json:
         click.echo(json.dumps(summary))
     else:
         status = "verified on all 512 neighbourhoods" if not wrong else f"WRONG on {len(wrong)} neighbourhoods"
-        click.echo(f"{target} -O{level}: {summary['network_gates']} network gates -> {circuit.size} gates, "
-                   f"depth {summary['depth']}, {status}")  # fmt: skip
+        click.echo(f"{target} -O{level}: {summary['network_gates']} network gates -> {compiled.describe()}, {status}")
 
 
 def _chosen_kernel(model: Path | None, rule: RuleSpec | None):

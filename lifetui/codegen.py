@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from lifetui.circuit import Circuit
 from lifetui.gates import NAMES
-from lifetui.kernel import INPUTS
 from lifetui.rules import NEIGHBOURHOOD, Rule
+from lifetui.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUTS, Stencil
 
 EXPRESSIONS = (
     "0", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
@@ -18,8 +18,25 @@ EXPRESSIONS = (
 ARGUMENTS = tuple(name.lower() for name in NEIGHBOURHOOD)
 
 
-def _name(node: int) -> str:
-    return ARGUMENTS[node] if node < INPUTS else f"g{node - INPUTS}"
+def _status(verified: bool) -> str:
+    return "verified on all 512 neighbourhoods" if verified else "NOT exact on all 512 neighbourhoods"
+
+
+def _gate_lines(gates, inputs: tuple[str, ...], prefix: str) -> list[str]:
+    """One C statement per gate; node k < len(inputs) is an input, the rest are `prefix` + number."""
+
+    def name(node: int) -> str:
+        return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
+
+    return [
+        f"    uint64_t {prefix}{index} = {EXPRESSIONS[gate.op].format(a=name(gate.a), b=name(gate.b))};"
+        f" /* {NAMES[gate.op]} */"
+        for index, gate in enumerate(gates)
+    ]
+
+
+def _node(node: int, inputs: tuple[str, ...], prefix: str) -> str:
+    return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
 
 
 def kernel_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> str:
@@ -27,16 +44,47 @@ def kernel_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> s
     parameters = ", ".join(f"uint64_t {name}" for name in ARGUMENTS)
     lines = [
         f"/* {rule}: the learned circuit at -O{level}, {circuit.size} operations, depth {circuit.depth()}, "
-        f"{'verified on all 512 neighbourhoods' if verified else 'NOT exact on all 512 neighbourhoods'}. */",
+        f"{_status(verified)}. */",
         "#include <stdint.h>",
         "",
         f"static inline uint64_t lifetui_kernel({parameters}) {{",
+        *_gate_lines(circuit.gates, ARGUMENTS, "g"),
+        f"    return {_node(circuit.output, ARGUMENTS, 'g')};",
+        "}",
     ]
-    for index, gate in enumerate(circuit.gates):
-        expression = EXPRESSIONS[gate.op].format(a=_name(gate.a), b=_name(gate.b))
-        lines.append(f"    uint64_t g{index} = {expression}; /* {NAMES[gate.op]} */")
-    lines.append(f"    return {_name(circuit.output)};")
-    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
+    """The -O3 stencil as lifetui_row (shared row sums) and lifetui_rows (adder and decode), for the runtime."""
+    combine_inputs = (*COMBINE_INPUTS, "unused7", "unused8")
+    counts = ", ".join(map(str, stencil.born)) or "none"
+    survives = ", ".join(map(str, stencil.survival)) or "none"
+    lines = [
+        f"/* {rule}: the learned circuit resynthesised at -O3 as a stencil, {stencil.size} operations per",
+        f" * 64-cell word ({len(ROW_GATES)} in lifetui_row, {stencil.combine.size} in lifetui_rows), "
+        f"depth {stencil.depth()}, {_status(verified)}.",
+        " *",
+        " * The circuit's truth table depends only on the centre and the number of live neighbours: born",
+        f" * with {counts}; survives with {survives}. lifetui_row adds a row's west, centre and east cells into",
+        " * two bit planes; the runtime calls it once per row and shares the sums between the three rows",
+        " * that read them. lifetui_rows adds the sums of the rows above, at and below into the 3x3 block's",
+        " * count (centre included) and decodes it. */",
+        "#include <stdint.h>",
+        "#define LIFETUI_ROW_SUMS 1",
+        "",
+        "static inline void lifetui_row(uint64_t west, uint64_t centre, uint64_t east, uint64_t *sum0, "
+        "uint64_t *sum1) {",
+        *_gate_lines(ROW_GATES, ROW_INPUTS, "r"),
+        f"    *sum0 = {_node(ROW_OUTPUTS[0], ROW_INPUTS, 'r')};",
+        f"    *sum1 = {_node(ROW_OUTPUTS[1], ROW_INPUTS, 'r')};",
+        "}",
+        "",
+        "static inline uint64_t lifetui_rows(" + ", ".join(f"uint64_t {name}" for name in COMBINE_INPUTS) + ") {",
+        *_gate_lines(stencil.combine.gates, combine_inputs, "g"),
+        f"    return {_node(stencil.combine.output, combine_inputs, 'g')};",
+        "}",
+    ]
     return "\n".join(lines) + "\n"
 
 

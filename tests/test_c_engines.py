@@ -178,3 +178,40 @@ def test_leftovers_of_a_killed_build_and_other_compilers_do_not_interfere(monkey
     assert fresh.exists() and not stale.exists()
     monkeypatch.setattr(build, "_compiler_identity", lambda command: "another compiler 1.0")
     assert build.build(source) != first  # an entry from another compiler is never reused
+
+
+def test_pooled_threads_survive_engines_coming_and_going_and_a_fork(tmp_path):
+    # The pool's threads sleep inside the library: it must never be unloaded, and a forked child
+    # (which has none of the parent's threads) must start its own pool rather than wait forever.
+    script = textwrap.dedent(
+        """
+        import gc, os
+        import numpy as np
+        from lifetui.engines import create_engine
+        from lifetui.engines.numpy_engine import NumpyEngine
+        from lifetui.rules import CONWAY
+        cells = (np.random.default_rng(3).random((90, 150)) < 0.4).astype(np.uint8)
+        reference = NumpyEngine(CONWAY)
+        reference.load(cells)
+        reference.step(40)
+        def run(threads):
+            engine = create_engine("c", CONWAY)
+            engine.threads = threads
+            engine.load(cells)
+            for _ in range(4):
+                engine.step(10)
+            return np.array_equal(engine.cells(), reference.cells())
+        for threads in (2, 3, 2, 4):
+            assert run(threads)
+            gc.collect()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if run(2) and run(3) else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        print("ok")
+        """
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                               cwd=tmp_path)  # fmt: skip
+    assert completed.returncode == 0 and completed.stdout.strip() == "ok", completed.stderr

@@ -223,11 +223,15 @@ def test_train_rejects_bad_layers(lifetui, layers):
 def test_compile_json_has_the_contract_fields(lifetui):
     result = lifetui("compile", "--json")
     summary = json.loads(result.out)
-    assert set(summary) == {"rule", "level", "network_gates", "gates", "depth", "verified"}
-    assert summary["rule"] == "B3/S23" and summary["level"] == 2 and summary["network_gates"] == 2303
-    assert summary["verified"] is True
-    levels = [json.loads(lifetui("compile", "-O", str(level), "--json").out)["gates"] for level in (0, 1, 2)]
-    assert levels == sorted(levels, reverse=True) and levels[2] == summary["gates"]
+    assert set(summary) == {"rule", "level", "network_gates", "form", "gates", "depth", "verified"}
+    assert summary["rule"] == "B3/S23" and summary["level"] == 3 and summary["network_gates"] == 2303
+    assert summary["verified"] is True and summary["form"] == "stencil"
+    # The target: at most 60 two-input operations per word at the default level.
+    assert summary["gates"] <= 60
+    by_level = [json.loads(lifetui("compile", "-O", str(level), "--json").out) for level in (0, 1, 2, 3)]
+    assert [level["form"] for level in by_level] == ["circuit", "circuit", "circuit", "stencil"]
+    levels = [level["gates"] for level in by_level]
+    assert levels == sorted(levels, reverse=True) and levels[3] == summary["gates"] and levels[2] > levels[3]
 
 
 def test_compile_writes_c_that_builds_and_matches_its_summary(lifetui, tmp_path):
@@ -251,6 +255,8 @@ def test_compile_refuses_an_inexact_circuit_unless_asked(lifetui, tmp_path):
     assert refused.code == 1 and "--allow-inexact" in refused.err
     allowed = lifetui("compile", "--model", str(tmp_path / "centre"), "--allow-inexact", "--json")
     assert json.loads(allowed.out)["verified"] is False
+    # The centre alone is symmetric in the neighbours: even this wrong kernel gets a stencil.
+    assert json.loads(allowed.out)["form"] == "stencil"
 
 
 def test_run_with_every_engine_gives_the_same_board(lifetui):

@@ -97,7 +97,7 @@ async def test_swapping_engines_by_key_loses_and_repeats_nothing():
             await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
             engines.append(app.last_snapshot.engine)
             if app.last_snapshot.engine == "c":
-                assert dict(app.sidebar_rows())["Circuit"].endswith("(-O2)")
+                assert dict(app.sidebar_rows())["Circuit"].endswith("(-O3 stencil)")
         assert engines == ["numpy", "jax", "c", "bitsliced", "c", "numpy", "bitsliced"]
         reference = NumpyEngine(app.simulation.rule)
         reference.load(app.board.cells)

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from lifetui import build
-from lifetui.circuit import extract, optimise, wrong_neighbourhoods
-from lifetui.codegen import bitsliced_prefix, kernel_source
+from lifetui.circuit import extract, wrong_neighbourhoods
+from lifetui.codegen import bitsliced_prefix
+from lifetui.compiler import DEFAULT_LEVEL, compile_circuit
 from lifetui.engines.base import Engine
 from lifetui.errors import LifeError
 from lifetui.kernel import kernel_for
@@ -57,21 +58,21 @@ class _CEngine(Engine):
 
 class CircuitEngine(_CEngine):
     name = "c"
-    level = 2
+    level = DEFAULT_LEVEL
 
     def source(self) -> str:
-        circuit = optimise(extract(kernel_for(self.rule, self.model).network), self.level)
-        wrong = wrong_neighbourhoods(circuit, self.rule)
+        compiled = compile_circuit(extract(kernel_for(self.rule, self.model).network), self.level)
+        wrong = wrong_neighbourhoods(compiled.circuit, self.rule)
         if wrong and not self.allow_inexact:
             raise LifeError(
                 f"the circuit is wrong on {len(wrong)} of 512 neighbourhoods (lifetui verify lists them); "
                 f"--allow-inexact runs it anyway"
             )
-        self.circuit = circuit
-        return kernel_source(circuit, self.rule, self.level, verified=not wrong) + build.runtime_source()
+        self.compiled = compiled
+        return compiled.source(self.rule, verified=not wrong) + build.runtime_source()
 
     def describe(self) -> str:
-        return f"{self.circuit.size} gates, depth {self.circuit.depth()} (-O{self.level})"
+        return self.compiled.describe()
 
 
 class BitslicedEngine(_CEngine):
