@@ -16,14 +16,19 @@
  * pool that lives as long as the process, so a call costs no thread creation.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Each row is kept as two planes: its west and east shifts, or (LIFETUI_ROW_SUMS) its two sum planes. */
+/* A row in flight: its cells, and two planes made from them: the west and east shifts, or
+ * (LIFETUI_ROW_SUMS) the two bit planes of its horizontal sums. */
 typedef struct {
+    const uint64_t *cells;
     uint64_t *plane0;
     uint64_t *plane1;
+    uint64_t *storage; /* where a computed row's cells go (the rows read from the board stay there) */
 } row_planes;
 
 typedef struct {
@@ -75,47 +80,108 @@ static void combine_row(const row_planes *up, const row_planes *mid, const row_p
     }
 }
 
-/* One generation for rows [first, last) of `current` into `next`, with a private ring of three rows' planes. */
-static void step_band(const uint64_t *current, uint64_t *next, const geometry *g, long first, long last,
-                      row_planes rows[3]) {
+/* `depth` generations of rows [first, last) of `current` into `next`, in one pass over memory.
+ *
+ * A wavefront: reading row t of `current` (level 0) lets level 1 compute row t - 1, which lets level 2
+ * compute row t - 2, and so on; each level keeps only a ring of three rows, small enough to stay in
+ * the core's cache, and only the last level is written back to memory. Rows are counted from
+ * u = 0, which is board row first - depth (the torus wraps): level j is valid for u in
+ * [j, span - j), so the band's own rows come out of level `depth`, and the rows of the neighbouring
+ * bands that it needs are recomputed here rather than waited for. */
+static void step_block(const uint64_t *current, uint64_t *next, const geometry *g, long first, long last,
+                       int depth, row_planes levels[][3]) {
     long height = g->height, words = g->words;
-    /* rows[(r + 2) % 3] holds row r - 1, rows[r % 3] row r, rows[(r + 1) % 3] row r + 1. */
-    prepare_row(current + (first == 0 ? height - 1 : first - 1) * words, &rows[(first + 2) % 3], g);
-    prepare_row(current + first * words, &rows[first % 3], g);
-    for (long r = first; r < last; r++) {
-        long below = r + 1 == height ? 0 : r + 1;
-        prepare_row(current + below * words, &rows[(r + 1) % 3], g);
-        uint64_t *out = next + r * words;
-        combine_row(&rows[(r + 2) % 3], &rows[r % 3], &rows[(r + 1) % 3],
-                    current + (r == 0 ? height - 1 : r - 1) * words, current + r * words,
-                    current + below * words, out, words);
-        out[words - 1] &= g->last_mask;
+    long span = last - first + 2 * (long)depth;
+    long origin = ((first - depth) % height + height) % height;
+    for (long t = 0; t < span; t++) {
+        long row = (origin + t) % height;
+        row_planes *slot = &levels[0][t % 3];
+        slot->cells = current + row * words;
+        prepare_row(slot->cells, slot, g);
+        for (int j = 1; j <= depth; j++) {
+            long u = t - j;
+            if (u < j || u >= span - j) continue;
+            row_planes *below = levels[j - 1];
+            uint64_t *out = j == depth ? next + ((origin + u) % height) * words : levels[j][u % 3].storage;
+            combine_row(&below[(u + 2) % 3], &below[u % 3], &below[(u + 1) % 3], below[(u + 2) % 3].cells,
+                        below[u % 3].cells, below[(u + 1) % 3].cells, out, words);
+            out[words - 1] &= g->last_mask;
+            if (j < depth) prepare_row(out, &levels[j][u % 3], g);
+        }
     }
 }
+
+/* The barrier between generations. A generation of a 1024x1024 band takes tens of microseconds, about
+ * what a sleeping thread needs to wake up, so threads spin (politely) and only then yield the CPU. */
+typedef struct {
+    atomic_int arrived;
+    atomic_int phase;
+    int count;
+} generation_barrier;
+
+#define LIFETUI_SPINS 20000
+
+static void barrier_wait(generation_barrier *barrier) {
+    int phase = atomic_load_explicit(&barrier->phase, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&barrier->arrived, 1, memory_order_acq_rel) == barrier->count - 1) {
+        atomic_store_explicit(&barrier->arrived, 0, memory_order_relaxed);
+        atomic_store_explicit(&barrier->phase, phase + 1, memory_order_release);
+        return;
+    }
+    for (long spins = 0; atomic_load_explicit(&barrier->phase, memory_order_acquire) == phase; spins++) {
+        if (spins >= LIFETUI_SPINS) {
+            sched_yield();
+        } else {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+        }
+    }
+}
+
+/* Generations per pass over memory (and per barrier): rings of 8 levels of rows stay in a core's cache. */
+#define LIFETUI_MAX_DEPTH 8
+/* Words of private row buffers per `words` of board width: 3 rows of 2 planes read from the board,
+ * then 3 rows of cells and 2 planes for each level computed in between. */
+#define LIFETUI_BUFFER_ROWS (6 + 9 * (LIFETUI_MAX_DEPTH - 1))
 
 typedef struct {
     uint64_t *board, *scratch;
     const geometry *shape;
     long generations, first, last;
-    pthread_barrier_t *barrier;
-    uint64_t *buffer; /* 3 rows of 2 planes of `words` words */
+    int depth;
+    generation_barrier *barrier;
+    uint64_t *buffer; /* LIFETUI_BUFFER_ROWS rows of `words` words */
 } band_job;
 
 static void run_band(band_job *job) {
     long words = job->shape->words;
-    row_planes rows[3];
-    for (int k = 0; k < 3; k++) {
-        rows[k].plane0 = job->buffer + (size_t)(2 * k) * (size_t)words;
-        rows[k].plane1 = job->buffer + (size_t)(2 * k + 1) * (size_t)words;
+    row_planes levels[LIFETUI_MAX_DEPTH][3];
+    uint64_t *free_words = job->buffer;
+    for (int j = 0; j < LIFETUI_MAX_DEPTH; j++) {
+        for (int k = 0; k < 3; k++) {
+            row_planes *slot = &levels[j][k];
+            slot->plane0 = free_words;
+            slot->plane1 = free_words + words;
+            free_words += 2 * words;
+            slot->storage = NULL;
+            if (j > 0) {
+                slot->storage = free_words;
+                slot->cells = free_words;
+                free_words += words;
+            }
+        }
     }
     uint64_t *current = job->board, *next = job->scratch;
-    for (long gen = 0; gen < job->generations; gen++) {
-        step_band(current, next, job->shape, job->first, job->last, rows);
+    for (long done = 0; done < job->generations;) {
+        int depth = job->generations - done < job->depth ? (int)(job->generations - done) : job->depth;
+        step_block(current, next, job->shape, job->first, job->last, depth, levels);
         /* Every band must finish reading `current` before any band writes it as the next `next`. */
-        if (job->barrier) pthread_barrier_wait(job->barrier);
+        if (job->barrier) barrier_wait(job->barrier);
         uint64_t *swap = current;
         current = next;
         next = swap;
+        done += depth;
     }
 }
 
@@ -217,31 +283,42 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
     if (threads < 1) threads = 1;
     if (threads > height) threads = (int)height;
-    uint64_t *buffer = malloc(sizeof(uint64_t) * (size_t)(6 * shape.words) * (size_t)threads);
+    /* Each thread's ring of row planes starts on its own cache line: a line written by two threads
+     * bounces between their cores on every row, which once cost more than the second thread gained. */
+    size_t stride = ((size_t)LIFETUI_BUFFER_ROWS * (size_t)shape.words + 7) / 8 * 8;
+    uint64_t *buffer = NULL;
+    if (posix_memalign((void **)&buffer, 64, sizeof(uint64_t) * stride * (size_t)threads) != 0) buffer = NULL;
     band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
-    pthread_barrier_t barrier;
+    generation_barrier barrier;
+    atomic_init(&barrier.arrived, 0);
+    atomic_init(&barrier.phase, 0);
+    barrier.count = threads;
     int status = 0;
     if (!buffer || !jobs) {
         status = -1;
         goto done;
     }
+    /* Deep passes recompute 2 x depth rows of each neighbouring band per pass: keep that small. */
+    long band = height / threads;
+    int depth = band / 4 < LIFETUI_MAX_DEPTH ? (int)(band / 4) : LIFETUI_MAX_DEPTH;
+    if (depth < 1) depth = 1;
+    long passes = generations / depth + (generations % depth != 0);
     for (int t = 0; t < threads; t++) {
         jobs[t] = (band_job){board, scratch, &shape, generations, height * t / threads, height * (t + 1) / threads,
-                             threads > 1 ? &barrier : NULL, buffer + (size_t)t * 6 * (size_t)shape.words};
+                             depth, threads > 1 ? &barrier : NULL, buffer + (size_t)t * stride};
     }
     if (threads == 1) {
         run_band(&jobs[0]);
     } else {
         pthread_mutex_lock(&pool_call);
-        if (pool_reserve(threads - 1) != 0 || pthread_barrier_init(&barrier, NULL, (unsigned)threads) != 0) {
+        if (pool_reserve(threads - 1) != 0) {
             status = -1;
         } else {
             pool_run(jobs, threads);
-            pthread_barrier_destroy(&barrier);
         }
         pthread_mutex_unlock(&pool_call);
     }
-    if (status == 0 && generations % 2 == 1) {
+    if (status == 0 && passes % 2 == 1) {
         memcpy(board, scratch, sizeof(uint64_t) * (size_t)height * (size_t)shape.words);
     }
 done:

@@ -72,7 +72,7 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
         table.add_row(
             result.engine, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s:.2g}",
             _speedup(result, by_name.get("jax")), _speedup(result, by_name.get("numpy")), agrees,
-            f"{result.steps:,}", f"{result.seconds:.2f}s", f"{result.warmup_seconds:.2f}s",
+            f"{result.steps:,}", f"{result.seconds:.3f}s", f"{result.warmup_seconds:.2f}s",
         )  # fmt: skip
     console.print(table)
     info = document["machine"]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import lifetui.engines as engines
+from lifetui import bench
 from lifetui.board import Board
 from lifetui.engines import EngineInfo
 from lifetui.engines.numpy_engine import NumpyEngine
@@ -73,8 +74,16 @@ def test_seconds_caps_a_slow_engine_and_its_board_is_still_checked(lifetui, doub
                      "--size", "32x32", "--json")  # fmt: skip
     entry = json.loads(result.out)["engines"][0]
     assert 0 < entry["steps"] < 100000
-    assert entry["matches_reference"] is True
+    assert entry["matches_reference"] is True and entry["trials"] == 1
     assert result.code == 0
+
+
+def test_short_runs_are_repeated_and_the_median_reported(lifetui):
+    result = lifetui("acorn", "--bench", "--engine", "bitsliced", "--steps", "50", "--size", "64x64", "--json")
+    entry = json.loads(result.out)["engines"][0]
+    # 50 generations of 64x64 take microseconds: the trials run until a second or the most allowed.
+    assert entry["trials"] == bench.MAX_TRIALS
+    assert entry["steps"] == 50 and entry["matches_reference"] is True
 
 
 def test_seed_experiment_reports_our_figures_beside_the_published_ones(lifetui, monkeypatch):

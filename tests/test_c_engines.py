@@ -8,6 +8,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lifetui import build
 from lifetui.board import board_from_pattern
@@ -215,3 +217,22 @@ def test_pooled_threads_survive_engines_coming_and_going_and_a_fork(tmp_path):
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                                cwd=tmp_path)  # fmt: skip
     assert completed.returncode == 0 and completed.stdout.strip() == "ok", completed.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 70), st.integers(1, 150), st.integers(1, 4), st.lists(st.integers(0, 19), min_size=1, max_size=3),
+    st.sampled_from(["c", "bitsliced"]), st.integers(0, 2**32 - 1),
+)  # fmt: skip
+def test_any_torus_any_threads_any_generations_equal_numpy(height, width, threads, runs, name, seed):
+    # Passes cover up to 8 generations; their halos wrap around small tori more than once.
+    cells = (np.random.default_rng(seed).random((height, width)) < 0.4).astype(np.uint8)
+    engine = create_engine(name, CONWAY)
+    engine.threads = threads
+    reference = NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    for generations in runs:
+        engine.step(generations)
+        reference.step(generations)
+        assert np.array_equal(engine.cells(), reference.cells())
