@@ -12,8 +12,9 @@
  * Bits past `width` in a row's last word are always zero. The torus wraps in both directions, for
  * any width: the last, partial word's top cell is the west neighbour of cell 0 and vice versa.
  *
- * Threads split the rows into bands and meet at a barrier after each generation. They come from a
- * pool that lives as long as the process, so a call costs no thread creation.
+ * Each pass over the board advances it up to 8 generations. Threads split a pass into chunks of rows,
+ * claiming them as they come free, and meet at a barrier after it. They come from a pool that lives
+ * as long as the process, so a call costs no thread creation.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -86,8 +87,8 @@ static void combine_row(const row_planes *up, const row_planes *mid, const row_p
  * compute row t - 2, and so on; each level keeps only a ring of three rows, small enough to stay in
  * the core's cache, and only the last level is written back to memory. Rows are counted from
  * u = 0, which is board row first - depth (the torus wraps): level j is valid for u in
- * [j, span - j), so the band's own rows come out of level `depth`, and the rows of the neighbouring
- * bands that it needs are recomputed here rather than waited for. */
+ * [j, span - j), so the chunk's own rows come out of level `depth`, and the rows of the neighbouring
+ * chunks that it needs are recomputed here rather than waited for. */
 static void step_block(const uint64_t *current, uint64_t *next, const geometry *g, long first, long last,
                        int depth, row_planes levels[][3]) {
     long height = g->height, words = g->words;
@@ -111,12 +112,13 @@ static void step_block(const uint64_t *current, uint64_t *next, const geometry *
     }
 }
 
-/* The barrier between generations. A generation of a 1024x1024 band takes tens of microseconds, about
+/* The barrier between passes. A pass over a chunk of a 1024x1024 board takes tens of microseconds, about
  * what a sleeping thread needs to wake up, so threads spin (politely) and only then yield the CPU. */
 typedef struct {
     atomic_int arrived;
     atomic_int phase;
     int count;
+    atomic_long next_chunk; /* the next chunk of rows to claim in this pass */
 } generation_barrier;
 
 #define LIFETUI_SPINS 20000
@@ -124,6 +126,8 @@ typedef struct {
 static void barrier_wait(generation_barrier *barrier) {
     int phase = atomic_load_explicit(&barrier->phase, memory_order_acquire);
     if (atomic_fetch_add_explicit(&barrier->arrived, 1, memory_order_acq_rel) == barrier->count - 1) {
+        /* Everyone has stopped claiming chunks of this pass: the next pass starts from chunk 0. */
+        atomic_store_explicit(&barrier->next_chunk, 0, memory_order_relaxed);
         atomic_store_explicit(&barrier->arrived, 0, memory_order_relaxed);
         atomic_store_explicit(&barrier->phase, phase + 1, memory_order_release);
         return;
@@ -148,13 +152,13 @@ static void barrier_wait(generation_barrier *barrier) {
 typedef struct {
     uint64_t *board, *scratch;
     const geometry *shape;
-    long generations, first, last;
+    long generations, chunk; /* rows per chunk: threads claim chunks of a pass as they come free */
     int depth;
     generation_barrier *barrier;
     uint64_t *buffer; /* LIFETUI_BUFFER_ROWS rows of `words` words */
-} band_job;
+} thread_job;
 
-static void run_band(band_job *job) {
+static void run_job(thread_job *job) {
     long words = job->shape->words;
     row_planes levels[LIFETUI_MAX_DEPTH][3];
     uint64_t *free_words = job->buffer;
@@ -175,9 +179,19 @@ static void run_band(band_job *job) {
     uint64_t *current = job->board, *next = job->scratch;
     for (long done = 0; done < job->generations;) {
         int depth = job->generations - done < job->depth ? (int)(job->generations - done) : job->depth;
-        step_block(current, next, job->shape, job->first, job->last, depth, levels);
-        /* Every band must finish reading `current` before any band writes it as the next `next`. */
-        if (job->barrier) barrier_wait(job->barrier);
+        long height = job->shape->height, chunks = (height + job->chunk - 1) / job->chunk;
+        if (!job->barrier) {
+            step_block(current, next, job->shape, 0, height, depth, levels);
+        } else {
+            /* Chunks are claimed, not assigned: on a busy machine a thread that gets less CPU does less. */
+            long c;
+            while ((c = atomic_fetch_add_explicit(&job->barrier->next_chunk, 1, memory_order_relaxed)) < chunks) {
+                long first = c * job->chunk, last = first + job->chunk < height ? first + job->chunk : height;
+                step_block(current, next, job->shape, first, last, depth, levels);
+            }
+            /* Every chunk must be done reading `current` before any writes it as the next `next`. */
+            barrier_wait(job->barrier);
+        }
         uint64_t *swap = current;
         current = next;
         next = swap;
@@ -185,12 +199,12 @@ static void run_band(band_job *job) {
     }
 }
 
-/* The pool: workers sleep on `wake` until `round` moves past the last round they saw, run the band
+/* The pool: workers sleep on `wake` until `round` moves past the last round they saw, run the job
  * they were handed (if any), and the last one to finish signals `finished`. */
 typedef struct {
     pthread_t thread;
     unsigned long round;
-    band_job *job;
+    thread_job *job;
 } pool_worker;
 
 static struct {
@@ -201,7 +215,7 @@ static struct {
     unsigned long round;
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0};
 
-/* One multi-threaded call at a time per loaded library: the pool has one set of bands. */
+/* One multi-threaded call at a time per loaded library: the pool has one set of jobs. */
 static pthread_mutex_t pool_call = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t pool_fork_handler = PTHREAD_ONCE_INIT;
 
@@ -211,9 +225,9 @@ static void *pool_main(void *argument) {
     for (;;) {
         while (pool.round == self->round) pthread_cond_wait(&pool.wake, &pool.lock);
         self->round = pool.round;
-        band_job *job = self->job;
+        thread_job *job = self->job;
         pthread_mutex_unlock(&pool.lock);
-        if (job) run_band(job);
+        if (job) run_job(job);
         pthread_mutex_lock(&pool.lock);
         if (job && --pool.outstanding == 0) pthread_cond_signal(&pool.finished);
     }
@@ -262,53 +276,58 @@ static int pool_reserve(int wanted) {
 }
 
 /* Run jobs[1..threads) on the pool and jobs[0] here; returns when all are done. */
-static void pool_run(band_job *jobs, int threads) {
+static void pool_run(thread_job *jobs, int threads) {
     pthread_mutex_lock(&pool.lock);
     for (int k = 0; k < pool.size; k++) pool.workers[k]->job = k + 1 < threads ? &jobs[k + 1] : NULL;
     pool.outstanding = threads - 1;
     pool.round++;
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
-    run_band(&jobs[0]);
+    run_job(&jobs[0]);
     pthread_mutex_lock(&pool.lock);
     while (pool.outstanding > 0) pthread_cond_wait(&pool.finished, &pool.lock);
     pthread_mutex_unlock(&pool.lock);
 }
 
-/* Advance the board `generations` steps with `threads` threads over bands of rows; `scratch` is a
+/* Advance the board `generations` steps with `threads` threads over chunks of rows; `scratch` is a
  * second board of the same size. Returns 0, or -1 when memory or threads cannot be had. */
 int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
     geometry shape = {height, (width + 63) / 64, 0, 0};
     shape.last_bits = (int)(width - 64 * (shape.words - 1));
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
     if (threads < 1) threads = 1;
-    if (threads > height) threads = (int)height;
-    /* Each thread's ring of row planes starts on its own cache line: a line written by two threads
+    /* A pass over a chunk recomputes about depth rows on each side of it at each level: keep chunks
+     * at least 16 x depth rows, and about 4 per thread so that a slow thread can be made up for. */
+    long band = height / threads;
+    int depth = band / 4 < LIFETUI_MAX_DEPTH ? (int)(band / 4) : LIFETUI_MAX_DEPTH;
+    if (depth < 1) depth = 1;
+    long chunk = (height + 4L * threads - 1) / (4L * threads);
+    if (chunk < 16 * depth) chunk = 16 * depth;
+    long chunks = (height + chunk - 1) / chunk;
+    if (threads > chunks) threads = (int)chunks; /* more would find nothing to do */
+    long passes = generations / depth + (generations % depth != 0);
+    /* Each thread's rings of rows start on their own cache line: a line written by two threads
      * bounces between their cores on every row, which once cost more than the second thread gained. */
     size_t stride = ((size_t)LIFETUI_BUFFER_ROWS * (size_t)shape.words + 7) / 8 * 8;
     uint64_t *buffer = NULL;
     if (posix_memalign((void **)&buffer, 64, sizeof(uint64_t) * stride * (size_t)threads) != 0) buffer = NULL;
-    band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
+    thread_job *jobs = malloc(sizeof(thread_job) * (size_t)threads);
     generation_barrier barrier;
     atomic_init(&barrier.arrived, 0);
     atomic_init(&barrier.phase, 0);
+    atomic_init(&barrier.next_chunk, 0);
     barrier.count = threads;
     int status = 0;
     if (!buffer || !jobs) {
         status = -1;
         goto done;
     }
-    /* Deep passes recompute 2 x depth rows of each neighbouring band per pass: keep that small. */
-    long band = height / threads;
-    int depth = band / 4 < LIFETUI_MAX_DEPTH ? (int)(band / 4) : LIFETUI_MAX_DEPTH;
-    if (depth < 1) depth = 1;
-    long passes = generations / depth + (generations % depth != 0);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (band_job){board, scratch, &shape, generations, height * t / threads, height * (t + 1) / threads,
-                             depth, threads > 1 ? &barrier : NULL, buffer + (size_t)t * stride};
+        jobs[t] = (thread_job){board, scratch, &shape, generations, chunk, depth, threads > 1 ? &barrier : NULL,
+                             buffer + (size_t)t * stride};
     }
     if (threads == 1) {
-        run_band(&jobs[0]);
+        run_job(&jobs[0]);
     } else {
         pthread_mutex_lock(&pool_call);
         if (pool_reserve(threads - 1) != 0) {

@@ -52,9 +52,9 @@ REPEAT_SECONDS = 1.0
 MAX_TRIALS = 25
 
 
-def _trial(engine, name: str, steps: int, seconds_cap: float | None, report) -> tuple[int, float]:
+def _trial(engine, name: str, steps: int, seconds_cap: float | None, report, batch: int) -> tuple[int, float]:
     """(generations done, seconds) for one run of `steps` from the loaded board, stopped by `seconds_cap`."""
-    done, batch, elapsed = 0, 1, 0.0
+    done, elapsed = 0, 0.0
     while done < steps and (seconds_cap is None or elapsed < seconds_cap):
         count = min(batch, steps - done)
         began = time.perf_counter()
@@ -105,14 +105,18 @@ def bench_engine(
         return EngineResult(name, False, str(err)), None
     warmup = time.perf_counter() - started
     trials: list[tuple[int, float]] = []
+    first_batch = 1
     while True:
-        done, elapsed = _trial(engine, name, steps, seconds_cap, report)
+        done, elapsed = _trial(engine, name, steps, seconds_cap, report, first_batch)
         if done < steps:  # stopped by --seconds: this trial alone is the figure, and its board the one checked
             trials = [(done, elapsed)]
             break
         trials.append((done, elapsed))
         if sum(spent for _, spent in trials) >= REPEAT_SECONDS or len(trials) >= MAX_TRIALS:
             break
+        # A quick trial needs no small batches (they exist for --seconds and progress): one call, no overhead.
+        if elapsed < 0.25:
+            first_batch = steps
         engine.load(board.cells)
     # A short trial on a shared machine is noisy: repeat it, and report the median one.
     done, elapsed = sorted(trials, key=lambda trial: trial[1])[len(trials) // 2]
