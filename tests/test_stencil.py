@@ -104,3 +104,11 @@ def test_the_emitted_stencil_reads_as_the_circuit(shipped):
     assert f"{stencil.size} operations per 64-cell word" in words and "born with 3; survives with 2, 3." in words
     assert source.count(" = ") == len(ROW_GATES) + len(stencil.combine.gates) + 2  # one line per gate, 2 stores
     assert "verified on all 512 neighbourhoods" in source
+
+
+@pytest.mark.parametrize(("file", "level"), [("kernel.c", 3), ("kernel-O2.c", 2)])
+def test_the_shipped_c_is_what_the_compiler_emits_today(file, level):
+    from importlib import resources
+
+    shipped_c = (resources.files("lifetui.bundled_kernels") / "b3s23" / file).read_text(encoding="utf-8")
+    assert shipped_c == compile_circuit(extract(kernel_for(CONWAY).network), level).source(CONWAY, verified=True)
