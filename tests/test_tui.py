@@ -76,6 +76,20 @@ async def test_speed_keys_move_through_the_targets():
         assert dict(app.sidebar_rows())["Gen/s"].endswith("(target max)")
 
 
+async def test_gen_s_is_the_paced_rate_and_names_what_the_engine_could_do():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("4", "space")
+        await settle(pilot, lambda: app.last_snapshot.generation >= 10)
+        await settle(pilot, lambda: "engine" in dict(app.sidebar_rows())["Gen/s"])
+        await pilot.press("space")
+        # Paced at 20 generations a second, the board cannot advance faster than that, whatever the engine does.
+        assert app.gens_per_second <= 25 < app.engine_gens_per_second
+        await pilot.press("space")
+        row = dict(app.sidebar_rows())["Gen/s"]
+        assert row.startswith(f"{app.gens_per_second:,.0f} (target 20; engine ")
+
+
 async def test_unavailable_engine_says_why():
     app = make_app("highlife-replicator")
     async with app.run_test() as pilot:

@@ -122,7 +122,8 @@ class LifeApp(App):
         self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
         self.playing = False
         self.speed_index = SPEEDS.index(20)
-        self.gens_per_second = 0.0
+        self.gens_per_second = 0.0  # generations per second of wall time
+        self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
         self.speed_history: deque[float] = deque(maxlen=60)
         self.last_snapshot = self.simulation.snapshot()
         self.verdict: Verdict | None = None
@@ -171,11 +172,13 @@ class LifeApp(App):
                     self.post_message(Notice(f"stopped: {err}", "error"))
                     continue
                 spent = time.perf_counter() - started
-                self._measure(count, spent)
+                interrupted = False
                 if target is None:
                     batch = max(1, min(batch * 2, int(batch * BATCH_SECONDS / max(spent, 1e-6)) or 1))
                 else:
-                    self._wake.wait(max(0.0, count / target - spent))
+                    interrupted = self._wake.wait(max(0.0, count / target - spent))
+                # A pause cut short by a key is not the pace: it would read as a burst of speed.
+                self._measure(count, spent, None if interrupted else time.perf_counter() - started)
                 dirty = True
             else:
                 self._wake.wait(0.05)
@@ -185,9 +188,15 @@ class LifeApp(App):
                 self.post_message(Frame(self.simulation.snapshot(), self.gens_per_second))
                 last_frame, dirty = now, False
 
-    def _measure(self, generations: int, seconds: float) -> None:
-        rate = generations / max(seconds, 1e-9)
-        self.gens_per_second = rate if not self.gens_per_second else 0.8 * self.gens_per_second + 0.2 * rate
+    def _measure(self, generations: int, stepping: float, wall: float | None) -> None:
+        """Smoothed rates: what the board advances by per second of wall time, and what the engine could do."""
+
+        def smooth(previous: float, rate: float) -> float:
+            return rate if not previous else 0.8 * previous + 0.2 * rate
+
+        if wall is not None:
+            self.gens_per_second = smooth(self.gens_per_second, generations / max(wall, 1e-9))
+        self.engine_gens_per_second = smooth(self.engine_gens_per_second, generations / max(stepping, 1e-9))
 
     def _submit(self, command: Callable[[], None]) -> None:
         self.commands.put(command)
@@ -259,6 +268,9 @@ class LifeApp(App):
         snapshot = self.last_snapshot
         target = SPEEDS[self.speed_index]
         speed = f"{self.gens_per_second:,.0f}" if self.playing else "paused"
+        if target is not None and self.engine_gens_per_second:
+            # Paced: say how far the engine is from its limit, the figure people compare engines by.
+            target = f"{target}; engine {self.engine_gens_per_second:,.0f}"
         return [
             ("Engine", snapshot.engine),
             ("Generation", f"{snapshot.generation:,}"),
