@@ -17,7 +17,6 @@
  * as long as the process, so a call costs no thread creation.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -112,16 +111,20 @@ static void step_block(const uint64_t *current, uint64_t *next, const geometry *
     }
 }
 
-/* The barrier between passes. A pass over a chunk of a 1024x1024 board takes tens of microseconds, about
- * what a sleeping thread needs to wake up, so threads spin (politely) and only then yield the CPU. */
+/* The barrier between passes. A pass over a chunk of a 1024x1024 board takes tens of microseconds,
+ * about what a sleeping thread needs to wake up, so a thread spins a little first; then it sleeps, so
+ * that on a busy machine (or with more threads than cores) waiting threads leave the CPU to those
+ * still working. */
 typedef struct {
     atomic_int arrived;
     atomic_int phase;
     int count;
     atomic_long next_chunk; /* the next chunk of rows to claim in this pass */
+    pthread_mutex_t lock;   /* with `woken`: for the threads that stopped spinning */
+    pthread_cond_t woken;
 } generation_barrier;
 
-#define LIFETUI_SPINS 20000
+#define LIFETUI_SPINS 2000
 
 static void barrier_wait(generation_barrier *barrier) {
     int phase = atomic_load_explicit(&barrier->phase, memory_order_acquire);
@@ -129,18 +132,24 @@ static void barrier_wait(generation_barrier *barrier) {
         /* Everyone has stopped claiming chunks of this pass: the next pass starts from chunk 0. */
         atomic_store_explicit(&barrier->next_chunk, 0, memory_order_relaxed);
         atomic_store_explicit(&barrier->arrived, 0, memory_order_relaxed);
+        /* Under the lock, so a thread between checking the phase and sleeping cannot miss the wake-up. */
+        pthread_mutex_lock(&barrier->lock);
         atomic_store_explicit(&barrier->phase, phase + 1, memory_order_release);
+        pthread_cond_broadcast(&barrier->woken);
+        pthread_mutex_unlock(&barrier->lock);
         return;
     }
-    for (long spins = 0; atomic_load_explicit(&barrier->phase, memory_order_acquire) == phase; spins++) {
-        if (spins >= LIFETUI_SPINS) {
-            sched_yield();
-        } else {
+    for (int spins = 0; spins < LIFETUI_SPINS; spins++) {
+        if (atomic_load_explicit(&barrier->phase, memory_order_acquire) != phase) return;
 #if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
+        __builtin_ia32_pause();
 #endif
-        }
     }
+    pthread_mutex_lock(&barrier->lock);
+    while (atomic_load_explicit(&barrier->phase, memory_order_acquire) == phase) {
+        pthread_cond_wait(&barrier->woken, &barrier->lock);
+    }
+    pthread_mutex_unlock(&barrier->lock);
 }
 
 /* Generations per pass over memory (and per barrier): rings of 8 levels of rows stay in a core's cache. */
@@ -217,7 +226,6 @@ static struct {
 
 /* One multi-threaded call at a time per loaded library: the pool has one set of jobs. */
 static pthread_mutex_t pool_call = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t pool_fork_handler = PTHREAD_ONCE_INIT;
 
 static void *pool_main(void *argument) {
     pool_worker *self = argument;
@@ -245,11 +253,13 @@ static void pool_after_fork_in_child(void) {
     pool.outstanding = 0;
 }
 
-static void register_fork_handler(void) { pthread_atfork(NULL, NULL, pool_after_fork_in_child); }
+/* Registered when the library is loaded, so no fork can come between a first call and the handler. */
+__attribute__((constructor)) static void register_fork_handler(void) {
+    pthread_atfork(NULL, NULL, pool_after_fork_in_child);
+}
 
 /* Grow the pool to `wanted` workers; 0 on success. Called with pool_call held, never with pool.lock. */
 static int pool_reserve(int wanted) {
-    pthread_once(&pool_fork_handler, register_fork_handler);
     if (pool.size >= wanted) return 0;
     pool_worker **grown = realloc(pool.workers, sizeof(pool_worker *) * (size_t)wanted);
     if (!grown) return -1;
@@ -292,6 +302,7 @@ static void pool_run(thread_job *jobs, int threads) {
 /* Advance the board `generations` steps with `threads` threads over chunks of rows; `scratch` is a
  * second board of the same size. Returns 0, or -1 when memory or threads cannot be had. */
 int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
+    if (generations <= 0 || height <= 0 || width <= 0) return 0;
     geometry shape = {height, (width + 63) / 64, 0, 0};
     shape.last_bits = (int)(width - 64 * (shape.words - 1));
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
@@ -317,6 +328,8 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
     atomic_init(&barrier.phase, 0);
     atomic_init(&barrier.next_chunk, 0);
     barrier.count = threads;
+    pthread_mutex_init(&barrier.lock, NULL);
+    pthread_cond_init(&barrier.woken, NULL);
     int status = 0;
     if (!buffer || !jobs) {
         status = -1;
@@ -341,6 +354,8 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
         memcpy(board, scratch, sizeof(uint64_t) * (size_t)height * (size_t)shape.words);
     }
 done:
+    pthread_cond_destroy(&barrier.woken);
+    pthread_mutex_destroy(&barrier.lock);
     free(buffer);
     free(jobs);
     return status;

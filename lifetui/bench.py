@@ -46,8 +46,8 @@ def default_steps(board: Board) -> int:
     return int(min(100_000, max(16, 2**30 // (board.width * board.height))))
 
 
-#: Trials of the same steps repeat until they add up to this long (a second of C is a few thousand runs
-#: of a 1024x1024 board's default steps), or MAX_TRIALS; the figure is the median trial.
+#: Trials of the same steps repeat until they add up to this long (or to --seconds, if shorter), or
+#: MAX_TRIALS; the figure is the median trial.
 REPEAT_SECONDS = 1.0
 MAX_TRIALS = 25
 
@@ -112,7 +112,8 @@ def bench_engine(
             trials = [(done, elapsed)]
             break
         trials.append((done, elapsed))
-        if sum(spent for _, spent in trials) >= REPEAT_SECONDS or len(trials) >= MAX_TRIALS:
+        enough = REPEAT_SECONDS if seconds_cap is None else min(REPEAT_SECONDS, seconds_cap)
+        if sum(spent for _, spent in trials) >= enough or len(trials) >= MAX_TRIALS:
             break
         # A quick trial needs no small batches (they exist for --seconds and progress): one call, no overhead.
         if elapsed < 0.25:

@@ -124,7 +124,7 @@ def cli() -> None:
     type=click.IntRange(1, 1024),
     default=1,
     show_default=True,
-    help="Threads for the engines that thread (c and bitsliced) in --bench.",
+    help="Threads for the engines that thread (c and bitsliced) in --bench; at most the CPUs lifetui may use.",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")

@@ -221,11 +221,12 @@ def test_pooled_threads_survive_engines_coming_and_going_and_a_fork(tmp_path):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.integers(1, 70), st.integers(1, 150), st.integers(1, 4), st.lists(st.integers(0, 19), min_size=1, max_size=3),
+    st.integers(1, 300), st.integers(1, 150), st.integers(1, 4), st.lists(st.integers(0, 19), min_size=1, max_size=3),
     st.sampled_from(["c", "bitsliced"]), st.integers(0, 2**32 - 1),
 )  # fmt: skip
 def test_any_torus_any_threads_any_generations_equal_numpy(height, width, threads, runs, name, seed):
-    # Passes cover up to 8 generations; their halos wrap around small tori more than once.
+    # Passes cover up to 8 generations; their halos wrap around small tori more than once; taller boards
+    # split into several chunks, which threads claim.
     cells = (np.random.default_rng(seed).random((height, width)) < 0.4).astype(np.uint8)
     engine = create_engine(name, CONWAY)
     engine.threads = threads
@@ -236,3 +237,27 @@ def test_any_torus_any_threads_any_generations_equal_numpy(height, width, thread
         engine.step(generations)
         reference.step(generations)
         assert np.array_equal(engine.cells(), reference.cells())
+
+
+def test_threads_are_capped_at_the_cpus_lifetui_may_use(monkeypatch):
+    from lifetui.engines import c_engines
+
+    engine = create_engine("bitsliced", CONWAY)
+    engine.threads = 64
+    engine.load(np.eye(40, dtype=np.uint8))
+    asked = []
+    library = engine._lib
+
+    class Recording:
+        def lifetui_step(self, *arguments):
+            asked.append(arguments[-1])
+            return library.lifetui_step(*arguments)
+
+    engine._lib = Recording()
+    monkeypatch.setattr(c_engines, "usable_cpus", lambda: 3)
+    engine.step(2)
+    assert asked == [3]
+    reference = NumpyEngine(CONWAY)
+    reference.load(np.eye(40, dtype=np.uint8))
+    reference.step(2)
+    assert np.array_equal(engine.cells(), reference.cells())

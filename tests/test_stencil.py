@@ -85,7 +85,7 @@ def step_with(source, cells, generations, threads=1):
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B36/S23", "B3678/S34678", "B0/S8", "B2/S", "B1357/S1357", "B012345678/S"])
-@pytest.mark.parametrize(("shape", "threads"), [((30, 70), 1), ((41, 128), 2), ((5, 3), 1)])
+@pytest.mark.parametrize(("shape", "threads"), [((30, 70), 1), ((41, 128), 2), ((5, 3), 1), ((300, 70), 3)])
 def test_the_emitted_stencil_runs_like_numpy(rule, shape, threads):
     parsed = parse_rule(rule).rule
     stencil = resynthesise(TableOnly(rule_table(parsed)))
@@ -112,3 +112,10 @@ def test_the_shipped_c_is_what_the_compiler_emits_today(file, level):
 
     shipped_c = (resources.files("lifetui.bundled_kernels") / "b3s23" / file).read_text(encoding="utf-8")
     assert shipped_c == compile_circuit(extract(kernel_for(CONWAY).network), level).source(CONWAY, verified=True)
+
+
+def test_no_generations_or_a_negative_count_leave_the_board_alone():
+    stencil = resynthesise(TableOnly(rule_table(CONWAY)))
+    cells = (np.random.default_rng(5).random((64, 64)) < 0.4).astype(np.uint8)
+    for generations in (0, -1, -9):
+        assert np.array_equal(step_with(stencil_source(stencil, CONWAY, True), cells, generations, 2), cells)

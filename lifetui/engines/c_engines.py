@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,14 @@ from lifetui.engines.base import Engine
 from lifetui.errors import LifeError
 from lifetui.kernel import kernel_for
 from lifetui.rules import Rule
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: threads beyond them only take turns, and wait for each other."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def pack(cells: np.ndarray) -> np.ndarray:
@@ -45,7 +54,8 @@ class _CEngine(Engine):
     def step(self, generations: int = 1) -> None:
         pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
         scratch = self._ffi.cast("uint64_t *", self._scratch.ctypes.data)
-        status = self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations, self.threads)
+        threads = min(self.threads, usable_cpus())
+        status = self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations, threads)
         if status != 0:
             raise LifeError(f"{self.name} engine: could not get memory or threads for {self.threads} thread(s)")
 
