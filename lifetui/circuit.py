@@ -36,10 +36,14 @@ class Circuit:
         return sum(1 for gate in self.gates if gate.op not in (PASS_A, PASS_B, FALSE, TRUE))
 
     def depth(self) -> int:
-        """The longest chain of gates from an input to the output."""
+        """The longest chain of gates from an input to the output, through the operands gates read."""
         levels = [0] * INPUTS
         for gate in self.gates:
-            levels.append(1 + max(levels[gate.a], levels[gate.b]))
+            uses_a, uses_b = reads(gate.op)
+            if not (uses_a or uses_b):
+                levels.append(0)  # a constant waits for nothing
+                continue
+            levels.append(1 + max(levels[gate.a] if uses_a else 0, levels[gate.b] if uses_b else 0))
         return levels[self.output]
 
     def tables(self) -> list[int]:

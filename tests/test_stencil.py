@@ -119,3 +119,10 @@ def test_no_generations_or_a_negative_count_leave_the_board_alone():
     cells = (np.random.default_rng(5).random((64, 64)) < 0.4).astype(np.uint8)
     for generations in (0, -1, -9):
         assert np.array_equal(step_with(stencil_source(stencil, CONWAY, True), cells, generations, 2), cells)
+
+
+def test_a_constant_function_has_depth_zero_and_only_the_row_stage():
+    for rule in ("B/S", "B012345678/S012345678"):
+        stencil = resynthesise(TableOnly(rule_table(parse_rule(rule).rule)))
+        assert stencil.combine.size == 0 and stencil.depth() == 0
+        assert stencil.size == len(ROW_GATES)  # the runtime still computes the row sums
