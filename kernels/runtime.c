@@ -101,10 +101,10 @@ static void step_block(const uint64_t *current, uint64_t *next, const geometry *
         for (int j = 1; j <= depth; j++) {
             long u = t - j;
             if (u < j || u >= span - j) continue;
-            row_planes *below = levels[j - 1];
+            row_planes *from = levels[j - 1]; /* the generation before this one */
             uint64_t *out = j == depth ? next + ((origin + u) % height) * words : levels[j][u % 3].storage;
-            combine_row(&below[(u + 2) % 3], &below[u % 3], &below[(u + 1) % 3], below[(u + 2) % 3].cells,
-                        below[u % 3].cells, below[(u + 1) % 3].cells, out, words);
+            combine_row(&from[(u + 2) % 3], &from[u % 3], &from[(u + 1) % 3], from[(u + 2) % 3].cells,
+                        from[u % 3].cells, from[(u + 1) % 3].cells, out, words);
             out[words - 1] &= g->last_mask;
             if (j < depth) prepare_row(out, &levels[j][u % 3], g);
         }

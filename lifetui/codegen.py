@@ -23,19 +23,17 @@ def _status(verified: bool) -> str:
 
 
 def _gate_lines(gates, inputs: tuple[str, ...], prefix: str) -> list[str]:
-    """One C statement per gate; node k < len(inputs) is an input, the rest are `prefix` + number."""
-
-    def name(node: int) -> str:
-        return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
-
+    """One C statement per gate, named `prefix` + its number."""
     return [
-        f"    uint64_t {prefix}{index} = {EXPRESSIONS[gate.op].format(a=name(gate.a), b=name(gate.b))};"
+        f"    uint64_t {prefix}{index} = "
+        f"{EXPRESSIONS[gate.op].format(a=_node(gate.a, inputs, prefix), b=_node(gate.b, inputs, prefix))};"
         f" /* {NAMES[gate.op]} */"
         for index, gate in enumerate(gates)
     ]
 
 
 def _node(node: int, inputs: tuple[str, ...], prefix: str) -> str:
+    """Node k < len(inputs) is an input; the rest are gates, `prefix` + number."""
     return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
 
 

@@ -15,7 +15,6 @@ from lifetui.rules import Rule
 from lifetui.stencil import Stencil, resynthesise
 
 DEFAULT_LEVEL = 3
-MAX_LEVEL = 3
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,6 @@ AND, A_AND_NOT_B, XOR, OR, A_OR_NOT_B = 1, 2, 6, 7, 11
 ROW_INPUTS = ("west", "centre", "east")
 ROW_GATES = (Gate(XOR, 0, 1), Gate(XOR, 3, 2), Gate(AND, 0, 1), Gate(AND, 3, 2), Gate(OR, 5, 6))
 ROW_OUTPUTS = (4, 7)
-ROW_DEPTH = 3
 #: The combine stage's inputs, in the Circuit IR's first seven input slots (the last two are unused).
 COMBINE_INPUTS = ("up0", "up1", "mid0", "mid1", "down0", "down1", "centre")
 UP0, UP1, MID0, MID1, DOWN0, DOWN1, MIDDLE = range(7)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from lifetui.kernel import kernel_for
 from lifetui.rules import Rule
 
 
+@functools.cache
 def usable_cpus() -> int:
     """The CPUs this process may run on: threads beyond them only take turns, and wait for each other."""
     try:

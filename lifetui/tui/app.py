@@ -268,14 +268,15 @@ class LifeApp(App):
         snapshot = self.last_snapshot
         target = SPEEDS[self.speed_index]
         speed = f"{self.gens_per_second:,.0f}" if self.playing else "paused"
+        pace = "max" if target is None else str(target)
         if target is not None and self.engine_gens_per_second:
             # Paced: say how far the engine is from its limit, the figure people compare engines by.
-            target = f"{target}; engine {self.engine_gens_per_second:,.0f}"
+            pace += f"; engine {self.engine_gens_per_second:,.0f}"
         return [
             ("Engine", snapshot.engine),
             ("Generation", f"{snapshot.generation:,}"),
             ("Population", f"{snapshot.population:,}"),
-            ("Gen/s", f"{speed} (target {'max' if target is None else target})"),
+            ("Gen/s", f"{speed} (target {pace})"),
             ("Divergence", self._divergence_text(snapshot)),
             ("Rule", str(self.simulation.rule)),
             ("Board", f"{snapshot.cells.shape[1]} x {snapshot.cells.shape[0]} torus"),
