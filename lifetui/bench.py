@@ -9,14 +9,16 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from lifetui import build
 from lifetui.board import Board
-from lifetui.engines import ENGINES, EngineUnavailable, availability, create_engine
+from lifetui.compiler import build
+from lifetui.engines import DEFAULT_OPTIONS, ENGINES, EngineOptions, EngineUnavailable, availability, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 
-#: The figures of the 2025 blog post this project started from (512 x 512 random board, on a laptop).
+#: The figures of the 2025 blog post this project started from (512 x 512 random board, on a laptop):
+#: its gate network run in JAX, and the same network compiled to C; our engines for each are named.
 PUBLISHED = {"where": "the 2025 blog post's laptop", "jax": 14.0, "c": 24_400.0, "speedup": 1744.0}
+PUBLISHED_NETWORK, PUBLISHED_COMPILED = "jax", "c"
 
 
 @dataclass
@@ -33,6 +35,7 @@ class EngineResult:
     warmup_seconds: float = 0.0
     describe: str = ""
     trials: int = 0
+    inexact: int = 0  # neighbourhoods the engine's learned kernel gets wrong, run under --allow-inexact
 
     def as_json(self) -> dict:
         document = asdict(self)
@@ -85,19 +88,16 @@ def bench_engine(
     board: Board,
     steps: int,
     seconds_cap: float | None,
-    model,
+    options: EngineOptions,
     report: Callable[[str, int], None],
-    allow_inexact: bool = False,
-    threads: int = 1,
 ) -> tuple[EngineResult, np.ndarray | None]:
     """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
-    status = availability(name, board.rule, model)
+    status = availability(name, board.rule, options)
     if not status.available:
         return EngineResult(name, False, status.reason), None
     started = time.perf_counter()
     try:
-        engine = create_engine(name, board.rule, model, allow_inexact)
-        engine.threads = threads
+        engine = create_engine(name, board.rule, options)
         engine.load(board.cells)
         engine.step(1)
         engine.load(board.cells)
@@ -126,7 +126,7 @@ def bench_engine(
     result = EngineResult(
         name, True, steps=done, seconds=round(elapsed, 6), gens_per_s=round(rate, 2),
         cell_updates_per_s=float(f"{rate * board.width * board.height:.4g}"), population=int(np.count_nonzero(cells)),
-        warmup_seconds=round(warmup, 4), describe=engine.describe(), trials=len(trials),
+        warmup_seconds=round(warmup, 4), describe=engine.describe()[1], trials=len(trials), inexact=engine.inexact,
     )  # fmt: skip
     engine.close()
     return result, cells
@@ -137,17 +137,15 @@ def run_bench(
     names: list[str] | None = None,
     steps: int | None = None,
     seconds_cap: float | None = None,
-    model=None,
+    options: EngineOptions = DEFAULT_OPTIONS,
     report: Callable[[str, int], None] = lambda name, done: None,
-    allow_inexact: bool = False,
-    threads: int = 1,
 ) -> list[EngineResult]:
     """Bench each engine, then replay numpy to every generation an engine reached and compare the boards."""
     steps = steps if steps is not None else default_steps(board)
     finals: dict[str, np.ndarray] = {}
     results = []
     for name in names or list(ENGINES):
-        result, cells = bench_engine(name, board, steps, seconds_cap, model, report, allow_inexact, threads)
+        result, cells = bench_engine(name, board, steps, seconds_cap, options, report)
         results.append(result)
         if cells is not None:
             finals[name] = cells

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from lifetui.bench import PUBLISHED, EngineResult, default_steps, machine, run_bench
+from lifetui.bench import (
+    PUBLISHED,
+    PUBLISHED_COMPILED,
+    PUBLISHED_NETWORK,
+    EngineResult,
+    default_steps,
+    machine,
+    run_bench,
+)
 from lifetui.board import Board
+from lifetui.engines import REFERENCE, EngineOptions
 from lifetui.rules import CONWAY
 
 SEED_EXPERIMENT_SIZE = 512
 
 
 def bench_command(
-    pattern: str, board: Board, engines: list[str], steps: int | None, seconds: float, threads: int,
-    model: Path | None, allow_inexact: bool, as_json: bool, seed_experiment: bool,
+    pattern: str, board: Board, engines: list[str], steps: int | None, seconds: float, options: EngineOptions,
+    as_json: bool, seed_experiment: bool,
 ) -> int:  # fmt: skip
     """Run and report; the exit status is 1 when any engine disagreed with numpy."""
     if seed_experiment:
@@ -27,7 +35,7 @@ def bench_command(
         cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
         board = Board(CONWAY, cells)
         pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
-        engines = engines or ["jax", "c"]
+        engines = engines or [PUBLISHED_NETWORK, PUBLISHED_COMPILED]
     steps = steps or default_steps(board)
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), console=console, transient=True, disable=as_json) as progress:
@@ -36,10 +44,10 @@ def bench_command(
         def report(name: str, done: int) -> None:
             progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
 
-        results = run_bench(board, engines or None, steps, seconds, model, report, allow_inexact, threads)
+        results = run_bench(board, engines or None, steps, seconds, options, report)
     document = {
         "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
-        "threads": threads, "machine": machine(), "engines": [result.as_json() for result in results],
+        "threads": options.threads, "machine": machine(), "engines": [result.as_json() for result in results],
     }  # fmt: skip
     if seed_experiment:
         document["published"] = PUBLISHED
@@ -62,29 +70,35 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
     by_name = {result.engine: result for result in results}
     table = Table(title=f"{document['pattern']}: {document['rule']} on a {document['width']}x{document['height']} "
                         f"torus, {document['steps']:,} generations")  # fmt: skip
-    for column in ("engine", "gen/s", "cells/s", "x jax", "x numpy", "agrees", "steps", "time", "warm-up"):
+    columns = ("engine", "gen/s", "cells/s", f"x {PUBLISHED_NETWORK}", f"x {REFERENCE}", "agrees", "steps", "time",
+               "warm-up")  # fmt: skip
+    for column in columns:
         table.add_column(column, justify="left" if column in ("engine", "agrees") else "right")
     for result in results:
         if not result.available:
             table.add_row(result.engine, "[dim]unavailable[/dim]", f"[dim]{result.reason}[/dim]", *[""] * 6)
             continue
         agrees = "[green]yes[/green]" if result.matches_reference else "[bold red]NO[/bold red]"
+        name = result.engine
+        if result.inexact:
+            name += f" [bold red](inexact: wrong on {result.inexact}/512)[/bold red]"
         table.add_row(
-            result.engine, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s:.2g}",
-            _speedup(result, by_name.get("jax")), _speedup(result, by_name.get("numpy")), agrees,
+            name, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s:.2g}",
+            _speedup(result, by_name.get(PUBLISHED_NETWORK)), _speedup(result, by_name.get(REFERENCE)), agrees,
             f"{result.steps:,}", f"{result.seconds:.3f}s", f"{result.warmup_seconds:.2f}s",
         )  # fmt: skip
     console.print(table)
     info = document["machine"]
     console.print(f"machine: {info['cpu']}, {info['cores']} cores; compiler: {info['compiler']}; "
-                  f"threads for c and bitsliced: {document['threads']}")  # fmt: skip
-    if seed_experiment and "jax" in by_name and "c" in by_name and by_name["jax"].available and by_name["c"].available:
-        jax, c = by_name["jax"].gens_per_s, by_name["c"].gens_per_s
+                  f"threads for the engines that thread: {document['threads']}")  # fmt: skip
+    network, compiled = by_name.get(PUBLISHED_NETWORK), by_name.get(PUBLISHED_COMPILED)
+    if seed_experiment and network and compiled and network.available and compiled.available:
+        jax, c = network.gens_per_s, compiled.gens_per_s
         console.print(f"published ({PUBLISHED['where']}): jax network {PUBLISHED['jax']:,.0f} gen/s, compiled C "
                       f"{PUBLISHED['c']:,.0f} gen/s, {PUBLISHED['speedup']:,.0f}x")  # fmt: skip
         console.print(f"lifetui (this machine, {info['cpu']}): jax network {jax:,.0f} gen/s, compiled C "
                       f"{c:,.0f} gen/s, {c / jax:,.0f}x")  # fmt: skip
     for result in results:
         if result.matches_reference is False:
-            console.print(f"[bold red]{result.engine} does NOT match the numpy reference after {result.steps} "
+            console.print(f"[bold red]{result.engine} does NOT match the {REFERENCE} reference after {result.steps} "
                           f"generations[/bold red]")  # fmt: skip

@@ -12,19 +12,11 @@ import click
 
 from lifetui import __version__
 from lifetui.board import Board, board_from_pattern, parse_size
-from lifetui.engines import ENGINES, availability, create_engine
+from lifetui.engines import ENGINES, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
-from lifetui.kernel import (
-    DEFAULT_LAYERS,
-    MAX_LAYER_WIDTH,
-    MAX_LAYERS,
-    find_kernel,
-    load_kernel,
-    missing_kernel_reason,
-    user_kernels_dir,
-    wrong_neighbourhoods,
-)
+from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
+from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
@@ -70,8 +62,9 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
         layers = tuple(int(part) for part in value.split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from None
-    if not layers or layers[-1] != 1 or min(layers) < 1 or max(layers) > MAX_LAYER_WIDTH or len(layers) > MAX_LAYERS:
-        raise click.BadParameter(f"need 1 to {MAX_LAYERS} widths of 1..{MAX_LAYER_WIDTH}, the last one 1")
+    problem = layer_sizes_problem(layers)
+    if problem:
+        raise click.BadParameter(problem)
     return layers
 
 
@@ -87,28 +80,33 @@ def board_options(function):
     return click.option("--size", callback=_size, metavar="WxH", help="Torus size, e.g. 512x512.")(function)
 
 
-class PatternFirstGroup(click.Group):
-    """`lifetui PATTERN ...` means `lifetui view PATTERN ...` unless PATTERN names a command."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["view", *args]
-        return super().parse_args(ctx, args)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def commands() -> None:
+    """lifetui's commands other than opening a pattern: run, engines, train, verify, compile."""
 
 
-@click.group(cls=PatternFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class PatternCommand(click.Command):
+    """`lifetui PATTERN`, whose help also lists the other commands."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATTERN")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="   or: ")
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands.format_commands(ctx, formatter)
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(
+    cls=PatternCommand,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Run lifetui COMMAND --help for a command's own options.",
+)
 @click.version_option(__version__, prog_name="lifetui")
-def cli() -> None:
-    """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
-
-    lifetui PATTERN opens PATTERN (a .rle, .cells or .lif file, - for standard input, or a bundled
-    name such as glider) in the terminal UI.
-    """
-
-
-@cli.command(hidden=True)
 @click.argument("pattern")
-@click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True, help="Engine to run (repeatable with --bench).")
+@click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True,
+              help="Engine to start on (repeatable with --bench: the engines to measure).")  # fmt: skip
 @board_options
 @click.option("--bench", is_flag=True, help="Benchmark the engines headless instead of opening the UI.")
 @click.option("--steps", type=click.IntRange(1, MAX_STEPS), help="Generations per engine in --bench.")
@@ -128,28 +126,31 @@ def cli() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
-def view(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool, bench: bool,
-         steps: int | None, seconds: float, threads: int, as_json: bool, seed_experiment: bool) -> None:  # fmt: skip
-    """Open PATTERN in the terminal UI (or benchmark the engines on it with --bench)."""
+def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
+                 bench: bool, steps: int | None, seconds: float, threads: int, as_json: bool,
+                 seed_experiment: bool) -> None:  # fmt: skip
+    """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
+
+    lifetui PATTERN opens PATTERN (a .rle, .cells or .lif file, - for standard input, or a bundled
+    name such as glider) in the terminal UI; with --bench it measures the engines on it instead.
+    """
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
+    options = EngineOptions(model, allow_inexact, threads)
     if bench or seed_experiment:
         _warn(loaded)
         from lifetui.bench_report import bench_command
 
-        code = bench_command(
-            pattern, board, list(engines), steps, seconds, threads, model, allow_inexact, as_json, seed_experiment
-        )
-        sys.exit(code)
+        sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment))
     from lifetui.tui.app import LifeApp
 
     if pattern == "-" and not sys.stdin.isatty():
         _keyboard_from_terminal()
     engine = engines[0] if engines else "numpy"
-    LifeApp(board, loaded.name or pattern, loaded.author, engine, model, allow_inexact, loaded.warnings).run()
+    LifeApp(board, loaded.name or pattern, loaded.author, engine, options, loaded.warnings).run()
 
 
-@cli.command()
+@commands.command()
 @click.argument("pattern")
 @click.option("--steps", type=click.IntRange(0, MAX_STEPS), required=True, help="Generations to advance.")
 @click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
@@ -171,7 +172,7 @@ def run(
     loaded = load_pattern(pattern)
     _warn(loaded)
     board = board_from_pattern(loaded, size, rule)
-    stepper = create_engine(engine, board.rule, model, allow_inexact)
+    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact))
     stepper.load(board.cells)
     started = time.perf_counter()
     stepper.step(steps)
@@ -198,16 +199,16 @@ def run(
         click.echo(text, nl=False)
 
 
-@cli.command()
+@commands.command()
 @click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to check engines for.")
 @click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")
+@click.option("--allow-inexact", is_flag=True, help="Count a kernel that is wrong somewhere as usable.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def engines(rule: RuleSpec, model: Path | None, as_json: bool) -> None:
+def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bool) -> None:
     """List the step engines, whether each can run here, and why not."""
     rows = []
-    for name, info in ENGINES.items():
-        status = availability(name, rule.rule, model)
-        row = {"engine": name, "available": status.available, "summary": info.summary}
+    for name, status in available_engines(rule.rule, EngineOptions(model, allow_inexact)).items():
+        row = {"engine": name, "available": status.available, "summary": ENGINES[name].summary}
         if not status.available:
             row["reason"] = status.reason
         rows.append(row)
@@ -221,7 +222,7 @@ def engines(rule: RuleSpec, model: Path | None, as_json: bool) -> None:
             click.echo(f"{'':<15}{row['reason']}")
 
 
-@cli.command()
+@commands.command()
 @click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to learn.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed to try.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Kernel folder to write.")
@@ -248,28 +249,25 @@ def engines(rule: RuleSpec, model: Path | None, as_json: bool) -> None:
 )
 def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...]) -> None:
     """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
-    from lifetui.training import train_kernel
+    from lifetui.model.training import train_kernel
 
     train_kernel(rule.rule, seed, out or user_kernels_dir() / rule.rule.slug, steps, seeds, layers)
 
 
-@cli.command()
+@commands.command()
 @click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
 @click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
-    from lifetui.circuit import extract
-    from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
-    from lifetui.compiler import compile_circuit
+    from lifetui.compiler.pipeline import compile_network
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     wrong = wrong_neighbourhoods(kernel.network, target)
-    compiled = compile_circuit(extract(kernel.network))
-    circuit_misses = len(circuit_wrong(compiled.circuit, target))
+    compiled = compile_network(kernel.network, target)
     click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
     click.echo(f"network: {512 - len(wrong)}/512 exact")
-    click.echo(f"circuit: {512 - circuit_misses}/512 exact (-O2: {compiled.circuit.size} gates, "
+    click.echo(f"circuit: {512 - len(compiled.wrong)}/512 exact (-O2: {compiled.circuit.size} gates, "
                f"depth {compiled.circuit.depth()}; default: {compiled.describe()})")  # fmt: skip
     if len(wrong):
         click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
@@ -281,7 +279,7 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
         sys.exit(1)
 
 
-@cli.command("compile")
+@commands.command("compile")
 @click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
 @click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
 @click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
@@ -293,47 +291,36 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 def compile_command(model: Path | None, rule: RuleSpec | None, level: int, output: Path | None,
                     allow_inexact: bool, as_json: bool) -> None:  # fmt: skip
     """Extract the trained network's circuit, optimise it, verify it on all 512 neighbourhoods, emit C."""
-    from lifetui.build import runtime_source
-    from lifetui.circuit import extract
-    from lifetui.circuit import wrong_neighbourhoods as circuit_wrong
-    from lifetui.compiler import compile_circuit
+    from lifetui.compiler.pipeline import compile_network
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
-    compiled = compile_circuit(extract(kernel.network), level)
-    wrong = circuit_wrong(compiled.circuit, target)
-    summary = {
-        "rule": str(target), "level": level, "network_gates": kernel.network.gate_count, "form": compiled.form,
-        "gates": compiled.size, "depth": compiled.depth(), "verified": not wrong,
-    }  # fmt: skip
-    if wrong and not allow_inexact:
-        raise LifeError(
-            f"the -O{level} circuit is wrong on {len(wrong)} of 512 neighbourhoods; "
-            f"--allow-inexact emits it anyway (lifetui verify lists them)"
-        )
+    compiled = compile_network(kernel.network, target, level)
+    refuse_inexact(len(compiled.wrong), target, allow_inexact)
     if output is not None:
-        write_atomically(output, compiled.source(target, not wrong) + runtime_source())
+        write_atomically(output, compiled.source())
     if as_json:
-        click.echo(json.dumps(summary))
+        click.echo(json.dumps(compiled.summary()))
     else:
-        status = "verified on all 512 neighbourhoods" if not wrong else f"WRONG on {len(wrong)} neighbourhoods"
-        click.echo(f"{target} -O{level}: {summary['network_gates']} network gates -> {compiled.describe()}, {status}")
+        wrong = len(compiled.wrong)
+        status = f"WRONG on {wrong} neighbourhoods" if wrong else "verified on all 512 neighbourhoods"
+        click.echo(f"{target} -O{level}: {compiled.network_gates} network gates -> {compiled.describe()}, {status}")
 
 
-def _chosen_kernel(model: Path | None, rule: RuleSpec | None):
-    if model is not None:
-        return load_kernel(model)
-    chosen = rule.rule if rule else CONWAY
-    path = find_kernel(chosen)
-    if path is None:
-        raise LifeError(missing_kernel_reason(chosen))
-    return load_kernel(path)
+def _chosen_kernel(model: Path | None, rule: RuleSpec | None) -> Kernel:
+    """--model as it is (verify may check it against another rule), else the kernel for --rule or B3/S23."""
+    return load_kernel(model) if model is not None else kernel_for(rule.rule if rule else CONWAY)
 
 
 def main() -> None:
-    """Run the CLI; every error the user can cause becomes one line and an exit status, never a traceback."""
+    """Run the CLI; every error the user can cause becomes one line and an exit status, never a traceback.
+
+    `lifetui PATTERN` opens the pattern; `lifetui COMMAND` runs one of `commands`.
+    """
+    arguments = sys.argv[1:]
+    command = commands if arguments and arguments[0] in commands.commands else open_pattern
     try:
-        code = cli.main(standalone_mode=False)
+        code = command.main(arguments, prog_name="lifetui", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as err:
         click.echo(err.ctx.get_help() if err.ctx else "usage: lifetui PATTERN (see lifetui --help)")
         sys.exit(0)

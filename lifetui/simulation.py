@@ -1,6 +1,7 @@
 """A running simulation: the generation counter, engine hot-swap and the divergence checker.
 
-Front ends (the TUI, `run`, `--bench`) drive a Simulation and never know which engine steps the board.
+The TUI drives a Simulation and never knows which engine steps the board; `run` and `--bench` drive a
+single engine each, from the same registry.
 """
 
 from __future__ import annotations
@@ -8,12 +9,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from lifetui.board import Board
-from lifetui.engines import ENGINES, Engine, create_engine
+from lifetui.engines import (
+    DEFAULT_OPTIONS,
+    Availability,
+    Engine,
+    EngineOptions,
+    available_engines,
+    create_engine,
+)
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.rules import Rule
@@ -35,21 +42,28 @@ class Snapshot:
 class Simulation:
     """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread."""
 
-    def __init__(self, board: Board, engine: str = "numpy", model: Path | None = None, allow_inexact: bool = False):
+    def __init__(self, board: Board, engine: str = "numpy", options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = board.rule
-        self.model = model
-        self.allow_inexact = allow_inexact
+        self.options = options
+        self._availability: dict[str, Availability] | None = None
         self._start = Board(board.rule, board.cells.copy(), board.generation)
         self._lock = threading.Lock()
-        self._engine = self._new_engine(engine, board.cells)
+        self._engine = self.new_engine(engine, board.cells)
         self.engine_name = engine
         self.generation = board.generation
         self.epoch = 0
 
-    def _new_engine(self, name: str, cells: np.ndarray) -> Engine:
-        engine = create_engine(name, self.rule, self.model, self.allow_inexact)
+    def new_engine(self, name: str, cells: np.ndarray) -> Engine:
+        """An engine of kind `name` with this simulation's rule and options, holding `cells`."""
+        engine = create_engine(name, self.rule, self.options)
         engine.load(cells)
         return engine
+
+    def availability(self) -> dict[str, Availability]:
+        """Every engine's availability for this rule and options, worked out once (it reads kernels: slow)."""
+        if self._availability is None:
+            self._availability = available_engines(self.rule, self.options)
+        return self._availability
 
     def step(self, generations: int = 1) -> None:
         with self._lock:
@@ -61,9 +75,10 @@ class Simulation:
             cells = self._engine.cells()
             return Snapshot(cells, self.generation, self.engine_name, self.epoch, int(np.count_nonzero(cells)))
 
-    def describe_engine(self) -> str:
+    def describe_engine(self) -> tuple[str, str, int]:
+        """The engine's sidebar label and text, and how many neighbourhoods its kernel gets wrong (0: exact)."""
         with self._lock:
-            return self._engine.describe()
+            return (*self._engine.describe(), self._engine.inexact)
 
     def swap(self, name: str) -> None:
         """Move the board to engine `name` at the same generation: nothing lost, nothing repeated."""
@@ -71,7 +86,7 @@ class Simulation:
             if name == self.engine_name:
                 return
             cells = self._engine.cells()
-            engine = self._new_engine(name, cells)
+            engine = self.new_engine(name, cells)
             if not np.array_equal(engine.cells(), cells):
                 engine.close()
                 raise SwapMismatch(
@@ -80,9 +95,9 @@ class Simulation:
             self._engine.close()
             self._engine, self.engine_name = engine, name
 
-    def next_engine_name(self, available: list[str]) -> str:
+    def next_engine_name(self) -> str:
         """The engine after the current one in registry order, among those available."""
-        names = [name for name in ENGINES if name in available]
+        names = [name for name, status in self.availability().items() if status.available]
         if self.engine_name not in names:
             return names[0]
         return names[(names.index(self.engine_name) + 1) % len(names)]

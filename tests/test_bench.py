@@ -29,10 +29,8 @@ class SlowEngine(NumpyEngine):
 
 @pytest.fixture
 def doubles(monkeypatch):
-    registry = dict(engines.ENGINES)
     for name, factory in (("c", "OffByOneEngine"), ("bitsliced", "SlowEngine")):
-        registry[name] = EngineInfo(name, "test double", f"{__name__}:{factory}", lambda rule, model: None)
-    monkeypatch.setattr(engines, "ENGINES", registry)
+        monkeypatch.setitem(engines.ENGINES, name, EngineInfo(name, "test double", f"{__name__}:{factory}"))
 
 
 def test_json_has_every_documented_field(lifetui):

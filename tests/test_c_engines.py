@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifetui import build
 from lifetui.board import board_from_pattern
-from lifetui.engines import availability, create_engine
+from lifetui.compiler import build
+from lifetui.engines import EngineOptions, availability, create_engine
 from lifetui.engines.c_engines import pack, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
@@ -110,7 +110,7 @@ def test_concurrent_first_builds_all_succeed(tmp_path):
     script = textwrap.dedent(
         """
         import numpy as np
-        from lifetui.engines import create_engine
+        from lifetui.engines import EngineOptions, create_engine
         from lifetui.rules import CONWAY
         engine = create_engine("bitsliced", CONWAY)
         engine.load(np.eye(8, dtype=np.uint8))
@@ -147,8 +147,7 @@ def test_concurrent_first_builds_all_succeed(tmp_path):
 @pytest.mark.parametrize(("shape", "threads"), [((64, 64), 2), ((37, 100), 3), ((3, 200), 4), ((129, 127), 2)])
 def test_threads_over_row_bands_give_the_same_board(name, shape, threads):
     cells = (np.random.default_rng(threads).random(shape) < 0.37).astype(np.uint8)
-    engine = create_engine(name, CONWAY)
-    engine.threads = threads
+    engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
     reference = NumpyEngine(CONWAY)
     engine.load(cells)
     reference.load(cells)
@@ -189,7 +188,7 @@ def test_pooled_threads_survive_engines_coming_and_going_and_a_fork(tmp_path):
         """
         import gc, os
         import numpy as np
-        from lifetui.engines import create_engine
+        from lifetui.engines import EngineOptions, create_engine
         from lifetui.engines.numpy_engine import NumpyEngine
         from lifetui.rules import CONWAY
         cells = (np.random.default_rng(3).random((90, 150)) < 0.4).astype(np.uint8)
@@ -197,8 +196,7 @@ def test_pooled_threads_survive_engines_coming_and_going_and_a_fork(tmp_path):
         reference.load(cells)
         reference.step(40)
         def run(threads):
-            engine = create_engine("c", CONWAY)
-            engine.threads = threads
+            engine = create_engine("c", CONWAY, EngineOptions(threads=threads))
             engine.load(cells)
             for _ in range(4):
                 engine.step(10)
@@ -228,8 +226,7 @@ def test_any_torus_any_threads_any_generations_equal_numpy(height, width, thread
     # Passes cover up to 8 generations; their halos wrap around small tori more than once; taller boards
     # split into several chunks, which threads claim.
     cells = (np.random.default_rng(seed).random((height, width)) < 0.4).astype(np.uint8)
-    engine = create_engine(name, CONWAY)
-    engine.threads = threads
+    engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
     reference = NumpyEngine(CONWAY)
     engine.load(cells)
     reference.load(cells)
@@ -242,8 +239,7 @@ def test_any_torus_any_threads_any_generations_equal_numpy(height, width, thread
 def test_threads_are_capped_at_the_cpus_lifetui_may_use(monkeypatch):
     from lifetui.engines import c_engines
 
-    engine = create_engine("bitsliced", CONWAY)
-    engine.threads = 64
+    engine = create_engine("bitsliced", CONWAY, EngineOptions(threads=64))
     engine.load(np.eye(40, dtype=np.uint8))
     asked = []
     library = engine._lib

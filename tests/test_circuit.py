@@ -1,29 +1,32 @@
-"""The circuit IR and each optimisation pass on its own, checked exhaustively on all 512 neighbourhoods."""
+"""The circuit IR (compiler/circuit.py) and each pass (compiler/passes.py) alone, checked on all 512 neighbourhoods."""
 
 import pytest
 
-from lifetui.circuit import (
+from lifetui.compiler.circuit import (
     ALL,
     INPUT_TABLES,
-    LEVELS,
     Circuit,
     Gate,
     apply_table,
-    eliminate_dead_gates,
     extract,
     fix_operand,
-    hash_structure,
-    merge_equivalent_nodes,
     negate_operand,
-    optimise,
-    propagate_constants,
-    propagate_copies,
     rule_table,
     swap_operands,
     wrong_neighbourhoods,
 )
-from lifetui.gates import TRUTH
-from lifetui.kernel import kernel_for, neighbourhoods
+from lifetui.compiler.passes import (
+    LEVELS,
+    eliminate_dead_gates,
+    hash_structure,
+    merge_equivalent_nodes,
+    optimise,
+    propagate_constants,
+    propagate_copies,
+)
+from lifetui.model.gates import TRUTH
+from lifetui.model.kernels import kernel_for
+from lifetui.model.network import neighbourhoods
 from lifetui.rules import CONWAY
 
 PASSES = LEVELS[2]

@@ -161,8 +161,9 @@ def test_verify_the_shipped_kernel(lifetui):
 
 
 def test_verify_lists_what_a_wrong_kernel_gets_wrong(lifetui, tmp_path):
-    from lifetui.gates import PASS_A
-    from lifetui.kernel import Network, save_kernel
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
 
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "centre", network, {"rule": "B3/S23"})  # "the next state is the current one"
@@ -202,7 +203,7 @@ def test_train_gives_up_after_its_seeds(lifetui, tmp_path):
 
 
 def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
-    import lifetui.training as training
+    import lifetui.model.training as training
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -240,14 +241,15 @@ def test_compile_writes_c_that_builds_and_matches_its_summary(lifetui, tmp_path)
     source = out.read_text()
     gates = json.loads(lifetui("compile", "--json").out)["gates"]
     assert f"{gates} operations" in source and "verified on all 512 neighbourhoods" in source
-    from lifetui.build import build
+    from lifetui.compiler.build import build
 
     assert build(source).exists()
 
 
 def test_compile_refuses_an_inexact_circuit_unless_asked(lifetui, tmp_path):
-    from lifetui.gates import PASS_A
-    from lifetui.kernel import Network, save_kernel
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
 
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "centre", network, {"rule": "B3/S23"})

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from lifetui.gates import COEFFICIENTS, NAMES, PASS_A, PASS_B, TRUTH, apply_gate, apply_gates, soft_gate
+from lifetui.model.gates import COEFFICIENTS, NAMES, PASS_A, PASS_B, TRUTH, apply_gate, apply_gates, soft_gate
 
 EXPECTED = {
     "false": lambda a, b: 0,

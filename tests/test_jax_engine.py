@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from lifetui.engines import EngineUnavailable, availability, create_engine
+from lifetui.engines import EngineOptions, EngineUnavailable, availability, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
-from lifetui.gates import PASS_A
-from lifetui.kernel import Network, save_kernel, wrong_neighbourhoods
+from lifetui.model.gates import PASS_A
+from lifetui.model.kernels import save_kernel
+from lifetui.model.network import Network, wrong_neighbourhoods
 from lifetui.rules import CONWAY, NEIGHBOURHOOD, parse_rule
 
 REPLICATOR = parse_rule("B1357/S1357").rule
@@ -24,7 +25,7 @@ def parity_network() -> Network:
 
 def agree_for(rule, model, shape, generations, seed):
     cells = (np.random.default_rng(seed).random(shape) < 0.4).astype(np.uint8)
-    engine = create_engine("jax", rule, model)
+    engine = create_engine("jax", rule, EngineOptions(model))
     reference = NumpyEngine(rule)
     engine.load(cells)
     reference.load(cells)
@@ -47,7 +48,7 @@ def test_small_test_kernel_equals_numpy(tmp_path):
 
 
 def test_shipped_kernel_is_exact():
-    from lifetui.kernel import kernel_for
+    from lifetui.model.kernels import kernel_for
 
     kernel = kernel_for(CONWAY)
     assert len(wrong_neighbourhoods(kernel.network, CONWAY)) == 0
@@ -66,17 +67,20 @@ def test_rule_without_kernel_is_unavailable_with_the_training_command():
 
 def test_kernel_for_another_rule_is_refused(tmp_path):
     save_kernel(tmp_path / "parity", parity_network(), {"rule": str(REPLICATOR)})
-    status = availability("jax", CONWAY, tmp_path / "parity")
+    status = availability("jax", CONWAY, EngineOptions(tmp_path / "parity"))
     assert "is for B1357/S1357, not B3/S23" in status.reason
 
 
-def test_a_wrong_kernel_runs_and_disagrees(tmp_path):
-    """A kernel that is not exact still runs (users study imperfect ones); numpy shows where it departs."""
+def test_a_wrong_kernel_is_refused_unless_allowed_and_then_disagrees(tmp_path):
+    """A kernel that is not exact runs only with --allow-inexact (users study imperfect ones), and says so."""
     network = parity_network()
     network.logits[2] = np.eye(16, dtype=np.float32)[[PASS]]
     save_kernel(tmp_path / "half", network, {"rule": str(REPLICATOR)})
+    with pytest.raises(EngineUnavailable, match="wrong on 256 of 512 neighbourhoods.*--allow-inexact"):
+        create_engine("jax", REPLICATOR, EngineOptions(tmp_path / "half"))
     cells = (np.random.default_rng(3).random((20, 20)) < 0.4).astype(np.uint8)
-    engine = create_engine("jax", REPLICATOR, tmp_path / "half")
+    engine = create_engine("jax", REPLICATOR, EngineOptions(tmp_path / "half", allow_inexact=True))
+    assert engine.inexact == 256
     reference = NumpyEngine(REPLICATOR)
     engine.load(cells)
     reference.load(cells)

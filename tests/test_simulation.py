@@ -47,10 +47,8 @@ class LosesTheBoard(NumpyEngine):
 
 @pytest.fixture
 def doubles(monkeypatch):
-    registry = dict(engines.ENGINES)
     for name, factory in (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard")):
-        registry[name] = EngineInfo(name, "test double", f"{__name__}:{factory}", lambda rule, model: None)
-    monkeypatch.setattr(engines, "ENGINES", registry)
+        monkeypatch.setitem(engines.ENGINES, name, EngineInfo(name, "test double", f"{__name__}:{factory}"))
 
 
 def soup(seed=0, shape=(40, 50)):
@@ -62,10 +60,8 @@ def soup(seed=0, shape=(40, 50)):
 @settings(max_examples=25, deadline=None)
 @given(plan=st.lists(st.tuples(st.sampled_from(["numpy", "c"]), st.integers(0, 30)), min_size=1, max_size=8))
 def test_any_sequence_of_swaps_ends_where_numpy_alone_does(plan):
-    registry = dict(engines.ENGINES)
-    registry["c"] = EngineInfo("c", "test double", f"{__name__}:PackedEngine", lambda rule, model: None)
-    original, engines.ENGINES = engines.ENGINES, registry
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", f"{__name__}:PackedEngine"))
         board = soup(1)
         simulation = Simulation(board)
         for name, generations in plan:
@@ -78,8 +74,6 @@ def test_any_sequence_of_swaps_ends_where_numpy_alone_does(plan):
         snapshot = simulation.snapshot()
         assert snapshot.generation == total
         assert np.array_equal(snapshot.cells, reference.cells())
-    finally:
-        engines.ENGINES = original
 
 
 def test_swap_that_loses_the_board_is_refused(doubles):
@@ -92,11 +86,14 @@ def test_swap_that_loses_the_board_is_refused(doubles):
     assert np.array_equal(simulation.snapshot().cells, before.cells)
 
 
-def test_next_engine_cycles_through_the_available_ones(doubles):
+def test_next_engine_cycles_through_the_available_ones(doubles, monkeypatch):
+    unavailable = EngineInfo("jax", "test double", f"{__name__}:LosesTheBoard", lambda rule, options: "not here")
+    monkeypatch.setitem(engines.ENGINES, "jax", unavailable)
     simulation = Simulation(soup())
-    assert simulation.next_engine_name(["numpy", "c"]) == "c"
+    assert simulation.next_engine_name() == "c"  # jax, next in registry order, cannot run
     simulation.swap("c")
-    assert simulation.next_engine_name(["numpy", "c"]) == "numpy"
+    assert simulation.next_engine_name() == "bitsliced"
+    assert simulation.availability()["jax"].reason == "not here"
 
 
 def test_reset_and_toggle_change_the_epoch():

@@ -7,15 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifetui import build
-from lifetui.circuit import Circuit, Gate, extract, optimise, rule_table
-from lifetui.codegen import stencil_source
-from lifetui.compiler import compile_circuit
+from lifetui.compiler import build
+from lifetui.compiler.circuit import Circuit, Gate, extract, rule_table
+from lifetui.compiler.codegen import stencil_source
+from lifetui.compiler.passes import optimise
+from lifetui.compiler.pipeline import compile_circuit, compile_network
+from lifetui.compiler.stencil import ROW_GATES, compose, neighbour_counts, resynthesise
 from lifetui.engines.c_engines import pack, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
-from lifetui.kernel import kernel_for
+from lifetui.model.kernels import kernel_for
 from lifetui.rules import CONWAY, Rule, parse_rule
-from lifetui.stencil import ROW_GATES, compose, neighbour_counts, resynthesise
 
 
 class TableOnly:
@@ -59,11 +60,11 @@ def test_a_function_that_tells_neighbours_apart_keeps_its_circuit():
     north_west_only = Circuit((), 0)
     assert neighbour_counts(north_west_only.truth_table()) is None
     assert resynthesise(north_west_only) is None
-    compiled = compile_circuit(north_west_only, 3)
+    compiled = compile_circuit(north_west_only, CONWAY, 3)
     assert compiled.form == "circuit" and "kept the -O2 circuit" in compiled.describe()
     # A function of the centre alone is symmetric in the neighbours (all zero of them matter).
     centre = Circuit((Gate(3, 4, 4),), 9)
-    assert compile_circuit(centre, 3).form == "stencil"
+    assert compile_circuit(centre, CONWAY, 3).form == "stencil"
 
 
 def test_symmetry_is_checked_on_every_pair_of_neighbours():
@@ -111,7 +112,7 @@ def test_the_shipped_c_is_what_the_compiler_emits_today(file, level):
     from importlib import resources
 
     shipped_c = (resources.files("lifetui.bundled_kernels") / "b3s23" / file).read_text(encoding="utf-8")
-    assert shipped_c == compile_circuit(extract(kernel_for(CONWAY).network), level).source(CONWAY, verified=True)
+    assert shipped_c == compile_network(kernel_for(CONWAY).network, CONWAY, level).function_source()
 
 
 def test_no_generations_or_a_negative_count_leave_the_board_alone():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from lifetui.board import board_from_pattern
+from lifetui.engines import EngineOptions
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.tui.app import LifeApp
@@ -213,15 +214,16 @@ def test_zoom_snapshots(snap_compare, mode_keys):
 
 
 async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
-    from lifetui.gates import PASS_A
-    from lifetui.kernel import Network, save_kernel
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
 
     # "The next state is the current one": wrong for B3/S23 wherever something is born or dies.
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
     pattern = load_pattern("r-pentomino")
-    app = LifeApp(board_from_pattern(pattern, (32, 32)), pattern.name, engine="c", model=tmp_path / "still",
-                  allow_inexact=True)  # fmt: skip
+    options = EngineOptions(tmp_path / "still", allow_inexact=True)
+    app = LifeApp(board_from_pattern(pattern, (32, 32)), pattern.name, engine="c", options=options)
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n")
         await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)

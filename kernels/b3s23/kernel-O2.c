@@ -1,7 +1,7 @@
 /* B3/S23: the learned circuit at -O2, 203 operations, depth 16, verified on all 512 neighbourhoods. */
 #include <stdint.h>
 
-static inline uint64_t lifetui_kernel(uint64_t nw, uint64_t n, uint64_t ne, uint64_t w, uint64_t c, uint64_t e, uint64_t sw, uint64_t s, uint64_t se) {
+static inline uint64_t lifetui_cell(uint64_t nw, uint64_t n, uint64_t ne, uint64_t w, uint64_t c, uint64_t e, uint64_t sw, uint64_t s, uint64_t se) {
     uint64_t g0 = sw | se; /* or */
     uint64_t g1 = e | sw; /* or */
     uint64_t g2 = w | c; /* or */

@@ -1,4 +1,9 @@
-"""The engine registry the CLI and the TUI list from; engines are imported only when one is created."""
+"""The engine registry: every engine is defined here once, and the CLI, `--bench` and the TUI list from it.
+
+Adding an engine is one module with an Engine subclass and one EngineInfo below; its key in the TUI,
+its place in help, the command palette, `lifetui engines` and `--bench` follow from the registry order.
+Engine modules are imported only when one is created, so no engine slows the others' start-up.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,16 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from lifetui.engines.base import Engine
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError
+from lifetui.model.kernels import KernelError
 from lifetui.rules import Rule
 
-__all__ = ["ENGINES", "Availability", "Engine", "EngineUnavailable", "availability", "create_engine"]
+__all__ = [
+    "DEFAULT_OPTIONS", "ENGINES", "REFERENCE", "Availability", "Engine", "EngineInfo", "EngineOptions",
+    "EngineUnavailable", "availability", "available_engines", "create_engine",
+]  # fmt: skip
 
 
 class EngineUnavailable(LifeError):
@@ -25,47 +33,46 @@ class Availability:
     reason: str = ""
 
 
+def always(rule: Rule, options: EngineOptions) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class EngineInfo:
     name: str
     summary: str
-    factory: str  # "module:Class", imported on first use so that no engine slows the others' start-up
-    check: Callable[[Rule, Path | None], str | None]  # the reason it cannot run, or None
+    factory: str | type[Engine]  # the class, or "module:Class" to import it on first use
+    check: Callable[[Rule, EngineOptions], str | None] = always  # the reason it cannot run, or None
 
 
-def _always(rule: Rule, model: Path | None) -> str | None:
+def _compiler(rule: Rule, options: EngineOptions) -> str | None:
+    from lifetui.compiler.build import missing_compiler_reason
+
+    return missing_compiler_reason()
+
+
+def _learned(rule: Rule, options: EngineOptions) -> str | None:
+    try:
+        learned_kernel(rule, options)
+    except KernelError as err:
+        return str(err)
     return None
 
 
-def _kernel_and_jax(rule: Rule, model: Path | None) -> str | None:
+def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     if importlib.util.find_spec("jax") is None:
         return "JAX is not installed (pip install jax)"
-    from lifetui.kernel import KernelError, kernel_for
-
-    try:
-        kernel_for(rule, model)
-    except KernelError as err:
-        return str(err)
-    return None
+    return _learned(rule, options)
 
 
-def _compiler(rule: Rule, model: Path | None) -> str | None:
-    from lifetui.build import missing_compiler_reason
-
-    return missing_compiler_reason()
+def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
+    return _learned(rule, options) or _compiler(rule, options)
 
 
-def _kernel_and_compiler(rule: Rule, model: Path | None) -> str | None:
-    from lifetui.build import missing_compiler_reason
-    from lifetui.kernel import KernelError, kernel_for
+#: The engine every other one is checked against.
+REFERENCE = "numpy"
 
-    try:
-        kernel_for(rule, model)
-    except KernelError as err:
-        return str(err)
-    return missing_compiler_reason()
-
-
+#: Registry order is the TUI's key order: the first engine is key 1.
 ENGINES: dict[str, EngineInfo] = {
     info.name: info
     for info in (
@@ -73,23 +80,22 @@ ENGINES: dict[str, EngineInfo] = {
             "numpy",
             "reference: numpy neighbour counting, any Life-like rule",
             "lifetui.engines.numpy_engine:NumpyEngine",
-            _always,
         ),
         EngineInfo(
             "jax",
             "the trained logic gate network, run as a neural net in JAX",
             "lifetui.engines.jax_engine:JaxEngine",
-            _kernel_and_jax,
+            _learned_and_jax,
         ),
         EngineInfo(
             "c",
             "the network's circuit, optimised and compiled to bit-parallel C",
             "lifetui.engines.c_engines:CircuitEngine",
-            _kernel_and_compiler,
+            _learned_and_compiler,
         ),
         EngineInfo(
             "bitsliced",
-            "hand-written bitsliced C kernel, the yardstick",
+            "hand-written bitsliced C, the yardstick",
             "lifetui.engines.c_engines:BitslicedEngine",
             _compiler,
         ),
@@ -97,19 +103,26 @@ ENGINES: dict[str, EngineInfo] = {
 }
 
 
-def availability(name: str, rule: Rule, model: Path | None = None) -> Availability:
+def availability(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Availability:
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
-    reason = info.check(rule, model)
+    reason = info.check(rule, options)
     return Availability(reason is None, reason or "")
 
 
-def create_engine(name: str, rule: Rule, model: Path | None = None, allow_inexact: bool = False) -> Engine:
+def available_engines(rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> dict[str, Availability]:
+    """Every registered engine's availability for `rule`, in registry order."""
+    return {name: availability(name, rule, options) for name in ENGINES}
+
+
+def create_engine(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Engine:
     """A ready engine for the rule, or EngineUnavailable saying why not."""
-    status = availability(name, rule, model)
+    status = availability(name, rule, options)
     if not status.available:
         raise EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
-    module_name, _, class_name = ENGINES[name].factory.partition(":")
-    engine_class = getattr(importlib.import_module(module_name), class_name)
-    return engine_class(rule, model, allow_inexact)
+    factory = ENGINES[name].factory
+    if isinstance(factory, str):
+        module_name, _, class_name = factory.partition(":")
+        factory = getattr(importlib.import_module(module_name), class_name)
+    return factory(rule, options)

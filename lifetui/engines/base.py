@@ -1,13 +1,29 @@
-"""The Engine interface every step engine implements: load cells, step n, read cells back, population."""
+"""The Engine interface every step engine implements, and the options every engine is built with."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lifetui.model.kernels import Kernel, kernel_for, refuse_inexact
+from lifetui.model.network import wrong_neighbourhoods
 from lifetui.rules import Rule
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to build an engine: which kernel a learned engine runs, whether an inexact one may run, threads."""
+
+    model: Path | None = None  # the kernel folder for jax and c; None: the one for the rule (see kernel_for)
+    allow_inexact: bool = False  # run a kernel even where it departs from its rule (to study where)
+    threads: int = 1  # engines that thread (the C ones) split each generation over this many
+    devices: int = 1  # engines that spread a board over several devices (none yet) use this many
+
+
+DEFAULT_OPTIONS = EngineOptions()
 
 
 class Engine(ABC):
@@ -15,11 +31,12 @@ class Engine(ABC):
 
     name: str
 
-    def __init__(self, rule: Rule, model: Path | None = None, allow_inexact: bool = False):
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = rule
-        self.model = model
-        self.allow_inexact = allow_inexact  # run a kernel even where it is wrong (to study where it departs)
-        self.threads = 1  # engines that thread (the C ones) split each generation over this many
+        self.options = options
+        #: Of the 512 neighbourhoods, how many the learned kernel it runs gets wrong (allowed by
+        #: --allow-inexact); 0 for an exact kernel and for engines that run none.
+        self.inexact = 0
 
     @abstractmethod
     def load(self, cells: np.ndarray) -> None:
@@ -36,9 +53,22 @@ class Engine(ABC):
     def population(self) -> int:
         return int(np.count_nonzero(self.cells()))
 
-    def describe(self) -> str:
-        """What the engine computes with, for the sidebar (a circuit's size, a network's gates), or ''."""
-        return ""
+    def describe(self) -> tuple[str, str]:
+        """What the engine computes with, for the sidebar: a label and a text, e.g. ("Circuit", "24 gates ...")."""
+        return "Method", ""
 
     def close(self) -> None:
         """Release what the engine holds beyond Python memory (threads, device buffers)."""
+
+    def _learned_kernel(self) -> Kernel:
+        """The kernel this engine runs, under the one inexact policy every learned engine follows."""
+        kernel, self.inexact = learned_kernel(self.rule, self.options)
+        return kernel
+
+
+def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, int]:
+    """The kernel for `rule` and how many neighbourhoods it gets wrong; refused if any, unless allowed."""
+    kernel = kernel_for(rule, options.model)
+    wrong = len(wrong_neighbourhoods(kernel.network, rule))
+    refuse_inexact(wrong, rule, options.allow_inexact)
+    return kernel, wrong

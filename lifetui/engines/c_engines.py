@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import numpy as np
 
-from lifetui import build
-from lifetui.circuit import extract, wrong_neighbourhoods
-from lifetui.codegen import bitsliced_prefix
-from lifetui.compiler import DEFAULT_LEVEL, compile_circuit
-from lifetui.engines.base import Engine
+from lifetui.compiler import build
+from lifetui.compiler.codegen import bitsliced_prefix
+from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
 from lifetui.errors import LifeError
-from lifetui.kernel import kernel_for
 from lifetui.rules import Rule
 
 
@@ -41,8 +38,8 @@ def unpack(words: np.ndarray, width: int) -> np.ndarray:
 
 
 class _CEngine(Engine):
-    def __init__(self, rule: Rule, model: Path | None = None, allow_inexact: bool = False):
-        super().__init__(rule, model, allow_inexact)
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
         self._ffi, self._lib = build.load(self.source())
 
     def source(self) -> str:
@@ -56,10 +53,10 @@ class _CEngine(Engine):
     def step(self, generations: int = 1) -> None:
         pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
         scratch = self._ffi.cast("uint64_t *", self._scratch.ctypes.data)
-        threads = min(self.threads, usable_cpus())
+        threads = min(self.options.threads, usable_cpus())
         status = self._lib.lifetui_step(pointer, scratch, self._board.shape[0], self._width, generations, threads)
         if status != 0:
-            raise LifeError(f"{self.name} engine: could not get memory or threads for {self.threads} thread(s)")
+            raise LifeError(f"{self.name} engine: could not get memory or threads for {threads} thread(s)")
 
     def cells(self) -> np.ndarray:
         return unpack(self._board, self._width)
@@ -73,18 +70,11 @@ class CircuitEngine(_CEngine):
     level = DEFAULT_LEVEL
 
     def source(self) -> str:
-        compiled = compile_circuit(extract(kernel_for(self.rule, self.model).network), self.level)
-        wrong = wrong_neighbourhoods(compiled.circuit, self.rule)
-        if wrong and not self.allow_inexact:
-            raise LifeError(
-                f"the circuit is wrong on {len(wrong)} of 512 neighbourhoods (lifetui verify lists them); "
-                f"--allow-inexact runs it anyway"
-            )
-        self.compiled = compiled
-        return compiled.source(self.rule, verified=not wrong) + build.runtime_source()
+        self.compiled = compile_network(self._learned_kernel().network, self.rule, self.level)
+        return self.compiled.source()
 
-    def describe(self) -> str:
-        return self.compiled.describe()
+    def describe(self) -> tuple[str, str]:
+        return "Circuit", self.compiled.describe()
 
 
 class BitslicedEngine(_CEngine):
@@ -92,3 +82,6 @@ class BitslicedEngine(_CEngine):
 
     def source(self) -> str:
         return bitsliced_prefix(self.rule) + build.bitsliced_source() + build.runtime_source()
+
+    def describe(self) -> tuple[str, str]:
+        return "Method", "hand-written bitsliced C, shared row sums"

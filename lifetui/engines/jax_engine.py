@@ -7,15 +7,12 @@ same network (c0 + c1*a + c2*b + c3*a*b per gate) managed about 4 generations/s 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lifetui.engines.base import Engine
-from lifetui.gates import TRUTH
-from lifetui.kernel import kernel_for
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
+from lifetui.model.gates import TRUTH
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
@@ -47,9 +44,9 @@ def run_layers(masks: list[jnp.ndarray], wires_a, wires_b, words: jnp.ndarray) -
 class JaxEngine(Engine):
     name = "jax"
 
-    def __init__(self, rule: Rule, model: Path | None = None, allow_inexact: bool = False):
-        super().__init__(rule, model, allow_inexact)
-        network = kernel_for(rule, model).network
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        network = self._learned_kernel().network
         self.gate_count = network.gate_count
         masks = [gate_masks(gates) for gates in network.gates()]
         wires_a = [jnp.asarray(a) for a in network.wires_a]
@@ -71,8 +68,8 @@ class JaxEngine(Engine):
 
         self._run = jax.jit(lambda cells, steps: jax.lax.fori_loop(0, steps, lambda _, c: generation(c), cells))
 
-    def describe(self) -> str:
-        return f"{self.gate_count} gates (the whole network)"
+    def describe(self) -> tuple[str, str]:
+        return "Network", f"{self.gate_count} gates, every one run"
 
     def load(self, cells: np.ndarray) -> None:
         self._cells = jnp.asarray(cells, dtype=jnp.uint8)

@@ -21,7 +21,7 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from lifetui.board import Board
-from lifetui.engines import ENGINES, Engine, availability, create_engine
+from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import write_rle
@@ -70,10 +70,8 @@ class LifeApp(App):
     BINDINGS = [
         Binding("space", "toggle_play", "Play/Pause"),
         Binding("n", "step", "Step"),
-        Binding("1", "engine('numpy')", "Engine", key_display="1-4"),
-        Binding("2", "engine('jax')", "jax", show=False),
-        Binding("3", "engine('c')", "c", show=False),
-        Binding("4", "engine('bitsliced')", "bitsliced", show=False),
+        # Keys 1 to 9 choose engines in registry order; those past the registry's end do nothing.
+        *(Binding(str(number), f"engine_key({number})", "Engine", show=number == 1) for number in range(1, 10)),
         Binding("e", "next_engine", "Next engine"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", key_display="-"),
@@ -91,7 +89,7 @@ class LifeApp(App):
     HELP = [
         ("space", "play / pause"),
         ("n", "one generation"),
-        ("1 2 3 4", "engine numpy, jax, c, bitsliced"),
+        # The engine keys are listed after this row, from the registry.
         ("e", "next available engine"),
         ("+ / -", "faster / slower (1 gen/s up to flat out)"),
         ("arrows", "pan (the torus wraps around)"),
@@ -109,16 +107,15 @@ class LifeApp(App):
         pattern_name: str = "",
         author: str = "",
         engine: str = "numpy",
-        model: Path | None = None,
-        allow_inexact: bool = False,
+        options: EngineOptions = DEFAULT_OPTIONS,
         warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.board = board
         self.pattern_name = pattern_name
         self.author = author
-        self.model = model
-        self.simulation = Simulation(board, engine, model, allow_inexact)
+        self.simulation = Simulation(board, engine, options)
+        self.engine_keys = engine_keys()
         self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
         self.playing = False
         self.speed_index = SPEEDS.index(20)
@@ -129,6 +126,7 @@ class LifeApp(App):
         self.verdict: Verdict | None = None
         self._wake = threading.Event()
         self.engine_description = self.simulation.describe_engine()
+        self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
         self.warnings = warnings or []
 
     def compose(self) -> ComposeResult:
@@ -141,6 +139,8 @@ class LifeApp(App):
         for warning in self.warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.run_simulation()
+        # Which engines can run reads and checks kernels: let the simulation thread find out, not the UI.
+        self._submit(self.simulation.availability)
         self.run_checker()
         self.set_interval(1.0, self._sample_speed)
         self._update_sidebar()
@@ -228,8 +228,7 @@ class LifeApp(App):
 
     def _fresh_engine(self, name: str) -> Engine:
         """Another engine like the running one, for the checker to replay a divergence with."""
-        simulation = self.simulation
-        return create_engine(name, simulation.rule, simulation.model, simulation.allow_inexact)
+        return create_engine(name, self.simulation.rule, self.simulation.options)
 
     # Messages from the threads.
 
@@ -272,8 +271,12 @@ class LifeApp(App):
         if target is not None and self.engine_gens_per_second:
             # Paced: say how far the engine is from its limit, the figure people compare engines by.
             pace += f"; engine {self.engine_gens_per_second:,.0f}"
+        label, description, inexact = self.engine_description
+        engine: str | Text = snapshot.engine
+        if inexact:
+            engine = Text(f"{snapshot.engine} (inexact kernel: wrong on {inexact} of 512)", style="bold red")
         return [
-            ("Engine", snapshot.engine),
+            ("Engine", engine),
             ("Generation", f"{snapshot.generation:,}"),
             ("Population", f"{snapshot.population:,}"),
             ("Gen/s", f"{speed} (target {pace})"),
@@ -282,7 +285,7 @@ class LifeApp(App):
             ("Board", f"{snapshot.cells.shape[1]} x {snapshot.cells.shape[0]} torus"),
             ("Pattern", self.pattern_name or "-"),
             ("Author", self.author or "-"),
-            ("Circuit", self.engine_description or "-"),
+            (label, description or "-"),
         ]
 
     def _divergence_text(self, snapshot: Snapshot) -> Text:
@@ -312,21 +315,34 @@ class LifeApp(App):
         self.playing = False
         self._submit(lambda: self.simulation.step(1))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "engine_key":
+            return str(parameters[0]) in self.engine_keys
+        return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.action == "engine_key(1)":
+            return f"1-{len(self.engine_keys)}"
+        return super().get_key_display(binding)
+
+    def action_engine_key(self, number: int) -> None:
+        self.action_engine(self.engine_keys[str(number)])
+
     def action_engine(self, name: str) -> None:
-        status = availability(name, self.simulation.rule, self.model)
-        if not status.available:
-            self.notify(f"{name} is unavailable: {status.reason}", severity="warning")
-            return
         self._submit(lambda: self._swap(name))
 
+    def action_next_engine(self) -> None:
+        self._submit(lambda: self._swap(self.simulation.next_engine_name()))
+
     def _swap(self, name: str) -> None:
+        """On the simulation thread: availability and building an engine can take a while."""
+        status = self.simulation.availability()[name]
+        if not status.available:
+            self.post_message(Notice(f"{name} is unavailable: {status.reason}", "warning"))
+            return
         self.simulation.swap(name)
         self.engine_description = self.simulation.describe_engine()
         self.post_message(Notice(f"now running on {name} at generation {self.simulation.generation:,}"))
-
-    def action_next_engine(self) -> None:
-        available = [name for name in ENGINES if availability(name, self.simulation.rule, self.model).available]
-        self.action_engine(self.simulation.next_engine_name(available))
 
     def action_speed(self, step: int) -> None:
         self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + step))
@@ -345,7 +361,7 @@ class LifeApp(App):
         self._submit(self.simulation.reset)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.HELP))
+        self.push_screen(HelpScreen(self.help_rows))
 
     def action_save(self) -> None:
         snapshot = self.last_snapshot
@@ -371,3 +387,12 @@ class LifeApp(App):
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         self._wake.set()
+
+
+def engine_keys() -> dict[str, str]:
+    """Keys 1 to 9 for the registered engines, in registry order."""
+    return {str(number): name for number, name in enumerate(ENGINES, start=1) if number <= 9}
+
+
+def engine_help(keys: dict[str, str]) -> tuple[str, str]:
+    return " ".join(keys), "engine " + ", ".join(keys.values())

@@ -1,10 +1,10 @@
-"""The JAX gate network: a few training steps on tiny networks (none trains to convergence), determinism."""
+"""Training in JAX: a few steps on tiny networks (none trains to convergence), determinism, reheating."""
 
 import jax.numpy as jnp
 import numpy as np
 
-from lifetui.kernel import neighbourhoods
-from lifetui.network import Progress, forward, hard_coefficients, initial_logits, train_seed
+from lifetui.model.network import neighbourhoods
+from lifetui.model.training import Progress, forward, hard_coefficients, initial_logits, train_seed
 from lifetui.rules import CONWAY, parse_rule
 
 TINY = (16, 8, 4, 2, 1)
@@ -49,9 +49,9 @@ def test_initial_gates_pass_their_first_input():
 
 
 def test_a_stalled_seed_is_reheated(monkeypatch):
-    import lifetui.network as network
+    import lifetui.model.training as training
 
-    monkeypatch.setattr(network, "REHEAT_AFTER", 25)
+    monkeypatch.setattr(training, "REHEAT_AFTER", 25)
     plain = train_seed(CONWAY, seed=0, max_steps=150, layer_sizes=(1,), reheat=False)
     reheated = train_seed(CONWAY, seed=0, max_steps=150, layer_sizes=(1,))
     # A single gate can never learn Life, so accuracy stalls and the logits are softened again and again.

@@ -6,10 +6,10 @@ operands become numbered variable names.
 
 from __future__ import annotations
 
-from lifetui.circuit import Circuit
-from lifetui.gates import NAMES
+from lifetui.compiler.circuit import Circuit
+from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUTS, Stencil
+from lifetui.model.gates import NAMES
 from lifetui.rules import NEIGHBOURHOOD, Rule
-from lifetui.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUTS, Stencil
 
 EXPRESSIONS = (
     "0", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
@@ -37,15 +37,15 @@ def _node(node: int, inputs: tuple[str, ...], prefix: str) -> str:
     return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
 
 
-def kernel_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> str:
-    """The C function lifetui_kernel computing the circuit, one line per gate, for the runtime."""
+def circuit_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> str:
+    """The C function lifetui_cell computing the circuit, one line per gate, for the runtime."""
     parameters = ", ".join(f"uint64_t {name}" for name in ARGUMENTS)
     lines = [
         f"/* {rule}: the learned circuit at -O{level}, {circuit.size} operations, depth {circuit.depth()}, "
         f"{_status(verified)}. */",
         "#include <stdint.h>",
         "",
-        f"static inline uint64_t lifetui_kernel({parameters}) {{",
+        f"static inline uint64_t lifetui_cell({parameters}) {{",
         *_gate_lines(circuit.gates, ARGUMENTS, "g"),
         f"    return {_node(circuit.output, ARGUMENTS, 'g')};",
         "}",
@@ -87,7 +87,7 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
 
 
 def bitsliced_prefix(rule: Rule) -> str:
-    """The two integer constants the hand-written bitsliced kernel decodes the rule from."""
+    """The two integer constants the bitsliced engine's hand-written C decodes the rule from."""
     birth = sum(1 << count for count in rule.birth)
     survival = sum(1 << count for count in rule.survival)
     return f"#include <stdint.h>\n#define LIFETUI_BIRTH {birth}u\n#define LIFETUI_SURVIVAL {survival}u\n"

@@ -1,7 +1,7 @@
-/* lifetui's C runtime: a packed torus of 64-cell words and the generation loop around one kernel.
+/* lifetui's C runtime: a packed torus of 64-cell words and the generation loop around one step function.
  *
- * The part before this file defines the kernel, either
- *   lifetui_kernel(nw, n, ne, w, c, e, sw, s, se): the next state of 64 cells from their nine
+ * The part before this file defines the step function, either
+ *   lifetui_cell(nw, n, ne, w, c, e, sw, s, se): the next state of 64 cells from their nine
  *     neighbourhood words (a compiled circuit at -O0 to -O2), or, with LIFETUI_ROW_SUMS defined,
  *   lifetui_row(west, centre, east, &sum0, &sum1): a row's horizontal three-cell sums as two bit
  *     planes, and lifetui_rows(up0, up1, mid0, mid1, down0, down1, centre): the next state from the
@@ -75,7 +75,7 @@ static void combine_row(const row_planes *up, const row_planes *mid, const row_p
         (void)below;
         out[i] = lifetui_rows(up0[i], up1[i], mid0[i], mid1[i], down0[i], down1[i], row[i]);
 #else
-        out[i] = lifetui_kernel(up0[i], above[i], up1[i], mid0[i], row[i], mid1[i], down0[i], below[i], down1[i]);
+        out[i] = lifetui_cell(up0[i], above[i], up1[i], mid0[i], row[i], mid1[i], down0[i], below[i], down1[i]);
 #endif
     }
 }

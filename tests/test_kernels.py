@@ -6,19 +6,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from lifetui.gates import PASS_A
-from lifetui.kernel import (
-    DEFAULT_LAYERS,
-    INPUTS,
-    KernelError,
-    Network,
-    kernel_for,
-    load_kernel,
-    neighbourhoods,
-    random_wiring,
-    save_kernel,
-    wrong_neighbourhoods,
-)
+from lifetui.model.gates import PASS_A
+from lifetui.model.kernels import KernelError, kernel_for, load_kernel, save_kernel
+from lifetui.model.network import DEFAULT_LAYERS, INPUTS, Network, neighbourhoods, random_wiring, wrong_neighbourhoods
 from lifetui.rules import CONWAY, parse_rule
 
 
@@ -93,7 +83,7 @@ def test_wrong_neighbourhoods_of_a_bad_network():
 
 
 def test_kernel_for_a_rule_without_one(tmp_path, monkeypatch):
-    import lifetui.kernel as kernel
+    import lifetui.model.kernels as kernel
 
     monkeypatch.setattr(kernel, "user_kernels_dir", lambda: tmp_path)
     with pytest.raises(KernelError, match="lifetui train --rule B2/S"):

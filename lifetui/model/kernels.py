@@ -1,7 +1,7 @@
-"""Trained kernels on disk: the gate network's wiring and logits, its metadata, validation and lookup.
+"""Kernels: a trained network in its folder (`kernels/<rule>/`), with its metadata; saving, loading, lookup.
 
-Numpy only: the circuit compiler and `verify` read kernels without JAX. A kernel folder is untrusted
-input: every file is size-checked, loaded without pickle, and validated before anything uses it.
+A kernel folder is untrusted input: every file is size-checked, loaded without pickle, and validated
+before anything uses it. Numpy only: the compiler and `verify` read kernels without JAX.
 """
 
 from __future__ import annotations
@@ -21,16 +21,13 @@ import platformdirs
 
 from lifetui.errors import LifeError
 from lifetui.files import current_umask as _current_umask
-from lifetui.gates import GATE_COUNT, apply_gates
-from lifetui.rules import NEIGHBOURHOOD, Rule, parse_rule
+from lifetui.model.gates import GATE_COUNT
+from lifetui.model.network import INPUTS, Network, layer_sizes_problem
+from lifetui.rules import Rule, parse_rule
 
-INPUTS = len(NEIGHBOURHOOD)
-DEFAULT_LAYERS = (128,) * 17 + (64, 32, 16, 8, 4, 2, 1)
 FORMAT = 1
 NETWORK_FILE = "network.npz"
 METADATA_FILE = "kernel.json"
-MAX_LAYERS = 64
-MAX_LAYER_WIDTH = 4096
 MAX_FILE_BYTES = 32 * 2**20
 
 
@@ -38,36 +35,23 @@ class KernelError(LifeError):
     """A kernel folder that is missing, damaged or hostile."""
 
 
-@dataclass
-class Network:
-    """Layers of two-input gates: layer i's gate j reads wires a[j] and b[j] of layer i-1 (the 9 inputs first)."""
+class InexactKernel(KernelError):
+    """A kernel that departs from its rule somewhere, used without --allow-inexact."""
 
-    wires_a: list[np.ndarray]
-    wires_b: list[np.ndarray]
-    logits: list[np.ndarray]  # (gates, 16) float32 per layer
 
-    @property
-    def layer_sizes(self) -> tuple[int, ...]:
-        return tuple(len(a) for a in self.wires_a)
-
-    @property
-    def gate_count(self) -> int:
-        return sum(self.layer_sizes)
-
-    def gates(self) -> list[np.ndarray]:
-        """The hardened network: each gate's most likely type."""
-        return [np.argmax(logits, axis=1).astype(np.uint8) for logits in self.logits]
-
-    def evaluate(self, inputs: np.ndarray) -> np.ndarray:
-        """The hardened network on 0/1 inputs of shape (9, ...); returns the output, shape (...)."""
-        values = inputs.astype(np.uint8)
-        for gates, a, b in zip(self.gates(), self.wires_a, self.wires_b):
-            values = apply_gates(gates, values[a], values[b])
-        return values[0]
+def refuse_inexact(wrong: int, rule: Rule, allow_inexact: bool) -> None:
+    """The one policy for a kernel wrong on `wrong` neighbourhoods: refused, unless --allow-inexact."""
+    if wrong and not allow_inexact:
+        raise InexactKernel(
+            f"the kernel for {rule} is wrong on {wrong} of 512 neighbourhoods (lifetui verify lists them); "
+            f"--allow-inexact uses it anyway"
+        )
 
 
 @dataclass
 class Kernel:
+    """A trained network, the metadata it was saved with (rule, seed, steps, ...), and where it came from."""
+
     network: Network
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
@@ -75,38 +59,6 @@ class Kernel:
     @property
     def rule(self) -> Rule:
         return parse_rule(self.metadata["rule"]).rule
-
-
-def random_wiring(layer_sizes: tuple[int, ...], seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Fixed wiring: the first layer sees every pair of inputs; every later wire is read at least once."""
-    rng = np.random.default_rng(seed)
-    wires_a, wires_b = [], []
-    width = INPUTS
-    for depth, size in enumerate(layer_sizes):
-        if depth == 0:
-            pairs = np.array([(i, j) for i in range(width) for j in range(i + 1, width)])
-            order = np.concatenate([rng.permutation(len(pairs)) for _ in range(-(-size // len(pairs)))])[:size]
-            chosen = pairs[order]
-            flip = rng.random(size) < 0.5
-            a, b = np.where(flip, chosen[:, 1], chosen[:, 0]), np.where(flip, chosen[:, 0], chosen[:, 1])
-        else:
-            slots = np.concatenate([rng.permutation(width) for _ in range(-(-2 * size // width))])[: 2 * size]
-            a, b = slots[:size], slots[size:]
-        wires_a.append(a.astype(np.int32))
-        wires_b.append(b.astype(np.int32))
-        width = size
-    return wires_a, wires_b
-
-
-def neighbourhoods() -> np.ndarray:
-    """All 512 neighbourhoods as (9, 512) 0/1: column n holds bit k of n in row k (NEIGHBOURHOOD order)."""
-    index = np.arange(512)
-    return ((index[None, :] >> np.arange(INPUTS)[:, None]) & 1).astype(np.uint8)
-
-
-def wrong_neighbourhoods(network: Network, rule: Rule) -> np.ndarray:
-    """The neighbourhood indices where the hardened network disagrees with the rule."""
-    return np.nonzero(network.evaluate(neighbourhoods()) != rule.truth_table())[0]
 
 
 # Locating kernels.
@@ -121,7 +73,7 @@ def shipped_kernel_dir(rule: Rule) -> Path | None:
     return Path(str(folder)) if folder.is_dir() else None
 
 
-def find_kernel(rule: Rule, model: Path | None = None) -> Path | None:
+def find_kernel(rule: Rule, model: Path | None = None) -> Path:
     """The kernel folder for a rule: --model, else the shipped one, else the user's trained one."""
     if model is not None:
         return model
@@ -129,11 +81,18 @@ def find_kernel(rule: Rule, model: Path | None = None) -> Path | None:
     if shipped is not None:
         return shipped
     trained = user_kernels_dir() / rule.slug
-    return trained if trained.is_dir() else None
+    if not trained.is_dir():
+        raise KernelError(f"no trained kernel for {rule}; train one with: lifetui train --rule {rule}")
+    return trained
 
 
-def missing_kernel_reason(rule: Rule) -> str:
-    return f"no trained kernel for {rule}; train one with: lifetui train --rule {rule}"
+def kernel_for(rule: Rule, model: Path | None = None) -> Kernel:
+    """The validated kernel that runs `rule`; KernelError explains why there is none."""
+    path = find_kernel(rule, model)
+    kernel = load_kernel(path)
+    if kernel.rule != rule:
+        raise KernelError(f"kernel {path} is for {kernel.rule}, not {rule}")
+    return kernel
 
 
 # Reading and writing.
@@ -168,13 +127,35 @@ def save_kernel(folder: Path, network: Network, metadata: dict) -> None:
 
 
 def load_kernel(folder: Path) -> Kernel:
-    """Read and validate a kernel folder; KernelError says what is wrong with it."""
+    """Read and validate a kernel folder; KernelError says what is wrong with it.
+
+    A folder whose files are unchanged since the last load (same size, inode and modification time) is
+    not read again: checking availability and then starting an engine validate the kernel once.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise KernelError(f"{folder}: no such kernel folder")
+    try:
+        stamp = tuple(
+            (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            for stat in ((folder / name).stat() for name in (METADATA_FILE, NETWORK_FILE))
+        )
+    except OSError:
+        stamp = None  # a missing file: the full read below says which
+    key = folder.resolve()
+    cached = _loaded.get(key)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return cached[1]
     metadata = _load_metadata(folder / METADATA_FILE)
     network = _load_network(folder / NETWORK_FILE, metadata["layers"])
-    return Kernel(network, metadata, folder)
+    kernel = Kernel(network, metadata, folder)
+    if stamp is not None:
+        _loaded[key] = (stamp, kernel)
+    return kernel
+
+
+#: Validated kernels by folder, with the file stamps they were read at.
+_loaded: dict[Path, tuple[tuple, Kernel]] = {}
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -204,15 +185,9 @@ def _load_metadata(path: Path) -> dict:
     except LifeError as err:
         raise KernelError(f"{path}: {err}") from None
     layers = document.get("layers")
-    if (
-        not isinstance(layers, list)
-        or not 1 <= len(layers) <= MAX_LAYERS
-        or not all(type(size) is int and 1 <= size <= MAX_LAYER_WIDTH for size in layers)
-        or layers[-1] != 1
-    ):
-        raise KernelError(
-            f"{path}: 'layers' must list 1 to {MAX_LAYERS} layer widths of 1..{MAX_LAYER_WIDTH}, ending in 1"
-        )
+    problem = layer_sizes_problem(layers)
+    if problem:
+        raise KernelError(f"{path}: 'layers' {problem}")
     return document
 
 
@@ -251,14 +226,3 @@ def _load_network(path: Path, layers: list[int]) -> Network:
         all_logits.append(logits.astype(np.float32))
         width = size
     return Network(wires_a, wires_b, all_logits)
-
-
-def kernel_for(rule: Rule, model: Path | None = None) -> Kernel:
-    """The validated kernel that runs `rule`; KernelError explains why there is none."""
-    path = find_kernel(rule, model)
-    if path is None:
-        raise KernelError(missing_kernel_reason(rule))
-    kernel = load_kernel(path)
-    if kernel.rule != rule:
-        raise KernelError(f"kernel {path} is for {kernel.rule}, not {rule}")
-    return kernel

@@ -1,8 +1,8 @@
 """-O3: resynthesise a learned circuit as a stencil that shares each row's work between three rows.
 
 A 64-cell word's naive circuit recomputes, for every cell, everything it reads from its three rows.
-Hand-written kernels instead add each row's three cells once (west + centre + east, two bit planes)
-and let the three output rows that read that row share the sums. This pass does the same for a
+Hand-written bitsliced code instead adds each row's three cells once (west + centre + east, two bit planes)
+and lets the three output rows that read that row share the sums. This pass does the same for a
 learned circuit, from the circuit's own 512-bit truth table:
 
 1. It checks that the function is symmetric in the eight neighbours, so it depends only on the
@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from lifetui.circuit import FALSE, NOT_A, TRUE, Circuit, Gate, optimise
-from lifetui.kernel import INPUTS
+from lifetui.compiler.circuit import FALSE, NOT_A, TRUE, Circuit, Gate
+from lifetui.compiler.passes import optimise
+from lifetui.model.network import INPUTS
 from lifetui.rules import NEIGHBOURHOOD
 
 CENTRE = NEIGHBOURHOOD.index("C")

@@ -89,11 +89,11 @@ def cache_dir() -> Path:
 
 
 def runtime_source() -> str:
-    return (resources.files("lifetui.bundled_kernels") / "runtime.c").read_text(encoding="utf-8")
+    return (resources.files("lifetui.compiler") / "c" / "runtime.c").read_text(encoding="utf-8")
 
 
 def bitsliced_source() -> str:
-    return (resources.files("lifetui.bundled_kernels") / "bitsliced.c").read_text(encoding="utf-8")
+    return (resources.files("lifetui.compiler") / "c" / "bitsliced.c").read_text(encoding="utf-8")
 
 
 def build(source: str) -> Path:
@@ -117,9 +117,9 @@ def build(source: str) -> Path:
     remove_abandoned_builds(folder)
     try:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as work:
-            source_file = Path(work) / "kernel.c"
+            source_file = Path(work) / "engine.c"
             source_file.write_text(source, encoding="utf-8")
-            built = Path(work) / "kernel.so"
+            built = Path(work) / "engine.so"
             failure = _compile(command, flags, source_file, built)
             if failure and "LIFETUI_CFLAGS" not in os.environ and flags == NATIVE_FLAGS:
                 failure = _compile(command, PORTABLE_FLAGS, source_file, built)

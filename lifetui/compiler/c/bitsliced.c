@@ -1,4 +1,4 @@
-/* The bitsliced yardstick: a hand-written Life-like kernel on 64 cells per word.
+/* The bitsliced engine's step functions, written by hand: the yardstick, on 64 cells per word.
  *
  * Each row's horizontal sums (west + centre + east, as two bit planes, lifetui_row) are computed
  * once by the runtime and shared by the three rows that read them; lifetui_rows adds three such sums into
