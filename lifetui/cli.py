@@ -20,7 +20,23 @@ from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_nei
 from lifetui.patterns import Pattern, load_pattern, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
-ENGINE_CHOICE = click.Choice(list(ENGINES))
+
+class EngineChoice(click.Choice):
+    """The engines in the registry, read when the command line is parsed rather than when it is defined."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(ENGINES)
+
+    @choices.setter
+    def choices(self, value: tuple[str, ...]) -> None:
+        """Ignored: the registry is the list."""
+
+
+ENGINE_CHOICE = EngineChoice()
 #: More generations than any engine runs in years; keeps counts inside C's long.
 MAX_STEPS = 10**15
 DEFAULT_TRAIN_STEPS = 6000

@@ -1,4 +1,4 @@
-"""The jax engine runs the trained network and must equal the numpy reference, generation for generation."""
+"""The jax engine runs the trained network (the shipped kernel is checked with every engine in test_engines.py)."""
 
 import numpy as np
 import pytest
@@ -34,11 +34,6 @@ def agree_for(rule, model, shape, generations, seed):
         reference.step(10)
         assert np.array_equal(engine.cells(), reference.cells())
     assert engine.population() == reference.population()
-
-
-@pytest.mark.parametrize(("shape", "seed"), [((64, 64), 0), ((37, 100), 1)])
-def test_shipped_kernel_equals_numpy_for_50_generations(shape, seed):
-    agree_for(CONWAY, None, shape, 50, seed)
 
 
 def test_small_test_kernel_equals_numpy(tmp_path):

@@ -1,0 +1,152 @@
+"""Every registered engine against the Engine contract, and a toy fifth engine added with one registry entry.
+
+The suite is parametrised over the registry, so a new engine is tested by these the moment it is
+registered; `toy` shows it: one class, one EngineInfo, and the CLI, --bench and the TUI all offer it.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import lifetui.engines as engines
+from lifetui.board import Board
+from lifetui.engines import ENGINES, Engine, EngineInfo, EngineOptions, availability, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.rules import CONWAY, parse_rule
+from lifetui.simulation import Simulation
+
+
+class ToyEngine(Engine):
+    """A fifth engine, as small as one can be: the eight neighbours rolled into place and counted."""
+
+    name = "toy"
+
+    def load(self, cells: np.ndarray) -> None:
+        self._cells = np.array(cells, dtype=np.uint8)
+
+    def step(self, generations: int = 1) -> None:
+        lookup = self.rule.lookup()
+        for _ in range(generations):
+            neighbours = sum(
+                np.roll(self._cells, (dy, dx), axis=(0, 1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx
+            )
+            self._cells = lookup[self._cells, neighbours]
+
+    def cells(self) -> np.ndarray:
+        return self._cells.copy()
+
+    def describe(self) -> tuple[str, str]:
+        return "Method", "np.roll and a lookup table"
+
+
+TOY = EngineInfo("toy", "a toy engine: rolled neighbours, counted", ToyEngine)
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    """The toy engine in the registry for one test, as one entry in engines/__init__.py would put it."""
+    monkeypatch.setitem(engines.ENGINES, "toy", TOY)
+
+
+@pytest.fixture(params=[*ENGINES, "toy"])
+def engine_name(request, monkeypatch):
+    if request.param == "toy":
+        monkeypatch.setitem(engines.ENGINES, "toy", TOY)
+    status = availability(request.param, CONWAY)
+    if not status.available:
+        pytest.skip(f"{request.param} cannot run here: {status.reason}")
+    return request.param
+
+
+def soup(shape, seed=0, density=0.4):
+    return (np.random.default_rng(seed).random(shape) < density).astype(np.uint8)
+
+
+@pytest.mark.parametrize("shape", [(64, 64), (37, 100), (3, 70)], ids=lambda s: f"{s[1]}x{s[0]}")
+def test_every_engine_equals_numpy_generation_after_generation(engine_name, shape):
+    cells = soup(shape, seed=sum(shape))
+    engine = create_engine(engine_name, CONWAY)
+    reference = NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    for generations in (1, 2, 7, 30):
+        engine.step(generations)
+        reference.step(generations)
+        assert np.array_equal(engine.cells(), reference.cells())
+        assert engine.population() == reference.population()
+    engine.close()
+
+
+def test_every_engine_hands_out_copies_and_steps_zero_generations_as_none(engine_name):
+    cells = soup((16, 16), seed=5)
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    engine.step(0)
+    copy = engine.cells()
+    assert copy.dtype == np.uint8 and copy.shape == (16, 16)
+    assert np.array_equal(copy, cells)
+    copy[0, 0] ^= 1
+    assert np.array_equal(engine.cells(), cells)
+    engine.load(np.zeros_like(cells))
+    assert engine.population() == 0
+    engine.close()
+
+
+def test_every_engine_describes_itself_and_is_exact(engine_name):
+    engine = create_engine(engine_name, CONWAY)
+    label, text = engine.describe()
+    assert label and text
+    assert engine.inexact == 0
+    assert engine.options == EngineOptions()
+
+
+def test_every_engine_takes_a_hot_swap_both_ways(engine_name):
+    simulation = Simulation(Board(CONWAY, soup((24, 40), seed=3)))
+    simulation.step(5)
+    simulation.swap(engine_name)
+    simulation.step(6)
+    simulation.swap("numpy")
+    reference = NumpyEngine(CONWAY)
+    reference.load(soup((24, 40), seed=3))
+    reference.step(11)
+    assert simulation.generation == 11
+    assert np.array_equal(simulation.snapshot().cells, reference.cells())
+
+
+def test_a_registered_engine_is_offered_by_every_command(toy, lifetui):
+    listed = json.loads(lifetui("engines", "--json").out)["engines"]
+    assert {"engine": "toy", "available": True, "summary": TOY.summary} in listed
+    run = lifetui("run", "glider", "--steps", "8", "--size", "16x16", "--engine", "toy", "--json")
+    assert run.code == 0 and json.loads(run.out)["population"] == 5
+    bench = lifetui("glider", "--bench", "--size", "32x32", "--steps", "20", "--engine", "toy", "--json")
+    assert bench.code == 0, bench.err
+    [result] = json.loads(bench.out)["engines"]
+    assert result["engine"] == "toy" and result["matches_reference"] is True
+    every = lifetui("glider", "--bench", "--size", "16x16", "--steps", "4", "--json")
+    assert "toy" in [entry["engine"] for entry in json.loads(every.out)["engines"]]
+
+
+async def test_a_registered_engine_gets_a_key_help_and_a_palette_entry_in_the_tui(toy):
+    from lifetui.tui.app import LifeApp
+
+    app = LifeApp(Board(CONWAY, soup((16, 16), seed=1)))
+    async with app.run_test() as pilot:
+        assert ("1 2 3 4 5", "engine numpy, jax, c, bitsliced, toy") in app.help_rows
+        assert "Engine: toy" in [command.title for command in app.get_system_commands(app.screen)]
+        assert app.get_key_display(app.active_bindings["1"].binding) == "1-5"
+        assert app.active_bindings["5"].enabled and "6" not in app.active_bindings
+        await pilot.press("5", "n")
+        for _ in range(100):
+            if app.last_snapshot.engine == "toy" and app.last_snapshot.generation == 1:
+                break
+            await pilot.pause(0.05)
+        assert app.last_snapshot.engine == "toy" and app.last_snapshot.generation == 1
+        assert dict(app.sidebar_rows())["Method"] == "np.roll and a lookup table"
+
+
+def test_an_unavailable_engine_says_why_everywhere(monkeypatch, lifetui):
+    monkeypatch.setitem(engines.ENGINES, "toy", EngineInfo("toy", "needs a part", ToyEngine, lambda rule, o: "no part"))
+    assert availability("toy", parse_rule("B36/S23").rule).reason == "no part"
+    result = lifetui("run", "glider", "--steps", "1", "--engine", "toy")
+    assert result.code == 1 and "engine toy is unavailable: no part" in result.err
