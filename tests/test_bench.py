@@ -104,3 +104,24 @@ def test_reference_replay_compares_at_each_engines_own_generation():
     results = run_bench(Board(CONWAY, cells), ["numpy", "bitsliced"], steps=17)
     assert [r.matches_reference for r in results] == [True, True]
     assert results[0].population == results[1].population
+
+
+def test_an_inexact_kernel_is_refused_unless_allowed_and_then_marked(lifetui, tmp_path):
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    # "The next state is the centre": wrong for B3/S23 on 228 neighbourhoods.
+    save_kernel(tmp_path / "still", Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]]),
+                {"rule": "B3/S23"})  # fmt: skip
+    common = ("r-pentomino", "--bench", "--size", "32x32", "--steps", "5", "--model", str(tmp_path / "still"))
+    refused = json.loads(lifetui(*common, "--engine", "jax", "--engine", "c", "--json").out)["engines"]
+    for result in refused:
+        assert not result["available"] and "wrong on 228 of 512" in result["reason"]
+        assert "--allow-inexact" in result["reason"]
+    allowed = lifetui(*common, "--engine", "c", "--allow-inexact", "--json")
+    assert allowed.code == 1  # it runs, and disagrees with numpy
+    [result] = json.loads(allowed.out)["engines"]
+    assert result["inexact"] == 228 and result["matches_reference"] is False
+    table = lifetui(*common, "--engine", "c", "--allow-inexact")
+    assert "c ran an inexact kernel (--allow-inexact): wrong on 228 of 512 neighbourhoods" in table.out

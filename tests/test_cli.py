@@ -282,3 +282,37 @@ def test_train_writes_to_the_data_folder_where_the_engines_find_it(lifetui):
     listing = json.loads(lifetui("engines", "--rule", rule, "--json").out)
     assert all(row["available"] for row in listing["engines"])
     assert lifetui("verify", "--rule", rule).code == 0
+
+
+def test_the_help_shows_the_tui_options_and_every_command_and_no_hidden_one(lifetui):
+    result = lifetui("--help")
+    assert result.code == 0
+    assert "Usage: lifetui [OPTIONS] PATTERN" in result.out
+    for option in ("--engine", "--size", "--rule", "--model", "--allow-inexact", "--bench", "--threads", "--json"):
+        assert option in result.out
+    for command in ("run", "engines", "train", "verify", "compile"):
+        assert f"\n  {command} " in result.out
+    assert "view" not in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "points_at"),
+    [
+        (["glider", "--size", "2x2"], "(see lifetui --help)"),
+        (["glider", "--no-such-option"], "(see lifetui --help)"),
+        (["--bench"], "(see lifetui --help)"),
+        (["run", "glider"], "(see lifetui run --help)"),
+    ],
+)
+def test_usage_errors_point_at_the_help_of_what_was_typed(lifetui, args, points_at):
+    result = lifetui(*args)
+    assert result.code == 2
+    assert result.err.startswith("lifetui: error: ") and result.err.rstrip().endswith(points_at)
+    assert "view" not in result.err
+
+
+def test_options_may_come_before_or_after_the_pattern(lifetui):
+    before = lifetui("--size", "16x16", "--bench", "--engine", "numpy", "--steps", "3", "--json", "glider")
+    after = lifetui("glider", "--size", "16x16", "--bench", "--engine", "numpy", "--steps", "3", "--json")
+    assert before.code == after.code == 0
+    assert json.loads(before.out)["width"] == json.loads(after.out)["width"] == 16

@@ -183,3 +183,16 @@ def test_deeply_nested_metadata_is_refused(tmp_path):
     (tmp_path / "k" / "kernel.json").write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(KernelError, match="not valid JSON"):
         load_kernel(tmp_path / "k")
+
+
+def test_an_unchanged_kernel_is_read_once_and_a_changed_one_again(tmp_path, monkeypatch):
+    import lifetui.model.kernels as kernels
+
+    reads = []
+    real = kernels._load_network
+    monkeypatch.setattr(kernels, "_load_network", lambda *args: reads.append(args) or real(*args))
+    save_kernel(tmp_path / "k", pass_through_network(), {"rule": "B3/S23"})
+    first = load_kernel(tmp_path / "k")
+    assert load_kernel(tmp_path / "k") is first and len(reads) == 1
+    save_kernel(tmp_path / "k", pass_through_network((4, 4, 1)), {"rule": "B3/S23"})
+    assert load_kernel(tmp_path / "k").network.layer_sizes == (4, 4, 1) and len(reads) == 2

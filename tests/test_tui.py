@@ -229,6 +229,7 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
         await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
         assert app.verdict.generation == 1
         assert str(dict(app.sidebar_rows())["Divergence"]).startswith("first differs at generation 1:")
+        assert str(dict(app.sidebar_rows())["Engine"]) == "c (inexact kernel: wrong on 228 of 512)"
 
 
 def test_after_a_swap_snapshot(snap_compare):
@@ -277,3 +278,19 @@ async def test_click_on_the_jax_engine_toggles_a_cell():
         x, y = view.origin
         await settle(pilot, lambda: app.last_snapshot.cells[y, x] == 1, 10)
         assert app.last_snapshot.engine == "jax"
+
+
+async def test_engine_availability_is_worked_out_once_and_never_on_the_ui_thread(monkeypatch):
+    import threading
+
+    import lifetui.simulation as simulation
+
+    callers = []
+    real = simulation.available_engines
+    monkeypatch.setattr(simulation, "available_engines",
+                        lambda *args: callers.append(threading.current_thread()) or real(*args))  # fmt: skip
+    app = make_app("glider", (16, 16))
+    async with app.run_test() as pilot:
+        await pilot.press("e", "e", "3")
+        await settle(pilot, lambda: app.last_snapshot.engine == "c")
+        assert len(callers) == 1 and callers[0] is not threading.main_thread()
