@@ -87,7 +87,7 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
 def board_options(function):
     """The options every command that builds a board shares: --size, --rule, --model, --allow-inexact."""
     function = click.option(
-        "--allow-inexact", is_flag=True, help="Run a kernel's circuit even where it is wrong (to study it)."
+        "--allow-inexact", is_flag=True, help="Run a trained kernel even where it departs from its rule (to study it)."
     )(function)
     function = click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")(function)
     function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(

@@ -137,10 +137,21 @@ def test_installed_entry_points_never_show_a_traceback(tmp_path):
         assert completed.stderr.strip() == f"lifetui: error: {broken}:1:3: binary file (NUL byte), not a pattern"
 
 
-def test_cli_does_not_import_jax_or_textual(tmp_path):
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "glider", "--steps", "2", "--json"],
+        ["compile", "--json"],
+        ["verify"],
+        ["engines"],
+        ["glider", "--bench", "--engine", "numpy", "--engine", "c", "--steps", "2", "--json"],
+    ],
+    ids=lambda args: args[0] if args[0] != "glider" else "bench",
+)
+def test_headless_commands_do_not_import_jax_or_textual(tmp_path, args):
     code = (
-        "import sys; from lifetui.cli import main; sys.argv=['lifetui','run','glider','--steps','2','--json'];\n"
-        "try:\n    main()\nexcept SystemExit: pass\n"
+        f"import sys; from lifetui.cli import main; sys.argv=['lifetui', *{args!r}];\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
         "assert 'jax' not in sys.modules and 'textual' not in sys.modules, sorted(sys.modules)"
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
