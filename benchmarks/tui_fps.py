@@ -1,7 +1,12 @@
-"""Frames per second the TUI draws on a 200 x 60 terminal while the simulation runs flat out, and how
-long a key takes to act meanwhile.
+"""The TUI at full speed, per engine and board size: frames per second on a 200 x 60 terminal, generations
+per second against `--bench` on the same board, and how long the pause and swap keys take to act.
 
-Usage: python benchmarks/tui_fps.py [PATTERN] [ENGINE] [SECONDS] [BOARD_SIDE]
+    python benchmarks/tui_fps.py [SECONDS] [ENGINE:SIDE ...]    e.g.  python benchmarks/tui_fps.py 4 c:512 jax:512
+
+Without ENGINE:SIDE pairs it measures c and bitsliced at 512, 4096 and 16384, and numpy and jax at 512 and
+4096, on acorn in the middle of the torus. "Pause acted" is how long the board kept moving after the key
+(the call into the engine already under way); "swap acted" how long until a frame showed the other engine.
+Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -10,47 +15,96 @@ import asyncio
 import sys
 import time
 
+from lifetui.bench import bench_engine
 from lifetui.board import board_from_pattern
+from lifetui.engines import EngineOptions, create_engine
 from lifetui.patterns import load_pattern
+from lifetui.simulation import Simulation
 from lifetui.tui.app import SPEEDS, Frame, LifeApp
+
+DEFAULT_RUNS = [(engine, side) for engine in ("c", "bitsliced") for side in (512, 4096, 16384)] + [
+    (engine, side) for engine in ("numpy", "jax") for side in (512, 4096)
+]
 
 
 class MeasuredApp(LifeApp):
+    """Counts frames, and notes when a key's action ran (the pilot's press returns much later)."""
+
     frames = 0
-    paused_at = 0.0
+    acted = 0.0
+    swapped = 0.0  # when a frame first showed another engine
 
     def on_frame(self, message: Frame) -> None:
         MeasuredApp.frames += 1
+        if message.snapshot.engine != self.last_snapshot.engine:
+            MeasuredApp.swapped = time.perf_counter()
         super().on_frame(message)
 
     def action_toggle_play(self) -> None:
+        MeasuredApp.acted = time.perf_counter()
         super().action_toggle_play()
-        MeasuredApp.paused_at = time.perf_counter()
+
+    def action_engine_key(self, number: int) -> None:
+        MeasuredApp.acted = time.perf_counter()
+        super().action_engine_key(number)
 
 
-async def measure(pattern_name: str, engine: str, seconds: float, side: int = 512) -> None:
-    pattern = load_pattern(pattern_name)
-    app = MeasuredApp(board_from_pattern(pattern, (side, side)), pattern.name, pattern.author, engine)
+def record_step_ends(simulation: Simulation) -> list[float]:
+    """When each call into the engine returned: the board stops moving after the last one."""
+    ends: list[float] = []
+    step = simulation.step
+
+    def timed(generations: int = 1) -> None:
+        step(generations)
+        ends.append(time.perf_counter())
+
+    simulation.step = timed
+    return ends
+
+
+async def measure(engine: str, side: int, seconds: float) -> dict:
+    pattern = load_pattern("acorn")
+    board = board_from_pattern(pattern, (side, side))
+    bench, _ = bench_engine(engine, board, 10**9, seconds, EngineOptions(), lambda name, done: None)
+    other = "c" if engine != "c" else "bitsliced"
+    create_engine(other, board.rule).close()  # built and cached before the clock runs
+    app = MeasuredApp(board, pattern.name, pattern.author, engine)
+    ends = record_step_ends(app.simulation)
     async with app.run_test(size=(200, 60)) as pilot:
         app.speed_index = len(SPEEDS) - 1
         app.action_toggle_play()
-        await asyncio.sleep(1.0)
-        MeasuredApp.frames, first, started = 0, app.last_snapshot.generation, time.perf_counter()
+        await asyncio.sleep(1.5)
+        MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
         await asyncio.sleep(seconds)
         elapsed = time.perf_counter() - started
-        frames, generations = MeasuredApp.frames, app.last_snapshot.generation - first
-        pressed = time.perf_counter()
-        press = asyncio.create_task(pilot.press("space"))
-        while app.playing:
+        frames, generations = MeasuredApp.frames, app.simulation.generation - first
+        await pilot.press("space")
+        await asyncio.sleep(max(0.5, 3 / max(bench.gens_per_s, 1e-9)))
+        pause_ms = max(0.0, (ends[-1] - MeasuredApp.acted) * 1000) if ends else float("nan")
+        await pilot.press("space")
+        await asyncio.sleep(0.5)
+        await pilot.press(str(list(app.engine_keys.values()).index(other) + 1))
+        while app.last_snapshot.engine != other and time.perf_counter() - MeasuredApp.acted < 60:
             await asyncio.sleep(0.001)
-        latency = (MeasuredApp.paused_at - pressed) * 1000
-        await press
-    print(f"{pattern_name} on {engine}, {side}x{side} board, 200x60 terminal: {frames / elapsed:.1f} frames/s, "
-          f"{generations / elapsed:,.0f} generations/s, the pause key acted after {latency:.0f} ms")  # fmt: skip
+        swap_ms = (MeasuredApp.swapped - MeasuredApp.acted) * 1000
+    tui = generations / elapsed
+    return {
+        "engine": engine, "side": side, "bench": bench.gens_per_s, "tui": tui, "share": tui / bench.gens_per_s,
+        "fps": frames / elapsed, "pause_ms": pause_ms, "swap_ms": swap_ms, "to": other,
+    }  # fmt: skip
+
+
+async def main(seconds: float, runs: list[tuple[str, int]]) -> None:
+    print("| engine | board | --bench gen/s | TUI gen/s | TUI / bench | frames/s | pause acted | swap acted |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for engine, side in runs:
+        row = await measure(engine, side, seconds)
+        print(f"| {engine} | {side} x {side} | {row['bench']:,.0f} | {row['tui']:,.0f} | {row['share']:.0%} | "
+              f"{row['fps']:.1f} | {row['pause_ms']:.0f} ms | {row['swap_ms']:.0f} ms (to {row['to']}) |",
+              flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    asyncio.run(measure(arguments[0] if arguments else "acorn", arguments[1] if len(arguments) > 1 else "c",
-                        float(arguments[2]) if len(arguments) > 2 else 5.0,
-                        int(arguments[3]) if len(arguments) > 3 else 512))  # fmt: skip
+    chosen = [(pair.split(":")[0], int(pair.split(":")[1])) for pair in arguments[1:]] or DEFAULT_RUNS
+    asyncio.run(main(float(arguments[0]) if arguments else 4.0, chosen))

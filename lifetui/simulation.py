@@ -1,14 +1,19 @@
 """A running simulation: the generation counter, engine hot-swap and the divergence checker.
 
 The TUI drives a Simulation and never knows which engine steps the board; `run` and `--bench` drive a
-single engine each, from the same registry.
+single engine each, from the same registry. The checker follows the running engine with the numpy
+reference: generation by generation while the reference keeps up, and in sampled windows when it cannot.
 """
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,13 +35,28 @@ class SwapMismatch(LifeError):
     """The new engine did not hold exactly the board the old one handed over."""
 
 
+#: A region of the torus: top row, left column, height, width (it may wrap around the edges).
+Region = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    cells: np.ndarray
+    """The board (or the region of it asked for) at a generation, with what the sidebar shows beside it."""
+
+    cells: np.ndarray  # the region's cells; the whole board when `region` covers it
     generation: int
     engine: str
-    epoch: int  # changes whenever the board is replaced by hand (a reset, an edit): a new baseline
-    population: int
+    epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board
+    population: int  # of the whole board
+    region: Region = (0, 0, 0, 0)
+    shape: tuple[int, int] = (0, 0)  # the whole board's (height, width)
+
+
+@dataclass
+class _Capture:
+    generation: int
+    region: Region
+    future: Future = field(default_factory=Future)
 
 
 class Simulation:
@@ -45,6 +65,7 @@ class Simulation:
     def __init__(self, board: Board, engine: str = "numpy", options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = board.rule
         self.options = options
+        self.shape: tuple[int, int] = board.cells.shape
         self._availability: dict[str, Availability] | None = None
         self._start = Board(board.rule, board.cells.copy(), board.generation)
         self._lock = threading.Lock()
@@ -52,6 +73,12 @@ class Simulation:
         self.engine_name = engine
         self.generation = board.generation
         self.epoch = 0
+        #: Regions promised to a checker, taken as step() passes their generation.
+        self._captures: list[_Capture] = []
+
+    @property
+    def whole(self) -> Region:
+        return (0, 0, *self.shape)
 
     def new_engine(self, name: str, cells: np.ndarray) -> Engine:
         """An engine of kind `name` with this simulation's rule and options, holding `cells`."""
@@ -67,13 +94,54 @@ class Simulation:
 
     def step(self, generations: int = 1) -> None:
         with self._lock:
-            self._engine.step(generations)
-            self.generation += generations
+            end = self.generation + generations
+            while self.generation < end:
+                # Stop on the way at every generation a checker asked to see.
+                stop = min([end, *(c.generation for c in self._captures if c.generation > self.generation)])
+                self._engine.step(stop - self.generation)
+                self.generation = stop
+                self._fulfil_captures()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, region: Region | None = None) -> Snapshot:
+        """The whole board, or only `region` of it (read back from the engine without the rest)."""
         with self._lock:
-            cells = self._engine.cells()
-            return Snapshot(cells, self.generation, self.engine_name, self.epoch, int(np.count_nonzero(cells)))
+            return self._snapshot(region or self.whole)
+
+    def _snapshot(self, region: Region) -> Snapshot:
+        cells = self._read(region)
+        return Snapshot(cells, self.generation, self.engine_name, self.epoch, self._engine.population(), region,
+                        self.shape)  # fmt: skip
+
+    def _read(self, region: Region) -> np.ndarray:
+        return self._engine.cells() if region == self.whole else self._engine.window(*region)
+
+    def open_window(self, generations: int, region: Region | None = None) -> tuple[Snapshot, Future]:
+        """`region` now, and the promise of it `generations` later, taken as the engine passes that generation.
+
+        The promise comes true with None if the board is replaced first (a reset, an edit, a swap).
+        """
+        with self._lock:
+            region = region or self.whole
+            capture = _Capture(self.generation + max(1, generations), region)
+            self._captures.append(capture)
+            return self._snapshot(region), capture.future
+
+    def _fulfil_captures(self) -> None:
+        for capture in self._captures:
+            if capture.generation == self.generation:
+                capture.future.set_result(self._read(capture.region))
+        self._captures = [capture for capture in self._captures if capture.generation > self.generation]
+
+    def _new_epoch(self) -> None:
+        """The board was replaced: the reference starts again, and no promised region will come."""
+        self.epoch += 1
+        for capture in self._captures:
+            capture.future.set_result(None)
+        self._captures = []
+
+    @property
+    def generations_per_pass(self) -> int:
+        return self._engine.generations_per_pass
 
     def describe_engine(self) -> tuple[str, str, int]:
         """The engine's sidebar label and text, and how many neighbourhoods its kernel gets wrong (0: exact)."""
@@ -94,6 +162,7 @@ class Simulation:
                 )
             self._engine.close()
             self._engine, self.engine_name = engine, name
+            self._new_epoch()  # the reference starts afresh with the new engine, from the board it took over
 
     def next_engine_name(self) -> str:
         """The engine after the current one in registry order, among those available."""
@@ -107,18 +176,38 @@ class Simulation:
         with self._lock:
             self._engine.load(self._start.cells)
             self.generation = self._start.generation
-            self.epoch += 1
+            self._new_epoch()
 
     def toggle(self, x: int, y: int) -> None:
         with self._lock:
             cells = self._engine.cells()
             cells[y % cells.shape[0], x % cells.shape[1]] ^= 1
             self._engine.load(cells)
-            self.epoch += 1
+            self._new_epoch()
 
     def close(self) -> None:
         with self._lock:
             self._engine.close()
+
+
+#: A catch-up may take the reference this long; when it would take longer, windows are sampled instead.
+CATCH_UP_SECONDS = 1.0
+#: Boards of more cells than this are never caught up whole: a numpy generation takes too long.
+CATCH_UP_CELLS = 2048 * 2048
+#: The reference's share of one window, in seconds of its own stepping.
+WINDOW_SECONDS = 0.25
+#: Boards wider or taller than this are checked a tile of this side (plus a margin) at a time.
+TILE_SIDE = 512
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Checks by sampled windows: how many, how long the latest was and where it ended."""
+
+    windows: int
+    length: int  # generations in the latest window
+    latest: int  # the generation the latest window ended at
+    tile: bool  # the windows checked tiles of the board, not all of it
 
 
 @dataclass(frozen=True)
@@ -126,8 +215,10 @@ class Verdict:
     """What the reference found: agreement through `generation`, or the cells that differ there."""
 
     generation: int
-    agreed_through: int
-    differing: np.ndarray | None = None  # (height, width) bool mask, None when the boards agree
+    agreed_through: int  # every generation through this one was checked (from `since`, if set)
+    differing: np.ndarray | None = None  # (n, 2) rows and columns of the cells that differ; None: agree
+    since: int | None = None  # where checking every generation began again after sampled windows
+    sampled: Sampling | None = None  # set when the latest check was a sampled window
 
     @property
     def agrees(self) -> bool:
@@ -135,11 +226,13 @@ class Verdict:
 
 
 class ReferenceChecker:
-    """The numpy reference, following an engine: catches up from the last agreed board and compares.
+    """The numpy reference, following an engine.
 
-    When the boards differ, a fresh engine of the same kind replays from the last agreed board one
-    generation at a time, so the verdict names the first generation that differs, not just the first
-    one checked.
+    While it keeps up, it catches up from the last agreed board and compares every generation. When the
+    engine runs faster than the reference can follow, it checks windows: the engine's board (or a tile
+    of it) at generation G, advanced k generations by the reference, against the engine's own board at
+    G + k. When the boards differ, a fresh engine of the same kind replays from the last agreed board
+    one generation at a time, so the verdict names the first generation that differs.
     """
 
     def __init__(self, rule: Rule):
@@ -148,14 +241,56 @@ class ReferenceChecker:
         self._agreed_cells: np.ndarray | None = None
         self.generation = 0
         self.agreed_through = 0
+        self.since: int | None = None
         self.diverged: Verdict | None = None
+        self.cell_rate = 0.0  # the reference's cell updates per second, once measured
+        self.windows = 0
+        self._cells = 0
 
-    def baseline(self, cells: np.ndarray, generation: int) -> None:
-        """Agree, by definition, with this board (a start, a reset, an edit)."""
-        self._reference.load(cells)
-        self._agreed_cells = cells.copy()
+    def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None) -> None:
+        """Agree, by definition, with this board (a start, a reset, an edit, a swap).
+
+        `cells` may be None for a board too large to catch up whole (give its `shape`): windows only.
+        """
+        height, width = shape or cells.shape
+        self._cells = height * width
+        self._agreed_cells = cells.copy() if cells is not None and self._cells <= CATCH_UP_CELLS else None
+        if self._agreed_cells is not None:
+            self._reference.load(cells)
         self.generation = self.agreed_through = generation
+        self.since = None
         self.diverged = None
+        self.windows = 0
+
+    def keeps_up(self, generation: int) -> bool:
+        """Whether catching up to `generation` takes the reference at most CATCH_UP_SECONDS."""
+        if self._agreed_cells is None:
+            return False
+        lag = generation - self.generation
+        return not self.cell_rate or lag * self._cells <= self.cell_rate * CATCH_UP_SECONDS
+
+    def window_length(self, cells: int) -> int:
+        """Generations in a window over `cells` cells: WINDOW_SECONDS of the reference's time."""
+        return max(1, int(self.cell_rate * WINDOW_SECONDS / cells)) if self.cell_rate else 1
+
+    def _advance(
+        self, engine: NumpyEngine, generations: int, cells: int, cancelled: Callable[[], bool], budget: float | None
+    ) -> int:
+        """Step a reference of `cells` cells, measuring its speed; how many generations it did before
+        `generations`, being cancelled, or running out of `budget` seconds stopped it."""
+        done, began = 0, time.perf_counter()
+        while done < generations and not cancelled():
+            if budget is not None and time.perf_counter() - began > budget:
+                break
+            batch = min(generations - done, 16)
+            before = time.perf_counter()
+            engine.step(batch)
+            spent = time.perf_counter() - before
+            if spent > 0:
+                rate = batch * cells / spent
+                self.cell_rate = rate if not self.cell_rate else 0.7 * self.cell_rate + 0.3 * rate
+            done += batch
+        return done
 
     def check(
         self,
@@ -164,30 +299,71 @@ class ReferenceChecker:
         cancelled: Callable[[], bool] = lambda: False,
         replay: Callable[[], Engine] | None = None,
     ) -> Verdict | None:
-        """Advance the reference to `generation` and compare; None if cancelled or the board went backwards.
+        """Catch the reference up to `generation` and compare; None if cancelled or the board went backwards.
 
         `replay` makes a fresh engine like the one checked, to find the first differing generation.
         After a divergence the verdict stays: the reference cannot follow a board it disagrees with.
         """
         if self.diverged is not None:
             return self.diverged
-        if generation < self.generation:
+        if generation < self.generation or self._agreed_cells is None:
             return None
-        while self.generation < generation:
-            if cancelled():
-                return None
-            batch = min(generation - self.generation, 16)
-            self._reference.step(batch)
-            self.generation += batch
+        # Until the reference's speed is known, try for no longer than a window would take.
+        budget = CATCH_UP_SECONDS if self.cell_rate else WINDOW_SECONDS
+        self.generation += self._advance(self._reference, generation - self.generation, cells.size, cancelled, budget)
+        if self.generation < generation:
+            return None  # cancelled, or too far behind: the next check samples a window instead
         reference = self._reference.cells()
         differing = reference != cells
         if differing.any():
             found = self._first_difference(replay, cancelled)
-            self.diverged = found or Verdict(generation, self.agreed_through, differing)
+            self.diverged = found or Verdict(generation, self.agreed_through, np.argwhere(differing), self.since)
             return self.diverged
         self.agreed_through = generation
         self._agreed_cells = reference
-        return Verdict(generation, generation)
+        return Verdict(generation, generation, since=self.since)
+
+    def check_window(
+        self,
+        start: Snapshot,
+        end: Callable[[], np.ndarray | None],
+        length: int,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Verdict | None:
+        """Advance `start` (a region at its generation) `length` generations and compare with `end()`.
+
+        `end` waits for the engine's own board of the region `length` generations on (None if it will
+        not come). A tile smaller than the board is compared inside a margin of `length` cells, where
+        the cells outside it, which the reference does not have, cannot yet have reached.
+        """
+        if self.diverged is not None:
+            return self.diverged
+        reference = NumpyEngine(self.rule)
+        reference.load(start.cells)
+        if self._advance(reference, length, start.cells.size, cancelled, None) < length:
+            return None
+        finished = end()
+        if finished is None:
+            return None
+        top, left, height, width = start.region
+        rows = slice(length, height - length) if height < start.shape[0] else slice(0, height)
+        columns = slice(length, width - length) if width < start.shape[1] else slice(0, width)
+        differing = np.argwhere(reference.cells()[rows, columns] != finished[rows, columns])
+        generation = start.generation + length
+        tile = (height, width) != start.shape
+        if len(differing):
+            places = (differing + (top + rows.start, left + columns.start)) % start.shape
+            self.diverged = Verdict(generation, self.agreed_through, places, self.since,
+                                    Sampling(self.windows + 1, length, generation, tile))  # fmt: skip
+            return self.diverged
+        self.windows += 1
+        if not tile and self._agreed_cells is not None:
+            # The whole board agrees here: the reference goes on from it, every generation from now.
+            self._reference.load(finished)
+            self._agreed_cells = finished
+            self.generation = self.agreed_through = self.since = generation
+        return Verdict(generation, self.agreed_through, since=self.since,
+                       sampled=Sampling(self.windows, length, generation, tile))  # fmt: skip
 
     def _first_difference(self, replay: Callable[[], Engine] | None, cancelled: Callable[[], bool]) -> Verdict | None:
         if replay is None or self._agreed_cells is None:
@@ -207,7 +383,29 @@ class ReferenceChecker:
                 reference.step(1)
                 differing = engine.cells() != reference.cells()
                 if differing.any():
-                    return Verdict(generation, generation - 1, differing)
+                    return Verdict(generation, generation - 1, np.argwhere(differing), self.since)
         finally:
             engine.close()
         return None
+
+
+def check_region(shape: tuple[int, int], margin: int, around: tuple[int, int] | None = None) -> Region:
+    """A region to check: the whole board when it is small, else a tile of TILE_SIDE (plus `margin` on
+    each side) centred on `around`, or anywhere when `around` is None."""
+    height, width = shape
+    if height <= TILE_SIDE and width <= TILE_SIDE:
+        return (0, 0, height, width)
+    centre = around or (random.randrange(height), random.randrange(width))
+    tile_height = height if height <= TILE_SIDE + 2 * margin else TILE_SIDE + 2 * margin
+    tile_width = width if width <= TILE_SIDE + 2 * margin else TILE_SIDE + 2 * margin
+    return ((centre[0] - tile_height // 2) % height, (centre[1] - tile_width // 2) % width, tile_height, tile_width)
+
+
+def wait_for(future: Future, cancelled: Callable[[], bool]) -> np.ndarray | None:
+    """The promised board, or None once `cancelled()` (polled every 50 ms while the engine is on its way)."""
+    while not cancelled():
+        try:
+            return future.result(timeout=0.05)
+        except FutureTimeout:
+            continue
+    return None

@@ -93,6 +93,22 @@ def test_every_engine_hands_out_copies_and_steps_zero_generations_as_none(engine
     engine.close()
 
 
+@pytest.mark.parametrize(
+    ("top", "left", "height", "width"),
+    [(0, 0, 37, 100), (5, 60, 10, 30), (30, 90, 20, 25), (36, 99, 1, 1), (10, 63, 37, 100), (0, 64, 3, 2)],
+)
+def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_name, top, left, height, width):
+    cells = soup((37, 100), seed=11)
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    engine.step(3)
+    whole = engine.cells()
+    rows, columns = (top + np.arange(height)) % 37, (left + np.arange(width)) % 100
+    window = engine.window(top, left, height, width)
+    assert window.dtype == np.uint8 and np.array_equal(window, whole[np.ix_(rows, columns)])
+    assert engine.population() == int(whole.sum())
+
+
 def test_every_engine_describes_itself_and_is_exact(engine_name):
     engine = create_engine(engine_name, CONWAY)
     label, text = engine.describe()

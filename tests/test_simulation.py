@@ -1,17 +1,20 @@
 """Hot-swap and the reference checker, with test-double engines standing in for the compiled ones."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lifetui.engines as engines
+import lifetui.simulation as simulation_module
 from lifetui.board import board_from_pattern
 from lifetui.engines import EngineInfo
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
-from lifetui.simulation import ReferenceChecker, Simulation, SwapMismatch
+from lifetui.simulation import ReferenceChecker, Simulation, SwapMismatch, check_region
 
 
 class PackedEngine(NumpyEngine):
@@ -134,7 +137,7 @@ def test_checker_finds_a_wrong_engine_and_the_cells():
         if not verdict.agrees:
             break
     assert not verdict.agrees
-    assert np.array_equal(verdict.differing, wrong.cells() != right.cells())
+    assert np.array_equal(verdict.differing, np.argwhere(wrong.cells() != right.cells()))
     assert verdict.agreed_through == verdict.generation - 1
     assert checker.check(wrong.cells(), verdict.generation + 5) is verdict
 
@@ -169,7 +172,64 @@ def test_checker_replays_to_the_first_differing_generation():
     engine.step(10)
     verdict = checker.check(engine.cells(), 10, replay=lambda: LateWrongEngine(CONWAY))
     assert (verdict.generation, verdict.agreed_through) == (6, 5)
-    assert verdict.differing.sum() == 1 and verdict.differing[0, 0]
+    assert verdict.differing.tolist() == [[0, 0]]
     coarse = ReferenceChecker(CONWAY)
     coarse.baseline(board.cells, 0)
     assert coarse.check(engine.cells(), 10).generation == 10
+
+
+def test_a_window_promises_the_region_at_exactly_the_generation_asked_for():
+    board = soup(6, (40, 70))
+    simulation = Simulation(board)
+    simulation.step(3)
+    start, end = simulation.open_window(5, (30, 60, 20, 20))
+    assert start.generation == 3 and start.region == (30, 60, 20, 20) and start.cells.shape == (20, 20)
+    simulation.step(100)  # one call that passes generation 8 on its way to 103
+    assert simulation.generation == 103
+    reference = NumpyEngine(CONWAY)
+    reference.load(board.cells)
+    reference.step(8)
+    assert np.array_equal(end.result(timeout=0), reference.window(30, 60, 20, 20))
+    _, abandoned = simulation.open_window(5)
+    simulation.reset()
+    assert abandoned.result(timeout=0) is None
+
+
+def test_a_sampled_window_agrees_with_a_correct_engine_and_catches_a_wrong_one_on_a_tile(monkeypatch):
+    monkeypatch.setattr(simulation_module, "TILE_SIDE", 24)
+    board = soup(7, (90, 120))
+    for engine, agrees in (("numpy", True), ("bitsliced", False)):
+        monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "test double", WrongEngine))
+        simulation = Simulation(board, engine)
+        checker = ReferenceChecker(CONWAY)
+        checker.baseline(None, 0, simulation.shape)
+        assert not checker.keeps_up(1)  # no whole board to catch up with: windows only
+        region = check_region(simulation.shape, 4, around=(45, 60))
+        assert region[2:] == (32, 32)
+        start, end = simulation.open_window(4, region)
+        simulation.step(50)
+        verdict = checker.check_window(start, partial(end.result, timeout=0), 4)
+        assert verdict.agrees is agrees
+        assert verdict.sampled.tile and verdict.sampled.length == 4 and verdict.sampled.latest == 4
+        if not agrees:
+            reference, wrong = NumpyEngine(CONWAY), WrongEngine(CONWAY)
+            for each in (reference, wrong):
+                each.load(board.cells)
+                each.step(4)
+            every = {tuple(place) for place in np.argwhere(reference.cells() != wrong.cells())}
+            inside = {(row, column) for row, column in every if 33 <= row < 57 and 48 <= column < 72}
+            assert {tuple(place) for place in verdict.differing} == inside
+
+
+def test_the_checker_samples_windows_only_when_catching_up_would_take_too_long():
+    board = soup(8)
+    checker = ReferenceChecker(CONWAY)
+    checker.baseline(board.cells, 0)
+    assert checker.keeps_up(10**9)  # speed unknown: it tries, and gives up after CATCH_UP_SECONDS
+    engine = NumpyEngine(CONWAY)
+    engine.load(board.cells)
+    engine.step(20)
+    assert checker.check(engine.cells(), 20).agreed_through == 20
+    assert checker.cell_rate > 0
+    assert checker.keeps_up(21) and not checker.keeps_up(10**12)
+    assert checker.window_length(board.cells.size) >= 1

@@ -49,7 +49,7 @@ async def test_n_steps_one_generation():
         reference = NumpyEngine(app.simulation.rule)
         reference.load(app.board.cells)
         reference.step(3)
-        assert np.array_equal(app.last_snapshot.cells, reference.cells())
+        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
 
 
 async def test_space_plays_and_pauses_and_r_resets():
@@ -61,7 +61,7 @@ async def test_space_plays_and_pauses_and_r_resets():
         assert not app.playing
         await pilot.press("r")
         await settle(pilot, lambda: app.last_snapshot.generation == 0)
-        assert np.array_equal(app.last_snapshot.cells, app.board.cells)
+        assert np.array_equal(app.simulation.snapshot().cells, app.board.cells)
 
 
 async def test_speed_keys_move_through_the_targets():
@@ -117,7 +117,7 @@ async def test_swapping_engines_by_key_loses_and_repeats_nothing():
         reference = NumpyEngine(app.simulation.rule)
         reference.load(app.board.cells)
         reference.step(12)
-        assert np.array_equal(app.last_snapshot.cells, reference.cells())
+        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 12, 10)
 
 
@@ -153,8 +153,8 @@ async def test_click_toggles_a_cell():
         view = app.query_one(BoardView)
         await pilot.click(BoardView, offset=(0, 0))
         x, y = view.origin
-        await settle(pilot, lambda: app.last_snapshot.cells[y, x] == 1)
-        assert app.last_snapshot.cells.sum() == 6
+        await settle(pilot, lambda: app.simulation.snapshot().cells[y, x] == 1)
+        assert app.simulation.snapshot().cells.sum() == 6
 
 
 async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
@@ -170,7 +170,7 @@ async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
         await settle(pilot, lambda: target.exists())
         saved = load_pattern(str(target))
         assert saved.generation == 1
-        assert np.array_equal(saved.to_array(), app.last_snapshot.cells)
+        assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
         target.write_text("precious")
         await pilot.press("s")
         app.screen.query_one("Input").value = str(target)
@@ -276,7 +276,7 @@ async def test_click_on_the_jax_engine_toggles_a_cell():
         view = app.query_one(BoardView)
         await pilot.click(BoardView, offset=(0, 0))
         x, y = view.origin
-        await settle(pilot, lambda: app.last_snapshot.cells[y, x] == 1, 10)
+        await settle(pilot, lambda: app.simulation.snapshot().cells[y, x] == 1, 10)
         assert app.last_snapshot.engine == "jax"
 
 
@@ -294,3 +294,86 @@ async def test_engine_availability_is_worked_out_once_and_never_on_the_ui_thread
         await pilot.press("e", "e", "3")
         await settle(pilot, lambda: app.last_snapshot.engine == "c")
         assert len(callers) == 1 and callers[0] is not threading.main_thread()
+
+
+class SlowEngine(NumpyEngine):
+    """Takes at least 5 ms a generation, and records how many generations each call asked for."""
+
+    calls: list[int] = []
+
+    def step(self, generations=1):
+        SlowEngine.calls.append(generations)
+        time.sleep(0.005 * generations)
+        super().step(generations)
+
+
+async def test_a_swap_to_a_slow_engine_hands_it_small_calls_and_pause_stops_it_at_once(monkeypatch):
+    import lifetui.engines as engines
+    from lifetui.engines import EngineInfo
+    from lifetui.tui.app import BATCH_SECONDS
+
+    monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "slow double", SlowEngine))
+    SlowEngine.calls = []
+    app = make_app("r-pentomino", (64, 64))
+    async with app.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")  # flat out on numpy: calls of many generations
+        await settle(pilot, lambda: app.engine_gens_per_second > 1000, 10)
+        await pilot.press("4")
+        await settle(pilot, lambda: app.last_snapshot.engine == "bitsliced" and len(SlowEngine.calls) >= 5, 10)
+        # The slow engine's speed is measured afresh: its first call is one generation, none is much
+        # longer than BATCH_SECONDS, and Gen/s counts only its own rate (at most 200 a second).
+        assert SlowEngine.calls[0] == 1
+        assert max(SlowEngine.calls) <= 4 * BATCH_SECONDS / 0.005
+        await settle(pilot, lambda: 0 < app.engine_gens_per_second <= 200, 10)
+        await pilot.press("space")
+        paused_at = len(SlowEngine.calls)
+        await pilot.pause(0.3)
+        assert len(SlowEngine.calls) <= paused_at + 1  # at most the call already under way
+        generation = app.simulation.generation
+        await pilot.pause(0.2)
+        assert app.simulation.generation == generation
+
+
+async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, monkeypatch):
+    import lifetui.tui.app as app_module
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    monkeypatch.setattr(app_module, "CATCH_UP_CELLS", 0)  # never catch up: windows only, as on a huge board
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
+    pattern = load_pattern("acorn")
+    board = board_from_pattern(pattern, (128, 128))
+    right = LifeApp(board, pattern.name)
+    async with right.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: right.verdict is not None and right.verdict.sampled is not None, 10)
+        await settle(pilot, lambda: right.verdict.sampled.windows >= 3, 10)
+        assert right.verdict.agrees and str(dict(right.sidebar_rows())["Divergence"]).startswith("sampled: ")
+    options = EngineOptions(tmp_path / "still", allow_inexact=True)
+    wrong = LifeApp(board, pattern.name, engine="c", options=options)
+    async with wrong.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: wrong.verdict is not None and not wrong.verdict.agrees, 10)
+        assert wrong.verdict.sampled is not None and len(wrong.verdict.differing) > 0
+        assert str(dict(wrong.sidebar_rows())["Divergence"]).startswith("differs at generation")
+        await pilot.press("space", "1")  # away from the wrong engine: the panel starts afresh
+        await settle(pilot, lambda: wrong.last_snapshot.engine == "numpy", 10)
+        await settle(pilot, lambda: wrong.verdict is not None and wrong.verdict.agrees, 10)
+
+
+def test_calls_into_the_engine_are_sized_from_its_own_speed():
+    from lifetui.tui.app import BATCH_SECONDS, FRAME_SECONDS, LATENCY_SECONDS, chunk
+
+    assert chunk(0.0, None) == 1  # not measured yet: one generation
+    assert chunk(60_000, None) == int(60_000 * BATCH_SECONDS)
+    assert chunk(60_000, 50) == round(50 * FRAME_SECONDS)  # paced: a frame's worth
+    assert chunk(100, 50) == 1  # paced, but the engine is slow: what it does in BATCH_SECONDS
+    # An engine of 8-generation passes gets whole passes, when one fits in LATENCY_SECONDS...
+    assert chunk(350, None, per_pass=8) == 8 and LATENCY_SECONDS >= 8 / 350
+    assert chunk(60_000, None, per_pass=8) % 8 == 0
+    # ...and not when a pass would take longer than that.
+    assert chunk(100, None, per_pass=8) == 1
+    # Near the next frame, the call is cut short, to no less than a quarter.
+    assert chunk(60_000, None, until_frame=0.0) == int(60_000 * BATCH_SECONDS) // 4

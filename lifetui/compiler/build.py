@@ -25,6 +25,7 @@ from lifetui.errors import LifeError
 
 DECLARATIONS = (
     "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads);"
+    "long lifetui_population(const uint64_t *board, long height, long width);"
 )
 NATIVE_FLAGS = ("-O3", "-march=native")
 PORTABLE_FLAGS = ("-O3",)
@@ -176,7 +177,9 @@ def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, out
 
 
 def load(source: str):
-    """Build (or find) and open `source`; returns (ffi, lib) with lifetui_step. cffi calls release the GIL."""
+    """Build (or find) and open `source`; returns (ffi, lib) with lifetui_step and lifetui_population.
+
+    cffi calls release the GIL."""
     return _open(build(source))
 
 

@@ -30,6 +30,8 @@ class Engine(ABC):
     """A step engine owns its board in whatever format suits it and converts only at this boundary."""
 
     name: str
+    #: Generations the engine advances per pass over its board: calls of a multiple of this run best.
+    generations_per_pass: int = 1
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = rule
@@ -50,7 +52,16 @@ class Engine(ABC):
     def cells(self) -> np.ndarray:
         """A fresh (height, width) uint8 copy of the held board."""
 
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        """A fresh copy of `height` rows and `width` columns from (top, left), wrapping around the torus.
+
+        Engines override this to read back only those cells, not the whole board.
+        """
+        cells = self.cells()
+        return cells[wrapped(top, height, cells.shape[0])][:, wrapped(left, width, cells.shape[1])]
+
     def population(self) -> int:
+        """Live cells; engines override this to count without copying the board."""
         return int(np.count_nonzero(self.cells()))
 
     def describe(self) -> tuple[str, str]:
@@ -72,3 +83,8 @@ def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, int]:
     wrong = len(wrong_neighbourhoods(kernel.network, rule))
     refuse_inexact(wrong, rule, options.allow_inexact)
     return kernel, wrong
+
+
+def wrapped(start: int, count: int, size: int) -> np.ndarray:
+    """Indices start, start + 1, ... (count of them) around a torus side of `size`."""
+    return (start + np.arange(count)) % size

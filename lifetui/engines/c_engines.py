@@ -10,7 +10,7 @@ import numpy as np
 from lifetui.compiler import build
 from lifetui.compiler.codegen import bitsliced_prefix
 from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
-from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.rules import Rule
 
@@ -38,6 +38,8 @@ def unpack(words: np.ndarray, width: int) -> np.ndarray:
 
 
 class _CEngine(Engine):
+    generations_per_pass = 8  # the runtime's wavefront: LIFETUI_MAX_DEPTH in runtime.c
+
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
         self._ffi, self._lib = build.load(self.source())
@@ -61,8 +63,19 @@ class _CEngine(Engine):
     def cells(self) -> np.ndarray:
         return unpack(self._board, self._width)
 
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        # Unpack only the rows asked for, and of those only the words that hold the columns asked for.
+        rows = self._board[wrapped(top, height, self._board.shape[0])]
+        columns = wrapped(left, width, self._width)
+        words = np.unique(columns // 64)
+        unpacked = np.unpackbits(np.ascontiguousarray(rows[:, words]).view(np.uint8), axis=1, bitorder="little")
+        slot = np.zeros(self._board.shape[1], dtype=np.intp)
+        slot[words] = np.arange(len(words))
+        return unpacked[:, slot[columns // 64] * 64 + columns % 64]
+
     def population(self) -> int:
-        return int(np.bitwise_count(self._board).sum())
+        pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
+        return int(self._lib.lifetui_population(pointer, self._board.shape[0], self._width))
 
 
 class CircuitEngine(_CEngine):

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.model.gates import TRUTH
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
@@ -83,3 +83,10 @@ class JaxEngine(Engine):
 
     def cells(self) -> np.ndarray:
         return np.array(self._cells)
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows, columns = self._cells.shape
+        return np.array(self._cells[wrapped(top, height, rows)][:, wrapped(left, width, columns)])
+
+    def population(self) -> int:
+        return int(jnp.count_nonzero(self._cells))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lifetui.engines.base import Engine
+from lifetui.engines.base import Engine, wrapped
 from lifetui.rules import Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
@@ -52,6 +52,10 @@ class NumpyEngine(Engine):
 
     def cells(self) -> np.ndarray:
         return self._cells.copy()
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows, columns = self._cells.shape
+        return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
 
     def population(self) -> int:
         return int(np.count_nonzero(self._cells))

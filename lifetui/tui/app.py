@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -25,16 +26,30 @@ from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, cre
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import write_rle
-from lifetui.simulation import ReferenceChecker, Simulation, Snapshot, Verdict
+from lifetui.simulation import (
+    CATCH_UP_CELLS,
+    TILE_SIDE,
+    ReferenceChecker,
+    Region,
+    Simulation,
+    Snapshot,
+    Verdict,
+    check_region,
+    wait_for,
+)
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import HelpScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
-FRAME_SECONDS = 1 / 30
-#: A flat-out step call aims to take this long, so that keys take effect quickly at any speed.
-BATCH_SECONDS = 0.02
+FRAME_SECONDS = 1 / 32
+SWITCH_SECONDS = 0.0005
+#: A call into the engine aims to take this long, sized from that engine's own measured speed, so that
+#: keys take effect quickly on every engine at every speed; two calls make a frame.
+BATCH_SECONDS = 1 / 60
+#: No call into an engine that has been measured may take longer than this, so keys act within it.
+LATENCY_SECONDS = 0.05
 CHECK_SECONDS = 0.25
 
 
@@ -122,20 +137,28 @@ class LifeApp(App):
         self.gens_per_second = 0.0  # generations per second of wall time
         self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
         self.speed_history: deque[float] = deque(maxlen=60)
-        self.last_snapshot = self.simulation.snapshot()
+        height, width = self.simulation.shape
+        #: What the board view shows, so that only those cells are read back; it says when it moves.
+        self.view_region: Region = (0, 0, min(height, 64), min(width, 64))
+        self.last_snapshot = self.simulation.snapshot(self.view_region)
         self.verdict: Verdict | None = None
+        self.verdict_epoch = 0
         self._wake = threading.Event()
+        self._frame_pending = threading.Event()
         self.engine_description = self.simulation.describe_engine()
         self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
         self.warnings = warnings or []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield BoardView(self.board.cells, id="board")
+            yield BoardView(self.last_snapshot, id="board")
             yield Sidebar(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
+        # The engine's calls release the GIL; when one returns, the simulation thread should get it back
+        # within a fraction of a call, not the default 5 ms that the UI and checker threads may hold it.
+        sys.setswitchinterval(SWITCH_SECONDS)
         for warning in self.warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.run_simulation()
@@ -150,7 +173,9 @@ class LifeApp(App):
     @work(thread=True, exclusive=True, group="simulation")
     def run_simulation(self) -> None:
         worker = get_current_worker()
-        batch = 1
+        step_rate = 0.0  # the running engine's generations per second in its last call; 0 until measured
+        call_seconds = 0.0  # how long the last call into the engine took
+        engine = self.simulation.engine_name
         last_frame = 0.0
         dirty = True
         while not worker.is_cancelled:
@@ -161,21 +186,26 @@ class LifeApp(App):
                 except Exception as err:  # noqa: BLE001 - any failure becomes a notice; the app keeps running
                     self.post_message(Notice(str(err) if isinstance(err, LifeError) else f"error: {err!r}", "error"))
                 dirty = True
+            if self.simulation.engine_name != engine:
+                # Another engine: its speed is unknown, and the old one's rates say nothing about it.
+                engine, step_rate = self.simulation.engine_name, 0.0
+                self.gens_per_second = self.engine_gens_per_second = 0.0
             target = SPEEDS[self.speed_index]
             if self.playing:
                 started = time.perf_counter()
-                count = batch if target is None else max(1, round(target * FRAME_SECONDS))
+                until_frame = last_frame + FRAME_SECONDS - started
+                count = chunk(step_rate, target, until_frame, self.simulation.generations_per_pass)
                 try:
                     self.simulation.step(count)
                 except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
                     self.playing = False
                     self.post_message(Notice(f"stopped: {err}", "error"))
                     continue
-                spent = time.perf_counter() - started
+                spent = call_seconds = time.perf_counter() - started
+                # Grow at most fourfold a call, so one quick call cannot size the next far too long.
+                step_rate = min(count / max(spent, 1e-9), 4 * max(step_rate, count / BATCH_SECONDS))
                 interrupted = False
-                if target is None:
-                    batch = max(1, min(batch * 2, int(batch * BATCH_SECONDS / max(spent, 1e-6)) or 1))
-                else:
+                if target is not None:
                     interrupted = self._wake.wait(max(0.0, count / target - spent))
                 # A pause cut short by a key is not the pace: it would read as a burst of speed.
                 self._measure(count, spent, None if interrupted else time.perf_counter() - started)
@@ -184,8 +214,12 @@ class LifeApp(App):
                 self._wake.wait(0.05)
             self._wake.clear()
             now = time.perf_counter()
-            if dirty and now - last_frame >= FRAME_SECONDS:
-                self.post_message(Frame(self.simulation.snapshot(), self.gens_per_second))
+            # One frame in flight at a time: a UI slower than the frame rate gets the newest board, not a queue.
+            # A frame goes out when waiting for one more call would make it later than the frame rate wants.
+            due = now - last_frame >= FRAME_SECONDS - call_seconds / 2
+            if dirty and due and not self._frame_pending.is_set():
+                self._frame_pending.set()
+                self.post_message(Frame(self.simulation.snapshot(self.view_region), self.gens_per_second))
                 last_frame, dirty = now, False
 
     def _measure(self, generations: int, stepping: float, wall: float | None) -> None:
@@ -207,24 +241,55 @@ class LifeApp(App):
     @work(thread=True, exclusive=True, group="checker")
     def run_checker(self) -> None:
         worker = get_current_worker()
-        checker = ReferenceChecker(self.simulation.rule)
-        start = self.simulation.snapshot()
-        checker.baseline(start.cells, start.generation)
-        epoch = start.epoch
+        simulation = self.simulation
+        checker = ReferenceChecker(simulation.rule)
+        epoch, windows = -1, 0
         while not worker.is_cancelled:
-            snapshot = self.simulation.snapshot()
-            if snapshot.epoch != epoch:
-                checker.baseline(snapshot.cells, snapshot.generation)
-                epoch = snapshot.epoch
-            verdict = checker.check(
-                snapshot.cells,
-                snapshot.generation,
-                lambda: worker.is_cancelled,
-                partial(self._fresh_engine, snapshot.engine),
-            )
+            if simulation.epoch != epoch:
+                # A new board (start, reset, edit, swap): the reference starts from it, agreeing by definition.
+                small = simulation.shape[0] * simulation.shape[1] <= CATCH_UP_CELLS
+                start = simulation.snapshot(None if small else (0, 0, 1, 1))
+                epoch = start.epoch
+                checker.baseline(start.cells if small else None, start.generation, simulation.shape)
+                self.post_message(Checked(Verdict(start.generation, start.generation), epoch))
+            current = epoch
+
+            def cancelled(current: int = current) -> bool:
+                return worker.is_cancelled or simulation.epoch != current
+
+            if checker.diverged is not None:
+                verdict, rest = checker.diverged, CHECK_SECONDS  # it stays until a new board
+            elif checker.keeps_up(simulation.generation):
+                snapshot = simulation.snapshot()
+                if snapshot.epoch != epoch:
+                    continue
+                replay = partial(self._fresh_engine, snapshot.engine)
+                verdict = checker.check(snapshot.cells, snapshot.generation, cancelled, replay)
+                rest = CHECK_SECONDS
+            else:
+                # The reference cannot follow every generation: check a window of the engine's own run,
+                # on every other window the tile the user is looking at.
+                windows += 1
+                height, width = simulation.shape
+                guess = checker.window_length(min(height, TILE_SIDE) * min(width, TILE_SIDE))
+                region = check_region(simulation.shape, guess, self._view_centre() if windows % 2 else None)
+                length = checker.window_length(region[2] * region[3])
+                start, end = simulation.open_window(length, region)
+                if start.epoch != epoch:
+                    continue
+                began = time.perf_counter()
+                verdict = checker.check_window(start, partial(wait_for, end, cancelled), length, cancelled)
+                # Sampling takes a third of one core at most: the engine and the UI need the rest.
+                rest = 2 * (time.perf_counter() - began)
             if verdict is not None:
                 self.post_message(Checked(verdict, epoch))
-            time.sleep(CHECK_SECONDS)
+                if not verdict.agrees:
+                    rest = CHECK_SECONDS
+            time.sleep(rest)
+
+    def _view_centre(self) -> tuple[int, int]:
+        top, left, height, width = self.view_region
+        return top + height // 2, left + width // 2
 
     def _fresh_engine(self, name: str) -> Engine:
         """Another engine like the running one, for the checker to replay a divergence with."""
@@ -233,23 +298,30 @@ class LifeApp(App):
     # Messages from the threads.
 
     def on_frame(self, message: Frame) -> None:
+        self._frame_pending.clear()
         self.last_snapshot = message.snapshot
+        if self.verdict_epoch != message.snapshot.epoch:
+            self.verdict = None  # reached for the board before a reset, an edit or a swap
         if not self.query(BoardView):
             return  # shutting down
         differing = self.verdict.differing if self.verdict is not None and not self.verdict.agrees else None
-        self.query_one(BoardView).show(message.snapshot.cells, differing)
+        self.query_one(BoardView).show(message.snapshot, differing)
         self._update_sidebar()
 
     def on_checked(self, message: Checked) -> None:
         if message.epoch != self.simulation.epoch:
             return  # reached for a board since reset or edited
-        self.verdict = message.verdict
+        self.verdict, self.verdict_epoch = message.verdict, message.epoch
         if not message.verdict.agrees and self.query(BoardView):
-            self.query_one(BoardView).show(self.last_snapshot.cells, message.verdict.differing)
+            self.query_one(BoardView).show(self.last_snapshot, message.verdict.differing)
         self._update_sidebar()
 
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)
+
+    def on_board_view_region_changed(self, message: BoardView.RegionChanged) -> None:
+        self.view_region = message.region
+        self._submit(lambda: None)  # a fresh frame of the new region, even while paused
 
     def on_board_view_cell_clicked(self, message: BoardView.CellClicked) -> None:
         self._submit(lambda: self.simulation.toggle(message.x, message.y))
@@ -282,7 +354,7 @@ class LifeApp(App):
             ("Gen/s", f"{speed} (target {pace})"),
             ("Divergence", self._divergence_text(snapshot)),
             ("Rule", str(self.simulation.rule)),
-            ("Board", f"{snapshot.cells.shape[1]} x {snapshot.cells.shape[0]} torus"),
+            ("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus"),
             ("Pattern", self.pattern_name or "-"),
             ("Author", self.author or "-"),
             (label, description or "-"),
@@ -293,16 +365,26 @@ class LifeApp(App):
         if verdict is None:
             return Text("checking...", style="dim")
         if not verdict.agrees:
-            cells = int(verdict.differing.sum())
-            if verdict.agreed_through == verdict.generation - 1:
+            cells = len(verdict.differing)
+            if verdict.sampled:
+                sampled = verdict.sampled
+                text = (f"differs at generation {sampled.latest:,}: {cells:,} cells (in red), in a window of "
+                        f"{sampled.length:,} generations from {sampled.latest - sampled.length:,}")  # fmt: skip
+            elif verdict.agreed_through == verdict.generation - 1:
                 text = f"first differs at generation {verdict.generation:,}: {cells:,} cells (in red)"
             else:
                 text = (f"differs at generation {verdict.generation:,}: {cells:,} cells (in red); agreed "
                         f"through {verdict.agreed_through:,}")  # fmt: skip
             return Text(text, style="bold red")
+        if verdict.sampled:
+            sampled = verdict.sampled
+            what = "tile windows" if sampled.tile else "windows"
+            return Text(f"sampled: {sampled.windows:,} {what} of {sampled.length:,} generations, latest at "
+                        f"{sampled.latest:,}, 0 cells differ", style="green")  # fmt: skip
         lag = snapshot.generation - verdict.agreed_through
         behind = f", {lag:,} behind" if lag > 0 else ""
-        return Text(f"agrees through generation {verdict.agreed_through:,}{behind}", style="green")
+        since = f" (every one since {verdict.since:,})" if verdict.since is not None else ""
+        return Text(f"agrees through generation {verdict.agreed_through:,}{since}{behind}", style="green")
 
     # Actions.
 
@@ -364,7 +446,7 @@ class LifeApp(App):
         self.push_screen(HelpScreen(self.help_rows))
 
     def action_save(self) -> None:
-        snapshot = self.last_snapshot
+        snapshot = self.simulation.snapshot()  # the whole board, now
         stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
         self.push_screen(SaveScreen(f"{stem}-gen{snapshot.generation}.rle"), lambda path: self._save(path, snapshot))
 
@@ -396,3 +478,21 @@ def engine_keys() -> dict[str, str]:
 
 def engine_help(keys: dict[str, str]) -> tuple[str, str]:
     return " ".join(keys), "engine " + ", ".join(keys.values())
+
+
+def chunk(step_rate: float, target: int | None, until_frame: float = BATCH_SECONDS, per_pass: int = 1) -> int:
+    """Generations for the next call into the engine.
+
+    BATCH_SECONDS of its measured speed (one generation until it has been measured), ending near the next
+    frame when that comes sooner; at a target speed no more than a frame's worth. Flat out, a whole number
+    of the engine's passes when a pass fits in LATENCY_SECONDS: an engine that advances 8 generations per
+    pass over memory does 5 for the price of 8.
+    """
+    count = max(1, int(step_rate * BATCH_SECONDS))
+    if target is not None:
+        return min(count, max(1, round(target * FRAME_SECONDS)))
+    if step_rate:
+        count = min(count, max(count // 4, int(step_rate * until_frame), 1))
+        if per_pass > 1 and per_pass <= step_rate * LATENCY_SECONDS:
+            count = max(per_pass, count // per_pass * per_pass)
+    return count

@@ -1,4 +1,8 @@
-"""The board widget: the torus drawn with half blocks, braille or large cells, panned with wrap-around."""
+"""The board widget: the torus drawn with half blocks, braille or large cells, panned with wrap-around.
+
+It draws from a region of the board (what the simulation read back for it), never the whole board, and
+tells the app which region it shows, so that only those cells are read.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+
+from lifetui.simulation import Region as BoardRegion
+from lifetui.simulation import Snapshot
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ BRAILLE = np.array([" "] + [chr(0x2800 + code) for code in range(1, 256)])
 
 
 class BoardView(Widget):
-    """Draws a window of the torus; the top-left board cell of the window is `origin`."""
+    """Draws a window of the torus; the top-left board cell of the window is `origin` (x, y)."""
 
     DEFAULT_CSS = """
     BoardView { width: 1fr; height: 1fr; }
@@ -44,10 +51,18 @@ class BoardView(Widget):
             super().__init__()
             self.x, self.y = x, y
 
-    def __init__(self, cells: np.ndarray, **kwargs) -> None:
+    class RegionChanged(Message):
+        """The view now shows another region of the board (a pan, a zoom, a resize)."""
+
+        def __init__(self, region: BoardRegion) -> None:
+            super().__init__()
+            self.region = region
+
+    def __init__(self, first: Snapshot, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.cells = cells
-        self.differing: np.ndarray | None = None
+        self.frame = first
+        self.shape = first.shape
+        self.differing: np.ndarray | None = None  # (n, 2) rows and columns to mark
         self.mode_index = 1
         self.origin = (0, 0)
         self.centred = False
@@ -60,41 +75,47 @@ class BoardView(Widget):
     def mode(self) -> Mode:
         return MODES[self.mode_index]
 
-    def show(self, cells: np.ndarray, differing: np.ndarray | None = None) -> None:
-        """Draw a new board; only the lines that changed are repainted."""
-        self.cells = cells
+    def show(self, frame: Snapshot, differing: np.ndarray | None = None) -> None:
+        """Draw a new frame, marking the `differing` cells; only the lines that changed are repainted."""
+        self.frame = frame
         self.differing = differing
         self._redraw()
+
+    def board_region(self) -> BoardRegion:
+        """The cells the view shows: top row, left column, height, width."""
+        width, height = self._window()
+        return self.origin[1], self.origin[0], height, width
 
     def zoom(self, step: int) -> None:
         """step < 0 zooms in (bigger cells), > 0 zooms out; keeps the centre of the view in place."""
         centre = self._view_centre()
         self.mode_index = max(0, min(len(MODES) - 1, self.mode_index + step))
         self._centre_on(centre)
-        self._redraw(full=True)
+        self._moved()
 
     def pan(self, dx: int, dy: int) -> None:
         """Move the view by a fraction of its size in the given direction."""
         width, height = self._window()
         x, y = self.origin
-        self.origin = (
-            (x + dx * max(1, width // 8)) % self.cells.shape[1],
-            (y + dy * max(1, height // 8)) % self.cells.shape[0],
-        )
-        self._redraw(full=True)
+        self.origin = ((x + dx * max(1, width // 8)) % self.shape[1], (y + dy * max(1, height // 8)) % self.shape[0])
+        self._moved()
 
     def on_resize(self) -> None:
         if not self.centred:
             self.centred = True
-            self._centre_on((self.cells.shape[1] // 2, self.cells.shape[0] // 2))
+            self._centre_on((self.shape[1] // 2, self.shape[0] // 2))
+        self._moved()
+
+    def _moved(self) -> None:
         self._redraw(full=True)
+        self.post_message(self.RegionChanged(self.board_region()))
 
     def _window(self) -> tuple[int, int]:
         """Board cells visible across and down: the view's capacity, at most the board."""
         mode = self.mode
         across = self.size.width // mode.chars_per_cell * mode.cells_wide
         down = self.size.height * mode.cells_high
-        return min(across, self.cells.shape[1]), min(down, self.cells.shape[0])
+        return min(across, self.shape[1]), min(down, self.shape[0])
 
     def _view_centre(self) -> tuple[int, int]:
         width, height = self._window()
@@ -102,13 +123,35 @@ class BoardView(Widget):
 
     def _centre_on(self, centre: tuple[int, int]) -> None:
         width, height = self._window()
-        self.origin = ((centre[0] - width // 2) % self.cells.shape[1], (centre[1] - height // 2) % self.cells.shape[0])
+        self.origin = ((centre[0] - width // 2) % self.shape[1], (centre[1] - height // 2) % self.shape[0])
 
-    def _visible(self, grid: np.ndarray) -> np.ndarray:
+    def _offsets(self, top: int, left: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each visible row's and column's distance, around the torus, from row `top` and column `left`."""
         width, height = self._window()
-        rows = (self.origin[1] + np.arange(height)) % grid.shape[0]
-        cols = (self.origin[0] + np.arange(width)) % grid.shape[1]
-        return grid[np.ix_(rows, cols)]
+        rows = (self.origin[1] - top + np.arange(height)) % self.shape[0]
+        columns = (self.origin[0] - left + np.arange(width)) % self.shape[1]
+        return rows, columns
+
+    def _visible(self) -> np.ndarray:
+        """The visible cells, from the frame's region; any the region lacks (a pan it has not caught up with)
+        are drawn dead until the next frame."""
+        top, left, height, width = self.frame.region
+        rows, columns = self._offsets(top, left)
+        shown = np.zeros((len(rows), len(columns)), dtype=np.uint8)
+        have_rows, have_columns = rows < height, columns < width
+        shown[np.ix_(have_rows, have_columns)] = self.frame.cells[np.ix_(rows[have_rows], columns[have_columns])]
+        return shown
+
+    def _marked(self) -> np.ndarray:
+        """The visible cells among `differing`."""
+        rows, columns = self._offsets(0, 0)
+        marked = np.zeros((len(rows), len(columns)), dtype=np.uint8)
+        if self.differing is not None and len(self.differing):
+            at_row = (self.differing[:, 0] - self.origin[1]) % self.shape[0]
+            at_column = (self.differing[:, 1] - self.origin[0]) % self.shape[1]
+            inside = (at_row < len(rows)) & (at_column < len(columns))
+            marked[at_row[inside], at_column[inside]] = 1
+        return marked
 
     def _encode(self, window: np.ndarray) -> np.ndarray:
         """One string per character cell of the view."""
@@ -126,12 +169,12 @@ class BoardView(Widget):
     def _redraw(self, full: bool = False) -> None:
         if not self.size.width:
             return
-        window = self._visible(self.cells)
+        window = self._visible()
         chars = self._encode(window)
         lines = ["".join(row) for row in chars]
         marks: list[np.ndarray | None] = [None] * len(lines)
         if self.differing is not None:
-            marked = self._encode(self._visible(self.differing).astype(np.uint8)) != self._encode(np.zeros_like(window))
+            marked = self._encode(self._marked()) != self._encode(np.zeros_like(window))
             marks = [row if row.any() else None for row in marked]
         for y, (line, mark) in enumerate(zip(lines, marks)):
             old_mark = self._marks[y] if y < len(self._marks) else None
@@ -161,4 +204,4 @@ class BoardView(Widget):
         mode = self.mode
         x = self.origin[0] + event.x // mode.chars_per_cell * mode.cells_wide
         y = self.origin[1] + event.y * mode.cells_high
-        self.post_message(self.CellClicked(x % self.cells.shape[1], y % self.cells.shape[0]))
+        self.post_message(self.CellClicked(x % self.shape[1], y % self.shape[0]))

@@ -360,3 +360,12 @@ done:
     free(jobs);
     return status;
 }
+
+/* Live cells on the board: bits past `width` are always zero, so every word counts whole. */
+long lifetui_population(const uint64_t *board, long height, long width) {
+    long words = (width + 63) / 64, total = 0;
+    for (long i = 0; i < height * words; i++) {
+        total += __builtin_popcountll(board[i]);
+    }
+    return total;
+}
