@@ -35,7 +35,7 @@ def bench_command(
         cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
         board = Board(CONWAY, cells)
         pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
-        engines = engines or [PUBLISHED_NETWORK, PUBLISHED_COMPILED]
+
     steps = steps or default_steps(board)
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), console=console, transient=True, disable=as_json) as progress:
@@ -66,7 +66,8 @@ def _speedup(result: EngineResult, baseline: EngineResult | None) -> str:
 
 
 def _print_table(document: dict, results: list[EngineResult], seed_experiment: bool) -> None:
-    console = Console()
+    # Without a terminal (a pipe, CI) rich assumes 80 columns and would cut numbers off: never do that.
+    console = Console() if Console().is_terminal else Console(width=200)
     by_name = {result.engine: result for result in results}
     table = Table(title=f"{document['pattern']}: {document['rule']} on a {document['width']}x{document['height']} "
                         f"torus, {document['steps']:,} generations")  # fmt: skip

@@ -12,7 +12,7 @@ import click
 
 from lifetui import __version__
 from lifetui.board import Board, board_from_pattern, parse_size
-from lifetui.engines import ENGINES, EngineOptions, available_engines, create_engine
+from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
@@ -191,7 +191,7 @@ def run(
     stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact))
     stepper.load(board.cells)
     started = time.perf_counter()
-    stepper.step(steps)
+    _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     final = Board(board.rule, stepper.cells(), board.generation + steps)
     text = write_rle(final.cells, final.rule, final.generation, loaded.name, loaded.author)
@@ -213,6 +213,37 @@ def run(
         click.echo(json.dumps(summary))
     elif output is None:
         click.echo(text, nl=False)
+
+
+#: A run expected to take longer than this shows a progress bar on a terminal.
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+def _step_with_progress(engine: Engine, steps: int, show: bool) -> None:
+    """Advance `engine` by `steps`; on a terminal, a run that takes a while shows a progress bar on stderr."""
+    done, batch, began = 0, 1, time.perf_counter()
+    progress = None
+    try:
+        while done < steps:
+            count = min(batch, steps - done)
+            before = time.perf_counter()
+            engine.step(count)
+            done += count
+            if time.perf_counter() - before < 0.1:
+                batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
+            if show and progress is None and time.perf_counter() - began > PROGRESS_AFTER_SECONDS and done < steps:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+                progress = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                    console=Console(stderr=True), transient=True)  # fmt: skip
+                task = progress.add_task("generations", total=steps)
+                progress.start()
+            if progress is not None:
+                progress.update(task, completed=done)
+    finally:
+        if progress is not None:
+            progress.stop()
 
 
 @commands.command()
@@ -263,11 +294,13 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
     show_default=True,
     help="Gates per layer, comma-separated, ending in 1.",
 )
-def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...]) -> None:
+@click.option("--keep-inexact", is_flag=True, help="If no seed is exact, save the best one, marked inexact.")
+def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...],
+          keep_inexact: bool) -> None:  # fmt: skip
     """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
     from lifetui.model.training import train_kernel
 
-    train_kernel(rule.rule, seed, out or user_kernels_dir() / rule.rule.slug, steps, seeds, layers)
+    train_kernel(rule.rule, seed, out or user_kernels_dir() / rule.rule.slug, steps, seeds, layers, keep_inexact)
 
 
 @commands.command()

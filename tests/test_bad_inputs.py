@@ -53,9 +53,16 @@ def test_empty_file_is_an_empty_board(lifetui, tmp_path):
         (["run", "glider", "--steps", "1", "--size", "99999999999x3"], 2, "outside 3..65536"),
         (["run", "glider", "--steps", "-5"], 2, "--steps"),
         (["run", "glider", "--steps", "1", "--rule", "B3/S23 trailing"], 2, "unsupported rule"),
-        (["run", "glider", "--steps", "1", "--model", "{tmp}", "--engine", "jax"], 1, "kernel.json"),
-        (["verify", "--model", "{tmp}/nowhere"], 1, "no such kernel folder"),
-        (["compile", "--model", "{tmp}"], 1, "cannot read"),
+        (["run", "glider", "--steps", "1", "--model", "{tmp}", "--engine", "jax"], 2, "kernel.json"),
+        (["run", "glider", "--steps", "1", "--model", "{tmp}/nowhere", "--engine", "c"], 2, "no such kernel folder"),
+        (["run", "glider", "--steps", "1", "--rule", "B36/S23", "--engine", "c"], 2, "no trained kernel for B36/S23"),
+        (
+            ["run", "glider", "--steps", "1", "--rule", "B2/S", "--model", "kernels/b3s23", "--engine", "jax"],
+            2,
+            "is for B3/S23, not B2/S",
+        ),
+        (["verify", "--model", "{tmp}/nowhere"], 2, "no such kernel folder"),
+        (["compile", "--model", "{tmp}"], 2, "cannot read"),
     ],
 )
 def test_bad_arguments(lifetui, tmp_path, args, code, words):

@@ -93,8 +93,18 @@ def test_seed_experiment_reports_our_figures_beside_the_published_ones(lifetui, 
     assert "published (the 2025 blog post's laptop): jax network 14 gen/s, compiled C 24,400" in result.out
     assert "lifetui (this machine" in result.out
     as_json = json.loads(lifetui("glider", "--bench", "--seed-experiment", "--steps", "20", "--json").out)
-    assert [entry["engine"] for entry in as_json["engines"]] == ["jax", "c"]
+    assert [entry["engine"] for entry in as_json["engines"]] == list(engines.ENGINES)  # all, as README says
     assert as_json["published"]["speedup"] == 1744.0
+
+
+def test_the_table_keeps_every_number_whole_without_a_terminal(lifetui):
+    result = lifetui("r-pentomino", "--bench", "--size", "4096x64", "--steps", "3", "--engine", "numpy")
+    assert result.code == 0, result.err
+    assert "…" not in result.out
+    row = next(line for line in result.out.splitlines() if line.startswith("│ numpy"))
+    cells = [cell.strip() for cell in row.split("│")[1:-1]]
+    assert cells[0] == "numpy" and cells[5:7] == ["yes", "3"] and cells[7].endswith("s")
+    assert float(cells[2]) > 0  # cell updates a second, in full: not cut to "1.…"
 
 
 def test_reference_replay_compares_at_each_engines_own_generation():

@@ -189,7 +189,7 @@ def test_verify_lists_what_a_wrong_kernel_gets_wrong(lifetui, tmp_path):
 
 def test_verify_without_a_kernel(lifetui):
     result = lifetui("verify", "--rule", "B36/S23")
-    assert result.code == 1
+    assert result.code == 2  # bad input: there is no such kernel
     assert "lifetui train --rule B36/S23" in result.err
 
 
@@ -223,6 +223,40 @@ def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
     result = lifetui("train", "--out", str(tmp_path / "k"))
     assert result.code == 130
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_can_keep_its_best_inexact_kernel_which_runs_only_when_allowed(lifetui, tmp_path):
+    out = str(tmp_path / "best")
+    refused = lifetui("train", "--layers", "1", "--steps", "25", "--seeds", "1", "--out", out)
+    assert refused.code == 1 and "--keep-inexact" in refused.err and not (tmp_path / "best").exists()
+    kept = lifetui("train", "--layers", "1", "--steps", "25", "--seeds", "1", "--out", out, "--keep-inexact")
+    assert kept.code == 0 and "INEXACT" in kept.err
+    metadata = json.loads((tmp_path / "best" / "kernel.json").read_text())
+    assert metadata["inexact"] is True and metadata["exact"] < 512
+    assert metadata["accuracy"] == round(metadata["exact"] / 512, 6)
+    run = ("run", "glider", "--steps", "4", "--size", "16x16", "--engine", "jax", "--model", out, "--json")
+    refused_run = lifetui(*run)
+    assert refused_run.code == 2 and f"wrong on {512 - metadata['exact']} of 512" in refused_run.err
+    assert lifetui(*run, "--allow-inexact").code == 0
+
+
+def test_a_long_run_shows_its_progress_and_ends_on_the_right_board(monkeypatch):
+    import lifetui.cli as cli
+    from lifetui.engines.numpy_engine import NumpyEngine
+
+    started = []
+    real = __import__("rich.progress", fromlist=["Progress"]).Progress.start
+    monkeypatch.setattr("rich.progress.Progress.start", lambda self: started.append(self) or real(self))
+    monkeypatch.setattr(cli, "PROGRESS_AFTER_SECONDS", 0.0)
+    cells = (np.random.default_rng(2).random((40, 40)) < 0.4).astype(np.uint8)
+    engine, reference = NumpyEngine(CONWAY), NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    cli._step_with_progress(engine, 300, show=True)
+    reference.step(300)
+    assert np.array_equal(engine.cells(), reference.cells()) and len(started) == 1
+    cli._step_with_progress(engine, 300, show=False)
+    assert len(started) == 1  # --json, or no terminal: never a bar
 
 
 @pytest.mark.parametrize("layers", ["4,2", "a,b", "0,1", "5000,1"])
@@ -265,7 +299,7 @@ def test_compile_refuses_an_inexact_circuit_unless_asked(lifetui, tmp_path):
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "centre", network, {"rule": "B3/S23"})
     refused = lifetui("compile", "--model", str(tmp_path / "centre"))
-    assert refused.code == 1 and "--allow-inexact" in refused.err
+    assert refused.code == 2 and "--allow-inexact" in refused.err  # a wrong kernel, unasked for: bad input
     allowed = lifetui("compile", "--model", str(tmp_path / "centre"), "--allow-inexact", "--json")
     assert json.loads(allowed.out)["verified"] is False
     # The centre alone is symmetric in the neighbours: even this wrong kernel gets a stencil.

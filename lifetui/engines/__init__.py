@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError
-from lifetui.model.kernels import KernelError
 from lifetui.rules import Rule
 
 __all__ = [
@@ -31,6 +30,7 @@ class EngineUnavailable(LifeError):
 class Availability:
     available: bool
     reason: str = ""
+    exit_code: int = 1  # when it is unavailable: 2 if the user's input is why (a kernel folder), else 1
 
 
 def always(rule: Rule, options: EngineOptions) -> str | None:
@@ -42,7 +42,8 @@ class EngineInfo:
     name: str
     summary: str
     factory: str | type[Engine]  # the class, or "module:Class" to import it on first use
-    check: Callable[[Rule, EngineOptions], str | None] = always  # the reason it cannot run, or None
+    #: The reason it cannot run, or None; it may raise a LifeError instead (a bad kernel: exit status 2).
+    check: Callable[[Rule, EngineOptions], str | None] = always
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -52,10 +53,7 @@ def _compiler(rule: Rule, options: EngineOptions) -> str | None:
 
 
 def _learned(rule: Rule, options: EngineOptions) -> str | None:
-    try:
-        learned_kernel(rule, options)
-    except KernelError as err:
-        return str(err)
+    learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises KernelError
     return None
 
 
@@ -107,7 +105,10 @@ def availability(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
-    reason = info.check(rule, options)
+    try:
+        reason = info.check(rule, options)
+    except LifeError as err:
+        return Availability(False, str(err), err.exit_code)
     return Availability(reason is None, reason or "")
 
 
@@ -120,7 +121,9 @@ def create_engine(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTION
     """A ready engine for the rule, or EngineUnavailable saying why not."""
     status = availability(name, rule, options)
     if not status.available:
-        raise EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
+        unavailable = EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
+        unavailable.exit_code = status.exit_code
+        raise unavailable
     factory = ENGINES[name].factory
     if isinstance(factory, str):
         module_name, _, class_name = factory.partition(":")

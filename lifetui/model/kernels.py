@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from lifetui.errors import LifeError
+from lifetui.errors import LifeError, UsageError
 from lifetui.files import current_umask as _current_umask
 from lifetui.model.gates import GATE_COUNT
 from lifetui.model.network import INPUTS, Network, layer_sizes_problem
@@ -31,8 +31,8 @@ METADATA_FILE = "kernel.json"
 MAX_FILE_BYTES = 32 * 2**20
 
 
-class KernelError(LifeError):
-    """A kernel folder that is missing, damaged or hostile."""
+class KernelError(UsageError):
+    """A kernel folder that is missing, damaged, hostile or for another rule: bad input (exit status 2)."""
 
 
 class InexactKernel(KernelError):
