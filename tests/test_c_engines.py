@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lifetui.board import board_from_pattern
 from lifetui.compiler import build
 from lifetui.engines import EngineOptions, availability, create_engine
-from lifetui.engines.c_engines import pack, unpack
+from lifetui.engines.c_engines import pack, stride, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY, parse_rule
@@ -63,13 +63,15 @@ def test_glider_crosses_the_torus_and_comes_home(name, width):
 
 
 @pytest.mark.parametrize("width", [3, 63, 64, 65, 130])
-def test_packing_round_trip_keeps_padding_zero(width):
+def test_packing_round_trip_keeps_the_bits_past_the_width_zero(width):
     cells = (np.random.default_rng(width).random((4, width)) < 0.5).astype(np.uint8)
     packed = pack(cells)
-    assert packed.shape == (4, -(-width // 64))
+    words = -(-width // 64)
+    assert packed.shape == (4, stride(width)) and stride(width) >= words + 2 and (stride(width) - 2) % 8 == 0
     assert np.array_equal(unpack(packed, width), cells)
+    assert not packed[:, 0].any() and not packed[:, 1 + words :].any()  # ghosts and padding: the runtime's
     if width % 64:
-        assert not np.any(packed[:, -1] >> np.uint64(width % 64))
+        assert not np.any(packed[:, words] >> np.uint64(width % 64))
 
 
 def test_c_engine_needs_a_kernel_for_the_rule():

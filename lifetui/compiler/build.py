@@ -26,6 +26,7 @@ from lifetui.errors import LifeError
 DECLARATIONS = (
     "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads);"
     "long lifetui_population(const uint64_t *board, long height, long width);"
+    "long lifetui_stride(long width);"
 )
 NATIVE_FLAGS = ("-O3", "-march=native")
 PORTABLE_FLAGS = ("-O3",)

@@ -12,10 +12,19 @@ from lifetui.model.gates import NAMES
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 EXPRESSIONS = (
-    "0", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
-    "~({a} | {b})", "~({a} ^ {b})", "~{b}", "{a} | ~{b}", "~{a}", "~{a} | {b}", "~({a} & {b})", "~(uint64_t)0",
+    "(lifetui_word){0}", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
+    "~({a} | {b})", "~({a} ^ {b})", "~{b}", "{a} | ~{b}", "~{a}", "~{a} | {b}", "~({a} & {b})", "~(lifetui_word){0}",
 )  # fmt: skip
 ARGUMENTS = tuple(name.lower() for name in NEIGHBOURHOOD)
+#: Every step function works on lifetui_word: LIFETUI_LANES words of 64 cells side by side, one AVX-512
+#: register (two AVX2 ones); the runtime walks the board a strip of that many words at a time.
+LANES = 8
+WORD_TYPE = (
+    "#include <stdint.h>",
+    f"#define LIFETUI_LANES {LANES}",
+    "typedef uint64_t lifetui_word __attribute__((vector_size(8 * LIFETUI_LANES)));",
+    "",
+)
 
 
 def _status(verified: bool) -> str:
@@ -25,7 +34,7 @@ def _status(verified: bool) -> str:
 def _gate_lines(gates, inputs: tuple[str, ...], prefix: str) -> list[str]:
     """One C statement per gate, named `prefix` + its number."""
     return [
-        f"    uint64_t {prefix}{index} = "
+        f"    lifetui_word {prefix}{index} = "
         f"{EXPRESSIONS[gate.op].format(a=_node(gate.a, inputs, prefix), b=_node(gate.b, inputs, prefix))};"
         f" /* {NAMES[gate.op]} */"
         for index, gate in enumerate(gates)
@@ -39,13 +48,12 @@ def _node(node: int, inputs: tuple[str, ...], prefix: str) -> str:
 
 def circuit_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> str:
     """The C function lifetui_cell computing the circuit, one line per gate, for the runtime."""
-    parameters = ", ".join(f"uint64_t {name}" for name in ARGUMENTS)
+    parameters = ", ".join(f"lifetui_word {name}" for name in ARGUMENTS)
     lines = [
         f"/* {rule}: the learned circuit at -O{level}, {circuit.size} operations, depth {circuit.depth()}, "
         f"{_status(verified)}. */",
-        "#include <stdint.h>",
-        "",
-        f"static inline uint64_t lifetui_cell({parameters}) {{",
+        *WORD_TYPE,
+        f"static inline lifetui_word lifetui_cell({parameters}) {{",
         *_gate_lines(circuit.gates, ARGUMENTS, "g"),
         f"    return {_node(circuit.output, ARGUMENTS, 'g')};",
         "}",
@@ -68,17 +76,18 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
         " * two bit planes; the runtime calls it once per row and shares the sums between the three rows",
         " * that read them. lifetui_rows adds the sums of the rows above, at and below into the 3x3 block's",
         " * count (centre included) and decodes it. */",
-        "#include <stdint.h>",
+        *WORD_TYPE,
         "#define LIFETUI_ROW_SUMS 1",
         "",
-        "static inline void lifetui_row(uint64_t west, uint64_t centre, uint64_t east, uint64_t *sum0, "
-        "uint64_t *sum1) {",
+        "static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, "
+        "lifetui_word *sum0, lifetui_word *sum1) {",
         *_gate_lines(ROW_GATES, ROW_INPUTS, "r"),
         f"    *sum0 = {_node(ROW_OUTPUTS[0], ROW_INPUTS, 'r')};",
         f"    *sum1 = {_node(ROW_OUTPUTS[1], ROW_INPUTS, 'r')};",
         "}",
         "",
-        "static inline uint64_t lifetui_rows(" + ", ".join(f"uint64_t {name}" for name in COMBINE_INPUTS) + ") {",
+        "static inline lifetui_word lifetui_rows(" + ", ".join(f"lifetui_word {name}" for name in COMBINE_INPUTS)
+        + ") {",
         *_gate_lines(stencil.combine.gates, combine_inputs, "g"),
         f"    return {_node(stencil.combine.output, combine_inputs, 'g')};",
         "}",
@@ -87,7 +96,7 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
 
 
 def bitsliced_prefix(rule: Rule) -> str:
-    """The two integer constants the bitsliced engine's hand-written C decodes the rule from."""
+    """The word type, and the two integer constants the bitsliced engine's hand-written C decodes the rule from."""
     birth = sum(1 << count for count in rule.birth)
     survival = sum(1 << count for count in rule.survival)
-    return f"#include <stdint.h>\n#define LIFETUI_BIRTH {birth}u\n#define LIFETUI_SURVIVAL {survival}u\n"
+    return "\n".join([*WORD_TYPE, f"#define LIFETUI_BIRTH {birth}u", f"#define LIFETUI_SURVIVAL {survival}u", ""])

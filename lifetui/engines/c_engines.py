@@ -8,7 +8,7 @@ import os
 import numpy as np
 
 from lifetui.compiler import build
-from lifetui.compiler.codegen import bitsliced_prefix
+from lifetui.compiler.codegen import LANES, bitsliced_prefix
 from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
@@ -24,25 +24,35 @@ def usable_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def stride(width: int) -> int:
+    """Words a row takes in the runtime's layout (lifetui_stride in runtime.c): a ghost word either side
+    of the cells, padded to whole strips of LANES words."""
+    return -(-(-(-width // 64)) // LANES) * LANES + 2
+
+
 def pack(cells: np.ndarray) -> np.ndarray:
-    """(height, width) 0/1 -> (height, words) uint64, cell x in bit x % 64 of word x // 64."""
+    """(height, width) 0/1 -> (height, stride(width)) uint64 in the runtime's layout: cell x in bit x % 64
+    of word 1 + x // 64; the ghost words and the padding are the runtime's to fill."""
     height, width = cells.shape
-    words = -(-width // 64)
-    packed = np.zeros((height, words * 8), dtype=np.uint8)
-    packed[:, : -(-width // 8)] = np.packbits(cells.astype(bool), axis=1, bitorder="little")
+    packed = np.zeros((height, stride(width) * 8), dtype=np.uint8)
+    packed[:, 8 : 8 + -(-width // 8)] = np.packbits(cells.astype(bool), axis=1, bitorder="little")
     return packed.view("<u8")
 
 
-def unpack(words: np.ndarray, width: int) -> np.ndarray:
+def unpack(board: np.ndarray, width: int) -> np.ndarray:
+    """The cells of a board in the runtime's layout, or of some of its rows."""
+    words = np.ascontiguousarray(board[:, 1 : 1 + -(-width // 64)])
     return np.unpackbits(words.view(np.uint8), axis=1, count=width, bitorder="little")
 
 
 class _CEngine(Engine):
-    generations_per_pass = 8  # the runtime's wavefront: LIFETUI_MAX_DEPTH in runtime.c
+    generations_per_pass = 8  # a large board's pass: LIFETUI_DEPTH in runtime.c
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
         self._ffi, self._lib = build.load(self.source())
+        if self._lib.lifetui_stride(1000) != stride(1000):
+            raise LifeError(f"{self.name} engine: the runtime's row layout is not the one lifetui packs")
 
     def source(self) -> str:
         raise NotImplementedError
@@ -68,7 +78,7 @@ class _CEngine(Engine):
         rows = self._board[wrapped(top, height, self._board.shape[0])]
         columns = wrapped(left, width, self._width)
         words = np.unique(columns // 64)
-        unpacked = np.unpackbits(np.ascontiguousarray(rows[:, words]).view(np.uint8), axis=1, bitorder="little")
+        unpacked = np.unpackbits(np.ascontiguousarray(rows[:, 1 + words]).view(np.uint8), axis=1, bitorder="little")
         slot = np.zeros(self._board.shape[1], dtype=np.intp)
         slot[words] = np.arange(len(words))
         return unpacked[:, slot[columns // 64] * 64 + columns % 64]

@@ -1,20 +1,25 @@
 /* lifetui's C runtime: a packed torus of 64-cell words and the generation loop around one step function.
  *
- * The part before this file defines the step function, either
- *   lifetui_cell(nw, n, ne, w, c, e, sw, s, se): the next state of 64 cells from their nine
+ * The part before this file defines lifetui_word (LIFETUI_LANES words of 64 cells side by side, one
+ * vector register) and the step function on it, either
+ *   lifetui_cell(nw, n, ne, w, c, e, sw, s, se): the next state of the cells from their nine
  *     neighbourhood words (a compiled circuit at -O0 to -O2), or, with LIFETUI_ROW_SUMS defined,
  *   lifetui_row(west, centre, east, &sum0, &sum1): a row's horizontal three-cell sums as two bit
  *     planes, and lifetui_rows(up0, up1, mid0, mid1, down0, down1, centre): the next state from the
- *     sums of the rows above, at and below (the -O3 stencil, and the bitsliced engine). The sums of
- *     a row are computed once and shared by the three rows that read them.
+ *     sums of the rows above, at and below (the -O3 stencil, and the bitsliced engine).
  *
- * Board layout: `height` rows of `words` uint64 each; cell x of a row is bit x % 64 of word x / 64.
- * Bits past `width` in a row's last word are always zero. The torus wraps in both directions, for
- * any width: the last, partial word's top cell is the west neighbour of cell 0 and vice versa.
+ * Board layout: `height` rows of lifetui_stride(width) words. Words 1..words hold the cells (cell x is
+ * bit x % 64 of word 1 + x / 64; bits past `width` are always zero); word 0 and the words after the
+ * cells pad the row to whole vectors with room either side (their contents mean nothing). The torus
+ * wraps in both directions for any width.
  *
- * Each pass over the board advances it up to 8 generations. Threads split a pass into chunks of rows,
- * claiming them as they come free, and meet at a barrier after it. They come from a pool that lives
- * as long as the process, so a call costs no thread creation.
+ * The loop is a register pipeline: a strip of LIFETUI_LANES words walks down the rows, and each row's
+ * west and east shifts and sums are computed once, kept in registers and used by the three rows that
+ * read them, so a word costs three loads and one store per generation. Boards that fit in the cache
+ * advance one generation per pass. Larger ones go by temporal blocking: a band of rows and a margin of
+ * 8 rows either side is advanced 8 generations in two private buffers that stay in the core's cache,
+ * so the board crosses memory once per 8 generations. Threads claim rows (or bands) and meet at a
+ * barrier after each pass. They come from a pool that lives as long as the process.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,92 +27,122 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A row in flight: its cells, and two planes made from them: the west and east shifts, or
- * (LIFETUI_ROW_SUMS) the two bit planes of its horizontal sums. */
-typedef struct {
-    const uint64_t *cells;
-    uint64_t *plane0;
-    uint64_t *plane1;
-    uint64_t *storage; /* where a computed row's cells go (the rows read from the board stay there) */
-} row_planes;
+#ifndef LIFETUI_LANES
+#error "the code before the runtime defines lifetui_word and LIFETUI_LANES"
+#endif
 
 typedef struct {
-    long height, words;
-    int last_bits;
+    long height, words, stride; /* words of cells per row; words a row takes in memory */
+    int last_bits;              /* cells in the last word of a row, 1..64 */
     uint64_t last_mask;
 } geometry;
 
-static inline void store_row(uint64_t west, uint64_t centre, uint64_t east, row_planes *out, long i) {
+/* Words a row takes: the cells, padded to whole strips of LIFETUI_LANES words, and a word either side. */
+long lifetui_stride(long width) {
+    long words = (width + 63) / 64;
+    return (words + LIFETUI_LANES - 1) / LIFETUI_LANES * LIFETUI_LANES + 2;
+}
+
+static inline lifetui_word load(const uint64_t *p) {
+    lifetui_word v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v); }
+
+/* A row as the three output rows that read it need it, computed once. */
+typedef struct {
 #ifdef LIFETUI_ROW_SUMS
-    lifetui_row(west, centre, east, &out->plane0[i], &out->plane1[i]);
+    lifetui_word sum0, sum1, centre;
 #else
-    (void)centre;
-    out->plane0[i] = west;
-    out->plane1[i] = east;
+    lifetui_word west, centre, east;
+#endif
+} row_state;
+
+/* Edges of the torus, for the strips that hold them: cell width - 1 is west of cell 0, cell 0 east of
+ * cell width - 1. A strip reads its words' west and east neighbours from the words beside them in memory;
+ * at the edges those are padding, so the strip overwrites them in its registers. */
+typedef struct {
+    int west;      /* this strip holds word 0 (in lane 0) */
+    int east_lane; /* the lane of the last word, when this strip holds it; else -1 */
+    int last_bits;
+    long words;
+} edges;
+
+/* Words [k, k + LIFETUI_LANES) of a row, and what the three output rows that read it need. */
+static inline row_state read_row(const uint64_t *row, long k, edges e) {
+    lifetui_word before = load(row + k), centre = load(row + k + 1), after = load(row + k + 2);
+    lifetui_word east_fix = {0};
+    if (e.west) before[0] = (row[e.words] >> (e.last_bits - 1)) << 63; /* only bit 63 is read */
+    if (e.east_lane >= 0) {
+        if (e.last_bits == 64) {
+            after[e.east_lane] = row[1]; /* only bit 0 is read, and lands in bit 63 */
+        } else {
+            east_fix[e.east_lane] = (row[1] & 1) << (e.last_bits - 1); /* next to the last cell, not in bit 63 */
+        }
+    }
+    lifetui_word west = (centre << 1) | (before >> 63), east = (centre >> 1) | (after << 63) | east_fix;
+    row_state state;
+#ifdef LIFETUI_ROW_SUMS
+    lifetui_row(west, centre, east, &state.sum0, &state.sum1);
+    state.centre = centre;
+#else
+    state.west = west;
+    state.centre = centre;
+    state.east = east;
+#endif
+    return state;
+}
+
+static inline lifetui_word next_state(row_state up, row_state mid, row_state down) {
+#ifdef LIFETUI_ROW_SUMS
+    return lifetui_rows(up.sum0, up.sum1, mid.sum0, mid.sum1, down.sum0, down.sum1, mid.centre);
+#else
+    return lifetui_cell(up.west, up.centre, up.east, mid.west, mid.centre, mid.east, down.west, down.centre,
+                        down.east);
 #endif
 }
 
-/* The planes of one row; the first and last words wrap around the torus, the loop between is branch-free. */
-static void prepare_row(const uint64_t *restrict row, row_planes *out, const geometry *g) {
-    long last = g->words - 1;
-    uint64_t wrap_west = (row[last] >> (g->last_bits - 1)) & 1; /* cell width-1 */
-    uint64_t wrap_east = (row[0] & 1) << (g->last_bits - 1);    /* cell 0, placed after cell width-1 */
+/* Words [k, k + LIFETUI_LANES) of out[0..count), the next generation of in[1..count], from in[0..count + 2)
+ * (in[i] is the row above out[i]'s own, in[i + 1] its own, in[i + 2] the one below). Lanes past the last
+ * word compute padding, which nothing reads as cells; in the last word, the bits past the width are
+ * cleared (`keep`). */
+static inline __attribute__((always_inline)) void walk_strip(uint64_t *const *out, const uint64_t *const *in,
+                                                             long count, long k, edges e, lifetui_word keep) {
+    row_state up = read_row(in[0], k, e), mid = read_row(in[1], k, e);
+    for (long i = 0; i < count; i++) {
+        row_state down = read_row(in[i + 2], k, e);
+        store(out[i] + k + 1, next_state(up, mid, down) & keep);
+        up = mid;
+        mid = down;
+    }
+}
+
+/* Clear the bits past `width` of a row whose cells were written from outside. */
+static inline void finish_row(uint64_t *row, const geometry *g) { row[g->words] &= g->last_mask; }
+
+/* out[0..count), one generation on from in[0..count + 2). Each strip kind gets its own copy of the loop,
+ * so the edge work costs nothing in the strips between. */
+static void advance_rows(uint64_t *const *out, const uint64_t *const *in, long count, const geometry *g) {
+    long last = g->stride - 2 - LIFETUI_LANES; /* the last strip holds the last word */
+    int lane = (int)(g->words - 1 - last), bits = g->last_bits;
+    lifetui_word all = ~(lifetui_word){0}, keep = all;
+    keep[lane] = g->last_mask;
     if (last == 0) {
-        store_row((row[0] << 1) | wrap_west, row[0], (row[0] >> 1) | wrap_east, out, 0);
+        if (bits == 64) {
+            walk_strip(out, in, count, 0, (edges){1, lane, 64, g->words}, all);
+        } else {
+            walk_strip(out, in, count, 0, (edges){1, lane, bits, g->words}, keep);
+        }
         return;
     }
-    store_row((row[0] << 1) | wrap_west, row[0], (row[0] >> 1) | (row[1] << 63), out, 0);
-    for (long i = 1; i < last; i++) {
-        store_row((row[i] << 1) | (row[i - 1] >> 63), row[i], (row[i] >> 1) | (row[i + 1] << 63), out, i);
-    }
-    store_row((row[last] << 1) | (row[last - 1] >> 63), row[last], (row[last] >> 1) | wrap_east, out, last);
-}
-
-static void combine_row(const row_planes *up, const row_planes *mid, const row_planes *down,
-                        const uint64_t *restrict above, const uint64_t *restrict row,
-                        const uint64_t *restrict below, uint64_t *restrict out, long words) {
-    const uint64_t *restrict up0 = up->plane0, *restrict up1 = up->plane1;
-    const uint64_t *restrict mid0 = mid->plane0, *restrict mid1 = mid->plane1;
-    const uint64_t *restrict down0 = down->plane0, *restrict down1 = down->plane1;
-    for (long i = 0; i < words; i++) {
-#ifdef LIFETUI_ROW_SUMS
-        (void)above;
-        (void)below;
-        out[i] = lifetui_rows(up0[i], up1[i], mid0[i], mid1[i], down0[i], down1[i], row[i]);
-#else
-        out[i] = lifetui_cell(up0[i], above[i], up1[i], mid0[i], row[i], mid1[i], down0[i], below[i], down1[i]);
-#endif
-    }
-}
-
-/* `depth` generations of rows [first, last) of `current` into `next`, in one pass over memory.
- *
- * A wavefront: reading row t of `current` (level 0) lets level 1 compute row t - 1, which lets level 2
- * compute row t - 2, and so on; each level keeps only a ring of three rows, small enough to stay in
- * the core's cache, and only the last level is written back to memory. Rows are counted from
- * u = 0, which is board row first - depth (the torus wraps): level j is valid for u in
- * [j, span - j), so the chunk's own rows come out of level `depth`, and the rows of the neighbouring
- * chunks that it needs are recomputed here rather than waited for. */
-static void step_block(const uint64_t *current, uint64_t *next, const geometry *g, long first, long last,
-                       int depth, row_planes levels[][3]) {
-    long height = g->height, words = g->words;
-    long span = last - first + 2 * (long)depth;
-    long origin = ((first - depth) % height + height) % height;
-    for (long t = 0; t < span; t++) {
-        long row = (origin + t) % height;
-        row_planes *slot = &levels[0][t % 3];
-        slot->cells = current + row * words;
-        prepare_row(slot->cells, slot, g);
-        for (int j = 1; j <= depth; j++) {
-            long u = t - j;
-            if (u < j || u >= span - j) continue;
-            row_planes *from = levels[j - 1]; /* the generation before this one */
-            uint64_t *out = j == depth ? next + ((origin + u) % height) * words : levels[j][u % 3].storage;
-            combine_row(&from[(u + 2) % 3], &from[u % 3], &from[(u + 1) % 3], from[(u + 2) % 3].cells,
-                        from[u % 3].cells, from[(u + 1) % 3].cells, out, words);
-            out[words - 1] &= g->last_mask;
-            if (j < depth) prepare_row(out, &levels[j][u % 3], g);
-        }
+    walk_strip(out, in, count, 0, (edges){1, -1, bits, g->words}, all);
+    for (long k = LIFETUI_LANES; k < last; k += LIFETUI_LANES) walk_strip(out, in, count, k, (edges){0, -1, 64, 0}, all);
+    if (bits == 64) {
+        walk_strip(out, in, count, last, (edges){0, lane, 64, g->words}, all);
+    } else {
+        walk_strip(out, in, count, last, (edges){0, lane, bits, g->words}, keep);
     }
 }
 
@@ -152,55 +187,91 @@ static void barrier_wait(generation_barrier *barrier) {
     pthread_mutex_unlock(&barrier->lock);
 }
 
-/* Generations per pass over memory (and per barrier): rings of 8 levels of rows stay in a core's cache. */
-#define LIFETUI_MAX_DEPTH 8
-/* Words of private row buffers per `words` of board width: 3 rows of 2 planes read from the board,
- * then 3 rows of cells and 2 planes for each level computed in between. */
-#define LIFETUI_BUFFER_ROWS (6 + 9 * (LIFETUI_MAX_DEPTH - 1))
+/* Boards of up to this many bytes (both copies) advance a generation per pass; larger ones go by bands. */
+#define LIFETUI_DIRECT_BYTES (1L << 20)
+/* Generations per pass over memory for a large board, and the margin of rows a band needs either side. */
+#define LIFETUI_DEPTH 8
+/* A thread's two band buffers together stay under this many bytes, to stay in its core's cache. */
+#define LIFETUI_BAND_BYTES (256L << 10)
 
 typedef struct {
     uint64_t *board, *scratch;
     const geometry *shape;
-    long generations, chunk; /* rows per chunk: threads claim chunks of a pass as they come free */
-    int depth;
+    long generations;
+    long first, last;   /* direct: the rows this thread computes every generation */
+    long band;          /* banded: rows per band (0 for a direct pass) */
     generation_barrier *barrier;
-    uint64_t *buffer; /* LIFETUI_BUFFER_ROWS rows of `words` words */
+    uint64_t *buffers;  /* banded: two buffers of band + 2 * LIFETUI_DEPTH rows */
+    const uint64_t **in;
+    uint64_t **out;     /* row pointers: two sets (one a direction) of as many as a pass needs */
+    long pointers;
 } thread_job;
 
+/* Rows [first, last) of `next`, `depth` generations on from `current`, through the job's buffers. */
+static void advance_band(thread_job *job, const uint64_t *current, uint64_t *next, long first, long last,
+                         int depth) {
+    const geometry *g = job->shape;
+    long height = g->height, stride = g->stride, rows = last - first + 2L * depth;
+    long origin = first - depth; /* buffer row b is board row origin + b, around the torus */
+    uint64_t *levels[2] = {job->buffers, job->buffers + (size_t)(job->band + 2L * LIFETUI_DEPTH) * stride};
+    /* The band and its margins are copied in first: row after row, as memory likes to be read, rather
+     * than a strip at a time down the rows. Level 1 then writes the other buffer, level 2 this one. */
+    for (long b = 0; b < rows; b++) {
+        uint64_t *copy = levels[0] + (size_t)b * stride;
+        memcpy(copy, current + ((origin + b) % height + height) % height * stride, sizeof(uint64_t) * stride);
+        job->in[b] = copy;
+    }
+    for (int j = 1; j <= depth; j++) {
+        long count = rows - 2L * j; /* buffer rows [j, rows - j) */
+        uint64_t *level = levels[j % 2];
+        for (long i = 0; i < count; i++) {
+            long b = j + i;
+            job->out[i] = j == depth ? next + ((origin + b) % height + height) % height * stride
+                                     : level + (size_t)b * stride;
+        }
+        advance_rows(job->out, job->in + (j - 1), count, g);
+        for (long i = 0; i < count; i++) job->in[j + i] = job->out[i];
+    }
+}
+
+/* The next band for this thread to advance: the next unclaimed one, or with one thread the next one. */
+static long claim(thread_job *job, long previous) {
+    if (!job->barrier) return previous + 1;
+    return atomic_fetch_add_explicit(&job->barrier->next_chunk, 1, memory_order_relaxed);
+}
+
 static void run_job(thread_job *job) {
-    long words = job->shape->words;
-    row_planes levels[LIFETUI_MAX_DEPTH][3];
-    uint64_t *free_words = job->buffer;
-    for (int j = 0; j < LIFETUI_MAX_DEPTH; j++) {
-        for (int k = 0; k < 3; k++) {
-            row_planes *slot = &levels[j][k];
-            slot->plane0 = free_words;
-            slot->plane1 = free_words + words;
-            free_words += 2 * words;
-            slot->storage = NULL;
-            if (j > 0) {
-                slot->storage = free_words;
-                slot->cells = free_words;
-                free_words += words;
+    const geometry *g = job->shape;
+    long height = g->height, stride = g->stride;
+    uint64_t *current = job->board, *next = job->scratch;
+    long count = job->last - job->first;
+    if (job->band == 0) {
+        /* The rows a direct pass reads and writes, from the board to the scratch and back. */
+        for (int way = 0; way < 2; way++) {
+            const uint64_t *from = way ? job->scratch : job->board;
+            uint64_t *to = way ? job->board : job->scratch;
+            for (long i = 0; i < count + 2; i++) {
+                job->in[way * job->pointers + i] = from + ((job->first - 1 + i) % height + height) % height * stride;
             }
+            for (long i = 0; i < count; i++) job->out[way * job->pointers + i] = to + (job->first + i) * stride;
         }
     }
-    uint64_t *current = job->board, *next = job->scratch;
     for (long done = 0; done < job->generations;) {
-        int depth = job->generations - done < job->depth ? (int)(job->generations - done) : job->depth;
-        long height = job->shape->height, chunks = (height + job->chunk - 1) / job->chunk;
-        if (!job->barrier) {
-            step_block(current, next, job->shape, 0, height, depth, levels);
+        int depth = 1;
+        if (job->band == 0) {
+            int way = current != job->board;
+            if (count > 0) advance_rows(job->out + way * job->pointers, job->in + way * job->pointers, count, g);
         } else {
-            /* Chunks are claimed, not assigned: on a busy machine a thread that gets less CPU does less. */
-            long c;
-            while ((c = atomic_fetch_add_explicit(&job->barrier->next_chunk, 1, memory_order_relaxed)) < chunks) {
-                long first = c * job->chunk, last = first + job->chunk < height ? first + job->chunk : height;
-                step_block(current, next, job->shape, first, last, depth, levels);
+            depth = job->generations - done < LIFETUI_DEPTH ? (int)(job->generations - done) : LIFETUI_DEPTH;
+            long bands = (height + job->band - 1) / job->band;
+            /* Bands are claimed, not assigned: on a busy machine a thread that gets less CPU does less. */
+            for (long b = claim(job, -1); b < bands; b = claim(job, b)) {
+                long first = b * job->band, last = first + job->band < height ? first + job->band : height;
+                advance_band(job, current, next, first, last, depth);
             }
-            /* Every chunk must be done reading `current` before any writes it as the next `next`. */
-            barrier_wait(job->barrier);
         }
+        /* Every thread must be done reading `current` before any writes it as the next `next`. */
+        if (job->barrier) barrier_wait(job->barrier);
         uint64_t *swap = current;
         current = next;
         next = swap;
@@ -299,30 +370,39 @@ static void pool_run(thread_job *jobs, int threads) {
     pthread_mutex_unlock(&pool.lock);
 }
 
-/* Advance the board `generations` steps with `threads` threads over chunks of rows; `scratch` is a
- * second board of the same size. Returns 0, or -1 when memory or threads cannot be had. */
+/* Advance the board `generations` steps with `threads` threads; `scratch` is a second board of the
+ * same size. Both are `height` rows of lifetui_stride(width) words. Returns 0, or -1 when memory or
+ * threads cannot be had. */
 int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
     if (generations <= 0 || height <= 0 || width <= 0) return 0;
-    geometry shape = {height, (width + 63) / 64, 0, 0};
+    geometry shape = {height, (width + 63) / 64, lifetui_stride(width), 0, 0};
     shape.last_bits = (int)(width - 64 * (shape.words - 1));
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
+    for (long r = 0; r < height; r++) finish_row(board + r * shape.stride, &shape);
     if (threads < 1) threads = 1;
-    /* A pass over a chunk recomputes about depth rows on each side of it at each level: keep chunks
-     * at least 16 x depth rows, and about 4 per thread so that a slow thread can be made up for. */
-    long band = height / threads;
-    int depth = band / 4 < LIFETUI_MAX_DEPTH ? (int)(band / 4) : LIFETUI_MAX_DEPTH;
-    if (depth < 1) depth = 1;
-    long chunk = (height + 4L * threads - 1) / (4L * threads);
-    if (chunk < 16 * depth) chunk = 16 * depth;
-    long chunks = (height + chunk - 1) / chunk;
-    if (threads > chunks) threads = (int)chunks; /* more would find nothing to do */
-    long passes = generations / depth + (generations % depth != 0);
-    /* Each thread's rings of rows start on their own cache line: a line written by two threads
-     * bounces between their cores on every row, which once cost more than the second thread gained. */
-    size_t stride = ((size_t)LIFETUI_BUFFER_ROWS * (size_t)shape.words + 7) / 8 * 8;
-    uint64_t *buffer = NULL;
-    if (posix_memalign((void **)&buffer, 64, sizeof(uint64_t) * stride * (size_t)threads) != 0) buffer = NULL;
+    size_t bytes = 2 * sizeof(uint64_t) * (size_t)height * (size_t)shape.stride;
+    long band = 0, pointers = height + 2;
+    if (bytes > LIFETUI_DIRECT_BYTES) {
+        long rows = LIFETUI_BAND_BYTES / (2 * (long)sizeof(uint64_t) * shape.stride);
+        if (rows < 6 * LIFETUI_DEPTH) rows = 6 * LIFETUI_DEPTH;
+        band = rows - 2 * LIFETUI_DEPTH;
+        if (band > height) band = height;
+        pointers = band + 2 * LIFETUI_DEPTH;
+        long bands = (height + band - 1) / band;
+        if (threads > bands) threads = (int)bands;
+    } else if (threads > height) {
+        threads = (int)height;
+    }
+    size_t buffer_words = band ? 2 * (size_t)(band + 2 * LIFETUI_DEPTH) * (size_t)shape.stride : 0;
+    /* Each thread's buffers start on their own cache line: a line written by two threads bounces
+     * between their cores on every row. */
+    size_t per_thread = (buffer_words + 7) / 8 * 8;
+    uint64_t *buffers = NULL;
+    if (band && posix_memalign((void **)&buffers, 64, sizeof(uint64_t) * (per_thread * (size_t)threads)) != 0) {
+        buffers = NULL;
+    }
     thread_job *jobs = malloc(sizeof(thread_job) * (size_t)threads);
+    void **rows = malloc(sizeof(void *) * 4 * (size_t)pointers * (size_t)threads);
     generation_barrier barrier;
     atomic_init(&barrier.arrived, 0);
     atomic_init(&barrier.phase, 0);
@@ -331,14 +411,17 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
     pthread_mutex_init(&barrier.lock, NULL);
     pthread_cond_init(&barrier.woken, NULL);
     int status = 0;
-    if (!buffer || !jobs) {
+    if ((band && !buffers) || !jobs || !rows) {
         status = -1;
         goto done;
     }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (thread_job){board, scratch, &shape, generations, chunk, depth, threads > 1 ? &barrier : NULL,
-                             buffer + (size_t)t * stride};
+        jobs[t] = (thread_job){board, scratch, &shape, generations, height * t / threads, height * (t + 1) / threads,
+                               band, threads > 1 ? &barrier : NULL, band ? buffers + per_thread * (size_t)t : NULL,
+                               (const uint64_t **)rows + 4 * (size_t)pointers * (size_t)t,
+                               (uint64_t **)rows + 4 * (size_t)pointers * (size_t)t + 2 * (size_t)pointers, pointers};
     }
+    long passes = band ? generations / LIFETUI_DEPTH + (generations % LIFETUI_DEPTH != 0) : generations;
     if (threads == 1) {
         run_job(&jobs[0]);
     } else {
@@ -351,21 +434,22 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
         pthread_mutex_unlock(&pool_call);
     }
     if (status == 0 && passes % 2 == 1) {
-        memcpy(board, scratch, sizeof(uint64_t) * (size_t)height * (size_t)shape.words);
+        memcpy(board, scratch, sizeof(uint64_t) * (size_t)height * (size_t)shape.stride);
     }
 done:
     pthread_cond_destroy(&barrier.woken);
     pthread_mutex_destroy(&barrier.lock);
-    free(buffer);
+    free(buffers);
+    free(rows);
     free(jobs);
     return status;
 }
 
-/* Live cells on the board: bits past `width` are always zero, so every word counts whole. */
+/* Live cells on the board: the padding does not count. */
 long lifetui_population(const uint64_t *board, long height, long width) {
-    long words = (width + 63) / 64, total = 0;
-    for (long i = 0; i < height * words; i++) {
-        total += __builtin_popcountll(board[i]);
+    long words = (width + 63) / 64, stride = lifetui_stride(width), total = 0;
+    for (long r = 0; r < height; r++) {
+        for (long i = 1; i <= words; i++) total += __builtin_popcountll(board[r * stride + i]);
     }
     return total;
 }
