@@ -86,7 +86,8 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
         f"    *sum1 = {_node(ROW_OUTPUTS[1], ROW_INPUTS, 'r')};",
         "}",
         "",
-        "static inline lifetui_word lifetui_rows(" + ", ".join(f"lifetui_word {name}" for name in COMBINE_INPUTS)
+        "static inline lifetui_word lifetui_rows("
+        + ", ".join(f"lifetui_word {name}" for name in COMBINE_INPUTS)
         + ") {",
         *_gate_lines(stencil.combine.gates, combine_inputs, "g"),
         f"    return {_node(stencil.combine.output, combine_inputs, 'g')};",

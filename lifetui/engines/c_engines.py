@@ -25,9 +25,10 @@ def usable_cpus() -> int:
 
 
 def stride(width: int) -> int:
-    """Words a row takes in the runtime's layout (lifetui_stride in runtime.c): a ghost word either side
-    of the cells, padded to whole strips of LANES words."""
-    return -(-(-(-width // 64)) // LANES) * LANES + 2
+    """Words a row takes in the runtime's layout (lifetui_stride in runtime.c): the cells padded to whole
+    strips of LANES words, and a word either side."""
+    words = -(-width // 64)
+    return -(-words // LANES) * LANES + 2
 
 
 def pack(cells: np.ndarray) -> np.ndarray:
