@@ -259,3 +259,20 @@ def test_threads_are_capped_at_the_cpus_lifetui_may_use(monkeypatch):
     reference.load(np.eye(40, dtype=np.uint8))
     reference.step(2)
     assert np.array_equal(engine.cells(), reference.cells())
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+@pytest.mark.parametrize(("shape", "threads"), [((100, 70), 1), ((37, 130), 2), ((61, 513), 3), ((20, 64), 2)])
+def test_bands_of_rows_advanced_eight_generations_at_a_time_equal_numpy(monkeypatch, name, shape, threads):
+    # Large boards go by bands of rows through private buffers; built so that every board does (bands of
+    # a few rows, many per board), small boards take that path too, with generations not a multiple of 8.
+    monkeypatch.setenv("LIFETUI_CFLAGS", "-O3 -march=native -DLIFETUI_DIRECT_BYTES=0 -DLIFETUI_BAND_BYTES=8192")
+    cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
+    engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
+    reference = NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    for generations in (1, 8, 13, 29):
+        engine.step(generations)
+        reference.step(generations)
+        assert np.array_equal(engine.cells(), reference.cells())

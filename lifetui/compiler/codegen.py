@@ -7,7 +7,7 @@ operands become numbered variable names.
 from __future__ import annotations
 
 from lifetui.compiler.circuit import Circuit
-from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUTS, Stencil
+from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUT_NAMES, ROW_OUTPUTS, Stencil
 from lifetui.model.gates import NAMES
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
@@ -72,18 +72,18 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
         f"depth {stencil.depth()}, {_status(verified)}.",
         " *",
         " * The circuit's truth table depends only on the centre and the number of live neighbours: born",
-        f" * with {counts}; survives with {survives}. lifetui_row adds a row's west, centre and east cells into",
-        " * two bit planes; the runtime calls it once per row and shares the sums between the three rows",
-        " * that read them. lifetui_rows adds the sums of the rows above, at and below into the 3x3 block's",
-        " * count (centre included) and decodes it. */",
+        f" * with {counts}; survives with {survives}. lifetui_row adds a row's west and east cells (the pair)",
+        " * and its west, centre and east cells (the sum), two bit planes each; the runtime calls it once per",
+        " * row and shares them between the three rows that read them. lifetui_rows compresses the sums of",
+        " * the rows above and below and the pair of the middle row, plane by plane, and decodes the count. */",
         *WORD_TYPE,
         "#define LIFETUI_ROW_SUMS 1",
         "",
         "static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, "
-        "lifetui_word *sum0, lifetui_word *sum1) {",
+        + ", ".join(f"lifetui_word *{name}" for name in ROW_OUTPUT_NAMES)
+        + ") {",
         *_gate_lines(ROW_GATES, ROW_INPUTS, "r"),
-        f"    *sum0 = {_node(ROW_OUTPUTS[0], ROW_INPUTS, 'r')};",
-        f"    *sum1 = {_node(ROW_OUTPUTS[1], ROW_INPUTS, 'r')};",
+        *(f"    *{name} = {_node(node, ROW_INPUTS, 'r')};" for name, node in zip(ROW_OUTPUT_NAMES, ROW_OUTPUTS)),
         "}",
         "",
         "static inline lifetui_word lifetui_rows("

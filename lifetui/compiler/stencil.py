@@ -1,17 +1,19 @@
 """-O3: resynthesise a learned circuit as a stencil that shares each row's work between three rows.
 
 A 64-cell word's naive circuit recomputes, for every cell, everything it reads from its three rows.
-Hand-written bitsliced code instead adds each row's three cells once (west + centre + east, two bit planes)
-and lets the three output rows that read that row share the sums. This pass does the same for a
-learned circuit, from the circuit's own 512-bit truth table:
+Hand-written bitsliced code instead adds each row's cells once (west + east, and west + centre + east,
+two bit planes each) and lets the three output rows that read that row share the sums. This pass does
+the same for a learned circuit, from the circuit's own 512-bit truth table:
 
 1. It checks that the function is symmetric in the eight neighbours, so it depends only on the
    centre and the neighbour count. Every exact Life-like kernel is; a circuit that is not (an
    inexact kernel run with --allow-inexact, say) keeps its -O2 form.
 2. It reads the decode off the truth table: for each count, born or not, survives or not.
-3. It builds the stencil: the shared row sums, an adder of three 2-bit sums into the 4-bit block
-   count (centre included), and the decode, synthesised from its truth table with don't-cares
-   (counts that cannot occur) by a search over Shannon splits that prefers one-gate splits.
+3. It builds the stencil: the shared row sums; two 3-to-2 compressors, one per bit plane, over the
+   sums of the rows above and below and the west + east pair of the middle row, whose outputs (a
+   parity and "not all equal" per plane) determine the neighbour count; and the decode from those four
+   planes and the centre, synthesised from its truth table with don't-cares (combinations that cannot
+   occur) by a search over Shannon splits that prefers one-gate splits.
 4. It optimises the result with the -O2 passes and checks the composed stencil against the learned
    circuit on all 512 neighbourhoods; anything else is a bug and raises.
 
@@ -32,13 +34,18 @@ CENTRE = NEIGHBOURHOOD.index("C")
 NEIGHBOURS = tuple(k for k in range(INPUTS) if k != CENTRE)
 AND, A_AND_NOT_B, XOR, OR, A_OR_NOT_B = 1, 2, 6, 7, 11
 
-#: The row stage, on inputs 0 west, 1 centre, 2 east: gate i is node 3 + i. Outputs: sum0, sum1.
+#: The row stage, on inputs 0 west, 1 centre, 2 east: gate i is node 3 + i. Outputs: the two bit planes
+#: of west + east (the pair) and of west + centre + east (the sum).
 ROW_INPUTS = ("west", "centre", "east")
-ROW_GATES = (Gate(XOR, 0, 1), Gate(XOR, 3, 2), Gate(AND, 0, 1), Gate(AND, 3, 2), Gate(OR, 5, 6))
-ROW_OUTPUTS = (4, 7)
-#: The combine stage's inputs, in the Circuit IR's first seven input slots (the last two are unused).
+ROW_GATES = (Gate(XOR, 0, 2), Gate(AND, 0, 2), Gate(XOR, 3, 1), Gate(AND, 3, 1), Gate(OR, 4, 6))
+ROW_OUTPUTS = (3, 4, 5, 7)
+ROW_OUTPUT_NAMES = ("pair0", "pair1", "sum0", "sum1")
+#: The combine stage's inputs, in the Circuit IR's first seven input slots (the last two are unused):
+#: the sums of the rows above and below, the pair of the middle row, and its centre.
 COMBINE_INPUTS = ("up0", "up1", "mid0", "mid1", "down0", "down1", "centre")
 UP0, UP1, MID0, MID1, DOWN0, DOWN1, MIDDLE = range(7)
+#: (parity, not all equal) of three bits, by how many of them are set.
+COMPRESSED = ((0, 0), (1, 1), (0, 1), (1, 0))
 
 
 class StencilError(AssertionError):
@@ -85,48 +92,64 @@ def resynthesise(circuit: Circuit) -> Stencil | None:
         gates.append(Gate(op, a, b))
         return INPUTS + len(gates) - 1
 
-    # The block count up + mid + down (0..9, centre included), column by column.
-    half0 = add(XOR, UP0, MID0)
-    bit0 = add(XOR, half0, DOWN0)
-    carry0 = add(OR, add(AND, UP0, MID0), add(AND, half0, DOWN0))
-    half1 = add(XOR, UP1, MID1)
-    parity1 = add(XOR, half1, DOWN1)
-    majority1 = add(OR, add(AND, UP1, MID1), add(AND, half1, DOWN1))
-    bit1 = add(XOR, parity1, carry0)
-    carry1 = add(AND, parity1, carry0)
-    bit2 = add(XOR, majority1, carry1)
-    bit3 = add(AND, majority1, carry1)
-    # The decode: variables bit0..bit3 of the block count, then the centre.
+    # Each bit plane's three bits (above, middle pair, below) compressed to a parity and "not all equal",
+    # which together say how many of the three are set: the neighbours are ones + 2 x twos.
+    planes = []
+    for up, mid, down in ((UP0, MID0, DOWN0), (UP1, MID1, DOWN1)):
+        upper, lower = add(XOR, up, mid), add(XOR, mid, down)
+        planes += [add(XOR, upper, down), add(OR, upper, lower)]
+    # The decode: variables (parity, unequal) of the ones, of the twos, then the centre.
     on = care = 0
-    for block in range(16):
-        for centre in (0, 1):
-            neighbours = block - centre
-            if not 0 <= neighbours <= 8:
-                continue  # cannot happen: a don't-care
-            minterm = block | centre << 4
-            care |= 1 << minterm
-            if neighbours in (survival if centre else born):
-                on |= 1 << minterm
-    plan = _best(on, care, 0b11111)[1]
-    output = _emit(plan, (bit0, bit1, bit2, bit3, MIDDLE), add)
+    for ones, compressed_ones in enumerate(COMPRESSED):
+        for twos, compressed_twos in enumerate(COMPRESSED):
+            if ones == 3 and twos == 3:
+                continue  # three ones need the middle pair to be 1, which leaves its twos bit 0
+            for centre in (0, 1):
+                minterm = compressed_ones[0] | compressed_ones[1] << 1 | compressed_twos[0] << 2
+                minterm |= compressed_twos[1] << 3 | centre << 4
+                care |= 1 << minterm
+                if ones + 2 * twos in (survival if centre else born):
+                    on |= 1 << minterm
+    # The search splits on one variable at a time; a plane's parity XOR "unequal" (its count is 2 or 3)
+    # is often the better variable, so each plane is also tried recoded that way, at one gate each.
+    recodings = [(ones, twos) for ones in (False, True) for twos in (False, True)]
+    costs = {recoding: _best(*_recode(on, care, *recoding), 0b11111) for recoding in recodings}
+    ones, twos = min(recodings, key=lambda recoding: costs[recoding][0] + sum(recoding))
+    if ones:
+        planes[1] = add(XOR, planes[0], planes[1])
+    if twos:
+        planes[3] = add(XOR, planes[2], planes[3])
+    output = _emit(costs[ones, twos][1], (*planes, MIDDLE), add)
     stencil = Stencil(optimise(Circuit(tuple(gates), output), 2), born, survival)
     if compose(stencil).truth_table() != table:
         raise StencilError("the -O3 stencil differs from the learned circuit")
     return stencil
 
 
+def _recode(on: int, care: int, ones: bool, twos: bool) -> tuple[int, int]:
+    """The decode's tables with variable 1 replaced by variable 0 XOR 1 (`ones`), 3 by 2 XOR 3 (`twos`)."""
+    recoded_on = recoded_care = 0
+    for minterm in range(32):
+        if (care >> minterm) & 1:
+            target = minterm ^ ((minterm & 1) << 1 if ones else 0) ^ ((minterm >> 2 & 1) << 3 if twos else 0)
+            recoded_care |= 1 << target
+            recoded_on |= ((on >> minterm) & 1) << target
+    return recoded_on, recoded_care
+
+
 def compose(stencil: Stencil) -> Circuit:
     """The stencil as one flat 9-input circuit (three row stages, then the combine), to verify it."""
     gates: list[Gate] = []
-    planes: list[int] = []
+    planes: list[list[int]] = []
     for row in range(3):
         inputs = [3 * row, 3 * row + 1, 3 * row + 2]
         nodes = inputs + [0] * len(ROW_GATES)
         for index, gate in enumerate(ROW_GATES):
             gates.append(Gate(gate.op, nodes[gate.a], nodes[gate.b]))
             nodes[3 + index] = INPUTS + len(gates) - 1
-        planes += [nodes[output] for output in ROW_OUTPUTS]
-    renamed = [*planes, CENTRE, 0, 0]
+        planes.append([nodes[output] for output in ROW_OUTPUTS])
+    (_, _, up0, up1), (mid0, mid1, _, _), (_, _, down0, down1) = planes
+    renamed = [up0, up1, mid0, mid1, down0, down1, CENTRE, 0, 0]
     for gate in stencil.combine.gates:
         gates.append(Gate(gate.op, renamed[gate.a], renamed[gate.b]))
         renamed.append(INPUTS + len(gates) - 1)

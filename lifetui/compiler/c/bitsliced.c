@@ -1,59 +1,51 @@
 /* The bitsliced engine's step functions, written by hand: the yardstick, on lifetui_word (a vector of
  * LIFETUI_LANES words of 64 cells).
  *
- * Each row's horizontal sums (west + centre + east, as two bit planes, lifetui_row) are computed
- * once by the runtime and shared by the three rows that read them; lifetui_rows adds three such sums into
- * the 4-bit count of the whole 3x3 block (centre included) with 14 operations, then decodes the
- * rule from LIFETUI_BIRTH and LIFETUI_SURVIVAL: bit k set means "born with k neighbours" and
- * "survives with k neighbours". Those two integers and the word type are all lifetui defines before this.
+ * lifetui_row adds a row's west and east cells (the pair) and its west, centre and east cells (the
+ * sum), two bit planes each; the runtime computes them once per row and shares them between the three
+ * rows that read them. lifetui_rows counts the neighbours: in each bit plane, three bits (the sums of
+ * the rows above and below, the pair of the middle row) are compressed to their parity and whether
+ * they are not all equal, which together tell how many of the three are set (ones); the neighbours
+ * are ones + 2 x twos. It then decodes any Life-like rule from LIFETUI_BIRTH and LIFETUI_SURVIVAL:
+ * bit k set means "born with k neighbours" and "survives with k neighbours". Those two integers and
+ * the word type are all lifetui defines before this.
  */
 #define LIFETUI_ROW_SUMS 1
 
-static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, lifetui_word *sum0, lifetui_word *sum1) {
-    lifetui_word half = west ^ centre;
-    *sum0 = half ^ east;
-    *sum1 = (west & centre) | (half & east);
+static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, lifetui_word *pair0,
+                               lifetui_word *pair1, lifetui_word *sum0, lifetui_word *sum1) {
+    *pair0 = west ^ east;
+    *pair1 = west & east;
+    *sum0 = *pair0 ^ centre;
+    *sum1 = *pair1 | (*pair0 & centre);
 }
 
-static inline lifetui_word lifetui_count_is(int count, lifetui_word b0, lifetui_word b1, lifetui_word b2, lifetui_word b3) {
-    return ((count & 1) ? b0 : ~b0) & ((count & 2) ? b1 : ~b1) & ((count & 4) ? b2 : ~b2) &
-           ((count & 8) ? b3 : ~b3);
+/* Of three bits, given their parity and whether they are not all equal: how many are set is 0, 1, 2 or 3. */
+static inline lifetui_word lifetui_set_is(int count, lifetui_word parity, lifetui_word unequal) {
+    lifetui_word odd = (count & 1) ? parity : ~parity;
+    return (count == 1 || count == 2) ? odd & unequal : odd & ~unequal;
 }
 
 static inline lifetui_word lifetui_rows(lifetui_word up0, lifetui_word up1, lifetui_word mid0, lifetui_word mid1,
-                                    lifetui_word down0, lifetui_word down1, lifetui_word centre) {
-    /* Ones column: three bits into a sum and a carry of weight 2. */
-    lifetui_word half0 = up0 ^ mid0;
-    lifetui_word b0 = half0 ^ down0;
-    lifetui_word carry0 = (up0 & mid0) | (half0 & down0);
-    /* Twos column: three bits plus that carry, into weights 2, 4 and 8. */
-    lifetui_word half1 = up1 ^ mid1;
-    lifetui_word parity1 = half1 ^ down1;
-    lifetui_word majority1 = (up1 & mid1) | (half1 & down1);
-    lifetui_word b1 = parity1 ^ carry0;
-    lifetui_word carry1 = parity1 & carry0;
-    lifetui_word b2 = majority1 ^ carry1;
-    lifetui_word b3 = majority1 & carry1;
-    /* The block count includes the centre: a live cell with n neighbours counts n + 1. Written out
-     * count by count (no loop), so the compiler folds the constants and still vectorises the caller. */
-    lifetui_word is[10];
-    is[0] = lifetui_count_is(0, b0, b1, b2, b3);
-    is[1] = lifetui_count_is(1, b0, b1, b2, b3);
-    is[2] = lifetui_count_is(2, b0, b1, b2, b3);
-    is[3] = lifetui_count_is(3, b0, b1, b2, b3);
-    is[4] = lifetui_count_is(4, b0, b1, b2, b3);
-    is[5] = lifetui_count_is(5, b0, b1, b2, b3);
-    is[6] = lifetui_count_is(6, b0, b1, b2, b3);
-    is[7] = lifetui_count_is(7, b0, b1, b2, b3);
-    is[8] = lifetui_count_is(8, b0, b1, b2, b3);
-    is[9] = lifetui_count_is(9, b0, b1, b2, b3);
-#define LIFETUI_BORN(k) (((LIFETUI_BIRTH >> (k)) & 1) ? is[k] : (lifetui_word){0})
-#define LIFETUI_KEPT(k) (((LIFETUI_SURVIVAL >> ((k) - 1)) & 1) ? is[k] : (lifetui_word){0})
-    lifetui_word born = LIFETUI_BORN(0) | LIFETUI_BORN(1) | LIFETUI_BORN(2) | LIFETUI_BORN(3) | LIFETUI_BORN(4) |
-                    LIFETUI_BORN(5) | LIFETUI_BORN(6) | LIFETUI_BORN(7) | LIFETUI_BORN(8);
-    lifetui_word survives = LIFETUI_KEPT(1) | LIFETUI_KEPT(2) | LIFETUI_KEPT(3) | LIFETUI_KEPT(4) | LIFETUI_KEPT(5) |
-                        LIFETUI_KEPT(6) | LIFETUI_KEPT(7) | LIFETUI_KEPT(8) | LIFETUI_KEPT(9);
-#undef LIFETUI_BORN
-#undef LIFETUI_KEPT
+                                        lifetui_word down0, lifetui_word down1, lifetui_word centre) {
+    lifetui_word upper0 = up0 ^ mid0, lower0 = mid0 ^ down0;
+    lifetui_word parity0 = upper0 ^ down0, unequal0 = upper0 | lower0;
+    lifetui_word upper1 = up1 ^ mid1, lower1 = mid1 ^ down1;
+    lifetui_word parity1 = upper1 ^ down1, unequal1 = upper1 | lower1;
+    lifetui_word ones[4], twos[4];
+    for (int k = 0; k < 4; k++) {
+        ones[k] = lifetui_set_is(k, parity0, unequal0);
+        twos[k] = lifetui_set_is(k, parity1, unequal1);
+    }
+    /* Written out count by count over the constants, so the compiler folds the rule away. */
+    lifetui_word born = {0}, survives = {0};
+    for (int k0 = 0; k0 < 4; k0++) {
+        for (int k1 = 0; k1 < 4; k1++) {
+            int count = k0 + 2 * k1;
+            if (count > 8) continue; /* three ones and three twos cannot happen */
+            if ((LIFETUI_BIRTH >> count) & 1) born |= ones[k0] & twos[k1];
+            if ((LIFETUI_SURVIVAL >> count) & 1) survives |= ones[k0] & twos[k1];
+        }
+    }
     return (centre & survives) | (~centre & born);
 }

@@ -4,9 +4,10 @@
  * vector register) and the step function on it, either
  *   lifetui_cell(nw, n, ne, w, c, e, sw, s, se): the next state of the cells from their nine
  *     neighbourhood words (a compiled circuit at -O0 to -O2), or, with LIFETUI_ROW_SUMS defined,
- *   lifetui_row(west, centre, east, &sum0, &sum1): a row's horizontal three-cell sums as two bit
- *     planes, and lifetui_rows(up0, up1, mid0, mid1, down0, down1, centre): the next state from the
- *     sums of the rows above, at and below (the -O3 stencil, and the bitsliced engine).
+ *   lifetui_row(west, centre, east, &pair0, &pair1, &sum0, &sum1): a row's west + east (the pair) and
+ *     west + centre + east (the sum), two bit planes each, and lifetui_rows(up0, up1, mid0, mid1,
+ *     down0, down1, centre): the next state from the sums of the rows above and below and the pair of
+ *     the middle row (the -O3 stencil, and the bitsliced engine).
  *
  * Board layout: `height` rows of lifetui_stride(width) words. Words 1..words hold the cells (cell x is
  * bit x % 64 of word 1 + x / 64; bits past `width` are always zero); word 0 and the words after the
@@ -54,7 +55,7 @@ static inline void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v);
 /* A row as the three output rows that read it need it, computed once. */
 typedef struct {
 #ifdef LIFETUI_ROW_SUMS
-    lifetui_word sum0, sum1, centre;
+    lifetui_word pair0, pair1, sum0, sum1, centre;
 #else
     lifetui_word west, centre, east;
 #endif
@@ -85,7 +86,7 @@ static inline row_state read_row(const uint64_t *row, long k, edges e) {
     lifetui_word west = (centre << 1) | (before >> 63), east = (centre >> 1) | (after << 63) | east_fix;
     row_state state;
 #ifdef LIFETUI_ROW_SUMS
-    lifetui_row(west, centre, east, &state.sum0, &state.sum1);
+    lifetui_row(west, centre, east, &state.pair0, &state.pair1, &state.sum0, &state.sum1);
     state.centre = centre;
 #else
     state.west = west;
@@ -97,7 +98,7 @@ static inline row_state read_row(const uint64_t *row, long k, edges e) {
 
 static inline lifetui_word next_state(row_state up, row_state mid, row_state down) {
 #ifdef LIFETUI_ROW_SUMS
-    return lifetui_rows(up.sum0, up.sum1, mid.sum0, mid.sum1, down.sum0, down.sum1, mid.centre);
+    return lifetui_rows(up.sum0, up.sum1, mid.pair0, mid.pair1, down.sum0, down.sum1, mid.centre);
 #else
     return lifetui_cell(up.west, up.centre, up.east, mid.west, mid.centre, mid.east, down.west, down.centre,
                         down.east);
@@ -187,12 +188,17 @@ static void barrier_wait(generation_barrier *barrier) {
     pthread_mutex_unlock(&barrier->lock);
 }
 
-/* Boards of up to this many bytes (both copies) advance a generation per pass; larger ones go by bands. */
+/* Boards of up to this many bytes (both copies), which stay in a core's cache, advance a generation per
+ * pass; larger ones go by bands. Both sizes may be set with -D, as the tests do to run small boards by bands. */
+#ifndef LIFETUI_DIRECT_BYTES
 #define LIFETUI_DIRECT_BYTES (1L << 20)
+#endif
 /* Generations per pass over memory for a large board, and the margin of rows a band needs either side. */
 #define LIFETUI_DEPTH 8
 /* A thread's two band buffers together stay under this many bytes, to stay in its core's cache. */
+#ifndef LIFETUI_BAND_BYTES
 #define LIFETUI_BAND_BYTES (256L << 10)
+#endif
 
 typedef struct {
     uint64_t *board, *scratch;
