@@ -111,9 +111,19 @@ static inline lifetui_word next_state(row_state up, row_state mid, row_state dow
  * cleared (`keep`). */
 static inline __attribute__((always_inline)) void walk_strip(uint64_t *const *out, const uint64_t *const *in,
                                                              long count, long k, edges e, lifetui_word keep) {
-    row_state up = read_row(in[0], k, e), mid = read_row(in[1], k, e);
-    for (long i = 0; i < count; i++) {
-        row_state down = read_row(in[i + 2], k, e);
+    row_state up = read_row(in[0], k, e), mid = read_row(in[1], k, e), down;
+    long i = 0;
+    /* Three rows a turn, the roles of the three states rotating, so no state is copied between registers. */
+    for (; i + 3 <= count; i += 3) {
+        down = read_row(in[i + 2], k, e);
+        store(out[i] + k + 1, next_state(up, mid, down) & keep);
+        up = read_row(in[i + 3], k, e);
+        store(out[i + 1] + k + 1, next_state(mid, down, up) & keep);
+        mid = read_row(in[i + 4], k, e);
+        store(out[i + 2] + k + 1, next_state(down, up, mid) & keep);
+    }
+    for (; i < count; i++) {
+        down = read_row(in[i + 2], k, e);
         store(out[i] + k + 1, next_state(up, mid, down) & keep);
         up = mid;
         mid = down;
