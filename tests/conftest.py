@@ -54,3 +54,17 @@ def naive_step(cells: np.ndarray, birth: set[int], survival: set[int]) -> np.nda
             )
             result[y, x] = neighbours in (survival if cells[y, x] else birth)
     return result
+
+
+def assert_follows_numpy(engine, cells: np.ndarray, rule, generations) -> None:
+    """Load `cells` into `engine` and the numpy reference; after each step in `generations`, both agree."""
+    from lifetui.engines.numpy_engine import NumpyEngine
+
+    reference = NumpyEngine(rule)
+    engine.load(cells)
+    reference.load(cells)
+    for count in generations:
+        engine.step(count)
+        reference.step(count)
+        assert np.array_equal(engine.cells(), reference.cells())
+        assert engine.population() == reference.population()

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import assert_follows_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,15 +27,7 @@ SHAPES = [(64, 64), (37, 100), (129, 127), (3, 200), (200, 3), (5, 65)]
 @pytest.mark.parametrize("name", ["c", "bitsliced"])
 def test_equal_to_numpy_after_hundreds_of_generations(name, shape):
     cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
-    engine = create_engine(name, CONWAY)
-    reference = NumpyEngine(CONWAY)
-    engine.load(cells)
-    reference.load(cells)
-    for _ in range(3):
-        engine.step(100)
-        reference.step(100)
-        assert np.array_equal(engine.cells(), reference.cells())
-        assert engine.population() == reference.population()
+    assert_follows_numpy(create_engine(name, CONWAY), cells, CONWAY, (100, 100, 100))
 
 
 @pytest.mark.parametrize("rule", ["B36/S23", "B3678/S34678", "B0/S8", "B2/S", "B1357/S1357", "B012345678/S"])
@@ -228,14 +221,7 @@ def test_any_torus_any_threads_any_generations_equal_numpy(height, width, thread
     # Passes cover up to 8 generations; their halos wrap around small tori more than once; taller boards
     # split into several chunks, which threads claim.
     cells = (np.random.default_rng(seed).random((height, width)) < 0.4).astype(np.uint8)
-    engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
-    reference = NumpyEngine(CONWAY)
-    engine.load(cells)
-    reference.load(cells)
-    for generations in runs:
-        engine.step(generations)
-        reference.step(generations)
-        assert np.array_equal(engine.cells(), reference.cells())
+    assert_follows_numpy(create_engine(name, CONWAY, EngineOptions(threads=threads)), cells, CONWAY, runs)
 
 
 def test_threads_are_capped_at_the_cpus_lifetui_may_use(monkeypatch):
@@ -269,10 +255,4 @@ def test_bands_of_rows_advanced_eight_generations_at_a_time_equal_numpy(monkeypa
     monkeypatch.setenv("LIFETUI_CFLAGS", "-O3 -march=native -DLIFETUI_DIRECT_BYTES=0 -DLIFETUI_BAND_BYTES=8192")
     cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
     engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
-    reference = NumpyEngine(CONWAY)
-    engine.load(cells)
-    reference.load(cells)
-    for generations in (1, 8, 13, 29):
-        engine.step(generations)
-        reference.step(generations)
-        assert np.array_equal(engine.cells(), reference.cells())
+    assert_follows_numpy(engine, cells, CONWAY, (1, 8, 13, 29))

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import assert_follows_numpy
 
 import lifetui.engines as engines
 from lifetui.board import Board
@@ -65,16 +66,8 @@ def soup(shape, seed=0, density=0.4):
 
 @pytest.mark.parametrize("shape", [(64, 64), (37, 100), (3, 70)], ids=lambda s: f"{s[1]}x{s[0]}")
 def test_every_engine_equals_numpy_generation_after_generation(engine_name, shape):
-    cells = soup(shape, seed=sum(shape))
     engine = create_engine(engine_name, CONWAY)
-    reference = NumpyEngine(CONWAY)
-    engine.load(cells)
-    reference.load(cells)
-    for generations in (1, 2, 7, 30):
-        engine.step(generations)
-        reference.step(generations)
-        assert np.array_equal(engine.cells(), reference.cells())
-        assert engine.population() == reference.population()
+    assert_follows_numpy(engine, soup(shape, seed=sum(shape)), CONWAY, (1, 2, 7, 30))
     engine.close()
 
 
