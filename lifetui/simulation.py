@@ -35,6 +35,10 @@ class SwapMismatch(LifeError):
     """The new engine did not hold exactly the board the old one handed over."""
 
 
+#: Boards of more cells than this count their population for a frame at most every COUNT_SECONDS.
+COUNT_ALWAYS_CELLS = 4096 * 4096
+COUNT_SECONDS = 0.25
+
 #: A region of the torus: top row, left column, height, width (it may wrap around the edges).
 Region = tuple[int, int, int, int]
 
@@ -75,6 +79,7 @@ class Simulation:
         self.epoch = 0
         #: Regions promised to a checker, taken as step() passes their generation.
         self._captures: list[_Capture] = []
+        self._counted: tuple[tuple[int, int], int, float] | None = None  # ((generation, epoch), population, when)
 
     @property
     def whole(self) -> Region:
@@ -108,9 +113,20 @@ class Simulation:
             return self._snapshot(region or self.whole)
 
     def _snapshot(self, region: Region) -> Snapshot:
-        cells = self._read(region)
-        return Snapshot(cells, self.generation, self.engine_name, self.epoch, self._engine.population(), region,
-                        self.shape)  # fmt: skip
+        return Snapshot(self._read(region), self.generation, self.engine_name, self.epoch,
+                        self._population(exact=region == self.whole), region, self.shape)  # fmt: skip
+
+    def _population(self, exact: bool) -> int:
+        """The live cells; on a huge board seen in a window, a count at most COUNT_SECONDS old will do
+        (counting its cells costs milliseconds, and a few times a second is all anyone can read)."""
+        now, key, counted = time.perf_counter(), (self.generation, self.epoch), self._counted
+        if counted is not None and counted[0] == key:
+            return counted[1]
+        recent = counted is not None and counted[0][1] == self.epoch and now - counted[2] < COUNT_SECONDS
+        if recent and not exact and self.shape[0] * self.shape[1] > COUNT_ALWAYS_CELLS:
+            return counted[1]
+        self._counted = (key, self._engine.population(), now)
+        return self._counted[1]
 
     def _read(self, region: Region) -> np.ndarray:
         return self._engine.cells() if region == self.whole else self._engine.window(*region)

@@ -233,3 +233,18 @@ def test_the_checker_samples_windows_only_when_catching_up_would_take_too_long()
     assert checker.cell_rate > 0
     assert checker.keeps_up(21) and not checker.keeps_up(10**12)
     assert checker.window_length(board.cells.size) >= 1
+
+
+def test_a_huge_board_counts_its_population_for_frames_a_few_times_a_second(monkeypatch):
+    monkeypatch.setattr(simulation_module, "COUNT_ALWAYS_CELLS", 100)  # this 40 x 50 board is "huge"
+    simulation = Simulation(soup(9))
+    first = simulation.snapshot((0, 0, 8, 8)).population
+    simulation.step(5)
+    assert simulation.snapshot((0, 0, 8, 8)).population == first  # counted under COUNT_SECONDS ago
+    exact = simulation.snapshot()  # the whole board: always counted
+    assert exact.population == int(exact.cells.sum()) != first
+    simulation.toggle(0, 0)  # a new board: counted again at once
+    assert simulation.snapshot((0, 0, 8, 8)).population == int(simulation.snapshot().cells.sum())
+    monkeypatch.setattr(simulation_module, "COUNT_SECONDS", 0.0)
+    simulation.step(1)
+    assert simulation.snapshot((0, 0, 8, 8)).population == int(simulation.snapshot().cells.sum())
