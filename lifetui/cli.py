@@ -17,7 +17,7 @@ from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
-from lifetui.patterns import Pattern, load_pattern, write_rle
+from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name, write_rle
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 
@@ -185,6 +185,8 @@ def run(
     as_json: bool,
 ) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE."""
+    if output is not None:
+        refuse_other_format_name(output)
     loaded = load_pattern(pattern)
     _warn(loaded)
     board = board_from_pattern(loaded, size, rule)

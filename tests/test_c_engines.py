@@ -256,3 +256,49 @@ def test_bands_of_rows_advanced_eight_generations_at_a_time_equal_numpy(monkeypa
     cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
     engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
     assert_follows_numpy(engine, cells, CONWAY, (1, 8, 13, 29))
+
+
+def test_the_fallback_build_folder_is_refused_unless_private_and_ours(monkeypatch, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(build, "cache_dir", lambda: blocked / "build")
+    monkeypatch.setattr(build.tempfile, "gettempdir", lambda: str(tmp_path))
+    source = "int lifetui_step(void) { return 4; }\n"
+    fallback = tmp_path / f"lifetui-build-{os.getuid()}"
+    fallback.symlink_to(tmp_path / "elsewhere")  # someone else's link, made first
+    (tmp_path / "elsewhere").mkdir()
+    with pytest.raises(build.BuildError, match="not a plain folder"):
+        build.build(source)
+    fallback.unlink()
+    fallback.mkdir(mode=0o777)
+    real_uid = os.getuid()
+    monkeypatch.setattr(build.os, "getuid", lambda: real_uid + 1)  # as another user sees this folder
+    with pytest.raises(build.BuildError, match=f"belongs to user {real_uid}"):
+        build.private_folder(fallback)
+    monkeypatch.setattr(build.os, "getuid", lambda: real_uid)
+    fallback.chmod(0o777)
+    library = build.build(source)  # ours but open to all: closed, then used
+    assert library.parent == fallback and fallback.stat().st_mode & 0o777 == 0o700
+
+
+def test_libraries_are_private_and_a_tampered_one_is_rebuilt_not_loaded(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path / "cache")
+    old_umask = os.umask(0)
+    try:
+        library = build.build("int lifetui_step(void) { return 5; }\n")
+    finally:
+        os.umask(old_umask)
+    assert library.stat().st_mode & 0o077 == 0 and library.parent.stat().st_mode & 0o077 == 0
+    honest = library.read_bytes()
+    library.write_bytes(honest[:-16] + b"\x90" * 16)  # another process's code under the expected name
+    assert build.build("int lifetui_step(void) { return 5; }\n") == library
+    assert library.read_bytes() == honest
+    build._digest_path(library).unlink()  # a library with no digest beside it is not trusted either
+    assert build.build("int lifetui_step(void) { return 5; }\n") == library and build._verified(library)
+
+
+def test_a_compiler_that_writes_nothing_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setenv("LIFETUI_CC", "true")
+    with pytest.raises(build.BuildError, match="reported success but wrote no library"):
+        build.build("int lifetui_step(void) { return 6; }\n")

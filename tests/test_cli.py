@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -361,3 +362,33 @@ def test_options_may_come_before_or_after_the_pattern(lifetui):
     after = lifetui("glider", "--size", "16x16", "--bench", "--engine", "numpy", "--steps", "3", "--json")
     assert before.code == after.code == 0
     assert json.loads(before.out)["width"] == json.loads(after.out)["width"] == 16
+
+
+def test_output_to_a_device_is_written_in_place_never_replaced(lifetui, tmp_path):
+    null = Path("/dev/null")
+    before = null.stat()
+    result = lifetui("run", "glider", "--steps", "1", "-o", str(null))
+    assert result.code == 0, result.err
+    after = null.stat()
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    full = lifetui("run", "glider", "--steps", "1", "-o", "/dev/full")
+    assert full.code == 1 and "cannot write /dev/full" in full.err and stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+
+
+def test_output_through_a_symlink_writes_its_file_and_keeps_the_link_and_the_permissions(lifetui, tmp_path):
+    real = tmp_path / "real.rle"
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "link.rle"
+    link.symlink_to(real)
+    assert lifetui("run", "glider", "--steps", "4", "-o", str(link)).code == 0
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert read_rle(real.read_text()).generation == 4
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("name", ["board.cells", "board.lif", "board.life", "board.mc", "", "."])
+def test_output_names_that_promise_another_format_or_nothing_are_bad_input(lifetui, tmp_path, name):
+    result = lifetui("run", "glider", "--steps", "1", "-o", str(tmp_path / name) if name else "")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert not (tmp_path / name).is_file() if name else True

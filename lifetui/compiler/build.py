@@ -1,7 +1,9 @@
 """Build C at run time and load it with cffi: gcc, cached by a hash of everything that shapes the binary.
 
 A build goes to a temporary name in the cache and is renamed into place, so two processes building
-the same source at once both succeed and nobody ever loads half a shared object.
+the same source at once both succeed and nobody ever loads half a shared object. The cache folder is
+private (0700, ours, checked every time, refused otherwise), libraries are written 0700, and each has
+the SHA-256 of its bytes beside it: a library whose bytes do not match is rebuilt, never loaded.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -108,13 +111,9 @@ def build(source: str) -> Path:
     key = hashlib.sha256(
         "\0".join([source, " ".join(flags), _compiler_identity(command), _cpu_identity()]).encode()
     ).hexdigest()[:32]
-    folder = cache_dir()
+    folder = writable_cache(cache_dir())
     target = folder / f"lifetui-{key}.so"
-    if target.exists():
-        return target
-    folder = writable_cache(folder)
-    target = folder / f"lifetui-{key}.so"
-    if target.exists():
+    if _verified(target):
         return target
     remove_abandoned_builds(folder)
     try:
@@ -127,10 +126,41 @@ def build(source: str) -> Path:
                 failure = _compile(command, PORTABLE_FLAGS, source_file, built)
             if failure:
                 raise BuildError(f"the C compiler failed: {failure}")
+            if not built.is_file() or built.stat().st_size == 0:
+                raise BuildError(f"the C compiler {command[0]!r} reported success but wrote no library")
+            built.chmod(0o700)
+            digest = Path(work) / "engine.sha256"
+            digest.write_text(_digest(built) + "\n", encoding="ascii")
+            digest.chmod(0o600)
+            # The library first, then its digest: a reader that finds the library without the right
+            # digest beside it builds again rather than load it.
             os.replace(built, target)
+            os.replace(digest, _digest_path(target))
     except OSError as err:  # a full disk, a folder removed underneath us
         raise BuildError(f"cannot build in {folder}: {err.strerror or err}") from None
+    if not _verified(target):
+        raise BuildError(f"the library just built in {folder} changed before it could be loaded")
     return target
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _digest_path(library: Path) -> Path:
+    return library.with_name(library.name + ".sha256")
+
+
+def _verified(library: Path) -> bool:
+    """Whether `library` is our own regular file whose bytes match the digest written beside it."""
+    try:
+        status = library.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.getuid():
+            return False
+        expected = _digest_path(library).read_text(encoding="ascii").strip()
+        return _digest(library) == expected
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 #: A private build folder this old belongs to a build that was killed: no compile takes an hour.
@@ -149,18 +179,38 @@ def remove_abandoned_builds(folder: Path) -> None:
 
 
 def writable_cache(folder: Path) -> Path:
-    """The cache folder, or a private temporary one (said on stderr) when it cannot be written."""
+    """The cache folder, or a private temporary one (said on stderr) when it cannot be written; both
+    checked to be private folders of ours before anything in them is used."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder, parents=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
         return folder
     except OSError as err:
         fallback = Path(tempfile.gettempdir()) / f"lifetui-build-{os.getuid()}"
-        fallback.mkdir(mode=0o700, exist_ok=True)
+        try:
+            private_folder(fallback)
+        except OSError as fallback_error:
+            raise BuildError(f"cannot write the build cache {folder} ({err.strerror or err}) nor "
+                             f"{fallback} ({fallback_error.strerror or fallback_error})") from None  # fmt: skip
         print(f"lifetui: cannot write the build cache {folder} ({err.strerror or err}); building in {fallback}",
               file=sys.stderr)  # fmt: skip
         return fallback
+
+
+def private_folder(folder: Path, parents: bool = False) -> None:
+    """Make `folder` (0700) unless it exists; then insist it is a real folder, ours, that no one else
+    may write or enter. A folder another user made first, or a link, is refused: BuildError."""
+    if parents:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    status = folder.lstat()
+    if not stat.S_ISDIR(status.st_mode):
+        raise BuildError(f"refusing the build folder {folder}: it is not a plain folder (a link, or a file)")
+    if status.st_uid != os.getuid():
+        raise BuildError(f"refusing the build folder {folder}: it belongs to user {status.st_uid}, not to you")
+    if status.st_mode & 0o077:
+        folder.chmod(0o700)  # ours, but open to others (made under a loose umask): close it
 
 
 def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, output: Path) -> str | None:

@@ -6,7 +6,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from lifetui.errors import PatternError
+from lifetui.errors import PatternError, UsageError
 from lifetui.files import write_atomically
 from lifetui.patterns.life106 import HEADER as LIFE106_HEADER
 from lifetui.patterns.life106 import read_life106
@@ -21,6 +21,7 @@ __all__ = [
     "load_pattern",
     "parse_pattern",
     "read_rle",
+    "refuse_other_format_name",
     "write_atomically",
     "write_rle",
 ]
@@ -28,6 +29,13 @@ __all__ = [
 #: No pattern file worth reading is this large; refusing it bounds time and memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 READERS = {".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".life": read_life106}
+
+
+def refuse_other_format_name(path: Path) -> None:
+    """lifetui writes RLE: an output name whose extension promises another pattern format is bad input."""
+    suffix = path.suffix.lower()
+    if suffix in (set(READERS) | {".mc"}) - {".rle"}:
+        raise UsageError(f"{path}: lifetui writes RLE, and a {suffix} name promises another format; name it .rle")
 
 
 def bundled_patterns() -> dict[str, Path]:

@@ -25,7 +25,7 @@ from lifetui.board import Board
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
-from lifetui.patterns import write_rle
+from lifetui.patterns import refuse_other_format_name, write_rle
 from lifetui.simulation import (
     CATCH_UP_CELLS,
     TILE_SIDE,
@@ -455,6 +455,7 @@ class LifeApp(App):
             return
         text = write_rle(snapshot.cells, self.simulation.rule, snapshot.generation, self.pattern_name, self.author)
         try:
+            refuse_other_format_name(path)
             write_atomically(path, text)
         except LifeError as err:
             self.notify(str(err), severity="error")
