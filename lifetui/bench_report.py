@@ -53,7 +53,7 @@ def bench_command(
         document["published"] = PUBLISHED
     mismatch = any(result.matches_reference is False for result in results)
     if as_json:
-        print(json.dumps(document))
+        print(json.dumps(document, allow_nan=False))  # valid JSON, always
     else:
         _print_table(document, results, seed_experiment)
     return 1 if mismatch else 0

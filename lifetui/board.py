@@ -47,6 +47,8 @@ def parse_size(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*([0-9]+)\s*(?:[xX*]\s*([0-9]+))?\s*", text)
     if not match:
         raise UsageError(f"size {text!r} is not WIDTHxHEIGHT, for example 512x512")
+    if any(side and len(side.lstrip("0")) > 9 for side in (match[1], match[2])):
+        raise UsageError(f"board size {text[:40]!r} is outside {MIN_SIDE}..{MAX_SIDE} a side")
     width = int(match[1])
     height = int(match[2]) if match[2] else width
     check_size(width, height)

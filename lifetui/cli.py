@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -55,6 +56,12 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
         return parse_rule(value) if value is not None else None
     except UsageError as err:
         raise click.BadParameter(str(err)) from None
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number of seconds")
+    return value
 
 
 def _warn(pattern: Pattern) -> None:
@@ -129,6 +136,7 @@ class PatternCommand(click.Command):
 @click.option(
     "--seconds",
     type=click.FloatRange(min=0, min_open=True),
+    callback=_finite,
     default=10.0,
     show_default=True,
     help="Cap on each engine's timed run in --bench.",

@@ -121,6 +121,8 @@ def _parse_topology(topology: str, original: str) -> tuple[int, int]:
     match = _TORUS.fullmatch(topology.strip())
     if not match:
         raise RuleError(f"unsupported topology in rule {original!r}: lifetui runs on a torus, written :Twidth,height")
+    if any(side and len(side.lstrip("0")) > 9 for side in (match["w"], match["h"])):
+        raise RuleError(f"unsupported topology in rule {original[:60]!r}: a torus side that large cannot be run")
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
     if width == 0 or height == 0:

@@ -107,3 +107,36 @@ def test_a_header_full_of_spaces_is_read_in_linear_time(lifetui, tmp_path):
 def test_threads_beyond_reason_are_refused(lifetui):
     result = lifetui("glider", "--bench", "--engine", "c", "--threads", "99999999999999999999")
     assert result.code == 2 and "--threads" in result.err
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [
+        ("size", "outside 3..65536"),
+        ("torus", "torus side that large"),
+        ("life106", "coordinate out of range"),
+        ("kernel", "not valid JSON"),
+    ],
+)
+def test_numbers_of_thousands_of_digits_are_one_line_errors(lifetui, tmp_path, where, words):
+    huge = "9" * 5000
+    if where == "size":
+        result = lifetui("run", "glider", "--steps", "1", "--size", f"{huge}x3")
+    elif where == "torus":
+        result = lifetui("run", "glider", "--steps", "1", "--rule", f"B3/S23:T{huge},3")
+    elif where == "life106":
+        (tmp_path / "p.lif").write_text(f"#Life 1.06\n{huge} 0\n")
+        result = lifetui("run", str(tmp_path / "p.lif"), "--steps", "1")
+    else:
+        import shutil
+
+        shutil.copytree("kernels/b3s23", tmp_path / "k")
+        (tmp_path / "k" / "kernel.json").write_text('{"format": 1, "seed": ' + huge + "}")
+        result = lifetui("verify", "--model", str(tmp_path / "k"))
+    assert result.code == 2 and words in result.err and len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-inf", "-1", "0"])
+def test_seconds_must_be_a_finite_positive_number(lifetui, seconds):
+    result = lifetui("glider", "--bench", "--engine", "numpy", "--seconds", seconds, "--json")
+    assert result.code == 2 and "--seconds" in result.err and result.out == ""

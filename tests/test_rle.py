@@ -97,7 +97,12 @@ def test_warnings_for_multistate_and_missing_bang():
         ("x = 3, y = -3\no!", 1, 12, "whole number"),
         ("x = 99999999, y = 3\no!", 1, 5, "largest board"),
         ("x = 3, y = 3\n99999999999o!", 2, 10, "too large"),
-        ("x = 3, y = 3\n0o!", 2, 2, "run count 0"),
+        ("x = 3, y = 3\n0o!", 2, 1, "does not start with 0"),
+        ("x = 3, y = 3\n2b02o!", 2, 3, "does not start with 0"),
+        ("x = 3, y = 3\n2 o!", 2, 2, "space after the run count 2"),
+        ("x = 3, y = 3\nb2\to!", 2, 3, "space after the run count 2"),
+        ("x = " + "9" * 5000 + ", y = 3\no!", 1, 5, "larger than the largest board side"),
+        ("#CXRLE Gen=" + "1" * 5000 + "\nx = 3, y = 3\no!", 1, 1, "larger than any generation"),
         ("x = 3, y = 3\n70000o!", 2, 6, "largest board"),
         ("x = 3, y = 3\n70000$o!", 2, 6, "largest board"),
         ("x = 3, y = 3\npo!", 2, 2, "multi-state"),
@@ -162,3 +167,10 @@ def test_round_trip_is_identical(cells, rule, generation):
     assert pattern.rule.rule == parsed_rule
     assert pattern.rule.torus == (width, height)
     assert pattern.generation == generation
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_the_same_pattern(ending):
+    text = ending.join(["#N Glider", "x = 3, y = 3, rule = B3/S23", "bo$2bo$3o!", ""])
+    pattern = read_rle(text, "glider.rle")
+    assert pattern.name == "Glider" and pattern.population == 5 and (pattern.width, pattern.height) == (3, 3)

@@ -171,8 +171,8 @@ def _read_bounded(path: Path) -> bytes:
 def _load_metadata(path: Path) -> dict:
     try:
         document = json.loads(_read_bounded(path).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise KernelError(f"{path}: not valid JSON ({err})") from None
+    except (ValueError, RecursionError) as err:  # bad JSON, bad UTF-8, a number of thousands of digits
+        raise KernelError(f"{path}: not valid JSON ({str(err)[:80]})") from None
     if not isinstance(document, dict):
         raise KernelError(f"{path}: expected a JSON object")
     if document.get("format") != FORMAT:

@@ -41,7 +41,9 @@ def read_life106(text: str, source: str = "<lif>") -> Pattern:
             continue
         fields = line.split()
         if len(fields) != 2 or not all(_is_int(f) for f in fields):
-            raise PatternError(source, f"expected two whole numbers 'x y', not {line!r}", number, 1)
+            raise PatternError(source, f"expected two whole numbers 'x y', not {line[:60]!r}", number, 1)
+        if any(len(field.lstrip("+-").lstrip("0")) > len(str(_COORDINATE_LIMIT)) for field in fields):
+            raise PatternError(source, f"coordinate out of range in {line[:60]!r}", number, 1)
         x, y = int(fields[0]), int(fields[1])
         if abs(x) >= _COORDINATE_LIMIT or abs(y) >= _COORDINATE_LIMIT:
             raise PatternError(source, f"coordinate out of range in {line!r}", number, 1)

@@ -25,6 +25,12 @@ def read_rle(text: str, source: str = "<rle>") -> Pattern:
     return _RleReader(text, source).read()
 
 
+#: A line break: LF, CRLF or a lone CR.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: More generations than any run reaches (lifetui's steps are bounded by 10**15).
+MAX_GENERATION_DIGITS = 18
+
+
 class _RleReader:
     def __init__(self, text: str, source: str):
         self.text = text
@@ -46,8 +52,8 @@ class _RleReader:
         ended = False
         in_script = False
         body_started = False
-        for number, raw in enumerate(self.text.split("\n"), start=1):
-            line = raw.rstrip("\r")
+        # Lines end in LF, CRLF or a lone CR (old Mac files): a lone CR must not swallow the pattern.
+        for number, line in enumerate(_LINE_BREAK.split(self.text), start=1):
             stripped = line.strip()
             if in_script:
                 in_script = "]]" not in stripped
@@ -86,6 +92,8 @@ class _RleReader:
         elif tag == "#CXRLE":
             for key, value in _CXRLE_ITEM.findall(rest):
                 if key == "Gen" and all(c in DIGITS for c in value):
+                    if len(value) > MAX_GENERATION_DIGITS:
+                        raise self.error(f"#CXRLE Gen={value[:20]}... is larger than any generation", number, 1)
                     pattern.generation = int(value)
         elif tag in ("#P", "#R"):
             pass  # Top-left coordinates on an unbounded plane: meaningless once centred on a torus.
@@ -114,7 +122,10 @@ class _RleReader:
     def header_size(self, item: tuple[str, int], key: str, number: int) -> int:
         text, column = item
         if not text or any(c not in DIGITS for c in text):
-            raise self.error(f"header {key} must be a whole number, not {text!r}", number, column)
+            raise self.error(f"header {key} must be a whole number, not {text[:40]!r}", number, column)
+        if len(text.lstrip("0")) > len(str(MAX_SIDE)):
+            raise self.error(f"header {key} = {text[:20]}... is larger than the largest board side ({MAX_SIDE})",
+                             number, column)  # fmt: skip
         value = int(text)
         if value > MAX_SIDE:
             raise self.error(
@@ -132,11 +143,16 @@ class _RleReader:
         """Consume one line of cells; True when it holds the final '!'."""
         for index, char in enumerate(line):
             if char in DIGITS:
+                if char == "0" and not self.count:
+                    raise self.error("a run count does not start with 0 (Golly refuses it too)", number, index + 1)
                 self.count += char
                 if len(self.count) > 9:
                     raise self.error(f"run count {self.count}... is too large", number, index + 1)
                 continue
             if char in " \t\r":
+                if self.count:
+                    raise self.error(f"space after the run count {self.count}: a count stands right before its "
+                                     f"cell (Golly refuses it too)", number, index + 1)  # fmt: skip
                 continue
             if char == "!":
                 return True
