@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +71,10 @@ def check_size(width: int, height: int) -> None:
 
 
 def physical_memory() -> int:
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    """The memory lifetui may use: the machine's, or less under an address-space limit (`ulimit -v`)."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return physical if limit == resource.RLIM_INFINITY else min(physical, limit)
 
 
 def default_size(pattern: Pattern) -> tuple[int, int]:

@@ -2,8 +2,11 @@
 no traceback, bounded time and memory (an absurd size is refused before anything is allocated)."""
 
 import json
+import os
 
 import pytest
+
+from lifetui.errors import UsageError
 
 BAD_FILES = [
     ("truncated.rle", b"x = 3, y = 3\nbo", 0, "no '!' at the end"),  # still reads, with a warning
@@ -140,3 +143,42 @@ def test_numbers_of_thousands_of_digits_are_one_line_errors(lifetui, tmp_path, w
 def test_seconds_must_be_a_finite_positive_number(lifetui, seconds):
     result = lifetui("glider", "--bench", "--engine", "numpy", "--seconds", seconds, "--json")
     assert result.code == 2 and "--seconds" in result.err and result.out == ""
+
+
+def test_a_kernel_file_that_is_a_device_or_a_pipe_is_refused_without_reading_it(lifetui, tmp_path):
+    import shutil
+
+    shutil.copytree("kernels/b3s23", tmp_path / "k")
+    (tmp_path / "k" / "network.npz").unlink()
+    (tmp_path / "k" / "network.npz").symlink_to("/dev/zero")  # would never end
+    result = lifetui("verify", "--model", str(tmp_path / "k"))
+    assert result.code == 2 and "not a regular file" in result.err
+    (tmp_path / "k" / "network.npz").unlink()
+    os.mkfifo(tmp_path / "k" / "network.npz")  # would wait for a writer for ever
+    result = lifetui("verify", "--model", str(tmp_path / "k"))
+    assert result.code == 2 and "not a regular file" in result.err
+
+
+def test_the_board_size_check_heeds_an_address_space_limit(monkeypatch):
+    import resource
+
+    import lifetui.board as board
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (2 * 10**9, resource.RLIM_INFINITY))
+    assert board.physical_memory() == 2 * 10**9
+    with pytest.raises(UsageError, match="needs about 4.8 GB.*has 2.0 GB"):
+        board.check_size(20000, 20000)
+
+
+def test_compiler_settings_that_do_not_parse_are_one_line_errors(lifetui, monkeypatch):
+    monkeypatch.setenv("LIFETUI_CFLAGS", "-O2 '-march=native")
+    result = lifetui("run", "glider", "--steps", "1", "--engine", "c")
+    assert result.code == 1 and "LIFETUI_CFLAGS" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_a_circuit_too_large_for_gcc_is_refused_before_gcc_sees_it(lifetui, monkeypatch):
+    import lifetui.compiler.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_GATES", 100)
+    result = lifetui("compile", "-O2", "-o", "/dev/null")
+    assert result.code == 2 and "203 operations, more than lifetui compiles (100)" in result.err

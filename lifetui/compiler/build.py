@@ -40,12 +40,19 @@ class BuildError(LifeError):
 
 
 def compiler() -> list[str]:
-    return shlex.split(os.environ.get("LIFETUI_CC", "cc")) or ["cc"]
+    return _split("LIFETUI_CC", os.environ.get("LIFETUI_CC", "cc")) or ["cc"]
 
 
 def requested_flags() -> tuple[str, ...]:
     override = os.environ.get("LIFETUI_CFLAGS")
-    return tuple(shlex.split(override)) if override is not None else NATIVE_FLAGS
+    return tuple(_split("LIFETUI_CFLAGS", override)) if override is not None else NATIVE_FLAGS
+
+
+def _split(variable: str, value: str) -> list[str]:
+    try:
+        return shlex.split(value)
+    except ValueError as err:  # an unclosed quote
+        raise BuildError(f"{variable}={value!r} cannot be read as a command line: {err}") from None
 
 
 def missing_compiler_reason() -> str | None:

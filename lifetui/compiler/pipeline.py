@@ -15,10 +15,17 @@ from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods
 from lifetui.compiler.codegen import circuit_source, stencil_source
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.stencil import Stencil, resynthesise
+from lifetui.errors import UsageError
 from lifetui.model.network import Network
 from lifetui.rules import Rule
 
 DEFAULT_LEVEL = 3
+#: The most operations a circuit handed to gcc may have (a trained kernel's has a few hundred).
+MAX_GATES = 20_000
+
+
+class CircuitTooLarge(UsageError):
+    """A kernel whose circuit would keep gcc busy for minutes."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,14 @@ class Compiled:
         return circuit_source(self.circuit, self.rule, min(self.level, 2), self.verified)
 
     def source(self) -> str:
-        """One buildable C file: the circuit's functions, then the runtime that steps a board with them."""
+        """One buildable C file: the circuit's functions, then the runtime that steps a board with them.
+
+        A circuit of more than MAX_GATES operations is refused: gcc would take many minutes over it."""
+        if self.size > MAX_GATES:
+            raise CircuitTooLarge(
+                f"the -O{self.level} circuit has {self.size:,} operations, more than lifetui compiles "
+                f"({MAX_GATES:,}); a trained kernel has a few hundred"
+            )
         return self.function_source() + runtime_source()
 
     def describe(self) -> str:

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -160,7 +161,10 @@ _loaded: dict[Path, tuple[tuple, Kernel]] = {}
 
 def _read_bounded(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # /dev/zero or a FIFO would never end
+            raise KernelError(f"{path}: not a regular file")
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise KernelError(f"{path}: {size} bytes is larger than any kernel file ({MAX_FILE_BYTES})")
         return path.read_bytes()
