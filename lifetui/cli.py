@@ -204,7 +204,8 @@ def run(
     _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     final = Board(board.rule, stepper.cells(), board.generation + steps)
-    text = write_rle(final.cells, final.rule, final.generation, loaded.name, loaded.author)
+    if output is not None or not as_json:  # --json alone prints no board: do not write one out
+        text = write_rle(final.cells, final.rule, final.generation, loaded.name, loaded.author)
     if output is not None:
         write_atomically(output, text)
     if as_json:

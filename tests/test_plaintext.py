@@ -26,3 +26,20 @@ def test_bad_character_is_located():
     with pytest.raises(PatternError) as raised:
         read_plaintext("!x\n..O\n.X.\n", "bad.cells")
     assert str(raised.value) == "bad.cells:3:2: unexpected character 'X' (plaintext uses '.' and 'O')"
+
+
+def test_memory_follows_the_runs_not_one_object_per_live_cell():
+    import tracemalloc
+
+    import numpy as np
+
+    rows = np.where(np.random.default_rng(0).random((1000, 2000)) < 0.5, "O", ".")
+    text = "\n".join("".join(row) for row in rows)  # 2 MB, a million live cells
+    tracemalloc.start()
+    try:
+        pattern = read_plaintext(text, "big.cells")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert pattern.population == int((rows == "O").sum())
+    assert peak < 40 * 2**20  # a tuple a live cell took over 150 MB here

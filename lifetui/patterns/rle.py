@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class _RleReader:
     def __init__(self, text: str, source: str):
         self.text = text
         self.source = source
-        self.runs: list[tuple[int, int, int]] = []
+        self.runs = array("q")  # y, x, length of each run, flat: 24 bytes a run, not a tuple's hundred
         self.x = self.y = 0
         self.count = ""
         self.prefix = ""
@@ -188,7 +189,7 @@ class _RleReader:
     def cells(self, alive: bool, number: int, index: int) -> None:
         count = self.take_count(number, index)
         if alive:
-            self.runs.append((self.y, self.x, count))
+            self.runs.extend((self.y, self.x, count))
         self.x += count
         self.check_extent(number, index)
 
@@ -205,7 +206,7 @@ class _RleReader:
 
     def finish(self) -> Pattern:
         pattern = self.pattern
-        runs = np.array(self.runs, dtype=np.int64).reshape(-1, 3)
+        runs = np.frombuffer(self.runs, dtype=np.int64).reshape(-1, 3).copy()
         pattern.rule = self.rule or self.hash_rule
         if self.header is None:
             if len(runs):
