@@ -94,3 +94,23 @@ def test_oversized_file_is_refused_without_reading_it_all(tmp_path, monkeypatch)
     path.write_text("#C " + "x" * 200 + "\no!")
     with pytest.raises(PatternError, match="larger than"):
         load_pattern(str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(b"#Life 1.06\n0 0\n1 0\n2 0\n", "Life 1.06"), (b"!Name: blinker\nOOO\n", "plaintext")],
+)
+def test_content_that_plainly_says_its_format_wins_over_an_rle_name(tmp_path, content, kind):
+    path = tmp_path / "mislabelled.rle"
+    path.write_bytes(content)
+    pattern = load_pattern(str(path))
+    assert pattern.population == 3 and (pattern.width, pattern.height) == (3, 1)
+    assert any(f"holds a {kind} pattern despite its .rle name" in warning for warning in pattern.warnings)
+
+
+def test_an_unclosed_script_block_is_an_error_not_an_empty_board(tmp_path):
+    path = tmp_path / "script.rle"
+    path.write_bytes(b"x = 3, y = 1\n[[ ZOOM 4\n3o!\n")
+    with pytest.raises(PatternError, match="never closed") as raised:
+        load_pattern(str(path))
+    assert raised.value.line == 2

@@ -71,8 +71,16 @@ def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
     if len(data) > MAX_FILE_BYTES:
         raise PatternError(source, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; not a pattern lifetui can read")
     text = _decode(data, source)
-    reader = READERS.get(suffix) or _sniff(text)
-    return reader(text, source)
+    named, content = READERS.get(suffix), _sniff(text)
+    if named is None or named is read_rle and content is not read_rle:
+        # The content says plainly what it is (a Life 1.06 header, plaintext's '!' or '.O' lines):
+        # believe it over the name, and say so.
+        pattern = content(text, source)
+        if named is not None:
+            kind = "Life 1.06" if content is read_life106 else "plaintext"
+            pattern.warnings.append(f"{source}: holds a {kind} pattern despite its {suffix} name; read as {kind}")
+        return pattern
+    return named(text, source)
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -92,7 +100,7 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _sniff(text: str):
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first.startswith(LIFE106_HEADER) or first.startswith("#Life"):
         return read_life106
     if first.startswith("!") or (first and set(first) <= set(".O*")):

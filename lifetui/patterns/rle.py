@@ -51,7 +51,7 @@ class _RleReader:
 
     def read(self) -> Pattern:
         ended = False
-        in_script = False
+        in_script, script_line = False, 0
         body_started = False
         # Lines end in LF, CRLF or a lone CR (old Mac files): a lone CR must not swallow the pattern.
         for number, line in enumerate(_LINE_BREAK.split(self.text), start=1):
@@ -64,7 +64,7 @@ class _RleReader:
             if stripped.startswith("#"):
                 self.comment_line(stripped, number)
             elif stripped.startswith("[["):
-                in_script = "]]" not in stripped
+                in_script, script_line = "]]" not in stripped, number
             elif not body_started and self.header is None and _HEADER_START.match(stripped):
                 self.header_line(line, number)
             else:
@@ -72,6 +72,9 @@ class _RleReader:
                 if self.body_line(line, number):
                     ended = True
                     break
+        if in_script:
+            raise self.error("a '[[' block is never closed with ']]': the rest of the file would be lost",
+                             script_line, 1)  # fmt: skip
         if self.count or self.prefix:
             self.pattern.warnings.append(
                 f"{self.source}: run count {self.count!r} at the end is not followed by a cell"
