@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
 import math
 import os
@@ -379,8 +382,11 @@ def main() -> None:
     """
     arguments = sys.argv[1:]
     command = commands if arguments and arguments[0] in commands.commands else open_pattern
+    if sys.stdout is None:  # started with standard output closed: output must fail, not vanish
+        sys.stdout = _ClosedOutput()
     try:
         code = command.main(arguments, prog_name="lifetui", standalone_mode=False)
+        sys.stdout.flush()  # a full disk shows here, while an error can still be reported
     except click.exceptions.NoArgsIsHelpError as err:
         click.echo(err.ctx.get_help() if err.ctx else "usage: lifetui PATTERN (see lifetui --help)")
         sys.exit(0)
@@ -401,4 +407,24 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except OSError as err:  # standard output on a full disk, or closed
+        _quietly_drop_stdout()
+        click.echo(f"lifetui: error: cannot write the output: {err.strerror or err}", err=True)
+        sys.exit(1)
     sys.exit(code or 0)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one: writing to it is an error."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _quietly_drop_stdout() -> None:
+    """After a failed write, what is still buffered would fail again at exit, with a traceback."""
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process

@@ -392,3 +392,17 @@ def test_output_names_that_promise_another_format_or_nothing_are_bad_input(lifet
     result = lifetui("run", "glider", "--steps", "1", "-o", str(tmp_path / name) if name else "")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert not (tmp_path / name).is_file() if name else True
+
+
+@pytest.mark.parametrize("stdout", ["closed", "full"])
+def test_output_that_cannot_be_written_is_an_error_not_a_silent_success(tmp_path, stdout):
+    command = [sys.executable, "-m", "lifetui", "run", "glider", "--steps", "1"]
+    if stdout == "closed":
+        completed = subprocess.run(command, stdout=None, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                                   pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1))  # fmt: skip
+    else:
+        with open("/dev/full", "w") as full:
+            completed = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("lifetui: error: cannot write the output: ")
+    assert "Traceback" not in completed.stderr and len(completed.stderr.strip().splitlines()) == 1
