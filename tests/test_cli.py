@@ -397,9 +397,9 @@ def test_output_names_that_promise_another_format_or_nothing_are_bad_input(lifet
 @pytest.mark.parametrize("stdout", ["closed", "full"])
 def test_output_that_cannot_be_written_is_an_error_not_a_silent_success(tmp_path, stdout):
     command = [sys.executable, "-m", "lifetui", "run", "glider", "--steps", "1"]
-    if stdout == "closed":
-        completed = subprocess.run(command, stdout=None, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                                   pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1))  # fmt: skip
+    if stdout == "closed":  # the shell closes it: no fork from this (threaded) process
+        closed = ["sh", "-c", 'exec "$@" >&-', "sh", *command]
+        completed = subprocess.run(closed, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     else:
         with open("/dev/full", "w") as full:
             completed = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
