@@ -406,3 +406,21 @@ def test_output_that_cannot_be_written_is_an_error_not_a_silent_success(tmp_path
     assert completed.returncode == 1
     assert completed.stderr.startswith("lifetui: error: cannot write the output: ")
     assert "Traceback" not in completed.stderr and len(completed.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["run", "acorn", "--json"], ["acorn", "--bench", "--seconds", "100", "--json"]])
+def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args):
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "lifetui", *args, "--engine", "c", "--size", "2048x2048", "--steps", "10000000"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.0)  # built (or found in the cache) and stepping
+    process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=20)  # calls into C are short: it stops at the next one
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the run ignored Ctrl-C")
+    assert process.returncode == 130 and b"Traceback" not in err and out == b""
+    assert not list(tmp_path.iterdir())
