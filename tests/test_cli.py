@@ -424,3 +424,22 @@ def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args):
         pytest.fail("the run ignored Ctrl-C")
     assert process.returncode == 130 and b"Traceback" not in err and out == b""
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("after", [1.0, 2.5])
+def test_ctrl_c_during_training_stops_it_cleanly_with_status_130(tmp_path, after):
+    import signal
+    import time
+
+    # The full network: compiling it takes a couple of seconds, when Ctrl-C once crashed the process.
+    command = [sys.executable, "-m", "lifetui", "train", "--seeds", "1", "--out", str(tmp_path / "kernel")]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(after)  # importing JAX, compiling, or training
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("training ignored Ctrl-C")
+    assert process.returncode == 130, err.decode(errors="replace")[-500:]  # once a crash: -11
+    assert b"Traceback" not in err and not list(tmp_path.iterdir())

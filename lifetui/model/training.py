@@ -5,9 +5,13 @@ Imported only by `lifetui train`: nothing else waits for JAX (the jax engine run
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import os
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +141,29 @@ def train_seed(
     return TrainResult(network, seed, step, time.perf_counter() - started, exact)
 
 
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[threading.Event]:
+    """Ctrl-C raised inside a JAX computation can crash the process (it unwinds through C++): while this
+    is active, the first Ctrl-C only sets the event, which the caller checks between computations; a
+    second one ends the process at once."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if pressed.is_set():
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+        pressed.set()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def train_kernel(
     rule: Rule,
     first_seed: int,
@@ -162,12 +189,14 @@ def train_kernel(
         TimeElapsedColumn(),
     )
     result = best = None
-    with ProgressDisplay(*columns, console=console, transient=False) as progress:
+    with deferred_interrupts() as interrupted, ProgressDisplay(*columns, console=console) as progress:
         for seed in range(first_seed, first_seed + max_seeds):
             task = progress.add_task(f"{rule} seed {seed}", total=max_steps, loss=1.0, exact=0)
 
             def report(update: Progress, task=task) -> None:
                 progress.update(task, completed=update.step, loss=update.loss, exact=update.exact)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt  # here, between computations, not inside one
 
             result = train_seed(rule, seed, max_steps, layers, report)
             if best is None or result.exact > best.exact:
