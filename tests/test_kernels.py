@@ -196,3 +196,22 @@ def test_an_unchanged_kernel_is_read_once_and_a_changed_one_again(tmp_path, monk
     assert load_kernel(tmp_path / "k") is first and len(reads) == 1
     save_kernel(tmp_path / "k", pass_through_network((4, 4, 1)), {"rule": "B3/S23"})
     assert load_kernel(tmp_path / "k").network.layer_sizes == (4, 4, 1) and len(reads) == 2
+
+
+def test_an_array_header_declaring_a_huge_shape_is_refused_before_numpy_allocates_it(tmp_path):
+    import io
+
+    save_kernel(tmp_path / "k", pass_through_network(), {"rule": "B3/S23"})
+    path = tmp_path / "k" / "network.npz"
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    header = b"{'descr': '<i4', 'fortran_order': False, 'shape': (100000000000,), }"
+    header += b" " * (118 - len(header)) + b"\n"
+    members["layer00_a.npy"] = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 64
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    path.write_bytes(packed.getvalue())
+    with pytest.raises(KernelError, match=r"declares an array of shape \(100000000000,\), far too large"):
+        load_kernel(tmp_path / "k")

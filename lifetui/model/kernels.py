@@ -206,6 +206,15 @@ def _load_network(path: Path, layers: list[int]) -> Network:
             names = {entry.filename.removesuffix(".npy") for entry in entries}
             if names != expected:
                 raise KernelError(f"{path}: expected arrays {sorted(expected)[:3]}..., found {sorted(names)[:3]}...")
+            for entry in entries:
+                # The header says how much numpy will allocate: read it before numpy does.
+                with archive.open(entry) as member:
+                    version = np.lib.format.read_magic(member)
+                    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                        np.lib.format.read_array_header_2_0  # fmt: skip
+                    shape, _, dtype = header(member)
+                if int(np.prod(shape, dtype=object)) * dtype.itemsize > 4 * MAX_FILE_BYTES:
+                    raise KernelError(f"{path}: {entry.filename} declares an array of shape {shape}, far too large")
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         loaded = {name: arrays[name] for name in expected}
     except KernelError:
