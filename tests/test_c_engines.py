@@ -302,3 +302,42 @@ def test_a_compiler_that_writes_nothing_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("LIFETUI_CC", "true")
     with pytest.raises(build.BuildError, match="reported success but wrote no library"):
         build.build("int lifetui_step(void) { return 6; }\n")
+
+
+@pytest.mark.parametrize("banded", [False, True])
+@pytest.mark.parametrize(("shape", "threads"), [((37, 100), 1), ((64, 64), 2), ((5, 3), 1), ((70, 513), 2)])
+def test_the_per_cell_circuit_at_O2_runs_through_the_same_runtime_and_equals_numpy(monkeypatch, shape, threads,
+                                                                                  banded):  # fmt: skip
+    # The -O0 to -O2 circuits (and inexact kernels that are not symmetric) take lifetui_cell, not the
+    # stencil's row sums: a separate path through the runtime, compiled and run here.
+    from lifetui.engines import c_engines
+
+    monkeypatch.setattr(c_engines.CircuitEngine, "level", 2)
+    if banded:
+        monkeypatch.setenv("LIFETUI_CFLAGS", "-O3 -march=native -DLIFETUI_DIRECT_BYTES=0 -DLIFETUI_BAND_BYTES=8192")
+    engine = create_engine("c", CONWAY, EngineOptions(threads=threads))
+    assert engine.compiled.form == "circuit" and "lifetui_cell" in engine.compiled.function_source()
+    cells = (np.random.default_rng(sum(shape)).random(shape) < 0.37).astype(np.uint8)
+    assert_follows_numpy(engine, cells, CONWAY, (1, 8, 21))
+
+
+@pytest.mark.parametrize("neighbour", ["NW", "N", "NE", "W", "E", "SW", "S", "SE"])
+@pytest.mark.parametrize("shape", [(37, 100), (3, 65), (9, 64), (20, 130)])
+def test_a_kernel_that_copies_one_neighbour_moves_the_board_exactly_that_way(tmp_path, neighbour, shape):
+    # Wrong for any Life-like rule, so it runs only with --allow-inexact, on the per-cell path: each
+    # cell takes its `neighbour`'s state, so the whole torus shifts one cell the other way, edges wrapping.
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+    from lifetui.rules import NEIGHBOURHOOD
+
+    source = NEIGHBOURHOOD.index(neighbour)
+    network = Network([np.array([source])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "copy", network, {"rule": "B3/S23"})
+    engine = create_engine("c", CONWAY, EngineOptions(tmp_path / "copy", allow_inexact=True))
+    assert engine.inexact > 0 and engine.compiled.form == "circuit"
+    cells = (np.random.default_rng(sum(shape)).random(shape) < 0.4).astype(np.uint8)
+    engine.load(cells)
+    engine.step(3)
+    dy, dx = {"N": -1, "S": 1}.get(neighbour[0], 0), {"W": -1, "E": 1}.get(neighbour[-1], 0)
+    assert np.array_equal(engine.cells(), np.roll(cells, (-3 * dy, -3 * dx), axis=(0, 1)))
