@@ -377,3 +377,22 @@ def test_calls_into_the_engine_are_sized_from_its_own_speed():
     assert chunk(100, None, per_pass=8) == 1
     # Near the next frame, the call is cut short, to no less than a quarter.
     assert chunk(60_000, None, until_frame=0.0) == int(60_000 * BATCH_SECONDS) // 4
+
+
+async def test_the_divergence_panel_starts_again_after_a_reset_and_after_a_click():
+    app = make_app("r-pentomino", (32, 24))
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n", "n", "n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 5)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict_epoch == app.simulation.epoch)
+        assert str(dict(app.sidebar_rows())["Divergence"]) == "agrees through generation 0"
+        await pilot.press("n", "n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 2)
+        epoch = app.simulation.epoch
+        await pilot.click(BoardView, offset=(3, 2))
+        await settle(pilot, lambda: app.simulation.epoch == epoch + 1)  # the click replaced the board
+        await pilot.press("n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 3
+                     and app.verdict_epoch == app.simulation.epoch)  # fmt: skip
