@@ -135,3 +135,37 @@ def test_an_inexact_kernel_is_refused_unless_allowed_and_then_marked(lifetui, tm
     assert result["inexact"] == 228 and result["matches_reference"] is False
     table = lifetui(*common, "--engine", "c", "--allow-inexact")
     assert "c ran an inexact kernel (--allow-inexact): wrong on 228 of 512 neighbourhoods" in table.out
+
+
+class ThrottledEngine(NumpyEngine):
+    """Each trial (a load starts one) is slower or faster than the last: 10, 50 then 30 ms a generation."""
+
+    delays = (0.01, 0.05, 0.03)
+
+    def load(self, cells):
+        super().load(cells)
+        self.trial = getattr(self, "trial", -1) + 1
+
+    def step(self, generations=1):
+        time.sleep(self.delays[self.trial % 3] * generations)
+        super().step(generations)
+
+
+def test_the_median_trial_is_reported_not_the_fastest(monkeypatch):
+    monkeypatch.setattr(bench, "MAX_TRIALS", 3)
+    monkeypatch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", ThrottledEngine))
+    cells = (np.random.default_rng(1).random((16, 16)) < 0.4).astype(np.uint8)
+    [result] = bench.run_bench(Board(CONWAY, cells), ["c"], steps=2)
+    assert result.trials == 3
+    assert 1 / 0.05 < result.gens_per_s < 1 / 0.01  # the 30 ms trial: not the 10 ms (fastest) nor 50 ms
+    assert abs(result.gens_per_s - 1 / 0.03) < 1 / 0.03 * 0.3
+
+
+def test_engines_cut_short_are_compared_at_their_own_generation_whatever_their_order(doubles):
+    cells = (np.random.default_rng(2).random((20, 20)) < 0.4).astype(np.uint8)
+    # numpy runs all 60; bitsliced after it (slow, 10 ms a generation) is cut short by the seconds cap, so
+    # the reference must be replayed in order of generations, not of the engines.
+    results = bench.run_bench(Board(CONWAY, cells), ["numpy", "bitsliced"], steps=60, seconds_cap=0.05)
+    full, slow = results
+    assert slow.steps < full.steps == 60
+    assert slow.matches_reference is True and full.matches_reference is True
