@@ -118,6 +118,9 @@ def damage(folder, name, change):
         ("kernel.json", lambda d: d.update(layers=[10**9, 1]), "layer widths"),
         ("kernel.json", lambda d: d.update(layers="4,2,1"), "layer widths"),
         ("network.npz", lambda a: a.update(layer01_a=np.array([0, 99])), "reads outside"),
+        ("network.npz", lambda a: a.update(layer01_a=np.array([0, 4])), "reads outside 0..3"),  # = the width
+        ("network.npz", lambda a: a.update(layer00_b=np.array([0, 1, 2, 9])), "reads outside 0..8"),  # 9 inputs
+        ("network.npz", lambda a: a.update(layer02_logits=np.zeros((1, 16), np.int32)), "1 x 16 floats"),
         ("network.npz", lambda a: a.update(layer01_b=np.array([-1, 0])), "reads outside"),
         ("network.npz", lambda a: a.update(layer00_a=np.array([0.5, 1, 2, 3])), "integers"),
         ("network.npz", lambda a: a.update(layer02_logits=np.full((1, 16), np.nan, np.float32)), "finite"),
