@@ -130,7 +130,7 @@ def test_merging_finds_complements():
     assert result.size == 0
 
 
-def test_the_messy_circuit_optimises_to_three_gates():
+def test_the_messy_circuit_optimises_to_two_gates():
     result = optimise(MESSY)
     assert result.truth_table() == MESSY.truth_table()
     assert result.size == 2  # NW & NOT N, then XNOR with E
