@@ -396,3 +396,16 @@ async def test_the_divergence_panel_starts_again_after_a_reset_and_after_a_click
         await pilot.press("n")
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 3
                      and app.verdict_epoch == app.simulation.epoch)  # fmt: skip
+
+
+async def test_the_speed_sparkline_is_flat_until_something_runs():
+    from textual.widgets import Sparkline
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.2)  # a speed sample or two, all zero: paused
+        lines = [app.query_one(Sparkline).render_line(y).text for y in range(3)]
+        assert "█" not in "".join(lines)
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: any(app.speed_history), 5)
+        await settle(pilot, lambda: "█" in "".join(app.query_one(Sparkline).render_line(y).text for y in range(3)))

@@ -21,7 +21,7 @@ class Sidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="stats")
         yield Static("Gen/s, last minute", id="sparkline-label")
-        yield Sparkline([0], id="speed")
+        yield Sparkline([], id="speed")
 
     def update_rows(self, rows: list[tuple[str, str | Text]], speeds: list[float]) -> None:
         table = Table.grid(padding=(0, 1))
@@ -31,6 +31,7 @@ class Sidebar(Vertical):
             table.add_row(label, value)
         try:
             self.query_one("#stats", Static).update(table)
-            self.query_one(Sparkline).data = speeds or [0]
+            # Nothing run yet: a flat line. (A single 0 is drawn as full-height bars.)
+            self.query_one(Sparkline).data = speeds if any(speeds) else []
         except NoMatches:
             pass  # A message from a worker thread arrived while the app was shutting down.
