@@ -171,7 +171,7 @@ class Simulation:
                 return
             cells = self._engine.cells()
             engine = self.new_engine(name, cells)
-            if not np.array_equal(engine.cells(), cells):
+            if not engine.holds(cells):
                 engine.close()
                 raise SwapMismatch(
                     f"engine {name} did not take the board over unchanged; staying on {self.engine_name}"

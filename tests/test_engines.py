@@ -159,3 +159,14 @@ def test_an_unavailable_engine_says_why_everywhere(monkeypatch, lifetui):
     assert availability("toy", parse_rule("B36/S23").rule).reason == "no part"
     result = lifetui("run", "glider", "--steps", "1", "--engine", "toy")
     assert result.code == 1 and "engine toy is unavailable: no part" in result.err
+
+
+def test_every_engine_knows_whether_it_holds_a_board_down_to_the_last_cell(engine_name):
+    cells = soup((300, 70), seed=4)  # more rows than one band of the comparison
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    assert engine.holds(cells)
+    for y, x in ((0, 0), (255, 69), (256, 0), (299, 69)):
+        other = cells.copy()
+        other[y, x] ^= 1
+        assert not engine.holds(other)

@@ -24,6 +24,8 @@ class EngineOptions:
 
 
 DEFAULT_OPTIONS = EngineOptions()
+#: Rows compared at a time by Engine.holds.
+HOLDS_ROWS = 256
 
 
 class Engine(ABC):
@@ -59,6 +61,15 @@ class Engine(ABC):
         """
         cells = self.cells()
         return cells[wrapped(top, height, cells.shape[0])][:, wrapped(left, width, cells.shape[1])]
+
+    def holds(self, cells: np.ndarray) -> bool:
+        """Whether the engine's board is exactly `cells`, compared a band of rows at a time: on a huge board
+        a whole copy and a whole comparison are each a fresh allocation of its size, slow to page in."""
+        height, width = cells.shape
+        return all(
+            np.array_equal(self.window(top, 0, min(HOLDS_ROWS, height - top), width), cells[top : top + HOLDS_ROWS])
+            for top in range(0, height, HOLDS_ROWS)
+        )
 
     def population(self) -> int:
         """Live cells; engines override this to count without copying the board."""

@@ -36,7 +36,10 @@ def pack(cells: np.ndarray) -> np.ndarray:
     of word 1 + x // 64; the ghost words and the padding are the runtime's to fill."""
     height, width = cells.shape
     packed = np.zeros((height, stride(width) * 8), dtype=np.uint8)
-    packed[:, 8 : 8 + -(-width // 8)] = np.packbits(cells.astype(bool), axis=1, bitorder="little")
+    # packbits takes any nonzero byte as 1: a 0/1 board needs no boolean copy (on a huge board, a copy is a
+    # fresh allocation of its size, slow to page in).
+    bits = cells if cells.dtype in (np.uint8, np.bool_) else cells.astype(bool)
+    packed[:, 8 : 8 + -(-width // 8)] = np.packbits(bits, axis=1, bitorder="little")
     return packed.view("<u8")
 
 
@@ -77,6 +80,8 @@ class _CEngine(Engine):
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
         # Unpack only the rows asked for, and of those only the words that hold the columns asked for.
         rows = self._board[wrapped(top, height, self._board.shape[0])]
+        if left == 0 and width == self._width:
+            return unpack(rows, width)
         columns = wrapped(left, width, self._width)
         words = np.unique(columns // 64)
         unpacked = np.unpackbits(np.ascontiguousarray(rows[:, 1 + words]).view(np.uint8), axis=1, bitorder="little")
