@@ -52,8 +52,8 @@ class Snapshot:
     engine: str
     epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board
     population: int  # of the whole board
-    region: Region = (0, 0, 0, 0)
-    shape: tuple[int, int] = (0, 0)  # the whole board's (height, width)
+    region: Region
+    shape: tuple[int, int]  # the whole board's (height, width)
 
 
 @dataclass

@@ -33,7 +33,7 @@ def stride(width: int) -> int:
 
 def pack(cells: np.ndarray) -> np.ndarray:
     """(height, width) 0/1 -> (height, stride(width)) uint64 in the runtime's layout: cell x in bit x % 64
-    of word 1 + x // 64; the ghost words and the padding are the runtime's to fill."""
+    of word 1 + x // 64, every other bit zero (the runtime keeps the bits past the width zero)."""
     height, width = cells.shape
     packed = np.zeros((height, stride(width) * 8), dtype=np.uint8)
     # packbits takes any nonzero byte as 1: a 0/1 board needs no boolean copy (on a huge board, a copy is a

@@ -19,8 +19,8 @@
  * read them, so a word costs three loads and one store per generation. Boards that fit in the cache
  * advance one generation per pass. Larger ones go by temporal blocking: a band of rows and a margin of
  * 8 rows either side is advanced 8 generations in two private buffers that stay in the core's cache,
- * so the board crosses memory once per 8 generations. Threads claim rows (or bands) and meet at a
- * barrier after each pass. They come from a pool that lives as long as the process.
+ * so the board crosses memory once per 8 generations. Threads split the rows (or claim bands as they come
+ * free) and meet at a barrier after each pass. They come from a pool that lives as long as the process.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -129,9 +129,6 @@ static inline __attribute__((always_inline)) void walk_strip(uint64_t *const *ou
         mid = down;
     }
 }
-
-/* Clear the bits past `width` of a row whose cells were written from outside. */
-static inline void finish_row(uint64_t *row, const geometry *g) { row[g->words] &= g->last_mask; }
 
 /* out[0..count), one generation on from in[0..count + 2). Each strip kind gets its own copy of the loop,
  * so the edge work costs nothing in the strips between. */
@@ -394,7 +391,6 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
     geometry shape = {height, (width + 63) / 64, lifetui_stride(width), 0, 0};
     shape.last_bits = (int)(width - 64 * (shape.words - 1));
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
-    for (long r = 0; r < height; r++) finish_row(board + r * shape.stride, &shape);
     if (threads < 1) threads = 1;
     size_t bytes = 2 * sizeof(uint64_t) * (size_t)height * (size_t)shape.stride;
     long band = 0, pointers = height + 2;
