@@ -11,12 +11,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lifetui.board import physical_memory
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
+from lifetui.errors import LifeError
 from lifetui.model.gates import TRUTH
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
 MAX_LOOP = 2**31 - 1
+#: Peak resident memory per cell while this engine loads and steps, JIT compilation included: 67 bytes
+#: at 2048 x 2048 and at 4096 x 4096 (`python benchmarks/memory.py 4096 jax`), rounded up. The nine
+#: neighbour planes and their widening to uint32 before packing are most of it.
+BYTES_PER_CELL = 70
 OFFSETS = {"NW": (-1, -1), "N": (-1, 0), "NE": (-1, 1), "W": (0, -1), "C": (0, 0), "E": (0, 1),
            "SW": (1, -1), "S": (1, 0), "SE": (1, 1)}  # fmt: skip
 
@@ -72,6 +78,14 @@ class JaxEngine(Engine):
         return "Network", f"{self.gate_count} gates, every one run"
 
     def load(self, cells: np.ndarray) -> None:
+        height, width = cells.shape
+        needed, available = height * width * BYTES_PER_CELL, physical_memory()
+        if needed > available:
+            # Refused before XLA allocates: running out of memory would end the process, board and all.
+            raise LifeError(
+                f"jax engine: a {width}x{height} board needs about {needed / 1e9:.1f} GB; "
+                f"this machine has {available / 1e9:.1f} GB"
+            )
         self._cells = jnp.asarray(cells, dtype=jnp.uint8)
 
     def step(self, generations: int = 1) -> None:
