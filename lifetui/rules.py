@@ -1,9 +1,23 @@
-"""Life-like rules: parsing B/S notation, canonical names, and the 512-row truth table of the 3x3 update."""
+"""Rules of the 3x3 neighbourhood: a 512-entry table, read from and written as B/S, Hensel or MAP notation.
+
+A rule is the next state of a cell for each of the 512 neighbourhoods (bit k of a neighbourhood's
+index is the cell `NEIGHBOURHOOD[k]`). Three notations spell them, the ones Golly reads:
+
+- totalistic B/S (`B3/S23`): the next state depends on the cell and how many of its eight neighbours live;
+- isotropic non-totalistic, in Alan Hensel's notation (`B2-a/S12`): a letter after a count picks one
+  arrangement of that many neighbours up to rotation and reflection, `-` means all but the letters listed;
+- `MAP` and the base64 of the 512 bits, any rule at all.
+
+Every rule has one canonical spelling, in the simplest notation that describes it: `str(rule)`.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -12,6 +26,8 @@ from lifetui.errors import RuleError
 #: The nine inputs of a neighbourhood, in truth-table bit order: bit k of a neighbourhood index is input k.
 NEIGHBOURHOOD = ("NW", "N", "NE", "W", "C", "E", "SW", "S", "SE")
 CENTRE_BIT = NEIGHBOURHOOD.index("C")
+#: Each input's (row, column) in the 3x3 block.
+POSITIONS = {name: divmod(k, 3) for k, name in enumerate(NEIGHBOURHOOD)}
 
 NAMED_RULES = {
     "life": "B3/S23",
@@ -26,46 +42,188 @@ NAMED_RULES = {
     "2x2": "B36/S125",
     "diamoeba": "B35678/S5678",
     "maze": "B3/S12345",
+    "justfriends": "B2-a/S12",
+    "tlife": "B3/S2-i34q",
 }
 
-_BS = re.compile(r"B(?P<b>\w*)/?S(?P<s>\w*)", re.IGNORECASE)
-_SB = re.compile(r"S(?P<s>\w*)/?B(?P<b>\w*)", re.IGNORECASE)
-_CONWAY = re.compile(r"(?P<s>\w*)/(?P<b>\w*)")
-_TORUS = re.compile(r"T(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
+# Hensel's letters: one arrangement of the live neighbours for each letter, as on his diagrams (any
+# rotation or reflection of it means the same); five, six and seven neighbours are the complements of
+# three, two and one. Each count's letters are listed in canonical (alphabetical) order.
+HENSEL = {
+    1: {"c": "SE", "e": "S"},
+    2: {"a": "S SE", "c": "SW SE", "e": "E S", "i": "W E", "k": "W SE", "n": "NE SW"},
+    3: {"a": "E S SE", "c": "NE SW SE", "e": "W E S", "i": "SW S SE", "j": "E SW S", "k": "NE W S",
+        "n": "E SW SE", "q": "NE SW S", "r": "W E SE", "y": "NE W SE"},
+    4: {"a": "E SW S SE", "c": "NW NE SW SE", "e": "N W E S", "i": "W E SW SE", "j": "NE W E S",
+        "k": "NE W S SE", "n": "NE SW S SE", "q": "NE W SW S", "r": "W E S SE", "t": "NE W E SE",
+        "w": "NE E SW S", "y": "NE W SW SE", "z": "NE W E SW"},
+}  # fmt: skip
+OUTER = tuple(name for name in NEIGHBOURHOOD if name != "C")
+for _count in (5, 6, 7):
+    HENSEL[_count] = {
+        letter: " ".join(name for name in OUTER if name not in cells.split())
+        for letter, cells in HENSEL[8 - _count].items()
+    }
+#: The letters each neighbour count takes, in canonical order ("" for 0 and 8, which take none).
+LETTERS = {count: "".join(HENSEL.get(count, {})) for count in range(9)}
+
+MAP_PREFIX = "MAP"
+MAP_CHARACTERS = 86  # 512 bits, six a character
+BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _symmetries() -> np.ndarray:
+    """(8, 512): each neighbourhood's index after each rotation and reflection of the 3x3 block."""
+    maps = []
+    for flip in (False, True):
+        for turns in range(4):
+            image = np.zeros(512, dtype=np.int64)
+            for k, name in enumerate(NEIGHBOURHOOD):
+                row, column = POSITIONS[name]
+                if flip:
+                    column = 2 - column
+                for _ in range(turns):
+                    row, column = column, 2 - row
+                image |= ((np.arange(512) >> k) & 1) << (row * 3 + column)
+            maps.append(image)
+    return np.array(maps)
+
+
+SYMMETRIES = _symmetries()
+INDEX = np.arange(512)
+ALIVE = (INDEX >> CENTRE_BIT) & 1
+COUNTS = np.array([bin(index).count("1") for index in INDEX]) - ALIVE
+
+
+def _mask(names: str) -> int:
+    return sum(1 << NEIGHBOURHOOD.index(name) for name in names.split())
+
+
+def _letter_of_each_neighbourhood() -> np.ndarray:
+    """The Hensel letter (or "" for 0 and 8 neighbours) of each of the 512 neighbourhoods."""
+    letters = np.full(512, "", dtype="<U1")
+    for arrangements in HENSEL.values():
+        for letter, names in arrangements.items():
+            for alive in (0, 1):
+                letters[SYMMETRIES[:, _mask(names) | alive << CENTRE_BIT]] = letter
+    return letters
+
+
+LETTER = _letter_of_each_neighbourhood()
+#: Each neighbourhood's column in a parsed side's (9, 14) table: 1 + its letter's index, 0 for no letter.
+LETTER_COLUMN = np.array([LETTERS[count].index(letter) + 1 if letter else 0 for count, letter in zip(COUNTS, LETTER)])
 
 
 @dataclass(frozen=True)
 class Rule:
-    """An outer-totalistic two-state rule on the Moore neighbourhood."""
+    """A two-state rule of the 3x3 neighbourhood: the next state for each of the 512 neighbourhoods."""
 
-    birth: frozenset[int]
-    survival: frozenset[int]
+    table: bytes  # 512 bytes, each 0 or 1
 
-    def __str__(self) -> str:
-        return "B" + "".join(map(str, sorted(self.birth))) + "/S" + "".join(map(str, sorted(self.survival)))
+    def __post_init__(self) -> None:
+        if len(self.table) != 512 or set(self.table) - {0, 1}:
+            raise ValueError("a rule table is 512 entries of 0 or 1")
+
+    @classmethod
+    def from_table(cls, table: np.ndarray) -> Rule:
+        return cls(np.asarray(table, dtype=np.uint8).tobytes())
+
+    @classmethod
+    def from_counts(cls, birth: frozenset[int] | set[int], survival: frozenset[int] | set[int]) -> Rule:
+        """The totalistic rule B(birth)/S(survival)."""
+        table = np.where(ALIVE == 1, np.isin(COUNTS, list(survival)), np.isin(COUNTS, list(birth)))
+        return cls.from_table(table)
+
+    def truth_table(self) -> np.ndarray:
+        """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
+        return np.frombuffer(self.table, dtype=np.uint8).copy()
+
+    @cached_property
+    def kind(self) -> str:
+        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits."""
+        table = self.truth_table()
+        by_count = np.zeros((2, 9), dtype=np.int64)
+        np.add.at(by_count, (ALIVE, COUNTS), table)
+        sizes = np.zeros((2, 9), dtype=np.int64)
+        np.add.at(sizes, (ALIVE, COUNTS), 1)
+        if np.all((by_count == 0) | (by_count == sizes)):
+            return "totalistic"
+        if np.all(table[SYMMETRIES] == table):
+            return "isotropic"
+        return "map"
 
     @property
-    def slug(self) -> str:
-        """The rule as a folder name: `b3s23` for B3/S23."""
-        return str(self).replace("/", "").lower()
+    def is_totalistic(self) -> bool:
+        return self.kind == "totalistic"
+
+    @property
+    def birth(self) -> frozenset[int]:
+        """Neighbour counts at which a dead cell is born (totalistic rules only)."""
+        return self._counts(0)
+
+    @property
+    def survival(self) -> frozenset[int]:
+        """Neighbour counts at which a live cell survives (totalistic rules only)."""
+        return self._counts(1)
+
+    def _counts(self, alive: int) -> frozenset[int]:
+        if not self.is_totalistic:
+            raise ValueError(f"{self} is not totalistic: no birth and survival counts")
+        table = self.truth_table()
+        return frozenset(int(count) for count in COUNTS[(alive == ALIVE) & (table == 1)])
 
     def lookup(self) -> np.ndarray:
-        """`table[alive, neighbours]`: the next state of a cell, as uint8 of shape (2, 9)."""
+        """`table[alive, neighbours]`: the next state of a cell, as uint8 of shape (2, 9) (totalistic rules)."""
         table = np.zeros((2, 9), dtype=np.uint8)
         table[0, sorted(self.birth)] = 1
         table[1, sorted(self.survival)] = 1
         return table
 
-    def truth_table(self) -> np.ndarray:
-        """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
-        index = np.arange(512)
-        bits = (index[:, None] >> np.arange(9)) & 1
-        alive = bits[:, CENTRE_BIT]
-        neighbours = bits.sum(axis=1) - alive
-        return self.lookup()[alive, neighbours]
+    @cached_property
+    def map_string(self) -> str:
+        """The rule in MAP notation, whatever its kind: Golly's bit order, NW the most significant input."""
+        golly = np.zeros(512, dtype=np.uint8)
+        reversed_index = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
+        golly[reversed_index] = self.truth_table()
+        bits = np.concatenate([golly, np.zeros(MAP_CHARACTERS * 6 - 512, dtype=np.uint8)])
+        values = bits.reshape(-1, 6) @ (1 << np.arange(5, -1, -1))
+        return MAP_PREFIX + "".join(BASE64_ALPHABET[value] for value in values)
+
+    def __str__(self) -> str:
+        if self.kind == "map":
+            return self.map_string
+        return "B" + self._hensel(0) + "/S" + self._hensel(1)
+
+    def _hensel(self, alive: int) -> str:
+        table = self.truth_table()
+        text = ""
+        for count in range(9):
+            chosen = (alive == ALIVE) & (count == COUNTS)
+            letters = LETTERS[count]
+            if not letters:  # 0 and 8 neighbours: one arrangement each
+                text += str(count) if table[chosen].any() else ""
+                continue
+            on = "".join(letter for letter in letters if np.any(table[chosen & (letter == LETTER)]))
+            if not on:
+                continue
+            if on == letters:
+                text += str(count)
+            elif len(on) > len(letters) // 2 + (len(letters) == 13):
+                # Golly's choice: more than half the letters are written as "all but" the others.
+                text += f"{count}-" + "".join(letter for letter in letters if letter not in on)
+            else:
+                text += f"{count}{on}"
+        return text
+
+    @property
+    def slug(self) -> str:
+        """The rule as a folder name: `b3s23` for B3/S23, `b2-as12` for B2-a/S12, `map...` (base64url)."""
+        if self.kind == "map":
+            return "map" + self.map_string[len(MAP_PREFIX) :].replace("+", "-").replace("/", "_")
+        return str(self).replace("/", "").lower()
 
 
-CONWAY = Rule(frozenset({3}), frozenset({2, 3}))
+CONWAY = Rule.from_counts({3}, {2, 3})
 
 
 @dataclass(frozen=True)
@@ -76,8 +234,16 @@ class RuleSpec:
     torus: tuple[int, int] | None = None
 
 
+_SIDE = r"[0-9a-zA-Z-]*"
+_BS = re.compile(rf"B(?P<b>{_SIDE})/?S(?P<s>{_SIDE})", re.IGNORECASE)
+_SB = re.compile(rf"S(?P<s>{_SIDE})/?B(?P<b>{_SIDE})", re.IGNORECASE)
+_CONWAY = re.compile(rf"(?P<s>{_SIDE})/(?P<b>{_SIDE})")
+_TORUS = re.compile(r"T(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
+_COUNT = re.compile(r"(?P<count>[0-9])(?P<minus>-?)(?P<letters>[a-z]*)")
+
+
 def parse_rule(text: str) -> RuleSpec:
-    """Parse B/S, S/B or Conway `S/B` notation, a rule name, and an optional `:Tw,h` torus suffix."""
+    """Parse B/S (also S/B and Conway's S/B), Hensel or MAP notation or a rule's name, and a `:Tw,h` torus suffix."""
     original = text
     text = text.strip()
     if not text:
@@ -87,34 +253,103 @@ def parse_rule(text: str) -> RuleSpec:
     return RuleSpec(_parse_body(body.strip(), original), torus)
 
 
+def _unsupported(original: str, why: str) -> RuleError:
+    return RuleError(f"unsupported rule {original[:100]!r}: {why}")
+
+
 def _parse_body(body: str, original: str) -> Rule:
     named = NAMED_RULES.get(re.sub(r"[\s&_-]", "", body).lower())
     if named:
         body = named
-    if body.lower().startswith("lifehistory") or body.lower().startswith("r") and "," in body:
-        raise RuleError(f"unsupported rule {original!r}: only two-state Life-like (B/S) rules are supported")
-    if re.search(r"/[^/]*/", body) or re.search(r"/\s*C\d", body, re.IGNORECASE):
-        raise RuleError(f"unsupported rule {original!r}: Generations rules (with a state count) are not supported")
+    if body[:3].upper() == MAP_PREFIX:
+        return _parse_map(body[3:], original)
+    _refuse_other_kinds(body, original)
+    if re.search(r"[^0-9bs/" + "".join(LETTERS.values()) + "-]", body.lower()):
+        raise _not_notation(original)
     for pattern in (_BS, _SB, _CONWAY):
         match = pattern.fullmatch(body)
         if match:
-            birth = _digits(match["b"], original)
-            survival = _digits(match["s"], original)
-            return Rule(birth, survival)
-    raise RuleError(f"unsupported rule {original!r}: expected B/S notation such as B3/S23")
+            birth = _parse_side(match["b"], original)
+            survival = _parse_side(match["s"], original)
+            table = np.where(ALIVE == 1, survival[COUNTS, LETTER_COLUMN], birth[COUNTS, LETTER_COLUMN])
+            return Rule.from_table(table)
+    raise _not_notation(original)
 
 
-def _digits(text: str, original: str) -> frozenset[int]:
-    if text and text[-1].upper() in "HV":
-        raise RuleError(
-            f"unsupported rule {original!r}: only the Moore neighbourhood is supported, not hexagonal or von Neumann"
-        )
-    if re.search(r"[a-zA-Z]", text):
-        raise RuleError(f"unsupported rule {original!r}: non-totalistic rules are not supported")
-    bad = [c for c in text if c not in "012345678"]
-    if bad:
-        raise RuleError(f"unsupported rule {original!r}: neighbour counts are 0 to 8, not {bad[0]!r}")
-    return frozenset(int(c) for c in text)
+def _not_notation(original: str) -> RuleError:
+    return _unsupported(
+        original, "not B/S, Hensel or MAP notation, such as B3/S23 (a rule table's name? lifetui reads no .rule files)"
+    )
+
+
+def _refuse_other_kinds(body: str, original: str) -> None:
+    """Name the kind of a rule lifetui cannot run: Generations, other neighbourhoods, Larger than Life..."""
+    lowered = body.lower()
+    if lowered.startswith("lifehistory") or lowered.startswith("lifesuper"):
+        raise _unsupported(original, f"{body} is a multi-state rule; only two-state rules are supported")
+    if lowered.startswith("r") and "," in body:
+        raise _unsupported(original, "Larger than Life rules (range over 1) are not supported")
+    if re.fullmatch(r"w[0-9]+", lowered):
+        raise _unsupported(original, "Wolfram's one-dimensional rules are not supported")
+    if re.search(r"/[^/]*/", body) or re.search(r"/\s*[CG]\d", body, re.IGNORECASE) or re.search(r"[0-9]G\d", body):
+        raise _unsupported(original, "Generations rules (with a state count) are not supported")
+    totalistic_shape = re.fullmatch(r"[BS]?[0-8]*/?[BS]?[0-8]*[VH]", body, re.IGNORECASE)
+    if totalistic_shape and body[-1:].upper() == "V":
+        raise _unsupported(original, "von Neumann neighbourhood rules are not supported; only the Moore neighbourhood")
+    if totalistic_shape and body[-1:].upper() == "H":
+        raise _unsupported(original, "hexagonal neighbourhood rules are not supported; only the Moore neighbourhood")
+
+
+def _parse_side(text: str, original: str) -> np.ndarray:
+    """One side (B or S) as a (9, 14) table: [count, 1 + letter index] -> 1 where it applies, column 0 for 0 and 8."""
+    side = np.zeros((9, 14), dtype=np.uint8)
+    position = 0
+    text = text.lower()
+    while position < len(text):
+        match = _COUNT.match(text, position)
+        if not match:
+            char = text[position]
+            if char.isdigit():
+                raise _unsupported(original, f"neighbour counts are 0 to 8, not {char!r}")
+            raise _not_notation(original)
+        position = match.end()
+        count = int(match["count"])
+        if count == 9:
+            raise _unsupported(original, "neighbour counts are 0 to 8, not '9'")
+        letters, minus = match["letters"], match["minus"]
+        allowed = LETTERS[count]
+        if minus and not letters:
+            raise _unsupported(original, f"'{count}-' must be followed by the letters it leaves out")
+        for letter in letters:
+            if letter not in allowed:
+                takes = f"takes the letters {', '.join(allowed)}" if allowed else "takes no letters"
+                noun = "neighbour" if count == 1 else "neighbours"
+                raise _unsupported(original, f"{letter!r} is not a Hensel letter of {count} {noun} ({count} {takes})")
+        if not allowed:
+            side[count, 0] = 1
+            continue
+        chosen = set(letters) if letters and not minus else set(allowed) - set(letters)
+        for letter in chosen:
+            side[count, allowed.index(letter) + 1] = 1
+    return side
+
+
+def _parse_map(text: str, original: str) -> Rule:
+    digits = text.rstrip("=")
+    if len(digits) == 22:
+        raise _unsupported(original, "MAP rules of the hexagonal neighbourhood are not supported; only the Moore")
+    if len(digits) == 6:
+        raise _unsupported(original, "MAP rules of the von Neumann neighbourhood are not supported; only the Moore")
+    if len(digits) != MAP_CHARACTERS:
+        raise _unsupported(original, f"a MAP rule is {MAP_CHARACTERS} base64 characters (512 bits), not {len(digits)}")
+    try:
+        raw = base64.b64decode(digits + "==", validate=True)
+    except binascii.Error:
+        bad = next(char for char in digits if char not in BASE64_ALPHABET)
+        raise _unsupported(original, f"{bad!r} is not a base64 character") from None
+    golly = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:512]
+    reversed_index = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
+    return Rule.from_table(golly[reversed_index])
 
 
 def _parse_topology(topology: str, original: str) -> tuple[int, int]:

@@ -68,3 +68,82 @@ def assert_follows_numpy(engine, cells: np.ndarray, rule, generations) -> None:
         reference.step(count)
         assert np.array_equal(engine.cells(), reference.cells())
         assert engine.population() == reference.population()
+
+
+def naive_table_step(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One generation under any 512-entry rule table, cell by cell: bit 3 * row + column of the index is
+    the cell at (row - 1, column - 1) from the centre (NEIGHBOURHOOD's order, written out by hand)."""
+    height, width = cells.shape
+    result = np.zeros_like(cells)
+    for y in range(height):
+        for x in range(width):
+            index = 0
+            for row in range(3):
+                for column in range(3):
+                    index |= int(cells[(y + row - 1) % height, (x + column - 1) % width]) << (3 * row + column)
+            result[y, x] = table[index]
+    return result
+
+
+def table_network(table: np.ndarray):
+    """A gate network that computes `table` exactly, built rather than learned: a tree of multiplexers.
+
+    The first layer makes the 512 leaves (constant gates) and passes the nine inputs on; then, for each
+    input k in turn, one layer keeps `hi AND x_k` and `lo AND NOT x_k` of each pair of leaves that differ
+    in input k, and the next ORs them, halving the leaves, while the inputs still to come pass through.
+    It gives the jax and c engines a kernel for any rule, without training, for tests.
+    """
+    from lifetui.model.gates import GATE_COUNT, NAMES, PASS_A
+    from lifetui.model.network import Network
+
+    gate = {name: NAMES.index(name) for name in ("false", "true", "and", "a_and_not_b", "or")}
+    wires_a, wires_b, kinds = [], [], []
+
+    def layer(a: list[int], b: list[int], kind: list[int]) -> None:
+        wires_a.append(np.array(a))
+        wires_b.append(np.array(b))
+        kinds.append(kind)
+
+    leaves = [int(value) for value in table]
+    layer([0] * 512 + list(range(9)), [0] * 521, [gate["true"] if v else gate["false"] for v in leaves] + [PASS_A] * 9)
+    count, inputs = 512, list(range(9))  # leaves first, then the inputs still to come
+    for _ in range(9):
+        selector = count  # the next input to select on is the first passed through
+        rest = [count + 1 + j for j in range(len(inputs) - 1)]
+        a, b, kind = [], [], []
+        for pair in range(count // 2):
+            a += [2 * pair + 1, 2 * pair]
+            b += [selector, selector]
+            kind += [gate["and"], gate["a_and_not_b"]]
+        layer(a + rest, b + rest, kind + [PASS_A] * len(rest))
+        inputs = inputs[1:]
+        width = count  # two gates per pair
+        layer(
+            [2 * pair for pair in range(count // 2)] + [width + j for j in range(len(inputs))],
+            [2 * pair + 1 for pair in range(count // 2)] + [width + j for j in range(len(inputs))],
+            [gate["or"]] * (count // 2) + [PASS_A] * len(inputs),
+        )
+        count //= 2
+    logits = []
+    for kind in kinds:
+        values = np.zeros((len(kind), GATE_COUNT), dtype=np.float32)
+        values[np.arange(len(kind)), kind] = 10.0
+        logits.append(values)
+    return Network(wires_a, wires_b, logits)
+
+
+def random_isotropic_rule(seed: int):
+    """A random isotropic rule: each class of neighbourhoods under rotation and reflection on or off."""
+    from lifetui.rules import SYMMETRIES, Rule
+
+    rng = np.random.default_rng(seed)
+    table = rng.integers(0, 2, 512).astype(np.uint8)
+    return Rule.from_table(table[SYMMETRIES.min(axis=0)])
+
+
+def kernel_folder(folder, rule):
+    """A kernel folder holding `table_network` for `rule`, as `lifetui train` would write it."""
+    from lifetui.model.kernels import save_kernel
+
+    save_kernel(folder, table_network(rule.truth_table()), {"rule": str(rule), "seed": 0, "exact": 512})
+    return folder

@@ -8,6 +8,8 @@ from lifetui.errors import PatternError
 from lifetui.patterns import read_rle, write_rle
 from lifetui.rules import CONWAY, parse_rule
 
+LIFE_MAP = "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"
+
 GLIDER = {(1, 0), (2, 1), (0, 2), (1, 2), (2, 2)}
 
 # (description, text, live cells as (x, y), (width, height))
@@ -66,6 +68,9 @@ def test_metadata_is_kept():
         ("x = 3, y = 3, rule = 23/3", "B3/S23", None),
         ("x = 3, y = 3, rule = B3/S23:T20,10", "B3/S23", (20, 10)),
         ("x = 3, y = 3, rule = Life", "B3/S23", None),
+        ("x = 3, y = 3, rule = B2-a/S12:T40,30", "B2-a/S12", (40, 30)),
+        ("x = 3, y = 3, rule = b37/s2-i34q", "B37/S2-i34q", None),
+        ("x = 3, y = 3, rule = " + LIFE_MAP, "B3/S23", None),
     ],
 )
 def test_rule_in_header(header, rule, torus):
@@ -155,7 +160,18 @@ def test_writer_joins_empty_rows():
 @settings(max_examples=150, deadline=None)
 @given(
     cells=arrays(np.uint8, st.tuples(st.integers(3, 40), st.integers(3, 90)), elements=st.integers(0, 1)),
-    rule=st.sampled_from(["B3/S23", "B36/S23", "B0/S8", "B2/S", "B3678/S34678"]),
+    rule=st.sampled_from(
+        [
+            "B3/S23",
+            "B36/S23",
+            "B0/S8",
+            "B2/S",
+            "B3678/S34678",
+            "B2-a/S12",
+            "B3aijr4ekz5er/S2-ci3-acy4einrtz5n6c7",
+            "MAP" + "BRYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA",
+        ]
+    ),  # fmt: skip
     generation=st.integers(0, 10**12),
 )
 def test_round_trip_is_identical(cells, rule, generation):

@@ -45,14 +45,23 @@ def test_torus_suffix(text, torus):
     [
         ("B3/S23/C3", "Generations"),
         ("23/3/3", "Generations"),
-        ("B2e3/S23", "non-totalistic"),
+        ("B1a/S", "'a' is not a Hensel letter of 1 neighbour (1 takes the letters c, e)"),
+        ("B8c/S", "8 takes no letters"),
+        ("B2-/S", "'2-' must be followed by the letters it leaves out"),
         ("B3/S23V", "von Neumann"),
         ("B3/S23H", "hexagonal"),
-        ("R2,C0,M1,S2..3,B3..3,NM", "Life-like"),
-        ("LifeHistory", "Life-like"),
+        ("R2,C0,M1,S2..3,B3..3,NM", "Larger than Life"),
+        ("LifeHistory", "multi-state"),
+        ("W30", "Wolfram"),
+        ("Langtons-Loops", "rule table"),
+        ("Banks-IV", "rule table"),
+        ("MAP" + "A" * 22, "MAP rules of the hexagonal neighbourhood"),
+        ("MAP" + "A" * 6, "MAP rules of the von Neumann neighbourhood"),
+        ("MAP" + "A" * 80, "86 base64 characters"),
+        ("MAP" + "A" * 85 + "!", "'!' is not a base64 character"),
         ("B9/S23", "0 to 8"),
-        ("B3/S23x", "non-totalistic"),
-        ("Banana", "B/S notation"),
+        ("B3/S23x", "not B/S, Hensel or MAP notation"),
+        ("Banana", "not B/S, Hensel or MAP notation"),
         ("", "empty"),
         ("B3/S23:P64,64", "torus"),
         ("B3/S23:T0,64", "finite"),
@@ -78,6 +87,167 @@ def test_truth_table_matches_the_rule_for_every_neighbourhood():
 
 
 def test_lookup_table_is_next_state_by_alive_and_neighbours():
-    table = Rule(frozenset({0}), frozenset({8})).lookup()
+    table = Rule.from_counts({0}, {8}).lookup()
     assert table.tolist() == [[1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 1]]
     assert np.issubdtype(table.dtype, np.uint8)
+
+
+# Hensel's letters as drawn on his diagrams ('#' a live neighbour, 'o' the cell), one picture per letter.
+# The tables below are built from these pictures alone, by rotating and reflecting the 3x3 grid.
+PICTURES = {
+    "1c": "...|.o.|..#", "1e": "...|.o.|.#.",
+    "2a": "...|.o.|.##", "2c": "...|.o.|#.#", "2e": "...|.o#|.#.", "2i": "...|#o#|...",
+    "2k": "...|#o.|..#", "2n": "..#|.o.|#..",
+    "3a": "...|.o#|.##", "3c": "..#|.o.|#.#", "3e": "...|#o#|.#.", "3i": "...|.o.|###",
+    "3j": "...|.o#|##.", "3k": "..#|#o.|.#.", "3n": "...|.o#|#.#", "3q": "..#|.o.|##.",
+    "3r": "...|#o#|..#", "3y": "..#|#o.|..#",
+    "4a": "...|.o#|###", "4c": "#.#|.o.|#.#", "4e": ".#.|#o#|.#.", "4i": "...|#o#|#.#",
+    "4j": "..#|#o#|.#.", "4k": "..#|#o.|.##", "4n": "..#|.o.|###", "4q": "..#|#o.|##.",
+    "4r": "...|#o#|.##", "4t": "..#|#o#|..#", "4w": "..#|.o#|##.", "4y": "..#|#o.|#.#", "4z": "..#|#o#|#..",
+}  # fmt: skip
+
+
+def picture_index(picture: str, alive: int) -> int:
+    rows = picture.split("|")
+    index = alive << NEIGHBOURHOOD.index("C")
+    for k, name in enumerate(NEIGHBOURHOOD):
+        row, column = divmod(k, 3)
+        if name != "C" and rows[row][column] == "#":
+            index |= 1 << k
+    return index
+
+
+def grid_images(index: int) -> set[int]:
+    """The neighbourhood under all eight rotations and reflections, turning the grid cell by cell."""
+    cells = [[(index >> (3 * row + column)) & 1 for column in range(3)] for row in range(3)]
+    images = set()
+    for _ in range(2):
+        for _ in range(4):
+            cells = [list(row) for row in zip(*cells[::-1])]  # a quarter turn
+            images.add(sum(cells[row][column] << (3 * row + column) for row in range(3) for column in range(3)))
+        cells = [row[::-1] for row in cells]  # a mirror
+    return images
+
+
+def test_hensel_pictures_match_their_letters_and_cover_every_arrangement():
+    # Each picture has the number of live neighbours its name says, and the pictures and their
+    # complements (5 to 7 neighbours) split the 256 arrangements into one class per letter.
+    for name, picture in PICTURES.items():
+        assert picture.count("#") == int(name[0]), name
+    classes = {}
+    for name, picture in PICTURES.items():
+        classes[name] = grid_images(picture_index(picture, 0))
+        if name[0] != "4":
+            complement = picture_index(picture, 0) ^ (0x1FF & ~(1 << NEIGHBOURHOOD.index("C")))
+            classes[f"{8 - int(name[0])}{name[1]}"] = grid_images(complement)
+    covered = sorted(index for members in classes.values() for index in members)
+    everything = [index for index in range(512) if not index >> NEIGHBOURHOOD.index("C") & 1]
+    assert covered == [index for index in everything if 0 < bin(index).count("1") < 8]
+
+
+@pytest.mark.parametrize("survival", [False, True])
+def test_every_hensel_letter_is_the_arrangement_in_its_picture(survival):
+    classes = {name: grid_images(picture_index(picture, 0)) for name, picture in PICTURES.items()}
+    for name in list(PICTURES):
+        if name[0] != "4":
+            outer = 0x1FF & ~(1 << NEIGHBOURHOOD.index("C"))
+            classes[f"{8 - int(name[0])}{name[1]}"] = grid_images(picture_index(PICTURES[name], 0) ^ outer)
+    alive = int(survival)
+    for name, members in classes.items():
+        text = f"B/S{name}" if survival else f"B{name}/S"
+        table = parse_rule(text).rule.truth_table()
+        expected = {index | alive << NEIGHBOURHOOD.index("C") for index in members}
+        assert {int(i) for i in np.nonzero(table)[0]} == expected, name
+        # "all but" a letter is every other arrangement of that count
+        minus = parse_rule(f"B/S{name[0]}-{name[1]}" if survival else f"B{name[0]}-{name[1]}/S").rule.truth_table()
+        same_count = {
+            index for index in range(512)
+            if (index >> NEIGHBOURHOOD.index("C")) & 1 == alive and bin(index).count("1") - alive == int(name[0])
+        }  # fmt: skip
+        assert {int(i) for i in np.nonzero(minus)[0]} == same_count - expected, name
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # Golly's canonical spellings of the rules of its Non-Totalistic patterns
+        ("B2-a/S12", "B2-a/S12"),
+        ("B37/S2-i34q", "B37/S2-i34q"),
+        ("B3aijr4ekz5er/S2-ci3-acy4einrtz5n6c7", "B3aijr4ekz5er/S2-ci3-acy4einrtz5n6c7"),
+        ("B36ce7c/S23-y", "B36ce7c/S23-y"),
+        # letters sorted, repeats merged, more than half written as "all but", all of them as the digit
+        ("B2nkiec/S", "B2-a/S"),
+        ("B2cekin/S", "B2-a/S"),
+        ("B2cei/S", "B2cei/S"),
+        ("B2ce2ce/S", "B2ce/S"),
+        ("B4acejknqrtw/S", "B4-iyz/S"),
+        ("B4aceijknqr/S", "B4-twyz/S"),
+        ("B4aceijk/S", "B4aceijk/S"),
+        ("B4-aceijk/S", "B4nqrtwyz/S"),
+        ("B3aceijknqry/S23", "B3/S23"),
+        ("B2-aceikn/S1", "B/S1"),
+        ("b2-A/s12", "B2-a/S12"),
+        ("S12/B2-a", "B2-a/S12"),
+        ("12/2-a", "B2-a/S12"),
+        ("Just Friends", "B2-a/S12"),
+        ("B1c/S", "B1c/S"),
+        ("B1ce/S", "B1/S"),
+        ("B0/S8", "B0/S8"),
+        # MAP: Life's table, and a MAP of an isotropic rule, are spelled in the simplest notation
+        ("MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA", "B3/S23"),
+        ("MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA==", "B3/S23"),
+    ],
+)
+def test_hensel_canonical_spellings(text, canonical):
+    rule = parse_rule(text).rule
+    assert str(rule) == canonical
+    assert parse_rule(canonical).rule == rule
+
+
+def test_life_is_golly_s_map_string():
+    assert CONWAY.map_string == (
+        "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"
+    )
+
+
+def random_table(seed: int, isotropic: bool) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    table = rng.integers(0, 2, 512).astype(np.uint8)
+    if isotropic:
+        for index in range(512):  # each class takes the value of its smallest member
+            table[index] = table[min(grid_images(index))]
+    return table
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_any_table_round_trips_through_its_spellings(seed):
+    table = random_table(seed, isotropic=seed % 2 == 0)
+    rule = Rule.from_table(table)
+    assert rule.kind == ("isotropic" if seed % 2 == 0 else "map")
+    text = str(rule)
+    assert text.startswith("B") if rule.kind == "isotropic" else text.startswith("MAP") and len(text) == 89
+    assert parse_rule(text).rule == rule
+    assert parse_rule(rule.map_string).rule == rule
+    assert np.array_equal(parse_rule(text).rule.truth_table(), table)
+    assert parse_rule(f"{text}:T40,30").torus == (40, 30)
+
+
+def test_map_bit_order_is_golly_s():
+    # Golly's MAP bit i is the neighbourhood NW*256 + N*128 + NE*64 + W*32 + C*16 + E*8 + SW*4 + S*2 + SE.
+    # A rule that is on only where NW alone lives has bit 256 = 6 * 42 + 4 set: the 43rd character is 000010.
+    only_nw = np.zeros(512, dtype=np.uint8)
+    only_nw[1 << NEIGHBOURHOOD.index("NW")] = 1
+    text = Rule.from_table(only_nw).map_string
+    assert text[3:] == "A" * 42 + "C" + "A" * 43
+    assert Rule.from_table(only_nw).kind == "map"
+
+
+def test_kinds_and_counts():
+    assert CONWAY.kind == "totalistic" and CONWAY.birth == {3} and CONWAY.survival == {2, 3}
+    friends = parse_rule("B2-a/S12").rule
+    assert friends.kind == "isotropic" and not friends.is_totalistic
+    with pytest.raises(ValueError, match="not totalistic"):
+        _ = friends.birth
+    assert friends.slug == "b2-as12"
+    weird = Rule.from_table(random_table(1, isotropic=False))
+    assert weird.slug.startswith("map") and "/" not in weird.slug and "+" not in weird.slug

@@ -48,7 +48,7 @@ counts = st.frozensets(st.integers(0, 8))
 @settings(max_examples=60, deadline=None)
 @given(counts, counts)
 def test_every_life_like_function_resynthesises_exactly(born, survival):
-    rule = Rule(frozenset(born), frozenset(survival))
+    rule = Rule.from_counts(born, survival)
     table = rule_table(rule)
     assert neighbour_counts(table) == (tuple(sorted(born)), tuple(sorted(survival)))
     stencil = resynthesise(TableOnly(table))

@@ -67,6 +67,13 @@ def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     return _learned(rule, options) or _compiler(rule, options)
 
 
+def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
+    if not rule.is_totalistic:
+        kind = "isotropic non-totalistic" if rule.kind == "isotropic" else "a MAP rule"
+        return f"hand-written for totalistic rules only; {rule} is {kind} (c runs any rule)"
+    return _compiler(rule, options)
+
+
 #: The engine every other one is checked against.
 REFERENCE = "numpy"
 
@@ -76,12 +83,12 @@ ENGINES: dict[str, EngineInfo] = {
     for info in (
         EngineInfo(
             "numpy",
-            "reference: numpy neighbour counting, any Life-like rule",
+            "reference: numpy neighbour counts or a 512-entry table lookup, any rule",
             "lifetui.engines.numpy_engine:NumpyEngine",
         ),
         EngineInfo(
             "jax",
-            "the trained logic gate network, run as a neural net in JAX",
+            "the trained logic gate network, every gate run in JAX on packed bits",
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
         ),
@@ -93,9 +100,9 @@ ENGINES: dict[str, EngineInfo] = {
         ),
         EngineInfo(
             "bitsliced",
-            "hand-written bitsliced C, the yardstick",
+            "hand-written bitsliced C for totalistic rules, the yardstick",
             "lifetui.engines.c_engines:BitslicedEngine",
-            _compiler,
+            _totalistic_and_compiler,
         ),
     )
 }

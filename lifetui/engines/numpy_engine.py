@@ -1,11 +1,16 @@
-"""The reference engine: plain neighbour counting with numpy, obviously correct, the oracle for the others."""
+"""The reference engine, the oracle for the others: any rule as a lookup of each cell's 3x3 neighbourhood.
+
+Two paths, each simple enough to trust at a glance: `step_table` builds each cell's 9-bit neighbourhood
+index and looks it up in the rule's 512-entry table (any rule); `step_cells` counts neighbours (totalistic
+rules, about twice as fast). The tests hold each against the other.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from lifetui.engines.base import Engine, wrapped
-from lifetui.rules import Rule
+from lifetui.rules import NEIGHBOURHOOD, POSITIONS, Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
 ALIVE_OFFSET = 10
@@ -39,16 +44,30 @@ def step_cells(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.take(table, block_sums)
 
 
+def step_table(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One generation of a (height, width) uint8 board on the torus under any rule's 512-entry table."""
+    index = np.zeros(cells.shape, dtype=np.uint16)
+    for bit, name in enumerate(NEIGHBOURHOOD):
+        row, column = POSITIONS[name]
+        # The input at offset (row - 1, column - 1) from each cell, wrapping round the torus.
+        neighbour = np.roll(cells, (1 - row, 1 - column), axis=(0, 1))
+        index |= neighbour.astype(np.uint16) << bit
+    return np.take(table, index)
+
+
 class NumpyEngine(Engine):
     name = "numpy"
 
     def load(self, cells: np.ndarray) -> None:
         self._cells = np.array(cells, dtype=np.uint8)
-        self._table = next_state_table(self.rule)
+        if self.rule.is_totalistic:
+            self._step, self._table = step_cells, next_state_table(self.rule)
+        else:
+            self._step, self._table = step_table, self.rule.truth_table()
 
     def step(self, generations: int = 1) -> None:
         for _ in range(generations):
-            self._cells = step_cells(self._cells, self._table)
+            self._cells = self._step(self._cells, self._table)
 
     def cells(self) -> np.ndarray:
         return self._cells.copy()
@@ -61,4 +80,6 @@ class NumpyEngine(Engine):
         return int(np.count_nonzero(self._cells))
 
     def describe(self) -> tuple[str, str]:
-        return "Method", "neighbour counts in numpy"
+        if self.rule.is_totalistic:
+            return "Method", "neighbour counts in numpy"
+        return "Method", "512-entry table lookup in numpy"

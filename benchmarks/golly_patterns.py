@@ -1,0 +1,124 @@
+"""Every pattern file of a Golly checkout through lifetui: load, run, save, reload (not part of CI).
+
+    python benchmarks/golly_patterns.py PATTERNS_FOLDER [GENERATIONS]
+
+PATTERNS_FOLDER is Golly's `Patterns/` (fetch the public Golly repository; lifetui ships none of its files).
+Every `.rle`, `.cells`, `.lif` and `.life` file below it is loaded as `lifetui FILE` would; a file refused
+is counted by the one-line reason's kind (Generations, Larger than Life, a rule table, ...). A file that
+loads is run GENERATIONS generations (default 64) by the numpy reference on its default board, written
+with lifetui's RLE writer, read back and run on: the reloaded board must be the same board at the same
+generation under the same rule. Boards over 4096 x 4096 are loaded and saved but not run. Prints a
+Markdown table per top-level folder, and every file that failed in a way that is a bug.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from lifetui.board import board_from_pattern
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.errors import LifeError
+from lifetui.patterns import load_pattern, parse_pattern
+from lifetui.patterns.rle import write_rle
+
+SUFFIXES = {".rle", ".cells", ".lif", ".life"}
+LARGEST_RUN = 4096 * 4096
+
+
+def refusal_kind(message: str) -> str:
+    """A short name for why a file was refused, from its one-line error."""
+    for words, kind in (
+        ("Generations", "Generations rule"),
+        ("Larger than Life", "Larger than Life rule"),
+        ("rule table", "rule table (a named rule)"),
+        ("multi-state", "multi-state rule (LifeHistory, ...)"),
+        ("von Neumann", "von Neumann neighbourhood"),
+        ("hexagonal", "hexagonal neighbourhood"),
+        ("topology", "bounded plane or other topology"),
+        ("finite in both", "infinite tube (a side of 0)"),
+        ("Wolfram", "Wolfram 1D rule"),
+    ):
+        if words in message:
+            return kind
+    return "other: " + re.sub(r"^.*?: ", "", message)[:60]
+
+
+def check(path: Path, generations: int) -> tuple[str, str]:
+    """("ran" | "loaded" | "refused" | "BUG", detail) for one file."""
+    try:
+        pattern = load_pattern(str(path))
+        board = board_from_pattern(pattern)
+    except LifeError as err:
+        return "refused", refusal_kind(str(err))
+    except Exception as err:  # noqa: BLE001 - anything else is a bug to report
+        return "BUG", f"{type(err).__name__}: {err}"
+    engine = NumpyEngine(board.rule)
+    engine.load(board.cells)
+    ran = board.width * board.height <= LARGEST_RUN
+    if ran:
+        engine.step(generations)
+    cells = engine.cells()
+    text = write_rle(cells, board.rule, board.generation + generations * ran, pattern.name, pattern.author)
+    again = parse_pattern(text.encode(), f"{path.name} (saved)", ".rle")
+    reloaded = board_from_pattern(again)
+    if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):
+        return "BUG", "the saved file did not load back as the same board and rule"
+    if reloaded.generation != board.generation + generations * ran:
+        return "BUG", f"saved at generation {board.generation + generations * ran}, reloaded at {reloaded.generation}"
+    if ran:
+        engine.step(1)
+        follow = NumpyEngine(reloaded.rule)
+        follow.load(reloaded.cells)
+        follow.step(1)
+        if not np.array_equal(follow.cells(), engine.cells()):
+            return "BUG", "the reloaded board ran differently"
+    return ("ran" if ran else "loaded"), board.rule.kind
+
+
+def main(arguments: list[str]) -> None:
+    if not arguments:
+        sys.exit(__doc__)
+    root = Path(arguments[0])
+    generations = int(arguments[1]) if len(arguments) > 1 else 64
+    files = sorted(path for path in root.rglob("*") if path.suffix.lower() in SUFFIXES and path.is_file())
+    by_folder: dict[str, Counter] = defaultdict(Counter)
+    reasons: Counter = Counter()
+    kinds: Counter = Counter()
+    bugs = []
+    for path in files:
+        folder = path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else "."
+        outcome, detail = check(path, generations)
+        by_folder[folder][outcome] += 1
+        if outcome == "refused":
+            reasons[detail] += 1
+        elif outcome == "BUG":
+            bugs.append(f"{path.relative_to(root)}: {detail}")
+        else:
+            kinds[detail] += 1
+    print(f"{len(files)} pattern files under {root}; each that loads run {generations} generations, saved, reloaded\n")
+    print("| folder | files | loaded and ran | loaded (too big to run) | refused | bugs |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for folder, counts in sorted(by_folder.items()):
+        print(f"| {folder} | {sum(counts.values())} | {counts['ran']} | {counts['loaded']} "
+              f"| {counts['refused']} | {counts['BUG']} |")  # fmt: skip
+    total = Counter()
+    for counts in by_folder.values():
+        total.update(counts)
+    print(f"| all | {len(files)} | {total['ran']} | {total['loaded']} | {total['refused']} | {total['BUG']} |")
+    print("\nrules of the files that loaded: " + ", ".join(f"{kinds[kind]} {kind}" for kind in sorted(kinds)))
+    print("\nrefused, by reason:")
+    for reason, count in reasons.most_common():
+        print(f"  {count:4}  {reason}")
+    if bugs:
+        print("\nBUGS:")
+        for line in bugs:
+            print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,147 @@
+"""Every 3x3 rule, not only totalistic ones: the numpy reference, the learned engines and the compiler on
+isotropic non-totalistic and MAP rules, checked cell by cell and against each other."""
+
+import numpy as np
+import pytest
+from conftest import assert_follows_numpy, kernel_folder, naive_step, naive_table_step, random_isotropic_rule
+
+from lifetui.engines import EngineOptions, availability, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine, next_state_table, step_cells, step_table
+from lifetui.rules import CONWAY, Rule, parse_rule
+
+
+def soup(shape, seed, density=0.35):
+    return (np.random.default_rng(seed).random(shape) < density).astype(np.uint8)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_numpy_table_path_matches_a_cell_by_cell_lookup_on_any_table(seed):
+    table = np.random.default_rng(seed).integers(0, 2, 512).astype(np.uint8)  # a MAP rule, most likely
+    cells = soup((7 + seed, 11), seed)
+    assert np.array_equal(step_table(cells, table), naive_table_step(cells, table))
+
+
+@pytest.mark.parametrize("text", ["B3/S23", "B36/S23", "B0/S8", "B2/S", "B012345678/S"])
+def test_numpy_table_path_and_count_path_agree_on_totalistic_rules(text):
+    rule = parse_rule(text).rule
+    cells = soup((13, 17), 5)
+    counted = step_cells(cells, next_state_table(rule))
+    assert np.array_equal(step_table(cells, rule.truth_table()), counted)
+    assert np.array_equal(counted, naive_step(cells, set(rule.birth), set(rule.survival)))
+
+
+def test_numpy_engine_runs_a_non_totalistic_rule_cell_by_cell():
+    rule = parse_rule("B2-a/S12").rule
+    engine = NumpyEngine(rule)
+    cells = soup((9, 12), 2)
+    engine.load(cells)
+    engine.step(3)
+    expected = cells
+    for _ in range(3):
+        expected = naive_table_step(expected, rule.truth_table())
+    assert np.array_equal(engine.cells(), expected)
+    assert engine.describe() == ("Method", "512-entry table lookup in numpy")
+
+
+def test_a_letter_changes_the_next_generation():
+    # B2-a/S12 is B2/S12 less births on two adjacent neighbours "a" (an edge and the corner beside it)
+    cells = np.zeros((7, 7), dtype=np.uint8)
+    cells[1, 1] = cells[1, 2] = 1  # (2, 1) sees N and NE, (0, 2) sees S and SW: "a" pairs
+    cells[5, 1] = cells[5, 3] = 1  # (5, 2) sees W and E: an "i" pair
+    totalistic, friends = NumpyEngine(parse_rule("B2/S12").rule), NumpyEngine(parse_rule("B2-a/S12").rule)
+    for engine in (totalistic, friends):
+        engine.load(cells)
+        engine.step(1)
+    for y, x in ((2, 1), (0, 2)):
+        assert totalistic.cells()[y, x] == 1 and friends.cells()[y, x] == 0
+    assert totalistic.cells()[5, 2] == 1 and friends.cells()[5, 2] == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name", ["c", "jax"])
+def test_learned_engines_follow_numpy_on_random_isotropic_rules(tmp_path, seed, name):
+    rule = random_isotropic_rule(seed)
+    assert rule.kind == "isotropic"
+    options = EngineOptions(model=kernel_folder(tmp_path / "kernel", rule))
+    status = availability(name, rule, options)
+    if name == "c" and not status.available and "compiler" in status.reason:
+        pytest.skip(status.reason)  # no C compiler here: the c engine cannot run at all
+    assert status.available, status.reason
+    engine = create_engine(name, rule, options)
+    # an odd width and height, and a band the runtime's strips do not divide
+    assert_follows_numpy(engine, soup((37, 131), seed), rule, [1, 1, 3, 8])
+
+
+def test_c_engine_runs_a_map_rule(tmp_path):
+    table = np.random.default_rng(9).integers(0, 2, 512).astype(np.uint8)
+    rule = Rule.from_table(table)
+    assert rule.kind == "map"
+    options = EngineOptions(model=kernel_folder(tmp_path / "kernel", rule))
+    assert_follows_numpy(create_engine("c", rule, options), soup((20, 70), 1), rule, [1, 2, 5])
+
+
+def test_bitsliced_says_it_has_no_kernel_for_a_non_totalistic_rule():
+    status = availability("bitsliced", parse_rule("B2-a/S12").rule)
+    assert not status.available
+    assert "totalistic rules only" in status.reason and "B2-a/S12" in status.reason
+    assert availability("bitsliced", CONWAY).available or "compiler" in availability("bitsliced", CONWAY).reason
+
+
+def test_bench_on_a_non_totalistic_rule_shows_c_against_numpy_and_jax(lifetui, tmp_path):
+    import json
+
+    rule = parse_rule("B2-a/S12").rule
+    folder = kernel_folder(tmp_path / "kernel", rule)
+    result = lifetui(
+        "acorn", "--rule", "B2-a/S12", "--model", str(folder), "--bench", "--json", "--size", "64x64",
+        "--steps", "16",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["rule"] == "B2-a/S12"
+    engines = {entry["engine"]: entry for entry in report["engines"]}
+    assert engines["numpy"]["population"] > 0  # acorn lives on under this rule: the comparison means something
+    assert engines["c"]["matches_reference"] is True and engines["jax"]["matches_reference"] is True
+    assert engines["bitsliced"]["available"] is False
+
+
+def shape_and_place(cells):
+    ys, xs = np.nonzero(cells)
+    return (tuple(ys - ys.min()), tuple(xs - xs.min())), (int(ys.min()), int(xs.min()))
+
+
+def first_return(engine, cells, limit):
+    """The first generation at which the live cells repeat their starting shape, and how far they moved."""
+    shape, place = shape_and_place(cells)
+    engine.load(cells)
+    for generation in range(1, limit + 1):
+        engine.step(1)
+        now = engine.cells()
+        if now.any():
+            now_shape, now_place = shape_and_place(now)
+            if now_shape == shape:
+                return generation, (now_place[0] - place[0], now_place[1] - place[1])
+    return None, None
+
+
+@pytest.mark.parametrize(
+    ("name", "period", "moves"),
+    [("two-cell-p195", 195, (0, 0)), ("two-cell-p410", 410, (0, 0)), ("justfriends-c6-spaceship", 6, (-1, 1))],
+)
+def test_bundled_non_totalistic_patterns_keep_their_period(name, period, moves):
+    # Periods as Golly runs them (two-cell oscillators by Arie Paap): one wrong Hensel letter would change them.
+    from lifetui.board import board_from_pattern
+    from lifetui.patterns import load_pattern
+
+    board = board_from_pattern(load_pattern(name), (64, 64))
+    assert board.rule.kind == "isotropic"
+    assert first_return(NumpyEngine(board.rule), board.cells, period) == (period, moves)
+
+
+def test_the_c_engine_keeps_a_two_cell_oscillator_s_period(tmp_path):
+    from lifetui.board import board_from_pattern
+    from lifetui.patterns import load_pattern
+
+    board = board_from_pattern(load_pattern("two-cell-p195"), (32, 40))
+    options = EngineOptions(model=kernel_folder(tmp_path / "kernel", board.rule))
+    assert first_return(create_engine("c", board.rule, options), board.cells, 195) == (195, (0, 0))
