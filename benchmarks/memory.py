@@ -1,6 +1,6 @@
 """Memory per cell while stepping, per engine: the figures behind README's Limits paragraph.
 
-    python benchmarks/memory.py [SIDE] [ENGINE ...]     e.g.  python benchmarks/memory.py 2048 numpy c
+    python benchmarks/memory.py [--rule RULE] [SIDE] [ENGINE ...]    e.g.  python benchmarks/memory.py 2048 numpy c
 
 Each engine runs in a fresh process on a SIDE x SIDE random soup (default 2048, all engines). numpy,
 c and bitsliced keep their boards in numpy arrays, so `tracemalloc` sees them: the figure is its peak
@@ -21,15 +21,15 @@ ENGINES = ("numpy", "jax", "c", "bitsliced")
 GENERATIONS = 10
 
 
-def measure(engine_name: str, side: int) -> dict:
+def measure(engine_name: str, side: int, rule_text: str) -> dict:
     """In this process: create, load, step; the peaks over the cell count."""
     import numpy as np
 
     from lifetui.engines import create_engine
-    from lifetui.rules import CONWAY
+    from lifetui.rules import parse_rule
 
     cells = (np.random.default_rng(2025).integers(0, 4, (side, side), dtype=np.uint8) == 0).view(np.uint8)
-    rule = CONWAY
+    rule = parse_rule(rule_text).rule
     engine = create_engine(engine_name, rule)  # builds or loads what it needs before the measurement
     engine.load(cells[:8, :8])
     engine.step(1)
@@ -49,16 +49,19 @@ def measure(engine_name: str, side: int) -> dict:
 
 def main(arguments: list[str]) -> None:
     if arguments[:1] == ["--child"]:
-        print(json.dumps(measure(arguments[1], int(arguments[2]))))
+        print(json.dumps(measure(arguments[1], int(arguments[2]), arguments[3])))
         return
+    rule = "B3/S23"
+    if arguments[:1] == ["--rule"]:
+        rule, arguments = arguments[1], arguments[2:]
     side = int(arguments[0]) if arguments else 2048
     engines = arguments[1:] or list(ENGINES)
-    print(f"bytes per cell while stepping, {side} x {side} random soup, {GENERATIONS} generations")
+    print(f"bytes per cell while stepping, {rule}, {side} x {side} random soup, {GENERATIONS} generations")
     print("| engine | tracemalloc peak | peak resident growth |")
     print("| --- | --- | --- |")
     for name in engines:
         child = subprocess.run(
-            [sys.executable, __file__, "--child", name, str(side)], capture_output=True, text=True, check=False
+            [sys.executable, __file__, "--child", name, str(side), rule], capture_output=True, text=True, check=False
         )
         if child.returncode != 0:
             print(f"| {name} | failed: {child.stderr.strip().splitlines()[-1:]} | |")

@@ -44,15 +44,25 @@ def step_cells(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.take(table, block_sums)
 
 
+#: Rows of the board looked up at a time by `step_table`, so its 9-bit indices (and numpy's 8-byte copy
+#: of them in the lookup) take a band's memory, not the board's.
+TABLE_BAND_CELLS = 1 << 18
+
+
 def step_table(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
     """One generation of a (height, width) uint8 board on the torus under any rule's 512-entry table."""
-    index = np.zeros(cells.shape, dtype=np.uint16)
-    for bit, name in enumerate(NEIGHBOURHOOD):
-        row, column = POSITIONS[name]
-        # The input at offset (row - 1, column - 1) from each cell, wrapping round the torus.
-        neighbour = np.roll(cells, (1 - row, 1 - column), axis=(0, 1))
-        index |= neighbour.astype(np.uint16) << bit
-    return np.take(table, index)
+    height, width = cells.shape
+    padded = np.pad(cells, 1, mode="wrap")  # one wrapped row and column on every side
+    result = np.empty_like(cells)
+    band = max(1, TABLE_BAND_CELLS // width)
+    for top in range(0, height, band):
+        bottom = min(height, top + band)
+        index = np.zeros((bottom - top, width), dtype=np.uint16)
+        for bit, name in enumerate(NEIGHBOURHOOD):
+            row, column = POSITIONS[name]  # the input at offset (row - 1, column - 1) from each cell
+            index |= padded[top + row : bottom + row, column : column + width].astype(np.uint16) << bit
+        result[top:bottom] = np.take(table, index)
+    return result
 
 
 class NumpyEngine(Engine):
