@@ -26,7 +26,7 @@ class Sidebar(Vertical):
     def update_rows(self, rows: list[tuple[str, str | Text]], speeds: list[float]) -> None:
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")  # a MAP rule is 89 characters without a space: fold, never cut
         for label, value in rows:
             table.add_row(label, value)
         try:
