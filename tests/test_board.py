@@ -10,7 +10,8 @@ GLIDER = "x = 3, y = 3\nbob$2bo$3o!"
 
 
 @pytest.mark.parametrize(
-    ("text", "size"), [("512x512", (512, 512)), ("100x37", (100, 37)), ("64", (64, 64)), ("3X3", (3, 3))]
+    ("text", "size"),
+    [("512x512", (512, 512)), ("100x37", (100, 37)), ("64", (64, 64)), ("3X3", (3, 3)), ("65536x3", (65536, 3))],
 )
 def test_parse_size(text, size):
     assert parse_size(text) == size
@@ -19,8 +20,10 @@ def test_parse_size(text, size):
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("2x10", "outside 3..65536"),
-        ("10x70000", "outside"),
+        ("2x10", "board width 2 is outside 3..65536"),
+        ("10x70000", "board height 70000 is outside 3..65536"),
+        ("65537x3", "board width 65537 is outside"),
+        ("1234567890x3", "outside 3..65536 a side"),
         ("axb", "WIDTHxHEIGHT"),
         ("-5x5", "WIDTHxHEIGHT"),
         ("", "WIDTHxHEIGHT"),
@@ -72,6 +75,12 @@ def test_torus_suffix_sets_size_unless_given():
 def test_default_size_leaves_room():
     assert default_size(read_rle(GLIDER)) == (256, 256)
     assert default_size(read_rle("x = 300, y = 3\no!")) == (640, 256)
+    assert default_size(read_rle("x = 1000, y = 130\no!")) == (2048, 320)  # twice, rounded up to 64
+
+
+def test_a_pattern_may_fill_the_torus_exactly():
+    board = board_from_pattern(read_rle("x = 5, y = 3\n5o$5o$5o!"), (5, 3))
+    assert board.cells.all()
 
 
 def test_pattern_larger_than_torus():

@@ -218,3 +218,10 @@ def test_an_array_header_declaring_a_huge_shape_is_refused_before_numpy_allocate
     path.write_bytes(packed.getvalue())
     with pytest.raises(KernelError, match=r"declares an array of shape \(100000000000,\), far too large"):
         load_kernel(tmp_path / "k")
+
+
+def test_trained_kernels_live_in_the_user_data_folder(monkeypatch, tmp_path):
+    from lifetui.model.kernels import user_kernels_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert user_kernels_dir() == tmp_path / "lifetui" / "kernels"

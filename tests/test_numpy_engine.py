@@ -119,3 +119,10 @@ def test_registry_creates_the_numpy_engine_and_explains_the_others():
             create_engine(name, highlife)
     assert availability("bitsliced", highlife).available
     assert availability("warp", CONWAY).reason.startswith("unknown engine")
+
+
+def test_numpy_engine_says_how_it_computes():
+    from lifetui.engines.numpy_engine import NumpyEngine
+
+    assert NumpyEngine(CONWAY).describe() == ("Method", "neighbour counts in numpy")
+    assert NumpyEngine(parse_rule("B2-a/S12").rule).describe() == ("Method", "512-entry table lookup in numpy")

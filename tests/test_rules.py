@@ -34,7 +34,14 @@ def test_slug_names_the_kernel_folder():
 
 
 @pytest.mark.parametrize(
-    ("text", "torus"), [("B3/S23:T64,32", (64, 32)), ("b36s23:T100", (100, 100)), ("B3/S23", None)]
+    ("text", "torus"),
+    [
+        ("B3/S23:T64,32", (64, 32)),
+        ("b36s23:T100", (100, 100)),
+        ("B3/S23", None),
+        ("B3/S23:T64,1", (64, 1)),  # read as written; the board's own limits refuse it later
+        ("B3/S23:T999999999,3", (999999999, 3)),
+    ],
 )
 def test_torus_suffix(text, torus):
     assert parse_rule(text).torus == torus
@@ -66,6 +73,8 @@ def test_torus_suffix(text, torus):
         ("B3/S23:P64,64", "torus"),
         ("B3/S23:T0,64", "finite"),
         ("B3/S23:T10+2,8", "torus"),
+        ("B3/S23:T1000000000,8", "a torus side that large cannot be run"),
+        ("B3/S23:T8,0", "the torus must be finite in both directions"),
     ],
 )
 def test_unsupported_rules_are_named(text, words):
