@@ -34,6 +34,9 @@ CASES = [
     ("LifeViewer script in comments", "#C [[ ZOOM 4 GRID ]]\nx = 1, y = 1\no!", {(0, 0)}, (1, 1)),
     ("LifeViewer block over lines", "x = 1, y = 1\n[[ ZOOM 4\nGRID ]]\no!", {(0, 0)}, (1, 1)),
     ("multi-state letters read as live", "x = 3, y = 1, rule = B3/S23\nA.B!", {(0, 0), (2, 0)}, (3, 1)),
+    ("the last multi-state letter, X", "x = 2, y = 1\nbX!", {(1, 0)}, (2, 1)),
+    ("the largest side", "x = 65536, y = 1\n65535bo!", {(65535, 0)}, (65536, 1)),
+    ("spaces, tabs and returns between items", "x = 3, y = 2\n o\t\r$o!", {(0, 0), (0, 1)}, (3, 2)),
     ("extended multi-state letters", "x = 2, y = 1\npAqB!", {(0, 0), (1, 0)}, (2, 1)),
     ("dots are dead", "x = 3, y = 1\n.o.!", {(1, 0)}, (3, 1)),
     ("large counts", "x = 1000, y = 2\n999bo$1000o!", {(999, 0)} | {(x, 1) for x in range(1000)}, (1000, 2)),
@@ -114,6 +117,9 @@ def test_warnings_for_multistate_and_missing_bang():
         ("x = 3 y = 3\no!", 1, 5, "whole number"),
         ("x = 3\no!", 1, 1, "both x and y"),
         ("#r B3/S23H\no!", 1, 4, "hexagonal"),
+        ("x = 1, y = 1\nY!", 2, 1, "unexpected character 'Y' in the pattern body"),
+        ("x = 65537, y = 1\no!", 1, 5, "header x = 65537 is larger than the largest board side (65536)"),
+        ("x = 3, y = 3\n2b02o!", 2, 3, "a run count does not start with 0 (Golly refuses it too)"),
     ],
 )
 def test_errors_name_line_and_column(text, line, column, words):

@@ -183,10 +183,9 @@ class _RleReader:
         return False
 
     def take_count(self, number: int, index: int) -> int:
+        # Never 0: a count starting with 0 was refused as it was read.
         count = int(self.count) if self.count else 1
         self.count = ""
-        if count == 0:
-            raise self.error("run count 0 is not valid", number, index + 1)
         return count
 
     def cells(self, alive: bool, number: int, index: int) -> None:
