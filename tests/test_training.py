@@ -57,3 +57,11 @@ def test_a_stalled_seed_is_reheated(monkeypatch):
     reheated = train_seed(CONWAY, seed=0, max_steps=150, layer_sizes=(1,))
     # A single gate can never learn Life, so accuracy stalls and the logits are softened again and again.
     assert np.abs(reheated.network.logits[0]).max() < np.abs(plain.network.logits[0]).max()
+
+
+def test_progress_names_a_long_rule_short_enough_to_leave_room_for_the_numbers():
+    from lifetui.model.training import LABEL_CHARACTERS, task_label
+
+    assert task_label(CONWAY) == "B3/S23"
+    long = parse_rule("B2-ck3-acij4-acqy5-aik6-ae7c8/S01e2n3cr4aceqt5einq6c7e8").rule
+    assert len(task_label(long)) == LABEL_CHARACTERS and task_label(long).startswith("B2-ck3-acij4")

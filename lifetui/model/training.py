@@ -142,6 +142,16 @@ def train_seed(
     return TrainResult(network, seed, step, time.perf_counter() - started, exact)
 
 
+#: The longest rule a progress line names in full; a longer one (Hensel, MAP) would squeeze out the
+#: step, loss and accuracy columns on an 80-column terminal.
+LABEL_CHARACTERS = 24
+
+
+def task_label(rule: Rule) -> str:
+    text = str(rule)
+    return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
+
+
 #: After a Ctrl-C, the current computation may finish for this long before the process just ends.
 INTERRUPT_GRACE_SECONDS = 0.8
 
@@ -207,7 +217,7 @@ def train_kernel(
     result = best = None
     with deferred_interrupts() as interrupted, ProgressDisplay(*columns, console=console) as progress:
         for seed in range(first_seed, first_seed + max_seeds):
-            task = progress.add_task(f"{rule} seed {seed}", total=max_steps, loss=1.0, exact=0)
+            task = progress.add_task(f"{task_label(rule)} seed {seed}", total=max_steps, loss=1.0, exact=0)
 
             def report(update: Progress, task=task) -> None:
                 progress.update(task, completed=update.step, loss=update.loss, exact=update.exact)
