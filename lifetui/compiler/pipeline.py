@@ -76,7 +76,7 @@ class Compiled:
     def describe(self) -> str:
         if self.stencil:
             return f"{self.size} gates per word, depth {self.depth()} (-O{self.level} stencil)"
-        kept = " (-O3 kept the -O2 circuit: not symmetric in the neighbours)" if self.level >= 3 else ""
+        kept = " (-O3 kept the -O2 circuit: its function is not totalistic)" if self.level >= 3 else ""
         return f"{self.size} gates, depth {self.depth()} (-O{min(self.level, 2)}){kept}"
 
     def summary(self) -> dict:

@@ -80,7 +80,7 @@ def neighbour_counts(table: int) -> tuple[tuple[int, ...], tuple[int, ...]] | No
 
 
 def resynthesise(circuit: Circuit) -> Stencil | None:
-    """The circuit as a verified stencil, or None when its function is not symmetric in the neighbours."""
+    """The circuit as a verified stencil, or None when its function is not totalistic (symmetric in the neighbours)."""
     table = circuit.truth_table()
     counts = neighbour_counts(table)
     if counts is None:
