@@ -19,13 +19,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from lifetui.engines import create_engine
+from lifetui.engines.jax_engine import OFFSETS
 from lifetui.engines.numpy_engine import next_state_table, step_cells
 from lifetui.model.kernels import kernel_for
 from lifetui.model.training import forward, hard_coefficients
 from lifetui.rules import CONWAY, NEIGHBOURHOOD
-
-OFFSETS = {"NW": (-1, -1), "N": (-1, 0), "NE": (-1, 1), "W": (0, -1), "C": (0, 0), "E": (0, 1),
-           "SW": (1, -1), "S": (1, 0), "SE": (1, 1)}  # fmt: skip
 
 
 def float_stepper():

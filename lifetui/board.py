@@ -61,13 +61,20 @@ def check_size(width: int, height: int) -> None:
     for side, name in ((width, "width"), (height, "height")):
         if not MIN_SIDE <= side <= MAX_SIDE:
             raise UsageError(f"board {name} {side} is outside {MIN_SIDE}..{MAX_SIDE}")
-    needed = width * height * REFERENCE_BYTES_PER_CELL
-    available = physical_memory()
-    if needed > available:
-        raise UsageError(
-            f"a {width}x{height} board needs about {needed / 1e9:.1f} GB to simulate; "
-            f"this machine has {available / 1e9:.1f} GB"
-        )
+    problem = memory_shortfall(width, height, REFERENCE_BYTES_PER_CELL, " to simulate")
+    if problem:
+        raise UsageError(problem)
+
+
+def memory_shortfall(width: int, height: int, bytes_per_cell: int, purpose: str = "") -> str | None:
+    """Why a board of `bytes_per_cell` cannot fit in this machine's memory, or None when it can."""
+    needed, available = width * height * bytes_per_cell, physical_memory()
+    if needed <= available:
+        return None
+    return (
+        f"a {width}x{height} board needs about {needed / 1e9:.1f} GB{purpose}; "
+        f"this machine has {available / 1e9:.1f} GB"
+    )
 
 
 def physical_memory() -> int:

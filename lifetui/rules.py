@@ -93,6 +93,8 @@ SYMMETRIES = _symmetries()
 INDEX = np.arange(512)
 ALIVE = (INDEX >> CENTRE_BIT) & 1
 COUNTS = np.array([bin(index).count("1") for index in INDEX]) - ALIVE
+#: Each neighbourhood's index in Golly's order (NW the most significant of the nine bits), used by MAP.
+GOLLY_INDEX = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
 
 
 def _mask(names: str) -> int:
@@ -183,11 +185,9 @@ class Rule:
     def map_string(self) -> str:
         """The rule in MAP notation, whatever its kind: Golly's bit order, NW the most significant input."""
         golly = np.zeros(512, dtype=np.uint8)
-        reversed_index = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
-        golly[reversed_index] = self.truth_table()
-        bits = np.concatenate([golly, np.zeros(MAP_CHARACTERS * 6 - 512, dtype=np.uint8)])
-        values = bits.reshape(-1, 6) @ (1 << np.arange(5, -1, -1))
-        return MAP_PREFIX + "".join(BASE64_ALPHABET[value] for value in values)
+        golly[GOLLY_INDEX] = self.truth_table()
+        # Bit 0 first, six a character: standard base64 of the 64 bytes, without its "==" padding.
+        return MAP_PREFIX + base64.b64encode(np.packbits(golly).tobytes()).decode("ascii").rstrip("=")
 
     def __str__(self) -> str:
         if self.kind == "map":
@@ -239,7 +239,7 @@ _BS = re.compile(rf"B(?P<b>{_SIDE})/?S(?P<s>{_SIDE})", re.IGNORECASE)
 _SB = re.compile(rf"S(?P<s>{_SIDE})/?B(?P<b>{_SIDE})", re.IGNORECASE)
 _CONWAY = re.compile(rf"(?P<s>{_SIDE})/(?P<b>{_SIDE})")
 _TORUS = re.compile(r"T(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
-_COUNT = re.compile(r"(?P<count>[0-9])(?P<minus>-?)(?P<letters>[a-z]*)")
+_COUNT = re.compile(r"(?P<count>[0-8])(?P<minus>-?)(?P<letters>[a-z]*)")
 
 
 def parse_rule(text: str) -> RuleSpec:
@@ -314,8 +314,6 @@ def _parse_side(text: str, original: str) -> np.ndarray:
             raise _not_notation(original)
         position = match.end()
         count = int(match["count"])
-        if count == 9:
-            raise _unsupported(original, "neighbour counts are 0 to 8, not '9'")
         letters, minus = match["letters"], match["minus"]
         allowed = LETTERS[count]
         if minus and not letters:
@@ -348,8 +346,7 @@ def _parse_map(text: str, original: str) -> Rule:
         bad = next(char for char in digits if char not in BASE64_ALPHABET)
         raise _unsupported(original, f"{bad!r} is not a base64 character") from None
     golly = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:512]
-    reversed_index = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
-    return Rule.from_table(golly[reversed_index])
+    return Rule.from_table(golly[GOLLY_INDEX])
 
 
 def _parse_topology(topology: str, original: str) -> tuple[int, int]:

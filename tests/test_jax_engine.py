@@ -98,3 +98,18 @@ def test_long_runs_are_split_into_loops_xla_can_count(monkeypatch):
     assert np.array_equal(engine.cells(), reference.cells())
     engine.cells()[0, 0] ^= 1  # a fresh, writable copy: the engine's board is untouched
     assert np.array_equal(engine.cells(), reference.cells())
+
+
+def test_a_board_too_big_for_memory_is_refused_before_jax_allocates_it(monkeypatch):
+    import lifetui.board as board
+    from lifetui.engines.jax_engine import BYTES_PER_CELL
+    from lifetui.errors import LifeError
+
+    engine = create_engine("jax", CONWAY)
+    cells = np.zeros((100, 100), dtype=np.uint8)
+    monkeypatch.setattr(board, "physical_memory", lambda: 100 * 100 * BYTES_PER_CELL - 1)
+    with pytest.raises(LifeError, match="^jax engine: a 100x100 board needs about .* GB; this machine has"):
+        engine.load(cells)
+    monkeypatch.setattr(board, "physical_memory", lambda: 100 * 100 * BYTES_PER_CELL)
+    engine.load(cells)  # just enough
+    assert engine.population() == 0

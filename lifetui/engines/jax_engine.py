@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lifetui.board import physical_memory
+from lifetui.board import memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.model.gates import TRUTH
@@ -79,14 +79,10 @@ class JaxEngine(Engine):
         return "Network", f"{self.gate_count} gates, every one run"
 
     def load(self, cells: np.ndarray) -> None:
-        height, width = cells.shape
-        needed, available = height * width * BYTES_PER_CELL, physical_memory()
-        if needed > available:
+        problem = memory_shortfall(cells.shape[1], cells.shape[0], BYTES_PER_CELL)
+        if problem:
             # Refused before XLA allocates: running out of memory would end the process, board and all.
-            raise LifeError(
-                f"jax engine: a {width}x{height} board needs about {needed / 1e9:.1f} GB; "
-                f"this machine has {available / 1e9:.1f} GB"
-            )
+            raise LifeError(f"jax engine: {problem}")
         self._cells = jnp.asarray(cells, dtype=jnp.uint8)
 
     def step(self, generations: int = 1) -> None:
