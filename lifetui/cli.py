@@ -347,7 +347,8 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 @click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
 @click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
               help="Optimisation level: 0 every gate, 1 dead gates and copies gone, 2 constants folded and equal "
-                   "nodes merged, 3 resynthesised as a stencil sharing row sums.")  # fmt: skip
+                   "nodes merged, 3 resynthesised from the truth table (as a stencil sharing row "
+                   "sums where smaller).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the C source here.")
 @click.option("--allow-inexact", is_flag=True, help="Emit a circuit even when it is wrong on some neighbourhoods.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

@@ -1,9 +1,11 @@
-"""-O3: the stencil resynthesis, exact on all 512 neighbourhoods, and its C on the runtime for many rules."""
+"""-O3: the stencil resynthesis (with exceptions for rules that are not totalistic), exact on all 512
+neighbourhoods, and its C on the runtime for many rules."""
 
 from itertools import combinations
 
 import numpy as np
 import pytest
+from conftest import table_network
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,21 +14,24 @@ from lifetui.compiler.circuit import Circuit, Gate, extract, rule_table
 from lifetui.compiler.codegen import stencil_source
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.pipeline import compile_circuit, compile_network
-from lifetui.compiler.stencil import ROW_GATES, ROW_OUTPUTS, compose, neighbour_counts, resynthesise
+from lifetui.compiler.stencil import (
+    CLASSES,
+    ROW_GATES,
+    ROW_OUTPUTS,
+    compose,
+    nearest_counts,
+    neighbour_counts,
+    resynthesise,
+)
 from lifetui.engines.c_engines import pack, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.model.kernels import kernel_for
 from lifetui.rules import CONWAY, Rule, parse_rule
 
 
-class TableOnly:
-    """Stands in for a circuit with a given function: resynthesis reads nothing but the truth table."""
-
-    def __init__(self, table):
-        self.table = table
-
-    def truth_table(self):
-        return self.table
+def table_circuit(rule):
+    """A circuit with the rule's function and none of its structure (a tree of multiplexers), at -O2."""
+    return optimise(extract(table_network(rule.truth_table())), 2)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +40,7 @@ def shipped():
 
 
 def test_the_shipped_circuit_becomes_a_small_exact_stencil(shipped):
-    stencil = resynthesise(shipped)
+    stencil = resynthesise(shipped.truth_table())
     assert stencil.born == (3,) and stencil.survival == (2, 3)
     assert compose(stencil).truth_table() == shipped.truth_table() == rule_table(CONWAY)
     assert stencil.size == len(ROW_GATES) + stencil.combine.size
@@ -51,20 +56,33 @@ def test_every_life_like_function_resynthesises_exactly(born, survival):
     rule = Rule.from_counts(born, survival)
     table = rule_table(rule)
     assert neighbour_counts(table) == (tuple(sorted(born)), tuple(sorted(survival)))
-    stencil = resynthesise(TableOnly(table))
+    stencil = resynthesise(table)
     assert compose(stencil).truth_table() == table
     assert stencil.size <= 60
 
 
-def test_a_function_that_tells_neighbours_apart_keeps_its_circuit():
+def test_a_function_smaller_as_its_own_circuit_keeps_it():
     north_west_only = Circuit((), 0)
     assert neighbour_counts(north_west_only.truth_table()) is None
-    assert resynthesise(north_west_only) is None
+    stencil = resynthesise(north_west_only.truth_table())  # exceptions in every class, the stencil a detour
+    assert compose(stencil).truth_table() == north_west_only.truth_table() and stencil.size > 0
     compiled = compile_circuit(north_west_only, CONWAY, 3)
-    assert compiled.form == "circuit" and "kept the -O2 circuit" in compiled.describe()
-    # A function of the centre alone is symmetric in the neighbours (all zero of them matter).
+    assert compiled.form == "circuit" and compiled.size == 0 and "kept the -O2 circuit" in compiled.describe()
+    # A function of the centre alone is totalistic (B/S012345678), but as a stencil it would still add rows.
     centre = Circuit((Gate(3, 4, 4),), 9)
-    assert compile_circuit(centre, CONWAY, 3).form == "stencil"
+    assert resynthesise(centre.truth_table()).size == len(ROW_GATES)
+    assert compile_circuit(centre, CONWAY, 3).form == "circuit" and compile_circuit(centre, CONWAY, 3).size == 0
+
+
+def test_a_rule_with_exceptions_everywhere_is_synthesised_directly():
+    rule = parse_rule("B3aijr4ekz5er/S2-ci3-acy4einrtz5n6c7").rule
+    learned = table_circuit(rule)
+    compiled = compile_circuit(learned, rule, 3)
+    assert compiled.verified and compiled.form == "circuit" and compiled.synthesised is not None
+    assert compiled.size == compiled.synthesised.size < learned.size
+    assert compiled.describe().endswith("(-O3, synthesised from the truth table)")
+    assert "resynthesised at -O3 from its truth table" in compiled.function_source()
+    assert compiled.summary()["form"] == "circuit" and compiled.summary()["gates"] == compiled.size
 
 
 def test_symmetry_is_checked_on_every_pair_of_neighbours():
@@ -89,7 +107,7 @@ def step_with(source, cells, generations, threads=1):
 @pytest.mark.parametrize(("shape", "threads"), [((30, 70), 1), ((41, 128), 2), ((5, 3), 1), ((300, 70), 3)])
 def test_the_emitted_stencil_runs_like_numpy(rule, shape, threads):
     parsed = parse_rule(rule).rule
-    stencil = resynthesise(TableOnly(rule_table(parsed)))
+    stencil = resynthesise(rule_table(parsed))
     source = stencil_source(stencil, parsed, verified=True)
     cells = (np.random.default_rng(len(rule)).random(shape) < 0.4).astype(np.uint8)
     reference = NumpyEngine(parsed)
@@ -99,7 +117,7 @@ def test_the_emitted_stencil_runs_like_numpy(rule, shape, threads):
 
 
 def test_the_emitted_stencil_reads_as_the_circuit(shipped):
-    stencil = resynthesise(shipped)
+    stencil = resynthesise(shipped.truth_table())
     source = stencil_source(stencil, CONWAY, verified=True)
     words = " ".join(source.replace("*", " ").split())
     assert f"{stencil.size} operations per 64-cell word" in words and "born with 3; survives with 2, 3." in words
@@ -116,7 +134,7 @@ def test_the_shipped_c_is_what_the_compiler_emits_today(file, level):
 
 
 def test_no_generations_or_a_negative_count_leave_the_board_alone():
-    stencil = resynthesise(TableOnly(rule_table(CONWAY)))
+    stencil = resynthesise(rule_table(CONWAY))
     cells = (np.random.default_rng(5).random((64, 64)) < 0.4).astype(np.uint8)
     for generations in (0, -1, -9):
         assert np.array_equal(step_with(stencil_source(stencil, CONWAY, True), cells, generations, 2), cells)
@@ -124,6 +142,56 @@ def test_no_generations_or_a_negative_count_leave_the_board_alone():
 
 def test_a_constant_function_has_depth_zero_and_only_the_row_stage():
     for rule in ("B/S", "B012345678/S012345678"):
-        stencil = resynthesise(TableOnly(rule_table(parse_rule(rule).rule)))
+        stencil = resynthesise(rule_table(parse_rule(rule).rule))
         assert stencil.combine.size == 0 and stencil.depth() == 0
         assert stencil.size == len(ROW_GATES)  # the runtime still computes the row sums
+
+
+#: Two-input gates per cell that ABC's resynthesis of the whole truth table needs (issue 17's figures);
+#: the -O3 stencil, shared row sums included, must need no more per 64-cell word.
+ABC_GATES = {"B2-a/S12": 68, "B37/S2-i34q": 88, "B36ce7c/S23-y": 154, "B3aijr4ekz5er/S2-ci3-acy4einrtz5n6c7": 218}
+
+
+@pytest.mark.parametrize("text", sorted(ABC_GATES))
+def test_a_non_totalistic_rule_is_its_nearest_totalistic_rule_and_exceptions(text):
+    rule = parse_rule(text).rule
+    table = rule_table(rule)
+    born, survival, departures = nearest_counts(table)
+    nearest = rule_table(Rule.from_counts(set(born), set(survival)))
+    assert departures == table ^ nearest and departures  # the exceptions are where the two differ
+    for mask in CLASSES.values():  # and within each class of centre and count, the fewer
+        assert 2 * (departures & mask).bit_count() <= mask.bit_count()
+    stencil = resynthesise(table)
+    if stencil:  # exceptions in a few classes of centre and count
+        assert compose(stencil).truth_table() == table and stencil.departures == departures.bit_count()
+        assert stencil.size == len(ROW_GATES) + stencil.combine.size + stencil.exceptions.size
+    compiled = compile_circuit(table_circuit(rule), rule, 3)
+    assert compiled.verified and compiled.size <= ABC_GATES[text]
+
+
+def test_exceptions_make_the_stencil_of_a_near_totalistic_rule():
+    rule = parse_rule("B2-a/S12").rule
+    compiled = compile_circuit(table_circuit(rule), rule, 3)
+    assert compiled.form == "stencil" and compiled.stencil.born == (2,) and compiled.stencil.survival == (1, 2)
+    assert compiled.describe().endswith(f"(-O3 stencil: B2/S12 and {compiled.stencil.exceptions.size} gates for its "
+                                        "8 exceptions)")  # fmt: skip
+    source = compiled.function_source()
+    assert "#define LIFETUI_ROW_CELLS 1" in source and "lifetui_cell(" in source
+    assert "lifetui_word exceptions)" in source
+    words = " ".join(source.replace("*", " ").split())
+    assert "born with 2; survives with 1, 2. The rule departs from it on 8 neighbourhoods" in words
+    assert f"{compiled.size} operations per 64-cell word" in words
+
+
+@pytest.mark.parametrize("text", ["B2-a/S12", "B37/S2-i34q", "B36ce7c/S23-y", "B3-cnqy/S23"])
+@pytest.mark.parametrize(("shape", "threads"), [((30, 70), 1), ((41, 128), 2), ((5, 3), 1), ((300, 70), 3)])
+def test_the_emitted_stencil_with_exceptions_runs_like_numpy(text, shape, threads):
+    parsed = parse_rule(text).rule
+    stencil = resynthesise(rule_table(parsed))
+    assert stencil.exceptions
+    source = stencil_source(stencil, parsed, verified=True)
+    cells = (np.random.default_rng(len(text)).random(shape) < 0.4).astype(np.uint8)
+    reference = NumpyEngine(parsed)
+    reference.load(cells)
+    reference.step(25)
+    assert np.array_equal(step_with(source, cells, 25, threads), reference.cells())

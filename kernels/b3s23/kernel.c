@@ -1,11 +1,11 @@
 /* B3/S23: the learned circuit resynthesised at -O3 as a stencil, 20 operations per
- * 64-cell word (5 in lifetui_row, 15 in lifetui_rows), depth 11, verified on all 512 neighbourhoods.
+ * 64-cell word (5 in lifetui_row, 15 in lifetui_rows), depth 10, verified on all 512 neighbourhoods.
  *
- * The circuit's truth table depends only on the centre and the number of live neighbours: born
- * with 3; survives with 2, 3. lifetui_row adds a row's west and east cells (the pair)
- * and its west, centre and east cells (the sum), two bit planes each; the runtime calls it once per
- * row and shares them between the three rows that read them. lifetui_rows compresses the sums of
- * the rows above and below and the pair of the middle row, plane by plane, and decodes the count. */
+ * The circuit's truth table depends only on the centre and the number of live neighbours: born with
+ * 3; survives with 2, 3. lifetui_row adds a row's west and east cells (the pair) and its west,
+ * centre and east cells (the sum), two bit planes each; the runtime calls it once per row and
+ * shares them between the three rows that read them. lifetui_rows compresses the sums of the rows
+ * above and below and the pair of the middle row, plane by plane, and decodes the count. */
 #include <stdint.h>
 #define LIFETUI_LANES 8
 typedef uint64_t lifetui_word __attribute__((vector_size(8 * LIFETUI_LANES)));
@@ -36,7 +36,7 @@ static inline lifetui_word lifetui_rows(lifetui_word up0, lifetui_word up1, life
     lifetui_word g8 = g6 ^ g7; /* xor */
     lifetui_word g9 = g3 ^ g6; /* xor */
     lifetui_word g10 = centre & g9; /* and */
-    lifetui_word g11 = ~(g9 ^ g10); /* xnor */
+    lifetui_word g11 = centre | ~g9; /* a_or_not_b */
     lifetui_word g12 = g2 & g11; /* and */
     lifetui_word g13 = g10 ^ g12; /* xor */
     lifetui_word g14 = ~g8 & g13; /* not_a_and_b */

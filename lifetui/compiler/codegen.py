@@ -6,6 +6,8 @@ operands become numbered variable names.
 
 from __future__ import annotations
 
+import textwrap
+
 from lifetui.compiler.circuit import Circuit
 from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUT_NAMES, ROW_OUTPUTS, Stencil
 from lifetui.model.gates import NAMES
@@ -46,38 +48,65 @@ def _node(node: int, inputs: tuple[str, ...], prefix: str) -> str:
     return inputs[node] if node < len(inputs) else f"{prefix}{node - len(inputs)}"
 
 
-def circuit_source(circuit: Circuit, rule: Rule, level: int, verified: bool) -> str:
-    """The C function lifetui_cell computing the circuit, one line per gate, for the runtime."""
-    parameters = ", ".join(f"lifetui_word {name}" for name in ARGUMENTS)
+def circuit_source(circuit: Circuit, rule: Rule, how: str, verified: bool) -> str:
+    """The C function lifetui_cell computing the circuit, one line per gate, for the runtime; `how` says
+    what made it ("at -O2", say)."""
     lines = [
-        f"/* {rule}: the learned circuit at -O{level}, {circuit.size} operations, depth {circuit.depth()}, "
+        f"/* {rule}: the learned circuit {how}, {circuit.size} operations, depth {circuit.depth()}, "
         f"{_status(verified)}. */",
         *WORD_TYPE,
+        *_cell_function(circuit),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell_function(circuit: Circuit) -> list[str]:
+    """lifetui_cell(nw, n, ne, w, c, e, sw, s, se): the circuit on the nine neighbourhood words."""
+    parameters = ", ".join(f"lifetui_word {name}" for name in ARGUMENTS)
+    return [
         f"static inline lifetui_word lifetui_cell({parameters}) {{",
         *_gate_lines(circuit.gates, ARGUMENTS, "g"),
         f"    return {_node(circuit.output, ARGUMENTS, 'g')};",
         "}",
     ]
-    return "\n".join(lines) + "\n"
 
 
 def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
-    """The -O3 stencil as lifetui_row (shared row sums) and lifetui_rows (adder and decode), for the runtime."""
-    combine_inputs = (*COMBINE_INPUTS, "unused7", "unused8")
+    """The -O3 stencil as lifetui_row (shared row sums) and lifetui_rows (adder and decode), and, for a rule
+    that is not totalistic, lifetui_cell (its exceptions), for the runtime."""
+    combine_inputs = (*COMBINE_INPUTS, "unused8")
+    parameters = COMBINE_INPUTS if stencil.exceptions else COMBINE_INPUTS[:-1]
     counts = ", ".join(map(str, stencil.born)) or "none"
     survives = ", ".join(map(str, stencil.survival)) or "none"
+    exceptions = stencil.exceptions
+    parts = f"{len(ROW_GATES)} in lifetui_row, {stencil.combine.size} in lifetui_rows"
+    if exceptions:
+        parts += f", {exceptions.size} in lifetui_cell"
+        about = (
+            f"Nearest totalistic rule (the value most neighbourhoods of each centre and count take): born with "
+            f"{counts}; survives with {survives}. The rule departs from it on {stencil.departures} neighbourhoods; "
+            "in the classes of centre and count that hold them, lifetui_rows reads what lifetui_cell computes "
+            "from the nine cells (the runtime passes it as `exceptions`)."
+        )
+    else:
+        about = (
+            "The circuit's truth table depends only on the centre and the number of live neighbours: born with "
+            f"{counts}; survives with {survives}."
+        )
+    about += (
+        " lifetui_row adds a row's west and east cells (the pair) and its west, centre and east cells (the sum), "
+        "two bit planes each; the runtime calls it once per row and shares them between the three rows that "
+        "read them. lifetui_rows compresses the sums of the rows above and below and the pair of the middle "
+        "row, plane by plane, and decodes the count. */"
+    )
     lines = [
         f"/* {rule}: the learned circuit resynthesised at -O3 as a stencil, {stencil.size} operations per",
-        f" * 64-cell word ({len(ROW_GATES)} in lifetui_row, {stencil.combine.size} in lifetui_rows), "
-        f"depth {stencil.depth()}, {_status(verified)}.",
+        f" * 64-cell word ({parts}), depth {stencil.depth()}, {_status(verified)}.",
         " *",
-        " * The circuit's truth table depends only on the centre and the number of live neighbours: born",
-        f" * with {counts}; survives with {survives}. lifetui_row adds a row's west and east cells (the pair)",
-        " * and its west, centre and east cells (the sum), two bit planes each; the runtime calls it once per",
-        " * row and shares them between the three rows that read them. lifetui_rows compresses the sums of",
-        " * the rows above and below and the pair of the middle row, plane by plane, and decodes the count. */",
+        *textwrap.wrap(about, 100, initial_indent=" * ", subsequent_indent=" * "),
         *WORD_TYPE,
         "#define LIFETUI_ROW_SUMS 1",
+        *(["#define LIFETUI_ROW_CELLS 1"] if exceptions else []),
         "",
         "static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, "
         + ", ".join(f"lifetui_word *{name}" for name in ROW_OUTPUT_NAMES)
@@ -86,13 +115,13 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
         *(f"    *{name} = {_node(node, ROW_INPUTS, 'r')};" for name, node in zip(ROW_OUTPUT_NAMES, ROW_OUTPUTS)),
         "}",
         "",
-        "static inline lifetui_word lifetui_rows("
-        + ", ".join(f"lifetui_word {name}" for name in COMBINE_INPUTS)
-        + ") {",
+        "static inline lifetui_word lifetui_rows(" + ", ".join(f"lifetui_word {name}" for name in parameters) + ") {",
         *_gate_lines(stencil.combine.gates, combine_inputs, "g"),
         f"    return {_node(stencil.combine.output, combine_inputs, 'g')};",
         "}",
     ]
+    if exceptions:
+        lines += ["", *_cell_function(exceptions)]
     return "\n".join(lines) + "\n"
 
 

@@ -1,20 +1,23 @@
 """The compile pipeline, the one way from a network to C: extract, optimise, resynthesise, verify, emit.
 
 -O0 keeps every gate, -O1 drops dead gates and copies, -O2 adds constant folding and exact merging of
-equivalent nodes, -O3 (the default) resynthesises the -O2 circuit as a stencil that shares row sums
-(`stencil.py`), or keeps the -O2 circuit when its function does not allow that. `verify`, `compile`
-and the c engine all compile through `compile_network`.
+equivalent nodes, -O3 (the default) resynthesises the -O2 circuit's function: as a stencil that shares
+row sums (`stencil.py`; for a rule that is not totalistic, with a circuit of exceptions), or, when that
+is smaller, as a circuit synthesised directly from the truth table (`synthesis.py`); it keeps the -O2
+circuit if neither beats it. `verify`, `compile` and the c engine all compile through `compile_network`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 
 from lifetui.compiler.build import runtime_source
 from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods
 from lifetui.compiler.codegen import circuit_source, stencil_source
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.stencil import Stencil, resynthesise
+from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
 from lifetui.model.network import Network
 from lifetui.rules import Rule
@@ -35,9 +38,15 @@ class Compiled:
     rule: Rule
     level: int
     network_gates: int
-    circuit: Circuit  # the circuit at -O(min(level, 2)); it defines the function the stencil keeps
-    stencil: Stencil | None
+    circuit: Circuit  # the circuit at -O(min(level, 2)); it defines the function -O3 keeps
+    stencil: Stencil | None  # -O3 as a stencil
     wrong: tuple[int, ...]  # neighbourhood indices where the circuit disagrees with the rule
+    synthesised: Circuit | None = None  # -O3 as a circuit synthesised from the truth table
+
+    @property
+    def emitted(self) -> Circuit:
+        """The circuit emitted when there is no stencil."""
+        return self.synthesised or self.circuit
 
     @property
     def verified(self) -> bool:
@@ -51,16 +60,19 @@ class Compiled:
     @property
     def size(self) -> int:
         """Two-input operations per 64-cell word, not counting the shifts that gather neighbours."""
-        return self.stencil.size if self.stencil else self.circuit.size
+        return self.stencil.size if self.stencil else self.emitted.size
 
     def depth(self) -> int:
-        return self.stencil.depth() if self.stencil else self.circuit.depth()
+        return self.stencil.depth() if self.stencil else self.emitted.depth()
 
     def function_source(self) -> str:
         """The C functions the runtime calls for this circuit (lifetui_cell, or lifetui_row and lifetui_rows)."""
         if self.stencil:
             return stencil_source(self.stencil, self.rule, self.verified)
-        return circuit_source(self.circuit, self.rule, min(self.level, 2), self.verified)
+        if self.synthesised:
+            how = "resynthesised at -O3 from its truth table"
+            return circuit_source(self.synthesised, self.rule, how, self.verified)
+        return circuit_source(self.circuit, self.rule, f"at -O{min(self.level, 2)}", self.verified)
 
     def source(self) -> str:
         """One buildable C file: the circuit's functions, then the runtime that steps a board with them.
@@ -74,9 +86,15 @@ class Compiled:
         return self.function_source() + runtime_source()
 
     def describe(self) -> str:
+        if self.stencil and self.stencil.exceptions:
+            totalistic = Rule.from_counts(set(self.stencil.born), set(self.stencil.survival))
+            return (f"{self.size} gates per word, depth {self.depth()} (-O{self.level} stencil: {totalistic} and "
+                    f"{self.stencil.exceptions.size} gates for its {self.stencil.departures} exceptions)")  # fmt: skip
         if self.stencil:
             return f"{self.size} gates per word, depth {self.depth()} (-O{self.level} stencil)"
-        kept = " (-O3 kept the -O2 circuit: its function is not totalistic)" if self.level >= 3 else ""
+        if self.synthesised:
+            return f"{self.size} gates, depth {self.depth()} (-O{self.level}, synthesised from the truth table)"
+        kept = " (-O3 kept the -O2 circuit: smaller than any resynthesis)" if self.level >= 3 else ""
         return f"{self.size} gates, depth {self.depth()} (-O{min(self.level, 2)}){kept}"
 
     def summary(self) -> dict:
@@ -95,6 +113,29 @@ def compile_network(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) ->
 def compile_circuit(extracted: Circuit, rule: Rule, level: int = DEFAULT_LEVEL, network_gates: int = 0) -> Compiled:
     """An extracted circuit optimised at `level` and checked against `rule` on all 512 neighbourhoods."""
     circuit = optimise(extracted, min(level, 2))
-    stencil = resynthesise(circuit) if level >= 3 else None
     wrong = tuple(wrong_neighbourhoods(circuit, rule))
-    return Compiled(rule, level, network_gates or len(extracted.gates), circuit, stencil, wrong)
+    compiled = Compiled(rule, level, network_gates or len(extracted.gates), circuit, None, wrong)
+    if level < 3:
+        return compiled
+    # -O3: the smallest of the stencil, the function synthesised directly and the -O2 circuit.
+    stencil, synthesised = _resyntheses(circuit.truth_table())
+    candidates = [replace(compiled, stencil=stencil)] if stencil else []
+    candidates.append(compiled)  # on a tie, the first
+    if synthesised:
+        candidates.append(replace(compiled, synthesised=synthesised))
+    return min(candidates, key=lambda candidate: candidate.size)
+
+
+#: A stencil of more gates than this per word is compared with the function synthesised directly (a
+#: second's search). Exceptions confined to a few classes of centre and count give stencils of 30 to 60
+#: gates, far below any direct synthesis.
+DIRECT_ABOVE = 100
+
+
+@functools.lru_cache(maxsize=16)
+def _resyntheses(table: int) -> tuple[Stencil | None, Circuit | None]:
+    """The -O3 forms of a function: its stencil, if it has one, and the function synthesised directly when
+    there is no stencil or a large one. A second or two for a rule with many exceptions, so kept for the
+    next engine swap."""
+    stencil = resynthesise(table)
+    return stencil, synthesise(table) if stencil is None or stencil.size > DIRECT_ABOVE else None

@@ -5,34 +5,38 @@ Hand-written bitsliced code instead adds each row's cells once (west + east, and
 two bit planes each) and lets the three output rows that read that row share the sums. This pass does
 the same for a learned circuit, from the circuit's own 512-bit truth table:
 
-1. It checks that the function is symmetric in the eight neighbours, so it depends only on the
-   centre and the neighbour count. Every exact Life-like kernel is; a circuit that is not (an
-   inexact kernel run with --allow-inexact, say) keeps its -O2 form.
-2. It reads the decode off the truth table: for each count, born or not, survives or not.
-3. It builds the stencil: the shared row sums; two 3-to-2 compressors, one per bit plane, over the
+1. It splits the function into its nearest totalistic rule (for each centre and neighbour count, the
+   value most of those neighbourhoods take) and the exceptions: the neighbourhoods where the function
+   departs from that rule. Every exact Life-like kernel has none; an isotropic rule such as B2-a/S12
+   a few; a random function many.
+2. It builds the stencil: the shared row sums; two 3-to-2 compressors, one per bit plane, over the
    sums of the rows above and below and the west + east pair of the middle row, whose outputs (a
    parity and "not all equal" per plane) determine the neighbour count; and the decode from those four
    planes and the centre, synthesised from its truth table with don't-cares (combinations that cannot
-   occur) by a search over Shannon splits that prefers one-gate splits.
+   occur) by `synthesis.Search`.
+3. With exceptions, the decode reads one more variable: a circuit of the nine cells, synthesised by
+   `synthesis.synthesise` with every class of centre and count that has no exceptions left free, that
+   says where the function departs from the totalistic rule (or gives its value) in the others.
 4. It optimises the result with the -O2 passes and checks the composed stencil against the learned
    circuit on all 512 neighbourhoods; anything else is a bug and raises.
 
-None of the learned gate structure survives: what is kept is the function, verified exactly.
+None of the learned gate structure survives: what is kept is the function, verified exactly. For a
+large stencil, or none (the exceptions spread too widely), the pipeline also synthesises the function
+directly, without the split, and emits the smaller.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from lifetui.compiler.circuit import FALSE, NOT_A, TRUE, Circuit, Gate
+from lifetui.compiler.circuit import Circuit, Gate
 from lifetui.compiler.passes import optimise
+from lifetui.compiler.synthesis import AND, OR, XOR, OverBudget, Search, emit, synthesise
 from lifetui.model.network import INPUTS
 from lifetui.rules import NEIGHBOURHOOD
 
 CENTRE = NEIGHBOURHOOD.index("C")
 NEIGHBOURS = tuple(k for k in range(INPUTS) if k != CENTRE)
-AND, A_AND_NOT_B, XOR, OR, A_OR_NOT_B = 1, 2, 6, 7, 11
 
 #: The row stage, on inputs 0 west, 1 centre, 2 east: gate i is node 3 + i. Outputs: the two bit planes
 #: of west + east (the pair) and of west + centre + east (the sum).
@@ -40,10 +44,11 @@ ROW_INPUTS = ("west", "centre", "east")
 ROW_GATES = (Gate(XOR, 0, 2), Gate(AND, 0, 2), Gate(XOR, 3, 1), Gate(AND, 3, 1), Gate(OR, 4, 6))
 ROW_OUTPUTS = (3, 4, 5, 7)
 ROW_OUTPUT_NAMES = ("pair0", "pair1", "sum0", "sum1")
-#: The combine stage's inputs, in the Circuit IR's first seven input slots (the last two are unused):
-#: the sums of the rows above and below, the pair of the middle row, and its centre.
-COMBINE_INPUTS = ("up0", "up1", "mid0", "mid1", "down0", "down1", "centre")
-UP0, UP1, MID0, MID1, DOWN0, DOWN1, MIDDLE = range(7)
+#: The combine stage's inputs, in the Circuit IR's first eight input slots (the last is unused): the sums
+#: of the rows above and below, the pair of the middle row, its centre, and the exceptions circuit's
+#: output (read only for a rule that is not totalistic).
+COMBINE_INPUTS = ("up0", "up1", "mid0", "mid1", "down0", "down1", "centre", "exceptions")
+UP0, UP1, MID0, MID1, DOWN0, DOWN1, MIDDLE, EXCEPTIONS = range(8)
 #: (parity, not all equal) of three bits, by how many of them are set.
 COMPRESSED = ((0, 0), (1, 1), (0, 1), (1, 0))
 
@@ -55,37 +60,103 @@ class StencilError(AssertionError):
 @dataclass(frozen=True)
 class Stencil:
     combine: Circuit  # over COMBINE_INPUTS
-    born: tuple[int, ...]  # neighbour counts that give birth, read from the circuit
+    born: tuple[int, ...]  # neighbour counts that give birth in the totalistic part, read from the circuit
     survival: tuple[int, ...]
+    exceptions: Circuit | None = None  # over the nine cells, for the classes where the rule departs from the counts
+    departures: int = 0  # neighbourhoods where it does
 
     @property
     def size(self) -> int:
-        """Two-input operations per 64-cell word: one row stage (shared by three rows) and the combine."""
-        return len(ROW_GATES) + self.combine.size
+        """Two-input operations per 64-cell word: one row stage (shared by three rows), the combine (the
+        decode), and the exceptions circuit whose output the decode reads."""
+        return len(ROW_GATES) + self.combine.size + (self.exceptions.size if self.exceptions else 0)
 
     def depth(self) -> int:
         return compose(self).depth()
 
 
+#: Each (centre, neighbour count) class of neighbourhoods, as a 512-bit mask.
+CLASSES = {
+    (centre, count): sum(
+        1 << n for n in range(512)
+        if (n >> CENTRE) & 1 == centre and sum((n >> k) & 1 for k in NEIGHBOURS) == count
+    )
+    for centre in (0, 1) for count in range(9)
+}  # fmt: skip
+
+
+def nearest_counts(table: int) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """(born, survival, exceptions) of the totalistic rule nearest the 512-bit table: a class of
+    neighbourhoods is on when more than half of it is, and `exceptions` is where the table differs."""
+    totalistic = 0
+    for mask in CLASSES.values():
+        if 2 * (table & mask).bit_count() > mask.bit_count():
+            totalistic |= mask
+    born = tuple(k for k in range(9) if totalistic & CLASSES[0, k])
+    survival = tuple(k for k in range(9) if totalistic & CLASSES[1, k])
+    return born, survival, table ^ totalistic
+
+
 def neighbour_counts(table: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """(born, survival) counts when the 512-bit table depends only on the centre and the count, else None."""
-    decode: dict[tuple[int, int], int] = {}
-    for n in range(512):
-        key = ((n >> CENTRE) & 1, sum((n >> k) & 1 for k in NEIGHBOURS))
-        if decode.setdefault(key, (table >> n) & 1) != (table >> n) & 1:
-            return None
-    born = tuple(k for k in range(9) if decode[(0, k)])
-    survival = tuple(k for k in range(9) if decode[(1, k)])
-    return born, survival
+    born, survival, exceptions = nearest_counts(table)
+    return None if exceptions else (born, survival)
 
 
-def resynthesise(circuit: Circuit) -> Stencil | None:
-    """The circuit as a verified stencil, or None when its function is not totalistic (symmetric in the neighbours)."""
-    table = circuit.truth_table()
-    counts = neighbour_counts(table)
-    if counts is None:
-        return None
-    born, survival = counts
+def resynthesise(table: int) -> Stencil | None:
+    """The function with this 512-bit truth table as a verified stencil: its nearest totalistic rule, and
+    the exceptions if it has any; None when they are spread too widely for that to pay."""
+    born, survival, departures = nearest_counts(table)
+    # The decode's minterms: variables (parity, unequal) of the ones, of the twos, the centre, and the
+    # exceptions circuit's output. on_totalistic: the nearest totalistic rule; mixed: the classes with exceptions.
+    on_totalistic = care = mixed = 0
+    for ones, compressed_ones in enumerate(COMPRESSED):
+        for twos, compressed_twos in enumerate(COMPRESSED):
+            if ones == 3 and twos == 3:
+                continue  # three ones need the middle pair to be 1, which leaves its twos bit 0
+            for centre in (0, 1):
+                minterm = compressed_ones[0] | compressed_ones[1] << 1 | compressed_twos[0] << 2
+                minterm |= compressed_twos[1] << 3 | centre << 4
+                for letter in (0, 1):
+                    care |= 1 << (minterm | letter << 5)
+                    if ones + 2 * twos in (survival if centre else born):
+                        on_totalistic |= 1 << (minterm | letter << 5)
+                    if departures & CLASSES[centre, ones + 2 * twos]:
+                        mixed |= 1 << (minterm | letter << 5)
+    if not departures:
+        return _stencil(table, born, survival, on_totalistic, care, None, 0)
+    # In the classes with exceptions, the exceptions circuit either says where the rule departs from
+    # its nearest totalistic rule (the decode XORs it in) or gives the rule's value (the decode passes
+    # it on); elsewhere it may compute anything, which the decode ignores. Both are tried. Those free
+    # neighbourhoods can multiply the synthesis search many times over: past a budget, the exceptions
+    # are too spread for a stencil to pay.
+    held = sum(mask for mask in CLASSES.values() if departures & mask)  # the classes holding exceptions
+    candidates = []
+    for exceptions, on in (
+        (departures, on_totalistic ^ (_LITERAL_6 & mixed)),
+        (table, (on_totalistic & ~mixed) | (_LITERAL_6 & mixed)),
+    ):
+        try:
+            circuit = synthesise(exceptions, held, SEARCH_BUDGET)
+        except OverBudget:
+            break
+        candidates.append(_stencil(table, born, survival, on, care, circuit, departures.bit_count()))
+    return min(candidates, key=lambda stencil: stencil.size) if candidates else None
+
+
+#: Subfunctions a synthesis search with free neighbourhoods may meet (about half a second's work).
+SEARCH_BUDGET = 30_000
+
+
+_LITERAL_6 = sum(1 << m for m in range(64) if m >> 5)  # the sixth decode variable, the exceptions' output
+
+
+def _stencil(
+    table: int, born: tuple[int, ...], survival: tuple[int, ...], on: int, care: int,
+    exceptions: Circuit | None, departures: int,
+) -> Stencil:  # fmt: skip
+    """The stencil with this decode (a truth table over the compressed planes, the centre and the
+    exceptions' output) and exceptions circuit, checked against `table`."""
     gates: list[Gate] = []
 
     def add(op: int, a: int, b: int) -> int:
@@ -98,38 +169,27 @@ def resynthesise(circuit: Circuit) -> Stencil | None:
     for up, mid, down in ((UP0, MID0, DOWN0), (UP1, MID1, DOWN1)):
         upper, lower = add(XOR, up, mid), add(XOR, mid, down)
         planes += [add(XOR, upper, down), add(OR, upper, lower)]
-    # The decode: variables (parity, unequal) of the ones, of the twos, then the centre.
-    on = care = 0
-    for ones, compressed_ones in enumerate(COMPRESSED):
-        for twos, compressed_twos in enumerate(COMPRESSED):
-            if ones == 3 and twos == 3:
-                continue  # three ones need the middle pair to be 1, which leaves its twos bit 0
-            for centre in (0, 1):
-                minterm = compressed_ones[0] | compressed_ones[1] << 1 | compressed_twos[0] << 2
-                minterm |= compressed_twos[1] << 3 | centre << 4
-                care |= 1 << minterm
-                if ones + 2 * twos in (survival if centre else born):
-                    on |= 1 << minterm
     # The search splits on one variable at a time; a plane's parity XOR "unequal" (its count is 2 or 3)
     # is often the better variable, so each plane is also tried recoded that way, at one gate each.
     recodings = [(ones, twos) for ones in (False, True) for twos in (False, True)]
-    costs = {recoding: _best(*_recode(on, care, *recoding), 0b11111) for recoding in recodings}
+    decode = Search(6)
+    costs = {recoding: decode.best(*_recode(on, care, *recoding)) for recoding in recodings}
     ones, twos = min(recodings, key=lambda recoding: costs[recoding][0] + sum(recoding))
     if ones:
         planes[1] = add(XOR, planes[0], planes[1])
     if twos:
         planes[3] = add(XOR, planes[2], planes[3])
-    output = _emit(costs[ones, twos][1], (*planes, MIDDLE), add)
-    stencil = Stencil(optimise(Circuit(tuple(gates), output), 2), born, survival)
+    output = emit(costs[ones, twos][1], (*planes, MIDDLE, EXCEPTIONS), add)
+    stencil = Stencil(optimise(Circuit(tuple(gates), output), 2), born, survival, exceptions, departures)
     if compose(stencil).truth_table() != table:
-        raise StencilError("the -O3 stencil differs from the learned circuit")
+        raise StencilError("the -O3 stencil differs from the function it was made from")
     return stencil
 
 
 def _recode(on: int, care: int, ones: bool, twos: bool) -> tuple[int, int]:
     """The decode's tables with variable 1 replaced by variable 0 XOR 1 (`ones`), 3 by 2 XOR 3 (`twos`)."""
     recoded_on = recoded_care = 0
-    for minterm in range(32):
+    for minterm in range(64):
         if (care >> minterm) & 1:
             target = minterm ^ ((minterm & 1) << 1 if ones else 0) ^ ((minterm >> 2 & 1) << 3 if twos else 0)
             recoded_care |= 1 << target
@@ -138,7 +198,7 @@ def _recode(on: int, care: int, ones: bool, twos: bool) -> tuple[int, int]:
 
 
 def compose(stencil: Stencil) -> Circuit:
-    """The stencil as one flat 9-input circuit (three row stages, then the combine), to verify it."""
+    """The stencil as one flat 9-input circuit (three row stages, the combine, any exceptions), to verify it."""
     gates: list[Gate] = []
     planes: list[list[int]] = []
     for row in range(3):
@@ -150,89 +210,15 @@ def compose(stencil: Stencil) -> Circuit:
         planes.append([nodes[output] for output in ROW_OUTPUTS])
     (_, _, up0, up1), (mid0, mid1, _, _), (_, _, down0, down1) = planes
     renamed = [up0, up1, mid0, mid1, down0, down1, CENTRE, 0, 0]
+    if stencil.exceptions:
+        offset = len(gates)  # the exceptions read the cells, nodes 0..8, and their own gates after ours
+        for gate in stencil.exceptions.gates:
+            a, b = (node if node < INPUTS else node + offset for node in (gate.a, gate.b))
+            gates.append(Gate(gate.op, a, b))
+        output = stencil.exceptions.output
+        renamed[EXCEPTIONS] = output if output < INPUTS else output + offset
     for gate in stencil.combine.gates:
         gates.append(Gate(gate.op, renamed[gate.a], renamed[gate.b]))
         renamed.append(INPUTS + len(gates) - 1)
-    return Circuit(tuple(gates), renamed[stencil.combine.output])
-
-
-# Synthesis of a small function (5 variables, 32-bit truth tables with a care set) by Shannon splits.
-
-_VARIABLES = 5
-_FULL = (1 << (1 << _VARIABLES)) - 1
-_LITERALS = tuple(sum(1 << m for m in range(1 << _VARIABLES) if (m >> v) & 1) for v in range(_VARIABLES))
-
-
-def _cofactor(table: int, variable: int, value: int) -> int:
-    """The table with `variable` fixed to `value`, as a table that no longer depends on it."""
-    shift = 1 << variable
-    if value:
-        half = table & _LITERALS[variable]
-        return half | (half >> shift)
-    half = table & ~_LITERALS[variable] & _FULL
-    return half | (half << shift)
-
-
-# A plan is ("const", value), ("var", variable, negated) or ("gate", op, plan_a, plan_b).
-
-
-@functools.cache
-def _best(on: int, care: int, variables: int) -> tuple[int, tuple]:
-    """(gates, plan) of the cheapest split found for the function `on` on the minterms `care`."""
-    on &= care
-    if on == 0:
-        return 0, ("const", 0)
-    if on == care:
-        return 0, ("const", 1)
-    for v in range(_VARIABLES):
-        if (on ^ _LITERALS[v]) & care == 0:
-            return 0, ("var", v, False)
-        if (on ^ ~_LITERALS[v]) & care == 0:
-            return 0, ("var", v, True)
-    best: tuple[int, tuple] | None = None
-    for v in range(_VARIABLES):
-        if not (variables >> v) & 1:
-            continue
-        rest = variables & ~(1 << v)
-        on0, care0, on1, care1 = (_cofactor(on, v, 0), _cofactor(care, v, 0),
-                                  _cofactor(on, v, 1), _cofactor(care, v, 1))  # fmt: skip
-        both = care0 & care1
-        if (on0 ^ on1) & both == 0:  # v does not matter
-            return _best(on0 | on1, care0 | care1, rest)
-        literal = ("var", v, False)
-        options = []
-        if on0 & care0 == 0:  # v ? f1 : 0
-            options.append((AND, _best(on1, care1, rest), literal))
-        if on1 & care1 == 0:  # v ? 0 : f0
-            options.append((A_AND_NOT_B, _best(on0, care0, rest), literal))
-        if care0 & ~on0 == 0:  # v ? f1 : 1
-            options.append((A_OR_NOT_B, _best(on1, care1, rest), literal))
-        if care1 & ~on1 == 0:  # v ? 1 : f0
-            options.append((OR, _best(on0, care0, rest), literal))
-        if (on0 ^ ~on1) & both == 0:  # v ? not f0 : f0
-            options.append((XOR, _best(on0 | (~on1 & care1), care0 | care1, rest), literal))
-        for op, (cost, plan), operand in options:
-            if best is None or cost + 1 < best[0]:
-                best = cost + 1, ("gate", op, plan, operand)
-        if not options:
-            cost0, plan0 = _best(on0, care0, rest)
-            cost1, plan1 = _best(on1, care1, rest)
-            # v ? f1 : f0 as f0 ^ (v & (f0 ^ f1)): three gates.
-            if best is None or cost0 + cost1 + 3 < best[0]:
-                mixed = ("gate", AND, ("gate", XOR, plan0, plan1), literal)
-                best = cost0 + cost1 + 3, ("gate", XOR, plan0, mixed)
-    assert best is not None, "a non-constant function depends on some variable"
-    return best
-
-
-def _emit(plan: tuple, variables: tuple[int, ...], add) -> int:
-    """Gates for a plan, through add(op, a, b) -> node; returns the plan's node."""
-    kind = plan[0]
-    if kind == "const":
-        return add(TRUE if plan[1] else FALSE, 0, 0)
-    if kind == "var":
-        node = variables[plan[1]]
-        return add(NOT_A, node, node) if plan[2] else node
-    a = _emit(plan[2], variables, add)
-    b = _emit(plan[3], variables, add)
-    return add(plan[1], a, b)
+    output = renamed[stencil.combine.output]
+    return Circuit(tuple(gates), output)

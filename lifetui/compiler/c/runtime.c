@@ -7,7 +7,9 @@
  *   lifetui_row(west, centre, east, &pair0, &pair1, &sum0, &sum1): a row's west + east (the pair) and
  *     west + centre + east (the sum), two bit planes each, and lifetui_rows(up0, up1, mid0, mid1,
  *     down0, down1, centre): the next state from the sums of the rows above and below and the pair of
- *     the middle row (the -O3 stencil, and the bitsliced engine).
+ *     the middle row (the -O3 stencil, and the bitsliced engine); with LIFETUI_ROW_CELLS defined as
+ *     well, lifetui_rows takes one more word, lifetui_cell's (the -O3 stencil of a rule that is not
+ *     totalistic: its nearest totalistic rule, and a circuit for the neighbourhoods that depart from it).
  *
  * Board layout: `height` rows of lifetui_stride(width) words. Words 1..words hold the cells (cell x is
  * bit x % 64 of word 1 + x / 64; bits past `width` are always zero); word 0 and the words after the
@@ -55,10 +57,9 @@ static inline void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v);
 /* A row as the three output rows that read it need it, computed once. */
 typedef struct {
 #ifdef LIFETUI_ROW_SUMS
-    lifetui_word pair0, pair1, sum0, sum1, centre;
-#else
-    lifetui_word west, centre, east;
+    lifetui_word pair0, pair1, sum0, sum1;
 #endif
+    lifetui_word west, centre, east; /* with only the row sums, the compiler drops west and east */
 } row_state;
 
 /* Edges of the torus, for the strips that hold them: cell width - 1 is west of cell 0, cell 0 east of
@@ -87,17 +88,19 @@ static inline row_state read_row(const uint64_t *row, long k, edges e) {
     row_state state;
 #ifdef LIFETUI_ROW_SUMS
     lifetui_row(west, centre, east, &state.pair0, &state.pair1, &state.sum0, &state.sum1);
-    state.centre = centre;
-#else
+#endif
     state.west = west;
     state.centre = centre;
     state.east = east;
-#endif
     return state;
 }
 
 static inline lifetui_word next_state(row_state up, row_state mid, row_state down) {
-#ifdef LIFETUI_ROW_SUMS
+#if defined(LIFETUI_ROW_SUMS) && defined(LIFETUI_ROW_CELLS)
+    return lifetui_rows(up.sum0, up.sum1, mid.pair0, mid.pair1, down.sum0, down.sum1, mid.centre,
+                        lifetui_cell(up.west, up.centre, up.east, mid.west, mid.centre, mid.east, down.west,
+                                     down.centre, down.east));
+#elif defined(LIFETUI_ROW_SUMS)
     return lifetui_rows(up.sum0, up.sum1, mid.pair0, mid.pair1, down.sum0, down.sum1, mid.centre);
 #else
     return lifetui_cell(up.west, up.centre, up.east, mid.west, mid.centre, mid.east, down.west, down.centre,
