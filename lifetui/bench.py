@@ -92,7 +92,7 @@ def bench_engine(
     report: Callable[[str, int], None],
 ) -> tuple[EngineResult, np.ndarray | None]:
     """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
-    status = availability(name, board.rule, options)
+    status = availability(name, board.rule, options, board.cells.shape)
     if not status.available:
         return EngineResult(name, False, status.reason), None
     started = time.perf_counter()

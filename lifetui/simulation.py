@@ -94,7 +94,7 @@ class Simulation:
     def availability(self) -> dict[str, Availability]:
         """Every engine's availability for this rule and options, worked out once (it reads kernels: slow)."""
         if self._availability is None:
-            self._availability = available_engines(self.rule, self.options)
+            self._availability = available_engines(self.rule, self.options, self.shape)
         return self._availability
 
     def step(self, generations: int = 1) -> None:

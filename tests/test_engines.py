@@ -64,9 +64,18 @@ def soup(shape, seed=0, density=0.4):
     return (np.random.default_rng(seed).random(shape) < density).astype(np.uint8)
 
 
+def held(name, shape):
+    """`shape`, or for an engine that cannot hold it (hashlife: sides powers of two) the next shape up it can."""
+    if name in ENGINES and ENGINES[name].shape(*shape):
+        shape = tuple(1 << (side - 1).bit_length() for side in shape)
+        assert ENGINES[name].shape(*shape) is None
+    return shape
+
+
 @pytest.mark.parametrize("shape", [(64, 64), (37, 100), (3, 70)], ids=lambda s: f"{s[1]}x{s[0]}")
 def test_every_engine_equals_numpy_generation_after_generation(engine_name, shape):
     engine = create_engine(engine_name, CONWAY)
+    shape = held(engine_name, shape)
     assert_follows_numpy(engine, soup(shape, seed=sum(shape)), CONWAY, (1, 2, 7, 30))
     engine.close()
 
@@ -91,12 +100,12 @@ def test_every_engine_hands_out_copies_and_steps_zero_generations_as_none(engine
     [(0, 0, 37, 100), (5, 60, 10, 30), (30, 90, 20, 25), (36, 99, 1, 1), (10, 63, 37, 100), (0, 64, 3, 2)],
 )
 def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_name, top, left, height, width):
-    cells = soup((37, 100), seed=11)
+    cells = soup(held(engine_name, (37, 100)), seed=11)
     engine = create_engine(engine_name, CONWAY)
     engine.load(cells)
     engine.step(3)
     whole = engine.cells()
-    rows, columns = (top + np.arange(height)) % 37, (left + np.arange(width)) % 100
+    rows, columns = (top + np.arange(height)) % cells.shape[0], (left + np.arange(width)) % cells.shape[1]
     window = engine.window(top, left, height, width)
     assert window.dtype == np.uint8 and np.array_equal(window, whole[np.ix_(rows, columns)])
     assert engine.population() == int(whole.sum())
@@ -111,13 +120,14 @@ def test_every_engine_describes_itself_and_is_exact(engine_name):
 
 
 def test_every_engine_takes_a_hot_swap_both_ways(engine_name):
-    simulation = Simulation(Board(CONWAY, soup((24, 40), seed=3)))
+    shape = held(engine_name, (24, 40))
+    simulation = Simulation(Board(CONWAY, soup(shape, seed=3)))
     simulation.step(5)
     simulation.swap(engine_name)
     simulation.step(6)
     simulation.swap("numpy")
     reference = NumpyEngine(CONWAY)
-    reference.load(soup((24, 40), seed=3))
+    reference.load(soup(shape, seed=3))
     reference.step(11)
     assert simulation.generation == 11
     assert np.array_equal(simulation.snapshot().cells, reference.cells())
@@ -141,11 +151,11 @@ async def test_a_registered_engine_gets_a_key_help_and_a_palette_entry_in_the_tu
 
     app = LifeApp(Board(CONWAY, soup((16, 16), seed=1)))
     async with app.run_test() as pilot:
-        assert ("1 2 3 4 5", "engine numpy, jax, c, bitsliced, toy") in app.help_rows
+        assert ("1 2 3 4 5 6", "engine numpy, jax, c, bitsliced, hashlife, toy") in app.help_rows
         assert "Engine: toy" in [command.title for command in app.get_system_commands(app.screen)]
-        assert app.get_key_display(app.active_bindings["1"].binding) == "1-5"
-        assert app.active_bindings["5"].enabled and "6" not in app.active_bindings
-        await pilot.press("5", "n")
+        assert app.get_key_display(app.active_bindings["1"].binding) == "1-6"
+        assert app.active_bindings["6"].enabled and "7" not in app.active_bindings
+        await pilot.press("6", "n")
         for _ in range(100):
             if app.last_snapshot.engine == "toy" and app.last_snapshot.generation == 1:
                 break
@@ -162,11 +172,22 @@ def test_an_unavailable_engine_says_why_everywhere(monkeypatch, lifetui):
 
 
 def test_every_engine_knows_whether_it_holds_a_board_down_to_the_last_cell(engine_name):
-    cells = soup((300, 70), seed=4)  # more rows than one band of the comparison
+    cells = soup(held(engine_name, (300, 70)), seed=4)  # more rows than one band of the comparison
     engine = create_engine(engine_name, CONWAY)
     engine.load(cells)
     assert engine.holds(cells)
-    for y, x in ((0, 0), (255, 69), (256, 0), (299, 69)):
+    for y, x in ((0, 0), (255, 69), (256, 0), (cells.shape[0] - 1, cells.shape[1] - 1)):
         other = cells.copy()
         other[y, x] ^= 1
         assert not engine.holds(other)
+
+
+def test_an_engine_that_cannot_hold_the_board_says_so_everywhere(lifetui):
+    simulation = Simulation(Board(CONWAY, soup((24, 40), seed=3)))
+    status = simulation.availability()["hashlife"]
+    assert not status.available and "not 40x24; try --size 64x64" in status.reason
+    assert "hashlife" not in [simulation.next_engine_name() for _ in range(3)]
+    assert availability("hashlife", CONWAY, shape=(32, 64)).available
+    bench = json.loads(lifetui("glider", "--bench", "--size", "40x24", "--steps", "4", "--json").out)
+    [entry] = [entry for entry in bench["engines"] if entry["engine"] == "hashlife"]
+    assert entry["available"] is False and "powers of two" in entry["reason"]

@@ -101,11 +101,16 @@ def cache_dir() -> Path:
 
 
 def runtime_source() -> str:
-    return (resources.files("lifetui.compiler") / "c" / "runtime.c").read_text(encoding="utf-8")
+    return c_source("runtime.c")
 
 
 def bitsliced_source() -> str:
-    return (resources.files("lifetui.compiler") / "c" / "bitsliced.c").read_text(encoding="utf-8")
+    return c_source("bitsliced.c")
+
+
+def c_source(name: str) -> str:
+    """One of lifetui's hand-written C files."""
+    return (resources.files("lifetui.compiler") / "c" / name).read_text(encoding="utf-8")
 
 
 def build(source: str) -> Path:
@@ -234,19 +239,18 @@ def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, out
     return None
 
 
-def load(source: str):
-    """Build (or find) and open `source`; returns (ffi, lib) with lifetui_step and lifetui_population.
-
-    cffi calls release the GIL."""
-    return _open(build(source))
+def load(source: str, declarations: str = DECLARATIONS):
+    """Build (or find) and open `source`; returns (ffi, lib) with the functions `declarations` declares
+    (by default the runtime's lifetui_step and lifetui_population). cffi calls release the GIL."""
+    return _open(build(source), declarations)
 
 
 @functools.cache
-def _open(path: Path):
+def _open(path: Path, declarations: str):
     """Each library is opened once and never closed: its thread pool outlives any one engine, and
     unloading code that pool threads sleep in would crash the process."""
     ffi = cffi.FFI()
-    ffi.cdef(DECLARATIONS)
+    ffi.cdef(declarations)
     try:
         return ffi, ffi.dlopen(str(path), getattr(ffi, "RTLD_NODELETE", 0) | ffi.RTLD_NOW)
     except OSError as err:

@@ -37,6 +37,21 @@ def always(rule: Rule, options: EngineOptions) -> str | None:
     return None
 
 
+def any_shape(height: int, width: int) -> str | None:
+    return None
+
+
+def power_of_two_sides(height: int, width: int) -> str | None:
+    """Why a torus of this shape is not one the hashlife engine holds (its sides powers of two), or None."""
+    if all(side & (side - 1) == 0 for side in (height, width)):
+        return None
+    fits = 1 << (max(height, width) - 1).bit_length()
+    return (
+        f"it runs tori whose sides are powers of two (256x256, 1024x512, ...), not {width}x{height}; "
+        f"try --size {fits}x{fits}"
+    )
+
+
 @dataclass(frozen=True)
 class EngineInfo:
     name: str
@@ -44,6 +59,8 @@ class EngineInfo:
     factory: str | type[Engine]  # the class, or "module:Class" to import it on first use
     #: The reason it cannot run, or None; it may raise a LifeError instead (a bad kernel: exit status 2).
     check: Callable[[Rule, EngineOptions], str | None] = always
+    #: The reason it cannot hold a board of (height, width), or None.
+    shape: Callable[[int, int], str | None] = any_shape
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -104,24 +121,36 @@ ENGINES: dict[str, EngineInfo] = {
             "lifetui.engines.c_engines:BitslicedEngine",
             _totalistic_and_compiler,
         ),
+        EngineInfo(
+            "hashlife",
+            "Gosper's HashLife in C, any rule, for tori whose sides are powers of two",
+            "lifetui.engines.hashlife_engine:HashlifeEngine",
+            _compiler,
+            power_of_two_sides,
+        ),
     )
 }
 
 
-def availability(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Availability:
+def availability(
+    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
+) -> Availability:
+    """Whether engine `name` can run `rule` here (and hold a board of `shape`, (height, width), if given)."""
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
     try:
-        reason = info.check(rule, options)
+        reason = info.check(rule, options) or (info.shape(*shape) if shape else None)
     except LifeError as err:
         return Availability(False, str(err), err.exit_code)
     return Availability(reason is None, reason or "")
 
 
-def available_engines(rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> dict[str, Availability]:
-    """Every registered engine's availability for `rule`, in registry order."""
-    return {name: availability(name, rule, options) for name in ENGINES}
+def available_engines(
+    rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
+) -> dict[str, Availability]:
+    """Every registered engine's availability for `rule` (and a board of `shape`), in registry order."""
+    return {name: availability(name, rule, options, shape) for name in ENGINES}
 
 
 def create_engine(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Engine:

@@ -1,0 +1,404 @@
+/* lifetui's HashLife engine: Gosper's algorithm, a hashed quadtree whose nodes remember their future.
+ *
+ * A node of level k is a square of 2^k x 2^k cells. Level 3 nodes are leaves, 8 x 8 cells in 64 bits
+ * (row r in bits 8r..8r+7, column c in bit c of its row); a node of level k > 3 has four children of
+ * level k - 1. Every node exists once (a hash table finds it by its contents), so a pattern with
+ * repeated parts, in space or in time, costs memory once. A node of level k >= 4 remembers its result:
+ * its centre square (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current
+ * step. A level 4 node computes it cell by cell from the rule's 512-entry table; a higher one from nine
+ * overlapping sub-squares, recursively, in two rounds of half the time (Gosper's construction), or, when
+ * the step is shorter than its level allows, in one round after taking the sub-squares' centres.
+ *
+ * The board is a torus whose sides are powers of two, tiled to a square: a square torus of side 2^k is
+ * four copies of itself joined into a level k + 1 node, whose result is the torus advanced and shifted
+ * by half a side, which swapping its quadrants undoes. Nodes are numbered, not pointed to (the node
+ * array grows by realloc); when there are more than the universe's limit between steps, the nodes the
+ * board no longer reaches are collected, and the step fails (-1) if that is not enough.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint32_t ref; /* a node's number; 0 is no node */
+
+typedef struct {
+    ref nw, ne, sw, se; /* children; for a leaf, its 64 cells in nw (rows 0-3) and ne (rows 4-7) */
+    ref result;         /* the centre 2^min(j, level - 2) generations on, for the current step j; 0: unknown */
+    ref next;           /* the next node in its hash bucket, or in the free list */
+    uint64_t population;
+    uint8_t level;      /* 3 for a leaf; 0 for a free node */
+    uint8_t mark;
+} node;
+
+typedef struct {
+    node *nodes;
+    ref count, capacity; /* nodes[1..count) are used or free */
+    ref free;            /* the first free node */
+    ref live;            /* nodes in use */
+    ref *buckets;
+    ref bucket_count;    /* a power of two */
+    long max_nodes;      /* collect garbage beyond this many nodes in use */
+    int step;            /* the current step: 2^step generations per result */
+    ref root;            /* the board: a square of side 2^root_level */
+    uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
+} universe;
+
+static uint64_t leaf_bits(const node *n) { return (uint64_t)n->nw | (uint64_t)n->ne << 32; }
+
+static uint64_t hash_leaf(uint64_t bits) {
+    bits ^= bits >> 33;
+    bits *= 0xff51afd7ed558ccdULL;
+    bits ^= bits >> 33;
+    return bits;
+}
+
+static uint64_t hash_children(ref nw, ref ne, ref sw, ref se) {
+    uint64_t h = nw * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ ne) * 0xC2B2AE3D27D4EB4FULL;
+    h = (h ^ sw) * 0x165667B19E3779F9ULL;
+    h = (h ^ se) * 0x27D4EB2F165667C5ULL;
+    return h ^ (h >> 29);
+}
+
+static uint64_t node_hash(const node *n) {
+    return n->level == 3 ? hash_leaf(leaf_bits(n)) : hash_children(n->nw, n->ne, n->sw, n->se);
+}
+
+/* A fresh node slot, or 0 when memory runs out. The node array may move: hold numbers, not pointers. */
+static ref allocate(universe *u) {
+    if (u->free) {
+        ref r = u->free;
+        u->free = u->nodes[r].next;
+        u->live++;
+        return r;
+    }
+    if (u->count == u->capacity) {
+        if (u->capacity >= 0x7fffffffu) return 0;
+        ref capacity = u->capacity * 2;
+        node *grown = realloc(u->nodes, sizeof(node) * (size_t)capacity);
+        if (!grown) return 0;
+        u->nodes = grown;
+        u->capacity = capacity;
+    }
+    u->live++;
+    return u->count++;
+}
+
+static int rehash(universe *u, ref buckets) {
+    ref *table = calloc(buckets, sizeof(ref));
+    if (!table) return -1;
+    for (ref r = 1; r < u->count; r++) {
+        node *n = &u->nodes[r];
+        if (!n->level) continue;
+        ref b = (ref)(node_hash(n) & (buckets - 1));
+        n->next = table[b];
+        table[b] = r;
+    }
+    free(u->buckets);
+    u->buckets = table;
+    u->bucket_count = buckets;
+    return 0;
+}
+
+/* Room for one more node in the hash table; 0, or -1 when memory runs out. */
+static int make_room(universe *u) {
+    if (u->live < u->bucket_count) return 0;
+    return rehash(u, u->bucket_count * 2);
+}
+
+static ref leaf(universe *u, uint64_t bits) {
+    uint64_t h = hash_leaf(bits);
+    for (ref r = u->buckets[h & (u->bucket_count - 1)]; r; r = u->nodes[r].next) {
+        if (u->nodes[r].level == 3 && leaf_bits(&u->nodes[r]) == bits) return r;
+    }
+    if (make_room(u) != 0) return 0;
+    ref r = allocate(u);
+    if (!r) return 0;
+    node *n = &u->nodes[r];
+    *n = (node){(ref)bits, (ref)(bits >> 32), 0, 0, 0, 0, (uint64_t)__builtin_popcountll(bits), 3, 0};
+    ref b = (ref)(h & (u->bucket_count - 1));
+    n->next = u->buckets[b];
+    u->buckets[b] = r;
+    return r;
+}
+
+/* The node of the four children, all of one level; 0 when memory runs out (or a child is 0). */
+static ref join(universe *u, ref nw, ref ne, ref sw, ref se) {
+    if (!nw || !ne || !sw || !se) return 0;
+    uint64_t h = hash_children(nw, ne, sw, se);
+    for (ref r = u->buckets[h & (u->bucket_count - 1)]; r; r = u->nodes[r].next) {
+        const node *n = &u->nodes[r];
+        if (n->level > 3 && n->nw == nw && n->ne == ne && n->sw == sw && n->se == se) return r;
+    }
+    if (make_room(u) != 0) return 0;
+    ref r = allocate(u);
+    if (!r) return 0;
+    const node *c = u->nodes;
+    uint64_t population = c[nw].population + c[ne].population + c[sw].population + c[se].population;
+    node *n = &u->nodes[r];
+    *n = (node){nw, ne, sw, se, 0, 0, population, (uint8_t)(c[nw].level + 1), 0};
+    ref b = (ref)(h & (u->bucket_count - 1));
+    n->next = u->buckets[b];
+    u->buckets[b] = r;
+    return r;
+}
+
+/* Rows of a 16 x 16 square (bit c of row r is column c) from a level 4 node's four leaves. */
+static void rows_of(const universe *u, ref r, uint16_t rows[16]) {
+    const node *n = &u->nodes[r];
+    uint64_t quarter[4] = {leaf_bits(&u->nodes[n->nw]), leaf_bits(&u->nodes[n->ne]), leaf_bits(&u->nodes[n->sw]),
+                           leaf_bits(&u->nodes[n->se])};
+    for (int y = 0; y < 16; y++) {
+        int top = y < 8 ? 0 : 2, row = y % 8;
+        rows[y] = (uint16_t)((quarter[top] >> (8 * row) & 0xff) | (quarter[top + 1] >> (8 * row) & 0xff) << 8);
+    }
+}
+
+/* The leaf of rows[4..12), columns 4..12. */
+static uint64_t centre_bits(const uint16_t rows[16]) {
+    uint64_t bits = 0;
+    for (int y = 0; y < 8; y++) bits |= (uint64_t)(rows[y + 4] >> 4 & 0xff) << (8 * y);
+    return bits;
+}
+
+/* A level 4 node's centre leaf, `generations` (at most 4) on, cell by cell from the rule's table. */
+static ref base_result(universe *u, ref r, int generations) {
+    uint16_t rows[16], next[16];
+    rows_of(u, r, rows);
+    for (int g = 0; g < generations; g++) {
+        for (int y = 0; y < 16; y++) {
+            uint16_t up = y > 0 ? rows[y - 1] : 0, mid = rows[y], down = y < 15 ? rows[y + 1] : 0, out = 0;
+            for (int x = 0; x < 16; x++) {
+                /* The three cells of a row around x: bit 0 west (x - 1), bit 1 centre, bit 2 east. */
+                unsigned a = (unsigned)((up << 1) >> x) & 7, b = (unsigned)((mid << 1) >> x) & 7,
+                         c = (unsigned)((down << 1) >> x) & 7;
+                out |= (uint16_t)(u->table[a | b << 3 | c << 6] << x);
+            }
+            next[y] = out;
+        }
+        memcpy(rows, next, sizeof rows);
+    }
+    return leaf(u, centre_bits(rows));
+}
+
+/* A level 4 node's centre leaf, now. */
+static ref centre_of_level4(universe *u, ref r) {
+    uint16_t rows[16];
+    rows_of(u, r, rows);
+    return leaf(u, centre_bits(rows));
+}
+
+/* A node's centre square, one level down, now. */
+static ref centre(universe *u, ref r) {
+    if (u->nodes[r].level == 4) return centre_of_level4(u, r);
+    const node n = u->nodes[r];
+    return join(u, u->nodes[n.nw].se, u->nodes[n.ne].sw, u->nodes[n.sw].ne, u->nodes[n.se].nw);
+}
+
+static ref result(universe *u, ref r);
+
+/* The nine overlapping sub-squares of a node, one level down: rows of three, top left first. */
+static int nine(universe *u, ref r, ref s[9]) {
+    const node n = u->nodes[r];
+    const node nw = u->nodes[n.nw], ne = u->nodes[n.ne], sw = u->nodes[n.sw], se = u->nodes[n.se];
+    s[0] = n.nw;
+    s[1] = join(u, nw.ne, ne.nw, nw.se, ne.sw);
+    s[2] = n.ne;
+    s[3] = join(u, nw.sw, nw.se, sw.nw, sw.ne);
+    s[4] = join(u, nw.se, ne.sw, sw.ne, se.nw);
+    s[5] = join(u, ne.sw, ne.se, se.nw, se.ne);
+    s[6] = n.sw;
+    s[7] = join(u, sw.ne, se.nw, sw.se, se.sw);
+    s[8] = n.se;
+    for (int i = 0; i < 9; i++) {
+        if (!s[i]) return -1;
+    }
+    return 0;
+}
+
+/* The node's centre 2^min(step, level - 2) generations on (level >= 4), remembered; 0 if out of memory. */
+static ref result(universe *u, ref r) {
+    if (u->nodes[r].result) return u->nodes[r].result;
+    int level = u->nodes[r].level;
+    ref answer;
+    if (u->nodes[r].population == 0 && !u->table[0]) {
+        answer = u->nodes[r].nw; /* without B0, empty stays empty: the centre is as empty as any child */
+    } else if (level == 4) {
+        answer = base_result(u, r, u->step >= 2 ? 4 : 1 << u->step);
+    } else {
+        ref s[9], t[9];
+        if (nine(u, r, s) != 0) return 0;
+        int full = u->step >= level - 2; /* two rounds of 2^(level - 3) generations each */
+        for (int i = 0; i < 9; i++) {
+            t[i] = full ? result(u, s[i]) : centre(u, s[i]);
+            if (!t[i]) return 0;
+        }
+        ref q[4] = {join(u, t[0], t[1], t[3], t[4]), join(u, t[1], t[2], t[4], t[5]), join(u, t[3], t[4], t[6], t[7]),
+                    join(u, t[4], t[5], t[7], t[8])};
+        for (int i = 0; i < 4; i++) {
+            if (!q[i] || !(q[i] = result(u, q[i]))) return 0;
+        }
+        answer = join(u, q[0], q[1], q[2], q[3]);
+    }
+    if (answer) u->nodes[r].result = answer;
+    return answer;
+}
+
+static void forget_results(universe *u) {
+    for (ref r = 1; r < u->count; r++) u->nodes[r].result = 0;
+}
+
+static void mark(universe *u, ref r) {
+    while (r && !u->nodes[r].mark) {
+        node *n = &u->nodes[r];
+        n->mark = 1;
+        if (n->level == 3) return;
+        mark(u, n->nw);
+        mark(u, n->ne);
+        mark(u, n->sw);
+        r = n->se;
+    }
+}
+
+/* Free every node the board does not reach (and forget every result: some name freed nodes). */
+static int collect(universe *u) {
+    for (ref r = 1; r < u->count; r++) u->nodes[r].mark = 0;
+    mark(u, u->root);
+    u->free = 0;
+    u->live = 0;
+    for (ref r = u->count - 1; r >= 1; r--) {
+        node *n = &u->nodes[r];
+        n->result = 0;
+        if (n->level && n->mark) {
+            u->live++;
+        } else {
+            n->level = 0;
+            n->next = u->free;
+            u->free = r;
+        }
+    }
+    return rehash(u, u->bucket_count);
+}
+
+universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
+    universe *u = calloc(1, sizeof(universe));
+    if (!u) return NULL;
+    u->capacity = 1 << 12;
+    u->count = 1; /* node 0 is "no node" */
+    u->nodes = malloc(sizeof(node) * u->capacity);
+    u->bucket_count = 1 << 12;
+    u->buckets = calloc(u->bucket_count, sizeof(ref));
+    if (!u->nodes || !u->buckets) {
+        free(u->nodes);
+        free(u->buckets);
+        free(u);
+        return NULL;
+    }
+    memcpy(u->table, table, 512);
+    u->max_nodes = max_nodes;
+    return u;
+}
+
+void lifetui_hashlife_free(universe *u) {
+    if (!u) return;
+    free(u->nodes);
+    free(u->buckets);
+    free(u);
+}
+
+/* The square of `cells` (row-major, side x side bytes of 0 or 1, side a power of two >= 16) from
+ * (top, left), of side 2^level. */
+static ref build(universe *u, const uint8_t *cells, long side, long top, long left, int level) {
+    if (level == 3) {
+        uint64_t bits = 0;
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) bits |= (uint64_t)(cells[(top + y) * side + left + x] & 1) << (8 * y + x);
+        }
+        return leaf(u, bits);
+    }
+    long half = 1L << (level - 1);
+    ref nw = build(u, cells, side, top, left, level - 1);
+    ref ne = build(u, cells, side, top, left + half, level - 1);
+    ref sw = build(u, cells, side, top + half, left, level - 1);
+    ref se = build(u, cells, side, top + half, left + half, level - 1);
+    return join(u, nw, ne, sw, se);
+}
+
+/* Hold the square torus `cells` (side x side, side a power of two >= 16); 0, or -1 out of memory. */
+int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side) {
+    int level = 0;
+    while ((1L << level) < side) level++;
+    if ((1L << level) != side || level < 4) return -2;
+    ref root = build(u, cells, side, 0, 0, level);
+    if (!root) return -1;
+    u->root = root;
+    return 0;
+}
+
+static int set_step(universe *u, int step) {
+    if (step != u->step) {
+        forget_results(u);
+        u->step = step;
+    }
+    return 0;
+}
+
+/* Advance the torus `generations` steps: 0, or -1 when memory runs out (the board is then unchanged by
+ * the step that failed, and the ones before it stand). */
+int lifetui_hashlife_step(universe *u, long long generations) {
+    int level = u->nodes[u->root].level; /* the torus' side is 2^level; one call of the doubled torus
+                                           * advances at most 2^(level - 1) generations */
+    while (generations > 0) {
+        int step = 0;
+        while (step + 1 <= level - 1 && (1LL << (step + 1)) <= generations) step++;
+        set_step(u, step);
+        if (u->live > u->max_nodes) {
+            if (collect(u) != 0 || u->live > u->max_nodes) return -1;
+        }
+        ref r = u->root;
+        ref doubled = join(u, r, r, r, r);
+        ref shifted = doubled ? result(u, doubled) : 0;
+        if (!shifted) return -1;
+        const node s = u->nodes[shifted];
+        ref back = join(u, s.se, s.sw, s.ne, s.nw); /* the result is shifted by half a side: swap quadrants */
+        if (!back) return -1;
+        u->root = back;
+        generations -= 1LL << step;
+    }
+    return 0;
+}
+
+/* Cells of the square from (top, left) of `height` x `width` (within the torus, no wrapping) into `out`
+ * (zeroed by the caller; row stride `stride`), from the node r of side 2^level at (y, x). */
+static void region(const universe *u, ref r, long y, long x, long top, long left, long height, long width,
+                   uint8_t *out, long stride) {
+    const node *n = &u->nodes[r];
+    long side = 1L << n->level;
+    if (n->population == 0 || y >= top + height || x >= left + width || y + side <= top || x + side <= left) return;
+    if (n->level == 3) {
+        uint64_t bits = leaf_bits(n);
+        for (int dy = 0; dy < 8; dy++) {
+            for (int dx = 0; dx < 8; dx++) {
+                long cy = y + dy, cx = x + dx;
+                if (cy >= top && cy < top + height && cx >= left && cx < left + width) {
+                    out[(cy - top) * stride + (cx - left)] = (uint8_t)(bits >> (8 * dy + dx) & 1);
+                }
+            }
+        }
+        return;
+    }
+    long half = side / 2;
+    ref nw = n->nw, ne = n->ne, sw = n->sw, se = n->se;
+    region(u, nw, y, x, top, left, height, width, out, stride);
+    region(u, ne, y, x + half, top, left, height, width, out, stride);
+    region(u, sw, y + half, x, top, left, height, width, out, stride);
+    region(u, se, y + half, x + half, top, left, height, width, out, stride);
+}
+
+void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, uint8_t *out) {
+    region(u, u->root, 0, 0, top, left, height, width, out, width);
+}
+
+long long lifetui_hashlife_population(const universe *u) { return (long long)u->nodes[u->root].population; }
+
+long lifetui_hashlife_nodes(const universe *u) { return (long)u->live; }

@@ -1,0 +1,114 @@
+"""The hashlife engine: Gosper's HashLife (`lifetui/compiler/c/hashlife.c`) for any rule of the 3x3
+neighbourhood, on tori whose sides are powers of two.
+
+One C library serves every rule (the rule's 512-entry table is handed over at run time), built once and
+cached like the other C engines. A torus of W x H cells with W and H powers of two is held as a square of
+the larger side, the smaller one tiled: a tiled board stays tiled under any rule, and the hashing makes
+the copies cost nothing. Other tori, and the unbounded plane, are still to come.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lifetui.board import physical_memory
+from lifetui.compiler import build
+from lifetui.engines import power_of_two_sides
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
+from lifetui.errors import LifeError
+from lifetui.rules import Rule
+
+DECLARATIONS = """
+typedef struct universe universe;
+universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes);
+void lifetui_hashlife_free(universe *u);
+int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side);
+int lifetui_hashlife_step(universe *u, long long generations);
+void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, uint8_t *out);
+long long lifetui_hashlife_population(const universe *u);
+long lifetui_hashlife_nodes(const universe *u);
+"""
+#: Bytes a node takes (hashlife.c's node: six numbers, a population, a level and a mark: 40), and its share
+#: of the hash table.
+NODE_BYTES = 48
+#: The smallest square the C holds (a level 4 node, 16 x 16): smaller tori are tiled up to it.
+SMALLEST_SIDE = 16
+
+
+class HashlifeUnavailable(LifeError):
+    """The board is of a shape the engine cannot hold."""
+
+
+def max_nodes() -> int:
+    """Nodes kept before unreachable ones are collected: a quarter of the machine's memory."""
+    return max(1 << 16, min(physical_memory() // 4 // NODE_BYTES, (1 << 31) - 1))
+
+
+class HashlifeEngine(Engine):
+    name = "hashlife"
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        self._ffi, self._lib = build.load(build.c_source("hashlife.c"), DECLARATIONS)
+        table = self._ffi.new("uint8_t[512]", bytes(rule.truth_table()))
+        universe = self._lib.lifetui_hashlife_new(table, max_nodes())
+        if universe == self._ffi.NULL:
+            raise LifeError("hashlife engine: out of memory")
+        self._universe = self._ffi.gc(universe, self._lib.lifetui_hashlife_free)
+        self._shape = (0, 0)
+        self._side = 0
+
+    def load(self, cells: np.ndarray) -> None:
+        height, width = cells.shape
+        problem = power_of_two_sides(height, width)
+        if problem:
+            raise HashlifeUnavailable(f"hashlife engine: {problem}")
+        side = max(height, width, SMALLEST_SIDE)
+        square = np.ascontiguousarray(np.tile(cells.astype(np.uint8, copy=False), (side // height, side // width)))
+        status = self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", square), side)
+        if status != 0:
+            raise LifeError("hashlife engine: out of memory loading the board")
+        self._shape, self._side = (height, width), side
+
+    def step(self, generations: int = 1) -> None:
+        if generations > 0 and self._lib.lifetui_hashlife_step(self._universe, generations) != 0:
+            raise LifeError(
+                f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
+                "(a quarter of this machine's memory)"
+            )
+
+    def cells(self) -> np.ndarray:
+        return self.window(0, 0, *self._shape)
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows, columns = self._shape
+        out = np.zeros((height, width), dtype=np.uint8)
+        # Around the torus, a window is at most four plain rectangles of the held square.
+        y = 0
+        while y < height:
+            row = (top + y) % rows
+            tall = min(height - y, rows - row)
+            x = 0
+            while x < width:
+                column = (left + x) % columns
+                wide = min(width - x, columns - column)
+                piece = np.zeros((tall, wide), dtype=np.uint8)
+                self._lib.lifetui_hashlife_region(
+                    self._universe, row, column, tall, wide, self._ffi.from_buffer("uint8_t[]", piece)
+                )
+                out[y : y + tall, x : x + wide] = piece
+                x += wide
+            y += tall
+        return out
+
+    def population(self) -> int:
+        rows, columns = self._shape
+        copies = (self._side // rows) * (self._side // columns)
+        return int(self._lib.lifetui_hashlife_population(self._universe)) // copies
+
+    def describe(self) -> tuple[str, str]:
+        return "Method", "HashLife: a hashed quadtree whose squares remember their future"
+
+    def nodes(self) -> int:
+        """Quadtree nodes in use."""
+        return int(self._lib.lifetui_hashlife_nodes(self._universe))

@@ -1,0 +1,107 @@
+"""The hashlife engine: Gosper's algorithm in C, checked against numpy on every rule kind and torus shape."""
+
+import json
+
+import numpy as np
+import pytest
+from conftest import assert_follows_numpy, random_isotropic_rule
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lifetui.compiler.build import missing_compiler_reason
+from lifetui.engines import availability, create_engine, power_of_two_sides
+from lifetui.engines.hashlife_engine import HashlifeUnavailable
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.rules import CONWAY, Rule, parse_rule
+
+pytestmark = pytest.mark.skipif(missing_compiler_reason() is not None, reason="no C compiler here")
+
+
+def soup(shape, seed, density=0.35):
+    return (np.random.default_rng(seed).random(shape) < density).astype(np.uint8)
+
+
+@pytest.mark.parametrize("text", ["B3/S23", "B36/S23", "B2-a/S12", "B0/S8", "B012345678/S", "B1357/S1357"])
+@pytest.mark.parametrize("shape", [(16, 16), (64, 32), (8, 128), (1, 2), (256, 256)])
+def test_hashlife_follows_numpy(text, shape):
+    rule = parse_rule(text).rule
+    # steps of every size: one generation, odd counts, and more than half the torus at once
+    assert_follows_numpy(create_engine("hashlife", rule), soup(shape, sum(shape)), rule, [1, 1, 2, 3, 7, 64, 200])
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_hashlife_runs_random_isotropic_and_map_rules(seed):
+    rules = [
+        random_isotropic_rule(seed),
+        Rule.from_table(np.random.default_rng(seed).integers(0, 2, 512).astype(np.uint8)),
+    ]
+    for rule in rules:
+        assert_follows_numpy(create_engine("hashlife", rule), soup((32, 64), seed), rule, [1, 5, 30])
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 6), st.integers(0, 2**32 - 1), st.integers(0, 300))
+def test_any_power_of_two_torus_and_any_jump(height_bits, width_bits, seed, generations):
+    shape = (1 << height_bits, 1 << width_bits)
+    cells = soup(shape, seed)
+    engine, reference = create_engine("hashlife", CONWAY), NumpyEngine(CONWAY)
+    engine.load(cells)
+    reference.load(cells)
+    engine.step(generations)
+    reference.step(generations)
+    assert np.array_equal(engine.cells(), reference.cells())
+    assert engine.population() == int(reference.cells().sum())
+
+
+def test_a_window_wraps_around_the_torus():
+    cells = soup((32, 64), 3)
+    engine = create_engine("hashlife", CONWAY)
+    engine.load(cells)
+    for top, left, height, width in [(0, 0, 32, 64), (30, 60, 5, 9), (-3, -70, 40, 130), (7, 7, 1, 1)]:
+        expected = np.roll(np.roll(np.tile(cells, (3, 4)), -top, axis=0), -left, axis=1)[:height, :width]
+        assert np.array_equal(engine.window(top, left, height, width), expected)
+
+
+def test_a_long_jump_costs_little_on_a_big_torus():
+    side = 4096
+    cells = np.zeros((side, side), dtype=np.uint8)
+    cells[100:103, 100:103] = [[0, 1, 0], [0, 0, 1], [1, 1, 1]]  # a glider: back home every 4 * side generations
+    engine = create_engine("hashlife", CONWAY)
+    engine.load(cells)
+    engine.step(4 * side * 1000)  # 16 million generations: far beyond any grid engine in a test
+    assert np.array_equal(engine.window(95, 95, 15, 15), cells[95:110, 95:110]) and engine.population() == 5
+    assert engine.describe() == ("Method", "HashLife: a hashed quadtree whose squares remember their future")
+    assert 0 < engine.nodes() < 100_000  # a glider's few squares, over and over
+
+
+def test_another_shape_is_refused_with_a_size_that_fits():
+    assert power_of_two_sides(256, 512) is None and power_of_two_sides(1, 1) is None
+    assert "not 500x300; try --size 512x512" in power_of_two_sides(300, 500)
+    with pytest.raises(HashlifeUnavailable, match="powers of two"):
+        create_engine("hashlife", CONWAY).load(np.zeros((30, 40), dtype=np.uint8))
+
+
+def test_hashlife_on_the_command_line(lifetui):
+    assert availability("hashlife", CONWAY).available
+    run = lifetui("run", "r-pentomino", "--steps", "1103", "--size", "128x128", "--engine", "hashlife", "--json")
+    reference = lifetui("run", "r-pentomino", "--steps", "1103", "--size", "128x128", "--engine", "numpy", "--json")
+    assert run.code == 0 and json.loads(run.out)["population"] == json.loads(reference.out)["population"]
+    refused = lifetui("run", "r-pentomino", "--steps", "5", "--size", "100x80", "--engine", "hashlife")
+    assert refused.code == 1 and refused.err.count("\n") == 1 and "try --size 128x128" in refused.err
+
+
+def test_garbage_is_collected_under_the_limit_and_a_board_too_big_for_it_is_refused(monkeypatch):
+    import lifetui.engines.hashlife_engine as hashlife_engine
+    from lifetui.errors import LifeError
+
+    unlimited = create_engine("hashlife", CONWAY)
+    assert_follows_numpy(unlimited, soup((64, 64), 9), CONWAY, [1, 40, 3, 100, 1, 250])
+    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 4000)
+    engine = create_engine("hashlife", CONWAY)
+    assert_follows_numpy(engine, soup((64, 64), 9), CONWAY, [1, 40, 3, 100, 1, 250])  # collected on the way
+    assert engine.nodes() < unlimited.nodes() / 3
+    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 10)
+    crowded = create_engine("hashlife", CONWAY)
+    crowded.load(soup((128, 128), 2))
+    with pytest.raises(LifeError, match="nodes even after collecting garbage"):
+        crowded.step(50)
