@@ -3,12 +3,13 @@
     python benchmarks/golly_patterns.py PATTERNS_FOLDER [GENERATIONS]
 
 PATTERNS_FOLDER is Golly's `Patterns/` (fetch the public Golly repository; lifetui ships none of its files).
-Every `.rle`, `.cells`, `.lif` and `.life` file below it is loaded as `lifetui FILE` would; a file refused
-is counted by the one-line reason's kind (Generations, Larger than Life, a rule table, ...). A file that
-loads is run GENERATIONS generations (default 64) by the numpy reference on its default board, written
-with lifetui's RLE writer, read back and run on: the reloaded board must be the same board at the same
-generation under the same rule. Boards over 4096 x 4096 are loaded and saved but not run. Prints a
-Markdown table per top-level folder, and every file that failed in a way that is a bug.
+Every `.rle`, `.cells`, `.lif`, `.life` and `.mc` file below it, gzipped or not, is loaded as `lifetui
+FILE` would; a file refused is counted by the one-line reason's kind (Generations, Larger than Life, a
+rule table, ...). A file that loads is run GENERATIONS generations (default 64) by the numpy reference on
+its default board, written with lifetui's RLE and macrocell writers, each read back and run on: the
+reloaded board must be the same board at the same generation under the same rule. Boards over 4096 x
+4096 are loaded and saved but not run. Prints a Markdown table per top-level folder, and every file
+that failed in a way that is a bug.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from lifetui.board import board_from_pattern
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
+from lifetui.patterns.macrocell import write_macrocell
 from lifetui.patterns.rle import write_rle
 
-SUFFIXES = {".rle", ".cells", ".lif", ".life"}
+SUFFIXES = {".rle", ".cells", ".lif", ".life", ".mc"}
 LARGEST_RUN = 4096 * 4096
 
 
@@ -42,6 +44,10 @@ def refusal_kind(message: str) -> str:
         ("topology", "bounded plane or other topology"),
         ("finite in both", "infinite tube (a side of 0)"),
         ("Wolfram", "Wolfram 1D rule"),
+        ("more than the largest board", "larger than a board (needs the plane)"),
+        ("larger than the largest board", "larger than a board (needs the plane)"),
+        ("live cells, more than", "more cells than a board holds (needs the plane)"),
+        ("to simulate; this machine has", "a board beyond this machine's memory"),
     ):
         if words in message:
             return kind
@@ -63,13 +69,16 @@ def check(path: Path, generations: int) -> tuple[str, str]:
     if ran:
         engine.step(generations)
     cells = engine.cells()
-    text = write_rle(cells, board.rule, board.generation + generations * ran, pattern.name, pattern.author)
-    again = parse_pattern(text.encode(), f"{path.name} (saved)", ".rle")
-    reloaded = board_from_pattern(again)
-    if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):
-        return "BUG", "the saved file did not load back as the same board and rule"
-    if reloaded.generation != board.generation + generations * ran:
-        return "BUG", f"saved at generation {board.generation + generations * ran}, reloaded at {reloaded.generation}"
+    generation = board.generation + generations * ran
+    for suffix, text in (
+        (".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author)),
+        (".mc", write_macrocell(cells, board.rule, generation)),
+    ):
+        reloaded = board_from_pattern(parse_pattern(text.encode(), f"{path.name} (saved as {suffix})", suffix))
+        if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):
+            return "BUG", f"the saved {suffix} file did not load back as the same board and rule"
+        if reloaded.generation != generation:
+            return "BUG", f"saved as {suffix} at generation {generation}, reloaded at {reloaded.generation}"
     if ran:
         engine.step(1)
         follow = NumpyEngine(reloaded.rule)
@@ -80,12 +89,18 @@ def check(path: Path, generations: int) -> tuple[str, str]:
     return ("ran" if ran else "loaded"), board.rule.kind
 
 
+def pattern_suffix(path: Path) -> str:
+    """The format's extension: the inner one of a gzipped file (`x.mc.gz` is `.mc`)."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+
+
 def main(arguments: list[str]) -> None:
     if not arguments:
         sys.exit(__doc__)
     root = Path(arguments[0])
     generations = int(arguments[1]) if len(arguments) > 1 else 64
-    files = sorted(path for path in root.rglob("*") if path.suffix.lower() in SUFFIXES and path.is_file())
+    files = sorted(path for path in root.rglob("*") if pattern_suffix(path) in SUFFIXES and path.is_file())
     by_folder: dict[str, Counter] = defaultdict(Counter)
     reasons: Counter = Counter()
     kinds: Counter = Counter()

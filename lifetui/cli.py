@@ -21,7 +21,7 @@ from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
-from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name, write_rle
+from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 
 
@@ -195,7 +195,7 @@ def run(
     output: Path | None,
     as_json: bool,
 ) -> None:
-    """Advance PATTERN by --steps generations headless and write the final board as RLE."""
+    """Advance PATTERN by --steps generations headless and write the final board as RLE (macrocell for -o X.mc)."""
     if output is not None:
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
@@ -208,7 +208,7 @@ def run(
     seconds = time.perf_counter() - started
     final = Board(board.rule, stepper.cells(), board.generation + steps)
     if output is not None or not as_json:  # --json alone prints no board: do not write one out
-        text = write_rle(final.cells, final.rule, final.generation, loaded.name, loaded.author)
+        text = pattern_text(output, final.cells, final.rule, final.generation, loaded.name, loaded.author)
     if output is not None:
         write_atomically(output, text)
     if as_json:

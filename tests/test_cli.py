@@ -391,7 +391,7 @@ def test_output_through_a_symlink_writes_its_file_and_keeps_the_link_and_the_per
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("name", ["board.cells", "board.lif", "board.life", "board.mc", "", "."])
+@pytest.mark.parametrize("name", ["board.cells", "board.lif", "board.life", "board.rle.gz", "", "."])
 def test_output_names_that_promise_another_format_or_nothing_are_bad_input(lifetui, tmp_path, name):
     result = lifetui("run", "glider", "--steps", "1", "-o", str(tmp_path / name) if name else "")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1

@@ -23,7 +23,12 @@ def test_duplicate_cells_count_once():
     ("text", "location", "words"),
     [
         ("0 0\n", "x.lif:1:1", "#Life 1.06"),
-        ("#Life 1.05\n#P 0 0\n*\n", "x.lif:1:1", "Life 1.05"),
+        ("#Life 1.04\n#P 0 0\n*\n", "x.lif:1:1", "#Life 1.05"),
+        ("#Life 1.05\n*\n", "x.lif:2:1", "before the first '#P x y'"),
+        ("#Life 1.05\n#P 0 0\n.*o\n", "x.lif:3:3", "'.' and '*' only"),
+        ("#Life 1.05\n#P 0 zero\n*\n", "x.lif:2:1", "two whole numbers"),
+        ("#Life 1.05\n#P 99999999999 0\n*\n", "x.lif:2:1", "out of range"),
+        ("#Life 1.05\n#R 23/3/4\n", "x.lif:2:4", "rule"),
         ("#Life 1.06\n0 0\n1 x\n", "x.lif:3:1", "two whole numbers"),
         ("#Life 1.06\n0 0 0\n", "x.lif:2:1", "two whole numbers"),
         ("#Life 1.06\n0 0\n99999999999 0\n", "x.lif:3:1", "out of range"),
@@ -35,3 +40,18 @@ def test_errors(text, location, words):
         read_life106(text, "x.lif")
     assert str(raised.value).startswith(location + ":")
     assert words in str(raised.value)
+
+
+def test_life105_blocks_place_their_rows_from_their_corners():
+    text = "#Life 1.05\n#D two blocks\n#N\n#P -1 -1\n.*\n..*\n#P 3 2\n***\n\n#P\n*\n"
+    pattern = read_life106(text)
+    # cells (x, y): (0,-1) (1,0) from the first block; (3,2) (4,2) (5,2); (0,0) from the bare '#P'
+    cells = {(x, y - 1) for x, y in pattern.cells()}  # back from the box's corner (0, -1)
+    assert cells == {(0, -1), (1, 0), (3, 2), (4, 2), (5, 2), (0, 0)}
+    assert str(pattern.rule.rule) == "B3/S23" and pattern.comments == ["two blocks"]
+    assert (pattern.width, pattern.height) == (6, 4)
+
+
+def test_life105_rules_in_either_order_and_golly_s_bare_births():
+    assert str(read_life106("#Life 1.05\n#R 23/36\n#P 0 0\n*\n").rule.rule) == "B36/S23"
+    assert str(read_life106("#Life 1.05\n#R B234\n#P 0 0\n*\n").rule.rule) == "B234/S"

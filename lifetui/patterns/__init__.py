@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zlib
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from lifetui.errors import PatternError, UsageError
 from lifetui.files import write_atomically
 from lifetui.patterns.life106 import HEADER as LIFE106_HEADER
 from lifetui.patterns.life106 import read_life106
+from lifetui.patterns.macrocell import HEADER as MACROCELL_HEADER
+from lifetui.patterns.macrocell import read_macrocell, write_macrocell
 from lifetui.patterns.pattern import MAX_SIDE, Pattern
 from lifetui.patterns.plaintext import read_plaintext
 from lifetui.patterns.rle import read_rle, write_rle
@@ -22,20 +25,36 @@ __all__ = [
     "parse_pattern",
     "read_rle",
     "refuse_other_format_name",
+    "pattern_text",
     "write_atomically",
     "write_rle",
 ]
 
 #: No pattern file worth reading is this large; refusing it bounds time and memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-READERS = {".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".life": read_life106}
+READERS = {
+    ".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".life": read_life106, ".mc": read_macrocell,
+}  # fmt: skip
+#: Formats lifetui writes, by the output name's extension (anything else is written as RLE).
+WRITTEN = {".rle", ".mc"}
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def refuse_other_format_name(path: Path) -> None:
-    """lifetui writes RLE: an output name whose extension promises another pattern format is bad input."""
+    """lifetui writes RLE and macrocell: an output name that promises another pattern format is bad input."""
     suffix = path.suffix.lower()
-    if suffix in (set(READERS) | {".mc"}) - {".rle"}:
-        raise UsageError(f"{path}: lifetui writes RLE, and a {suffix} name promises another format; name it .rle")
+    if suffix in (set(READERS) | {".gz"}) - WRITTEN:
+        raise UsageError(
+            f"{path}: lifetui writes RLE and macrocell, and a {suffix} name promises another format; "
+            "name it .rle or .mc"
+        )
+
+
+def pattern_text(path: Path | None, cells, rule, generation: int, name: str = "", author: str = "") -> str:
+    """The board as the file `path` names: macrocell for a .mc name, else RLE (also with no name)."""
+    if path is not None and path.suffix.lower() == ".mc":
+        return write_macrocell(cells, rule, generation)
+    return write_rle(cells, rule, generation, name, author)
 
 
 def bundled_patterns() -> dict[str, Path]:
@@ -63,13 +82,21 @@ def load_pattern(spec: str) -> Pattern:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         raise PatternError(spec, f"cannot read: {err.strerror or err}") from None
-    return parse_pattern(data, spec, path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix == ".gz":  # pattern.rle.gz: the format is the name's inner extension
+        suffix = Path(path.stem).suffix.lower()
+    return parse_pattern(data, spec, suffix)
 
 
 def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
     """Decode and parse a pattern file's bytes; the format comes from the suffix, else from the content."""
+    too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; not a pattern lifetui can read"
     if len(data) > MAX_FILE_BYTES:
-        raise PatternError(source, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; not a pattern lifetui can read")
+        raise PatternError(source, too_large)
+    if data.startswith(GZIP_MAGIC):
+        data = _gunzip(data, source)
+        if len(data) > MAX_FILE_BYTES:
+            raise PatternError(source, "unzipped, " + too_large)
     text = _decode(data, source)
     named, content = READERS.get(suffix), _sniff(text)
     if named is None or named is read_rle and content is not read_rle:
@@ -77,10 +104,22 @@ def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
         # believe it over the name, and say so.
         pattern = content(text, source)
         if named is not None:
-            kind = "Life 1.06" if content is read_life106 else "plaintext"
+            kind = {read_life106: "Life 1.06", read_macrocell: "macrocell"}.get(content, "plaintext")
             pattern.warnings.append(f"{source}: holds a {kind} pattern despite its {suffix} name; read as {kind}")
         return pattern
     return named(text, source)
+
+
+def _gunzip(data: bytes, source: str) -> bytes:
+    """A gzipped file's content, at most one byte past the size limit (a bomb stops there)."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        content = inflater.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error as err:
+        raise PatternError(source, f"a damaged gzip file ({err})") from None
+    if not inflater.eof and len(content) <= MAX_FILE_BYTES:
+        raise PatternError(source, "a gzip file that ends early (truncated?)")
+    return content
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -101,6 +140,8 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
 
 def _sniff(text: str):
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith(MACROCELL_HEADER):
+        return read_macrocell
     if first.startswith(LIFE106_HEADER) or first.startswith("#Life"):
         return read_life106
     if first.startswith("!") or (first and set(first) <= set(".O*")):

@@ -25,7 +25,7 @@ from lifetui.board import Board
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
-from lifetui.patterns import refuse_other_format_name, write_rle
+from lifetui.patterns import pattern_text, refuse_other_format_name
 from lifetui.simulation import (
     CATCH_UP_CELLS,
     TILE_SIDE,
@@ -453,7 +453,9 @@ class LifeApp(App):
     def _save(self, path: Path | None, snapshot: Snapshot) -> None:
         if path is None:
             return
-        text = write_rle(snapshot.cells, self.simulation.rule, snapshot.generation, self.pattern_name, self.author)
+        text = pattern_text(
+            path, snapshot.cells, self.simulation.rule, snapshot.generation, self.pattern_name, self.author
+        )
         try:
             refuse_other_format_name(path)
             write_atomically(path, text)

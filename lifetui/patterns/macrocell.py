@@ -1,0 +1,214 @@
+"""Macrocell patterns (Golly's `.mc`): a quadtree written child first, for patterns too big for RLE.
+
+A file whose rule names a torus (`#R B3/S23:T256,256`) and whose cells lie in that many columns and
+rows from the root's top left corner is read as that torus, in place: that is how lifetui writes a board.
+
+The format, as Golly's help describes it: a `[M2]` line, `#` lines (`#R` the rule, `#G` the generation,
+any other a comment), then one node per line, numbered from 1 in order. A leaf is 8 x 8 cells in rows
+of `.` and `*` ended by `$` (trailing dead cells and rows left out); any other node is `level nw ne sw
+se`, a square of side 2^level from four earlier nodes (0: an empty square). The last node is the
+root. Multi-state files (leaves of level 1) are refused.
+
+Reading does not expand repeated squares more than once: every node's population and the bounding box
+of its live cells are worked out first, so a pattern too large for a board is refused before any
+cell is laid down.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+
+import numpy as np
+
+from lifetui.errors import PatternError, RuleError
+from lifetui.patterns.pattern import MAX_SIDE, Pattern
+from lifetui.rules import Rule, parse_rule
+
+HEADER = "[M2]"
+#: More live cells than this would take gigabytes as runs; such a pattern needs the plane (coming).
+MAX_POPULATION = 1 << 26
+_NODE = re.compile(r"([0-9]+) ([0-9]+) ([0-9]+) ([0-9]+) ([0-9]+)")
+_LEAF = re.compile(r"[.*$]+")
+_MAX_LEVEL = 62
+_GENERATION = re.compile(r"[0-9]{1,18}")
+
+# A node: (level, population, box, content); box is (top, left, bottom, right) of its live cells
+# (exclusive ends) relative to its corner, or None; content is a leaf's 8 row bytes or four child numbers.
+_EMPTY = (0, 0, None, None)
+
+
+def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith(HEADER):
+        raise PatternError(source, f"expected {HEADER!r} at the start of the first line", 1, 1)
+    pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
+    nodes: list[tuple] = [_EMPTY]  # node 0: the empty square of any size
+    for number, raw in enumerate(lines[1:], start=2):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            _header_line(pattern, line, source, number)
+        elif line[0] in ".*$":
+            nodes.append(_leaf(line, source, number))
+        else:
+            nodes.append(_inner(line, nodes, source, number))
+    if len(nodes) == 1:
+        return pattern  # no nodes: an empty universe
+    root = nodes[-1]
+    if root[1] > MAX_POPULATION:
+        limit = f"{MAX_POPULATION:,}"
+        raise PatternError(source, f"{root[1]:,} live cells, more than lifetui lays out on a board ({limit})")
+    if root[2] is None:
+        return pattern
+    top, left, bottom, right = root[2]
+    torus = pattern.rule.torus if pattern.rule else None
+    if torus and right <= torus[0] and bottom <= torus[1]:
+        # A torus, as lifetui writes one: its cells from the root's top left corner, the box the torus.
+        top, left, bottom, right = 0, 0, torus[1], torus[0]
+    if bottom - top > MAX_SIDE or right - left > MAX_SIDE:
+        raise PatternError(
+            source, f"pattern spans {right - left} x {bottom - top}, more than the largest board ({MAX_SIDE})"
+        )
+    runs = array("q")
+    _emit(nodes, len(nodes) - 1, -top, -left, runs)
+    pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3).copy()
+    pattern.width, pattern.height = right - left, bottom - top
+    return pattern
+
+
+def _header_line(pattern: Pattern, line: str, source: str, number: int) -> None:
+    tag, rest = line[:2], line[2:].strip()
+    if tag == "#R":
+        try:
+            pattern.rule = parse_rule(rest)
+        except RuleError as err:
+            raise PatternError(source, str(err), number, 3) from None
+    elif tag == "#G":
+        if not _GENERATION.fullmatch(rest):
+            raise PatternError(source, f"the generation must be a whole number, not {rest[:30]!r}", number, 3)
+        pattern.generation = int(rest)
+    elif tag == "#N":
+        pattern.name = rest
+    elif tag == "#O":
+        pattern.author = rest
+    else:
+        pattern.comments.append(line[1:].lstrip("CD").strip())
+
+
+def _leaf(line: str, source: str, number: int) -> tuple:
+    if not _LEAF.fullmatch(line):
+        raise PatternError(source, f"a leaf holds only '.', '*' and '$', not {line[:40]!r}", number, 1)
+    rows = line.split("$")
+    if rows and rows[-1] == "":
+        rows.pop()  # the '$' that ends the last row
+    if len(rows) > 8 or any(len(row) > 8 for row in rows):
+        raise PatternError(source, "a leaf is 8 x 8 cells; this one is larger", number, 1)
+    bits = [sum(1 << x for x, cell in enumerate(row) if cell == "*") for row in rows] + [0] * (8 - len(rows))
+    live = [y for y, row in enumerate(bits) if row]
+    if not live:
+        return (3, 0, None, bytes(8))
+    columns = 0
+    for row in bits:
+        columns |= row
+    box = (live[0], (columns & -columns).bit_length() - 1, live[-1] + 1, columns.bit_length())
+    return (3, sum(row.bit_count() for row in bits), box, bytes(bits))
+
+
+def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
+    match = _NODE.fullmatch(line)
+    if not match:
+        raise PatternError(source, f"expected a leaf or 'level nw ne sw se', not {line[:40]!r}", number, 1)
+    level, *children = (int(group) for group in match.groups())
+    if level == 1:
+        raise PatternError(source, "a multi-state macrocell file; lifetui runs two-state rules", number, 1)
+    if not 4 <= level <= _MAX_LEVEL:
+        raise PatternError(source, f"a node's level is 4 to {_MAX_LEVEL} in a two-state file, not {level}", number, 1)
+    half = 1 << (level - 1)
+    population, box = 0, None
+    for child, (dy, dx) in zip(children, ((0, 0), (0, half), (half, 0), (half, half))):
+        if child >= len(nodes):
+            raise PatternError(source, f"node {child} is used before it is defined", number, 1)
+        child_level, child_population, child_box, _ = nodes[child]
+        if child and child_level != level - 1:
+            raise PatternError(source, f"node {child} is of level {child_level}, not {level - 1}", number, 1)
+        population += child_population
+        if child_box:
+            top, left, bottom, right = child_box
+            moved = (top + dy, left + dx, bottom + dy, right + dx)
+            box = moved if box is None else (min(box[0], moved[0]), min(box[1], moved[1]),
+                                             max(box[2], moved[2]), max(box[3], moved[3]))  # fmt: skip
+    return (level, population, box, tuple(children))
+
+
+def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
+    """Append the runs (y, x, length) of node `index` with its corner at (y, x)."""
+    level, population, _, content = nodes[index]
+    if not population:
+        return
+    if level == 3:
+        for row, bits in enumerate(content):
+            start = 0
+            while bits >> start:
+                while not (bits >> start) & 1:
+                    start += 1
+                end = start
+                while (bits >> end) & 1:
+                    end += 1
+                runs.extend((y + row, x + start, end - start))
+                start = end
+        return
+    half = 1 << (level - 1)
+    nw, ne, sw, se = content
+    _emit(nodes, nw, y, x, runs)
+    _emit(nodes, ne, y, x + half, runs)
+    _emit(nodes, sw, y + half, x, runs)
+    _emit(nodes, se, y + half, x + half, runs)
+
+
+def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0) -> str:
+    """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
+    the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
+
+    Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
+    four child numbers, each distinct one numbered once."""
+    height, width = cells.shape
+    level = 4  # the root is never a leaf
+    while (1 << level) < max(height, width):
+        level += 1
+    # Whole leaves: the board padded to multiples of 8; the squares beyond are padded level by level.
+    square = np.zeros((-(-height // 8) * 8, -(-width // 8) * 8), dtype=np.uint8)
+    square[:height, :width] = cells
+    lines = [f"{HEADER} (lifetui)", f"#R {rule}:T{width},{height}"]
+    if generation:
+        lines.append(f"#G {generation}")
+    # Leaf (i, j) holds rows 8i.., columns 8j..; its byte r is row r, cell x in bit x.
+    rows, columns = square.shape[0] // 8, square.shape[1] // 8
+    blocks = square.reshape(rows, 8, columns, 8).transpose(0, 2, 1, 3)
+    keys = np.packbits(blocks, axis=-1, bitorder="little").reshape(rows, columns, 8).view("<u8")[..., 0]
+    distinct, grid = np.unique(keys, return_inverse=True)
+    grid = grid.reshape(keys.shape)  # 0 is the empty leaf when there is one: node 0, the empty square
+    if distinct[0] != 0:
+        grid = grid + 1
+    numbered = 0
+    for key in distinct[distinct != 0]:
+        leaf_rows = [
+            "".join(".*"[(int(byte) >> x) & 1] for x in range(8)).rstrip(".") for byte in int(key).to_bytes(8, "little")
+        ]
+        while leaf_rows and not leaf_rows[-1]:
+            leaf_rows.pop()
+        lines.append("".join(row + "$" for row in leaf_rows))
+        numbered += 1
+    for node_level in range(4, level + 1):
+        grid = np.pad(grid, ((0, grid.shape[0] % 2), (0, grid.shape[1] % 2)))  # empty squares past the board
+        quads = np.stack([grid[0::2, 0::2], grid[0::2, 1::2], grid[1::2, 0::2], grid[1::2, 1::2]], axis=-1)
+        flat = quads.reshape(-1, 4)
+        alive = flat.any(axis=1)
+        fresh, inverse = np.unique(flat[alive], axis=0, return_inverse=True)
+        numbers = np.zeros(len(flat), dtype=np.int64)
+        numbers[alive] = numbered + 1 + inverse.reshape(-1)
+        lines.extend(f"{node_level} {a} {b} {c} {d}" for a, b, c, d in fresh.tolist())
+        numbered += len(fresh)
+        grid = numbers.reshape(quads.shape[:2])
+    return "\n".join(lines) + "\n"
