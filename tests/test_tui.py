@@ -12,7 +12,7 @@ from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import HelpScreen, SaveScreen
+from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen, parse_generation
 
 
 def make_app(name="glider", size=(32, 24)) -> LifeApp:
@@ -179,6 +179,42 @@ async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
         assert target.read_text() == "precious"
         await pilot.press("escape")
         assert target.read_text() == "precious"
+
+
+async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
+    app = make_app("r-pentomino", (64, 64))
+    async with app.run_test() as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GotoScreen)
+        app.screen.query_one("Input").value = "twelve"
+        await pilot.press("enter")
+        assert isinstance(app.screen, GotoScreen)  # not a generation: it says so and stays
+        assert "not a generation" in str(app.screen.query_one("#warning").render())
+        app.screen.query_one("Input").value = "1,103"
+        await pilot.press("enter")
+        await settle(pilot, lambda: not app.playing and app.last_snapshot.generation == 1103, timeout=30)
+        reference = NumpyEngine(app.simulation.rule)
+        reference.load(app.board.cells)
+        reference.step(1103)
+        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
+        await pilot.press("g")
+        app.screen.query_one("Input").value = "+1000000"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.playing and app.goal == 1_001_103)
+        assert "to generation 1,001,103" in dict(app.sidebar_rows())["Gen/s"]
+        await pilot.press("space")  # stops the run on its way
+        assert not app.playing and app.goal is None
+        assert app.simulation.generation < 1_001_103
+
+
+def test_go_to_reads_generations_as_people_write_them():
+    assert parse_generation("5206", 0) == 5206 and parse_generation(" 1,000,000 ", 5) == 1_000_000
+    assert parse_generation("1e9", 0) == 10**9 and parse_generation("2^30", 0) == 2**30
+    assert parse_generation("+100", 50) == 150 and parse_generation("1_000", 0) == 1000
+    assert "behind generation 50" in parse_generation("10", 50)
+    assert "not a generation" in parse_generation("soon", 0) and "not a generation" in parse_generation("", 0)
+    assert "0 to" in parse_generation("1e30", 0) and "0 to" in parse_generation("-5", 0)
+    assert "0 to" in parse_generation("2^99999", 0)  # refused before the power is worked out
 
 
 async def test_quit():

@@ -38,7 +38,7 @@ from lifetui.simulation import (
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import HelpScreen, SaveScreen
+from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
@@ -98,6 +98,7 @@ class LifeApp(App):
         Binding("x", "zoom(1)", "Zoom out"),
         Binding("r", "reset", "Reset"),
         Binding("s", "save", "Save"),
+        Binding("g", "goto", "Go to generation", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -110,7 +111,8 @@ class LifeApp(App):
         ("arrows", "pan (the torus wraps around)"),
         ("z / x", "zoom in / out: large cells, half blocks, braille"),
         ("r", "back to generation 0"),
-        ("s", "save the board as RLE"),
+        ("s", "save the board as RLE (or macrocell: name it .mc)"),
+        ("g", "go to a generation, flat out (space stops)"),
         ("?", "this help"),
         ("q", "quit"),
         ("ctrl+p", "command palette (engines too)"),
@@ -133,6 +135,7 @@ class LifeApp(App):
         self.engine_keys = engine_keys()
         self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
         self.playing = False
+        self.goal: int | None = None  # a generation to run to flat out, then pause ("go to", key g)
         self.speed_index = SPEEDS.index(20)
         self.gens_per_second = 0.0  # generations per second of wall time
         self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
@@ -190,11 +193,14 @@ class LifeApp(App):
                 # Another engine: its speed is unknown, and the old one's rates say nothing about it.
                 engine, step_rate = self.simulation.engine_name, 0.0
                 self.gens_per_second = self.engine_gens_per_second = 0.0
-            target = SPEEDS[self.speed_index]
+            goal = self.goal
+            target = None if goal is not None else SPEEDS[self.speed_index]
             if self.playing:
                 started = time.perf_counter()
                 until_frame = last_frame + FRAME_SECONDS - started
                 count = chunk(step_rate, target, until_frame, self.simulation.generations_per_pass)
+                if goal is not None:
+                    count = min(count, goal - self.simulation.generation)
                 try:
                     self.simulation.step(count)
                 except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
@@ -210,6 +216,9 @@ class LifeApp(App):
                 # A pause cut short by a key is not the pace: it would read as a burst of speed.
                 self._measure(count, spent, None if interrupted else time.perf_counter() - started)
                 dirty = True
+                if goal is not None and self.simulation.generation >= goal:
+                    self.playing, self.goal = False, None
+                    self.post_message(Notice(f"reached generation {goal:,}", "information"))
             else:
                 self._wake.wait(0.05)
             self._wake.clear()
@@ -340,6 +349,9 @@ class LifeApp(App):
         target = SPEEDS[self.speed_index]
         speed = f"{self.gens_per_second:,.0f}" if self.playing else "paused"
         pace = "max" if target is None else str(target)
+        if self.goal is not None:
+            pace = f"max, to generation {self.goal:,}"
+            target = None
         if target is not None and self.engine_gens_per_second:
             # Paced: say how far the engine is from its limit, the figure people compare engines by.
             pace += f"; engine {self.engine_gens_per_second:,.0f}"
@@ -390,11 +402,12 @@ class LifeApp(App):
 
     def action_toggle_play(self) -> None:
         self.playing = not self.playing
+        self.goal = None  # space also stops a "go to" on its way
         self._wake.set()
         self._update_sidebar()
 
     def action_step(self) -> None:
-        self.playing = False
+        self.playing, self.goal = False, None
         self._submit(lambda: self.simulation.step(1))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -438,9 +451,19 @@ class LifeApp(App):
         self.query_one(BoardView).zoom(step)
 
     def action_reset(self) -> None:
-        self.playing = False
+        self.playing, self.goal = False, None
         self.verdict = None
         self._submit(self.simulation.reset)
+
+    def action_goto(self) -> None:
+        self.push_screen(GotoScreen(self.simulation.generation), self._go_to)
+
+    def _go_to(self, generation: int | None) -> None:
+        if generation is None or generation == self.simulation.generation:
+            return
+        self.goal, self.playing = generation, True
+        self._wake.set()
+        self.notify(f"running to generation {generation:,}; space stops")
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.help_rows))

@@ -1,4 +1,4 @@
-"""Modal screens: the help listing every key, and the save dialog."""
+"""Modal screens: the help listing every key, the save dialog, and "go to generation"."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class SaveScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Save the board as RLE to:")
+            yield Label("Save the board as RLE (macrocell for a .mc name) to:")
             yield Input(self.suggestion, id="path")
             yield Label("", id="warning")
 
@@ -62,6 +62,64 @@ class SaveScreen(ModalScreen[Path | None]):
             self.query_one("#warning", Label).update(f"{path} exists: press Enter again to replace it, Esc to cancel")
             return
         self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+#: The furthest a "go to" may reach: lifetui counts generations in 64-bit integers, Golly's files in 18 digits.
+MAX_GENERATION = 10**18 - 1
+
+
+def parse_generation(text: str, now: int) -> int | str:
+    """The generation `text` names (`5206`, `1,000,000`, `1e9`, `2^30`, or `+N` from `now`), or why it does not."""
+    words = text.strip().replace(",", "").replace("_", "")
+    relative = words.startswith("+")
+    words = words.removeprefix("+")
+    try:
+        if "^" in words:
+            base, _, exponent = words.partition("^")
+            value = int(base) ** int(exponent) if len(exponent) <= 3 else -1
+        elif "e" in words.lower():
+            mantissa, _, exponent = words.lower().partition("e")
+            value = int(mantissa) * 10 ** int(exponent) if len(exponent) <= 3 else -1
+        else:
+            value = int(words)
+    except ValueError:
+        return f"{text.strip()[:20]!r} is not a generation: try 5206, 1e9, 2^30 or +100"
+    target = now + value if relative else value
+    if value < 0 or target > MAX_GENERATION:
+        return f"a generation from 0 to {MAX_GENERATION:,}"
+    if target < now:
+        return f"generation {target:,} is behind generation {now:,}: r goes back to the start"
+    return target
+
+
+class GotoScreen(ModalScreen[int | None]):
+    """Ask for a generation to run to; the answer is a generation at or after the current one."""
+
+    DEFAULT_CSS = """
+    GotoScreen { align: center middle; }
+    GotoScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, now: int) -> None:
+        super().__init__()
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Go to generation (now {self.now:,}; 1e9, 2^30 and +N work too):")
+            yield Input(id="generation")
+            yield Label("", id="warning")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        answer = parse_generation(event.value, self.now)
+        if isinstance(answer, str):
+            self.query_one("#warning", Label).update(answer)
+            return
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
