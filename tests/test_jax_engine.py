@@ -113,3 +113,42 @@ def test_a_board_too_big_for_memory_is_refused_before_jax_allocates_it(monkeypat
     monkeypatch.setattr(board, "physical_memory", lambda: 100 * 100 * BYTES_PER_CELL)
     engine.load(cells)  # just enough
     assert engine.population() == 0
+
+
+def test_only_the_gates_the_output_depends_on_run_and_they_compute_the_same_function():
+    import jax.numpy as jnp
+
+    from lifetui.engines.jax_engine import live_gates, operations_run, pack, run_live, unpack
+    from lifetui.model.kernels import kernel_for
+    from lifetui.model.network import neighbourhoods
+
+    network = kernel_for(CONWAY).network
+    layers = live_gates(network)
+    live = sum(len(layer) for layer in layers)
+    assert len(layers[-1]) == 1 and live < network.gate_count / 2 and operations_run(layers) < live
+    # all 512 neighbourhoods, 32 to a word: the live gates give the hardened network's answer on each
+    inputs = [jnp.asarray(pack(row[None, :]))[0] for row in neighbourhoods()]
+    answers = unpack(np.asarray(run_live(layers, inputs))[None, :], 512)[0]
+    assert np.array_equal(answers, network.evaluate(neighbourhoods()))
+    # a gate whose type ignores a wire keeps nothing alive through it
+    assert sum(len(layer) for layer in live_gates(parity_network())) == 7
+
+
+@pytest.mark.parametrize("width", [3, 31, 32, 33, 63, 64, 65, 100])
+def test_packed_rows_of_any_width_wrap_like_numpy(tmp_path, width):
+    from conftest import kernel_folder
+
+    for text in ("B3/S23", "B0/S8"):  # B0: the bits past the width must stay dead
+        rule = parse_rule(text).rule
+        model = kernel_folder(tmp_path / text.replace("/", ""), rule)
+        agree_for(rule, model, (5, width), 20, seed=width)
+
+
+def test_the_packed_board_is_unpacked_only_where_it_is_read():
+    engine = create_engine("jax", CONWAY)
+    cells = (np.random.default_rng(4).random((40, 70)) < 0.4).astype(np.uint8)
+    engine.load(cells)
+    assert engine._words.shape == (40, 3) and str(engine._words.dtype) == "uint32"
+    assert np.array_equal(engine.window(38, 60, 5, 20), np.roll(np.roll(cells, -38, 0), -60, 1)[:5, :20])
+    label, text = engine.describe()
+    assert label == "Network" and "of its 2,303 gates run" in text

@@ -105,7 +105,7 @@ ENGINES: dict[str, EngineInfo] = {
         ),
         EngineInfo(
             "jax",
-            "the trained logic gate network, every gate run in JAX on packed bits",
+            "the trained logic gate network, its live gates run in JAX on a packed board",
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
         ),

@@ -1,12 +1,22 @@
-"""The jax engine: the trained gate network itself, every one of its gates, run layer by layer in JAX.
+"""The jax engine: the trained gate network itself, run layer by layer in JAX on a packed board.
 
-Like difflogic's packed-bit inference, the hardened network runs on 32 cells per uint32 word: each
-gate is its truth table applied as masks to the words its two wires gather. Float evaluation of the
-same network (c0 + c1*a + c2*b + c3*a*b per gate) managed about 6 generations/s at 512 x 512 here
-(`python benchmarks/float_network.py`).
+The board stays packed on the device between generations: row r is a row of uint32 words, cell x in
+bit x % 32 of word x // 32 (the bits past the width are kept zero). A generation gathers each cell's
+nine neighbours as nine words by shifts (west and east, across word boundaries and around the torus)
+and rolls of rows (north and south), then runs the network layer by layer on those words, 32 cells a
+word. Only the gates the output depends on run: walking back from the output through the wires each
+gate's type actually reads, a trained network keeps a few hundred of its 2,303 (the function is the
+same, checked on all 512 neighbourhoods by the tests). Each gate is traced as the one bitwise
+operation of its type, so XLA fuses a whole generation into a pass over the words. The board is
+unpacked only when read.
+
+Float evaluation of the same network (c0 + c1*a + c2*b + c3*a*b per gate) managed about 6 generations/s
+at 512 x 512 here (`python benchmarks/float_network.py`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -15,37 +25,104 @@ import numpy as np
 from lifetui.board import memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
-from lifetui.model.gates import TRUTH
+from lifetui.model.gates import PASS_A, PASS_B, TRUTH
+from lifetui.model.network import INPUTS, Network
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
 MAX_LOOP = 2**31 - 1
-#: Peak resident memory per cell while this engine loads and steps, JIT compilation included: 67 bytes
-#: at 2048 x 2048 and at 4096 x 4096 (`python benchmarks/memory.py 4096 jax`), rounded up. The nine
-#: neighbour planes and their widening to uint32 before packing are most of it.
-BYTES_PER_CELL = 70
+#: Peak resident memory per cell while this engine loads and steps, JIT compilation included: 4.63 bytes
+#: at 4096 x 4096 (`python benchmarks/memory.py 4096 jax`), rounded up. The unpacked board handed over
+#: at load and read back is most of it; the packed board and its neighbour words are an eighth each.
+BYTES_PER_CELL = 6
 OFFSETS = {"NW": (-1, -1), "N": (-1, 0), "NE": (-1, 1), "W": (0, -1), "C": (0, 0), "E": (0, 1),
            "SW": (1, -1), "S": (1, 0), "SE": (1, 1)}  # fmt: skip
+ONES = np.uint32(0xFFFFFFFF)
+
+#: Each gate type as one bitwise operation on packed words (the 16 two-input functions, TRUTH's order).
+OPERATIONS: tuple[Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray], ...] = (
+    lambda a, b: jnp.zeros_like(a), lambda a, b: a & b, lambda a, b: a & ~b, lambda a, b: a,
+    lambda a, b: ~a & b, lambda a, b: b, lambda a, b: a ^ b, lambda a, b: a | b,
+    lambda a, b: ~(a | b), lambda a, b: ~(a ^ b), lambda a, b: ~b, lambda a, b: a | ~b,
+    lambda a, b: ~a, lambda a, b: ~a | b, lambda a, b: ~(a & b), lambda a, b: jnp.full_like(a, ONES),
+)  # fmt: skip
 
 
-def gate_masks(gates: np.ndarray) -> jnp.ndarray:
-    """(4, n) uint32: all ones where gate j is true on the input pair (a, b) = row's (0,0) (0,1) (1,0) (1,1)."""
-    return jnp.asarray(np.where(TRUTH[gates].T == 1, np.uint32(0xFFFFFFFF), np.uint32(0)))
+def live_gates(network: Network) -> list[list[tuple[int, int, int]]]:
+    """Per layer, the gates the output depends on, as (type, a, b) with a and b indices into the previous
+    layer's live gates (the nine inputs for the first layer), or -1 for a wire the gate's type does not
+    read (the second input of a pass-through, both of a constant): such a wire keeps nothing alive."""
+    gates = network.gates()
+    needed = [np.zeros(len(layer), dtype=bool) for layer in gates]
+    needed[-1][0] = True
+    reads_a = [(row[0], row[1]) != (row[2], row[3]) for row in TRUTH]
+    reads_b = [(row[0], row[2]) != (row[1], row[3]) for row in TRUTH]
+    for depth in range(len(gates) - 1, 0, -1):  # the first layer reads the inputs, always there
+        for j in np.flatnonzero(needed[depth]):
+            if reads_a[gates[depth][j]]:
+                needed[depth - 1][network.wires_a[depth][j]] = True
+            if reads_b[gates[depth][j]]:
+                needed[depth - 1][network.wires_b[depth][j]] = True
+    layers = []
+    previous = np.arange(INPUTS)  # where each of the previous layer's gates sits among its live ones
+    for depth, layer in enumerate(gates):
+        live = []
+        for j in np.flatnonzero(needed[depth]):
+            op = int(layer[j])
+            a = int(previous[network.wires_a[depth][j]]) if reads_a[op] else -1
+            b = int(previous[network.wires_b[depth][j]]) if reads_b[op] else -1
+            live.append((op, a, b))
+        layers.append(live)
+        previous = np.full(len(layer), -1)
+        previous[needed[depth]] = np.arange(len(live))
+    return layers
 
 
-def run_layers(masks: list[jnp.ndarray], wires_a, wires_b, words: jnp.ndarray) -> jnp.ndarray:
-    """Every layer of the hardened network on packed words (9, m) -> (m,)."""
-    values = words
-    for mask, a, b in zip(masks, wires_a, wires_b):
-        left, right = values[a], values[b]
-        not_left, not_right = ~left, ~right
-        values = (
-            (mask[0][:, None] & not_left & not_right)
-            | (mask[1][:, None] & not_left & right)
-            | (mask[2][:, None] & left & not_right)
-            | (mask[3][:, None] & left & right)
-        )
+def run_live(layers: list[list[tuple[int, int, int]]], inputs: list[jnp.ndarray]) -> jnp.ndarray:
+    """The live gates, layer by layer, on the nine neighbour words; the output's words. A wire a gate does
+    not read (-1) is handed any word of the right shape."""
+    values, shaped = inputs, inputs[0]
+    for layer in layers:
+        values = [OPERATIONS[op](values[a] if a >= 0 else shaped, values[b] if b >= 0 else shaped)
+                  for op, a, b in layer]  # fmt: skip
     return values[0]
+
+
+def operations_run(layers: list[list[tuple[int, int, int]]]) -> int:
+    """Gates that compute something: not the pass-throughs, which only hand a word on."""
+    return sum(op not in (PASS_A, PASS_B) for layer in layers for op, _, _ in layer)
+
+
+def neighbour_words(words: jnp.ndarray, width: int) -> list[jnp.ndarray]:
+    """The nine neighbourhood words of every word of a packed (rows, words) torus of `width` cells a row,
+    in NEIGHBOURHOOD order: word (r, j) of the NW plane holds, for each cell, its north-west neighbour."""
+    last = width - WORD_BITS * (words.shape[1] - 1)  # cells in the last word of a row, 1..32
+    previous, following = jnp.roll(words, 1, axis=1), jnp.roll(words, -1, axis=1)
+    # West of cell x is x - 1: the bit below, and the previous word's top bit (at the row's start, the
+    # last cell of the row, bit last - 1 of the last word).
+    carry_in = (previous >> (WORD_BITS - 1)).at[:, 0].set((words[:, -1] >> (last - 1)) & 1)
+    west = (words << 1) | carry_in
+    # East of cell x is x + 1: the bit above, and the next word's lowest bit at the top; the row's last
+    # cell (bit last - 1 of the last word) has cell 0 east of it.
+    east = (words >> 1) | ((following & 1) << (WORD_BITS - 1))
+    east = east.at[:, -1].set((words[:, -1] >> 1) | ((words[:, 0] & 1) << (last - 1)))
+    row = {-1: west, 0: words, 1: east}
+    return [jnp.roll(row[dx], -dy, axis=0) for dy, dx in (OFFSETS[name] for name in NEIGHBOURHOOD)]
+
+
+def pack(cells: np.ndarray) -> np.ndarray:
+    """(rows, width) 0/1 -> (rows, words) uint32, cell x in bit x % 32 of word x // 32."""
+    rows, width = cells.shape
+    words = -(-width // WORD_BITS)
+    padded = np.zeros((rows, words * WORD_BITS), dtype=np.uint8)
+    padded[:, :width] = cells
+    return np.packbits(padded, axis=1, bitorder="little").view("<u4").reshape(rows, words)
+
+
+def unpack(words: np.ndarray, width: int) -> np.ndarray:
+    rows = words.shape[0]
+    as_bytes = np.ascontiguousarray(words).astype("<u4").view(np.uint8).reshape(rows, -1)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width]
 
 
 class JaxEngine(Engine):
@@ -55,49 +132,55 @@ class JaxEngine(Engine):
         super().__init__(rule, options)
         network = self._learned_kernel().network
         self.gate_count = network.gate_count
-        masks = [gate_masks(gates) for gates in network.gates()]
-        wires_a = [jnp.asarray(a) for a in network.wires_a]
-        wires_b = [jnp.asarray(b) for b in network.wires_b]
-        shifts = jnp.arange(WORD_BITS, dtype=jnp.uint32)
+        self.layers = live_gates(network)
+        self.live = sum(len(layer) for layer in self.layers)
+        self._width = 0
 
-        def generation(cells: jnp.ndarray) -> jnp.ndarray:
-            height, width = cells.shape
-            count = height * width
-            padded = -(-count // WORD_BITS) * WORD_BITS
-            inputs = jnp.stack(
-                [jnp.roll(cells, (-OFFSETS[name][0], -OFFSETS[name][1]), axis=(0, 1)) for name in NEIGHBOURHOOD]
-            ).reshape(len(NEIGHBOURHOOD), -1)
-            inputs = jnp.pad(inputs, ((0, 0), (0, padded - count))).reshape(len(NEIGHBOURHOOD), -1, WORD_BITS)
-            words = jnp.sum(inputs.astype(jnp.uint32) << shifts, axis=-1, dtype=jnp.uint32)
-            out = run_layers(masks, wires_a, wires_b, words)
-            bits = (out[:, None] >> shifts) & 1
-            return bits.reshape(-1)[:count].reshape(height, width).astype(jnp.uint8)
+        def generation(words: jnp.ndarray, keep: jnp.ndarray) -> jnp.ndarray:
+            return run_live(self.layers, neighbour_words(words, self._width)) & keep
 
-        self._run = jax.jit(lambda cells, steps: jax.lax.fori_loop(0, steps, lambda _, c: generation(c), cells))
+        self._generation = generation
+        self._run = None
 
     def describe(self) -> tuple[str, str]:
-        return "Network", f"{self.gate_count} gates, every one run"
+        return "Network", (
+            f"{self.live:,} of its {self.gate_count:,} gates run (those the output depends on; "
+            f"{operations_run(self.layers):,} compute), on 32-cell words"
+        )
 
     def load(self, cells: np.ndarray) -> None:
         problem = memory_shortfall(cells.shape[1], cells.shape[0], BYTES_PER_CELL)
         if problem:
             # Refused before XLA allocates: running out of memory would end the process, board and all.
             raise LifeError(f"jax engine: {problem}")
-        self._cells = jnp.asarray(cells, dtype=jnp.uint8)
+        height, width = cells.shape
+        if width != self._width or self._run is None:
+            self._width = width
+            generation = self._generation
+            self._run = jax.jit(
+                lambda words, keep, steps: jax.lax.fori_loop(0, steps, lambda _, w: generation(w, keep), words)
+            )
+        words = -(-width // WORD_BITS)
+        last = width - WORD_BITS * (words - 1)
+        keep = np.full(words, ONES, dtype=np.uint32)
+        keep[-1] = ONES if last == WORD_BITS else np.uint32((1 << last) - 1)  # bits past the width stay 0
+        self._keep = jnp.asarray(keep)
+        self._words = jnp.asarray(pack(cells))
+        self._height = height
 
     def step(self, generations: int = 1) -> None:
         while generations > 0:
             chunk = min(generations, MAX_LOOP)  # the loop count is a 32-bit integer inside XLA
-            self._cells = self._run(self._cells, chunk)
+            self._words = self._run(self._words, self._keep, chunk)
             generations -= chunk
-        self._cells.block_until_ready()
+        self._words.block_until_ready()
 
     def cells(self) -> np.ndarray:
-        return np.array(self._cells)
+        return unpack(np.asarray(self._words), self._width)
 
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
-        rows, columns = self._cells.shape
-        return np.array(self._cells[wrapped(top, height, rows)][:, wrapped(left, width, columns)])
+        rows = np.asarray(self._words[wrapped(top, height, self._height)])
+        return unpack(rows, self._width)[:, wrapped(left, width, self._width)]
 
     def population(self) -> int:
-        return int(jnp.count_nonzero(self._cells))
+        return int(np.asarray(jax.lax.population_count(self._words)).sum(dtype=np.int64))
