@@ -47,7 +47,8 @@ def bench_command(
         results = run_bench(board, engines or None, steps, seconds, options, report)
     document = {
         "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
-        "threads": options.threads, "machine": machine(), "engines": [result.as_json() for result in results],
+        "threads": options.threads, "devices": options.devices, "machine": machine(),
+        "engines": [result.as_json() for result in results],
     }  # fmt: skip
     if seed_experiment:
         document["published"] = PUBLISHED
@@ -91,7 +92,8 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
     console.print(table)
     info = document["machine"]
     console.print(f"machine: {info['cpu']}, {info['cores']} cores; compiler: {info['compiler']}; "
-                  f"threads for the engines that thread: {document['threads']}")  # fmt: skip
+                  f"threads for the engines that thread: {document['threads']}"
+                  + (f"; devices for jax: {document['devices']}" if document["devices"] > 1 else ""))  # fmt: skip
     network, compiled = by_name.get(PUBLISHED_NETWORK), by_name.get(PUBLISHED_COMPILED)
     if seed_experiment and network and compiled and network.available and compiled.available:
         jax, c = network.gens_per_s, compiled.gens_per_s

@@ -123,6 +123,16 @@ class PatternCommand(click.Command):
         super().format_epilog(ctx, formatter)
 
 
+DEVICES = click.option(
+    "--devices",
+    type=click.IntRange(1, 4096),
+    default=1,
+    show_default=True,
+    help="Devices the jax engine splits the board's rows over (on a CPU, XLA_FLAGS="
+    "--xla_force_host_platform_device_count=N makes N).",
+)
+
+
 @click.command(
     cls=PatternCommand,
     no_args_is_help=True,
@@ -151,10 +161,11 @@ class PatternCommand(click.Command):
     show_default=True,
     help="Threads for the engines that thread (c and bitsliced) in --bench; at most the CPUs lifetui may use.",
 )
+@DEVICES
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
 def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
-                 bench: bool, steps: int | None, seconds: float, threads: int, as_json: bool,
+                 bench: bool, steps: int | None, seconds: float, threads: int, devices: int, as_json: bool,
                  seed_experiment: bool) -> None:  # fmt: skip
     """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
 
@@ -163,7 +174,7 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     """
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
-    options = EngineOptions(model, allow_inexact, threads)
+    options = EngineOptions(model, allow_inexact, threads, devices)
     if bench or seed_experiment:
         _warn(loaded)
         from lifetui.bench_report import bench_command
@@ -183,6 +194,7 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 @click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
 @board_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
+@DEVICES
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
 def run(
     pattern: str,
@@ -193,6 +205,7 @@ def run(
     model: Path | None,
     allow_inexact: bool,
     output: Path | None,
+    devices: int,
     as_json: bool,
 ) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE (macrocell for -o X.mc)."""
@@ -201,7 +214,7 @@ def run(
     loaded = load_pattern(pattern)
     _warn(loaded)
     board = board_from_pattern(loaded, size, rule)
-    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact))
+    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices))
     stepper.load(board.cells)
     started = time.perf_counter()
     _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())

@@ -152,3 +152,42 @@ def test_the_packed_board_is_unpacked_only_where_it_is_read():
     assert np.array_equal(engine.window(38, 60, 5, 20), np.roll(np.roll(cells, -38, 0), -60, 1)[:5, :20])
     label, text = engine.describe()
     assert label == "Network" and "of its 2,303 gates run" in text
+
+
+def lifetui_on_devices(devices, *args):
+    """lifetui in a process whose JAX sees `devices` CPU devices (the count is fixed when JAX starts)."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}"}
+    command = [sys.executable, "-m", "lifetui", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+
+
+@pytest.mark.parametrize("size", ["64x64", "37x40"])
+def test_a_board_split_over_four_devices_runs_exactly_like_numpy(size):
+    arguments = ("run", "r-pentomino", "--steps", "300", "--size", size)
+    split = lifetui_on_devices(4, *arguments, "--engine", "jax", "--devices", "4")
+    whole = lifetui_on_devices(1, *arguments, "--engine", "numpy")
+    assert split.returncode == 0, split.stderr
+    assert split.stdout == whole.stdout and "x = " in split.stdout
+
+
+def test_devices_are_refused_when_jax_has_too_few_or_the_rows_do_not_split():
+    from lifetui.errors import LifeError
+
+    with pytest.raises(LifeError, match="4 devices asked for and JAX sees 1 .*device_count=4"):
+        create_engine("jax", CONWAY, EngineOptions(devices=4))
+    arguments = ("run", "glider", "--steps", "1", "--size", "30x30", "--engine", "jax", "--devices", "4")
+    uneven = lifetui_on_devices(4, *arguments)
+    assert uneven.returncode == 1 and "30 rows do not split over 4 devices; try --size 30x32" in uneven.stderr
+
+
+def test_bench_reports_the_devices():
+    import json
+
+    result = lifetui_on_devices(2, "glider", "--bench", "--size", "32x32", "--steps", "20", "--engine", "jax",
+                                "--devices", "2", "--json")  # fmt: skip
+    document = json.loads(result.stdout)
+    assert document["devices"] == 2 and document["engines"][0]["matches_reference"] is True

@@ -21,6 +21,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import NamedSharding, PartitionSpec
 
 from lifetui.board import memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
@@ -93,9 +94,11 @@ def operations_run(layers: list[list[tuple[int, int, int]]]) -> int:
     return sum(op not in (PASS_A, PASS_B) for layer in layers for op, _, _ in layer)
 
 
-def neighbour_words(words: jnp.ndarray, width: int) -> list[jnp.ndarray]:
-    """The nine neighbourhood words of every word of a packed (rows, words) torus of `width` cells a row,
-    in NEIGHBOURHOOD order: word (r, j) of the NW plane holds, for each cell, its north-west neighbour."""
+def neighbour_words(words: jnp.ndarray, width: int, above: jnp.ndarray, below: jnp.ndarray) -> list[jnp.ndarray]:
+    """The nine neighbourhood words of every word of packed rows (rows, words) of a torus `width` cells
+    wide, given the row above the first and the row below the last, in NEIGHBOURHOOD order: word (r, j)
+    of the NW plane holds, for each of its cells, that cell's north-west neighbour."""
+    words = jnp.concatenate([above[None, :], words, below[None, :]])
     last = width - WORD_BITS * (words.shape[1] - 1)  # cells in the last word of a row, 1..32
     previous, following = jnp.roll(words, 1, axis=1), jnp.roll(words, -1, axis=1)
     # West of cell x is x - 1: the bit below, and the previous word's top bit (at the row's start, the
@@ -107,7 +110,8 @@ def neighbour_words(words: jnp.ndarray, width: int) -> list[jnp.ndarray]:
     east = (words >> 1) | ((following & 1) << (WORD_BITS - 1))
     east = east.at[:, -1].set((words[:, -1] >> 1) | ((words[:, 0] & 1) << (last - 1)))
     row = {-1: west, 0: words, 1: east}
-    return [jnp.roll(row[dx], -dy, axis=0) for dy, dx in (OFFSETS[name] for name in NEIGHBOURHOOD)]
+    rows = words.shape[0] - 2
+    return [row[dx][1 + dy : 1 + dy + rows] for dy, dx in (OFFSETS[name] for name in NEIGHBOURHOOD)]
 
 
 def pack(cells: np.ndarray) -> np.ndarray:
@@ -136,16 +140,58 @@ class JaxEngine(Engine):
         self.live = sum(len(layer) for layer in self.layers)
         self._width = 0
 
-        def generation(words: jnp.ndarray, keep: jnp.ndarray) -> jnp.ndarray:
-            return run_live(self.layers, neighbour_words(words, self._width)) & keep
-
-        self._generation = generation
         self._run = None
+        self._sharding = None
+        self.devices = options.devices
+        if self.devices > 1 and jax.device_count() < self.devices:
+            raise LifeError(
+                f"jax engine: {self.devices} devices asked for and JAX sees {jax.device_count()} "
+                f"(on a CPU, XLA_FLAGS=--xla_force_host_platform_device_count={self.devices} makes that many)"
+            )
+
+    def _compile(self, width: int) -> None:
+        """The jitted loop of many generations for rows `width` cells wide: on one device, or with the rows
+        split over a mesh of devices, each block's edge rows passed to its neighbours every generation."""
+        layers = self.layers
+
+        def generations(words: jnp.ndarray, keep: jnp.ndarray, steps: jnp.ndarray, halo) -> jnp.ndarray:
+            def one(_, block):
+                above, below = halo(block)
+                return run_live(layers, neighbour_words(block, width, above, below)) & keep
+
+            return jax.lax.fori_loop(0, steps, one, words)
+
+        if self.devices == 1:
+            self._run = jax.jit(lambda words, keep, steps: generations(words, keep, steps, lambda b: (b[-1], b[0])))
+            return
+        devices = self.devices
+        mesh = jax.make_mesh((devices,), ("rows",))
+        forward = [(k, (k + 1) % devices) for k in range(devices)]  # block k's last row goes below, to k + 1
+        backward = [(k, (k - 1) % devices) for k in range(devices)]
+
+        def halo(block: jnp.ndarray) -> tuple[jnp.ndarray, jnp.ndarray]:
+            above = jax.lax.ppermute(block[-1], "rows", forward)  # the previous block's last row
+            below = jax.lax.ppermute(block[0], "rows", backward)  # the next block's first row
+            return above, below
+
+        sharded = jax.shard_map(
+            lambda words, keep, steps: generations(words, keep, steps, halo),
+            mesh=mesh,
+            in_specs=(
+                PartitionSpec("rows", None),
+                PartitionSpec(),
+                PartitionSpec(),
+            ),
+            out_specs=PartitionSpec("rows", None),
+        )
+        self._run = jax.jit(sharded)
+        self._sharding = NamedSharding(mesh, PartitionSpec("rows", None))
 
     def describe(self) -> tuple[str, str]:
+        spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
         return "Network", (
             f"{self.live:,} of its {self.gate_count:,} gates run (those the output depends on; "
-            f"{operations_run(self.layers):,} compute), on 32-cell words"
+            f"{operations_run(self.layers):,} compute), on 32-cell words{spread}"
         )
 
     def load(self, cells: np.ndarray) -> None:
@@ -154,18 +200,20 @@ class JaxEngine(Engine):
             # Refused before XLA allocates: running out of memory would end the process, board and all.
             raise LifeError(f"jax engine: {problem}")
         height, width = cells.shape
+        if self.devices > 1 and height % self.devices:
+            fits = -(-height // self.devices) * self.devices
+            raise LifeError(
+                f"jax engine: {height} rows do not split over {self.devices} devices; try --size {width}x{fits}"
+            )
         if width != self._width or self._run is None:
             self._width = width
-            generation = self._generation
-            self._run = jax.jit(
-                lambda words, keep, steps: jax.lax.fori_loop(0, steps, lambda _, w: generation(w, keep), words)
-            )
+            self._compile(width)
         words = -(-width // WORD_BITS)
         last = width - WORD_BITS * (words - 1)
         keep = np.full(words, ONES, dtype=np.uint32)
         keep[-1] = ONES if last == WORD_BITS else np.uint32((1 << last) - 1)  # bits past the width stay 0
         self._keep = jnp.asarray(keep)
-        self._words = jnp.asarray(pack(cells))
+        self._words = jax.device_put(pack(cells), self._sharding) if self._sharding else jnp.asarray(pack(cells))
         self._height = height
 
     def step(self, generations: int = 1) -> None:
