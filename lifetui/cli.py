@@ -321,13 +321,21 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
     show_default=True,
     help="Gates per layer, comma-separated, ending in 1.",
 )
+@click.option(
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Seeds trained at once (vectorised: one computation, a batch of networks); the first exact one wins.",
+)
 @click.option("--keep-inexact", is_flag=True, help="If no seed is exact, save the best one, marked inexact.")
 def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...],
-          keep_inexact: bool) -> None:  # fmt: skip
+          parallel: int, keep_inexact: bool) -> None:  # fmt: skip
     """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
     from lifetui.model.training import train_kernel
 
-    train_kernel(rule.rule, seed, out or user_kernels_dir() / rule.rule.slug, steps, seeds, layers, keep_inexact)
+    folder = out or user_kernels_dir() / rule.rule.slug
+    train_kernel(rule.rule, seed, folder, steps, seeds, layers, keep_inexact, parallel)
 
 
 @commands.command()

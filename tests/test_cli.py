@@ -212,9 +212,12 @@ def test_train_gives_up_after_its_seeds(lifetui, tmp_path):
     out = tmp_path / "never"
     result = lifetui("train", "--layers", "1", "--steps", "25", "--seeds", "2", "--out", str(out))
     assert result.code == 1
-    assert "seed 0 stalled" in result.err
+    assert "seeds 0-1 stalled at " in result.err and " of 512 after 25 steps; out of seeds" in result.err
     assert "no seed from 0 to 1 learned B3/S23 exactly" in result.err
     assert not out.exists()
+    one_at_a_time = ("train", "--layers", "1", "--steps", "25", "--seeds", "2", "--parallel", "1", "--out", str(out))
+    result = lifetui(*one_at_a_time)
+    assert "seed 0 stalled at " in result.err and "trying seeds from 1" in result.err and result.code == 1
 
 
 def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
@@ -223,7 +226,7 @@ def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "train_seed", interrupted)
+    monkeypatch.setattr(training, "train_seeds", interrupted)
     result = lifetui("train", "--out", str(tmp_path / "k"))
     assert result.code == 130
     assert list(tmp_path.iterdir()) == []

@@ -65,3 +65,25 @@ def test_progress_names_a_long_rule_short_enough_to_leave_room_for_the_numbers()
     assert task_label(CONWAY) == "B3/S23"
     long = parse_rule("B2-ck3-acij4-acqy5-aik6-ae7c8/S01e2n3cr4aceqt5einq6c7e8").rule
     assert len(task_label(long)) == LABEL_CHARACTERS and task_label(long).startswith("B2-ck3-acij4")
+
+
+def test_seeds_train_together_each_on_its_own_wiring():
+    from lifetui.model.training import train_seeds
+
+    results = train_seeds(CONWAY, [3, 4, 5], max_steps=50, layer_sizes=TINY)
+    assert [result.seed for result in results] == [3, 4, 5]
+    assert all(result.steps == 50 for result in results)
+    wirings = {tuple(np.concatenate(result.network.wires_a)) for result in results}
+    assert len(wirings) == 3  # three networks, not one trained thrice
+    for result in results:  # each count is its own network's, as numpy evaluates it
+        assert result.exact == 512 - len(wrong_neighbourhoods(result.network, CONWAY))
+    again = train_seeds(CONWAY, [3, 4, 5], max_steps=50, layer_sizes=TINY)  # deterministic on a machine
+    assert all(np.array_equal(a, b) for r, s in zip(results, again) for a, b in zip(r.network.logits, s.network.logits))
+
+
+def test_a_batch_stops_when_one_seed_is_exact():
+    from lifetui.model.training import train_seeds
+
+    everything_lives = parse_rule("B012345678/S012345678").rule
+    results = train_seeds(everything_lives, [0, 1], max_steps=2000, layer_sizes=(4, 2, 1))
+    assert max(result.exact for result in results) == 512 and results[0].steps < 2000

@@ -97,49 +97,76 @@ def train_seed(
     reheat: bool = True,
 ) -> TrainResult:
     """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out."""
+    return train_seeds(rule, [seed], max_steps, layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat)[0]
+
+
+def train_seeds(
+    rule: Rule,
+    seeds: list[int],
+    max_steps: int,
+    layer_sizes: tuple[int, ...] = DEFAULT_LAYERS,
+    report: Callable[[Progress], None] = lambda progress: None,
+    learning_rate: float = 0.05,
+    weight_decay: float = WEIGHT_DECAY,
+    pass_logit: float = PASS_THROUGH_LOGIT,
+    reheat: bool = True,
+) -> list[TrainResult]:
+    """Train several seeds at once, vectorised over seeds (`jax.vmap`: one computation, a batch of
+    networks, each with its own wiring), until one is exact or steps run out; a result per seed, in order.
+    `report` hears, every CHECK_EVERY steps, of the seed closest to exact (the lowest such seed)."""
     started = time.perf_counter()
-    wires_a, wires_b = random_wiring(layer_sizes, seed)
+    wirings = [random_wiring(layer_sizes, seed) for seed in seeds]
+    wires_a = [jnp.stack([jnp.asarray(wiring[0][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
+    wires_b = [jnp.stack([jnp.asarray(wiring[1][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
     inputs = jnp.asarray(neighbourhoods(), jnp.float32)
     target = jnp.asarray(rule.truth_table(), jnp.float32)
-    jax_a = [jnp.asarray(a) for a in wires_a]
-    jax_b = [jnp.asarray(b) for b in wires_b]
     optimiser = optax.chain(
         optax.clip_by_global_norm(100.0), optax.adamw(learning_rate, b1=0.9, b2=0.99, weight_decay=weight_decay)
     )
-    logits = initial_logits(layer_sizes, pass_logit)
-    state = optimiser.init(logits)
+    count = len(seeds)
+    logits = [jnp.broadcast_to(layer, (count, *layer.shape)) for layer in initial_logits(layer_sizes, pass_logit)]
+    state = jax.vmap(optimiser.init)(logits)
 
-    def loss_of(params):
-        return jnp.mean((forward(soft_coefficients(params), jax_a, jax_b, inputs) - target) ** 2)
+    def loss_of(params, a, b):
+        return jnp.mean((forward(soft_coefficients(params), a, b, inputs) - target) ** 2)
 
-    @jax.jit
-    def train_steps(params, opt_state):
+    def steps_of_one(params, opt_state, a, b):
         def one(carry, _):
             params, opt_state = carry
-            loss, grads = jax.value_and_grad(loss_of)(params)
+            loss, grads = jax.value_and_grad(loss_of)(params, a, b)
             updates, opt_state = optimiser.update(grads, opt_state, params)
             return (optax.apply_updates(params, updates), opt_state), loss
 
         (params, opt_state), losses = jax.lax.scan(one, (params, opt_state), None, length=CHECK_EVERY)
-        exact = jnp.sum(forward(hard_coefficients(params), jax_a, jax_b, inputs) == target)
+        exact = jnp.sum(forward(hard_coefficients(params), a, b, inputs) == target)
         return params, opt_state, losses[-1], exact
 
-    step, exact, best, best_step = 0, 0, -1, 0
+    train_steps = jax.jit(jax.vmap(steps_of_one))
+    step = 0
+    exact = np.zeros(count, dtype=np.int64)
+    best, best_step = np.full(count, -1), np.zeros(count, dtype=np.int64)
     while step < max_steps:
-        logits, state, loss, exact_now = train_steps(logits, state)
+        logits, state, loss, exact_now = train_steps(logits, state, wires_a, wires_b)
         step += CHECK_EVERY
-        exact = int(exact_now)
-        report(Progress(seed, step, float(loss), exact, time.perf_counter() - started))
-        if exact == 512:
+        exact, losses = np.asarray(exact_now).astype(np.int64), np.asarray(loss)
+        leader = int(np.argmax(exact))  # the first of the most exact
+        report(Progress(seeds[leader], step, float(losses[leader]), int(exact[leader]), time.perf_counter() - started))
+        if exact.max() == 512:
             break
-        if exact > best:
-            best, best_step = exact, step
-        elif reheat and step - best_step >= REHEAT_AFTER:
-            # Saturated softmaxes pass no gradient: soften every gate's logits so training can move again.
-            logits = [layer * REHEAT_SCALE for layer in logits]
-            best_step = step
-    network = Network(wires_a, wires_b, [np.asarray(layer) for layer in logits])
-    return TrainResult(network, seed, step, time.perf_counter() - started, exact)
+        improved = exact > best
+        best_step[improved], best[improved] = step, exact[improved]
+        stalled = ~improved & (step - best_step >= REHEAT_AFTER)
+        if reheat and stalled.any():
+            # Saturated softmaxes pass no gradient: soften a stalled seed's logits so training can move again.
+            scale = jnp.asarray(np.where(stalled, REHEAT_SCALE, 1.0), jnp.float32)
+            logits = [layer * scale[:, None, None] for layer in logits]
+            best_step[stalled] = step
+    seconds = time.perf_counter() - started
+    results = []
+    for k, seed in enumerate(seeds):
+        network = Network(wirings[k][0], wirings[k][1], [np.asarray(layer[k]) for layer in logits])
+        results.append(TrainResult(network, seed, step, seconds, int(exact[k])))
+    return results
 
 
 #: The longest rule a progress line names in full; a longer one (Hensel, MAP) would squeeze out the
@@ -198,6 +225,7 @@ def train_kernel(
     max_seeds: int,
     layers: tuple[int, ...] = DEFAULT_LAYERS,
     keep_inexact: bool = False,
+    parallel: int = 1,
 ) -> None:
     """Train and save; the kernel folder appears complete or not at all (Ctrl-C included).
 
@@ -215,22 +243,29 @@ def train_kernel(
         TimeElapsedColumn(),
     )
     result = best = None
+    last_seed = first_seed + max_seeds - 1
+    tried = 0
     with deferred_interrupts() as interrupted, ProgressDisplay(*columns, console=console) as progress:
-        for seed in range(first_seed, first_seed + max_seeds):
-            task = progress.add_task(f"{task_label(rule)} seed {seed}", total=max_steps, loss=1.0, exact=0)
+        for first in range(first_seed, last_seed + 1, parallel):
+            batch = list(range(first, min(first + parallel, last_seed + 1)))
+            named = f"seed {first}" if len(batch) == 1 else f"seeds {first}-{batch[-1]}"
+            task = progress.add_task(f"{task_label(rule)} {named}", total=max_steps, loss=1.0, exact=0)
 
             def report(update: Progress, task=task) -> None:
                 progress.update(task, completed=update.step, loss=update.loss, exact=update.exact)
                 if interrupted.is_set():
                     raise KeyboardInterrupt  # here, between computations, not inside one
 
-            result = train_seed(rule, seed, max_steps, layers, report)
-            if best is None or result.exact > best.exact:
-                best = result
-            if result.exact == 512:
+            results = train_seeds(rule, batch, max_steps, layers, report)
+            tried += len(batch)
+            for candidate in results:  # the lowest exact seed, else the best so far
+                if best is None or candidate.exact > best.exact:
+                    best = candidate
+            if best.exact == 512:
                 break
-            next_step = f"trying seed {seed + 1}" if seed + 1 < first_seed + max_seeds else "out of seeds"
-            progress.console.print(f"seed {seed} stalled at {result.exact}/512 after {result.steps} steps; {next_step}")
+            reached = ", ".join(str(candidate.exact) for candidate in results)
+            next_step = f"trying seeds from {batch[-1] + 1}" if batch[-1] < last_seed else "out of seeds"
+            progress.console.print(f"{named} stalled at {reached} of 512 after {results[0].steps} steps; {next_step}")
     if best is None or (best.exact != 512 and not keep_inexact):
         raise LifeError(
             f"no seed from {first_seed} to {first_seed + max_seeds - 1} learned {rule} exactly; "
@@ -246,7 +281,7 @@ def train_kernel(
         "seed": result.seed,
         "steps": result.steps,
         "seconds": round(result.seconds, 2),
-        "seeds_tried": result.seed - first_seed + 1,
+        "seeds_tried": tried,
         "total_seconds": round(total, 2),
         "accuracy": round(exact / 512, 6),
         "exact": exact,
