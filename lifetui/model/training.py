@@ -85,19 +85,10 @@ class TrainResult:
     exact: int
 
 
-def train_seed(
-    rule: Rule,
-    seed: int,
-    max_steps: int,
-    layer_sizes: tuple[int, ...] = DEFAULT_LAYERS,
-    report: Callable[[Progress], None] = lambda progress: None,
-    learning_rate: float = 0.05,
-    weight_decay: float = WEIGHT_DECAY,
-    pass_logit: float = PASS_THROUGH_LOGIT,
-    reheat: bool = True,
-) -> TrainResult:
-    """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out."""
-    return train_seeds(rule, [seed], max_steps, layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat)[0]
+def train_seed(rule: Rule, seed: int, max_steps: int, **options) -> TrainResult:
+    """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out
+    (`options` as for train_seeds: layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat)."""
+    return train_seeds(rule, [seed], max_steps, **options)[0]
 
 
 def train_seeds(
