@@ -101,7 +101,12 @@ def test_garbage_is_collected_under_the_limit_and_a_board_too_big_for_it_is_refu
     assert_follows_numpy(engine, soup((64, 64), 9), CONWAY, [1, 40, 3, 100, 1, 250])  # collected on the way
     assert engine.nodes() < unlimited.nodes() / 3
     monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 10)
+    with pytest.raises(LifeError, match="needs more than 10 nodes to load"):
+        create_engine("hashlife", CONWAY).load(soup((128, 128), 2))
+    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 2000)
     crowded = create_engine("hashlife", CONWAY)
-    crowded.load(soup((128, 128), 2))
-    with pytest.raises(LifeError, match="nodes even after collecting garbage"):
-        crowded.step(50)
+    cells = soup((256, 256), 2)
+    crowded.load(cells)
+    with pytest.raises(LifeError, match="nodes even after collecting garbage.*as it was before this step"):
+        crowded.step(1000)  # a chaotic soup: far more distinct squares than 2,000
+    assert crowded.holds(cells) and crowded.population() == int(cells.sum())  # not partly advanced

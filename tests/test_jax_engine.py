@@ -155,14 +155,18 @@ def test_the_packed_board_is_unpacked_only_where_it_is_read():
 
 
 def lifetui_on_devices(devices, *args):
-    """lifetui in a process whose JAX sees `devices` CPU devices (the count is fixed when JAX starts)."""
+    """lifetui in a process whose JAX sees `devices` CPU devices (the count is fixed when JAX starts), run
+    away from the checkout, so that it is the installed lifetui that runs (as CI installs it)."""
     import os
     import subprocess
     import sys
+    import tempfile
 
     environment = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}"}
     command = [sys.executable, "-m", "lifetui", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=environment, timeout=120, cwd=tempfile.gettempdir()
+    )
 
 
 @pytest.mark.parametrize("size", ["64x64", "37x40"])

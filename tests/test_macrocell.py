@@ -88,6 +88,7 @@ def test_written_squares_are_shared():
         ("[M2]\n#G soon\n", "x.mc:2:3", "whole number"),
         ("[M2]\n#R W110\n", "x.mc:2:3", "Wolfram"),
         ("[M2]\n70 0 0 0 0\n", "x.mc:2:1", "level is 4 to"),
+        ("[M2]\n*$\n4 1 0 0 " + "9" * 5000 + "\n", "x.mc:3:1", "'level nw ne sw se'"),
     ],
 )
 def test_errors_name_the_line(text, location, words):
@@ -128,3 +129,7 @@ def test_run_writes_macrocell_for_an_mc_name_and_reads_it_back(lifetui, tmp_path
         return [line for line in rle.splitlines() if not line.startswith("#")]
 
     assert again.code == 0 and cells(again.out) == cells(direct.out)
+
+
+def test_node_lines_may_separate_their_numbers_by_any_blanks():
+    assert read_macrocell(f"[M2]\n{GLIDER_LEAF}\n4  1\t0 0   0\n").population == 5

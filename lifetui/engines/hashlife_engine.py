@@ -67,14 +67,14 @@ class HashlifeEngine(Engine):
         square = np.ascontiguousarray(np.tile(cells.astype(np.uint8, copy=False), (side // height, side // width)))
         status = self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", square), side)
         if status != 0:
-            raise LifeError("hashlife engine: out of memory loading the board")
+            raise LifeError(f"hashlife engine: the board needs more than {max_nodes():,} nodes to load")
         self._shape, self._side = (height, width), side
 
     def step(self, generations: int = 1) -> None:
         if generations > 0 and self._lib.lifetui_hashlife_step(self._universe, generations) != 0:
             raise LifeError(
                 f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
-                "(a quarter of this machine's memory)"
+                "(a quarter of this machine's memory); the board is as it was before this step"
             )
 
     def cells(self) -> np.ndarray:
@@ -102,6 +102,8 @@ class HashlifeEngine(Engine):
         return out
 
     def population(self) -> int:
+        if not self._side:
+            return 0  # nothing loaded
         rows, columns = self._shape
         copies = (self._side // rows) * (self._side // columns)
         return int(self._lib.lifetui_hashlife_population(self._universe)) // copies

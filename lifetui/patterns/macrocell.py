@@ -28,7 +28,7 @@ from lifetui.rules import Rule, parse_rule
 HEADER = "[M2]"
 #: More live cells than this would take gigabytes as runs; such a pattern needs the plane (coming).
 MAX_POPULATION = 1 << 26
-_NODE = re.compile(r"([0-9]+) ([0-9]+) ([0-9]+) ([0-9]+) ([0-9]+)")
+_NODE = re.compile(r"([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})")
 _LEAF = re.compile(r"[.*$]+")
 _MAX_LEVEL = 62
 _GENERATION = re.compile(r"[0-9]{1,18}")

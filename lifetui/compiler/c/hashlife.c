@@ -40,6 +40,7 @@ typedef struct {
     long max_nodes;      /* collect garbage beyond this many nodes in use */
     int step;            /* the current step: 2^step generations per result */
     ref root;            /* the board: a square of side 2^root_level */
+    ref kept;            /* a second node collection keeps: the board as a step found it */
     uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
 } universe;
 
@@ -64,8 +65,11 @@ static uint64_t node_hash(const node *n) {
     return n->level == 3 ? hash_leaf(leaf_bits(n)) : hash_children(n->nw, n->ne, n->sw, n->se);
 }
 
-/* A fresh node slot, or 0 when memory runs out. The node array may move: hold numbers, not pointers. */
+/* A fresh node slot, or 0 when memory runs out or the universe holds its limit of nodes (a step that
+ * needs more fails, and is retried after collecting garbage). The node array may move: hold numbers,
+ * not pointers. */
 static ref allocate(universe *u) {
+    if ((long)u->live >= u->max_nodes) return 0;
     if (u->free) {
         ref r = u->free;
         u->free = u->nodes[r].next;
@@ -264,6 +268,7 @@ static void mark(universe *u, ref r) {
 static int collect(universe *u) {
     for (ref r = 1; r < u->count; r++) u->nodes[r].mark = 0;
     mark(u, u->root);
+    mark(u, u->kept);
     u->free = 0;
     u->live = 0;
     for (ref r = u->count - 1; r >= 1; r--) {
@@ -285,7 +290,7 @@ universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
     if (!u) return NULL;
     u->capacity = 1 << 12;
     u->count = 1; /* node 0 is "no node" */
-    u->nodes = malloc(sizeof(node) * u->capacity);
+    u->nodes = calloc(u->capacity, sizeof(node));
     u->bucket_count = 1 << 12;
     u->buckets = calloc(u->bucket_count, sizeof(ref));
     if (!u->nodes || !u->buckets) {
@@ -343,28 +348,39 @@ static int set_step(universe *u, int step) {
     return 0;
 }
 
-/* Advance the torus `generations` steps: 0, or -1 when memory runs out (the board is then unchanged by
- * the step that failed, and the ones before it stand). */
+/* One step of 2^step generations of the torus: its new root, or 0 when the nodes run out. */
+static ref advance(universe *u, int step) {
+    set_step(u, step);
+    ref r = u->root;
+    ref doubled = join(u, r, r, r, r);
+    ref shifted = doubled ? result(u, doubled) : 0;
+    if (!shifted) return 0;
+    const node s = u->nodes[shifted];
+    return join(u, s.se, s.sw, s.ne, s.nw); /* the result is shifted by half a side: swap quadrants */
+}
+
+/* Advance the torus `generations` steps: 0, or -1 when the nodes run out even after collecting garbage;
+ * the board is then as the call found it, not partly advanced. */
 int lifetui_hashlife_step(universe *u, long long generations) {
-    int level = u->nodes[u->root].level; /* the torus' side is 2^level; one call of the doubled torus
+    int level = u->nodes[u->root].level; /* the torus' side is 2^level; one step of the doubled torus
                                            * advances at most 2^(level - 1) generations */
+    u->kept = u->root;
     while (generations > 0) {
         int step = 0;
         while (step + 1 <= level - 1 && (1LL << (step + 1)) <= generations) step++;
-        set_step(u, step);
-        if (u->live > u->max_nodes) {
-            if (collect(u) != 0 || u->live > u->max_nodes) return -1;
+        ref next = advance(u, step);
+        if (!next) {
+            /* Out of nodes: keep only the board (and where the call began), then try once more. */
+            if (collect(u) != 0 || !(next = advance(u, step))) {
+                u->root = u->kept;
+                u->kept = 0;
+                return -1;
+            }
         }
-        ref r = u->root;
-        ref doubled = join(u, r, r, r, r);
-        ref shifted = doubled ? result(u, doubled) : 0;
-        if (!shifted) return -1;
-        const node s = u->nodes[shifted];
-        ref back = join(u, s.se, s.sw, s.ne, s.nw); /* the result is shifted by half a side: swap quadrants */
-        if (!back) return -1;
-        u->root = back;
+        u->root = next;
         generations -= 1LL << step;
     }
+    u->kept = 0;
     return 0;
 }
 
