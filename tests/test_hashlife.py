@@ -110,3 +110,22 @@ def test_garbage_is_collected_under_the_limit_and_a_board_too_big_for_it_is_refu
     with pytest.raises(LifeError, match="nodes even after collecting garbage.*as it was before this step"):
         crowded.step(1000)  # a chaotic soup: far more distinct squares than 2,000
     assert crowded.holds(cells) and crowded.population() == int(cells.sum())  # not partly advanced
+
+
+@pytest.mark.parametrize("text", ["B3/S23", "B0/S8", "B36/S23"])
+def test_jumps_far_longer_than_the_torus_is_wide(text):
+    rule = parse_rule(text).rule
+    # steps beyond half the side come from tilings of the torus many levels up
+    assert_follows_numpy(create_engine("hashlife", rule), soup((16, 32), 7), rule, [300, 4097, 12345])
+
+
+def test_a_trillion_generations_on_a_small_torus_is_a_few_steps():
+    side = 256
+    cells = np.zeros((side, side), dtype=np.uint8)
+    cells[100:103, 100:103] = [[0, 1, 0], [0, 0, 1], [1, 1, 1]]  # a glider: home again every 4 * 256 generations
+    engine = create_engine("hashlife", CONWAY)
+    engine.load(cells)
+    engine.step(10**12)  # a multiple of 1,024
+    assert engine.holds(cells)
+    engine.step(2**60)  # the longest single step, and a multiple of 1,024 too
+    assert engine.holds(cells)

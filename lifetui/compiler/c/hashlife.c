@@ -138,7 +138,12 @@ static ref join(universe *u, ref nw, ref ne, ref sw, ref se) {
     ref r = allocate(u);
     if (!r) return 0;
     const node *c = u->nodes;
-    uint64_t population = c[nw].population + c[ne].population + c[sw].population + c[se].population;
+    uint64_t population = 0; /* saturating: a tiling of the torus thirty levels up must not wrap to "empty" */
+    const ref children[4] = {nw, ne, sw, se};
+    for (int i = 0; i < 4; i++) {
+        uint64_t part = c[children[i]].population;
+        population = part > UINT64_MAX - population ? UINT64_MAX : population + part;
+    }
     node *n = &u->nodes[r];
     *n = (node){nw, ne, sw, se, 0, 0, population, (uint8_t)(c[nw].level + 1), 0};
     ref b = (ref)(h & (u->bucket_count - 1));
@@ -348,26 +353,38 @@ static int set_step(universe *u, int step) {
     return 0;
 }
 
-/* One step of 2^step generations of the torus: its new root, or 0 when the nodes run out. */
+/* One step of 2^step generations of the torus: its new root, or 0 when the nodes run out. Up to half a
+ * side, from four copies of the torus (their centre is the torus shifted by half a side: swapping its
+ * quadrants undoes that); further, from 4^k copies, k = step - level + 2 >= 2, whose centre starts on a
+ * copy's corner, so that any one copy in the result is the torus advanced: its north-west one. */
 static ref advance(universe *u, int step) {
     set_step(u, step);
     ref r = u->root;
-    ref doubled = join(u, r, r, r, r);
-    ref shifted = doubled ? result(u, doubled) : 0;
-    if (!shifted) return 0;
-    const node s = u->nodes[shifted];
-    return join(u, s.se, s.sw, s.ne, s.nw); /* the result is shifted by half a side: swap quadrants */
+    int level = u->nodes[r].level;
+    if (step <= level - 1) {
+        ref doubled = join(u, r, r, r, r);
+        ref shifted = doubled ? result(u, doubled) : 0;
+        if (!shifted) return 0;
+        const node s = u->nodes[shifted];
+        return join(u, s.se, s.sw, s.ne, s.nw);
+    }
+    ref tiled = r;
+    for (int k = 0; k < step - level + 2 && tiled; k++) tiled = join(u, tiled, tiled, tiled, tiled);
+    ref advanced = tiled ? result(u, tiled) : 0;
+    while (advanced && u->nodes[advanced].level > level) advanced = u->nodes[advanced].nw;
+    return advanced;
 }
+
+/* The longest step: 2^60 generations, from a tiling at most 62 levels high. */
+#define LIFETUI_MAX_STEP 60
 
 /* Advance the torus `generations` steps: 0, or -1 when the nodes run out even after collecting garbage;
  * the board is then as the call found it, not partly advanced. */
 int lifetui_hashlife_step(universe *u, long long generations) {
-    int level = u->nodes[u->root].level; /* the torus' side is 2^level; one step of the doubled torus
-                                           * advances at most 2^(level - 1) generations */
     u->kept = u->root;
     while (generations > 0) {
         int step = 0;
-        while (step + 1 <= level - 1 && (1LL << (step + 1)) <= generations) step++;
+        while (step + 1 <= LIFETUI_MAX_STEP && (1LL << (step + 1)) <= generations) step++;
         ref next = advance(u, step);
         if (!next) {
             /* Out of nodes: keep only the board (and where the call began), then try once more. */
