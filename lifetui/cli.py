@@ -169,8 +169,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
                  seed_experiment: bool) -> None:  # fmt: skip
     """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
 
-    lifetui PATTERN opens PATTERN (a .rle, .cells or .lif file, - for standard input, or a bundled
-    name such as glider) in the terminal UI; with --bench it measures the engines on it instead.
+    lifetui PATTERN opens PATTERN (a .rle, .cells, .lif or .mc file, gzipped or not, - for standard input,
+    or a bundled name such as glider) in the terminal UI; with --bench it measures the engines on it instead.
     """
     loaded = load_pattern(pattern)
     board = board_from_pattern(loaded, size, rule)
