@@ -133,3 +133,15 @@ def test_run_writes_macrocell_for_an_mc_name_and_reads_it_back(lifetui, tmp_path
 
 def test_node_lines_may_separate_their_numbers_by_any_blanks():
     assert read_macrocell(f"[M2]\n{GLIDER_LEAF}\n4  1\t0 0   0\n").population == 5
+
+
+def test_a_small_file_asking_for_tens_of_millions_of_runs_is_refused_before_laying_them_out():
+    from lifetui.patterns.macrocell import MAX_RUNS
+
+    lines = ["[M2] (test)", "*.*.*.*$.*.*.*.*$" * 4]  # a checkerboard leaf: 32 runs of one cell
+    for level in range(4, 14):
+        previous = len(lines) - 1
+        lines.append(f"{level} {previous} {previous} {previous} {previous}")
+    with pytest.raises(PatternError, match="runs of live cells, more than lifetui lays out"):
+        read_macrocell("\n".join(lines) + "\n", "checkers.mc")
+    assert MAX_RUNS < 32 * 4**10

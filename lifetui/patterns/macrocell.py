@@ -28,14 +28,18 @@ from lifetui.rules import Rule, parse_rule
 HEADER = "[M2]"
 #: More live cells than this would take gigabytes as runs; such a pattern needs the plane (coming).
 MAX_POPULATION = 1 << 26
+#: More runs than this take seconds to lay out in Python (24 bytes each): a small file of a repeated
+#: checkerboard leaf could ask for tens of millions.
+MAX_RUNS = 1 << 23
 _NODE = re.compile(r"([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})")
 _LEAF = re.compile(r"[.*$]+")
 _MAX_LEVEL = 62
 _GENERATION = re.compile(r"[0-9]{1,18}")
 
-# A node: (level, population, box, content); box is (top, left, bottom, right) of its live cells
-# (exclusive ends) relative to its corner, or None; content is a leaf's 8 row bytes or four child numbers.
-_EMPTY = (0, 0, None, None)
+# A node: (level, population, box, content, runs); box is (top, left, bottom, right) of its live cells
+# (exclusive ends) relative to its corner, or None; content is a leaf's 8 row bytes or four child numbers;
+# runs the horizontal runs of live cells it lays out.
+_EMPTY = (0, 0, None, None, 0)
 
 
 def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
@@ -60,6 +64,8 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     if root[1] > MAX_POPULATION:
         limit = f"{MAX_POPULATION:,}"
         raise PatternError(source, f"{root[1]:,} live cells, more than lifetui lays out on a board ({limit})")
+    if root[4] > MAX_RUNS:
+        raise PatternError(source, f"{root[4]:,} runs of live cells, more than lifetui lays out ({MAX_RUNS:,})")
     if root[2] is None:
         return pattern
     top, left, bottom, right = root[2]
@@ -73,7 +79,7 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         )
     runs = array("q")
     _emit(nodes, len(nodes) - 1, -top, -left, runs)
-    pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3).copy()
+    pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array stays alive through it
     pattern.width, pattern.height = right - left, bottom - top
     return pattern
 
@@ -108,12 +114,13 @@ def _leaf(line: str, source: str, number: int) -> tuple:
     bits = [sum(1 << x for x, cell in enumerate(row) if cell == "*") for row in rows] + [0] * (8 - len(rows))
     live = [y for y, row in enumerate(bits) if row]
     if not live:
-        return (3, 0, None, bytes(8))
+        return (3, 0, None, bytes(8), 0)
     columns = 0
     for row in bits:
         columns |= row
     box = (live[0], (columns & -columns).bit_length() - 1, live[-1] + 1, columns.bit_length())
-    return (3, sum(row.bit_count() for row in bits), box, bytes(bits))
+    runs = sum((row & ~(row << 1)).bit_count() for row in bits)  # a run starts where a cell's west one is dead
+    return (3, sum(row.bit_count() for row in bits), box, bytes(bits), runs)
 
 
 def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
@@ -126,11 +133,12 @@ def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
     if not 4 <= level <= _MAX_LEVEL:
         raise PatternError(source, f"a node's level is 4 to {_MAX_LEVEL} in a two-state file, not {level}", number, 1)
     half = 1 << (level - 1)
-    population, box = 0, None
+    population, box, runs = 0, None, 0
     for child, (dy, dx) in zip(children, ((0, 0), (0, half), (half, 0), (half, half))):
         if child >= len(nodes):
             raise PatternError(source, f"node {child} is used before it is defined", number, 1)
-        child_level, child_population, child_box, _ = nodes[child]
+        child_level, child_population, child_box, _, child_runs = nodes[child]
+        runs += child_runs
         if child and child_level != level - 1:
             raise PatternError(source, f"node {child} is of level {child_level}, not {level - 1}", number, 1)
         population += child_population
@@ -139,12 +147,12 @@ def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
             moved = (top + dy, left + dx, bottom + dy, right + dx)
             box = moved if box is None else (min(box[0], moved[0]), min(box[1], moved[1]),
                                              max(box[2], moved[2]), max(box[3], moved[3]))  # fmt: skip
-    return (level, population, box, tuple(children))
+    return (level, population, box, tuple(children), runs)
 
 
 def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
     """Append the runs (y, x, length) of node `index` with its corner at (y, x)."""
-    level, population, _, content = nodes[index]
+    level, population, _, content, _ = nodes[index]
     if not population:
         return
     if level == 3:
