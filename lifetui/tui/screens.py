@@ -35,36 +35,53 @@ class HelpScreen(ModalScreen[None]):
             yield Static("\nClick a cell to toggle it; z zooms in to large cells for editing. Esc closes.")
 
 
-class SaveScreen(ModalScreen[Path | None]):
-    """Ask for a file name; an existing file is only replaced after a second Enter on the same name."""
+class QuestionScreen(ModalScreen):
+    """A one-line question: a prompt, an answer typed in, and a warning line; Esc cancels (None).
+    Subclasses say what an answer means: `answer(text)` returns the result, or a warning to show instead."""
 
     DEFAULT_CSS = """
-    SaveScreen { align: center middle; }
-    SaveScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    QuestionScreen { align: center middle; }
+    QuestionScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, suggestion: str) -> None:
+    def __init__(self, prompt: str, initial: str = "") -> None:
         super().__init__()
-        self.suggestion = suggestion
-        self._confirmed: Path | None = None
+        self.prompt, self.initial = prompt, initial
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Save the board as RLE (macrocell for a .mc name) to:")
-            yield Input(self.suggestion, id="path")
+            yield Label(self.prompt)
+            yield Input(self.initial)
             yield Label("", id="warning")
 
+    def answer(self, text: str) -> object:
+        raise NotImplementedError
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = Path(event.value).expanduser()
-        if path.exists() and path != self._confirmed:
-            self._confirmed = path
-            self.query_one("#warning", Label).update(f"{path} exists: press Enter again to replace it, Esc to cancel")
+        answer = self.answer(event.value)
+        if isinstance(answer, str):
+            self.query_one("#warning", Label).update(answer)
             return
-        self.dismiss(path)
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class SaveScreen(QuestionScreen):
+    """Ask for a file name; an existing file is only replaced after a second Enter on the same name."""
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__("Save the board as RLE (macrocell for a .mc name) to:", suggestion)
+        self._confirmed: Path | None = None
+
+    def answer(self, text: str) -> Path | str:
+        path = Path(text).expanduser()
+        if path.exists() and path != self._confirmed:
+            self._confirmed = path
+            return f"{path} exists: press Enter again to replace it, Esc to cancel"
+        return path
 
 
 #: The furthest a "go to" may reach: lifetui counts generations in 64-bit integers, Golly's files in 18 digits.
@@ -95,31 +112,12 @@ def parse_generation(text: str, now: int) -> int | str:
     return target
 
 
-class GotoScreen(ModalScreen[int | None]):
+class GotoScreen(QuestionScreen):
     """Ask for a generation to run to; the answer is a generation at or after the current one."""
 
-    DEFAULT_CSS = """
-    GotoScreen { align: center middle; }
-    GotoScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, now: int) -> None:
-        super().__init__()
+        super().__init__(f"Go to generation (now {now:,}; 1e9, 2^30 and +N work too):")
         self.now = now
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Go to generation (now {self.now:,}; 1e9, 2^30 and +N work too):")
-            yield Input(id="generation")
-            yield Label("", id="warning")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        answer = parse_generation(event.value, self.now)
-        if isinstance(answer, str):
-            self.query_one("#warning", Label).update(answer)
-            return
-        self.dismiss(answer)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def answer(self, text: str) -> int | str:
+        return parse_generation(text, self.now)

@@ -345,12 +345,12 @@ int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side) {
     return 0;
 }
 
-static int set_step(universe *u, int step) {
+/* Results hold for one step size: a new one forgets them all. */
+static void set_step(universe *u, int step) {
     if (step != u->step) {
         forget_results(u);
         u->step = step;
     }
-    return 0;
 }
 
 /* One step of 2^step generations of the torus: its new root, or 0 when the nodes run out. Up to half a
