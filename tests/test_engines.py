@@ -111,6 +111,46 @@ def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_nam
     assert engine.population() == int(whole.sum())
 
 
+@pytest.mark.parametrize("block", [2, 3, 8, 64, 128])
+def test_every_engine_reads_squares_of_cells_as_the_whole_board_would_show_them(engine_name, block):
+    from lifetui.engines.base import any_in_squares
+
+    cells = soup(held(engine_name, (37, 100)), seed=12, density=0.01)
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    whole = engine.cells()
+    rng = np.random.default_rng(block)
+    for _ in range(40):
+        top, left = (int(n) for n in rng.integers(-300, 300, 2))
+        height, width = int(rng.integers(1, whole.shape[0] + 1)), int(rng.integers(1, whole.shape[1] + 1))
+        rows, columns = (top + np.arange(height)) % whole.shape[0], (left + np.arange(width)) % whole.shape[1]
+        squares = engine.blocks(top, left, height, width, block)
+        expected = any_in_squares(whole[np.ix_(rows, columns)], block)
+        assert squares.dtype == np.uint8 and np.array_equal(squares, expected), (top, left, height, width)
+    # The last square of a row or column is cut off at the window's edge, never wrapped around to its start.
+    assert engine.blocks(0, 0, *whole.shape, whole.shape[1]).shape == (-(-whole.shape[0] // whole.shape[1]), 1)
+    engine.close()
+
+
+def test_every_engine_draws_and_erases_cells_in_place(engine_name):
+    cells = soup(held(engine_name, (37, 100)), seed=13)
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    places = np.array([(0, 0), (36, 99), (5, 64), (5, 63), (5, 65), (20, 1)])
+    engine.set_cells(places, 1)
+    cells[places[:, 0], places[:, 1]] = 1
+    assert np.array_equal(engine.cells(), cells)
+    engine.set_cells(places[:4], 0)
+    cells[places[:4, 0], places[:4, 1]] = 0
+    assert np.array_equal(engine.cells(), cells) and engine.population() == int(cells.sum())
+    engine.step(2)
+    reference = NumpyEngine(CONWAY)
+    reference.load(cells)
+    reference.step(2)
+    assert np.array_equal(engine.cells(), reference.cells())
+    engine.close()
+
+
 def test_every_engine_describes_itself_and_is_exact(engine_name):
     engine = create_engine(engine_name, CONWAY)
     label, text = engine.describe()

@@ -30,6 +30,8 @@ DECLARATIONS = (
     "int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads);"
     "long lifetui_population(const uint64_t *board, long height, long width);"
     "long lifetui_stride(long width);"
+    "void lifetui_blocks(const uint64_t *board, long board_height, long board_width, long top, long left,"
+    " long height, long width, long block, uint8_t *out, uint64_t *rows);"
 )
 NATIVE_FLAGS = ("-O3", "-march=native")
 PORTABLE_FLAGS = ("-O3",)

@@ -26,6 +26,8 @@ class EngineOptions:
 DEFAULT_OPTIONS = EngineOptions()
 #: Rows compared at a time by Engine.holds.
 HOLDS_ROWS = 256
+#: Cells read at a time by the default Engine.blocks.
+BLOCKS_BAND_CELLS = 1 << 22
 
 
 class Engine(ABC):
@@ -46,6 +48,11 @@ class Engine(ABC):
     def load(self, cells: np.ndarray) -> None:
         """Take a (height, width) uint8 board of 0 and 1; it replaces whatever the engine held."""
 
+    def take_over(self, other: Engine) -> bool:
+        """Take `other`'s board straight from its own format, when this engine knows that format (the C
+        engines share one). False when it does not: the board then goes by way of cells() and load()."""
+        return False
+
     @abstractmethod
     def step(self, generations: int = 1) -> None:
         """Advance the held board by `generations`."""
@@ -61,6 +68,32 @@ class Engine(ABC):
         """
         cells = self.cells()
         return cells[wrapped(top, height, cells.shape[0])][:, wrapped(left, width, cells.shape[1])]
+
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
+        """A zoomed-out view of the window `window(top, left, height, width)` would return: one uint8 per square
+        of `block` x `block` cells, 1 when any of them is live; the last row and column of squares are cut
+        off at the window's edge. (ceil(height / block), ceil(width / block)).
+
+        This reads the window a band of rows at a time; engines override it to read no cells twice.
+        """
+        if block == 1:
+            return self.window(top, left, height, width)
+        out = np.zeros((-(-height // block), -(-width // block)), dtype=np.uint8)
+        band = max(1, BLOCKS_BAND_CELLS // (block * width))  # rows of squares per read
+        for first in range(0, out.shape[0], band):
+            y = first * block
+            cells = self.window(top + y, left, min(band * block, height - y), width)
+            out[first : first + band] = any_in_squares(cells, block)
+        return out
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        """Make the cells at `places` ((n, 2) rows and columns, within the board) live (value 1) or dead (0).
+
+        This reloads the whole board; engines override it to change only those cells.
+        """
+        cells = self.cells()
+        cells[places[:, 0], places[:, 1]] = value
+        self.load(cells)
 
     def holds(self, cells: np.ndarray) -> bool:
         """Whether the engine's board is exactly `cells`, compared a band of rows at a time: on a huge board
@@ -94,6 +127,12 @@ def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, int]:
     wrong = len(wrong_neighbourhoods(kernel.network, rule))
     refuse_inexact(wrong, rule, options.allow_inexact)
     return kernel, wrong
+
+
+def any_in_squares(cells: np.ndarray, block: int) -> np.ndarray:
+    """1 for each `block` x `block` square of `cells` (from the top left; the last ones cut off) with a live cell."""
+    starts = np.arange(0, cells.shape[0], block), np.arange(0, cells.shape[1], block)
+    return np.maximum.reduceat(np.maximum.reduceat(cells, starts[0], axis=0), starts[1], axis=1)
 
 
 def wrapped(start: int, count: int, size: int) -> np.ndarray:

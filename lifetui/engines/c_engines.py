@@ -66,6 +66,14 @@ class _CEngine(Engine):
         self._board = np.ascontiguousarray(pack(cells))
         self._scratch = np.empty_like(self._board)
 
+    def take_over(self, other: Engine) -> bool:
+        if not isinstance(other, _CEngine):
+            return False
+        self._width = other._width
+        self._board = other._board.copy()
+        self._scratch = np.empty_like(self._board)
+        return True
+
     def step(self, generations: int = 1) -> None:
         pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)
         scratch = self._ffi.cast("uint64_t *", self._scratch.ctypes.data)
@@ -88,6 +96,28 @@ class _CEngine(Engine):
         slot = np.zeros(self._board.shape[1], dtype=np.intp)
         slot[words] = np.arange(len(words))
         return unpacked[:, slot[columns // 64] * 64 + columns % 64]
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        rows, columns = places[:, 0], places[:, 1]
+        bits = np.left_shift(np.uint64(1), (columns % 64).astype(np.uint64))
+        words = (rows, 1 + columns // 64)
+        # One cell at a time (ufunc.at), so that two in one word both take effect.
+        if value:
+            np.bitwise_or.at(self._board, words, bits)
+        else:
+            np.bitwise_and.at(self._board, words, ~bits)
+
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
+        if block == 1:
+            return self.window(top, left, height, width)
+        out = np.empty((-(-height // block), -(-width // block)), dtype=np.uint8)
+        rows = np.empty(self._board.shape[1], dtype=np.uint64)
+        ffi = self._ffi
+        board, rows_pointer = ffi.cast("uint64_t *", self._board.ctypes.data), ffi.cast("uint64_t *", rows.ctypes.data)
+        height_held = self._board.shape[0]
+        self._lib.lifetui_blocks(board, height_held, self._width, top % height_held, left % self._width, height, width,
+                                 block, ffi.from_buffer("uint8_t[]", out), rows_pointer)  # fmt: skip
+        return out
 
     def population(self) -> int:
         pointer = self._ffi.cast("uint64_t *", self._board.ctypes.data)

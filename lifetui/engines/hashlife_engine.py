@@ -24,7 +24,8 @@ universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes);
 void lifetui_hashlife_free(universe *u);
 int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side);
 int lifetui_hashlife_step(universe *u, long long generations);
-void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, uint8_t *out);
+void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, long row, long column,
+                             long block, uint8_t *out, long across);
 long long lifetui_hashlife_population(const universe *u);
 long lifetui_hashlife_nodes(const universe *u);
 """
@@ -81,8 +82,12 @@ class HashlifeEngine(Engine):
         return self.window(0, 0, *self._shape)
 
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        return self.blocks(top, left, height, width, 1)
+
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
         rows, columns = self._shape
-        out = np.zeros((height, width), dtype=np.uint8)
+        out = np.zeros((-(-height // block), -(-width // block)), dtype=np.uint8)
+        buffer = self._ffi.from_buffer("uint8_t[]", out)
         # Around the torus, a window is at most four plain rectangles of the held square.
         y = 0
         while y < height:
@@ -92,11 +97,8 @@ class HashlifeEngine(Engine):
             while x < width:
                 column = (left + x) % columns
                 wide = min(width - x, columns - column)
-                piece = np.zeros((tall, wide), dtype=np.uint8)
-                self._lib.lifetui_hashlife_region(
-                    self._universe, row, column, tall, wide, self._ffi.from_buffer("uint8_t[]", piece)
-                )
-                out[y : y + tall, x : x + wide] = piece
+                self._lib.lifetui_hashlife_region(self._universe, row, column, tall, wide, y, x, block, buffer,
+                                                  out.shape[1])  # fmt: skip
                 x += wide
             y += tall
         return out

@@ -86,6 +86,9 @@ class NumpyEngine(Engine):
         rows, columns = self._cells.shape
         return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
 
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        self._cells[places[:, 0], places[:, 1]] = value
+
     def population(self) -> int:
         return int(np.count_nonzero(self._cells))
 

@@ -401,20 +401,34 @@ int lifetui_hashlife_step(universe *u, long long generations) {
     return 0;
 }
 
-/* Cells of the square from (top, left) of `height` x `width` (within the torus, no wrapping) into `out`
- * (zeroed by the caller; row stride `stride`), from the node r of side 2^level at (y, x). */
-static void region(const universe *u, ref r, long y, long x, long top, long left, long height, long width,
-                   uint8_t *out, long stride) {
+/* What to read out of the board: a rectangle of the held square (no wrapping), drawn at (row, column) of
+ * the output, one output byte per block x block square of cells (1 when any cell in it is live). */
+typedef struct {
+    long top, left, height, width; /* the rectangle */
+    long row, column;              /* where its top-left cell goes, in cells of the output */
+    long block, across;            /* cells per output byte each way; output bytes per row */
+    uint8_t *out;                  /* zeroed by the caller */
+} request;
+
+/* The part of the request in node r of side 2^level at (y, x). */
+static void region(const universe *u, ref r, long y, long x, const request *q) {
     const node *n = &u->nodes[r];
     long side = 1L << n->level;
-    if (n->population == 0 || y >= top + height || x >= left + width || y + side <= top || x + side <= left) return;
+    long bottom = q->top + q->height, right = q->left + q->width;
+    if (n->population == 0 || y >= bottom || x >= right || y + side <= q->top || x + side <= q->left) return;
+    long dy = q->row - q->top, dx = q->column - q->left; /* a cell's output place, minus its own */
+    if (y >= q->top && y + side <= bottom && x >= q->left && x + side <= right &&
+        (y + dy) / q->block == (y + side - 1 + dy) / q->block && (x + dx) / q->block == (x + side - 1 + dx) / q->block) {
+        q->out[(y + dy) / q->block * q->across + (x + dx) / q->block] = 1; /* inside one output byte */
+        return;
+    }
     if (n->level == 3) {
         uint64_t bits = leaf_bits(n);
-        for (int dy = 0; dy < 8; dy++) {
-            for (int dx = 0; dx < 8; dx++) {
-                long cy = y + dy, cx = x + dx;
-                if (cy >= top && cy < top + height && cx >= left && cx < left + width) {
-                    out[(cy - top) * stride + (cx - left)] = (uint8_t)(bits >> (8 * dy + dx) & 1);
+        for (int cy = 0; cy < 8; cy++) {
+            for (int cx = 0; cx < 8; cx++) {
+                long at_y = y + cy, at_x = x + cx;
+                if (bits >> (8 * cy + cx) & 1 && at_y >= q->top && at_y < bottom && at_x >= q->left && at_x < right) {
+                    q->out[(at_y + dy) / q->block * q->across + (at_x + dx) / q->block] = 1;
                 }
             }
         }
@@ -422,14 +436,19 @@ static void region(const universe *u, ref r, long y, long x, long top, long left
     }
     long half = side / 2;
     ref nw = n->nw, ne = n->ne, sw = n->sw, se = n->se;
-    region(u, nw, y, x, top, left, height, width, out, stride);
-    region(u, ne, y, x + half, top, left, height, width, out, stride);
-    region(u, sw, y + half, x, top, left, height, width, out, stride);
-    region(u, se, y + half, x + half, top, left, height, width, out, stride);
+    region(u, nw, y, x, q);
+    region(u, ne, y, x + half, q);
+    region(u, sw, y + half, x, q);
+    region(u, se, y + half, x + half, q);
 }
 
-void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, uint8_t *out) {
-    region(u, u->root, 0, 0, top, left, height, width, out, width);
+/* The rectangle of `height` x `width` cells from (top, left) of the held square (no wrapping) into `out`
+ * (zeroed by the caller; `across` bytes a row), its top-left cell at (row, column) of the output's cells,
+ * one byte per block x block square of them: the cells themselves when block is 1. */
+void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, long row, long column,
+                             long block, uint8_t *out, long across) {
+    request q = {top, left, height, width, row, column, block, across, out};
+    region(u, u->root, 0, 0, &q);
 }
 
 long long lifetui_hashlife_population(const universe *u) { return (long long)u->nodes[u->root].population; }

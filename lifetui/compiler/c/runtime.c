@@ -468,3 +468,45 @@ long lifetui_population(const uint64_t *board, long height, long width) {
     }
     return total;
 }
+
+/* Whether any cell of columns [from, to) (0 <= from < to <= width) is live in a row of words (cell x in bit
+ * x % 64 of word 1 + x / 64). */
+static int any_between(const uint64_t *row, long from, long to) {
+    long first = from / 64, last = (to - 1) / 64;
+    uint64_t head = ~0ull << (from % 64), tail = ~0ull >> (63 - (to - 1) % 64);
+    if (first == last) return (row[1 + first] & head & tail) != 0;
+    if (row[1 + first] & head) return 1;
+    for (long i = first + 1; i < last; i++) {
+        if (row[1 + i]) return 1;
+    }
+    return (row[1 + last] & tail) != 0;
+}
+
+/* A zoomed-out view: `out` gets ceil(height / block) rows of ceil(width / block) bytes, each 1 when any cell
+ * of its block x block square is live. The squares tile the window of `height` rows and `width` columns
+ * from (top, left), wrapping around the torus (height and width at most the board's); the last row and
+ * column of squares are cut off at the window's edge. `rows` is scratch for one row of the board (its
+ * stride). Each
+ * board row in the window is read once, or-ed into `rows`, whose columns are then tested square by square. */
+void lifetui_blocks(const uint64_t *board, long board_height, long board_width, long top, long left, long height,
+                    long width, long block, uint8_t *out, uint64_t *rows) {
+    long stride = lifetui_stride(board_width), words = (board_width + 63) / 64, across = (width + block - 1) / block;
+    for (long y = 0, out_row = 0; y < height; y += block, out_row++) {
+        memset(rows, 0, (size_t)stride * sizeof *rows);
+        long tall = height - y < block ? height - y : block;
+        for (long dy = 0; dy < tall; dy++) {
+            const uint64_t *row = board + ((top + y + dy) % board_height) * stride;
+            for (long i = 1; i <= words; i++) rows[i] |= row[i];
+        }
+        for (long x = 0, column = 0; x < width; x += block, column++) {
+            long wide = width - x < block ? width - x : block;
+            long from = (left + x) % board_width, to = from + wide, live;
+            if (to <= board_width) {
+                live = any_between(rows, from, to);
+            } else {
+                live = any_between(rows, from, board_width) || any_between(rows, 0, to - board_width);
+            }
+            out[out_row * across + column] = (uint8_t)live;
+        }
+    }
+}
