@@ -1,12 +1,13 @@
 """The TUI at full speed, per engine and board size: frames per second on a 200 x 60 terminal, generations
 per second against `--bench` on the same board, and how long the pause and swap keys take to act.
 
-    python benchmarks/tui_fps.py [SECONDS] [ENGINE:SIDE ...]    e.g.  python benchmarks/tui_fps.py 4 c:512 jax:512
+    python benchmarks/tui_fps.py [SECONDS] [ENGINE:SIDE[:whole] ...]
+    e.g.  python benchmarks/tui_fps.py 4 c:512 c:16384:whole
 
-Without ENGINE:SIDE pairs it measures c and bitsliced at 512, 4096 and 16384, and numpy and jax at 512 and
-4096, on acorn in the middle of the torus. "Pause acted" is how long the board kept moving after the key
-(the call into the engine already under way); "swap acted" how long until a frame showed the other engine.
-Prints a Markdown table.
+Without ENGINE:SIDE pairs it measures c and bitsliced at 512, 4096 and 16384 (and 16384 zoomed out to the
+whole board), and numpy and jax at 512 and 4096, on acorn in the middle of the torus. "Pause acted" is how
+long the board kept moving after the key (the call into the engine already under way); "swap acted" how
+long until a frame showed the other engine. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from lifetui.engines import EngineOptions, create_engine
 from lifetui.patterns import load_pattern
 from lifetui.simulation import Simulation
 from lifetui.tui.app import SPEEDS, Frame, LifeApp
+from lifetui.tui.board_view import BoardView
 
-DEFAULT_RUNS = [(engine, side) for engine in ("c", "bitsliced") for side in (512, 4096, 16384)] + [
-    (engine, side) for engine in ("numpy", "jax") for side in (512, 4096)
+DEFAULT_RUNS = [
+    *((engine, side, False) for engine in ("c", "bitsliced") for side in (512, 4096, 16384)),
+    ("c", 16384, True),
+    *((engine, side, False) for engine in ("numpy", "jax") for side in (512, 4096)),
 ]
 
 
@@ -62,7 +66,7 @@ def record_step_ends(simulation: Simulation) -> list[float]:
     return ends
 
 
-async def measure(engine: str, side: int, seconds: float) -> dict:
+async def measure(engine: str, side: int, seconds: float, whole: bool = False) -> dict:
     pattern = load_pattern("acorn")
     board = board_from_pattern(pattern, (side, side))
     bench, _ = bench_engine(engine, board, 10**9, seconds, EngineOptions(), lambda name, done: None)
@@ -72,6 +76,10 @@ async def measure(engine: str, side: int, seconds: float) -> dict:
     ends = record_step_ends(app.simulation)
     async with app.run_test(size=(200, 60)) as pilot:
         app.speed_index = len(SPEEDS) - 1
+        view = app.query_one(BoardView)
+        if whole:
+            view.zoom(10**6)  # as far out as it goes: the whole board in view
+        scale = view.mode.describe()
         app.action_toggle_play()
         await asyncio.sleep(1.5)
         MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
@@ -91,20 +99,24 @@ async def measure(engine: str, side: int, seconds: float) -> dict:
     return {
         "engine": engine, "side": side, "bench": bench.gens_per_s, "tui": tui, "share": tui / bench.gens_per_s,
         "fps": frames / elapsed, "pause_ms": pause_ms, "swap_ms": swap_ms, "to": other,
+        "view": scale,
     }  # fmt: skip
 
 
-async def main(seconds: float, runs: list[tuple[str, int]]) -> None:
-    print("| engine | board | --bench gen/s | TUI gen/s | TUI / bench | frames/s | pause acted | swap acted |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for engine, side in runs:
-        row = await measure(engine, side, seconds)
-        print(f"| {engine} | {side} x {side} | {row['bench']:,.0f} | {row['tui']:,.0f} | {row['share']:.0%} | "
+async def main(seconds: float, runs: list[tuple[str, int, bool]]) -> None:
+    print("| engine | board | view | --bench gen/s | TUI gen/s | TUI / bench | frames/s | pause acted | swap acted |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for engine, side, whole in runs:
+        row = await measure(engine, side, seconds, whole)
+        print(f"| {engine} | {side} x {side} | {row['view']} | {row['bench']:,.0f} | {row['tui']:,.0f} | "
+              f"{row['share']:.0%} | "
               f"{row['fps']:.1f} | {row['pause_ms']:.0f} ms | {row['swap_ms']:.0f} ms (to {row['to']}) |",
               flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    chosen = [(pair.split(":")[0], int(pair.split(":")[1])) for pair in arguments[1:]] or DEFAULT_RUNS
+    chosen = [
+        (run.split(":")[0], int(run.split(":")[1]), run.split(":")[2:] == ["whole"]) for run in arguments[1:]
+    ] or DEFAULT_RUNS
     asyncio.run(main(float(arguments[0]) if arguments else 4.0, chosen))

@@ -47,13 +47,15 @@ Region = tuple[int, int, int, int]
 class Snapshot:
     """The board (or the region of it asked for) at a generation, with what the sidebar shows beside it."""
 
-    cells: np.ndarray  # the region's cells; the whole board when `region` covers it
+    cells: np.ndarray  # the region's cells (or squares of them, see `block`); the whole board when `region` covers it
     generation: int
     engine: str
     epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board
     population: int  # of the whole board
     region: Region
     shape: tuple[int, int]  # the whole board's (height, width)
+    #: Cells each way per entry of `cells`: 1, or a zoomed-out view's squares (1 when any cell in one is live).
+    block: int = 1
 
 
 @dataclass
@@ -107,14 +109,15 @@ class Simulation:
                 self.generation = stop
                 self._fulfil_captures()
 
-    def snapshot(self, region: Region | None = None) -> Snapshot:
-        """The whole board, or only `region` of it (read back from the engine without the rest)."""
+    def snapshot(self, region: Region | None = None, block: int = 1) -> Snapshot:
+        """The whole board, or only `region` of it (read back from the engine without the rest), cell by cell
+        or, zoomed out, in squares of `block` x `block` cells."""
         with self._lock:
-            return self._snapshot(region or self.whole)
+            return self._snapshot(region or self.whole, block)
 
-    def _snapshot(self, region: Region) -> Snapshot:
-        return Snapshot(self._read(region), self.generation, self.engine_name, self.epoch,
-                        self._population(exact=region == self.whole), region, self.shape)  # fmt: skip
+    def _snapshot(self, region: Region, block: int = 1) -> Snapshot:
+        return Snapshot(self._read(region, block), self.generation, self.engine_name, self.epoch,
+                        self._population(exact=region == self.whole), region, self.shape, block)  # fmt: skip
 
     def _population(self, exact: bool) -> int:
         """The live cells; on a huge board seen in a window, a count at most COUNT_SECONDS old will do
@@ -128,7 +131,9 @@ class Simulation:
         self._counted = (key, self._engine.population(), now)
         return self._counted[1]
 
-    def _read(self, region: Region) -> np.ndarray:
+    def _read(self, region: Region, block: int = 1) -> np.ndarray:
+        if block > 1:
+            return self._engine.blocks(*region, block)
         return self._engine.cells() if region == self.whole else self._engine.window(*region)
 
     def open_window(self, generations: int, region: Region | None = None) -> tuple[Snapshot, Future]:
@@ -169,9 +174,19 @@ class Simulation:
         with self._lock:
             if name == self.engine_name:
                 return
-            cells = self._engine.cells()
-            engine = self.new_engine(name, cells)
-            if not engine.holds(cells):
+            engine = create_engine(name, self.rule, self.options)
+            try:
+                if engine.take_over(self._engine):
+                    # Straight from the old engine's words (a copy): the count is check enough.
+                    unchanged = engine.population() == self._engine.population()
+                else:
+                    cells = self._engine.cells()
+                    engine.load(cells)
+                    unchanged = engine.holds(cells)
+            except BaseException:
+                engine.close()
+                raise
+            if not unchanged:
                 engine.close()
                 raise SwapMismatch(
                     f"engine {name} did not take the board over unchanged; staying on {self.engine_name}"
@@ -196,9 +211,14 @@ class Simulation:
 
     def toggle(self, x: int, y: int) -> None:
         with self._lock:
-            cells = self._engine.cells()
-            cells[y % cells.shape[0], x % cells.shape[1]] ^= 1
-            self._engine.load(cells)
+            value = 1 - int(self._engine.window(y, x, 1, 1)[0, 0])
+        self.draw([(x, y)], value)
+
+    def draw(self, cells: list[tuple[int, int]], value: int) -> None:
+        """Make the cells at (x, y) each live (value 1) or dead (0)."""
+        places = np.array([(y % self.shape[0], x % self.shape[1]) for x, y in cells], dtype=np.int64).reshape(-1, 2)
+        with self._lock:
+            self._engine.set_cells(places, value)
             self._new_epoch()
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import lifetui.engines as engines
 import lifetui.simulation as simulation_module
 from lifetui.board import board_from_pattern
-from lifetui.engines import EngineInfo
+from lifetui.engines import EngineInfo, availability
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
@@ -87,6 +87,28 @@ def test_swap_that_loses_the_board_is_refused(doubles):
         simulation.swap("jax")
     assert simulation.engine_name == "numpy"
     assert np.array_equal(simulation.snapshot().cells, before.cells)
+
+
+@pytest.mark.skipif(not availability("bitsliced", CONWAY).available, reason="needs a C compiler")
+def test_the_c_engines_hand_their_words_over_without_unpacking_the_board(monkeypatch):
+    from lifetui.engines.c_engines import _CEngine
+
+    simulation = Simulation(soup(2, (40, 130)), "c")
+    simulation.step(4)
+    monkeypatch.setattr(_CEngine, "cells", lambda self: pytest.fail("the board went through cells()"))
+    simulation.swap("bitsliced")
+    simulation.step(3)
+    simulation.swap("c")
+    monkeypatch.undo()
+    reference = NumpyEngine(CONWAY)
+    reference.load(soup(2, (40, 130)).cells)
+    reference.step(7)
+    assert np.array_equal(simulation.snapshot().cells, reference.cells())
+    # A hand-over that came out different is refused like any other.
+    monkeypatch.setattr(_CEngine, "take_over", lambda self, other: self.load(np.zeros((40, 130), np.uint8)) or True)
+    with pytest.raises(SwapMismatch, match="staying on c"):
+        simulation.swap("bitsliced")
+    assert np.array_equal(simulation.snapshot().cells, reference.cells())
 
 
 def test_next_engine_cycles_through_the_available_ones(doubles, monkeypatch):

@@ -445,3 +445,112 @@ async def test_the_speed_sparkline_is_flat_until_something_runs():
         await pilot.press(*["plus"] * 12, "space")
         await settle(pilot, lambda: any(app.speed_history), 5)
         await settle(pilot, lambda: "█" in "".join(app.query_one(Sparkline).render_line(y).text for y in range(3)))
+
+
+def make_big_app(cells_at, size, engine="numpy") -> LifeApp:
+    """An app on an empty `size` (height, width) board with live cells at `cells_at` [(row, column)]."""
+    from lifetui.board import Board
+    from lifetui.rules import parse_rule
+
+    cells = np.zeros(size, dtype=np.uint8)
+    for row, column in cells_at:
+        cells[row, column] = 1
+    return LifeApp(Board(parse_rule("B3/S23").rule, cells), "test", engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c"])
+async def test_zooming_out_past_braille_shows_the_whole_board_in_squares_of_cells(engine):
+    from lifetui.engines.base import any_in_squares
+
+    app = make_big_app([(5, 7), (1000, 2000), (2047, 0)], (2048, 2048), engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(BoardView)
+        for _ in range(20):
+            await pilot.press("x")
+        # 61 x 23 characters of braille: 122 x 92 dots; 2048 / 32 = 64 <= 92, and 2048 / 16 = 128 > 92.
+        assert view.mode.block == 32 and view.mode.name == "1:32"
+        assert view._window() == (2048, 2048)
+        await settle(pilot, lambda: app.last_snapshot.block == 32 and app.last_snapshot.region == view.board_region())
+        expected = any_in_squares(app.simulation.snapshot().cells, 1)
+        top, left, height, width = view.board_region()
+        whole = np.roll(expected, (-top, -left), axis=(0, 1))
+        assert np.array_equal(app.last_snapshot.cells, any_in_squares(whole, 32))
+        assert view._visible().sum() == 3  # the three cells, each its own dot
+        assert "64x128 cells/char" in str(dict(app.sidebar_rows())["View"])
+        await pilot.press("z")
+        assert view.mode.block == 16
+
+
+async def test_fit_shows_every_live_cell_as_large_as_fits_even_across_the_edge():
+    # A glider split by the torus's corner: the cells are in all four corners of the board.
+    app = make_big_app([(1023, 1), (0, 1022), (0, 1), (1, 0), (1, 1)], (1024, 1024))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(BoardView)
+        assert view._visible().sum() == 0  # centred on the middle of the board: nothing there
+        await pilot.press("f")
+        assert view.mode.name == "large"
+        await settle(pilot, lambda: app.last_snapshot.region == view.board_region())
+        assert view._visible().sum() == 5
+        app2 = make_big_app([], (64, 64))
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        assert any("no live cells" in n.message for n in app2._notifications)
+
+
+async def test_the_mouse_wheel_zooms_at_the_pointer_and_a_right_drag_pans():
+    from textual.events import MouseScrollDown, MouseScrollUp
+
+    app = make_big_app([(100, 100)], (512, 512))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(BoardView)
+        pointer = (20, 7)
+        under = view._cell_at(*pointer)
+        await pilot._post_mouse_events([MouseScrollDown], BoardView, offset=pointer)
+        assert view.mode.name == "braille" and view._cell_at(*pointer) == under
+        await pilot._post_mouse_events([MouseScrollUp], BoardView, offset=pointer)
+        await pilot._post_mouse_events([MouseScrollUp], BoardView, offset=pointer)
+        assert view.mode.name == "large"
+        # Large cells are two characters wide: the pointer's even character shows the cell it showed.
+        assert view._cell_at(*pointer) == under
+        origin = view.origin
+        await pilot.mouse_down(BoardView, offset=(30, 10), button=3)
+        await pilot.hover(BoardView, offset=(20, 6))
+        await pilot.mouse_up(BoardView, offset=(20, 6))
+        # The board moved with the pointer: 10 characters of large cells is 5 cells, 4 rows 4 cells.
+        assert view.origin == ((origin[0] + 5) % 512, (origin[1] + 4) % 512)
+        assert app.simulation.snapshot().cells.sum() == 1  # panning drew nothing
+
+
+async def test_a_left_drag_draws_a_line_and_a_drag_from_a_live_cell_erases():
+    app = make_big_app([], (64, 64))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        view = app.query_one(BoardView)
+        x, y = view.origin
+        await pilot.mouse_down(BoardView, offset=(0, 0))
+        await pilot.hover(BoardView, offset=(10, 0))
+        await pilot.mouse_up(BoardView, offset=(10, 0))
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 6)
+        cells = app.simulation.snapshot().cells
+        assert cells[y, [(x + k) % 64 for k in range(6)]].all()  # 10 characters: cells 0 to 5, no gap
+        await settle(pilot, lambda: app.last_snapshot.cells.sum() == 6)
+        await pilot.mouse_down(BoardView, offset=(2, 0))  # on a live cell: this drag erases
+        await pilot.hover(BoardView, offset=(6, 0))
+        await pilot.mouse_up(BoardView, offset=(6, 0))
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 3)
+
+
+async def test_the_sidebar_hides_and_the_footer_keeps_help_and_quit_when_narrow():
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        footer = app.export_screenshot()
+        assert "Help" in footer and "Quit" in footer
+        view = app.query_one(BoardView)
+        narrow = view.size.width
+        await pilot.press("i")
+        await pilot.pause()
+        assert view.size.width == 60 and narrow < 30
+        await pilot.press("i")
+        await pilot.pause()
+        assert view.size.width == narrow

@@ -51,6 +51,8 @@ BATCH_SECONDS = 1 / 60
 #: No call into an engine that has been measured may take longer than this, so keys act within it.
 LATENCY_SECONDS = 0.05
 CHECK_SECONDS = 0.25
+#: The fit key reads the board in at most this many squares (of cells, 1x1 up to whatever it takes).
+FIT_SQUARES = 1 << 22
 
 
 class Frame(Message):
@@ -82,8 +84,11 @@ class Notice(Message):
 class LifeApp(App):
     TITLE = "lifetui"
     CSS = "Screen { layout: vertical; } #main { height: 1fr; }"
+    # The footer lists these in order until it runs out of width: the essentials come first.
     BINDINGS = [
         Binding("space", "toggle_play", "Play/Pause"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
         Binding("n", "step", "Step"),
         # Keys 1 to 9 choose engines in registry order; those past the registry's end do nothing.
         *(Binding(str(number), f"engine_key({number})", "Engine", show=number == 1) for number in range(1, 10)),
@@ -96,11 +101,11 @@ class LifeApp(App):
         Binding("down", "pan(0, 1)", "Pan", show=False),
         Binding("z", "zoom(-1)", "Zoom in"),
         Binding("x", "zoom(1)", "Zoom out"),
+        Binding("f", "fit", "Fit"),
         Binding("r", "reset", "Reset"),
         Binding("s", "save", "Save"),
         Binding("g", "goto", "Go to generation", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("i", "toggle_sidebar", "Sidebar", show=False),
     ]
     HELP = [
         ("space", "play / pause"),
@@ -108,11 +113,18 @@ class LifeApp(App):
         # The engine keys are listed after this row, from the registry.
         ("e", "next available engine"),
         ("+ / -", "faster / slower (1 gen/s up to flat out)"),
-        ("arrows", "pan (the torus wraps around)"),
-        ("z / x", "zoom in / out: large cells, half blocks, braille"),
+        ("arrows", "pan (the torus wraps around); or drag with the right or middle button"),
+        (
+            "z / x",
+            "zoom in / out: large cells, half blocks, braille, then braille dots of 2, 4, 8... cells "
+            "(live if any cell is) out to the whole board; or the mouse wheel, at the pointer",
+        ),
+        ("f", "fit: zoom and pan to show every live cell"),
+        ("click", "draw (on a dead cell) or erase (on a live one); drag to go on"),
         ("r", "back to generation 0"),
         ("s", "save the board as RLE (or macrocell: name it .mc)"),
         ("g", "go to a generation, flat out (space stops)"),
+        ("i", "hide / show the sidebar"),
         ("?", "this help"),
         ("q", "quit"),
         ("ctrl+p", "command palette (engines too)"),
@@ -143,6 +155,7 @@ class LifeApp(App):
         height, width = self.simulation.shape
         #: What the board view shows, so that only those cells are read back; it says when it moves.
         self.view_region: Region = (0, 0, min(height, 64), min(width, 64))
+        self.view_block = 1  # cells each way per dot drawn: zoomed out, a dot is a square of cells
         self.last_snapshot = self.simulation.snapshot(self.view_region)
         self.verdict: Verdict | None = None
         self.verdict_epoch = 0
@@ -228,7 +241,8 @@ class LifeApp(App):
             due = now - last_frame >= FRAME_SECONDS - call_seconds / 2
             if dirty and due and not self._frame_pending.is_set():
                 self._frame_pending.set()
-                self.post_message(Frame(self.simulation.snapshot(self.view_region), self.gens_per_second))
+                snapshot = self.simulation.snapshot(self.view_region, self.view_block)
+                self.post_message(Frame(snapshot, self.gens_per_second))
                 last_frame, dirty = now, False
 
     def _measure(self, generations: int, stepping: float, wall: float | None) -> None:
@@ -329,11 +343,11 @@ class LifeApp(App):
         self.notify(message.text, severity=message.severity)
 
     def on_board_view_region_changed(self, message: BoardView.RegionChanged) -> None:
-        self.view_region = message.region
+        self.view_region, self.view_block = message.region, message.block
         self._submit(lambda: None)  # a fresh frame of the new region, even while paused
 
-    def on_board_view_cell_clicked(self, message: BoardView.CellClicked) -> None:
-        self._submit(lambda: self.simulation.toggle(message.x, message.y))
+    def on_board_view_cells_drawn(self, message: BoardView.CellsDrawn) -> None:
+        self._submit(lambda: self.simulation.draw(message.cells, message.value))
 
     def _sample_speed(self) -> None:
         self.speed_history.append(self.gens_per_second if self.playing else 0.0)
@@ -367,6 +381,7 @@ class LifeApp(App):
             ("Divergence", self._divergence_text(snapshot)),
             ("Rule", str(self.simulation.rule)),
             ("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus"),
+            ("View", self.query_one(BoardView).mode.describe() if self.query(BoardView) else "-"),
             ("Pattern", self.pattern_name or "-"),
             ("Author", self.author or "-"),
             (label, description or "-"),
@@ -449,6 +464,20 @@ class LifeApp(App):
 
     def action_zoom(self, step: int) -> None:
         self.query_one(BoardView).zoom(step)
+
+    def action_fit(self) -> None:
+        height, width = self.simulation.shape
+        # Squares small enough to place the pattern well, few enough to read at once (at most 2^22).
+        block = 1
+        while (height // block) * (width // block) > FIT_SQUARES:
+            block *= 2
+        occupied = self.simulation.snapshot(None, block).cells
+        if not self.query_one(BoardView).fit(occupied, block):
+            self.notify("no live cells to fit")
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
 
     def action_reset(self) -> None:
         self.playing, self.goal = False, None

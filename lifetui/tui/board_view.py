@@ -1,7 +1,9 @@
-"""The board widget: the torus drawn with half blocks, braille or large cells, panned with wrap-around.
+"""The board widget: the torus drawn with large cells, half blocks or braille, and zoomed out braille where
+a dot stands for a square of cells; panned with wrap-around, by keys or by dragging; zoomed by keys or by
+the mouse wheel at the pointer; drawn on with the left button.
 
 It draws from a region of the board (what the simulation read back for it), never the whole board, and
-tells the app which region it shows, so that only those cells are read.
+tells the app which region it shows, and at what scale, so that only those cells are read.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual.events import Click
+from textual.events import MouseDown, MouseMove, MouseScrollDown, MouseScrollUp, MouseUp
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -26,17 +28,51 @@ class Mode:
     """How many board cells one character shows, and how they are drawn."""
 
     name: str
-    cells_wide: int  # board cells per character, horizontally (large mode: 1 cell per 2 characters)
+    cells_wide: int  # dots per character, horizontally (large mode: 1 dot per 2 characters)
     cells_high: int
     chars_per_cell: int = 1
+    block: int = 1  # board cells each way per dot: zoomed out, a dot is live when any cell of its square is
+
+    def describe(self) -> str:
+        """For the sidebar: how many cells a character shows."""
+        if self.chars_per_cell > 1:
+            return f"{self.name}, 1 cell/{self.chars_per_cell} chars"
+        wide, high = self.cells_wide * self.block, self.cells_high * self.block
+        return f"{self.name}, {wide}x{high} cells/char"
 
 
+#: Zoomed in to braille; past it, braille whose dots are squares of 2, 4, 8, ... cells.
 MODES = (Mode("large", 1, 1, 2), Mode("half", 1, 2), Mode("braille", 2, 4))
+BRAILLE_INDEX = 2
 HALF_BLOCKS = np.array([" ", "▀", "▄", "█"])
 LARGE_CELLS = np.array(["  ", "██"])
 # Unicode braille: dot (row, column) of a 4x2 cell sets this bit of U+2800.
 BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]])
 BRAILLE = np.array([" "] + [chr(0x2800 + code) for code in range(1, 256)])
+#: Mouse buttons that pan the view when dragged (the left one draws).
+PAN_BUTTONS = (2, 3)
+
+
+def mode_at(index: int) -> Mode:
+    """Zoom level `index`: 0 large cells ... 2 braille, then braille of 2^(index - 2) cells a dot."""
+    if index <= BRAILLE_INDEX:
+        return MODES[index]
+    return Mode(f"1:{1 << (index - BRAILLE_INDEX)}", 2, 4, 1, 1 << (index - BRAILLE_INDEX))
+
+
+def occupied_arc(occupied: np.ndarray) -> tuple[int, int] | None:
+    """The shortest stretch around a torus side covering every True entry: (start, length), or None if none.
+
+    It is the side less the longest run of False entries, which may wrap around the end.
+    """
+    size = len(occupied)
+    if not occupied.any():
+        return None
+    live = np.flatnonzero(occupied)
+    gaps = np.diff(np.append(live, live[0] + size)) - 1  # empty entries after each live one, wrapping
+    widest = int(np.argmax(gaps))
+    start = int(live[(widest + 1) % len(live)])
+    return start, size - int(gaps[widest])
 
 
 class BoardView(Widget):
@@ -46,17 +82,19 @@ class BoardView(Widget):
     BoardView { width: 1fr; height: 1fr; }
     """
 
-    class CellClicked(Message):
-        def __init__(self, x: int, y: int) -> None:
+    class CellsDrawn(Message):
+        """The user drew `value` (1 live, 0 dead) on these cells, (x, y) each."""
+
+        def __init__(self, cells: list[tuple[int, int]], value: int) -> None:
             super().__init__()
-            self.x, self.y = x, y
+            self.cells, self.value = cells, value
 
     class RegionChanged(Message):
-        """The view now shows another region of the board (a pan, a zoom, a resize)."""
+        """The view now shows another region of the board (a pan, a zoom, a resize), at `block` cells a dot."""
 
-        def __init__(self, region: BoardRegion) -> None:
+        def __init__(self, region: BoardRegion, block: int) -> None:
             super().__init__()
-            self.region = region
+            self.region, self.block = region, block
 
     def __init__(self, first: Snapshot, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -65,7 +103,9 @@ class BoardView(Widget):
         self.differing: np.ndarray | None = None  # (n, 2) rows and columns to mark
         self.mode_index = 1
         self.origin = (0, 0)
-        self.centred = False
+        self._window_size: tuple[int, int] | None = None  # the window as last laid out: a resize keeps its centre
+        self._drag: tuple[int, int, int] | None = None  # the button held and the pointer's last place
+        self._drawing: tuple[int, tuple[int, int]] | None = None  # the value drawn and the last cell drawn
         self._lines: list[str] = []
         self._marks: list[np.ndarray | None] = []
         self.live = Style(color="bright_green")
@@ -73,7 +113,7 @@ class BoardView(Widget):
 
     @property
     def mode(self) -> Mode:
-        return MODES[self.mode_index]
+        return mode_at(self.mode_index)
 
     def show(self, frame: Snapshot, differing: np.ndarray | None = None) -> None:
         """Draw a new frame, marking the `differing` cells; only the lines that changed are repainted."""
@@ -86,70 +126,141 @@ class BoardView(Widget):
         width, height = self._window()
         return self.origin[1], self.origin[0], height, width
 
-    def zoom(self, step: int) -> None:
-        """step < 0 zooms in (bigger cells), > 0 zooms out; keeps the centre of the view in place."""
-        centre = self._view_centre()
-        self.mode_index = max(0, min(len(MODES) - 1, self.mode_index + step))
-        self._centre_on(centre)
+    # Moving the view.
+
+    def zoom(self, step: int, anchor: tuple[int, int] | None = None) -> None:
+        """step < 0 zooms in (bigger cells), > 0 zooms out, no further than the whole board in view. The board
+        cell under `anchor` (a place in the widget, in characters) stays there; without one, the centre."""
+        index = max(0, min(self._widest_index(), self.mode_index + step))
+        if index == self.mode_index:
+            return
+        if anchor is None:
+            centre = self._view_centre()
+            self.mode_index = index
+            self._centre_on(centre)
+        else:
+            cell = self._cell_at(*anchor)
+            self.mode_index = index
+            dx, dy = self._offset(*anchor)
+            self.origin = ((cell[0] - dx) % self.shape[1], (cell[1] - dy) % self.shape[0])
         self._moved()
+
+    def fit(self, occupied: np.ndarray, block: int) -> bool:
+        """Zoom and pan so that every live cell is in view, as large as fits. `occupied` marks the squares of
+        `block` x `block` cells of the whole board that have one. False when there is none."""
+        rows, columns = occupied_arc(occupied.any(axis=1)), occupied_arc(occupied.any(axis=0))
+        if rows is None or columns is None:
+            return False
+        top, tall = rows[0] * block, min(rows[1] * block, self.shape[0])
+        left, wide = columns[0] * block, min(columns[1] * block, self.shape[1])
+        self.mode_index = 0
+        while self.mode_index < self._widest_index() and not self._fits(wide, tall):
+            self.mode_index += 1
+        self._centre_on(((left + wide // 2) % self.shape[1], (top + tall // 2) % self.shape[0]))
+        self._moved()
+        return True
 
     def pan(self, dx: int, dy: int) -> None:
         """Move the view by a fraction of its size in the given direction."""
         width, height = self._window()
+        self._pan_cells(dx * max(1, width // 8), dy * max(1, height // 8))
+
+    def _pan_cells(self, dx: int, dy: int) -> None:
         x, y = self.origin
-        self.origin = ((x + dx * max(1, width // 8)) % self.shape[1], (y + dy * max(1, height // 8)) % self.shape[0])
+        self.origin = ((x + dx) % self.shape[1], (y + dy) % self.shape[0])
         self._moved()
 
     def on_resize(self) -> None:
-        if not self.centred:
-            self.centred = True
-            self._centre_on((self.shape[1] // 2, self.shape[0] // 2))
+        # The first layout centres the board; later ones keep what was in the middle of the view there.
+        centre = (self.shape[1] // 2, self.shape[0] // 2) if self._window_size is None else self._view_centre()
+        self._window_size = None
+        self._centre_on(centre)
         self._moved()
 
     def _moved(self) -> None:
+        self._window_size = self._window()
         self._redraw(full=True)
-        self.post_message(self.RegionChanged(self.board_region()))
+        self.post_message(self.RegionChanged(self.board_region(), self.mode.block))
+
+    def _capacity(self, index: int | None = None) -> tuple[int, int]:
+        """Board cells the view could show across and down at zoom level `index` (the current one by default)."""
+        mode = self.mode if index is None else mode_at(index)
+        across = self.size.width // mode.chars_per_cell * mode.cells_wide * mode.block
+        return across, self.size.height * mode.cells_high * mode.block
+
+    def _fits(self, wide: int, tall: int, index: int | None = None) -> bool:
+        across, down = self._capacity(index)
+        return across >= wide and down >= tall
+
+    def _widest_index(self) -> int:
+        """The furthest zoom level out: braille, or the first braille scale that shows the whole board."""
+        index = BRAILLE_INDEX
+        while not self._fits(self.shape[1], self.shape[0], index) and self.size.width and self.size.height:
+            index += 1
+        return index
 
     def _window(self) -> tuple[int, int]:
         """Board cells visible across and down: the view's capacity, at most the board."""
-        mode = self.mode
-        across = self.size.width // mode.chars_per_cell * mode.cells_wide
-        down = self.size.height * mode.cells_high
+        across, down = self._capacity()
         return min(across, self.shape[1]), min(down, self.shape[0])
 
     def _view_centre(self) -> tuple[int, int]:
-        width, height = self._window()
-        return self.origin[0] + width // 2, self.origin[1] + height // 2
+        width, height = self._window_size or self._window()
+        return (self.origin[0] + width // 2) % self.shape[1], (self.origin[1] + height // 2) % self.shape[0]
 
     def _centre_on(self, centre: tuple[int, int]) -> None:
         width, height = self._window()
         self.origin = ((centre[0] - width // 2) % self.shape[1], (centre[1] - height // 2) % self.shape[0])
 
-    def _offsets(self, top: int, left: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each visible row's and column's distance, around the torus, from row `top` and column `left`."""
+    def _offset(self, x: int, y: int) -> tuple[int, int]:
+        """How many cells across and down character (x, y) of the widget starts from the view's origin."""
+        mode = self.mode
+        return x // mode.chars_per_cell * mode.cells_wide * mode.block, y * mode.cells_high * mode.block
+
+    def _cell_at(self, x: int, y: int) -> tuple[int, int]:
+        """The board cell at character (x, y) of the widget (the top-left one of its dot's square)."""
+        dx, dy = self._offset(x, y)
+        return (self.origin[0] + dx) % self.shape[1], (self.origin[1] + dy) % self.shape[0]
+
+    # Drawing.
+
+    def _dots(self) -> tuple[int, int]:
+        """Dots visible across and down (cells, or squares of cells zoomed out)."""
         width, height = self._window()
-        rows = (self.origin[1] - top + np.arange(height)) % self.shape[0]
-        columns = (self.origin[0] - left + np.arange(width)) % self.shape[1]
+        block = self.mode.block
+        return -(-width // block), -(-height // block)
+
+    def _offsets(self, top: int, left: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each visible dot's row and column distance, in cells around the torus, from row `top` and column `left`."""
+        across, down = self._dots()
+        block = self.mode.block
+        rows = (self.origin[1] - top + np.arange(down) * block) % self.shape[0]
+        columns = (self.origin[0] - left + np.arange(across) * block) % self.shape[1]
         return rows, columns
 
     def _visible(self) -> np.ndarray:
-        """The visible cells, from the frame's region; any the region lacks (a pan it has not caught up with)
-        are drawn dead until the next frame."""
+        """The visible dots, from the frame's region; any the region lacks (a pan or zoom it has not caught up
+        with) are drawn dead until the next frame."""
         top, left, height, width = self.frame.region
         rows, columns = self._offsets(top, left)
         shown = np.zeros((len(rows), len(columns)), dtype=np.uint8)
+        if self.frame.block != self.mode.block:
+            return shown
+        block = self.frame.block
         have_rows, have_columns = rows < height, columns < width
-        shown[np.ix_(have_rows, have_columns)] = self.frame.cells[np.ix_(rows[have_rows], columns[have_columns])]
+        cells = self.frame.cells[np.ix_(rows[have_rows] // block, columns[have_columns] // block)]
+        shown[np.ix_(have_rows, have_columns)] = cells
         return shown
 
     def _marked(self) -> np.ndarray:
-        """The visible cells among `differing`."""
-        rows, columns = self._offsets(0, 0)
-        marked = np.zeros((len(rows), len(columns)), dtype=np.uint8)
+        """The visible dots with cells among `differing`."""
+        across, down = self._dots()
+        marked = np.zeros((down, across), dtype=np.uint8)
         if self.differing is not None and len(self.differing):
-            at_row = (self.differing[:, 0] - self.origin[1]) % self.shape[0]
-            at_column = (self.differing[:, 1] - self.origin[0]) % self.shape[1]
-            inside = (at_row < len(rows)) & (at_column < len(columns))
+            block = self.mode.block
+            at_row = (self.differing[:, 0] - self.origin[1]) % self.shape[0] // block
+            at_column = (self.differing[:, 1] - self.origin[0]) % self.shape[1] // block
+            inside = (at_row < down) & (at_column < across)
             marked[at_row[inside], at_column[inside]] = 1
         return marked
 
@@ -200,8 +311,61 @@ class BoardView(Widget):
             segments.append(Segment(text, self.marked if flagged else self.live))
         return Strip(segments).simplify().extend_cell_length(self.size.width)
 
-    def on_click(self, event: Click) -> None:
-        mode = self.mode
-        x = self.origin[0] + event.x // mode.chars_per_cell * mode.cells_wide
-        y = self.origin[1] + event.y * mode.cells_high
-        self.post_message(self.CellClicked(x % self.shape[1], y % self.shape[0]))
+    # The mouse: the wheel zooms at the pointer, the right or middle button drags the view, the left one draws.
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self.zoom(-1, (event.x, event.y))
+        event.stop()
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self.zoom(1, (event.x, event.y))
+        event.stop()
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self.capture_mouse()
+        if event.button in PAN_BUTTONS:
+            self._drag = (event.button, event.x, event.y)
+        elif event.button == 1:
+            if self.mode.block > 1:
+                self.notify("zoom in to draw: here a dot stands for several cells", severity="warning")
+                return
+            cell = self._cell_at(event.x, event.y)
+            value = 1 - self._shown_at(event.x, event.y)
+            self._drawing = (value, cell)
+            self.post_message(self.CellsDrawn([cell], value))
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._drag is not None:
+            button, x, y = self._drag
+            (before_x, before_y), (now_x, now_y) = self._offset(x, y), self._offset(event.x, event.y)
+            dx, dy = before_x - now_x, before_y - now_y
+            if dx or dy:
+                self._drag = (button, event.x, event.y)
+                self._pan_cells(dx, dy)
+        elif self._drawing is not None:
+            value, last = self._drawing
+            cell = self._cell_at(event.x, event.y)
+            if cell != last:
+                self._drawing = (value, cell)
+                self.post_message(self.CellsDrawn(self._line(last, cell)[1:], value))
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self.release_mouse()
+        self._drag = self._drawing = None
+
+    def _shown_at(self, x: int, y: int) -> int:
+        """Whether the cell drawn at character (x, y) is live in the frame on screen."""
+        column, row = self._offset(x, y)
+        visible = self._visible()
+        return int(row < visible.shape[0] and column < visible.shape[1] and visible[row, column])
+
+    def _line(self, start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
+        """The cells from `start` to `end` (both included), by the shortest way around the torus."""
+        height, width = self.shape
+        dx = (end[0] - start[0] + width // 2) % width - width // 2
+        dy = (end[1] - start[1] + height // 2) % height - height // 2
+        steps = max(abs(dx), abs(dy), 1)
+        return list(dict.fromkeys(
+            ((start[0] + round(dx * k / steps)) % width, (start[1] + round(dy * k / steps)) % height)
+            for k in range(steps + 1)
+        ))  # fmt: skip

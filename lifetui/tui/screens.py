@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Label("[b]lifetui keys[/b]")
             yield Static(table)
-            yield Static("\nClick a cell to toggle it; z zooms in to large cells for editing. Esc closes.")
+            yield Static("\nLarge cells (z) are the easiest to draw on. Esc closes.")
 
 
 class QuestionScreen(ModalScreen):
