@@ -58,9 +58,10 @@ def record_step_ends(simulation: Simulation) -> list[float]:
     ends: list[float] = []
     step = simulation.step
 
-    def timed(generations: int = 1) -> None:
-        step(generations)
+    def timed(generations: int = 1, interruptible: bool = True) -> int:
+        done = step(generations, interruptible)
         ends.append(time.perf_counter())
+        return done
 
     simulation.step = timed
     return ends

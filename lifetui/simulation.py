@@ -26,6 +26,7 @@ from lifetui.engines import (
     available_engines,
     create_engine,
 )
+from lifetui.engines.base import Interrupted, never
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.rules import Rule
@@ -75,6 +76,7 @@ class Simulation:
         self._availability: dict[str, Availability] | None = None
         self._start = Board(board.rule, board.cells.copy(), board.generation)
         self._lock = threading.Lock()
+        self._interrupt = threading.Event()  # set: a step under way returns as soon as it can
         self._engine = self.new_engine(engine, board.cells)
         self.engine_name = engine
         self.generation = board.generation
@@ -99,15 +101,32 @@ class Simulation:
             self._availability = available_engines(self.rule, self.options, self.shape)
         return self._availability
 
-    def step(self, generations: int = 1) -> None:
+    def step(self, generations: int = 1, interruptible: bool = True) -> int:
+        """Advance `generations`, or fewer if interrupt() is called on the way (unless not `interruptible`);
+        how many were made."""
         with self._lock:
-            end = self.generation + generations
-            while self.generation < end:
+            start, end = self.generation, self.generation + generations
+            self._engine.interrupted = self._interrupt.is_set if interruptible else never
+            while self.generation < end and not (interruptible and self._interrupt.is_set()):
                 # Stop on the way at every generation a checker asked to see.
                 stop = min([end, *(c.generation for c in self._captures if c.generation > self.generation)])
-                self._engine.step(stop - self.generation)
+                try:
+                    self._engine.step(stop - self.generation)
+                except Interrupted as interrupted:
+                    self.generation += interrupted.done
+                    self._fulfil_captures()
+                    break
                 self.generation = stop
                 self._fulfil_captures()
+            return self.generation - start
+
+    def interrupt(self) -> None:
+        """From any thread: a step under way returns as soon as the engine can stop (between two generations,
+        or for an engine that polls for it, within one), and steps return at once until resume()."""
+        self._interrupt.set()
+
+    def resume(self) -> None:
+        self._interrupt.clear()
 
     def snapshot(self, region: Region | None = None, block: int = 1) -> Snapshot:
         """The whole board, or only `region` of it (read back from the engine without the rest), cell by cell

@@ -19,7 +19,7 @@ def soup(shape, seed, density=0.35):
 def test_numpy_table_path_matches_a_cell_by_cell_lookup_on_any_table(seed, band_cells, monkeypatch):
     import lifetui.engines.numpy_engine as numpy_engine
 
-    monkeypatch.setattr(numpy_engine, "TABLE_BAND_CELLS", band_cells)
+    monkeypatch.setattr(numpy_engine, "BAND_CELLS", band_cells)
     table = np.random.default_rng(seed).integers(0, 2, 512).astype(np.uint8)  # a MAP rule, most likely
     cells = soup((7 + seed, 11), seed)
     assert np.array_equal(step_table(cells, table), naive_table_step(cells, table))

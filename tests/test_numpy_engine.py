@@ -126,3 +126,19 @@ def test_numpy_engine_says_how_it_computes():
 
     assert NumpyEngine(CONWAY).describe() == ("Method", "neighbour counts in numpy")
     assert NumpyEngine(parse_rule("B2-a/S12").rule).describe() == ("Method", "512-entry table lookup in numpy")
+
+
+def test_a_generation_stops_between_bands_when_asked_and_keeps_the_generations_made(monkeypatch):
+    import lifetui.engines.numpy_engine as numpy_engine
+    from lifetui.engines.base import Interrupted
+
+    monkeypatch.setattr(numpy_engine, "BAND_CELLS", 64 * 8)  # 8 bands of 8 rows: 7 polls a generation
+    cells = (np.random.default_rng(4).random((64, 64)) < 0.4).astype(np.uint8)
+    engine = NumpyEngine(CONWAY)
+    engine.load(cells)
+    polls = []
+    engine.interrupted = lambda: len(polls) >= 10 or bool(polls.append(1))  # true at the second one's fourth
+    with pytest.raises(Interrupted) as interrupted:
+        engine.step(5)
+    assert interrupted.value.done == 1
+    assert np.array_equal(engine.cells(), naive_step(cells, {3}, {2, 3}))  # one whole generation, no part of two

@@ -270,3 +270,12 @@ def test_a_huge_board_counts_its_population_for_frames_a_few_times_a_second(monk
     monkeypatch.setattr(simulation_module, "COUNT_SECONDS", 0.0)
     simulation.step(1)
     assert simulation.snapshot((0, 0, 8, 8)).population == int(simulation.snapshot().cells.sum())
+
+
+def test_an_interrupted_simulation_steps_nothing_until_resumed_unless_told_to():
+    simulation = Simulation(soup())
+    simulation.interrupt()
+    assert simulation.step(5) == 0 and simulation.generation == 0
+    assert simulation.step(2, interruptible=False) == 2  # a one-step key is not lost to another key
+    simulation.resume()
+    assert simulation.step(3) == 3 and simulation.generation == 5

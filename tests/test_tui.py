@@ -554,3 +554,30 @@ async def test_the_sidebar_hides_and_the_footer_keeps_help_and_quit_when_narrow(
         await pilot.press("i")
         await pilot.pause()
         assert view.size.width == narrow
+
+
+async def test_pause_stops_a_numpy_generation_on_a_huge_board_half_way(monkeypatch):
+    import lifetui.engines.numpy_engine as numpy_engine
+
+    bands = []
+    rows = numpy_engine.rows_by_counts
+
+    def slow_rows(slab, table):  # a band takes as long as one of a board of a billion cells would
+        bands.append(1)
+        time.sleep(0.02)
+        return rows(slab, table)
+
+    monkeypatch.setattr(numpy_engine, "rows_by_counts", slow_rows)
+    monkeypatch.setattr(numpy_engine, "BAND_CELLS", 64 * 2)  # 32 bands: a generation takes 0.64 s
+    monkeypatch.setattr(LifeApp, "run_checker", lambda self: None)  # its reference would count bands too
+    app = make_app("r-pentomino", (64, 64))
+    async with app.run_test() as pilot:
+        await pilot.press("space")
+        await settle(pilot, lambda: len(bands) > 40)  # into the second generation
+        await pilot.press("space")
+        paused_at = len(bands)
+        await pilot.pause(0.3)
+        assert len(bands) <= paused_at + 1  # at most the band under way: the generation was abandoned
+        assert app.simulation.generation == app.last_snapshot.generation == 1
+        await pilot.press("n")  # one generation, whole, even on a board this slow
+        await settle(pilot, lambda: app.simulation.generation == 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +31,26 @@ HOLDS_ROWS = 256
 BLOCKS_BAND_CELLS = 1 << 22
 
 
+class Interrupted(Exception):  # noqa: N818 - a signal, not an error
+    """A step stopped early because the engine's `interrupted()` said so: `done` generations were made,
+    and the board is as it was after them."""
+
+    def __init__(self, done: int):
+        super().__init__(f"interrupted after {done} generations")
+        self.done = done
+
+
+def never() -> bool:
+    return False
+
+
 class Engine(ABC):
     """A step engine owns its board in whatever format suits it and converts only at this boundary."""
 
     name: str
+    #: Polled by an engine whose one generation can take long (numpy on a huge board) between parts of
+    #: it: when it returns True, step() raises Interrupted. Whoever drives the engine may set it.
+    interrupted: Callable[[], bool] = staticmethod(never)
     #: Generations the engine advances per pass over its board: calls of a multiple of this run best.
     generations_per_pass: int = 1
 

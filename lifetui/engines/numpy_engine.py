@@ -7,9 +7,11 @@ rules, about twice as fast). The tests hold each against the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from lifetui.engines.base import Engine, wrapped
+from lifetui.engines.base import Engine, Interrupted, wrapped
 from lifetui.rules import NEIGHBOURHOOD, POSITIONS, Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
@@ -25,44 +27,72 @@ def next_state_table(rule: Rule) -> np.ndarray:
     return table
 
 
-def step_cells(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """One generation of a (height, width) uint8 board on the torus, with a `next_state_table`."""
-    # Each row's horizontal three-sums, computed once and shared by the rows above and below,
-    # with a copy of the last row above the first and of the first below the last for the wrap.
-    rows = np.empty((cells.shape[0] + 2, cells.shape[1]), dtype=np.uint8)
-    middle = rows[1:-1]
-    np.copyto(middle, cells)
-    middle[:, 1:] += cells[:, :-1]
-    middle[:, 0] += cells[:, -1]
-    middle[:, :-1] += cells[:, 1:]
-    middle[:, -1] += cells[:, 0]
-    rows[0] = rows[-2]
-    rows[-1] = rows[1]
-    block_sums = rows[:-2] + middle
-    block_sums += rows[2:]
-    block_sums += cells * np.uint8(ALIVE_OFFSET)
+def rows_by_counts(slab: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """The next state of a band of rows, from `slab`: the band with the row above it and the row below
+    (the columns wrap around), under a `next_state_table`."""
+    # Each row's horizontal three-sums, computed once and shared by the rows above and below.
+    sums = slab.copy()
+    sums[:, 1:] += slab[:, :-1]
+    sums[:, 0] += slab[:, -1]
+    sums[:, :-1] += slab[:, 1:]
+    sums[:, -1] += slab[:, 0]
+    block_sums = sums[:-2] + sums[1:-1]
+    block_sums += sums[2:]
+    block_sums += slab[1:-1] * np.uint8(ALIVE_OFFSET)
     return np.take(table, block_sums)
 
 
-#: Rows of the board looked up at a time by `step_table`, so its 9-bit indices (and numpy's 8-byte copy
-#: of them in the lookup) take a band's memory, not the board's.
-TABLE_BAND_CELLS = 1 << 18
+def rows_by_table(slab: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """The next state of a band of rows, from `slab` as for `rows_by_counts`, under a 512-entry table."""
+    height, width = slab.shape[0] - 2, slab.shape[1]
+    padded = np.pad(slab, ((0, 0), (1, 1)), mode="wrap")  # one wrapped column either side
+    index = np.zeros((height, width), dtype=np.uint16)
+    for bit, name in enumerate(NEIGHBOURHOOD):
+        row, column = POSITIONS[name]  # the input at offset (row - 1, column - 1) from each cell
+        index |= padded[row : row + height, column : column + width].astype(np.uint16) << bit
+    return np.take(table, index)
+
+
+#: Cells of the board stepped at a time (a band of rows), so that the temporaries (and numpy's 8-byte
+#: copy of the 9-bit indices in a lookup) take a band's memory, not the board's, and a generation on a
+#: huge board can be interrupted between bands.
+BAND_CELLS = 1 << 18
+
+
+def slab(cells: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    """Rows top - 1 to bottom of the torus (bottom included): a band and its neighbours above and below."""
+    if top >= 1 and bottom < cells.shape[0]:
+        return cells[top - 1 : bottom + 1]
+    return cells[wrapped(top - 1, bottom - top + 2, cells.shape[0])]
+
+
+def step_bands(
+    cells: np.ndarray,
+    table: np.ndarray,
+    rows: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    interrupted: Callable[[], bool] = lambda: False,
+) -> np.ndarray | None:
+    """One generation of a (height, width) uint8 board on the torus, a band of rows at a time by `rows`;
+    None if `interrupted()` turned true between two bands."""  # fmt: skip
+    height, width = cells.shape
+    result = np.empty_like(cells)
+    band = max(1, BAND_CELLS // width)
+    for top in range(0, height, band):
+        if top and interrupted():
+            return None
+        bottom = min(height, top + band)
+        result[top:bottom] = rows(slab(cells, top, bottom), table)
+    return result
+
+
+def step_cells(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One generation of a (height, width) uint8 board on the torus, with a `next_state_table`."""
+    return step_bands(cells, table, rows_by_counts)
 
 
 def step_table(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
     """One generation of a (height, width) uint8 board on the torus under any rule's 512-entry table."""
-    height, width = cells.shape
-    padded = np.pad(cells, 1, mode="wrap")  # one wrapped row and column on every side
-    result = np.empty_like(cells)
-    band = max(1, TABLE_BAND_CELLS // width)
-    for top in range(0, height, band):
-        bottom = min(height, top + band)
-        index = np.zeros((bottom - top, width), dtype=np.uint16)
-        for bit, name in enumerate(NEIGHBOURHOOD):
-            row, column = POSITIONS[name]  # the input at offset (row - 1, column - 1) from each cell
-            index |= padded[top + row : bottom + row, column : column + width].astype(np.uint16) << bit
-        result[top:bottom] = np.take(table, index)
-    return result
+    return step_bands(cells, table, rows_by_table)
 
 
 class NumpyEngine(Engine):
@@ -71,13 +101,16 @@ class NumpyEngine(Engine):
     def load(self, cells: np.ndarray) -> None:
         self._cells = np.array(cells, dtype=np.uint8)
         if self.rule.is_totalistic:
-            self._step, self._table = step_cells, next_state_table(self.rule)
+            self._rows, self._table = rows_by_counts, next_state_table(self.rule)
         else:
-            self._step, self._table = step_table, self.rule.truth_table()
+            self._rows, self._table = rows_by_table, self.rule.truth_table()
 
     def step(self, generations: int = 1) -> None:
-        for _ in range(generations):
-            self._cells = self._step(self._cells, self._table)
+        for done in range(generations):
+            cells = step_bands(self._cells, self._table, self._rows, self.interrupted)
+            if cells is None:
+                raise Interrupted(done)
+            self._cells = cells
 
     def cells(self) -> np.ndarray:
         return self._cells.copy()

@@ -195,6 +195,9 @@ class LifeApp(App):
         last_frame = 0.0
         dirty = True
         while not worker.is_cancelled:
+            # A key interrupts a step under way so that its command runs next: from here on, a new one
+            # interrupts the next step, and commands already queued run now.
+            self.simulation.resume()
             while not self.commands.empty():
                 command = self.commands.get()
                 try:
@@ -215,10 +218,14 @@ class LifeApp(App):
                 if goal is not None:
                     count = min(count, goal - self.simulation.generation)
                 try:
-                    self.simulation.step(count)
+                    done = self.simulation.step(count)
                 except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
                     self.playing = False
                     self.post_message(Notice(f"stopped: {err}", "error"))
+                    continue
+                if done < count:
+                    # A key cut the call short: its command runs first; a part call says nothing of speed.
+                    dirty = dirty or done > 0
                     continue
                 spent = call_seconds = time.perf_counter() - started
                 # Grow at most fourfold a call, so one quick call cannot size the next far too long.
@@ -257,6 +264,7 @@ class LifeApp(App):
 
     def _submit(self, command: Callable[[], None]) -> None:
         self.commands.put(command)
+        self.simulation.interrupt()
         self._wake.set()
 
     # The checker thread: the numpy reference follows the running engine.
@@ -418,12 +426,14 @@ class LifeApp(App):
     def action_toggle_play(self) -> None:
         self.playing = not self.playing
         self.goal = None  # space also stops a "go to" on its way
+        if not self.playing:
+            self.simulation.interrupt()
         self._wake.set()
         self._update_sidebar()
 
     def action_step(self) -> None:
         self.playing, self.goal = False, None
-        self._submit(lambda: self.simulation.step(1))
+        self._submit(lambda: self.simulation.step(1, interruptible=False))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "engine_key":
@@ -523,6 +533,7 @@ class LifeApp(App):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        self.simulation.interrupt()
         self._wake.set()
 
 
