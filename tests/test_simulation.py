@@ -89,25 +89,28 @@ def test_swap_that_loses_the_board_is_refused(doubles):
     assert np.array_equal(simulation.snapshot().cells, before.cells)
 
 
-@pytest.mark.skipif(not availability("bitsliced", CONWAY).available, reason="needs a C compiler")
-def test_the_c_engines_hand_their_words_over_without_unpacking_the_board(monkeypatch):
+@pytest.mark.skipif(not availability("jax", CONWAY).available, reason="needs JAX and a C compiler")
+def test_the_packed_engines_hand_their_words_over_without_unpacking_the_board(monkeypatch):
     from lifetui.engines.c_engines import _CEngine
+    from lifetui.engines.jax_engine import JaxEngine
 
+    cells = soup(2, (40, 130)).cells  # 130: neither 32-cell nor 64-cell words fill the last one
     simulation = Simulation(soup(2, (40, 130)), "c")
     simulation.step(4)
-    monkeypatch.setattr(_CEngine, "cells", lambda self: pytest.fail("the board went through cells()"))
-    simulation.swap("bitsliced")
-    simulation.step(3)
-    simulation.swap("c")
+    for engine in (_CEngine, JaxEngine):
+        monkeypatch.setattr(engine, "cells", lambda self: pytest.fail("the board went through cells()"))
+    for name in ("bitsliced", "jax", "c", "jax", "bitsliced"):
+        simulation.swap(name)
+        simulation.step(3)
     monkeypatch.undo()
     reference = NumpyEngine(CONWAY)
-    reference.load(soup(2, (40, 130)).cells)
-    reference.step(7)
+    reference.load(cells)
+    reference.step(19)
     assert np.array_equal(simulation.snapshot().cells, reference.cells())
     # A hand-over that came out different is refused like any other.
     monkeypatch.setattr(_CEngine, "take_over", lambda self, other: self.load(np.zeros((40, 130), np.uint8)) or True)
-    with pytest.raises(SwapMismatch, match="staying on c"):
-        simulation.swap("bitsliced")
+    with pytest.raises(SwapMismatch, match="staying on bitsliced"):
+        simulation.swap("c")
     assert np.array_equal(simulation.snapshot().cells, reference.cells())
 
 

@@ -65,9 +65,16 @@ class Engine(ABC):
     def load(self, cells: np.ndarray) -> None:
         """Take a (height, width) uint8 board of 0 and 1; it replaces whatever the engine held."""
 
+    def packed(self) -> tuple[np.ndarray, int] | None:
+        """The board as (height, ceil(width / 8)) bytes, cell x of a row in bit x % 8 of byte x // 8 (numpy's
+        packbits with little bit order; bits past the width 0), and its width, for an engine that holds it
+        so (it may be a view of the engine's own memory: copy it); None for one that does not."""
+        return None
+
     def take_over(self, other: Engine) -> bool:
-        """Take `other`'s board straight from its own format, when this engine knows that format (the C
-        engines share one). False when it does not: the board then goes by way of cells() and load()."""
+        """Take `other`'s board from its packed() bytes when it has them, without unpacking it cell by cell
+        (the C engines and jax hold their boards packed). False when this engine cannot or `other` has no
+        such bytes: the board then goes by way of cells() and load()."""
         return False
 
     @abstractmethod

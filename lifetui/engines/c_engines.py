@@ -66,11 +66,17 @@ class _CEngine(Engine):
         self._board = np.ascontiguousarray(pack(cells))
         self._scratch = np.empty_like(self._board)
 
+    def packed(self) -> tuple[np.ndarray, int]:
+        return self._board.view(np.uint8)[:, 8 : 8 + -(-self._width // 8)], self._width
+
     def take_over(self, other: Engine) -> bool:
-        if not isinstance(other, _CEngine):
+        packed = other.packed()
+        if packed is None:
             return False
-        self._width = other._width
-        self._board = other._board.copy()
+        rows, self._width = packed
+        board = np.zeros((rows.shape[0], stride(self._width) * 8), dtype=np.uint8)
+        board[:, 8 : 8 + rows.shape[1]] = rows
+        self._board = board.view("<u8")
         self._scratch = np.empty_like(self._board)
         return True
 

@@ -195,11 +195,33 @@ class JaxEngine(Engine):
         )
 
     def load(self, cells: np.ndarray) -> None:
-        problem = memory_shortfall(cells.shape[1], cells.shape[0], BYTES_PER_CELL)
+        self._hold(cells.shape, lambda: pack(cells))
+
+    def packed(self) -> tuple[np.ndarray, int]:
+        return np.asarray(self._words).view(np.uint8)[:, : -(-self._width // 8)], self._width
+
+    def take_over(self, other: Engine) -> bool:
+        packed = other.packed()
+        if packed is None:
+            return False
+        rows, width = packed
+        words = -(-width // WORD_BITS)
+
+        def as_words() -> np.ndarray:
+            padded = np.zeros((rows.shape[0], words * 4), dtype=np.uint8)
+            padded[:, : rows.shape[1]] = rows
+            return padded.view("<u4")
+
+        self._hold((rows.shape[0], width), as_words)
+        return True
+
+    def _hold(self, shape: tuple[int, int], packed: Callable[[], np.ndarray]) -> None:
+        """Hold a board of `shape` whose packed words `packed()` gives, once the shape is known to fit."""
+        problem = memory_shortfall(shape[1], shape[0], BYTES_PER_CELL)
         if problem:
             # Refused before XLA allocates: running out of memory would end the process, board and all.
             raise LifeError(f"jax engine: {problem}")
-        height, width = cells.shape
+        height, width = shape
         if self.devices > 1 and height % self.devices:
             fits = -(-height // self.devices) * self.devices
             raise LifeError(
@@ -213,7 +235,7 @@ class JaxEngine(Engine):
         keep = np.full(words, ONES, dtype=np.uint32)
         keep[-1] = ONES if last == WORD_BITS else np.uint32((1 << last) - 1)  # bits past the width stay 0
         self._keep = jnp.asarray(keep)
-        self._words = jax.device_put(pack(cells), self._sharding) if self._sharding else jnp.asarray(pack(cells))
+        self._words = jax.device_put(packed(), self._sharding) if self._sharding else jnp.asarray(packed())
         self._height = height
 
     def step(self, generations: int = 1) -> None:
