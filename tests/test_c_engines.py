@@ -341,3 +341,26 @@ def test_a_kernel_that_copies_one_neighbour_moves_the_board_exactly_that_way(tmp
     engine.step(3)
     dy, dx = {"N": -1, "S": 1}.get(neighbour[0], 0), {"W": -1, "E": 1}.get(neighbour[-1], 0)
     assert np.array_equal(engine.cells(), np.roll(cells, (-3 * dy, -3 * dx), axis=(0, 1)))
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+@pytest.mark.parametrize("width", [128, 448, 512, 576, 1024])
+@pytest.mark.parametrize(("banded", "threads"), [(False, 1), (False, 2), (True, 1), (True, 2)])
+def test_rows_of_whole_words_read_across_the_edge_from_ghost_words(monkeypatch, name, width, banded, threads):
+    # A width that is a multiple of 64 keeps copies of each row's edge words beside it (set on every call,
+    # then written with each row): whole vectors (512, 1024 with AVX-512), a part of one (448, 576, 128),
+    # direct passes and bands, one thread and two; and cells drawn on the edges between calls.
+    if banded:
+        monkeypatch.setenv("LIFETUI_CFLAGS", "-O3 -march=native -DLIFETUI_DIRECT_BYTES=0 -DLIFETUI_BAND_BYTES=32768")
+    cells = (np.random.default_rng(width).random((40, width)) < 0.37).astype(np.uint8)
+    engine = create_engine(name, CONWAY, EngineOptions(threads=threads))
+    assert_follows_numpy(engine, cells, CONWAY, (1, 8, 13))
+    edges = np.array([(row, column) for row in range(0, 40, 3) for column in (0, width - 1)])
+    engine.set_cells(edges, 1)  # in the engine's own words, not by a load
+    reference = NumpyEngine(CONWAY)
+    reference.load(engine.cells())
+    assert reference.cells()[edges[:, 0], edges[:, 1]].all()
+    for count in (1, 2, 9):
+        engine.step(count)
+        reference.step(count)
+        assert np.array_equal(engine.cells(), reference.cells())

@@ -108,53 +108,82 @@ static inline lifetui_word next_state(row_state up, row_state mid, row_state dow
 #endif
 }
 
+/* A row's ghost words, for a width that is a multiple of 64: word 0 a copy of the last word of cells,
+ * word `words` + 1 a copy of the first, so that reading across the torus's edge needs no patching. */
+static inline void set_ghosts(uint64_t *row, long words) {
+    row[0] = row[words];
+    row[words + 1] = row[1];
+}
+
+/* Words [k, k + LIFETUI_LANES) of a row of out (word `lane` of them the last word of cells when `ghosts`):
+ * stored, then with `ghosts` the row's ghost words, taken from the registers where the word was just
+ * computed (loading it back from the store would wait for it), and (`ghosts` 2) from memory for the first
+ * word when another strip, walked before, holds it. */
+static inline __attribute__((always_inline)) void put(uint64_t *row, long k, lifetui_word cells, int ghosts,
+                                                      int lane, long words) {
+    store(row + k + 1, cells);
+    if (ghosts) {
+        row[0] = cells[lane];
+        row[words + 1] = ghosts == 1 ? cells[0] : row[1];
+    }
+}
+
 /* Words [k, k + LIFETUI_LANES) of out[0..count), the next generation of in[1..count], from in[0..count + 2)
  * (in[i] is the row above out[i]'s own, in[i + 1] its own, in[i + 2] the one below). Lanes past the last
  * word compute padding, which nothing reads as cells; in the last word, the bits past the width are
- * cleared (`keep`). */
+ * cleared (`keep`). With `ghosts` (the last strip, when the width is a multiple of 64), each row written
+ * gets its ghost words as well. */
 static inline __attribute__((always_inline)) void walk_strip(uint64_t *const *out, const uint64_t *const *in,
-                                                             long count, long k, edges e, lifetui_word keep) {
+                                                             long count, long k, edges e, lifetui_word keep,
+                                                             int ghosts, int lane, long words) {
     row_state up = read_row(in[0], k, e), mid = read_row(in[1], k, e), down;
     long i = 0;
     /* Three rows a turn, the roles of the three states rotating, so no state is copied between registers. */
     for (; i + 3 <= count; i += 3) {
         down = read_row(in[i + 2], k, e);
-        store(out[i] + k + 1, next_state(up, mid, down) & keep);
+        put(out[i], k, next_state(up, mid, down) & keep, ghosts, lane, words);
         up = read_row(in[i + 3], k, e);
-        store(out[i + 1] + k + 1, next_state(mid, down, up) & keep);
+        put(out[i + 1], k, next_state(mid, down, up) & keep, ghosts, lane, words);
         mid = read_row(in[i + 4], k, e);
-        store(out[i + 2] + k + 1, next_state(down, up, mid) & keep);
+        put(out[i + 2], k, next_state(down, up, mid) & keep, ghosts, lane, words);
     }
     for (; i < count; i++) {
         down = read_row(in[i + 2], k, e);
-        store(out[i] + k + 1, next_state(up, mid, down) & keep);
+        put(out[i], k, next_state(up, mid, down) & keep, ghosts, lane, words);
         up = mid;
         mid = down;
     }
 }
 
 /* out[0..count), one generation on from in[0..count + 2). Each strip kind gets its own copy of the loop,
- * so the edge work costs nothing in the strips between. */
+ * so the edge work costs nothing in the strips between. A width that is a multiple of 64 reads across the
+ * edges from the ghost words (every row read has them: lifetui_step sets them on the board, and the last
+ * strip writes them); any other width patches the edge words in registers. */
 static void advance_rows(uint64_t *const *out, const uint64_t *const *in, long count, const geometry *g) {
     long last = g->stride - 2 - LIFETUI_LANES; /* the last strip holds the last word */
     int lane = (int)(g->words - 1 - last), bits = g->last_bits;
     lifetui_word all = ~(lifetui_word){0}, keep = all;
     keep[lane] = g->last_mask;
-    if (last == 0) {
-        if (bits == 64) {
-            walk_strip(out, in, count, 0, (edges){1, lane, 64, g->words}, all);
+    edges inside = {0, -1, 64, 0};
+    if (bits == 64) {
+        for (long k = 0; k < last; k += LIFETUI_LANES) walk_strip(out, in, count, k, inside, all, 0, 0, 0);
+        /* Constant lanes and offsets where they are common (rows of whole strips), for plain extractions. */
+        if (lane == LIFETUI_LANES - 1 && last == 0) {
+            walk_strip(out, in, count, 0, inside, all, 1, LIFETUI_LANES - 1, g->words);
+        } else if (lane == LIFETUI_LANES - 1) {
+            walk_strip(out, in, count, last, inside, all, 2, LIFETUI_LANES - 1, g->words);
         } else {
-            walk_strip(out, in, count, 0, (edges){1, lane, bits, g->words}, keep);
+            walk_strip(out, in, count, last, inside, all, 2, lane, g->words);
         }
         return;
     }
-    walk_strip(out, in, count, 0, (edges){1, -1, bits, g->words}, all);
-    for (long k = LIFETUI_LANES; k < last; k += LIFETUI_LANES) walk_strip(out, in, count, k, (edges){0, -1, 64, 0}, all);
-    if (bits == 64) {
-        walk_strip(out, in, count, last, (edges){0, lane, 64, g->words}, all);
-    } else {
-        walk_strip(out, in, count, last, (edges){0, lane, bits, g->words}, keep);
+    if (last == 0) {
+        walk_strip(out, in, count, 0, (edges){1, lane, bits, g->words}, keep, 0, 0, 0);
+        return;
     }
+    walk_strip(out, in, count, 0, (edges){1, -1, bits, g->words}, all, 0, 0, 0);
+    for (long k = LIFETUI_LANES; k < last; k += LIFETUI_LANES) walk_strip(out, in, count, k, inside, all, 0, 0, 0);
+    walk_strip(out, in, count, last, (edges){0, lane, bits, g->words}, keep, 0, 0, 0);
 }
 
 /* The barrier between passes. A pass over a chunk of a 1024x1024 board takes tens of microseconds,
@@ -395,6 +424,9 @@ int lifetui_step(uint64_t *board, uint64_t *scratch, long height, long width, lo
     shape.last_bits = (int)(width - 64 * (shape.words - 1));
     shape.last_mask = shape.last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << shape.last_bits) - 1);
     if (threads < 1) threads = 1;
+    if (shape.last_bits == 64) {
+        for (long r = 0; r < height; r++) set_ghosts(board + r * shape.stride, shape.words);
+    }
     size_t bytes = 2 * sizeof(uint64_t) * (size_t)height * (size_t)shape.stride;
     long band = 0, pointers = height + 2;
     if (bytes > LIFETUI_DIRECT_BYTES) {
