@@ -20,11 +20,30 @@ static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_w
     *sum1 = *pair1 | (*pair0 & centre);
 }
 
-/* Of three bits, given their parity and whether they are not all equal: how many are set is 0, 1, 2 or 3. */
-static inline lifetui_word lifetui_set_is(int count, lifetui_word parity, lifetui_word unequal) {
-    lifetui_word odd = (count & 1) ? parity : ~parity;
-    return (count == 1 || count == 2) ? odd & unequal : odd & ~unequal;
-}
+/* s ? a : b, one instruction on machines with three-input logic. */
+static inline lifetui_word lifetui_mux(lifetui_word s, lifetui_word a, lifetui_word b) { return (s & a) | (~s & b); }
+
+/* How many of three bits are set (0 to 3), told by their parity and whether they are not all equal:
+ * equal and even is 0, equal and odd 3, unequal and odd 1, unequal and even 2. */
+#define LIFETUI_SET(parity, unequal, when0, when1, when2, when3) \
+    lifetui_mux(unequal, lifetui_mux(parity, when1, when2), lifetui_mux(parity, when3, when0))
+
+/* Bit `count` of `table` as a word of all ones or all zeros: a constant the compiler folds. */
+#define LIFETUI_BIT(table, count) ((count) <= 8 && ((table) >> (count)) & 1 ? ~(lifetui_word){0} : (lifetui_word){0})
+
+/* The rule's value (births from `table` = LIFETUI_BIRTH, or survivals) for each neighbour count ones + 2 x
+ * twos: for each count of twos, a function of the ones; then the count of twos chooses among the four.
+ * Written as selections between constants, it folds to a few instructions for any rule. */
+#define LIFETUI_DECODE(table, p0, u0, p1, u1) \
+    LIFETUI_SET(p1, u1, \
+                LIFETUI_SET(p0, u0, LIFETUI_BIT(table, 0), LIFETUI_BIT(table, 1), LIFETUI_BIT(table, 2), \
+                            LIFETUI_BIT(table, 3)), \
+                LIFETUI_SET(p0, u0, LIFETUI_BIT(table, 2), LIFETUI_BIT(table, 3), LIFETUI_BIT(table, 4), \
+                            LIFETUI_BIT(table, 5)), \
+                LIFETUI_SET(p0, u0, LIFETUI_BIT(table, 4), LIFETUI_BIT(table, 5), LIFETUI_BIT(table, 6), \
+                            LIFETUI_BIT(table, 7)), \
+                LIFETUI_SET(p0, u0, LIFETUI_BIT(table, 6), LIFETUI_BIT(table, 7), LIFETUI_BIT(table, 8), \
+                            LIFETUI_BIT(table, 9)))
 
 static inline lifetui_word lifetui_rows(lifetui_word up0, lifetui_word up1, lifetui_word mid0, lifetui_word mid1,
                                         lifetui_word down0, lifetui_word down1, lifetui_word centre) {
@@ -32,20 +51,7 @@ static inline lifetui_word lifetui_rows(lifetui_word up0, lifetui_word up1, life
     lifetui_word parity0 = upper0 ^ down0, unequal0 = upper0 | lower0;
     lifetui_word upper1 = up1 ^ mid1, lower1 = mid1 ^ down1;
     lifetui_word parity1 = upper1 ^ down1, unequal1 = upper1 | lower1;
-    lifetui_word ones[4], twos[4];
-    for (int k = 0; k < 4; k++) {
-        ones[k] = lifetui_set_is(k, parity0, unequal0);
-        twos[k] = lifetui_set_is(k, parity1, unequal1);
-    }
-    /* Written out count by count over the constants, so the compiler folds the rule away. */
-    lifetui_word born = {0}, survives = {0};
-    for (int k0 = 0; k0 < 4; k0++) {
-        for (int k1 = 0; k1 < 4; k1++) {
-            int count = k0 + 2 * k1;
-            if (count > 8) continue; /* three ones and three twos cannot happen */
-            if ((LIFETUI_BIRTH >> count) & 1) born |= ones[k0] & twos[k1];
-            if ((LIFETUI_SURVIVAL >> count) & 1) survives |= ones[k0] & twos[k1];
-        }
-    }
-    return (centre & survives) | (~centre & born);
+    lifetui_word born = LIFETUI_DECODE(LIFETUI_BIRTH, parity0, unequal0, parity1, unequal1);
+    lifetui_word survives = LIFETUI_DECODE(LIFETUI_SURVIVAL, parity0, unequal0, parity1, unequal1);
+    return lifetui_mux(centre, survives, born);
 }
