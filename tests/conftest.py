@@ -18,11 +18,27 @@ class Result:
     err: str
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def private_user_folders(tmp_path_factory, monkeypatch):
-    """Every test gets empty user data and cache folders: nothing a user trained or built leaks in or out."""
+def private_user_folders(tmp_path_factory, monkeypatch, session_cache):
+    """Every test gets an empty user data folder (nothing a user trained leaks in or out) and this test run's
+    own cache folder: the C libraries in it are named by a hash of their source, flags, compiler and CPU,
+    so sharing them between tests is what a user's machine does, and it spares each test the same builds.
+    Tests of the cache itself give themselves an empty one (`fresh_cache`)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))
+
+
+@pytest.fixture
+def fresh_cache(tmp_path_factory, monkeypatch):
+    """An empty cache folder for this test alone."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -92,12 +92,13 @@ def test_a_failing_compiler_is_reported(monkeypatch):
         build.build("int lifetui_step(void) { return 0; }\n")
 
 
-def test_builds_are_cached_by_source_and_flags(monkeypatch):
+def test_builds_are_cached_by_source_and_flags(monkeypatch, fresh_cache):
     source = "int lifetui_step(void) { return 1; }\n"
     first = build.build(source)
     assert build.build(source) == first
     monkeypatch.setenv("LIFETUI_CFLAGS", "-O1")
     assert build.build(source) != first
+    assert build.cache_dir().is_relative_to(fresh_cache)
     assert not [p for p in build.cache_dir().iterdir() if p.name.startswith(".")]
 
 
@@ -161,7 +162,7 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_folder_and_says_so(monkey
     assert "cannot write the build cache" in capsys.readouterr().err
 
 
-def test_leftovers_of_a_killed_build_and_other_compilers_do_not_interfere(monkeypatch):
+def test_leftovers_of_a_killed_build_and_other_compilers_do_not_interfere(monkeypatch, fresh_cache):
     source = "int lifetui_step(void) { return 3; }\n"
     first = build.build(source)
     fresh, stale = first.parent / ".build-running", first.parent / ".build-killed"
