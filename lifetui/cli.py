@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from lifetui import __version__
+from lifetui.analysis import Behaviour, Watcher
 from lifetui.board import Board, board_from_pattern, parse_size
 from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
@@ -190,7 +191,10 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 
 @commands.command()
 @click.argument("pattern")
-@click.option("--steps", type=click.IntRange(0, MAX_STEPS), required=True, help="Generations to advance.")
+@click.option("--steps", type=click.IntRange(0, MAX_STEPS),
+              help="Generations to advance (with --until-stable, at most; default 1,000,000).")  # fmt: skip
+@click.option("--until-stable", is_flag=True,
+              help="Stop once the board repeats (extinct, still, oscillating, travelling): say which.")  # fmt: skip
 @click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
 @board_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
@@ -198,7 +202,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
 def run(
     pattern: str,
-    steps: int,
+    steps: int | None,
+    until_stable: bool,
     engine: str,
     size,
     rule,
@@ -209,6 +214,8 @@ def run(
     as_json: bool,
 ) -> None:
     """Advance PATTERN by --steps generations headless and write the final board as RLE (macrocell for -o X.mc)."""
+    if steps is None and not until_stable:
+        raise click.UsageError("give --steps N, or --until-stable")
     if output is not None:
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
@@ -217,7 +224,14 @@ def run(
     stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices))
     stepper.load(board.cells)
     started = time.perf_counter()
-    _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
+    behaviour = None
+    if until_stable:
+        steps, behaviour = _step_until_stable(stepper, board.generation, UNTIL_STABLE_STEPS if steps is None else steps)
+        if not as_json:
+            found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
+            click.echo(f"{pattern}: {found}", err=True)
+    else:
+        _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     final = Board(board.rule, stepper.cells(), board.generation + steps)
     if output is not None or not as_json:  # --json alone prints no board: do not write one out
@@ -237,9 +251,28 @@ def run(
             "seconds": round(seconds, 6),
             "output": str(output) if output else None,
         }
+        if until_stable:
+            summary["behaviour"] = behaviour.as_json() if behaviour else None
         click.echo(json.dumps(summary))
     elif output is None:
         click.echo(text, nl=False)
+
+
+#: --until-stable without --steps looks this many generations ahead at most.
+UNTIL_STABLE_STEPS = 1_000_000
+
+
+def _step_until_stable(engine: Engine, generation: int, limit: int) -> tuple[int, Behaviour | None]:
+    """Advance `engine` a generation at a time until its board repeats or `limit` generations have passed:
+    how many it advanced, and what the board does (None if it did not repeat)."""
+    watcher = Watcher()
+    for done in range(limit + 1):
+        if done:
+            engine.step(1)
+        behaviour = watcher.see(engine.cells(), generation + done)
+        if behaviour is not None:
+            return done, behaviour
+    return limit, None
 
 
 #: A run expected to take longer than this shows a progress bar on a terminal.

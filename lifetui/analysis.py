@@ -1,0 +1,74 @@
+"""What a whole board does: dies out, settles into a still life, oscillates or travels, found by watching it.
+
+A Watcher is shown the board generation after generation. It keeps a digest of each generation's live
+cells within their bounding box, with the box's place; when a digest comes back, the board at that
+generation is the earlier one moved by the difference of the places (everything outside the boxes being
+dead), and from the earlier generation on it repeats: with no move a still life (period 1) or an
+oscillator, with one a spaceship (on a torus, the board as a whole travels). Boxes never wrap around the
+torus: a pattern split by an edge is recognised once it is whole again, or when the torus brings the
+whole board back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Generations a Watcher remembers: longer periods are not found.
+MAX_PERIOD = 100_000
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    kind: str  # "extinct", "still life", "oscillator" or "spaceship"
+    period: int  # generations until the board comes back (1 for extinct and still lifes)
+    since: int  # the first generation of the cycle (that the watcher saw)
+    dx: int = 0  # how far a spaceship moves each period: columns (east positive) and rows (south positive)
+    dy: int = 0
+
+    def describe(self) -> str:
+        start = f"from generation {self.since:,}"
+        if self.kind in ("extinct", "still life"):
+            return f"{self.kind} ({start})"
+        if self.kind == "oscillator":
+            return f"oscillator, period {self.period:,} ({start})"
+        return f"spaceship, period {self.period:,}, moving {self.dx:+d},{self.dy:+d} each period ({start})"
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "period": self.period, "since": self.since, "dx": self.dx, "dy": self.dy}
+
+
+class Watcher:
+    """Follows one board, shown every generation in order from `see`'s first call."""
+
+    def __init__(self, max_period: int = MAX_PERIOD):
+        self.max_period = max_period
+        self._seen: dict[bytes, tuple[int, int, int]] = {}  # digest -> (generation, top, left)
+        self._order: deque[tuple[int, bytes]] = deque()
+        self.watched = 0
+
+    def see(self, cells: np.ndarray, generation: int) -> Behaviour | None:
+        """Take the board at `generation` (one after the last seen); what it does, once that is known."""
+        self.watched += 1
+        rows = np.flatnonzero(cells.any(axis=1))
+        if not len(rows):
+            return Behaviour("extinct", 1, generation)
+        columns = np.flatnonzero(cells.any(axis=0))
+        top, left = int(rows[0]), int(columns[0])
+        box = np.ascontiguousarray(cells[top : rows[-1] + 1, left : columns[-1] + 1], dtype=np.uint8)
+        digest = hashlib.blake2b(np.packbits(box).tobytes() + repr(box.shape).encode(), digest_size=16).digest()
+        earlier = self._seen.get(digest)
+        if earlier is not None:
+            since, was_top, was_left = earlier
+            period, dx, dy = generation - since, left - was_left, top - was_top
+            if dx or dy:
+                return Behaviour("spaceship", period, since, dx, dy)
+            return Behaviour("still life" if period == 1 else "oscillator", period, since)
+        self._seen[digest] = (generation, top, left)
+        self._order.append((generation, digest))
+        while self._order and self._order[0][0] <= generation - self.max_period:
+            del self._seen[self._order.popleft()[1]]
+        return None
