@@ -29,8 +29,9 @@ class Behaviour:
     dx: int = 0  # how far a spaceship moves each period: columns (east positive) and rows (south positive)
     dy: int = 0
 
-    def describe(self) -> str:
-        start = f"from generation {self.since:,}"
+    def describe(self, start: str = "from") -> str:
+        """In words; `start` "by" where the cycle may have begun before the first generation watched."""
+        start = f"{start} generation {self.since:,}"
         if self.kind in ("extinct", "still life"):
             return f"{self.kind} ({start})"
         if self.kind == "oscillator":

@@ -227,14 +227,14 @@ async def test_quit():
 
 def test_start_screen_snapshot(snap_compare):
     async def ready(pilot):
-        await settle(pilot, lambda: pilot.app.verdict is not None)
+        await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.analysis is not None)
 
     assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
 
 
 def test_help_screen_snapshot(snap_compare):
     async def ready(pilot):
-        await settle(pilot, lambda: pilot.app.verdict is not None)
+        await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.analysis is not None)
         await pilot.press("question_mark")
 
     assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
@@ -243,7 +243,7 @@ def test_help_screen_snapshot(snap_compare):
 @pytest.mark.parametrize("mode_keys", [["z"], ["x"]])
 def test_zoom_snapshots(snap_compare, mode_keys):
     async def ready(pilot):
-        await settle(pilot, lambda: pilot.app.verdict is not None)
+        await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.analysis is not None)
         await pilot.press(*mode_keys)
 
     assert snap_compare(make_app("gosper-glider-gun", (64, 48)), terminal_size=(100, 30), run_before=ready)
@@ -270,8 +270,15 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
 
 def test_after_a_swap_snapshot(snap_compare):
     async def ready(pilot):
-        await pilot.press("3", "n", "n")
-        await settle(pilot, lambda: pilot.app.last_snapshot.generation == 2 and pilot.app.last_snapshot.engine == "c")
+        # A key at a time, each seen drawn: the population plot has a point for every frame.
+        app = pilot.app
+        await pilot.press("3")
+        await settle(pilot, lambda: app.last_snapshot.engine == "c")
+        # The analysis follows the new board from the generation it took it at: let that be 0.
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.epoch == app.simulation.epoch)
+        for generation in (1, 2):
+            await pilot.press("n")
+            await settle(pilot, lambda generation=generation: pilot.app.last_snapshot.generation == generation)
         await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.verdict.agreed_through == 2)
         await pilot.pause(0.1)
 
@@ -440,11 +447,12 @@ async def test_the_speed_sparkline_is_flat_until_something_runs():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(1.2)  # a speed sample or two, all zero: paused
-        lines = [app.query_one(Sparkline).render_line(y).text for y in range(3)]
+        lines = [app.query_one("#speed", Sparkline).render_line(y).text for y in range(3)]
         assert "█" not in "".join(lines)
         await pilot.press(*["plus"] * 12, "space")
         await settle(pilot, lambda: any(app.speed_history), 5)
-        await settle(pilot, lambda: "█" in "".join(app.query_one(Sparkline).render_line(y).text for y in range(3)))
+        speed = app.query_one("#speed", Sparkline)
+        await settle(pilot, lambda: "█" in "".join(speed.render_line(y).text for y in range(3)))
 
 
 def make_big_app(cells_at, size, engine="numpy") -> LifeApp:
@@ -570,6 +578,7 @@ async def test_pause_stops_a_numpy_generation_on_a_huge_board_half_way(monkeypat
     monkeypatch.setattr(numpy_engine, "rows_by_counts", slow_rows)
     monkeypatch.setattr(numpy_engine, "BAND_CELLS", 64 * 2)  # 32 bands: a generation takes 0.64 s
     monkeypatch.setattr(LifeApp, "run_checker", lambda self: None)  # its reference would count bands too
+    monkeypatch.setattr(LifeApp, "run_analysis", lambda self: None)  # and so would the analysis's
     app = make_app("r-pentomino", (64, 64))
     async with app.run_test() as pilot:
         await pilot.press("space")
@@ -581,3 +590,26 @@ async def test_pause_stops_a_numpy_generation_on_a_huge_board_half_way(monkeypat
         assert app.simulation.generation == app.last_snapshot.generation == 1
         await pilot.press("n")  # one generation, whole, even on a board this slow
         await settle(pilot, lambda: app.simulation.generation == 2)
+
+
+async def test_the_sidebar_says_what_the_board_does_and_plots_its_population():
+    app = make_app("pulsar", (40, 30))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.behaviour is not None, 10)
+        assert str(dict(app.sidebar_rows())["Behaviour"]) == "oscillator, period 3 (by generation 0)"
+        await pilot.press("n", "n", "n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 3)
+        # One point a generation shown: pulsar's populations go 48, 56, 72, 48.
+        assert app.populations == [48, 56, 72, 48]
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0 and app.populations == [48])
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(view.size.width // 2, view.size.height // 2))  # an edit: a new board
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.epoch == app.simulation.epoch, 10)
+
+
+async def test_a_board_too_big_to_follow_says_so():
+    app = make_big_app([(0, 0)], (2048, 1024))
+    async with app.run_test() as pilot:
+        await pilot.pause(0.3)
+        assert "not watched" in str(dict(app.sidebar_rows())["Behaviour"])

@@ -21,8 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from lifetui.analysis import Behaviour, Watcher
 from lifetui.board import Board
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
+from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import pattern_text, refuse_other_format_name
@@ -51,6 +53,13 @@ BATCH_SECONDS = 1 / 60
 #: No call into an engine that has been measured may take longer than this, so keys act within it.
 LATENCY_SECONDS = 0.05
 CHECK_SECONDS = 0.25
+#: The analysis thread follows the board this long at a time, from a recent generation, until it repeats;
+#: then rests this long; boards of more cells than ANALYSIS_CELLS are not analysed.
+ANALYSIS_SECONDS = 0.5
+ANALYSIS_REST_SECONDS = 1.5
+ANALYSIS_CELLS = 1024 * 1024
+#: Points of the population plot kept: past this many, every other one is dropped.
+POPULATION_POINTS = 4096
 #: The fit key reads the board in at most this many squares (of cells, 1x1 up to whatever it takes).
 FIT_SQUARES = 1 << 22
 
@@ -71,6 +80,15 @@ class Checked(Message):
         super().__init__()
         self.verdict = verdict
         self.epoch = epoch  # the board's epoch the verdict was reached for
+
+
+class Analysed(Message):
+    """What the whole board does, from the analysis thread: None while it has not repeated."""
+
+    def __init__(self, behaviour: Behaviour | None, epoch: int, watched: tuple[int, int]) -> None:
+        super().__init__()
+        self.behaviour, self.epoch = behaviour, epoch
+        self.watched = watched  # the generations the analysis followed: first and last
 
 
 class Notice(Message):
@@ -159,6 +177,9 @@ class LifeApp(App):
         self.last_snapshot = self.simulation.snapshot(self.view_region)
         self.verdict: Verdict | None = None
         self.verdict_epoch = 0
+        self.analysis: Analysed | None = None  # the latest word from the analysis thread
+        self.populations: list[int] = []  # one a frame for this board (reset, edits and loads start it again)
+        self._populations_seen: tuple[int, int] | None = None  # (epoch, generation) of the last one
         self._wake = threading.Event()
         self._frame_pending = threading.Event()
         self.engine_description = self.simulation.describe_engine()
@@ -181,6 +202,7 @@ class LifeApp(App):
         # Which engines can run reads and checks kernels: let the simulation thread find out, not the UI.
         self._submit(self.simulation.availability)
         self.run_checker()
+        self.run_analysis()
         self.set_interval(1.0, self._sample_speed)
         self._update_sidebar()
 
@@ -318,6 +340,38 @@ class LifeApp(App):
                     rest = CHECK_SECONDS
             time.sleep(rest)
 
+    # The analysis thread: what the whole board does, found by following it with its own reference.
+
+    @work(thread=True, exclusive=True, group="analysis")
+    def run_analysis(self) -> None:
+        worker = get_current_worker()
+        simulation = self.simulation
+        if simulation.shape[0] * simulation.shape[1] > ANALYSIS_CELLS:
+            return  # the sidebar says so
+        known = -1  # the epoch whose board's behaviour is known
+        while not worker.is_cancelled:
+            time.sleep(ANALYSIS_REST_SECONDS if known == simulation.epoch or self.analysis else 0.2)
+            if known == simulation.epoch:
+                continue
+            start = simulation.snapshot()
+            epoch = start.epoch
+            engine = NumpyEngine(simulation.rule)
+            engine.load(start.cells)
+            watcher, generation = Watcher(), start.generation
+            behaviour = watcher.see(start.cells, generation)
+            began = time.perf_counter()
+            while behaviour is None and time.perf_counter() - began < ANALYSIS_SECONDS:
+                if worker.is_cancelled or simulation.epoch != epoch:
+                    break
+                engine.step(1)
+                generation += 1
+                behaviour = watcher.see(engine.cells(), generation)
+            if simulation.epoch != epoch:
+                continue
+            if behaviour is not None:
+                known = epoch
+            self.post_message(Analysed(behaviour, epoch, (start.generation, generation)))
+
     def _view_centre(self) -> tuple[int, int]:
         top, left, height, width = self.view_region
         return top + height // 2, left + width // 2
@@ -331,6 +385,7 @@ class LifeApp(App):
     def on_frame(self, message: Frame) -> None:
         self._frame_pending.clear()
         self.last_snapshot = message.snapshot
+        self._record_population(message.snapshot)
         if self.verdict_epoch != message.snapshot.epoch:
             self.verdict = None  # reached for the board before a reset, an edit or a swap
         if not self.query(BoardView):
@@ -346,6 +401,11 @@ class LifeApp(App):
         if not message.verdict.agrees and self.query(BoardView):
             self.query_one(BoardView).show(self.last_snapshot, message.verdict.differing)
         self._update_sidebar()
+
+    def on_analysed(self, message: Analysed) -> None:
+        if message.epoch == self.simulation.epoch:
+            self.analysis = message
+            self._update_sidebar()
 
     def on_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)
@@ -364,7 +424,7 @@ class LifeApp(App):
     def _update_sidebar(self) -> None:
         if not self.query(Sidebar):
             return
-        self.query_one(Sidebar).update_rows(self.sidebar_rows(), list(self.speed_history))
+        self.query_one(Sidebar).update_rows(self.sidebar_rows(), list(self.speed_history), self.populations)
 
     def sidebar_rows(self) -> list[tuple[str, str | Text]]:
         snapshot = self.last_snapshot
@@ -387,6 +447,7 @@ class LifeApp(App):
             ("Population", f"{snapshot.population:,}"),
             ("Gen/s", f"{speed} (target {pace})"),
             ("Divergence", self._divergence_text(snapshot)),
+            ("Behaviour", self._behaviour_text()),
             ("Rule", str(self.simulation.rule)),
             ("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus"),
             ("View", self.query_one(BoardView).mode.describe() if self.query(BoardView) else "-"),
@@ -394,6 +455,28 @@ class LifeApp(App):
             ("Author", self.author or "-"),
             (label, description or "-"),
         ]
+
+    def _record_population(self, snapshot: Snapshot) -> None:
+        """One point of the population plot a frame, for frames of a new generation; a new board starts it again."""
+        seen = self._populations_seen
+        if seen is not None and seen[0] != snapshot.epoch:
+            self.populations = []
+        if seen is None or seen != (snapshot.epoch, snapshot.generation):
+            self.populations.append(snapshot.population)
+            if len(self.populations) > POPULATION_POINTS:
+                self.populations = self.populations[::2]
+        self._populations_seen = (snapshot.epoch, snapshot.generation)
+
+    def _behaviour_text(self) -> Text:
+        height, width = self.simulation.shape
+        if height * width > ANALYSIS_CELLS:
+            return Text("not watched on boards over 1024 x 1024", style="dim")
+        analysis = self.analysis
+        if analysis is None or analysis.epoch != self.simulation.epoch:
+            return Text("watching...", style="dim")
+        if analysis.behaviour is None:
+            return Text(f"not repeating yet (followed from generation {analysis.watched[0]:,})", style="dim")
+        return Text(analysis.behaviour.describe(start="by"))
 
     def _divergence_text(self, snapshot: Snapshot) -> Text:
         verdict = self.verdict

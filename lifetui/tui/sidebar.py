@@ -15,15 +15,19 @@ class Sidebar(Vertical):
     Sidebar { width: 38; padding: 0 1; border-left: solid $primary; }
     Sidebar #stats { height: auto; }
     Sidebar Sparkline { height: 3; margin-top: 1; }
-    Sidebar #sparkline-label { color: $text-muted; }
+    Sidebar .sparkline-label { color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats")
-        yield Static("Gen/s, last minute", id="sparkline-label")
+        yield Static("Gen/s, last minute", id="sparkline-label", classes="sparkline-label")
         yield Sparkline([], id="speed")
+        yield Static("Population, the run so far", id="population-label", classes="sparkline-label")
+        yield Sparkline([], id="population")
 
-    def update_rows(self, rows: list[tuple[str, str | Text]], speeds: list[float]) -> None:
+    def update_rows(
+        self, rows: list[tuple[str, str | Text]], speeds: list[float], populations: list[int] | None = None
+    ) -> None:
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")  # a MAP rule is 89 characters without a space: fold, never cut
@@ -32,6 +36,8 @@ class Sidebar(Vertical):
         try:
             self.query_one("#stats", Static).update(table)
             # Nothing run yet: a flat line. (A single 0 is drawn as full-height bars.)
-            self.query_one(Sparkline).data = speeds if any(speeds) else []
+            self.query_one("#speed", Sparkline).data = speeds if any(speeds) else []
+            if populations is not None:
+                self.query_one("#population", Sparkline).data = populations if len(populations) > 1 else []
         except NoMatches:
             pass  # A message from a worker thread arrived while the app was shutting down.
