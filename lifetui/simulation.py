@@ -7,6 +7,7 @@ reference: generation by generation while the reference keeps up, and in sampled
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 import time
@@ -40,6 +41,9 @@ class SwapMismatch(LifeError):
 COUNT_ALWAYS_CELLS = 4096 * 4096
 COUNT_SECONDS = 0.25
 
+#: Epochs, numbered across every simulation in the process.
+EPOCHS = itertools.count()
+
 #: A region of the torus: top row, left column, height, width (it may wrap around the edges).
 Region = tuple[int, int, int, int]
 
@@ -51,7 +55,8 @@ class Snapshot:
     cells: np.ndarray  # the region's cells (or squares of them, see `block`); the whole board when `region` covers it
     generation: int
     engine: str
-    epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board
+    epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board (unique
+    # among all simulations in the process, so a word about another simulation's board never matches)
     population: int  # of the whole board
     region: Region
     shape: tuple[int, int]  # the whole board's (height, width)
@@ -80,7 +85,7 @@ class Simulation:
         self._engine = self.new_engine(engine, board.cells)
         self.engine_name = engine
         self.generation = board.generation
-        self.epoch = 0
+        self.epoch = next(EPOCHS)
         #: Regions promised to a checker, taken as step() passes their generation.
         self._captures: list[_Capture] = []
         self._counted: tuple[tuple[int, int], int, float] | None = None  # ((generation, epoch), population, when)
@@ -131,6 +136,8 @@ class Simulation:
     def snapshot(self, region: Region | None = None, block: int = 1) -> Snapshot:
         """The whole board, or only `region` of it (read back from the engine without the rest), cell by cell
         or, zoomed out, in squares of `block` x `block` cells."""
+        if region is not None:  # at most the board: a view sized for another board wraps no further
+            region = (region[0], region[1], min(region[2], self.shape[0]), min(region[3], self.shape[1]))
         with self._lock:
             return self._snapshot(region or self.whole, block)
 
@@ -174,7 +181,7 @@ class Simulation:
 
     def _new_epoch(self) -> None:
         """The board was replaced: the reference starts again, and no promised region will come."""
-        self.epoch += 1
+        self.epoch = next(EPOCHS)
         for capture in self._captures:
             capture.future.set_result(None)
         self._captures = []

@@ -127,6 +127,13 @@ def test_every_engine_reads_squares_of_cells_as_the_whole_board_would_show_them(
         squares = engine.blocks(top, left, height, width, block)
         expected = any_in_squares(whole[np.ix_(rows, columns)], block)
         assert squares.dtype == np.uint8 and np.array_equal(squares, expected), (top, left, height, width)
+    # A window larger than the board wraps around it again, as window() would.
+    rows, columns = (
+        (3 + np.arange(2 * whole.shape[0])) % whole.shape[0],
+        (5 + np.arange(3 * whole.shape[1])) % whole.shape[1],
+    )
+    expected = any_in_squares(whole[np.ix_(rows, columns)], block)
+    assert np.array_equal(engine.blocks(3, 5, 2 * whole.shape[0], 3 * whole.shape[1], block), expected)
     # The last square of a row or column is cut off at the window's edge, never wrapped around to its start.
     assert engine.blocks(0, 0, *whole.shape, whole.shape[1]).shape == (-(-whole.shape[0] // whole.shape[1]), 1)
     engine.close()

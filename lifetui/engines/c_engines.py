@@ -114,8 +114,9 @@ class _CEngine(Engine):
             np.bitwise_and.at(self._board, words, ~bits)
 
     def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
-        if block == 1:
-            return self.window(top, left, height, width)
+        if block == 1 or height > self._board.shape[0] or width > self._width:
+            # The C reads each board row and column at most once: a window wrapping further goes the long way.
+            return super().blocks(top, left, height, width, block)
         out = np.empty((-(-height // block), -(-width // block)), dtype=np.uint8)
         rows = np.empty(self._board.shape[1], dtype=np.uint64)
         ffi = self._ffi

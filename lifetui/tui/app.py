@@ -27,7 +27,7 @@ from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, cre
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
-from lifetui.patterns import pattern_text, refuse_other_format_name
+from lifetui.patterns import Pattern, pattern_text, refuse_other_format_name
 from lifetui.simulation import (
     CATCH_UP_CELLS,
     TILE_SIDE,
@@ -40,7 +40,7 @@ from lifetui.simulation import (
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen
+from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
@@ -67,10 +67,11 @@ FIT_SQUARES = 1 << 22
 class Frame(Message):
     """A board to draw, from the simulation thread."""
 
-    def __init__(self, snapshot: Snapshot, gens_per_second: float) -> None:
+    def __init__(self, snapshot: Snapshot, gens_per_second: float, source: Simulation) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.gens_per_second = gens_per_second
+        self.source = source  # a frame from a simulation since replaced (a file opened) is dropped
 
 
 class Checked(Message):
@@ -80,6 +81,14 @@ class Checked(Message):
         super().__init__()
         self.verdict = verdict
         self.epoch = epoch  # the board's epoch the verdict was reached for
+
+
+class Occupied(Message):
+    """Which squares of `block` x `block` cells of the whole board have a live cell, for the fit key."""
+
+    def __init__(self, cells, block: int, source: Simulation) -> None:
+        super().__init__()
+        self.cells, self.block, self.source = cells, block, source
 
 
 class Analysed(Message):
@@ -122,6 +131,7 @@ class LifeApp(App):
         Binding("f", "fit", "Fit"),
         Binding("r", "reset", "Reset"),
         Binding("s", "save", "Save"),
+        Binding("o", "open", "Open"),
         Binding("g", "goto", "Go to generation", show=False),
         Binding("i", "toggle_sidebar", "Sidebar", show=False),
     ]
@@ -141,6 +151,7 @@ class LifeApp(App):
         ("click", "draw (on a dead cell) or erase (on a live one); drag to go on"),
         ("r", "back to generation 0"),
         ("s", "save the board as RLE (or macrocell: name it .mc)"),
+        ("o", "open a pattern file (or a bundled pattern) in place of this one"),
         ("g", "go to a generation, flat out (space stops)"),
         ("i", "hide / show the sidebar"),
         ("?", "this help"),
@@ -211,54 +222,57 @@ class LifeApp(App):
     @work(thread=True, exclusive=True, group="simulation")
     def run_simulation(self) -> None:
         worker = get_current_worker()
+        # This thread's own simulation, commands and frame flag: opening a file replaces the app's, and this
+        # thread (cancelled then) must not touch the new ones on its way out.
+        simulation, commands, frame_pending = self.simulation, self.commands, self._frame_pending
         step_rate = 0.0  # the running engine's generations per second in its last call; 0 until measured
         call_seconds = 0.0  # how long the last call into the engine took
-        engine = self.simulation.engine_name
+        engine = simulation.engine_name
         last_frame = 0.0
         dirty = True
         while not worker.is_cancelled:
             # A key interrupts a step under way so that its command runs next: from here on, a new one
             # interrupts the next step, and commands already queued run now.
-            self.simulation.resume()
-            while not self.commands.empty():
-                command = self.commands.get()
+            simulation.resume()
+            while not commands.empty():
+                command = commands.get()
                 try:
                     command()
                 except Exception as err:  # noqa: BLE001 - any failure becomes a notice; the app keeps running
                     self.post_message(Notice(str(err) if isinstance(err, LifeError) else f"error: {err!r}", "error"))
                 dirty = True
-            if self.simulation.engine_name != engine:
+            if simulation.engine_name != engine:
                 # Another engine: its speed is unknown, and the old one's rates say nothing about it.
-                engine, step_rate = self.simulation.engine_name, 0.0
+                engine, step_rate = simulation.engine_name, 0.0
                 self.gens_per_second = self.engine_gens_per_second = 0.0
             goal = self.goal
             target = None if goal is not None else SPEEDS[self.speed_index]
             if self.playing:
                 started = time.perf_counter()
                 until_frame = last_frame + FRAME_SECONDS - started
-                count = chunk(step_rate, target, until_frame, self.simulation.generations_per_pass)
+                count = chunk(step_rate, target, until_frame, simulation.generations_per_pass)
                 if goal is not None:
-                    count = min(count, goal - self.simulation.generation)
+                    count = min(count, goal - simulation.generation)
                 try:
-                    done = self.simulation.step(count)
+                    done = simulation.step(count)
                 except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
                     self.playing = False
                     self.post_message(Notice(f"stopped: {err}", "error"))
                     continue
                 if done < count:
-                    # A key cut the call short: its command runs first; a part call says nothing of speed.
+                    # A key cut the call short: its command runs next; a part call says nothing of speed.
                     dirty = dirty or done > 0
-                    continue
-                spent = call_seconds = time.perf_counter() - started
-                # Grow at most fourfold a call, so one quick call cannot size the next far too long.
-                step_rate = min(count / max(spent, 1e-9), 4 * max(step_rate, count / BATCH_SECONDS))
-                interrupted = False
-                if target is not None:
-                    interrupted = self._wake.wait(max(0.0, count / target - spent))
-                # A pause cut short by a key is not the pace: it would read as a burst of speed.
-                self._measure(count, spent, None if interrupted else time.perf_counter() - started)
-                dirty = True
-                if goal is not None and self.simulation.generation >= goal:
+                else:
+                    spent = call_seconds = time.perf_counter() - started
+                    # Grow at most fourfold a call, so one quick call cannot size the next far too long.
+                    step_rate = min(count / max(spent, 1e-9), 4 * max(step_rate, count / BATCH_SECONDS))
+                    interrupted = False
+                    if target is not None:
+                        interrupted = self._wake.wait(max(0.0, count / target - spent))
+                    # A pause cut short by a key is not the pace: it would read as a burst of speed.
+                    self._measure(count, spent, None if interrupted else time.perf_counter() - started)
+                    dirty = True
+                if goal is not None and simulation.generation >= goal:
                     self.playing, self.goal = False, None
                     self.post_message(Notice(f"reached generation {goal:,}", "information"))
             else:
@@ -268,10 +282,10 @@ class LifeApp(App):
             # One frame in flight at a time: a UI slower than the frame rate gets the newest board, not a queue.
             # A frame goes out when waiting for one more call would make it later than the frame rate wants.
             due = now - last_frame >= FRAME_SECONDS - call_seconds / 2
-            if dirty and due and not self._frame_pending.is_set():
-                self._frame_pending.set()
-                snapshot = self.simulation.snapshot(self.view_region, self.view_block)
-                self.post_message(Frame(snapshot, self.gens_per_second))
+            if dirty and due and not frame_pending.is_set():
+                frame_pending.set()
+                snapshot = simulation.snapshot(self.view_region, self.view_block)
+                self.post_message(Frame(snapshot, self.gens_per_second, simulation))
                 last_frame, dirty = now, False
 
     def _measure(self, generations: int, stepping: float, wall: float | None) -> None:
@@ -284,9 +298,12 @@ class LifeApp(App):
             self.gens_per_second = smooth(self.gens_per_second, generations / max(wall, 1e-9))
         self.engine_gens_per_second = smooth(self.engine_gens_per_second, generations / max(stepping, 1e-9))
 
-    def _submit(self, command: Callable[[], None]) -> None:
+    def _submit(self, command: Callable[[], None], interrupt: bool = True) -> None:
+        """Run `command` on the simulation thread, next; with `interrupt`, cutting short a step under way (on
+        a huge board a numpy generation is dropped and done again), which a mere redraw is not worth."""
         self.commands.put(command)
-        self.simulation.interrupt()
+        if interrupt:
+            self.simulation.interrupt()
         self._wake.set()
 
     # The checker thread: the numpy reference follows the running engine.
@@ -383,6 +400,8 @@ class LifeApp(App):
     # Messages from the threads.
 
     def on_frame(self, message: Frame) -> None:
+        if message.source is not self.simulation:
+            return  # from the board before a file was opened
         self._frame_pending.clear()
         self.last_snapshot = message.snapshot
         self._record_population(message.snapshot)
@@ -412,7 +431,7 @@ class LifeApp(App):
 
     def on_board_view_region_changed(self, message: BoardView.RegionChanged) -> None:
         self.view_region, self.view_block = message.region, message.block
-        self._submit(lambda: None)  # a fresh frame of the new region, even while paused
+        self._submit(lambda: None, interrupt=False)  # a fresh frame of the new region, even while paused
 
     def on_board_view_cells_drawn(self, message: BoardView.CellsDrawn) -> None:
         self._submit(lambda: self.simulation.draw(message.cells, message.value))
@@ -559,13 +578,17 @@ class LifeApp(App):
         self.query_one(BoardView).zoom(step)
 
     def action_fit(self) -> None:
-        height, width = self.simulation.shape
+        simulation = self.simulation
+        height, width = simulation.shape
         # Squares small enough to place the pattern well, few enough to read at once (at most 2^22).
         block = 1
         while (height // block) * (width // block) > FIT_SQUARES:
             block *= 2
-        occupied = self.simulation.snapshot(None, block).cells
-        if not self.query_one(BoardView).fit(occupied, block):
+        # Read on the simulation thread, between calls into the engine, not on the UI's.
+        self._submit(lambda: self.post_message(Occupied(simulation.snapshot(None, block).cells, block, simulation)))
+
+    def on_occupied(self, message: Occupied) -> None:
+        if message.source is self.simulation and not self.query_one(BoardView).fit(message.cells, message.block):
             self.notify("no live cells to fit")
 
     def action_toggle_sidebar(self) -> None:
@@ -608,6 +631,44 @@ class LifeApp(App):
             self.notify(str(err), severity="error")
             return
         self.notify(f"saved generation {snapshot.generation:,} to {path}")
+
+    def action_open(self) -> None:
+        self.push_screen(OpenScreen(), self._open)
+
+    async def _open(self, opened: tuple[Board, Pattern] | None) -> None:
+        """Put the opened pattern's board in place of this one: a new simulation, view and threads."""
+        if opened is None:
+            return
+        board, pattern = opened
+        self.playing, self.goal = False, None
+        self.workers.cancel_all()
+        self.simulation.interrupt()
+        self._wake.set()
+        wanted = self.simulation.engine_name
+        self.simulation = Simulation(board, "numpy", self.simulation.options)
+        self.board, self.pattern_name, self.author = board, pattern.name or "-", pattern.author
+        self.verdict, self.analysis = None, None
+        self.populations, self._populations_seen = [], None
+        self.speed_history.clear()
+        self.gens_per_second = self.engine_gens_per_second = 0.0
+        self.commands = queue.Queue()
+        self._frame_pending = threading.Event()
+        height, width = board.cells.shape
+        self.view_region, self.view_block = (0, 0, min(height, 64), min(width, 64)), 1
+        self.last_snapshot = self.simulation.snapshot(self.view_region)
+        self.engine_description = self.simulation.describe_engine()
+        await self.query_one(BoardView).remove()
+        await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
+        for warning in pattern.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        self.notify(f"opened {pattern.name or 'the pattern'}: {width} x {height}, {board.rule}")
+        self.run_simulation()
+        self._submit(self.simulation.availability)
+        if wanted != "numpy":
+            self._submit(lambda: self._swap(wanted))  # the engine it was on, if it can run this board
+        self.run_checker()
+        self.run_analysis()
+        self._update_sidebar()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

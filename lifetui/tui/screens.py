@@ -1,4 +1,4 @@
-"""Modal screens: the help listing every key, the save dialog, and "go to generation"."""
+"""Modal screens: the help listing every key, the save and open dialogs, and "go to generation"."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
+
+from lifetui.board import Board, board_from_pattern
+from lifetui.errors import LifeError
+from lifetui.patterns import Pattern, load_pattern
 
 
 class HelpScreen(ModalScreen[None]):
@@ -52,8 +57,12 @@ class QuestionScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.prompt)
-            yield Input(self.initial)
+            yield Input(self.initial, suggester=self.suggester())
             yield Label("", id="warning")
+
+    def suggester(self) -> Suggester | None:
+        """What completes the answer as it is typed (right arrow or End takes it), if anything."""
+        return None
 
     def answer(self, text: str) -> object:
         raise NotImplementedError
@@ -82,6 +91,54 @@ class SaveScreen(QuestionScreen):
             self._confirmed = path
             return f"{path} exists: press Enter again to replace it, Esc to cancel"
         return path
+
+
+#: Names the open dialog offers first when completing: pattern files, then folders, then the rest (hidden last).
+PATTERN_SUFFIXES = (".rle", ".cells", ".lif", ".life", ".mc", ".gz")
+
+
+class PathSuggester(Suggester):
+    """Completes a path typed so far with the first pattern file or folder whose name starts with it."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        typed = Path(value).expanduser()
+        folder, prefix = (typed, "") if value.endswith("/") else (typed.parent, typed.name)
+        try:
+            entries = [entry for entry in folder.iterdir() if entry.name.startswith(prefix) and entry.name != prefix]
+        except OSError:
+            return None
+
+        def rank(entry: Path) -> tuple[int, str]:
+            kind = 1 if entry.is_dir() else 0 if entry.name.endswith(PATTERN_SUFFIXES) else 2
+            return kind + (3 if entry.name.startswith(".") and not prefix.startswith(".") else 0), entry.name
+
+        if not entries:
+            return None
+        best = min(entries, key=rank)
+        return value + best.name[len(prefix) :] + ("/" if best.is_dir() else "")
+
+
+class OpenScreen(QuestionScreen):
+    """Ask for a pattern to open: a path (completed as it is typed) or a bundled pattern's name. The answer
+    is the pattern's board and the pattern, or the one-line error the command line would give."""
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__("Open a pattern (a file, or a bundled pattern's name; right arrow completes):", initial)
+
+    def suggester(self) -> Suggester:
+        return PathSuggester()
+
+    def answer(self, text: str) -> tuple[Board, Pattern] | str:
+        if not text.strip():
+            return "type a file's path or a bundled pattern's name"
+        try:
+            pattern = load_pattern(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
+            return board_from_pattern(pattern), pattern
+        except LifeError as err:
+            return str(err)
 
 
 #: The furthest a "go to" may reach: lifetui counts generations in 64-bit integers, Golly's files in 18 digits.
