@@ -41,6 +41,11 @@ class SwapMismatch(LifeError):
 COUNT_ALWAYS_CELLS = 4096 * 4096
 COUNT_SECONDS = 0.25
 
+#: Edits and resets that can be undone, at most; boards of more cells than UNDO_CELLS keep none (each
+#: would be a copy of the board).
+UNDO_STEPS = 100
+UNDO_CELLS = 4096 * 4096
+
 #: Epochs, numbered across every simulation in the process.
 EPOCHS = itertools.count()
 
@@ -89,6 +94,9 @@ class Simulation:
         #: Regions promised to a checker, taken as step() passes their generation.
         self._captures: list[_Capture] = []
         self._counted: tuple[tuple[int, int], int, float] | None = None  # ((generation, epoch), population, when)
+        #: Boards before each edit or reset, and those undone: (cells, generation), the latest last.
+        self._undo: list[tuple[np.ndarray, int]] = []
+        self._redo: list[tuple[np.ndarray, int]] = []
 
     @property
     def whole(self) -> Region:
@@ -229,8 +237,9 @@ class Simulation:
         return names[(names.index(self.engine_name) + 1) % len(names)]
 
     def reset(self) -> None:
-        """Back to the board the simulation started from."""
+        """Back to the board the simulation started from (undoable)."""
         with self._lock:
+            self._remember()
             self._engine.load(self._start.cells)
             self.generation = self._start.generation
             self._new_epoch()
@@ -240,12 +249,42 @@ class Simulation:
             value = 1 - int(self._engine.window(y, x, 1, 1)[0, 0])
         self.draw([(x, y)], value)
 
-    def draw(self, cells: list[tuple[int, int]], value: int) -> None:
-        """Make the cells at (x, y) each live (value 1) or dead (0)."""
+    def draw(self, cells: list[tuple[int, int]], value: int, undoable: bool = True) -> None:
+        """Make the cells at (x, y) each live (value 1) or dead (0); `undoable` puts the board as it was on
+        the undo list (a stroke of the mouse is one edit: its first cells are, the rest are not)."""
         places = np.array([(y % self.shape[0], x % self.shape[1]) for x, y in cells], dtype=np.int64).reshape(-1, 2)
         with self._lock:
+            if undoable:
+                self._remember()
             self._engine.set_cells(places, value)
             self._new_epoch()
+
+    def undo(self) -> bool:
+        """Back to the board before the last edit or reset (with its generation); False if there is none."""
+        with self._lock:
+            return self._travel(self._undo, self._redo)
+
+    def redo(self) -> bool:
+        """Forward again to the board an undo left; False if there is none."""
+        with self._lock:
+            return self._travel(self._redo, self._undo)
+
+    def _remember(self) -> None:
+        """Keep the board as it is now on the undo list, and forget what could be redone."""
+        if self.shape[0] * self.shape[1] > UNDO_CELLS:
+            return
+        self._undo.append((self._engine.cells(), self.generation))
+        del self._undo[:-UNDO_STEPS]
+        self._redo.clear()
+
+    def _travel(self, source: list, destination: list) -> bool:
+        if not source:
+            return False
+        destination.append((self._engine.cells(), self.generation))
+        cells, self.generation = source.pop()
+        self._engine.load(cells)
+        self._new_epoch()
+        return True
 
     def close(self) -> None:
         with self._lock:

@@ -284,3 +284,28 @@ def test_an_interrupted_simulation_steps_nothing_until_resumed_unless_told_to():
     assert simulation.step(2, interruptible=False) == 2  # a one-step key is not lost to another key
     simulation.resume()
     assert simulation.step(3) == 3 and simulation.generation == 5
+
+
+def test_edits_and_resets_undo_and_redo_with_their_generations():
+    board = board_from_pattern(load_pattern("glider"), (16, 16))
+    simulation = Simulation(board)
+    simulation.step(3)
+    at_three = simulation.snapshot().cells
+    simulation.draw([(0, 0), (1, 0)], 1)  # a stroke: its first cells...
+    simulation.draw([(2, 0)], 1, undoable=False)  # ...and the rest of it, one edit
+    drawn = simulation.snapshot().cells
+    simulation.step(2)
+    simulation.reset()
+    assert simulation.undo() and simulation.generation == 5  # back to before the reset
+    epoch = simulation.epoch
+    assert simulation.undo() and simulation.generation == 3 and np.array_equal(simulation.snapshot().cells, at_three)
+    assert simulation.epoch != epoch  # a new board for the checker
+    assert not simulation.undo()
+    assert simulation.redo() and simulation.generation == 5
+    assert simulation.undo() and simulation.redo() and simulation.redo() and simulation.generation == 0
+    assert not simulation.redo()
+    assert simulation.undo() and simulation.undo()
+    simulation.draw([(5, 5)], 1)  # a new edit forgets what could be redone
+    assert not simulation.redo()
+    assert simulation.undo() and np.array_equal(simulation.snapshot().cells, at_three)
+    assert drawn[0, :3].all()

@@ -677,3 +677,25 @@ async def test_panning_while_a_slow_generation_runs_does_not_hold_the_board_back
         # Moving the view asks for a frame, not for the generation under way to be dropped.
         assert app.simulation.generation >= start + 2
         await settle(pilot, lambda: app.last_snapshot.region == view.board_region())
+
+
+async def test_u_undoes_a_stroke_and_a_reset_and_shift_u_redoes():
+    app = make_big_app([], (64, 64))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        await pilot.mouse_down(BoardView, offset=(0, 0))
+        await pilot.hover(BoardView, offset=(6, 0))
+        await pilot.mouse_up(BoardView, offset=(6, 0))
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 4)
+        await pilot.press("n", "n")
+        await settle(pilot, lambda: app.simulation.generation == 2)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.simulation.generation == 0 and app.simulation.snapshot().cells.sum() == 0)
+        await pilot.press("u")  # the reset
+        await settle(pilot, lambda: app.simulation.generation == 2)
+        await pilot.press("u")  # the whole stroke at once
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 0 and app.simulation.generation == 0)
+        await pilot.press("U")  # forward again: the board the first undo left, two generations after the stroke
+        await settle(pilot, lambda: app.simulation.generation == 2 and app.simulation.snapshot().cells.sum() > 0)
+        await pilot.press("u", "u")
+        await settle(pilot, lambda: any("nothing to undo" in n.message for n in app._notifications))

@@ -130,6 +130,8 @@ class LifeApp(App):
         Binding("x", "zoom(1)", "Zoom out"),
         Binding("f", "fit", "Fit"),
         Binding("r", "reset", "Reset"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False),
+        Binding("U,ctrl+y", "redo", "Redo", show=False),
         Binding("s", "save", "Save"),
         Binding("o", "open", "Open"),
         Binding("g", "goto", "Go to generation", show=False),
@@ -150,6 +152,7 @@ class LifeApp(App):
         ("f", "fit: zoom and pan to show every live cell"),
         ("click", "draw (on a dead cell) or erase (on a live one); drag to go on"),
         ("r", "back to generation 0"),
+        ("u / U", "undo / redo the last drawing or r (also ctrl+z / ctrl+y)"),
         ("s", "save the board as RLE (or macrocell: name it .mc)"),
         ("o", "open a pattern file (or a bundled pattern) in place of this one"),
         ("g", "go to a generation, flat out (space stops)"),
@@ -434,7 +437,7 @@ class LifeApp(App):
         self._submit(lambda: None, interrupt=False)  # a fresh frame of the new region, even while paused
 
     def on_board_view_cells_drawn(self, message: BoardView.CellsDrawn) -> None:
-        self._submit(lambda: self.simulation.draw(message.cells, message.value))
+        self._submit(lambda: self.simulation.draw(message.cells, message.value, undoable=message.first))
 
     def _sample_speed(self) -> None:
         self.speed_history.append(self.gens_per_second if self.playing else 0.0)
@@ -599,6 +602,21 @@ class LifeApp(App):
         self.playing, self.goal = False, None
         self.verdict = None
         self._submit(self.simulation.reset)
+
+    def action_undo(self) -> None:
+        self._travel(self.simulation.undo, "nothing to undo")
+
+    def action_redo(self) -> None:
+        self._travel(self.simulation.redo, "nothing to redo")
+
+    def _travel(self, move: Callable[[], bool], nothing: str) -> None:
+        self.playing, self.goal = False, None
+
+        def command() -> None:
+            if not move():
+                self.post_message(Notice(nothing, "warning"))
+
+        self._submit(command)
 
     def action_goto(self) -> None:
         self.push_screen(GotoScreen(self.simulation.generation), self._go_to)

@@ -83,11 +83,11 @@ class BoardView(Widget):
     """
 
     class CellsDrawn(Message):
-        """The user drew `value` (1 live, 0 dead) on these cells, (x, y) each."""
+        """The user drew `value` (1 live, 0 dead) on these cells, (x, y) each; `first` for a stroke's first."""
 
-        def __init__(self, cells: list[tuple[int, int]], value: int) -> None:
+        def __init__(self, cells: list[tuple[int, int]], value: int, first: bool = True) -> None:
             super().__init__()
-            self.cells, self.value = cells, value
+            self.cells, self.value, self.first = cells, value, first
 
     class RegionChanged(Message):
         """The view now shows another region of the board (a pan, a zoom, a resize), at `block` cells a dot."""
@@ -347,7 +347,7 @@ class BoardView(Widget):
             cell = self._cell_at(event.x, event.y)
             if cell != last:
                 self._drawing = (value, cell)
-                self.post_message(self.CellsDrawn(self._line(last, cell)[1:], value))
+                self.post_message(self.CellsDrawn(self._line(last, cell)[1:], value, first=False))
 
     def on_mouse_up(self, event: MouseUp) -> None:
         self.release_mouse()
