@@ -126,7 +126,7 @@ class OpenScreen(QuestionScreen):
     is the pattern's board and the pattern, or the one-line error the command line would give."""
 
     def __init__(self, initial: str = "") -> None:
-        super().__init__("Open a pattern (a file, or a bundled pattern's name; right arrow completes):", initial)
+        super().__init__("Open a pattern: a file, or a bundled one by name (right arrow completes):", initial)
 
     def suggester(self) -> Suggester:
         return PathSuggester()
