@@ -285,11 +285,19 @@ def test_after_a_swap_snapshot(snap_compare):
     assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
 
 
-async def test_command_palette_offers_every_engine():
+async def test_command_palette_offers_every_engine_and_every_key_s_action():
     app = make_app()
-    async with app.run_test():
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert {"Engine: numpy", "Engine: jax", "Engine: c", "Engine: bitsliced"} <= set(titles)
+    async with app.run_test() as pilot:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"Engine: numpy", "Engine: jax", "Engine: c", "Engine: bitsliced"} <= set(commands)
+        actions = {binding.action for binding in app.BINDINGS if not binding.action.startswith("engine_key")}
+        offered = {command.callback.args[0] for command in commands.values() if hasattr(command.callback, "args")}
+        assert actions <= offered
+        assert {"Fit", "Open", "Undo", "Redo", "Sidebar", "Pan left", "Zoom out"} <= set(commands)
+        assert commands["Zoom out"].help == "key: x"
+        await commands["Zoom out"].callback()
+        assert app.query_one(BoardView).mode.name == "braille"
+        await pilot.pause()
 
 
 async def test_a_terminal_resize_reflows_the_board():

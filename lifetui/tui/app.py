@@ -58,6 +58,8 @@ CHECK_SECONDS = 0.25
 ANALYSIS_SECONDS = 0.5
 ANALYSIS_REST_SECONDS = 1.5
 ANALYSIS_CELLS = 1024 * 1024
+#: The command palette's names for the arrow keys' actions (the footer shows them as one, "Pan").
+PAN_TITLES = {"pan(-1, 0)": "Pan left", "pan(1, 0)": "Pan right", "pan(0, -1)": "Pan up", "pan(0, 1)": "Pan down"}
 #: Points of the population plot kept: past this many, every other one is dropped.
 POPULATION_POINTS = 4096
 #: The fit key reads the board in at most this many squares (of cells, 1x1 up to whatever it takes).
@@ -692,6 +694,15 @@ class LifeApp(App):
         yield from super().get_system_commands(screen)
         for name, info in ENGINES.items():
             yield SystemCommand(f"Engine: {name}", info.summary, lambda name=name: self.action_engine(name))
+        # Every key's action too, once each (the engine keys are above; the arrows pan by a step each).
+        seen = set()
+        for binding in self.BINDINGS:
+            if binding.action.startswith("engine_key") or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = ", ".join(self.get_key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+            title = PAN_TITLES.get(binding.action, binding.description)
+            yield SystemCommand(title, f"key: {keys}", partial(self.run_action, binding.action))
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
