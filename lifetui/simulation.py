@@ -259,6 +259,22 @@ class Simulation:
             self._engine.set_cells(places, value)
             self._new_epoch()
 
+    def put(self, top: int, left: int, cells: np.ndarray, replace: bool = True) -> None:
+        """Lay `cells` (0/1, any size up to the board's) on the board from (top, left), wrapping around; with
+        `replace` the cells under it become exactly those, else only its live cells are drawn (a paste). Undoable."""
+        height, width = cells.shape
+        rows = (top + np.arange(height)) % self.shape[0]
+        columns = (left + np.arange(width)) % self.shape[1]
+        rows, columns = np.meshgrid(rows, columns, indexing="ij")
+        places = np.stack([rows.ravel(), columns.ravel()], axis=1)
+        live = cells.ravel().astype(bool)
+        with self._lock:
+            self._remember()
+            if replace:
+                self._engine.set_cells(places[~live], 0)
+            self._engine.set_cells(places[live], 1)
+            self._new_epoch()
+
     def undo(self) -> bool:
         """Back to the board before the last edit or reset (with its generation); False if there is none."""
         with self._lock:

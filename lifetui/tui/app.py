@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.events import Paste
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -27,7 +29,7 @@ from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, cre
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
-from lifetui.patterns import Pattern, pattern_text, refuse_other_format_name
+from lifetui.patterns import Pattern, parse_pattern, pattern_text, refuse_other_format_name
 from lifetui.simulation import (
     CATCH_UP_CELLS,
     TILE_SIDE,
@@ -40,7 +42,7 @@ from lifetui.simulation import (
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
+from lifetui.tui.screens import DensityScreen, GotoScreen, HelpScreen, OpenScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
@@ -138,6 +140,12 @@ class LifeApp(App):
         Binding("o", "open", "Open"),
         Binding("g", "goto", "Go to generation", show=False),
         Binding("i", "toggle_sidebar", "Sidebar", show=False),
+        Binding("v", "toggle_select", "Select", show=False),
+        Binding("c", "copy", "Copy", show=False),
+        Binding("p", "paste", "Paste", show=False),
+        Binding("delete,backspace", "clear", "Clear", show=False),
+        Binding("percent_sign", "fill", "Random fill", key_display="%", show=False),
+        Binding("escape", "unselect", "Unselect", show=False),
     ]
     HELP = [
         ("space", "play / pause"),
@@ -159,6 +167,11 @@ class LifeApp(App):
         ("o", "open a pattern file (or a bundled pattern) in place of this one"),
         ("g", "go to a generation, flat out (space stops)"),
         ("i", "hide / show the sidebar"),
+        ("v", "select mode on / off: the left button drags out a rectangle (Esc: select nothing)"),
+        ("c", "copy the selection as RLE (to the terminal's clipboard too)"),
+        ("p", "paste what c copied at the mouse (or the view's centre); a terminal paste of RLE text too"),
+        ("delete", "clear the selection"),
+        ("%", "fill the selection with a random soup (asks the density)"),
         ("?", "this help"),
         ("q", "quit"),
         ("ctrl+p", "command palette (engines too)"),
@@ -201,6 +214,7 @@ class LifeApp(App):
         self.engine_description = self.simulation.describe_engine()
         self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
         self.warnings = warnings or []
+        self.copied = None  # what c copied last: cells
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -604,6 +618,71 @@ class LifeApp(App):
         self.playing, self.goal = False, None
         self.verdict = None
         self._submit(self.simulation.reset)
+
+    def action_toggle_select(self) -> None:
+        view = self.query_one(BoardView)
+        view.selecting = not view.selecting
+        self.notify("select: drag with the left button; v again to draw" if view.selecting else "draw mode")
+
+    def action_unselect(self) -> None:
+        self.query_one(BoardView).select(None)
+
+    def _selection(self) -> Region | None:
+        selection = self.query_one(BoardView).selection
+        if selection is None:
+            self.notify("nothing selected: v, then drag with the left button", severity="warning")
+        return selection
+
+    def action_copy(self) -> None:
+        selection = self._selection()
+        if selection is None:
+            return
+        cells = self.simulation.snapshot(selection).cells
+        self.copied = cells
+        self.copy_to_clipboard(pattern_text(None, cells, self.simulation.rule, 0))
+        self.notify(f"copied {selection[3]} x {selection[2]} ({int(cells.sum()):,} live) as RLE")
+
+    def action_paste(self) -> None:
+        if self.copied is None:
+            self.notify("nothing copied: select (v), then c; or paste RLE into the terminal", severity="warning")
+            return
+        self._put_at_pointer(self.copied)
+
+    def on_paste(self, event: Paste) -> None:
+        """RLE (or any pattern text) pasted into the terminal goes on the board at the mouse."""
+        try:
+            pattern = parse_pattern(event.text.encode(), "<pasted text>")
+        except LifeError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._put_at_pointer(pattern.to_array())
+
+    def _put_at_pointer(self, cells) -> None:
+        view = self.query_one(BoardView)
+        height, width = self.simulation.shape
+        if cells.shape[0] > height or cells.shape[1] > width:
+            self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
+            return
+        x, y = view.pointer or view._view_centre()
+        self._submit(lambda: self.simulation.put(y, x, cells, replace=False))
+
+    def action_clear(self) -> None:
+        selection = self._selection()
+        if selection is not None:
+            top, left, tall, wide = selection
+            self._submit(lambda: self.simulation.put(top, left, np.zeros((tall, wide), dtype=np.uint8)))
+
+    def action_fill(self) -> None:
+        selection = self._selection()
+        if selection is not None:
+            self.push_screen(DensityScreen(), lambda density: self._fill(selection, density))
+
+    def _fill(self, selection: Region, density: float | None) -> None:
+        if density is None:
+            return
+        top, left, tall, wide = selection
+        soup = (np.random.default_rng().random((tall, wide)) < density).astype(np.uint8)
+        self._submit(lambda: self.simulation.put(top, left, soup))
 
     def action_undo(self) -> None:
         self._travel(self.simulation.undo, "nothing to undo")

@@ -106,6 +106,12 @@ class BoardView(Widget):
         self._window_size: tuple[int, int] | None = None  # the window as last laid out: a resize keeps its centre
         self._drag: tuple[int, int, int] | None = None  # the button held and the pointer's last place
         self._drawing: tuple[int, tuple[int, int]] | None = None  # the value drawn and the last cell drawn
+        self.selecting = False  # the left button selects a rectangle instead of drawing
+        self.selection: BoardRegion | None = None  # top, left, height, width
+        self._selecting_from: tuple[int, int] | None = None  # where the drag that selects began (x, y)
+        self.pointer: tuple[int, int] | None = None  # the board cell under the mouse, last seen (x, y)
+        self.selected = Style(color="bright_green", bgcolor="blue")
+        self._selected_rows: list[np.ndarray | None] = []
         self._lines: list[str] = []
         self._marks: list[np.ndarray | None] = []
         self.live = Style(color="bright_green")
@@ -284,9 +290,16 @@ class BoardView(Widget):
         chars = self._encode(window)
         lines = ["".join(row) for row in chars]
         marks: list[np.ndarray | None] = [None] * len(lines)
+        blank = self._encode(np.zeros_like(window))
         if self.differing is not None:
-            marked = self._encode(self._marked()) != self._encode(np.zeros_like(window))
+            marked = self._encode(self._marked()) != blank
             marks = [row if row.any() else None for row in marked]
+        chosen: list[np.ndarray | None] = [None] * len(lines)
+        if self.selection is not None:
+            chosen = [row if row.any() else None for row in self._encode(self._chosen()) != blank]
+        self._selected_rows = chosen
+        if self.selection is not None:
+            full = True
         for y, (line, mark) in enumerate(zip(lines, marks)):
             old_mark = self._marks[y] if y < len(self._marks) else None
             changed = y >= len(self._lines) or self._lines[y] != line or (mark is not None) or (old_mark is not None)
@@ -300,15 +313,18 @@ class BoardView(Widget):
         if y >= len(self._lines):
             return Strip.blank(self.size.width)
         line, mark = self._lines[y], self._marks[y]
-        if mark is None:
+        chosen = self._selected_rows[y] if y < len(self._selected_rows) else None
+        if mark is None and chosen is None:
             return Strip([Segment(line, self.live)]).extend_cell_length(self.size.width)
         per_char = self.mode.chars_per_cell
         segments = []
-        for index, flagged in enumerate(mark):
+        for index in range(len(line) // per_char):
             text = line[index * per_char : (index + 1) * per_char]
+            flagged = mark is not None and mark[index]
             if flagged:
                 text = text if text.strip() else "▒" * per_char
-            segments.append(Segment(text, self.marked if flagged else self.live))
+            style = self.marked if flagged else self.selected if chosen is not None and chosen[index] else self.live
+            segments.append(Segment(text, style))
         return Strip(segments).simplify().extend_cell_length(self.size.width)
 
     # The mouse: the wheel zooms at the pointer, the right or middle button drags the view, the left one draws.
@@ -325,6 +341,9 @@ class BoardView(Widget):
         self.capture_mouse()
         if event.button in PAN_BUTTONS:
             self._drag = (event.button, event.x, event.y)
+        elif event.button == 1 and self.selecting:
+            self._selecting_from = self._cell_at(event.x, event.y)
+            self.select(self._selecting_from, self._selecting_from)
         elif event.button == 1:
             if self.mode.block > 1:
                 self.notify("zoom in to draw: here a dot stands for several cells", severity="warning")
@@ -335,7 +354,10 @@ class BoardView(Widget):
             self.post_message(self.CellsDrawn([cell], value))
 
     def on_mouse_move(self, event: MouseMove) -> None:
-        if self._drag is not None:
+        self.pointer = self._cell_at(event.x, event.y)
+        if self._selecting_from is not None:
+            self.select(self._selecting_from, self.pointer)
+        elif self._drag is not None:
             button, x, y = self._drag
             (before_x, before_y), (now_x, now_y) = self._offset(x, y), self._offset(event.x, event.y)
             dx, dy = before_x - now_x, before_y - now_y
@@ -351,7 +373,30 @@ class BoardView(Widget):
 
     def on_mouse_up(self, event: MouseUp) -> None:
         self.release_mouse()
-        self._drag = self._drawing = None
+        self._drag = self._drawing = self._selecting_from = None
+
+    def select(self, corner: tuple[int, int] | None, other: tuple[int, int] | None = None) -> None:
+        """Select the rectangle between two cells (x, y), as the view shows them (it may cross the torus's
+        edge), or nothing (corner None)."""
+        if corner is None or other is None:
+            self.selection = None
+        else:
+            (x0, y0), (x1, y1) = (
+                ((x - self.origin[0]) % self.shape[1], (y - self.origin[1]) % self.shape[0]) for x, y in (corner, other)
+            )
+            top, left = (self.origin[1] + min(y0, y1)) % self.shape[0], (self.origin[0] + min(x0, x1)) % self.shape[1]
+            self.selection = (top, left, abs(y1 - y0) + 1, abs(x1 - x0) + 1)
+        self._redraw(full=True)
+
+    def _chosen(self) -> np.ndarray:
+        """The visible dots inside the selection."""
+        across, down = self._dots()
+        chosen = np.zeros((down, across), dtype=np.uint8)
+        if self.selection is not None:
+            top, left, height, width = self.selection
+            rows, columns = self._offsets(top, left)
+            chosen[np.ix_(rows < height, columns < width)] = 1
+        return chosen
 
     def _shown_at(self, x: int, y: int) -> int:
         """Whether the cell drawn at character (x, y) is live in the frame on screen."""

@@ -141,6 +141,23 @@ class OpenScreen(QuestionScreen):
             return str(err)
 
 
+class DensityScreen(QuestionScreen):
+    """Ask how dense a random soup to fill with: a fraction or a percentage, from 0 to 100 %."""
+
+    def __init__(self) -> None:
+        super().__init__("Fill the selection with a random soup of density (0.3, 30 %, ...):", "50%")
+
+    def answer(self, text: str) -> float | str:
+        words = text.strip()
+        try:
+            value = float(words.removesuffix("%")) / (100 if words.endswith("%") else 1)
+        except ValueError:
+            return f"{words[:20]!r} is not a density: try 0.3 or 30%"
+        if not 0 <= value <= 1:
+            return "a density from 0 to 1 (0 % to 100 %)"
+        return value
+
+
 #: The furthest a "go to" may reach: lifetui counts generations in 64-bit integers, Golly's files in 18 digits.
 MAX_GENERATION = 10**18 - 1
 
