@@ -753,3 +753,9 @@ async def test_select_copy_paste_clear_and_fill_a_rectangle():
         assert view.selection is None
         await pilot.press("c")
         assert any("nothing selected" in n.message for n in app._notifications)
+        # A file pasted at the mouse: the bundled blinker, three in a row.
+        await pilot.hover(BoardView, offset=(60, 30))  # board cell (38, 38)
+        await pilot.press("P")
+        app.screen.query_one("Input").value = "blinker"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.simulation.snapshot().cells[38:41, 38:41].sum() == 3)

@@ -42,7 +42,7 @@ from lifetui.simulation import (
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import DensityScreen, GotoScreen, HelpScreen, OpenScreen, SaveScreen
+from lifetui.tui.screens import DensityScreen, GotoScreen, HelpScreen, OpenScreen, PasteFileScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
@@ -143,6 +143,7 @@ class LifeApp(App):
         Binding("v", "toggle_select", "Select", show=False),
         Binding("c", "copy", "Copy", show=False),
         Binding("p", "paste", "Paste", show=False),
+        Binding("P", "paste_file", "Paste a file", show=False),
         Binding("delete,backspace", "clear", "Clear", show=False),
         Binding("percent_sign", "fill", "Random fill", key_display="%", show=False),
         Binding("escape", "unselect", "Unselect", show=False),
@@ -170,6 +171,7 @@ class LifeApp(App):
         ("v", "select mode on / off: the left button drags out a rectangle (Esc: select nothing)"),
         ("c", "copy the selection as RLE (to the terminal's clipboard too)"),
         ("p", "paste what c copied at the mouse (or the view's centre); a terminal paste of RLE text too"),
+        ("P", "paste a pattern file at the mouse"),
         ("delete", "clear the selection"),
         ("%", "fill the selection with a random soup (asks the density)"),
         ("?", "this help"),
@@ -647,6 +649,9 @@ class LifeApp(App):
             self.notify("nothing copied: select (v), then c; or paste RLE into the terminal", severity="warning")
             return
         self._put_at_pointer(self.copied)
+
+    def action_paste_file(self) -> None:
+        self.push_screen(PasteFileScreen(), lambda pattern: pattern and self._put_at_pointer(pattern.to_array()))
 
     def on_paste(self, event: Paste) -> None:
         """RLE (or any pattern text) pasted into the terminal goes on the board at the mouse."""

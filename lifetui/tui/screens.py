@@ -141,6 +141,21 @@ class OpenScreen(QuestionScreen):
             return str(err)
 
 
+class PasteFileScreen(OpenScreen):
+    """Ask for a pattern file to paste onto the board: the answer is the pattern, or why it cannot be read."""
+
+    def __init__(self) -> None:
+        QuestionScreen.__init__(self, "Paste a pattern at the mouse: a file, or a bundled one by name:")
+
+    def answer(self, text: str) -> Pattern | str:
+        if not text.strip():
+            return "type a file's path or a bundled pattern's name"
+        try:
+            return load_pattern(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
+        except LifeError as err:
+            return str(err)
+
+
 class DensityScreen(QuestionScreen):
     """Ask how dense a random soup to fill with: a fraction or a percentage, from 0 to 100 %."""
 
