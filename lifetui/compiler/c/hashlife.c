@@ -88,9 +88,8 @@ static ref allocate(universe *u) {
     return u->count++;
 }
 
-static int rehash(universe *u, ref buckets) {
-    ref *table = calloc(buckets, sizeof(ref));
-    if (!table) return -1;
+/* Every node in use into `table` (zeroed, `buckets` of them), which then replaces the universe's. */
+static void fill_table(universe *u, ref *table, ref buckets) {
     for (ref r = 1; r < u->count; r++) {
         node *n = &u->nodes[r];
         if (!n->level) continue;
@@ -101,6 +100,12 @@ static int rehash(universe *u, ref buckets) {
     free(u->buckets);
     u->buckets = table;
     u->bucket_count = buckets;
+}
+
+static int rehash(universe *u, ref buckets) {
+    ref *table = calloc(buckets, sizeof(ref));
+    if (!table) return -1;
+    fill_table(u, table, buckets);
     return 0;
 }
 
@@ -271,6 +276,9 @@ static void mark(universe *u, ref r) {
 
 /* Free every node the board does not reach (and forget every result: some name freed nodes). */
 static int collect(universe *u) {
+    /* The new table first: once the sweep has relinked the freed nodes, the old chains run through them. */
+    ref *table = calloc(u->bucket_count, sizeof(ref));
+    if (!table) return -1;
     for (ref r = 1; r < u->count; r++) u->nodes[r].mark = 0;
     mark(u, u->root);
     mark(u, u->kept);
@@ -287,7 +295,8 @@ static int collect(universe *u) {
             u->free = r;
         }
     }
-    return rehash(u, u->bucket_count);
+    fill_table(u, table, u->bucket_count);
+    return 0;
 }
 
 universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
