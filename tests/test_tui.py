@@ -759,3 +759,33 @@ async def test_select_copy_paste_clear_and_fill_a_rectangle():
         app.screen.query_one("Input").value = "blinker"
         await pilot.press("enter")
         await settle(pilot, lambda: app.simulation.snapshot().cells[38:41, 38:41].sum() == 3)
+
+
+async def test_the_step_exponent_makes_n_and_each_frame_a_jump_of_2_to_the_k(monkeypatch):
+    import lifetui.tui.app as app_module
+
+    frames = []
+    on_frame = app_module.LifeApp.on_frame
+
+    def recording(self, message):
+        frames.append(message.snapshot.generation)
+        on_frame(self, message)
+
+    monkeypatch.setattr(app_module.LifeApp, "on_frame", recording)
+    app = make_app("r-pentomino", (64, 64))
+    async with app.run_test() as pilot:
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert app.step_exponent == 3 and "step 2^3" in str(dict(app.sidebar_rows())["Gen/s"])
+        await pilot.press("n")
+        await settle(pilot, lambda: app.simulation.generation == 8 and not app.playing)
+        await pilot.press(*["plus"] * 12, "space")  # flat out: every frame a whole step
+        await settle(pilot, lambda: app.simulation.generation >= 200)
+        await pilot.press("space")
+        shown = frames[frames.index(8) :]
+        assert len(shown) > 3 and all(generation % 8 == 0 for generation in shown)
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket", "left_square_bracket")
+        assert app.step_exponent == 0
+        generation = app.simulation.generation
+        await settle(pilot, lambda: app.last_snapshot.generation == generation)
+        await pilot.press("n")
+        await settle(pilot, lambda: app.simulation.generation == generation + 1)

@@ -62,6 +62,8 @@ ANALYSIS_REST_SECONDS = 1.5
 ANALYSIS_CELLS = 1024 * 1024
 #: The command palette's names for the arrow keys' actions (the footer shows them as one, "Pan").
 PAN_TITLES = {"pan(-1, 0)": "Pan left", "pan(1, 0)": "Pan right", "pan(0, -1)": "Pan up", "pan(0, 1)": "Pan down"}
+#: The largest step exponent: 2^59 generations a step (go to reaches 10^18).
+MAX_STEP_EXPONENT = 59
 #: Points of the population plot kept: past this many, every other one is dropped.
 POPULATION_POINTS = 4096
 #: The fit key reads the board in at most this many squares (of cells, 1x1 up to whatever it takes).
@@ -125,6 +127,8 @@ class LifeApp(App):
         *(Binding(str(number), f"engine_key({number})", "Engine", show=number == 1) for number in range(1, 10)),
         Binding("e", "next_engine", "Next engine"),
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("right_square_bracket", "step_exponent(1)", "Step x2", key_display="]", show=False),
+        Binding("left_square_bracket", "step_exponent(-1)", "Step /2", key_display="[", show=False),
         Binding("minus", "speed(-1)", "Slower", key_display="-"),
         Binding("left", "pan(-1, 0)", "Pan", key_display="arrows"),
         Binding("right", "pan(1, 0)", "Pan", show=False),
@@ -154,6 +158,7 @@ class LifeApp(App):
         # The engine keys are listed after this row, from the registry.
         ("e", "next available engine"),
         ("+ / -", "faster / slower (1 gen/s up to flat out)"),
+        ("] / [", "step exponent up / down: n and each frame move 2^k generations (HashLife's jumps)"),
         ("arrows", "pan (the torus wraps around); or drag with the right or middle button"),
         (
             "z / x",
@@ -198,6 +203,7 @@ class LifeApp(App):
         self.playing = False
         self.goal: int | None = None  # a generation to run to flat out, then pause ("go to", key g)
         self.speed_index = SPEEDS.index(20)
+        self.step_exponent = 0  # n and each frame shown advance 2^step_exponent generations
         self.gens_per_second = 0.0  # generations per second of wall time
         self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
         self.speed_history: deque[float] = deque(maxlen=60)
@@ -268,12 +274,17 @@ class LifeApp(App):
                 self.gens_per_second = self.engine_gens_per_second = 0.0
             goal = self.goal
             target = None if goal is not None else SPEEDS[self.speed_index]
+            stride = 1 << self.step_exponent  # generations a step: frames show whole steps only
+            if target is not None:
+                target *= stride  # a target counts steps a second
             if self.playing:
                 started = time.perf_counter()
                 until_frame = last_frame + FRAME_SECONDS - started
                 count = chunk(step_rate, target, until_frame, simulation.generations_per_pass)
                 if goal is not None:
                     count = min(count, goal - simulation.generation)
+                elif stride > 1:
+                    count = min(count, stride - simulation.generation % stride)  # up to the next whole step
                 try:
                     done = simulation.step(count)
                 except Exception as err:  # noqa: BLE001 - stop playing and say why, rather than die
@@ -282,7 +293,7 @@ class LifeApp(App):
                     continue
                 if done < count:
                     # A key cut the call short: its command runs next; a part call says nothing of speed.
-                    dirty = dirty or done > 0
+                    dirty = dirty or (done > 0 and (goal is not None or simulation.generation % stride == 0))
                 else:
                     spent = call_seconds = time.perf_counter() - started
                     # Grow at most fourfold a call, so one quick call cannot size the next far too long.
@@ -292,7 +303,7 @@ class LifeApp(App):
                         interrupted = self._wake.wait(max(0.0, count / target - spent))
                     # A pause cut short by a key is not the pace: it would read as a burst of speed.
                     self._measure(count, spent, None if interrupted else time.perf_counter() - started)
-                    dirty = True
+                    dirty = dirty or goal is not None or simulation.generation % stride == 0
                 if goal is not None and simulation.generation >= goal:
                     self.playing, self.goal = False, None
                     self.post_message(Notice(f"reached generation {goal:,}", "information"))
@@ -474,6 +485,8 @@ class LifeApp(App):
         if self.goal is not None:
             pace = f"max, to generation {self.goal:,}"
             target = None
+        if self.step_exponent:
+            pace += f", step 2^{self.step_exponent}"
         if target is not None and self.engine_gens_per_second:
             # Paced: say how far the engine is from its limit, the figure people compare engines by.
             pace += f"; engine {self.engine_gens_per_second:,.0f}"
@@ -555,8 +568,18 @@ class LifeApp(App):
         self._update_sidebar()
 
     def action_step(self) -> None:
+        if self.step_exponent:
+            # A step of 2^k generations: run to it flat out in short calls (space stops), then pause.
+            self.goal, self.playing = self.simulation.generation + (1 << self.step_exponent), True
+            self._wake.set()
+            return
         self.playing, self.goal = False, None
         self._submit(lambda: self.simulation.step(1, interruptible=False))
+
+    def action_step_exponent(self, change: int) -> None:
+        self.step_exponent = max(0, min(MAX_STEP_EXPONENT, self.step_exponent + change))
+        self._wake.set()
+        self._update_sidebar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "engine_key":
