@@ -129,3 +129,25 @@ def test_a_trillion_generations_on_a_small_torus_is_a_few_steps():
     assert engine.holds(cells)
     engine.step(2**60)  # the longest single step, and a multiple of 1,024 too
     assert engine.holds(cells)
+
+
+@pytest.mark.parametrize("shape", [(16, 4096), (4096, 16), (8, 512), (64, 32)])
+def test_a_thin_torus_is_tiled_by_the_quadtree_and_runs_like_numpy(shape):
+    cells = (np.random.default_rng(sum(shape)).random(shape) < 0.3).astype(np.uint8)
+    assert_follows_numpy(create_engine("hashlife", CONWAY), cells, CONWAY, [1, 2, 13, 64])
+
+
+def test_a_thin_torus_loads_without_a_square_copy_of_itself():
+    import tracemalloc
+
+    cells = np.zeros((8, 65536), dtype=np.uint8)
+    cells[3, ::7] = 1
+    engine = create_engine("hashlife", CONWAY)
+    tracemalloc.start()
+    try:
+        engine.load(cells)  # held as a 65536-square: tiled in numpy, that was 4 GiB
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20
+    assert engine.population() == int(cells.sum()) and np.array_equal(engine.window(3, 0, 1, 700), cells[3:4, :700])

@@ -22,7 +22,7 @@ DECLARATIONS = """
 typedef struct universe universe;
 universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes);
 void lifetui_hashlife_free(universe *u);
-int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side);
+int lifetui_hashlife_load(universe *u, const uint8_t *cells, long height, long width);
 int lifetui_hashlife_step(universe *u, long long generations);
 void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, long row, long column,
                              long block, uint8_t *out, long across);
@@ -65,8 +65,12 @@ class HashlifeEngine(Engine):
         if problem:
             raise HashlifeUnavailable(f"hashlife engine: {problem}")
         side = max(height, width, SMALLEST_SIDE)
-        square = np.ascontiguousarray(np.tile(cells.astype(np.uint8, copy=False), (side // height, side // width)))
-        status = self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", square), side)
+        # Sides under SMALLEST_SIDE are tiled up to it here (a small copy); the C tiles the rest to a square.
+        tiles = (max(1, SMALLEST_SIDE // height), max(1, SMALLEST_SIDE // width))
+        grid = np.ascontiguousarray(np.tile(cells, tiles) if tiles != (1, 1) else cells, dtype=np.uint8)
+        status = self._lib.lifetui_hashlife_load(
+            self._universe, self._ffi.from_buffer("uint8_t[]", grid), grid.shape[0], grid.shape[1]
+        )
         if status != 0:
             raise LifeError(f"hashlife engine: the board needs more than {max_nodes():,} nodes to load")
         self._shape, self._side = (height, width), side

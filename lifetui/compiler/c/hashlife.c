@@ -327,34 +327,62 @@ void lifetui_hashlife_free(universe *u) {
 
 /* The square of `cells` (row-major, side x side bytes of 0 or 1, side a power of two >= 16) from
  * (top, left), of side 2^level. */
-static ref build(universe *u, const uint8_t *cells, long side, long top, long left, int level) {
+/* The square of side 2^level from (top, left) of `cells` (rows `stride` bytes apart). */
+static ref build(universe *u, const uint8_t *cells, long stride, long top, long left, int level) {
     if (level == 3) {
         uint64_t bits = 0;
         for (int y = 0; y < 8; y++) {
-            for (int x = 0; x < 8; x++) bits |= (uint64_t)(cells[(top + y) * side + left + x] & 1) << (8 * y + x);
+            for (int x = 0; x < 8; x++) bits |= (uint64_t)(cells[(top + y) * stride + left + x] & 1) << (8 * y + x);
         }
         return leaf(u, bits);
     }
     long half = 1L << (level - 1);
-    ref nw = build(u, cells, side, top, left, level - 1);
-    ref ne = build(u, cells, side, top, left + half, level - 1);
-    ref sw = build(u, cells, side, top + half, left, level - 1);
-    ref se = build(u, cells, side, top + half, left + half, level - 1);
+    ref nw = build(u, cells, stride, top, left, level - 1);
+    ref ne = build(u, cells, stride, top, left + half, level - 1);
+    ref sw = build(u, cells, stride, top + half, left, level - 1);
+    ref se = build(u, cells, stride, top + half, left + half, level - 1);
+    if (!nw || !ne || !sw || !se) return 0;
     return join(u, nw, ne, sw, se);
 }
 
-/* Hold the square torus `cells` (side x side, side a power of two >= 16); 0, or -1 out of memory. */
-int lifetui_hashlife_load(universe *u, const uint8_t *cells, long side) {
+static int log2_exact(long n) {
     int level = 0;
-    while ((1L << level) < side) level++;
-    if ((1L << level) != side || level < 4) return -2;
-    ref root = build(u, cells, side, 0, 0, level);
-    if (!root) return -1;
-    u->root = root;
+    while ((1L << level) < n) level++;
+    return (1L << level) == n ? level : -1;
+}
+
+/* Load a torus of `height` x `width` cells (powers of two, at least 16): held as the square of the larger
+ * side, the smaller tiled. The squares of the smaller side along the torus are built once each, then joined
+ * in pairs with themselves tiled across the short way, so the copies cost nothing and no tiled array is made. */
+int lifetui_hashlife_load(universe *u, const uint8_t *cells, long height, long width) {
+    int rows = log2_exact(height), columns = log2_exact(width);
+    if (rows < 4 || columns < 4) return -2;
+    int wide = width > height, small = wide ? rows : columns;
+    long count = wide ? width / height : height / width, side = 1L << small;
+    ref *squares = malloc(sizeof(ref) * (size_t)count);
+    if (!squares) return -1;
+    for (long i = 0; i < count; i++) {
+        squares[i] = build(u, cells, width, wide ? 0 : i * side, wide ? i * side : 0, small);
+        if (!squares[i]) {
+            free(squares);
+            return -1;
+        }
+    }
+    for (; count > 1; count /= 2) {
+        for (long i = 0; i < count / 2; i++) {
+            ref a = squares[2 * i], b = squares[2 * i + 1];
+            squares[i] = wide ? join(u, a, b, a, b) : join(u, a, a, b, b);
+            if (!squares[i]) {
+                free(squares);
+                return -1;
+            }
+        }
+    }
+    u->root = squares[0];
+    free(squares);
     return 0;
 }
 
-/* Results hold for one step size: a new one forgets them all. */
 static void set_step(universe *u, int step) {
     if (step != u->step) {
         forget_results(u);
