@@ -49,11 +49,9 @@ class Watcher:
         self.max_period = max_period
         self._seen: dict[bytes, tuple[int, int, int]] = {}  # digest -> (generation, top, left)
         self._order: deque[tuple[int, bytes]] = deque()
-        self.watched = 0
 
     def see(self, cells: np.ndarray, generation: int) -> Behaviour | None:
         """Take the board at `generation` (one after the last seen); what it does, once that is known."""
-        self.watched += 1
         rows = np.flatnonzero(cells.any(axis=1))
         if not len(rows):
             return Behaviour("extinct", 1, generation)

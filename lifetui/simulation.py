@@ -244,11 +244,6 @@ class Simulation:
             self.generation = self._start.generation
             self._new_epoch()
 
-    def toggle(self, x: int, y: int) -> None:
-        with self._lock:
-            value = 1 - int(self._engine.window(y, x, 1, 1)[0, 0])
-        self.draw([(x, y)], value)
-
     def draw(self, cells: list[tuple[int, int]], value: int, undoable: bool = True) -> None:
         """Make the cells at (x, y) each live (value 1) or dead (0); `undoable` puts the board as it was on
         the undo list (a stroke of the mouse is one edit: its first cells are, the rest are not)."""

@@ -124,7 +124,7 @@ def test_next_engine_cycles_through_the_available_ones(doubles, monkeypatch):
     assert simulation.availability()["jax"].reason == "not here"
 
 
-def test_reset_and_toggle_change_the_epoch():
+def test_reset_and_drawing_change_the_epoch():
     board = board_from_pattern(load_pattern("glider"), (16, 16))
     simulation = Simulation(board)
     first = simulation.epoch
@@ -133,7 +133,7 @@ def test_reset_and_toggle_change_the_epoch():
     snapshot = simulation.snapshot()
     assert snapshot.generation == 0 and snapshot.epoch not in (first,)
     assert np.array_equal(snapshot.cells, board.cells)
-    simulation.toggle(0, 0)
+    simulation.draw([(0, 0)], 1)
     assert simulation.snapshot().cells[0, 0] == 1 and simulation.snapshot().epoch not in (first, snapshot.epoch)
     assert Simulation(board).epoch not in (first, snapshot.epoch, simulation.epoch)  # unique across simulations
 
@@ -270,7 +270,7 @@ def test_a_huge_board_counts_its_population_for_frames_a_few_times_a_second(monk
     assert simulation.snapshot((0, 0, 8, 8)).population == first  # counted under COUNT_SECONDS ago
     exact = simulation.snapshot()  # the whole board: always counted
     assert exact.population == int(exact.cells.sum()) != first
-    simulation.toggle(0, 0)  # a new board: counted again at once
+    simulation.draw([(0, 0)], 1 - int(simulation.snapshot().cells[0, 0]))  # a new board: counted again at once
     assert simulation.snapshot((0, 0, 8, 8)).population == int(simulation.snapshot().cells.sum())
     monkeypatch.setattr(simulation_module, "COUNT_SECONDS", 0.0)
     simulation.step(1)

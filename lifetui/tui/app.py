@@ -100,10 +100,10 @@ class Occupied(Message):
 class Analysed(Message):
     """What the whole board does, from the analysis thread: None while it has not repeated."""
 
-    def __init__(self, behaviour: Behaviour | None, epoch: int, watched: tuple[int, int]) -> None:
+    def __init__(self, behaviour: Behaviour | None, epoch: int, followed_from: int) -> None:
         super().__init__()
         self.behaviour, self.epoch = behaviour, epoch
-        self.watched = watched  # the generations the analysis followed: first and last
+        self.followed_from = followed_from  # the generation the analysis followed the board from
 
 
 class Notice(Message):
@@ -194,35 +194,46 @@ class LifeApp(App):
         warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
-        self.board = board
-        self.pattern_name = pattern_name
-        self.author = author
-        self.simulation = Simulation(board, engine, options)
         self.engine_keys = engine_keys()
-        self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
-        self.playing = False
-        self.goal: int | None = None  # a generation to run to flat out, then pause ("go to", key g)
         self.speed_index = SPEEDS.index(20)
         self.step_exponent = 0  # n and each frame shown advance 2^step_exponent generations
+        self.speed_history: deque[float] = deque(maxlen=60)
+        self._wake = threading.Event()
+        self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
+        self.warnings = warnings or []
+        self.copied = None  # what c copied last: cells
+        self._take(board, pattern_name, author, Simulation(board, engine, options))
+
+    def _take(self, board: Board, pattern_name: str, author: str, simulation: Simulation) -> None:
+        """Start afresh on `board`, paused, run by `simulation` (at start, and when a file is opened)."""
+        self.board, self.pattern_name, self.author = board, pattern_name, author
+        self.simulation = simulation
+        self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
+        self._frame_pending = threading.Event()
+        self.playing = False
+        self.goal: int | None = None  # a generation to run to flat out, then pause ("go to", key g)
         self.gens_per_second = 0.0  # generations per second of wall time
         self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
-        self.speed_history: deque[float] = deque(maxlen=60)
-        height, width = self.simulation.shape
+        self.speed_history.clear()
+        height, width = simulation.shape
         #: What the board view shows, so that only those cells are read back; it says when it moves.
         self.view_region: Region = (0, 0, min(height, 64), min(width, 64))
         self.view_block = 1  # cells each way per dot drawn: zoomed out, a dot is a square of cells
-        self.last_snapshot = self.simulation.snapshot(self.view_region)
+        self.last_snapshot = simulation.snapshot(self.view_region)
         self.verdict: Verdict | None = None
         self.verdict_epoch = 0
         self.analysis: Analysed | None = None  # the latest word from the analysis thread
         self.populations: list[int] = []  # one a frame for this board (reset, edits and loads start it again)
         self._populations_seen: tuple[int, int] | None = None  # (epoch, generation) of the last one
-        self._wake = threading.Event()
-        self._frame_pending = threading.Event()
-        self.engine_description = self.simulation.describe_engine()
-        self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
-        self.warnings = warnings or []
-        self.copied = None  # what c copied last: cells
+        self.engine_description = simulation.describe_engine()
+
+    def _start_threads(self) -> None:
+        """The simulation, checker and analysis threads for this board."""
+        self.run_simulation()
+        # Which engines can run reads and checks kernels: let the simulation thread find out, not the UI.
+        self._submit(self.simulation.availability)
+        self.run_checker()
+        self.run_analysis()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -236,11 +247,7 @@ class LifeApp(App):
         sys.setswitchinterval(SWITCH_SECONDS)
         for warning in self.warnings:
             self.notify(warning, severity="warning", timeout=10)
-        self.run_simulation()
-        # Which engines can run reads and checks kernels: let the simulation thread find out, not the UI.
-        self._submit(self.simulation.availability)
-        self.run_checker()
-        self.run_analysis()
+        self._start_threads()
         self.set_interval(1.0, self._sample_speed)
         self._update_sidebar()
 
@@ -419,7 +426,7 @@ class LifeApp(App):
                 continue
             if behaviour is not None:
                 known = epoch
-            self.post_message(Analysed(behaviour, epoch, (start.generation, generation)))
+            self.post_message(Analysed(behaviour, epoch, start.generation))
 
     def _view_centre(self) -> tuple[int, int]:
         top, left, height, width = self.view_region
@@ -528,7 +535,7 @@ class LifeApp(App):
         if analysis is None or analysis.epoch != self.simulation.epoch:
             return Text("watching...", style="dim")
         if analysis.behaviour is None:
-            return Text(f"not repeating yet (followed from generation {analysis.watched[0]:,})", style="dim")
+            return Text(f"not repeating yet (followed from generation {analysis.followed_from:,})", style="dim")
         return Text(analysis.behaviour.describe(start="by"))
 
     def _divergence_text(self, snapshot: Snapshot) -> Text:
@@ -772,29 +779,16 @@ class LifeApp(App):
         self.simulation.interrupt()
         self._wake.set()
         wanted = self.simulation.engine_name
-        self.simulation = Simulation(board, "numpy", self.simulation.options)
-        self.board, self.pattern_name, self.author = board, pattern.name or "-", pattern.author
-        self.verdict, self.analysis = None, None
-        self.populations, self._populations_seen = [], None
-        self.speed_history.clear()
-        self.gens_per_second = self.engine_gens_per_second = 0.0
-        self.commands = queue.Queue()
-        self._frame_pending = threading.Event()
-        height, width = board.cells.shape
-        self.view_region, self.view_block = (0, 0, min(height, 64), min(width, 64)), 1
-        self.last_snapshot = self.simulation.snapshot(self.view_region)
-        self.engine_description = self.simulation.describe_engine()
+        self._take(board, pattern.name or "-", pattern.author, Simulation(board, "numpy", self.simulation.options))
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
         for warning in pattern.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        height, width = board.cells.shape
         self.notify(f"opened {pattern.name or 'the pattern'}: {width} x {height}, {board.rule}")
-        self.run_simulation()
-        self._submit(self.simulation.availability)
+        self._start_threads()
         if wanted != "numpy":
             self._submit(lambda: self._swap(wanted))  # the engine it was on, if it can run this board
-        self.run_checker()
-        self.run_analysis()
         self._update_sidebar()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
