@@ -203,6 +203,7 @@ def test_train_writes_an_exact_kernel_that_the_engines_use(lifetui, tmp_path):
     assert result.code == 0, result.err
     assert "exact on 512/512" in result.err
     assert lifetui("verify", "--model", str(out)).out.splitlines()[1] == "network: 512/512 exact"
+    assert json.loads((out / "kernel.json").read_text())["parametrisation"] == "truth-table"
     ran = lifetui("run", "glider", "--steps", "3", "--engine", "jax", "--model", str(out), "--json",
                   "--rule", "B012345678/S012345678", "--size", "10x10")  # fmt: skip
     assert json.loads(ran.out)["population"] == 100

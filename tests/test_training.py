@@ -3,8 +3,17 @@
 import jax.numpy as jnp
 import numpy as np
 
+from lifetui.model.gates import PASS_A, gates_of_truth_logits
 from lifetui.model.network import neighbourhoods, wrong_neighbourhoods
-from lifetui.model.training import Progress, forward, hard_coefficients, initial_logits, train_seed
+from lifetui.model.training import (
+    SOFTMAX,
+    Progress,
+    forward,
+    hard_coefficients,
+    initial_logits,
+    initial_truth_logits,
+    train_seed,
+)
 from lifetui.rules import CONWAY, parse_rule
 
 TINY = (16, 8, 4, 2, 1)
@@ -46,7 +55,26 @@ def test_jax_hard_forward_equals_numpy_evaluation():
 
 def test_initial_gates_pass_their_first_input():
     logits = initial_logits((3, 1))
-    assert all(int(np.argmax(row)) == 3 for layer in logits for row in np.asarray(layer))
+    assert all(int(np.argmax(row)) == PASS_A for layer in logits for row in np.asarray(layer))
+    truth = initial_truth_logits((3, 1))
+    assert all((gates_of_truth_logits(np.asarray(layer)) == PASS_A).all() for layer in truth)
+
+
+def test_the_published_softmax_parametrisation_still_trains():
+    # Kept for comparison (benchmarks/training_recipe.py): 16 logits a gate, saved as they are.
+    result = train_seed(CONWAY, seed=0, max_steps=50, layer_sizes=TINY, parametrisation=SOFTMAX)
+    assert result.exact == 512 - len(wrong_neighbourhoods(result.network, CONWAY))
+    assert all(layer.shape == (size, 16) for layer, size in zip(result.network.logits, TINY))
+
+
+def test_the_default_parametrisation_learns_a_rule_no_counting_can_express():
+    # Four seeds at once on a small network: B2-a/S12 (JustFriends) is not totalistic.
+    from lifetui.model.training import train_seeds
+
+    rule = parse_rule("B2-a/S12").rule
+    results = train_seeds(rule, [0, 1, 2, 3], max_steps=3000, layer_sizes=(64,) * 6 + (16, 4, 1))
+    best = max(results, key=lambda result: result.exact)
+    assert best.exact == 512 and len(wrong_neighbourhoods(best.network, rule)) == 0
 
 
 def test_a_stalled_seed_is_reheated(monkeypatch):

@@ -47,3 +47,25 @@ def soft_gate(coefficients: np.ndarray, a, b):
     """The relaxed gate for coefficient rows (..., 4); works on numpy and JAX arrays alike."""
     c0, c1, c2, c3 = (coefficients[..., k] for k in range(4))
     return c0 + c1 * a + c2 * b + c3 * a * b
+
+
+def gates_of_truth_logits(truth_logits: np.ndarray) -> np.ndarray:
+    """Gates given as four logits each, one per row of the truth table (f(0,0), f(0,1), f(1,0), f(1,1)): a
+    row is 1 where its logit is positive. (n, 4) -> (n,) uint8 gate indices."""
+    bits = (np.asarray(truth_logits) > 0).astype(np.uint8)
+    return (bits << np.arange(3, -1, -1, dtype=np.uint8)).sum(axis=1).astype(np.uint8)
+
+
+def gate_logits_of_truth_logits(truth_logits: np.ndarray) -> np.ndarray:
+    """The 16 gate logits that mean the same as four truth-table logits: when each row of the truth table is
+    1 with probability sigmoid(logit), independently, gate g's log-probability is, up to a constant shared by
+    all 16, the sum of the logits of the rows where g is 1. Its argmax is `gates_of_truth_logits` exactly
+    (a rounding tie is settled for that gate). (n, 4) -> (n, 16) float32."""
+    truth_logits = np.asarray(truth_logits, dtype=np.float64)
+    logits = (truth_logits @ TRUTH.T.astype(np.float64)).astype(np.float32)
+    chosen = gates_of_truth_logits(truth_logits)
+    rows = np.arange(len(logits))
+    rivals = logits.copy()
+    rivals[rows, chosen] = -np.inf
+    logits[rows, chosen] = np.maximum(logits[rows, chosen], np.nextafter(rivals.max(axis=1), np.float32(np.inf)))
+    return logits

@@ -26,26 +26,38 @@ from rich.progress import Progress as ProgressDisplay
 
 from lifetui import __version__
 from lifetui.errors import LifeError
-from lifetui.model.gates import COEFFICIENTS, GATE_COUNT, PASS_A
+from lifetui.model.gates import COEFFICIENTS, GATE_COUNT, PASS_A, TRUTH, gate_logits_of_truth_logits
 from lifetui.model.kernels import save_kernel
 from lifetui.model.network import DEFAULT_LAYERS, Network, neighbourhoods, random_wiring, wrong_neighbourhoods
 from lifetui.rules import Rule
 
 GATE_COEFFICIENTS = jnp.asarray(COEFFICIENTS)
+#: The softmax parametrisation's starting logit for pass-through A (the published recipe's 10).
 PASS_THROUGH_LOGIT = 10.0
-#: The published recipe uses 0.01. With 0.1 an exact B3/S23 seed gets there in about a third of the steps,
-#: but in `benchmarks/training_recipe.py` 0.01 made more seeds exact (3 of 3 against 2 of 3): undecided.
-WEIGHT_DECAY = 0.1
+#: The truth-table parametrisation starts each gate as pass-through A with rows at sigmoid(±5): 0.7 % off
+#: 0 or 1, so 24 layers still pass most of the signal (0.987^24 = 0.72) yet every row feels gradient.
+TRUTH_PASS_LOGIT = 5.0
+#: The published recipe's. With truth-table logits, over 16 rules and seeds 0-3 four at a time, 0.01 made 56 of the
+#: 64 seeds exact within 2,000 steps, 0.1 made 49 within 3,000 (`benchmarks/training_recipe.py` compares on HighLife).
+WEIGHT_DECAY = 0.01
 #: A seed whose hardened accuracy has not improved for this many steps has saturated; its logits are
-#: then scaled down so the softmaxes pass gradient again.
+#: then scaled down so the gates pass gradient again.
 REHEAT_AFTER = 500
 REHEAT_SCALE = 0.5
 CHECK_EVERY = 25
 
 
 def initial_logits(layer_sizes: tuple[int, ...], pass_logit: float = PASS_THROUGH_LOGIT) -> list[jnp.ndarray]:
-    """Every gate starts as a near-certain pass-through of its first input, so depth does not wash out signal."""
+    """Softmax logits: every gate starts as a near-certain pass-through of its first input, so depth does
+    not wash out signal."""
     return [jnp.zeros((size, GATE_COUNT), jnp.float32).at[:, PASS_A].set(pass_logit) for size in layer_sizes]
+
+
+def initial_truth_logits(layer_sizes: tuple[int, ...], pass_logit: float = TRUTH_PASS_LOGIT) -> list[jnp.ndarray]:
+    """Truth-table logits: every gate starts as pass-through A (rows f(0,0), f(0,1) at -pass_logit, f(1,0),
+    f(1,1) at +pass_logit)."""
+    row = jnp.asarray(TRUTH[PASS_A] * 2.0 - 1.0, jnp.float32) * pass_logit
+    return [jnp.broadcast_to(row, (size, 4)) for size in layer_sizes]
 
 
 def forward(coefficients: list[jnp.ndarray], wires_a, wires_b, inputs: jnp.ndarray) -> jnp.ndarray:
@@ -65,6 +77,46 @@ def soft_coefficients(logits: list[jnp.ndarray]) -> list[jnp.ndarray]:
 
 def hard_coefficients(logits: list[jnp.ndarray]) -> list[jnp.ndarray]:
     return [GATE_COEFFICIENTS[jnp.argmax(layer, axis=-1)] for layer in logits]
+
+
+def _coefficients_of_rows(rows: jnp.ndarray) -> jnp.ndarray:
+    """(..., 4) truth-table rows f(0,0), f(0,1), f(1,0), f(1,1) in [0, 1] -> (..., 4) coefficients c0..c3."""
+    f00, f01, f10, f11 = (rows[..., k] for k in range(4))
+    return jnp.stack([f00, f10 - f00, f01 - f00, f00 - f01 - f10 + f11], axis=-1)
+
+
+def soft_truth_coefficients(logits: list[jnp.ndarray]) -> list[jnp.ndarray]:
+    return [_coefficients_of_rows(jax.nn.sigmoid(layer)) for layer in logits]
+
+
+def hard_truth_coefficients(logits: list[jnp.ndarray]) -> list[jnp.ndarray]:
+    return [_coefficients_of_rows((layer > 0).astype(jnp.float32)) for layer in logits]
+
+
+@dataclass(frozen=True)
+class Parametrisation:
+    """How a gate's type is learned: its parameters, the soft gate they make, and the hardened one."""
+
+    name: str
+    initial: Callable[..., list[jnp.ndarray]]  # (layer sizes, pass-through logit) -> parameters per layer
+    pass_logit: float
+    soft: Callable[[list[jnp.ndarray]], list[jnp.ndarray]]
+    hard: Callable[[list[jnp.ndarray]], list[jnp.ndarray]]
+    gate_logits: Callable[[np.ndarray], np.ndarray]  # one layer's parameters -> its 16 logits, as kernels keep them
+
+
+#: Four logits per gate, one per row of its truth table, each row a sigmoid (the "input-wise
+#: parametrisation" of Rüttgers et al., 2025, "Light differentiable logic gate networks"). lifetui's default:
+#: in `benchmarks/train_survey.py` it learned every rule tried, where the softmax stalled on most.
+TRUTH_TABLE = Parametrisation(
+    "truth-table", initial_truth_logits, TRUTH_PASS_LOGIT, soft_truth_coefficients, hard_truth_coefficients,
+    gate_logits_of_truth_logits,
+)  # fmt: skip
+#: A softmax over the 16 gates, as the published experiment (and lifetui before) trained them.
+SOFTMAX = Parametrisation(
+    "softmax", initial_logits, PASS_THROUGH_LOGIT, soft_coefficients, hard_coefficients, lambda layer: layer
+)
+PARAMETRISATIONS = {p.name: p for p in (TRUTH_TABLE, SOFTMAX)}
 
 
 @dataclass
@@ -87,7 +139,8 @@ class TrainResult:
 
 def train_seed(rule: Rule, seed: int, max_steps: int, **options) -> TrainResult:
     """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out
-    (`options` as for train_seeds: layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat)."""
+    (`options` as for train_seeds: layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat,
+    parametrisation)."""
     return train_seeds(rule, [seed], max_steps, **options)[0]
 
 
@@ -99,8 +152,9 @@ def train_seeds(
     report: Callable[[Progress], None] = lambda progress: None,
     learning_rate: float = 0.05,
     weight_decay: float = WEIGHT_DECAY,
-    pass_logit: float = PASS_THROUGH_LOGIT,
+    pass_logit: float | None = None,
     reheat: bool = True,
+    parametrisation: Parametrisation = TRUTH_TABLE,
 ) -> list[TrainResult]:
     """Train several seeds at once, vectorised over seeds (`jax.vmap`: one computation, a batch of
     networks, each with its own wiring), until one is exact or steps run out; a result per seed, in order.
@@ -115,11 +169,12 @@ def train_seeds(
         optax.clip_by_global_norm(100.0), optax.adamw(learning_rate, b1=0.9, b2=0.99, weight_decay=weight_decay)
     )
     count = len(seeds)
-    logits = [jnp.broadcast_to(layer, (count, *layer.shape)) for layer in initial_logits(layer_sizes, pass_logit)]
+    start = parametrisation.initial(layer_sizes, parametrisation.pass_logit if pass_logit is None else pass_logit)
+    logits = [jnp.broadcast_to(layer, (count, *layer.shape)) for layer in start]
     state = jax.vmap(optimiser.init)(logits)
 
     def loss_of(params, a, b):
-        return jnp.mean((forward(soft_coefficients(params), a, b, inputs) - target) ** 2)
+        return jnp.mean((forward(parametrisation.soft(params), a, b, inputs) - target) ** 2)
 
     def steps_of_one(params, opt_state, a, b):
         def one(carry, _):
@@ -129,7 +184,7 @@ def train_seeds(
             return (optax.apply_updates(params, updates), opt_state), loss
 
         (params, opt_state), losses = jax.lax.scan(one, (params, opt_state), None, length=CHECK_EVERY)
-        exact = jnp.sum(forward(hard_coefficients(params), a, b, inputs) == target)
+        exact = jnp.sum(forward(parametrisation.hard(params), a, b, inputs) == target)
         return params, opt_state, losses[-1], exact
 
     train_steps = jax.jit(jax.vmap(steps_of_one))
@@ -155,7 +210,8 @@ def train_seeds(
     seconds = time.perf_counter() - started
     results = []
     for k, seed in enumerate(seeds):
-        network = Network(wirings[k][0], wirings[k][1], [np.asarray(layer[k]) for layer in logits])
+        kept = [parametrisation.gate_logits(np.asarray(layer[k])) for layer in logits]
+        network = Network(wirings[k][0], wirings[k][1], kept)
         results.append(TrainResult(network, seed, step, seconds, int(exact[k])))
     return results
 
@@ -277,6 +333,7 @@ def train_kernel(
         "accuracy": round(exact / 512, 6),
         "exact": exact,
         "network_gates": result.network.gate_count,
+        "parametrisation": TRUTH_TABLE.name,  # how the gates were learned; network.npz keeps 16 logits either way
         "trained_by": f"lifetui {__version__}, jax {jax.__version__}",
         "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
