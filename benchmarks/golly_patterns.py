@@ -8,8 +8,10 @@ FILE` would; a file refused is counted by the one-line reason's kind (Generation
 rule table, ...). A file that loads is run GENERATIONS generations (default 64) by the numpy reference on
 its default board, written with lifetui's RLE and macrocell writers, each read back and run on: the
 reloaded board must be the same board at the same generation under the same rule. Boards over 4096 x
-4096 are loaded and saved but not run. Prints a Markdown table per top-level folder, and every file
-that failed in a way that is a bug.
+4096 are loaded and saved but not run. A pattern too large for any board here (and not asking for a
+torus) runs GENERATIONS generations on the unbounded plane with hashlife instead, checked against numpy
+on the plane when its live cells fit 4096 x 4096. Prints a Markdown table per top-level folder, and
+every file that failed in a way that is a bug.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
 from lifetui.patterns.macrocell import write_macrocell
 from lifetui.patterns.rle import write_rle
+from lifetui.plane import create_plane
+from lifetui.rules import CONWAY
 
 SUFFIXES = {".rle", ".cells", ".lif", ".life", ".mc"}
 LARGEST_RUN = 4096 * 4096
@@ -44,8 +48,9 @@ def refusal_kind(message: str) -> str:
         ("topology", "bounded plane or other topology"),
         ("finite in both", "infinite tube (a side of 0)"),
         ("Wolfram", "Wolfram 1D rule"),
-        ("more than the largest board", "larger than a board (needs the plane)"),
-        ("larger than the largest board", "larger than a board (needs the plane)"),
+        ("more than the largest", "larger than the largest pattern"),
+        ("larger than the largest", "larger than the largest pattern"),
+        ("torus; `lifetui run --plane", "larger than a board (needs the plane)"),
         ("live cells, more than", "more cells than a board holds (needs the plane)"),
         ("to simulate; this machine has", "a board beyond this machine's memory"),
     ):
@@ -54,13 +59,44 @@ def refusal_kind(message: str) -> str:
     return "other: " + re.sub(r"^.*?: ", "", message)[:60]
 
 
-def check(path: Path, generations: int) -> tuple[str, str]:
-    """("ran" | "loaded" | "refused" | "BUG", detail) for one file."""
+def on_the_plane(pattern, generations: int) -> tuple[str, str]:
+    """A pattern too large for a board, run on the plane by hashlife (and numpy when it is small enough)."""
+    rule = pattern.rule.rule if pattern.rule else CONWAY
     try:
-        pattern = load_pattern(str(path))
-        board = board_from_pattern(pattern)
+        plane = create_plane("hashlife", rule)
     except LifeError as err:
         return "refused", refusal_kind(str(err))
+    plane.load_pattern(pattern)
+    plane.step(generations)
+    box = plane.bounds()
+    if box is not None and box[2] * box[3] <= LARGEST_RUN:
+        reference = create_plane("numpy", rule)
+        reference.load_pattern(pattern)
+        reference.step(generations)
+        if reference.bounds() != box or not np.array_equal(reference.window(*box), plane.window(*box)):
+            return "BUG", "hashlife and numpy differ on the plane"
+    return "plane", rule.kind
+
+
+def check(path: Path, generations: int) -> tuple[str, str]:
+    """("ran" | "loaded" | "plane" | "refused" | "BUG", detail) for one file."""
+    try:
+        pattern = load_pattern(str(path))
+    except LifeError as err:
+        return "refused", refusal_kind(str(err))
+    except Exception as err:  # noqa: BLE001 - anything else is a bug to report
+        return "BUG", f"{type(err).__name__}: {err}"
+    try:
+        board = board_from_pattern(pattern)
+    except LifeError as err:
+        if (pattern.rule and pattern.rule.torus) or refusal_kind(str(err)).startswith("other"):
+            return "refused", refusal_kind(str(err))
+        try:
+            return on_the_plane(pattern, generations)
+        except LifeError as err:
+            return "refused", refusal_kind(str(err))
+        except Exception as err:  # noqa: BLE001 - anything else is a bug to report
+            return "BUG", f"{type(err).__name__}: {err}"
     except Exception as err:  # noqa: BLE001 - anything else is a bug to report
         return "BUG", f"{type(err).__name__}: {err}"
     engine = NumpyEngine(board.rule)
@@ -116,15 +152,16 @@ def main(arguments: list[str]) -> None:
         else:
             kinds[detail] += 1
     print(f"{len(files)} pattern files under {root}; each that loads run {generations} generations, saved, reloaded\n")
-    print("| folder | files | loaded and ran | loaded (too big to run) | refused | bugs |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| folder | files | loaded and ran | loaded (too big to run) | on the plane (hashlife) | refused | bugs |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for folder, counts in sorted(by_folder.items()):
-        print(f"| {folder} | {sum(counts.values())} | {counts['ran']} | {counts['loaded']} "
+        print(f"| {folder} | {sum(counts.values())} | {counts['ran']} | {counts['loaded']} | {counts['plane']} "
               f"| {counts['refused']} | {counts['BUG']} |")  # fmt: skip
     total = Counter()
     for counts in by_folder.values():
         total.update(counts)
-    print(f"| all | {len(files)} | {total['ran']} | {total['loaded']} | {total['refused']} | {total['BUG']} |")
+    print(f"| all | {len(files)} | {total['ran']} | {total['loaded']} | {total['plane']} | {total['refused']} "
+          f"| {total['BUG']} |")  # fmt: skip
     print("\nrules of the files that loaded: " + ", ".join(f"{kinds[kind]} {kind}" for kind in sorted(kinds)))
     print("\nrefused, by reason:")
     for reason, count in reasons.most_common():

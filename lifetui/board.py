@@ -103,6 +103,7 @@ def board_from_pattern(pattern: Pattern, size: tuple[int, int] | None = None, ru
     if pattern.width > width or pattern.height > height:
         raise UsageError(
             f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
+            + ("; `lifetui run --plane --engine hashlife` runs it on the unbounded plane" if not size else "")
         )
     cells = np.zeros((height, width), dtype=np.uint8)
     paint_runs(cells, pattern.runs, (width - pattern.width) // 2, (height - pattern.height) // 2)

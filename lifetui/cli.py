@@ -23,7 +23,7 @@ from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
-from lifetui.rules import CONWAY, RuleSpec, parse_rule
+from lifetui.rules import CONWAY, Rule, RuleSpec, parse_rule
 
 
 class EngineChoice(click.Choice):
@@ -165,17 +165,26 @@ DEVICES = click.option(
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
+@click.option("--plane", is_flag=True, help="With --bench: on the unbounded plane (and python-lifelib if installed).")
 def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
                  bench: bool, steps: int | None, seconds: float, threads: int, devices: int, as_json: bool,
-                 seed_experiment: bool) -> None:  # fmt: skip
+                 seed_experiment: bool, plane: bool) -> None:  # fmt: skip
     """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
 
     lifetui PATTERN opens PATTERN (a .rle, .cells, .lif or .mc file, gzipped or not, - for standard input,
     or a bundled name such as glider) in the terminal UI; with --bench it measures the engines on it instead.
     """
     loaded = load_pattern(pattern)
-    board = board_from_pattern(loaded, size, rule)
     options = EngineOptions(model, allow_inexact, threads, devices)
+    if plane:
+        if not bench:
+            raise UsageError("--plane goes with --bench (and with lifetui run); the TUI runs on a torus for now")
+        chosen = _plane_rule(loaded, size, rule)
+        _warn(loaded)
+        from lifetui.plane_bench import plane_bench
+
+        sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
+    board = board_from_pattern(loaded, size, rule)
     if bench or seed_experiment:
         _warn(loaded)
         from lifetui.bench_report import bench_command
@@ -197,6 +206,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
               help="Stop once the board repeats (extinct, still, oscillating, travelling): say which.")  # fmt: skip
 @click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
 @board_options
+@click.option("--plane", is_flag=True,
+              help="Run on the unbounded plane (hashlife holds it; the others follow the pattern).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
@@ -209,6 +220,7 @@ def run(
     rule,
     model: Path | None,
     allow_inexact: bool,
+    plane: bool,
     output: Path | None,
     devices: int,
     as_json: bool,
@@ -220,6 +232,12 @@ def run(
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
     _warn(loaded)
+    if plane:
+        if until_stable:
+            raise click.UsageError("--until-stable runs on a torus; leave out --plane")
+        _run_on_plane(pattern, loaded, steps, engine, size, rule, EngineOptions(model, allow_inexact, devices=devices),
+                      output, as_json)  # fmt: skip
+        return
     board = board_from_pattern(loaded, size, rule)
     stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices))
     stepper.load(board.cells)
@@ -254,6 +272,43 @@ def run(
         if until_stable:
             summary["behaviour"] = behaviour.as_json() if behaviour else None
         click.echo(json.dumps(summary))
+    elif output is None:
+        click.echo(text, nl=False)
+
+
+def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None) -> Rule:
+    """The rule for a --plane run, or a usage error when the command line or the file asks for a torus."""
+    if size is not None or (rule and rule.torus) or (loaded.rule and loaded.rule.torus):
+        raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T torus suffix")
+    return (rule or loaded.rule or RuleSpec(CONWAY)).rule
+
+
+def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: RuleSpec | None, options: EngineOptions,
+                  output: Path | None, as_json: bool) -> None:  # fmt: skip
+    """`run --plane`: the pattern on the unbounded plane (README, "The unbounded plane")."""
+    from lifetui.plane import create_plane
+
+    chosen = _plane_rule(loaded, size, rule)
+    runner = create_plane(engine, chosen, options)
+    runner.load_pattern(loaded)
+    started = time.perf_counter()
+    runner.step(steps)
+    seconds = time.perf_counter() - started
+    generation = loaded.generation + steps
+    box = runner.bounds()
+    if output is not None or not as_json:
+        cells, top, left = runner.live_cells()
+        text = pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top))
+        if output is not None:
+            write_atomically(output, text)
+    if as_json:
+        height, width = (box[2], box[3]) if box else (0, 0)
+        click.echo(json.dumps({
+            "pattern": pattern, "rule": str(chosen), "topology": "plane", "width": width, "height": height,
+            "top": box[0] if box else None, "left": box[1] if box else None, "engine": engine, "steps": steps,
+            "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
+            "output": str(output) if output else None,
+        }))  # fmt: skip
     elif output is None:
         click.echo(text, nl=False)
 

@@ -11,10 +11,10 @@ from lifetui.errors import UsageError
 BAD_FILES = [
     ("truncated.rle", b"x = 3, y = 3\nbo", 0, "no '!' at the end"),  # still reads, with a warning
     ("junk.rle", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "binary file"),
-    ("absurd-header.rle", b"x = 4000000000, y = 3\no!", 2, "larger than the largest board side"),
+    ("absurd-header.rle", b"x = 4000000000, y = 3\no!", 2, "larger than the largest pattern side"),
     ("absurd-run.rle", b"x = 3, y = 3\n4000000000o!", 2, "too large"),
     ("overflow.rle", b"x = 3, y = 3\n" + b"9" * 5000 + b"o!", 2, "too large"),
-    ("huge-rows.rle", b"x = 3, y = 3\n999999$o!", 2, "largest board side"),
+    ("huge-rows.rle", b"x = 3, y = 3\n999999999$999999999$o!", 2, "largest pattern side"),
     ("generations.rle", b"x = 3, y = 3, rule = 23/3/2\no!", 2, "Generations"),
     ("ltl.rle", b"x = 3, y = 3, rule = R2,C0,M1,S2..3,B3..3,NM\no!", 2, "Larger than Life"),
     ("trailing-junk.rle", b"x = 3, y = 3, rule = B3/S23junk\no!", 2, "not B/S, Hensel or MAP notation"),

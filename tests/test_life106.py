@@ -32,7 +32,7 @@ def test_duplicate_cells_count_once():
         ("#Life 1.06\n0 0\n1 x\n", "x.lif:3:1", "two whole numbers"),
         ("#Life 1.06\n0 0 0\n", "x.lif:2:1", "two whole numbers"),
         ("#Life 1.06\n0 0\n99999999999 0\n", "x.lif:3:1", "out of range"),
-        ("#Life 1.06\n0 0\n70000 0\n", "x.lif", "largest board"),
+        ("#Life 1.06\n0 0\n1073741824 0\n", "x.lif", "largest pattern"),
     ],
 )
 def test_errors(text, location, words):

@@ -28,6 +28,12 @@ void lifetui_hashlife_region(const universe *u, long top, long left, long height
                              long block, uint8_t *out, long across);
 long long lifetui_hashlife_population(const universe *u);
 long lifetui_hashlife_nodes(const universe *u);
+void lifetui_hashlife_plane(universe *u, long long top, long long left);
+void lifetui_hashlife_root(const universe *u, long long *top, long long *left, int *level);
+int lifetui_hashlife_bounds(const universe *u, long long box[4]);
+int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint32_t *refs);
+int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs);
+void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left);
 """
 #: Bytes a node takes (hashlife.c's node: six numbers, a population, a level and a mark: 40), and its share
 #: of the hash table.
@@ -76,7 +82,13 @@ class HashlifeEngine(Engine):
         self._shape, self._side = (height, width), side
 
     def step(self, generations: int = 1) -> None:
-        if generations > 0 and self._lib.lifetui_hashlife_step(self._universe, generations) != 0:
+        status = self._lib.lifetui_hashlife_step(self._universe, generations) if generations > 0 else 0
+        if status == -2:
+            raise LifeError(
+                "hashlife engine: the pattern would grow past 2^60 cells a side of the plane; "
+                "the board is as it was before this step"
+            )
+        if status != 0:
             raise LifeError(
                 f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
                 "(a quarter of this machine's memory); the board is as it was before this step"

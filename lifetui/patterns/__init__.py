@@ -50,11 +50,14 @@ def refuse_other_format_name(path: Path) -> None:
         )
 
 
-def pattern_text(path: Path | None, cells, rule, generation: int, name: str = "", author: str = "") -> str:
-    """The board as the file `path` names: macrocell for a .mc name, else RLE (also with no name)."""
+def pattern_text(
+    path: Path | None, cells, rule, generation: int, name: str = "", author: str = "", position=None
+) -> str:
+    """The board as the file `path` names: macrocell for a .mc name, else RLE (also with no name). With a
+    `position` (x, y), the cells are a part of the unbounded plane whose top-left cell is there."""
     if path is not None and path.suffix.lower() == ".mc":
-        return write_macrocell(cells, rule, generation)
-    return write_rle(cells, rule, generation, name, author)
+        return write_macrocell(cells, rule, generation, torus=position is None)
+    return write_rle(cells, rule, generation, name, author, position=position)
 
 
 def bundled_patterns() -> dict[str, Path]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_SIDE, Pattern, runs_from_cells
+from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, runs_from_cells
 from lifetui.rules import parse_rule
 
 HEADER = "#Life 1.06"
@@ -97,8 +97,9 @@ def _read_life105(lines: list[str], source: str) -> Pattern:
 
 def _finish(pattern: Pattern, cells: list[tuple[int, int]], source: str) -> Pattern:
     runs, width, height = runs_from_cells(cells)
-    if width > MAX_SIDE or height > MAX_SIDE:
-        raise PatternError(source, f"pattern spans {width} x {height}, more than the largest board ({MAX_SIDE})")
+    if width > MAX_PATTERN_SIDE or height > MAX_PATTERN_SIDE:
+        largest = f"{MAX_PATTERN_SIDE:,}"
+        raise PatternError(source, f"pattern spans {width} x {height}, more than the largest pattern ({largest})")
     pattern.runs, pattern.width, pattern.height = runs, width, height
     return pattern
 

@@ -22,7 +22,7 @@ from array import array
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_SIDE, Pattern
+from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern
 from lifetui.rules import Rule, parse_rule
 
 HEADER = "[M2]"
@@ -73,9 +73,10 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     if torus and right <= torus[0] and bottom <= torus[1]:
         # A torus, as lifetui writes one: its cells from the root's top left corner, the box the torus.
         top, left, bottom, right = 0, 0, torus[1], torus[0]
-    if bottom - top > MAX_SIDE or right - left > MAX_SIDE:
+    if bottom - top > MAX_PATTERN_SIDE or right - left > MAX_PATTERN_SIDE:
         raise PatternError(
-            source, f"pattern spans {right - left} x {bottom - top}, more than the largest board ({MAX_SIDE})"
+            source,
+            f"pattern spans {right - left} x {bottom - top}, more than the largest pattern ({MAX_PATTERN_SIDE:,})",
         )
     runs = array("q")
     _emit(nodes, len(nodes) - 1, -top, -left, runs)
@@ -175,12 +176,13 @@ def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
     _emit(nodes, se, y + half, x + half, runs)
 
 
-def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0) -> str:
+def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: bool = True) -> str:
     """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
     the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
 
     Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
-    four child numbers, each distinct one numbered once."""
+    four child numbers, each distinct one numbered once. Without `torus`, the rule has no suffix: the cells
+    are a part of the unbounded plane."""
     height, width = cells.shape
     level = 4  # the root is never a leaf
     while (1 << level) < max(height, width):
@@ -188,7 +190,7 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0) -> str:
     # Whole leaves: the board padded to multiples of 8; the squares beyond are padded level by level.
     square = np.zeros((-(-height // 8) * 8, -(-width // 8) * 8), dtype=np.uint8)
     square[:height, :width] = cells
-    lines = [f"{HEADER} (lifetui)", f"#R {rule}:T{width},{height}"]
+    lines = [f"{HEADER} (lifetui)", f"#R {rule}" + (f":T{width},{height}" if torus else "")]
     if generation:
         lines.append(f"#G {generation}")
     # Leaf (i, j) holds rows 8i.., columns 8j..; its byte r is row r, cell x in bit x.

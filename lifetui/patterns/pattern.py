@@ -8,8 +8,11 @@ import numpy as np
 
 from lifetui.rules import RuleSpec
 
-#: The largest torus side lifetui accepts, and so the largest pattern box.
+#: The largest torus side lifetui accepts.
 MAX_SIDE = 65536
+#: The largest pattern box lifetui reads: the unbounded plane holds one this large (hashlife, as a quadtree,
+#: from its runs); on a torus it must fit the torus.
+MAX_PATTERN_SIDE = 1 << 30
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Pattern:
     generation: int = 0
     source: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: Where the box's top-left cell is on the unbounded plane, (x, y), when the file says (`#CXRLE Pos`).
+    position: tuple[int, int] | None = None
 
     @property
     def population(self) -> int:
@@ -37,6 +42,13 @@ class Pattern:
     def cells(self) -> set[tuple[int, int]]:
         """Every live cell as `(x, y)`; for tests and small patterns."""
         return {(int(x) + i, int(y)) for y, x, n in self.runs for i in range(int(n))}
+
+    def plane_origin(self) -> tuple[int, int]:
+        """Where the box's top-left cell goes on the unbounded plane, as (top, left): the file's position,
+        else the box centred on (0, 0) as Golly places it."""
+        if self.position is not None:
+            return self.position[1], self.position[0]
+        return -(self.height // 2), -(self.width // 2)
 
     def to_array(self) -> np.ndarray:
         """The box as a dense uint8 array of shape (height, width)."""

@@ -8,7 +8,7 @@ from array import array
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_SIDE, Pattern, runs_from_array
+from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, runs_from_array
 from lifetui.rules import Rule, RuleSpec, parse_rule
 
 LINE_LIMIT = 70
@@ -18,6 +18,8 @@ _HEADER_START = re.compile(r"x\s*=")
 _HEADER_KEY = re.compile(r"(?:^|,)[ \t]*([A-Za-z]+)[ \t]*=")
 DIGITS = "0123456789"
 _CXRLE_ITEM = re.compile(r"(\w+)=(\S+)")
+LARGEST = f"{MAX_PATTERN_SIDE:,}"
+_POSITION = re.compile(r"-?[0-9]{1,18},-?[0-9]{1,18}")
 _MULTI_STATE_PREFIX = "pqrstuvwxy"
 
 
@@ -99,6 +101,9 @@ class _RleReader:
                     if len(value) > MAX_GENERATION_DIGITS:
                         raise self.error(f"#CXRLE Gen={value[:20]}... is larger than any generation", number, 1)
                     pattern.generation = int(value)
+                elif key == "Pos" and _POSITION.fullmatch(value):
+                    x, y = value.split(",")
+                    pattern.position = (int(x), int(y))
         elif tag in ("#P", "#R"):
             pass  # Top-left coordinates on an unbounded plane: meaningless once centred on a torus.
         elif tag in ("#C", "#c", "#D") or tag.startswith("#"):
@@ -127,13 +132,13 @@ class _RleReader:
         text, column = item
         if not text or any(c not in DIGITS for c in text):
             raise self.error(f"header {key} must be a whole number, not {text[:40]!r}", number, column)
-        if len(text.lstrip("0")) > len(str(MAX_SIDE)):
-            raise self.error(f"header {key} = {text[:20]}... is larger than the largest board side ({MAX_SIDE})",
+        if len(text.lstrip("0")) > len(str(MAX_PATTERN_SIDE)):
+            raise self.error(f"header {key} = {text[:20]}... is larger than the largest pattern side ({LARGEST})",
                              number, column)  # fmt: skip
         value = int(text)
-        if value > MAX_SIDE:
+        if value > MAX_PATTERN_SIDE:
             raise self.error(
-                f"header {key} = {value} is larger than the largest board side ({MAX_SIDE})", number, column
+                f"header {key} = {value} is larger than the largest pattern side ({LARGEST})", number, column
             )
         return value
 
@@ -196,8 +201,8 @@ class _RleReader:
         self.check_extent(number, index)
 
     def check_extent(self, number: int, index: int) -> None:
-        if self.x > MAX_SIDE or self.y >= MAX_SIDE:
-            raise self.error(f"pattern reaches beyond the largest board side ({MAX_SIDE} cells)", number, index + 1)
+        if self.x > MAX_PATTERN_SIDE or self.y >= MAX_PATTERN_SIDE:
+            raise self.error(f"pattern reaches beyond the largest pattern side ({LARGEST} cells)", number, index + 1)
 
     def warn_multistate(self, char: str, number: int, index: int) -> None:
         if not self.warned_multistate:
@@ -235,15 +240,24 @@ def _extent(runs: np.ndarray) -> tuple[int, int]:
 
 
 def write_rle(
-    cells: np.ndarray, rule: Rule, generation: int = 0, name: str = "", author: str = "", comments: tuple[str, ...] = ()
+    cells: np.ndarray,
+    rule: Rule,
+    generation: int = 0,
+    name: str = "",
+    author: str = "",
+    comments: tuple[str, ...] = (),
+    position: tuple[int, int] | None = None,
 ) -> str:
-    """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters."""
+    """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters. With a
+    `position` (x, y), `cells` are a part of the unbounded plane whose top-left cell is there: the rule has
+    no torus suffix and `#CXRLE Pos` says where it is."""
     height, width = cells.shape
-    lines = [f"#CXRLE Pos=0,0 Gen={generation}"]
+    x, y = position or (0, 0)
+    lines = [f"#CXRLE Pos={x},{y} Gen={generation}"]
     lines += [f"#N {_one_line(name)}"] if name else []
     lines += [f"#O {_one_line(author)}"] if author else []
     lines += [f"#C {_one_line(comment)}" for comment in comments]
-    lines.append(f"x = {width}, y = {height}, rule = {rule}:T{width},{height}")
+    lines.append(f"x = {width}, y = {height}, rule = {rule}" + ("" if position else f":T{width},{height}"))
     lines += _wrap(_body_tokens(cells))
     return "\n".join(lines) + "\n"
 

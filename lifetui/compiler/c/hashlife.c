@@ -9,12 +9,16 @@
  * overlapping sub-squares, recursively, in two rounds of half the time (Gosper's construction), or, when
  * the step is shorter than its level allows, in one round after taking the sub-squares' centres.
  *
- * The board is a torus whose sides are powers of two, tiled to a square: a square torus of side 2^k is
+ * On the unbounded plane, the root is a square of the plane at (top, left), dead beyond it: before a step
+ * it grows by dead borders until its live cells are in its centre quarter and it is tall enough for the
+ * step, so its result (its centre, 2^step generations on) holds everything; dead borders are then taken
+ * off again. Otherwise the board is a torus whose sides are powers of two, tiled to a square: a square torus of side 2^k is
  * four copies of itself joined into a level k + 1 node, whose result is the torus advanced and shifted
  * by half a side, which swapping its quadrants undoes. Nodes are numbered, not pointed to (the node
  * array grows by realloc); when there are more than the universe's limit between steps, the nodes the
  * board no longer reaches are collected, and the step fails (-1) if that is not enough.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +45,11 @@ typedef struct {
     int step;            /* the current step: 2^step generations per result */
     ref root;            /* the board: a square of side 2^root_level */
     ref kept;            /* a second node collection keeps: the board as a step found it */
+    int plane;           /* 1: the unbounded plane (dead beyond the root), 0: a torus */
+    int outgrown;        /* set when a step on the plane would take the root past LIFETUI_MAX_PLANE_LEVEL */
+    long long top, left; /* on the plane, where the root's top-left cell is */
     uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
+    uint8_t quads[1 << 16]; /* a 4 x 4 square (bit 4y + x) -> its centre 2 x 2 a generation on (bit 2y + x) */
 } universe;
 
 static uint64_t leaf_bits(const node *n) { return (uint64_t)n->nw | (uint64_t)n->ne << 32; }
@@ -175,24 +183,48 @@ static uint64_t centre_bits(const uint16_t rows[16]) {
     return bits;
 }
 
-/* A level 4 node's centre leaf, `generations` (at most 4) on, cell by cell from the rule's table. */
+/* The rule for 4 x 4 squares: each square's centre 2 x 2, a generation on, from the rule's table. */
+static void fill_quads(universe *u) {
+    for (unsigned square = 0; square < 1u << 16; square++) {
+        unsigned out = 0;
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 2; x++) {
+                unsigned index = 0; /* the 3 x 3 around (y + 1, x + 1): bit 3 dy + dx from its top left */
+                for (int dy = 0; dy < 3; dy++) index |= (square >> (4 * (y + dy) + x) & 7) << (3 * dy);
+                out |= (unsigned)u->table[index] << (2 * y + x);
+            }
+        }
+        u->quads[square] = (uint8_t)out;
+    }
+}
+
+/* A level 4 node's centre leaf, `generations` (at most 4) on. Each generation the square shrinks by a cell
+ * each side (the cells whose whole neighbourhood is known), computed 2 x 2 at a time from 4 x 4 squares. */
 static ref base_result(universe *u, ref r, int generations) {
     uint16_t rows[16], next[16];
     rows_of(u, r, rows);
-    for (int g = 0; g < generations; g++) {
-        for (int y = 0; y < 16; y++) {
-            uint16_t up = y > 0 ? rows[y - 1] : 0, mid = rows[y], down = y < 15 ? rows[y + 1] : 0, out = 0;
-            for (int x = 0; x < 16; x++) {
-                /* The three cells of a row around x: bit 0 west (x - 1), bit 1 centre, bit 2 east. */
-                unsigned a = (unsigned)((up << 1) >> x) & 7, b = (unsigned)((mid << 1) >> x) & 7,
-                         c = (unsigned)((down << 1) >> x) & 7;
-                out |= (uint16_t)(u->table[a | b << 3 | c << 6] << x);
+    for (int g = 0, side = 16; g < generations; g++, side -= 2) {
+        /* rows[0..side) x columns [0, side) -> next[0..side - 2), its cell (y, x) being this one's (y + 1, x + 1) */
+        for (int i = 0; i < side / 2 - 1; i++) {
+            uint16_t top = 0, bottom = 0;
+            for (int j = 0; j < side / 2 - 1; j++) {
+                unsigned square = (unsigned)(rows[2 * i] >> (2 * j) & 15) | (unsigned)(rows[2 * i + 1] >> (2 * j) & 15) << 4 |
+                                  (unsigned)(rows[2 * i + 2] >> (2 * j) & 15) << 8 |
+                                  (unsigned)(rows[2 * i + 3] >> (2 * j) & 15) << 12;
+                unsigned quad = u->quads[square];
+                top |= (uint16_t)((quad & 3) << (2 * j));
+                bottom |= (uint16_t)((quad >> 2 & 3) << (2 * j));
             }
-            next[y] = out;
+            next[2 * i] = top;
+            next[2 * i + 1] = bottom;
         }
-        memcpy(rows, next, sizeof rows);
+        memcpy(rows, next, sizeof(uint16_t) * (size_t)(side - 2));
     }
-    return leaf(u, centre_bits(rows));
+    /* The centre 8 x 8 is now at (4 - generations, 4 - generations). */
+    int at = 4 - generations;
+    uint64_t bits = 0;
+    for (int y = 0; y < 8; y++) bits |= (uint64_t)(rows[y + at] >> at & 0xff) << (8 * y);
+    return leaf(u, bits);
 }
 
 /* A level 4 node's centre leaf, now. */
@@ -314,6 +346,7 @@ universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
         return NULL;
     }
     memcpy(u->table, table, 512);
+    fill_quads(u);
     u->max_nodes = max_nodes;
     return u;
 }
@@ -412,26 +445,184 @@ static ref advance(universe *u, int step) {
     return advanced;
 }
 
+/* The dead square of side 2^level. */
+static ref dead(universe *u, int level) {
+    ref r = leaf(u, 0);
+    for (int l = 3; l < level && r; l++) r = join(u, r, r, r, r);
+    return r;
+}
+
+/* Whether node r (level >= 5) has live cells only in its centre half: its twelve outer grandchildren are dead. */
+static int centred(const universe *u, ref r) {
+    const node *c = u->nodes, n = u->nodes[r];
+    const node nw = c[n.nw], ne = c[n.ne], sw = c[n.sw], se = c[n.se];
+    return !(c[nw.nw].population | c[nw.ne].population | c[nw.sw].population | c[ne.nw].population |
+             c[ne.ne].population | c[ne.se].population | c[sw.nw].population | c[sw.sw].population |
+             c[sw.se].population | c[se.ne].population | c[se.sw].population | c[se.se].population);
+}
+
+/* The highest root the plane grows to: its coordinates stay well inside 64 bits. */
+#define LIFETUI_MAX_PLANE_LEVEL 60
+
+/* Node r, one level up, in the centre of dead borders (its top-left moves up and left by half its side);
+ * 0 when the nodes run out or it would outgrow the plane's coordinates. */
+static ref grow(universe *u, ref r, long long *top, long long *left) {
+    int level = u->nodes[r].level;
+    if (level + 1 > LIFETUI_MAX_PLANE_LEVEL) {
+        u->outgrown = 1;
+        return 0;
+    }
+    ref d = dead(u, level - 1);
+    const node n = u->nodes[r];
+    ref grown = join(u, join(u, d, d, d, n.nw), join(u, d, d, n.ne, d), join(u, d, n.sw, d, d), join(u, n.se, d, d, d));
+    *top -= 1LL << (level - 1);
+    *left -= 1LL << (level - 1);
+    return grown;
+}
+
+/* One step of 2^step generations on the plane: the new root and its top-left, or 0 when the nodes run out.
+ * Grown until the live cells are in the centre half and the root is at least step + 2 levels high, then
+ * once more: they are then in the centre quarter, 2^(level - 3) >= 2^step cells from the result's edge, so
+ * the result (the centre half, 2^step generations on) holds all of them. Dead borders are then taken off. */
+static ref advance_plane(universe *u, int step, long long *top, long long *left) {
+    set_step(u, step);
+    ref r = u->root;
+    while (r && (u->nodes[r].level < 5 || u->nodes[r].level < step + 2 || !centred(u, r))) r = grow(u, r, top, left);
+    if (r) r = grow(u, r, top, left);
+    if (!r) return 0;
+    int level = u->nodes[r].level;
+    ref next = result(u, r);
+    if (!next) return 0;
+    *top += 1LL << (level - 2);
+    *left += 1LL << (level - 2);
+    while (next && u->nodes[next].level > 5 && centred(u, next)) {
+        level = u->nodes[next].level;
+        next = centre(u, next);
+        *top += 1LL << (level - 2);
+        *left += 1LL << (level - 2);
+    }
+    return next;
+}
+
+/* Leaves from their 64 cells each (row r in bits 8r..8r+7, column c in bit c of its row): `count` of them
+ * into refs. 0, or -1 when the nodes run out. */
+int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint32_t *refs) {
+    for (long i = 0; i < count; i++) {
+        if (!(refs[i] = leaf(u, bits[i]))) return -1;
+    }
+    return 0;
+}
+
+/* Nodes of level + 1 from four children each of `level` (nw, ne, sw, se; 0 for a dead one): `count` of them
+ * into refs. 0, or -1 when the nodes run out. */
+int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs) {
+    ref d = dead(u, level);
+    if (!d) return -1;
+    for (long i = 0; i < count; i++) {
+        const uint32_t *c = children + 4 * i;
+        if (!(refs[i] = join(u, c[0] ? c[0] : d, c[1] ? c[1] : d, c[2] ? c[2] : d, c[3] ? c[3] : d))) return -1;
+    }
+    return 0;
+}
+
+/* Make node `root` (from lifetui_hashlife_leaves or _joins, level 4 or more) the board, on the unbounded
+ * plane with its top-left cell at (top, left). */
+void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left) {
+    u->root = root;
+    u->plane = 1;
+    u->top = top;
+    u->left = left;
+}
+
+/* Put the board on the unbounded plane, the root's top-left cell at (top, left); load it first. */
+void lifetui_hashlife_plane(universe *u, long long top, long long left) {
+    u->plane = 1;
+    u->top = top;
+    u->left = left;
+}
+
+/* Where the root is on the plane, and its level (side 2^level). */
+void lifetui_hashlife_root(const universe *u, long long *top, long long *left, int *level) {
+    *top = u->top;
+    *left = u->left;
+    *level = u->nodes[u->root].level;
+}
+
+/* One edge of the live cells' bounding box in node r at (y, x): along `axis` (0 rows, 1 columns), the least
+ * first live row or column (far 0), or the greatest last one plus one (far 1), improving *best. The nearer
+ * halves are searched first, and a square that cannot improve *best is skipped, so the search follows the
+ * pattern's edge rather than visiting the whole pattern. */
+static void edge(const universe *u, ref r, long long y, long long x, int axis, int far, long long *best) {
+    const node *n = &u->nodes[r];
+    if (!n->population) return;
+    long long side = 1LL << n->level, start = axis ? x : y;
+    if (far ? start + side <= *best : start >= *best) return;
+    if (n->level == 3) {
+        uint64_t bits = leaf_bits(n);
+        uint64_t lines = 0; /* bit i: row (axis 0) or column (axis 1) i of the leaf has a live cell */
+        for (int i = 0; i < 8; i++) {
+            lines |= axis ? (bits >> (8 * i) & 0xff) : (uint64_t)((bits >> (8 * i) & 0xff) != 0) << i;
+        }
+        long long found = far ? start + 64 - __builtin_clzll(lines) : start + __builtin_ctzll(lines);
+        if (far ? found > *best : found < *best) *best = found;
+        return;
+    }
+    long long half = side / 2;
+    /* Children as (node, y, x), the near half along the axis first. */
+    const ref kids[4] = {n->nw, n->ne, n->sw, n->se};
+    const long long ys[4] = {y, y, y + half, y + half}, xs[4] = {x, x + half, x, x + half};
+    static const int order[2][2][4] = {{{0, 1, 2, 3}, {2, 3, 0, 1}}, {{0, 2, 1, 3}, {1, 3, 0, 2}}};
+    for (int i = 0; i < 4; i++) {
+        int k = order[axis][far][i];
+        edge(u, kids[k], ys[k], xs[k], axis, far, best);
+    }
+}
+
+/* The live cells' bounding box in the root's own coordinates, rows [box[0], box[2]) and columns
+ * [box[1], box[3]); 0, or -1 when there are none. */
+int lifetui_hashlife_bounds(const universe *u, long long box[4]) {
+    if (!u->nodes[u->root].population) return -1;
+    box[0] = box[1] = LLONG_MAX;
+    box[2] = box[3] = LLONG_MIN;
+    for (int axis = 0; axis < 2; axis++) {
+        edge(u, u->root, 0, 0, axis, 0, &box[axis]);
+        edge(u, u->root, 0, 0, axis, 1, &box[2 + axis]);
+    }
+    return 0;
+}
+
 /* The longest step: 2^60 generations, from a tiling at most 62 levels high. */
 #define LIFETUI_MAX_STEP 60
 
-/* Advance the torus `generations` steps: 0, or -1 when the nodes run out even after collecting garbage;
- * the board is then as the call found it, not partly advanced. */
+/* Advance the board `generations` steps: 0, or -1 when the nodes run out even after collecting garbage, or -2
+ * when a pattern on the plane would outgrow its coordinates; the board is then as the call found it. */
 int lifetui_hashlife_step(universe *u, long long generations) {
     u->kept = u->root;
+    long long kept_top = u->top, kept_left = u->left;
     while (generations > 0) {
         int step = 0;
         while (step + 1 <= LIFETUI_MAX_STEP && (1LL << (step + 1)) <= generations) step++;
-        ref next = advance(u, step);
+        long long top = u->top, left = u->left;
+        ref next = u->plane ? advance_plane(u, step, &top, &left) : advance(u, step);
+        if (!next && u->outgrown) {
+            u->outgrown = 0;
+            u->root = u->kept;
+            u->top = kept_top, u->left = kept_left;
+            u->kept = 0;
+            return -2;
+        }
         if (!next) {
             /* Out of nodes: keep only the board (and where the call began), then try once more. */
-            if (collect(u) != 0 || !(next = advance(u, step))) {
+            top = u->top, left = u->left;
+            if (collect(u) != 0 || !(next = u->plane ? advance_plane(u, step, &top, &left) : advance(u, step))) {
                 u->root = u->kept;
+                u->top = kept_top, u->left = kept_left;
                 u->kept = 0;
                 return -1;
             }
         }
         u->root = next;
+        u->top = top, u->left = left;
         generations -= 1LL << step;
     }
     u->kept = 0;

@@ -1,0 +1,278 @@
+"""The unbounded plane: a pattern with no edges, advanced by any engine.
+
+Plane coordinates are whole numbers (y down, x right) with no bounds. The hashlife engine holds the plane
+itself (its quadtree grows dead borders as the pattern grows). The grid engines run a torus that follows
+the pattern: the live cells sit inside a dead margin, each call advances at most as many generations as
+the live cells are from the torus's nearest edge (so nothing reaches across the wrap: the torus and the
+plane agree cell for cell), and when the live cells come within a quarter of the margin of an edge the
+torus is laid again around them, larger as they grow. When it would need more memory than this machine
+has, the engine stops with a PlaneOutgrown error (the board as it was before that call) that offers
+hashlife.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from lifetui.board import REFERENCE_BYTES_PER_CELL, memory_shortfall
+from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
+from lifetui.errors import LifeError, UsageError
+from lifetui.patterns import Pattern
+from lifetui.rules import Rule
+
+#: The least dead margin around the live cells on a grid engine's torus, in cells (a 64-cell word).
+MIN_MARGIN = 64
+#: The most cells the live cells' bounding box may hold to be read out as an array.
+MAX_READ_CELLS = 1 << 31
+
+
+class PlaneOutgrown(LifeError):
+    """The pattern has grown beyond what the engine can hold on this machine."""
+
+
+def check_plane_rule(rule: Rule) -> None:
+    """Refuse a rule under which a dead neighbourhood is born (B0): the whole plane would live at once."""
+    if rule.truth_table()[0]:
+        raise UsageError(
+            f"rule {rule} has B0: every dead cell of the unbounded plane would be born at once; "
+            "run it on a torus (--size WxH)"
+        )
+
+
+def live_box(cells: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The live cells' bounding box in `cells` as (top, left, height, width), or None when none live."""
+    rows, columns = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
+    if not len(rows):
+        return None
+    return int(rows[0]), int(columns[0]), int(rows[-1] - rows[0] + 1), int(columns[-1] - columns[0] + 1)
+
+
+class Plane(ABC):
+    """A pattern on the unbounded plane and the engine that advances it."""
+
+    engine_name: str
+
+    @abstractmethod
+    def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
+        """Put `cells` on an empty plane, its top-left cell at (top, left)."""
+
+    def load_pattern(self, pattern: Pattern) -> None:
+        """Put a pattern on an empty plane where it says it is (`Pattern.plane_origin`)."""
+        self.load(pattern.to_array(), *pattern.plane_origin())
+
+    @abstractmethod
+    def step(self, generations: int) -> None: ...
+
+    @abstractmethod
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        """The live cells' bounding box as (top, left, height, width) in plane coordinates, or None."""
+
+    @abstractmethod
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        """The cells of a rectangle of the plane (dead beyond the pattern), uint8."""
+
+    @abstractmethod
+    def population(self) -> int: ...
+
+    def live_cells(self) -> tuple[np.ndarray, int, int]:
+        """The live cells' bounding box as an array, with its top and left: (0 x 0 array, 0, 0) when none."""
+        box = self.bounds()
+        if box is None:
+            return np.zeros((0, 0), dtype=np.uint8), 0, 0
+        top, left, height, width = box
+        if height * width > MAX_READ_CELLS:
+            raise PlaneOutgrown(
+                f"the pattern spans {width:,} x {height:,} cells, too many to read out as cells "
+                f"(at most {MAX_READ_CELLS:,}); run it with --json for its size and population"
+            )
+        return self.window(top, left, height, width), top, left
+
+
+class HashlifePlane(Plane):
+    engine_name = "hashlife"
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        from lifetui.engines.hashlife_engine import HashlifeEngine
+
+        check_plane_rule(rule)
+        self._engine = HashlifeEngine(rule, options)
+        self._ffi, self._lib, self._universe = self._engine._ffi, self._engine._lib, self._engine._universe
+
+    def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
+        height, width = cells.shape
+        side = max(16, 1 << (max(height, width, 1) - 1).bit_length())
+        grid = np.zeros((side, side), dtype=np.uint8)
+        grid[:height, :width] = cells
+        if self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", grid), side, side) != 0:
+            raise LifeError("hashlife engine: out of memory loading the pattern")
+        self._lib.lifetui_hashlife_plane(self._universe, top, left)
+
+    def load_pattern(self, pattern: Pattern) -> None:
+        """Built from the pattern's runs, leaf by leaf, never as a dense array: a pattern of a few cells spread
+        over 210,515 x 183,739 (Golly's switch-engine-ping-pong) costs a few nodes."""
+        top, left = pattern.plane_origin()
+        runs = pattern.runs
+        if not len(runs) or not pattern.population:
+            self.load(np.zeros((16, 16), dtype=np.uint8), top, left)
+            return
+        lengths = runs[:, 2]
+        ys = np.repeat(runs[:, 0], lengths)
+        firsts = np.repeat(runs[:, 1] - (np.cumsum(lengths) - lengths), lengths)
+        xs = firsts + np.arange(len(ys))  # each run's cells: its first x, then one more for each cell
+        level = max(4, (max(pattern.width, pattern.height, 16) - 1).bit_length())
+        # Leaves: 8 x 8 squares, keyed by their row and column of squares; bit 8r + c for the cell at (r, c).
+        rows, columns = ys >> 3, xs >> 3
+        keys = rows << 32 | columns
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        bits = np.left_shift(np.uint64(1), (((ys & 7) << 3) | (xs & 7)).astype(np.uint64)[order])
+        bits = np.bitwise_or.reduceat(bits, starts)
+        keys = keys[starts]
+        refs = np.zeros(len(keys), dtype=np.uint32)
+        lib, ffi, universe = self._lib, self._ffi, self._universe
+        if lib.lifetui_hashlife_leaves(universe, ffi.from_buffer("uint64_t[]", bits), len(bits),
+                                       ffi.from_buffer("uint32_t[]", refs)) != 0:  # fmt: skip
+            raise LifeError("hashlife engine: out of memory loading the pattern")
+        for child_level in range(3, level):
+            rows, columns = keys >> 32, keys & 0xFFFFFFFF
+            parents, slot = np.unique((rows >> 1) << 32 | (columns >> 1), return_inverse=True)
+            children = np.zeros((len(parents), 4), dtype=np.uint32)
+            children[slot.ravel(), ((rows & 1) << 1 | (columns & 1)).astype(np.intp)] = refs
+            refs = np.zeros(len(parents), dtype=np.uint32)
+            if lib.lifetui_hashlife_joins(universe, ffi.from_buffer("uint32_t[]", children), len(parents), child_level,
+                                          ffi.from_buffer("uint32_t[]", refs)) != 0:  # fmt: skip
+                raise LifeError("hashlife engine: out of memory loading the pattern")
+            keys = parents
+        lib.lifetui_hashlife_plant(universe, int(refs[0]), top, left)
+
+    def step(self, generations: int) -> None:
+        self._engine.step(generations)
+
+    def _root(self) -> tuple[int, int, int]:
+        top, left, level = self._ffi.new("long long *"), self._ffi.new("long long *"), self._ffi.new("int *")
+        self._lib.lifetui_hashlife_root(self._universe, top, left, level)
+        return top[0], left[0], 1 << level[0]
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        box = self._ffi.new("long long[4]")
+        if self._lib.lifetui_hashlife_bounds(self._universe, box) != 0:
+            return None
+        top, left, _ = self._root()
+        return top + box[0], left + box[1], box[2] - box[0], box[3] - box[1]
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        root_top, root_left, side = self._root()
+        out = np.zeros((height, width), dtype=np.uint8)
+        # The part of the window inside the root; the rest of the plane is dead.
+        y0, x0 = max(top, root_top), max(left, root_left)
+        y1, x1 = min(top + height, root_top + side), min(left + width, root_left + side)
+        if y0 < y1 and x0 < x1:
+            self._lib.lifetui_hashlife_region(
+                self._universe, y0 - root_top, x0 - root_left, y1 - y0, x1 - x0, y0 - top, x0 - left, 1,
+                self._ffi.from_buffer("uint8_t[]", out), width,
+            )  # fmt: skip
+        return out
+
+    def population(self) -> int:
+        return int(self._lib.lifetui_hashlife_population(self._universe))
+
+    def nodes(self) -> int:
+        return self._engine.nodes()
+
+
+class GridPlane(Plane):
+    """A grid engine's torus laid around the pattern and moved with it (see the module's docstring)."""
+
+    def __init__(self, engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        from lifetui.engines import create_engine
+
+        check_plane_rule(rule)
+        self.engine_name = engine_name
+        self._engine = create_engine(engine_name, rule, options)
+        self._top = self._left = 0  # the plane coordinates of the torus's cell (0, 0)
+        self._shape = (0, 0)
+        self._box: tuple[int, int, int, int] | None = None  # the live cells' box on the torus
+        self._margin = MIN_MARGIN
+
+    def load_pattern(self, pattern: Pattern) -> None:
+        self._check_room(pattern.height, pattern.width)  # before the pattern becomes an array
+        super().load_pattern(pattern)
+
+    def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
+        box = live_box(cells)
+        if box is None:
+            self._box = None
+            return
+        y, x, height, width = box
+        self._lay(cells[y : y + height, x : x + width], top + y, left + x)
+
+    def _lay(self, live: np.ndarray, top: int, left: int) -> None:
+        """A fresh torus around `live` (its live box), its top-left cell at (top, left) of the plane."""
+        height, width = live.shape
+        margin, rows, columns = self._check_room(height, width)
+        board = np.zeros((rows, columns), dtype=np.uint8)
+        board[margin : margin + height, margin : margin + width] = live
+        self._engine.load(board)
+        self._top, self._left, self._shape, self._margin = top - margin, left - margin, (rows, columns), margin
+        self._box = (margin, margin, height, width)
+
+    def _check_room(self, height: int, width: int) -> tuple[int, int, int]:
+        """The margin and the torus (rows, columns) for live cells of this box, or PlaneOutgrown."""
+        margin = max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
+        rows, columns = height + 2 * margin, -(-(width + 2 * margin) // 64) * 64
+        problem = memory_shortfall(columns, rows, REFERENCE_BYTES_PER_CELL, " for the reference to check it")
+        if problem:
+            raise PlaneOutgrown(
+                f"the pattern spans {width:,} x {height:,} cells: the {self.engine_name} engine's board "
+                f"around it would be {columns:,} x {rows:,}, and {problem.split('; ', 1)[1]}; "
+                "--engine hashlife runs the plane without a board"
+            )
+        return margin, rows, columns
+
+    def _clearance(self) -> int:
+        """How many cells the live box is from the torus's nearest edge."""
+        y, x, height, width = self._box
+        rows, columns = self._shape
+        return min(y, x, rows - y - height, columns - x - width)
+
+    def step(self, generations: int) -> None:
+        while generations > 0 and self._box is not None:
+            if self._clearance() < max(1, self._margin // 4):
+                y, x, height, width = self._box
+                self._lay(self._engine.window(y, x, height, width), self._top + y, self._left + x)
+            # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
+            count = min(generations, self._clearance())
+            self._engine.step(count)
+            generations -= count
+            self._box = live_box(self._engine.cells())
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        if self._box is None:
+            return None
+        y, x, height, width = self._box
+        return self._top + y, self._left + x, height, width
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        out = np.zeros((height, width), dtype=np.uint8)
+        if self._box is None:
+            return out
+        rows, columns = self._shape
+        y0, x0 = max(top, self._top), max(left, self._left)
+        y1, x1 = min(top + height, self._top + rows), min(left + width, self._left + columns)
+        if y0 < y1 and x0 < x1:
+            part = self._engine.window(y0 - self._top, x0 - self._left, y1 - y0, x1 - x0)
+            out[y0 - top : y1 - top, x0 - left : x1 - left] = part
+        return out
+
+    def population(self) -> int:
+        return 0 if self._box is None else self._engine.population()
+
+
+def create_plane(engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Plane:
+    """A ready plane for the rule on the named engine."""
+    if engine_name == "hashlife":
+        return HashlifePlane(rule, options)
+    return GridPlane(engine_name, rule, options)

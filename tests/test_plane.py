@@ -1,0 +1,190 @@
+"""The unbounded plane: hashlife's growing quadtree and the grid engines' torus that follows the pattern,
+each against numpy on a torus large enough that nothing reaches its edge (there the two agree)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.errors import LifeError, UsageError
+from lifetui.patterns import load_pattern, parse_pattern
+from lifetui.plane import GridPlane, PlaneOutgrown, create_plane, live_box
+from lifetui.rules import CONWAY, parse_rule
+
+GLIDER = load_pattern("glider").to_array()
+
+
+def far_from_any_edge(cells: np.ndarray, rule, generations: int) -> tuple[np.ndarray, int]:
+    """numpy's answer on a torus with `generations` + 2 dead cells around the pattern: no cell can reach
+    across it, so it is the plane's; the cells and the margin (the pattern's top-left on that torus)."""
+    margin = generations + 2
+    board = np.zeros((cells.shape[0] + 2 * margin, cells.shape[1] + 2 * margin), dtype=np.uint8)
+    board[margin : margin + cells.shape[0], margin : margin + cells.shape[1]] = cells
+    engine = NumpyEngine(rule)
+    engine.load(board)
+    engine.step(generations)
+    return engine.cells(), margin
+
+
+def plane_cells(plane, top: int, left: int, height: int, width: int) -> np.ndarray:
+    return plane.window(top, left, height, width)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c", "bitsliced", "hashlife"])
+def test_a_soup_on_the_plane_is_numpy_far_from_any_edge(engine):
+    rule = CONWAY
+    soup = (np.random.default_rng(4).random((24, 30)) < 0.4).astype(np.uint8)
+    generations = 200
+    expected, margin = far_from_any_edge(soup, rule, generations)
+    plane = create_plane(engine, rule)
+    plane.load(soup, top=-7, left=11)  # the soup's top-left cell at (-7, 11) of the plane
+    plane.step(generations)
+    # The torus's cell (margin, margin) is the plane's (-7, 11).
+    got = plane.window(-7 - margin, 11 - margin, *expected.shape)
+    assert np.array_equal(got, expected)
+    assert plane.population() == int(expected.sum())
+    box = live_box(expected)
+    assert plane.bounds() == (box[0] - 7 - margin, box[1] + 11 - margin, box[2], box[3])
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
+def test_a_glider_flies_on_with_no_edge_to_wrap_round(engine):
+    plane = create_plane(engine, CONWAY)
+    plane.load(GLIDER, 0, 0)
+    plane.step(4000)  # far past any margin a grid engine lays: it is laid again and again
+    assert plane.bounds() == (1000, 1000, 3, 3)
+    cells, top, left = plane.live_cells()
+    assert (top, left) == (1000, 1000) and np.array_equal(cells, GLIDER)
+
+
+def test_hashlife_jumps_a_glider_two_to_the_forty_generations():
+    plane = create_plane("hashlife", CONWAY)
+    plane.load(GLIDER, -5, 3)
+    plane.step(1 << 40)
+    shift = 1 << 38  # c/4 diagonally
+    assert plane.bounds() == (-5 + shift, 3 + shift, 3, 3)
+    assert np.array_equal(plane.window(-5 + shift, 3 + shift, 3, 3), GLIDER)
+
+
+def test_a_gun_grows_the_same_on_every_engine_and_hashlife_keeps_counting_far_beyond():
+    gun = load_pattern("gosper-glider-gun").to_array()
+    results = {}
+    for engine in ("numpy", "c", "hashlife"):
+        plane = create_plane(engine, CONWAY)
+        plane.load(gun, 0, 0)
+        plane.step(600)
+        results[engine] = plane.live_cells(), plane.population()
+    (cells, top, left), population = results["numpy"]
+    for engine in ("c", "hashlife"):
+        (other, other_top, other_left), other_population = results[engine]
+        assert (other_top, other_left, other_population) == (top, left, population)
+        assert np.array_equal(other, cells)
+    plane = create_plane("hashlife", CONWAY)
+    plane.load(gun, 0, 0)
+    plane.step(1 << 20)
+    early = plane.population()
+    plane.step(30)
+    # A new glider every 30 generations, none lost, however far the stream reaches: 5 cells more a period.
+    assert plane.population() - early == 5
+    assert 5 * ((1 << 20) // 30) <= early <= 5 * ((1 << 20) // 30) + 100
+
+
+def test_a_rule_with_b0_is_refused_on_the_plane():
+    with pytest.raises(UsageError, match="B0"):
+        create_plane("numpy", parse_rule("B03/S23").rule)
+    with pytest.raises(UsageError, match="torus"):
+        create_plane("hashlife", parse_rule("B03/S23").rule)
+
+
+def test_a_grid_engine_that_outgrows_the_machine_stops_and_offers_hashlife(monkeypatch):
+    import lifetui.plane as plane_module
+
+    plane = GridPlane("numpy", CONWAY)
+    plane.load(GLIDER, 0, 0)
+    before = plane.bounds()
+    monkeypatch.setattr(plane_module, "memory_shortfall", lambda *args: "a board needs 9 GB; this machine has 1 GB")
+    with pytest.raises(PlaneOutgrown, match="--engine hashlife"):
+        plane.step(1000)
+    assert plane.population() == 5 and plane.bounds()[2:] == before[2:]  # the glider is still there
+
+
+def test_an_empty_plane_stays_empty():
+    for engine in ("numpy", "hashlife"):
+        plane = create_plane(engine, CONWAY)
+        plane.load(np.zeros((4, 4), dtype=np.uint8))
+        plane.step(100)
+        assert plane.bounds() is None and plane.population() == 0
+        assert plane.live_cells()[0].shape == (0, 0)
+
+
+def test_run_on_the_plane_writes_the_live_box_where_it_is(lifetui, tmp_path):
+    result = lifetui("run", "glider", "--plane", "--steps", "100")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    # The glider's 3 x 3 box is centred on (0, 0), top-left (-1, -1); 100 generations move it 25 each way.
+    assert lines[0] == "#CXRLE Pos=24,24 Gen=100"
+    assert "x = 3, y = 3, rule = B3/S23" in lines
+    out = tmp_path / "later.rle"
+    assert lifetui("run", "glider", "--plane", "--steps", "100", "-o", str(out)).code == 0
+    again = lifetui("run", str(out), "--plane", "--steps", "100", "--engine", "hashlife", "--json")
+    summary = json.loads(again.out)
+    assert (summary["top"], summary["left"], summary["generation"]) == (49, 49, 200)
+    assert summary["topology"] == "plane" and summary["population"] == 5
+
+
+def test_run_on_the_plane_reads_a_position_and_agrees_across_engines(lifetui, tmp_path):
+    source = tmp_path / "placed.rle"
+    source.write_text("#CXRLE Pos=-100,7\nx = 3, y = 3, rule = B3/S23\nbo$2bo$3o!\n")
+    assert parse_pattern(source.read_bytes(), str(source)).position == (-100, 7)
+    outputs = {
+        engine: lifetui("run", str(source), "--plane", "--steps", "40", "--engine", engine).out
+        for engine in ("numpy", "c", "hashlife")
+    }
+    assert outputs["numpy"].startswith("#CXRLE Pos=-90,17 Gen=40")
+    assert outputs["numpy"] == outputs["c"] == outputs["hashlife"]
+
+
+def test_run_on_the_plane_refuses_a_torus_and_until_stable(lifetui):
+    for extra in (["--size", "64x64"], ["--rule", "B3/S23:T64,64"]):
+        result = lifetui("run", "glider", "--plane", "--steps", "4", *extra)
+        assert result.code == 2 and "unbounded plane" in result.err
+    result = lifetui("run", "glider", "--plane", "--until-stable")
+    assert result.code == 2 and "--until-stable" in result.err
+
+
+def test_a_pattern_too_large_to_write_as_rle_says_so():
+    plane = create_plane("hashlife", CONWAY)
+    plane.load(load_pattern("gosper-glider-gun").to_array(), 0, 0)
+    plane.step(1 << 30)
+    with pytest.raises(LifeError, match="268,435,474 x 268,435,461 cells"):
+        plane.live_cells()
+
+
+def test_bench_on_the_plane_times_each_engine_and_checks_they_agree(lifetui):
+    result = lifetui("glider", "--bench", "--plane", "--steps", "300", "--engine", "hashlife", "--engine", "c", "--json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["topology"] == "plane" and document["steps"] == 300
+    rows = {row["engine"]: row for row in document["engines"]}
+    assert rows["hashlife"]["agrees"] and rows["c"]["agrees"]
+    assert rows["hashlife"]["bounds"] == rows["c"]["bounds"] == [74, 74, 3, 3]
+    assert "python-lifelib" in rows  # a row either way: timed, or why not
+    text = lifetui("glider", "--bench", "--plane", "--steps", "300")
+    assert text.code == 0 and "unbounded plane, 300 generations" in text.out and "hashlife" in text.out
+
+
+def test_the_tui_does_not_take_plane_yet(lifetui):
+    result = lifetui("glider", "--plane")
+    assert result.code == 2 and "--bench" in result.err
+
+
+def test_a_pattern_larger_than_any_torus_loads_and_runs_on_the_plane(lifetui, tmp_path):
+    # Two gliders 200,000 cells apart: no torus here holds them; the plane does, in a few nodes.
+    source = tmp_path / "far.rle"
+    source.write_text("x = 200003, y = 3, rule = B3/S23\nbo199999bo$2bo199999bo$3o199997b3o!\n")
+    refused = lifetui("run", str(source), "--steps", "4")
+    assert refused.code == 2 and "run --plane --engine hashlife" in refused.err
+    result = lifetui("run", str(source), "--plane", "--engine", "hashlife", "--steps", "400", "--json")
+    summary = json.loads(result.out)
+    assert summary["population"] == 10 and (summary["width"], summary["height"]) == (200003, 3)
