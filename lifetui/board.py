@@ -96,6 +96,7 @@ def default_size(pattern: Pattern) -> tuple[int, int]:
 
 def board_from_pattern(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None) -> Board:
     """Centre the pattern's box on a torus; rule and size: README's precedence (Boards and placement)."""
+    pattern.check_laid_out()
     chosen_rule = (rule or pattern.rule or RuleSpec(CONWAY)).rule
     torus = (rule and rule.torus) or (pattern.rule and pattern.rule.torus)
     width, height = size or torus or default_size(pattern)

@@ -113,6 +113,9 @@ class HashlifePlane(Plane):
         """Built from the pattern's runs, leaf by leaf, never as a dense array: a pattern of a few cells spread
         over 210,515 x 183,739 (Golly's switch-engine-ping-pong) costs a few nodes."""
         top, left = pattern.plane_origin()
+        if pattern.quadtree is not None:
+            self._plant_quadtree(pattern.quadtree, top, left)
+            return
         runs = pattern.runs
         if not len(runs) or not pattern.population:
             self.load(np.zeros((16, 16), dtype=np.uint8), top, left)
@@ -147,6 +150,26 @@ class HashlifePlane(Plane):
                 raise LifeError("hashlife engine: out of memory loading the pattern")
             keys = parents
         lib.lifetui_hashlife_plant(universe, int(refs[0]), top, left)
+
+    def _plant_quadtree(self, tree, top: int, left: int) -> None:
+        """A macrocell file's nodes, level by level (leaves first), its box's top-left cell at (top, left)."""
+        lib, ffi, universe = self._lib, self._ffi, self._universe
+        refs = np.zeros(len(tree.nodes), dtype=np.uint32)  # by node number; 0 (dead) for node 0
+        numbers, bits = tree.leaves()
+        made = np.zeros(len(numbers), dtype=np.uint32)
+        if len(numbers) and lib.lifetui_hashlife_leaves(universe, ffi.from_buffer("uint64_t[]", bits), len(bits),
+                                                        ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
+            raise LifeError("hashlife engine: out of memory loading the pattern")
+        refs[numbers] = made
+        for level, (numbers, children) in tree.levels().items():
+            made = np.zeros(len(numbers), dtype=np.uint32)
+            kids = np.ascontiguousarray(refs[children], dtype=np.uint32)
+            if lib.lifetui_hashlife_joins(universe, ffi.from_buffer("uint32_t[]", kids), len(numbers), level - 1,
+                                          ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
+                raise LifeError("hashlife engine: out of memory loading the pattern")
+            refs[numbers] = made
+        # Only a file too large to lay out comes here: its root is far above a leaf.
+        lib.lifetui_hashlife_plant(universe, int(refs[len(tree.nodes) - 1]), top - tree.top, left - tree.left)
 
     def step(self, generations: int) -> None:
         self._engine.step(generations)
@@ -198,6 +221,7 @@ class GridPlane(Plane):
         self._margin = MIN_MARGIN
 
     def load_pattern(self, pattern: Pattern) -> None:
+        pattern.check_laid_out()
         self._check_room(pattern.height, pattern.width)  # before the pattern becomes an array
         super().load_pattern(pattern)
 

@@ -162,7 +162,8 @@ def test_a_pattern_too_large_to_write_as_rle_says_so():
 
 
 def test_bench_on_the_plane_times_each_engine_and_checks_they_agree(lifetui):
-    result = lifetui("glider", "--bench", "--plane", "--steps", "300", "--engine", "hashlife", "--engine", "c", "--json")
+    engines = ("--engine", "hashlife", "--engine", "c")
+    result = lifetui("glider", "--bench", "--plane", "--steps", "300", *engines, "--json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
     assert document["topology"] == "plane" and document["steps"] == 300

@@ -72,7 +72,7 @@ def test_the_default_parametrisation_learns_a_rule_no_counting_can_express():
     from lifetui.model.training import train_seeds
 
     rule = parse_rule("B2-a/S12").rule
-    results = train_seeds(rule, [0, 1, 2, 3], max_steps=3000, layer_sizes=(64,) * 6 + (16, 4, 1))
+    results = train_seeds(rule, [0, 1, 2, 3], max_steps=3000, layer_sizes=(128,) * 6 + (32, 8, 2, 1))
     best = max(results, key=lambda result: result.exact)
     assert best.exact == 512 and len(wrong_neighbourhoods(best.network, rule)) == 0
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -61,11 +62,6 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     if len(nodes) == 1:
         return pattern  # no nodes: an empty universe
     root = nodes[-1]
-    if root[1] > MAX_POPULATION:
-        limit = f"{MAX_POPULATION:,}"
-        raise PatternError(source, f"{root[1]:,} live cells, more than lifetui lays out on a board ({limit})")
-    if root[4] > MAX_RUNS:
-        raise PatternError(source, f"{root[4]:,} runs of live cells, more than lifetui lays out ({MAX_RUNS:,})")
     if root[2] is None:
         return pattern
     top, left, bottom, right = root[2]
@@ -73,16 +69,51 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     if torus and right <= torus[0] and bottom <= torus[1]:
         # A torus, as lifetui writes one: its cells from the root's top left corner, the box the torus.
         top, left, bottom, right = 0, 0, torus[1], torus[0]
-    if bottom - top > MAX_PATTERN_SIDE or right - left > MAX_PATTERN_SIDE:
-        raise PatternError(
-            source,
-            f"pattern spans {right - left} x {bottom - top}, more than the largest pattern ({MAX_PATTERN_SIDE:,})",
-        )
+    pattern.width, pattern.height = right - left, bottom - top
+    if root[1] > MAX_POPULATION:
+        unlaid = f"{root[1]:,} live cells, more than lifetui lays out on a board ({MAX_POPULATION:,})"
+    elif root[4] > MAX_RUNS:
+        unlaid = f"{root[4]:,} runs of live cells, more than lifetui lays out ({MAX_RUNS:,})"
+    elif bottom - top > MAX_PATTERN_SIDE or right - left > MAX_PATTERN_SIDE:
+        unlaid = f"pattern spans {right - left} x {bottom - top}, more than the largest pattern ({MAX_PATTERN_SIDE:,})"
+    else:
+        unlaid = ""
+    if unlaid:
+        # Kept as its quadtree, for hashlife on the plane; anything that needs its cells is refused with this.
+        pattern.unlaid = f"{source}: {unlaid}"
+        pattern.quadtree = Quadtree(nodes, top, left)
+        return pattern
     runs = array("q")
     _emit(nodes, len(nodes) - 1, -top, -left, runs)
     pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array stays alive through it
-    pattern.width, pattern.height = right - left, bottom - top
     return pattern
+
+
+@dataclass(frozen=True)
+class Quadtree:
+    """A macrocell file's nodes as read (node 0 the empty square, the last the root), and where the live
+    cells' box starts in the root: the pattern's box is the root's square from (top, left)."""
+
+    nodes: list[tuple]
+    top: int
+    left: int
+
+    def leaves(self) -> tuple[np.ndarray, np.ndarray]:
+        """The leaves' node numbers and their 64 cells each (row r in bits 8r..8r+7, column c in bit c)."""
+        numbers = [i for i, node in enumerate(self.nodes) if i and node[0] == 3]
+        bits = np.array([int.from_bytes(self.nodes[i][3], "little") for i in numbers], dtype=np.uint64)
+        return np.array(numbers, dtype=np.int64), bits
+
+    def levels(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """The other nodes by level, lowest first: their numbers and their children's (n x 4, 0 empty)."""
+        by_level: dict[int, list[int]] = {}
+        for i, node in enumerate(self.nodes):
+            if i and node[0] > 3:
+                by_level.setdefault(node[0], []).append(i)
+        return {
+            level: (np.array(numbers, dtype=np.int64), np.array([self.nodes[i][3] for i in numbers], dtype=np.int64))
+            for level, numbers in sorted(by_level.items())
+        }
 
 
 def _header_line(pattern: Pattern, line: str, source: str, number: int) -> None:

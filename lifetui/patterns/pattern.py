@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lifetui.errors import UsageError
 from lifetui.rules import RuleSpec
 
 #: The largest torus side lifetui accepts.
@@ -34,6 +35,10 @@ class Pattern:
     warnings: list[str] = field(default_factory=list)
     #: Where the box's top-left cell is on the unbounded plane, (x, y), when the file says (`#CXRLE Pos`).
     position: tuple[int, int] | None = None
+    #: Why the cells were not laid out as runs (a macrocell file too large for that), or "": such a pattern
+    #: keeps its quadtree, which only hashlife on the plane reads.
+    unlaid: str = ""
+    quadtree: object | None = None
 
     @property
     def population(self) -> int:
@@ -50,8 +55,14 @@ class Pattern:
             return self.position[1], self.position[0]
         return -(self.height // 2), -(self.width // 2)
 
+    def check_laid_out(self) -> None:
+        """Refuse a pattern kept only as a quadtree: it runs on the plane, on hashlife, and nowhere else."""
+        if self.unlaid:
+            raise UsageError(f"{self.unlaid}; `lifetui run --plane --engine hashlife` runs it on the unbounded plane")
+
     def to_array(self) -> np.ndarray:
         """The box as a dense uint8 array of shape (height, width)."""
+        self.check_laid_out()
         grid = np.zeros((self.height, self.width), dtype=np.uint8)
         paint_runs(grid, self.runs, 0, 0)
         return grid
