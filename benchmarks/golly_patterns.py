@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lifetui.board import board_from_pattern
+from lifetui.board import asked_grid, board_from_pattern
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
@@ -78,6 +78,23 @@ def on_the_plane(pattern, generations: int) -> tuple[str, str]:
     return "plane", rule.kind
 
 
+def on_a_grid(pattern, grid, generations: int) -> tuple[str, str]:
+    """A pattern on its bounded plane or tube, on numpy and on c (when a kernel exists for its rule)."""
+    rule = pattern.rule.rule
+    results = []
+    for engine in ("numpy", "c"):
+        try:
+            plane = create_plane(engine, rule, grid=grid)
+        except LifeError:
+            continue
+        plane.load_pattern(pattern)
+        plane.step(generations)
+        results.append((plane.bounds(), plane.live_cells()[0].tobytes()))
+    if len(set(results)) > 1:
+        return "BUG", f"numpy and c differ on {grid.suffix}"
+    return "plane", rule.kind
+
+
 def check(path: Path, generations: int) -> tuple[str, str]:
     """("ran" | "loaded" | "plane" | "refused" | "BUG", detail) for one file."""
     try:
@@ -86,6 +103,14 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         return "refused", refusal_kind(str(err))
     except Exception as err:  # noqa: BLE001 - anything else is a bug to report
         return "BUG", f"{type(err).__name__}: {err}"
+    grid = asked_grid(pattern, None, None)
+    if grid is not None:  # a bounded plane or a tube: numpy and c on that grid, which must agree
+        try:
+            return on_a_grid(pattern, grid, generations)
+        except LifeError as err:
+            return "refused", refusal_kind(str(err))
+        except Exception as err:  # noqa: BLE001 - anything else is a bug to report
+            return "BUG", f"{type(err).__name__}: {err}"
     try:
         board = board_from_pattern(pattern)
     except LifeError as err:
@@ -152,7 +177,7 @@ def main(arguments: list[str]) -> None:
         else:
             kinds[detail] += 1
     print(f"{len(files)} pattern files under {root}; each that loads run {generations} generations, saved, reloaded\n")
-    print("| folder | files | loaded and ran | loaded (too big to run) | on the plane (hashlife) | refused | bugs |")
+    print("| folder | files | loaded and ran | loaded (too big to run) | plane, :P or :T0,N | refused | bugs |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for folder, counts in sorted(by_folder.items()):
         print(f"| {folder} | {sum(counts.values())} | {counts['ran']} | {counts['loaded']} | {counts['plane']} "

@@ -12,7 +12,7 @@ import numpy as np
 from lifetui.errors import UsageError
 from lifetui.patterns import MAX_SIDE, Pattern
 from lifetui.patterns.pattern import paint_runs
-from lifetui.rules import CONWAY, Rule, RuleSpec
+from lifetui.rules import CONWAY, BoundedGrid, Rule, RuleSpec
 
 MIN_SIDE = 3
 DEFAULT_SIDE = 256
@@ -94,9 +94,27 @@ def default_size(pattern: Pattern) -> tuple[int, int]:
     return side(pattern.width), side(pattern.height)
 
 
+def asked_grid(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | None) -> BoundedGrid | None:
+    """The bounded plane or tube the rule asks for (`--rule`'s suffix, else the file's), unless --size or a
+    torus suffix that comes first asks for a torus."""
+    if size:
+        return None
+    for spec in (rule, pattern.rule):
+        if spec and (spec.torus or spec.bounded):
+            return spec.bounded
+    return None
+
+
 def board_from_pattern(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None) -> Board:
     """Centre the pattern's box on a torus; rule and size: README's precedence (Boards and placement)."""
     pattern.check_laid_out()
+    grid = asked_grid(pattern, size, rule)
+    if grid is not None:
+        kind = "a bounded plane" if grid.kind == "P" else "a torus infinite one way"
+        raise UsageError(
+            f"{pattern.source}: the rule asks for {kind} ({grid.suffix}): `lifetui run` runs it; "
+            "the terminal UI and --bench run tori (give --size WxH for one)"
+        )
     chosen_rule = (rule or pattern.rule or RuleSpec(CONWAY)).rule
     torus = (rule and rule.torus) or (pattern.rule and pattern.rule.torus)
     width, height = size or torus or default_size(pattern)

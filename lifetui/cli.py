@@ -16,14 +16,14 @@ import click
 
 from lifetui import __version__
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import Board, board_from_pattern, parse_size
+from lifetui.board import Board, asked_grid, board_from_pattern, parse_size
 from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
-from lifetui.rules import CONWAY, Rule, RuleSpec, parse_rule
+from lifetui.rules import CONWAY, BoundedGrid, Rule, RuleSpec, parse_rule
 
 
 class EngineChoice(click.Choice):
@@ -232,11 +232,13 @@ def run(
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
     _warn(loaded)
-    if plane:
+    grid = None if plane else asked_grid(loaded, size, rule)  # a file's :Pw,h or :T0,h runs on that grid
+    if plane or grid:
         if until_stable:
-            raise click.UsageError("--until-stable runs on a torus; leave out --plane")
+            raise click.UsageError("--until-stable runs on a torus; leave out --plane" if plane else
+                                   f"--until-stable runs on a torus, not {grid.suffix}; give --size WxH")  # fmt: skip
         _run_on_plane(pattern, loaded, steps, engine, size, rule, EngineOptions(model, allow_inexact, devices=devices),
-                      output, as_json)  # fmt: skip
+                      output, as_json, grid)  # fmt: skip
         return
     board = board_from_pattern(loaded, size, rule)
     stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices))
@@ -276,20 +278,22 @@ def run(
         click.echo(text, nl=False)
 
 
-def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None) -> Rule:
-    """The rule for a --plane run, or a usage error when the command line or the file asks for a torus."""
-    if size is not None or (rule and rule.torus) or (loaded.rule and loaded.rule.torus):
-        raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T torus suffix")
+def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None, grid: BoundedGrid | None = None) -> Rule:
+    """The rule for a --plane run (or one on a file's bounded grid), or a usage error when the command line
+    or the file asks for a torus or, with --plane, another grid."""
+    specs = [spec for spec in (rule, loaded.rule) if spec]
+    if size is not None or any(spec.torus or (spec.bounded and not grid) for spec in specs):
+        raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T or :P suffix")
     return (rule or loaded.rule or RuleSpec(CONWAY)).rule
 
 
 def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: RuleSpec | None, options: EngineOptions,
-                  output: Path | None, as_json: bool) -> None:  # fmt: skip
-    """`run --plane`: the pattern on the unbounded plane (README, "The unbounded plane")."""
+                  output: Path | None, as_json: bool, grid: BoundedGrid | None = None) -> None:  # fmt: skip
+    """`run --plane`, or a file's bounded plane or tube (README, "The unbounded plane")."""
     from lifetui.plane import create_plane
 
-    chosen = _plane_rule(loaded, size, rule)
-    runner = create_plane(engine, chosen, options)
+    chosen = _plane_rule(loaded, size, rule, grid)
+    runner = create_plane(engine, chosen, options, grid)
     runner.load_pattern(loaded)
     started = time.perf_counter()
     runner.step(steps)
@@ -298,13 +302,15 @@ def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: Rul
     box = runner.bounds()
     if output is not None or not as_json:
         cells, top, left = runner.live_cells()
-        text = pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top))
+        text = pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top),
+                            topology=grid.suffix if grid else "")  # fmt: skip
         if output is not None:
             write_atomically(output, text)
     if as_json:
         height, width = (box[2], box[3]) if box else (0, 0)
         click.echo(json.dumps({
-            "pattern": pattern, "rule": str(chosen), "topology": "plane", "width": width, "height": height,
+            "pattern": pattern, "rule": str(chosen), "topology": grid.suffix[1:] if grid else "plane",
+            "width": width, "height": height,
             "top": box[0] if box else None, "left": box[1] if box else None, "engine": engine, "steps": steps,
             "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
             "output": str(output) if output else None,

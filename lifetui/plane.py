@@ -13,6 +13,7 @@ hashlife.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from lifetui.board import REFERENCE_BYTES_PER_CELL, memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
 from lifetui.errors import LifeError, UsageError
 from lifetui.patterns import Pattern
-from lifetui.rules import Rule
+from lifetui.rules import BoundedGrid, Rule
 
 #: The least dead margin around the live cells on a grid engine's torus, in cells (a 64-cell word).
 MIN_MARGIN = 64
@@ -206,16 +207,42 @@ class HashlifePlane(Plane):
         return self._engine.nodes()
 
 
-class GridPlane(Plane):
-    """A grid engine's torus laid around the pattern and moved with it (see the module's docstring)."""
+@dataclass(frozen=True)
+class Axis:
+    """One axis of the plane as a grid engine's torus holds it: "free" (unbounded: the torus follows the
+    live cells with a dead margin), "wrap" (a tube's period: the torus is that many cells, from `start`) or
+    "bounded" (dead beyond `size` cells from `start`: the torus has one more dead line each side, cleared
+    after every generation)."""
 
-    def __init__(self, engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+    kind: str
+    size: int = 0
+
+    @property
+    def start(self) -> int:
+        """Where a bounded or periodic axis begins: the grid is centred on 0 (Golly's placement)."""
+        return -(self.size // 2)
+
+    def fits(self, low: int, count: int) -> bool:
+        return self.kind == "free" or (self.start <= low and low + count <= self.start + self.size)
+
+
+FREE = Axis("free")
+
+
+class GridPlane(Plane):
+    """A grid engine's torus laid around the pattern and moved with it (see the module's docstring); along an
+    axis of a tube or a bounded plane it is that axis's grid instead (see Axis)."""
+
+    def __init__(self, engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS,
+                 rows: Axis = FREE, columns: Axis = FREE):  # fmt: skip
         from lifetui.engines import create_engine
 
-        check_plane_rule(rule)
+        if FREE in (rows, columns):
+            check_plane_rule(rule)
         self.engine_name = engine_name
+        self._axes = (rows, columns)
         self._engine = create_engine(engine_name, rule, options)
-        self._top = self._left = 0  # the plane coordinates of the torus's cell (0, 0)
+        self._origin = (0, 0)  # the plane coordinates of the torus's cell (0, 0)
         self._shape = (0, 0)
         self._box: tuple[int, int, int, int] | None = None  # the live cells' box on the torus
         self._margin = MIN_MARGIN
@@ -231,22 +258,29 @@ class GridPlane(Plane):
             self._box = None
             return
         y, x, height, width = box
+        for axis, low, count, name in ((self._axes[0], top + y, height, "rows"), (self._axes[1], left + x, width,
+                                                                                  "columns")):  # fmt: skip
+            if not axis.fits(low, count):
+                raise UsageError(
+                    f"the pattern's live cells take {count} {name}, from {low}; the grid has {axis.size}, "
+                    f"from {axis.start}"
+                )
         self._lay(cells[y : y + height, x : x + width], top + y, left + x)
 
-    def _lay(self, live: np.ndarray, top: int, left: int) -> None:
-        """A fresh torus around `live` (its live box), its top-left cell at (top, left) of the plane."""
-        height, width = live.shape
-        margin, rows, columns = self._check_room(height, width)
-        board = np.zeros((rows, columns), dtype=np.uint8)
-        board[margin : margin + height, margin : margin + width] = live
-        self._engine.load(board)
-        self._top, self._left, self._shape, self._margin = top - margin, left - margin, (rows, columns), margin
-        self._box = (margin, margin, height, width)
+    def _layout(self, axis: Axis, count: int, margin: int, words: bool) -> tuple[int, int]:
+        """(torus cells along the axis, where the axis's first plane cell sits on it) for `count` live ones."""
+        if axis.kind == "wrap":
+            return axis.size, 0
+        if axis.kind == "bounded":
+            return axis.size + 2, 1
+        extent = count + 2 * margin
+        return (-(-extent // 64) * 64 if words else extent), margin
 
     def _check_room(self, height: int, width: int) -> tuple[int, int, int]:
         """The margin and the torus (rows, columns) for live cells of this box, or PlaneOutgrown."""
         margin = max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
-        rows, columns = height + 2 * margin, -(-(width + 2 * margin) // 64) * 64
+        rows = self._layout(self._axes[0], height, margin, False)[0]
+        columns = self._layout(self._axes[1], width, margin, True)[0]
         problem = memory_shortfall(columns, rows, REFERENCE_BYTES_PER_CELL, " for the reference to check it")
         if problem:
             raise PlaneOutgrown(
@@ -256,20 +290,72 @@ class GridPlane(Plane):
             )
         return margin, rows, columns
 
-    def _clearance(self) -> int:
-        """How many cells the live box is from the torus's nearest edge."""
+    def _lay(self, live: np.ndarray, top: int, left: int) -> None:
+        """A fresh torus around `live` (its live box), its top-left cell at (top, left) of the plane."""
+        height, width = live.shape
+        margin, rows, columns = self._check_room(height, width)
+        board = np.zeros((rows, columns), dtype=np.uint8)
+        origin, at = [], []
+        for axis, low in zip(self._axes, (top, left)):
+            if axis.kind == "free":
+                origin.append(low - margin)
+                at.append(margin)
+            else:  # the grid's first cell is at the torus's 0 (wrap) or 1 (bounded)
+                first = self._layout(axis, 0, margin, False)[1]
+                origin.append(axis.start - first)
+                at.append(low - axis.start + first)
+        board[at[0] : at[0] + height, at[1] : at[1] + width] = live
+        self._engine.load(board)
+        self._origin, self._shape, self._margin = (origin[0], origin[1]), (rows, columns), margin
+        self._box = (at[0], at[1], height, width)
+
+    def _clearance(self) -> int | None:
+        """How many generations the live cells may run before one could reach round a free axis's torus (None:
+        no free axis, no limit)."""
+        y, x, height, width = self._box
+        near = [
+            min(low, extent - low - count)
+            for axis, low, count, extent in zip(self._axes, (y, x), (height, width), self._shape)
+            if axis.kind == "free"
+        ]
+        return min(near) if near else None
+
+    def _relay(self) -> None:
         y, x, height, width = self._box
         rows, columns = self._shape
-        return min(y, x, rows - y - height, columns - x - width)
+        # Along a fixed axis the whole grid is taken, so the live cells keep their place on it.
+        if self._axes[0].kind != "free":
+            first = self._layout(self._axes[0], 0, 0, False)[1]
+            y, height = first, self._axes[0].size
+        if self._axes[1].kind != "free":
+            first = self._layout(self._axes[1], 0, 0, False)[1]
+            x, width = first, self._axes[1].size
+        self._lay(self._engine.window(y, x, height, width), self._origin[0] + y, self._origin[1] + x)
+
+    def _borders(self) -> np.ndarray:
+        """The cells of the dead lines beyond a bounded axis's grid, as (n, 2) rows and columns."""
+        rows, columns = self._shape
+        lines = []
+        if self._axes[0].kind == "bounded":
+            lines += [np.stack([np.full(columns, y), np.arange(columns)], axis=1) for y in (0, rows - 1)]
+        if self._axes[1].kind == "bounded":
+            lines += [np.stack([np.arange(rows), np.full(rows, x)], axis=1) for x in (0, columns - 1)]
+        return np.concatenate(lines).astype(np.int64)
 
     def step(self, generations: int) -> None:
+        bounded = "bounded" in (axis.kind for axis in self._axes)
         while generations > 0 and self._box is not None:
-            if self._clearance() < max(1, self._margin // 4):
-                y, x, height, width = self._box
-                self._lay(self._engine.window(y, x, height, width), self._top + y, self._left + x)
+            clearance = self._clearance()
+            if clearance is not None and clearance < max(1, self._margin // 4):
+                self._relay()
+                clearance = self._clearance()
             # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
-            count = min(generations, self._clearance())
+            # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule
+            # may bring them to life; beyond the grid nothing lives).
+            count = 1 if bounded else min(generations, clearance or generations)
             self._engine.step(count)
+            if bounded:
+                self._engine.set_cells(self._borders(), 0)
             generations -= count
             self._box = live_box(self._engine.cells())
 
@@ -277,17 +363,18 @@ class GridPlane(Plane):
         if self._box is None:
             return None
         y, x, height, width = self._box
-        return self._top + y, self._left + x, height, width
+        return self._origin[0] + y, self._origin[1] + x, height, width
 
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
         out = np.zeros((height, width), dtype=np.uint8)
         if self._box is None:
             return out
         rows, columns = self._shape
-        y0, x0 = max(top, self._top), max(left, self._left)
-        y1, x1 = min(top + height, self._top + rows), min(left + width, self._left + columns)
+        origin_top, origin_left = self._origin
+        y0, x0 = max(top, origin_top), max(left, origin_left)
+        y1, x1 = min(top + height, origin_top + rows), min(left + width, origin_left + columns)
         if y0 < y1 and x0 < x1:
-            part = self._engine.window(y0 - self._top, x0 - self._left, y1 - y0, x1 - x0)
+            part = self._engine.window(y0 - origin_top, x0 - origin_left, y1 - y0, x1 - x0)
             out[y0 - top : y1 - top, x0 - left : x1 - left] = part
         return out
 
@@ -295,8 +382,13 @@ class GridPlane(Plane):
         return 0 if self._box is None else self._engine.population()
 
 
-def create_plane(engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Plane:
-    """A ready plane for the rule on the named engine."""
+def create_plane(engine_name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS,
+                 grid: BoundedGrid | None = None) -> Plane:  # fmt: skip
+    """A ready plane for the rule on the named engine: the unbounded plane, or another of Golly's grids."""
+    if grid is None:
+        return HashlifePlane(rule, options) if engine_name == "hashlife" else GridPlane(engine_name, rule, options)
     if engine_name == "hashlife":
-        return HashlifePlane(rule, options)
-    return GridPlane(engine_name, rule, options)
+        raise UsageError(
+            f"the hashlife engine runs tori and the unbounded plane, not {grid.suffix}; try --engine c or numpy"
+        )
+    return GridPlane(engine_name, rule, options, Axis(*grid.axis(rows=True)), Axis(*grid.axis(rows=False)))

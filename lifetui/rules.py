@@ -227,18 +227,41 @@ CONWAY = Rule.from_counts({3}, {2, 3})
 
 
 @dataclass(frozen=True)
+class BoundedGrid:
+    """Golly's other bounded grids: `:Pw,h`, a plane dead beyond w x h cells, and `:T0,h` or `:Tw,0`, a
+    torus infinite one way (a tube). A side of 0 is unbounded that way (`:P0,h` a strip)."""
+
+    kind: str  # "P" or "T"
+    width: int
+    height: int
+
+    @property
+    def suffix(self) -> str:
+        return f":{self.kind}{self.width},{self.height}"
+
+    def axis(self, rows: bool) -> tuple[str, int]:
+        """How the grid treats one axis: ("free", 0) unbounded, ("wrap", n) periodic, ("bounded", n) dead beyond."""
+        size = self.height if rows else self.width
+        if size == 0:
+            return "free", 0
+        return ("wrap" if self.kind == "T" else "bounded"), size
+
+
+@dataclass(frozen=True)
 class RuleSpec:
-    """A rule as written in a file or option: the rule and, from Golly's `:Tw,h` suffix, a torus size."""
+    """A rule as written in a file or option: the rule and, from Golly's `:Tw,h` suffix, a torus size, or
+    from `:Pw,h` or `:T0,h` another bounded grid."""
 
     rule: Rule
     torus: tuple[int, int] | None = None
+    bounded: BoundedGrid | None = None
 
 
 _SIDE = r"[0-9a-zA-Z-]*"
 _BS = re.compile(rf"B(?P<b>{_SIDE})/?S(?P<s>{_SIDE})", re.IGNORECASE)
 _SB = re.compile(rf"S(?P<s>{_SIDE})/?B(?P<b>{_SIDE})", re.IGNORECASE)
 _CONWAY = re.compile(rf"(?P<s>{_SIDE})/(?P<b>{_SIDE})")
-_TORUS = re.compile(r"T(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
+_TORUS = re.compile(r"(?P<kind>[TP])(?P<w>[0-9]+)(?:,(?P<h>[0-9]+))?", re.IGNORECASE)
 _COUNT = re.compile(r"(?P<count>[0-8])(?P<minus>-?)(?P<letters>[a-z]*)")
 
 
@@ -249,8 +272,12 @@ def parse_rule(text: str) -> RuleSpec:
     if not text:
         raise RuleError("empty rule")
     body, _, topology = text.partition(":")
-    torus = _parse_topology(topology, original) if topology else None
-    return RuleSpec(_parse_body(body.strip(), original), torus)
+    grid = _parse_topology(topology, original) if topology else None
+    if grid is None or (grid.kind == "T" and grid.width and grid.height):
+        return RuleSpec(_parse_body(body.strip(), original), (grid.width, grid.height) if grid else None)
+    if grid.width == grid.height == 0:  # unbounded both ways: the plane, as with no suffix
+        return RuleSpec(_parse_body(body.strip(), original))
+    return RuleSpec(_parse_body(body.strip(), original), None, grid)
 
 
 def _unsupported(original: str, why: str) -> RuleError:
@@ -349,14 +376,15 @@ def _parse_map(text: str, original: str) -> Rule:
     return Rule.from_table(golly[GOLLY_INDEX])
 
 
-def _parse_topology(topology: str, original: str) -> tuple[int, int]:
+def _parse_topology(topology: str, original: str) -> BoundedGrid:
     match = _TORUS.fullmatch(topology.strip())
     if not match:
-        raise RuleError(f"unsupported topology in rule {original!r}: lifetui runs on a torus, written :Twidth,height")
+        raise RuleError(
+            f"unsupported topology in rule {original!r}: lifetui runs a torus (:Tw,h), a tube (:T0,h or :Tw,0) or "
+            "a bounded plane (:Pw,h)"
+        )
     if any(side and len(side.lstrip("0")) > 9 for side in (match["w"], match["h"])):
-        raise RuleError(f"unsupported topology in rule {original[:60]!r}: a torus side that large cannot be run")
+        raise RuleError(f"unsupported topology in rule {original[:60]!r}: a side that large cannot be run")
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
-    if width == 0 or height == 0:
-        raise RuleError(f"unsupported topology in rule {original!r}: the torus must be finite in both directions")
-    return width, height
+    return BoundedGrid(match["kind"].upper(), width, height)

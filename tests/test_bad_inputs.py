@@ -116,7 +116,7 @@ def test_threads_beyond_reason_are_refused(lifetui):
     ("where", "words"),
     [
         ("size", "outside 3..65536"),
-        ("torus", "torus side that large"),
+        ("torus", "a side that large"),
         ("life106", "coordinate out of range"),
         ("kernel", "not valid JSON"),
     ],

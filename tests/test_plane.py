@@ -189,3 +189,81 @@ def test_a_pattern_larger_than_any_torus_loads_and_runs_on_the_plane(lifetui, tm
     result = lifetui("run", str(source), "--plane", "--engine", "hashlife", "--steps", "400", "--json")
     summary = json.loads(result.out)
     assert summary["population"] == 10 and (summary["width"], summary["height"]) == (200003, 3)
+
+
+def bounded_oracle(cells: np.ndarray, rule, generations: int) -> np.ndarray:
+    """A bounded plane by definition: a generation on a board with room around it, then everything outside the
+    grid killed; the grid is `cells`' own extent."""
+    height, width = cells.shape
+    board = np.zeros((height + 4, width + 4), dtype=np.uint8)
+    board[2:-2, 2:-2] = cells
+    engine = NumpyEngine(rule)
+    for _ in range(generations):
+        engine.load(board)
+        engine.step(1)
+        board = engine.cells()
+        board[:2], board[-2:], board[:, :2], board[:, -2:] = 0, 0, 0, 0
+    return board[2:-2, 2:-2]
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c"])
+def test_a_bounded_plane_kills_whatever_would_cross_its_edge(engine):
+    from lifetui.rules import BoundedGrid
+
+    grid = BoundedGrid("P", 30, 20)
+    soup = (np.random.default_rng(9).random((20, 30)) < 0.45).astype(np.uint8)
+    plane = create_plane(engine, CONWAY, grid=grid)
+    plane.load(soup, top=-10, left=-15)  # the grid is centred on (0, 0): rows -10..9, columns -15..14
+    plane.step(60)
+    expected = bounded_oracle(soup, CONWAY, 60)
+    assert np.array_equal(plane.window(-10, -15, 20, 30), expected)
+    assert not plane.window(-11, -16, 22, 32)[[0, -1]].any() and plane.population() == int(expected.sum())
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c"])
+def test_a_tube_wraps_one_way_and_is_unbounded_the_other(engine):
+    from lifetui.rules import BoundedGrid
+
+    grid = BoundedGrid("T", 0, 24)  # 24 rows round, unbounded across
+    soup = (np.random.default_rng(5).random((24, 20)) < 0.4).astype(np.uint8)
+    generations = 150
+    # numpy on a torus 24 high and wide enough that nothing reaches round it across.
+    margin = generations + 2
+    board = np.zeros((24, 20 + 2 * margin), dtype=np.uint8)
+    board[:, margin : margin + 20] = soup
+    reference = NumpyEngine(CONWAY)
+    reference.load(board)
+    reference.step(generations)
+    plane = create_plane(engine, CONWAY, grid=grid)
+    plane.load(soup, top=-12, left=0)
+    plane.step(generations)
+    assert np.array_equal(plane.window(-12, -margin, 24, 20 + 2 * margin), reference.cells())
+
+
+def test_run_takes_a_files_tube_or_bounded_plane_and_writes_it_back(lifetui, tmp_path):
+    tube = tmp_path / "tube.rle"
+    tube.write_text("x = 3, y = 3, rule = B3/S23:T0,16\nbo$2bo$3o!\n")
+    result = lifetui("run", str(tube), "--steps", "64")
+    # A glider crosses the tube's 16 rows in 64 generations and is back on its row, 16 cells on.
+    assert result.code == 0 and result.out.splitlines()[0] == "#CXRLE Pos=15,-1 Gen=64"
+    assert "x = 3, y = 3, rule = B3/S23:T0,16" in result.out
+    out = tmp_path / "later.rle"
+    assert lifetui("run", str(tube), "--steps", "64", "-o", str(out)).code == 0
+    again = json.loads(lifetui("run", str(out), "--steps", "64", "--engine", "c", "--json").out)
+    assert (again["topology"], again["top"], again["left"], again["generation"]) == ("T0,16", -1, 31, 128)
+    boxed = tmp_path / "boxed.rle"
+    boxed.write_text("x = 3, y = 3, rule = B3/S23:P10,10\nbo$2bo$3o!\n")
+    assert "rule = B3/S23:P10,10" in lifetui("run", str(boxed), "--steps", "40").out
+    refused = lifetui("run", str(boxed), "--steps", "4", "--engine", "hashlife")
+    assert refused.code == 2 and "not :P10,10" in refused.err
+    tui = lifetui(str(boxed))
+    assert tui.code == 2 and "a bounded plane (:P10,10): `lifetui run` runs it" in tui.err
+    torus = json.loads(lifetui("run", str(boxed), "--steps", "4", "--size", "16x16", "--json").out)
+    assert (torus["width"], torus["height"]) == (16, 16)  # --size asks for a torus, as always
+    big = tmp_path / "big.rle"
+    big.write_text("x = 3, y = 3, rule = B3/S23:P4,4\n3o$3o$3o!\n")
+    assert lifetui("run", str(big), "--steps", "1").code == 0
+    too_big = tmp_path / "too-big.rle"
+    too_big.write_text("x = 5, y = 1, rule = B3/S23:P4,4\n5o!\n")
+    result = lifetui("run", str(too_big), "--steps", "1")
+    assert result.code == 2 and "the grid has 4" in result.err

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lifetui.errors import RuleError
-from lifetui.rules import CONWAY, NEIGHBOURHOOD, Rule, parse_rule
+from lifetui.rules import CONWAY, NEIGHBOURHOOD, BoundedGrid, Rule, parse_rule
 
 
 @pytest.mark.parametrize("text", ["B3/S23", "b3s23", "B3S23", "S23/B3", "s23b3", "23/3", "Life", "life", " B3/S23 "])
@@ -70,11 +70,9 @@ def test_torus_suffix(text, torus):
         ("B3/S23x", "not B/S, Hensel or MAP notation"),
         ("Banana", "not B/S, Hensel or MAP notation"),
         ("", "empty"),
-        ("B3/S23:P64,64", "torus"),
-        ("B3/S23:T0,64", "finite"),
+        ("B3/S23:K64,64", "a tube (:T0,h or :Tw,0) or a bounded plane (:Pw,h)"),
         ("B3/S23:T10+2,8", "torus"),
-        ("B3/S23:T1000000000,8", "a torus side that large cannot be run"),
-        ("B3/S23:T8,0", "the torus must be finite in both directions"),
+        ("B3/S23:T1000000000,8", "a side that large cannot be run"),
     ],
 )
 def test_unsupported_rules_are_named(text, words):
@@ -260,3 +258,22 @@ def test_kinds_and_counts():
     assert friends.slug == "b2-as12"
     weird = Rule.from_table(random_table(1, isotropic=False))
     assert weird.slug.startswith("map") and "/" not in weird.slug and "+" not in weird.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "bounded", "torus"),
+    [
+        ("B3/S23:P64,32", BoundedGrid("P", 64, 32), None),
+        ("B3/S23:p40", BoundedGrid("P", 40, 40), None),
+        ("B3/S23:T0,128", BoundedGrid("T", 0, 128), None),
+        ("B3/S23:T8,0", BoundedGrid("T", 8, 0), None),
+        ("B3/S23:P0,30", BoundedGrid("P", 0, 30), None),
+        ("B3/S23:T0,0", None, None),  # unbounded both ways: the plane
+        ("B3/S23:T8,6", None, (8, 6)),
+    ],
+)
+def test_golly_bounded_grids(text, bounded, torus):
+    spec = parse_rule(text)
+    assert (spec.bounded, spec.torus) == (bounded, torus)
+    if bounded:
+        assert parse_rule("B3/S23" + bounded.suffix).bounded == bounded

@@ -51,13 +51,14 @@ def refuse_other_format_name(path: Path) -> None:
 
 
 def pattern_text(
-    path: Path | None, cells, rule, generation: int, name: str = "", author: str = "", position=None
+    path: Path | None, cells, rule, generation: int, name: str = "", author: str = "", position=None, topology=""
 ) -> str:
     """The board as the file `path` names: macrocell for a .mc name, else RLE (also with no name). With a
-    `position` (x, y), the cells are a part of the unbounded plane whose top-left cell is there."""
+    `position` (x, y), the cells are a part of the unbounded plane (or of the grid `topology`, a rule suffix)
+    whose top-left cell is there."""
     if path is not None and path.suffix.lower() == ".mc":
-        return write_macrocell(cells, rule, generation, torus=position is None)
-    return write_rle(cells, rule, generation, name, author, position=position)
+        return write_macrocell(cells, rule, generation, torus=position is None, topology=topology)
+    return write_rle(cells, rule, generation, name, author, position=position, topology=topology)
 
 
 def bundled_patterns() -> dict[str, Path]:

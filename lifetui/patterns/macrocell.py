@@ -207,13 +207,13 @@ def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
     _emit(nodes, se, y + half, x + half, runs)
 
 
-def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: bool = True) -> str:
+def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: bool = True, topology: str = "") -> str:
     """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
     the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
 
     Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
-    four child numbers, each distinct one numbered once. Without `torus`, the rule has no suffix: the cells
-    are a part of the unbounded plane."""
+    four child numbers, each distinct one numbered once. Without `torus`, the cells are a part of the
+    unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`)."""
     height, width = cells.shape
     level = 4  # the root is never a leaf
     while (1 << level) < max(height, width):
@@ -221,7 +221,7 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: b
     # Whole leaves: the board padded to multiples of 8; the squares beyond are padded level by level.
     square = np.zeros((-(-height // 8) * 8, -(-width // 8) * 8), dtype=np.uint8)
     square[:height, :width] = cells
-    lines = [f"{HEADER} (lifetui)", f"#R {rule}" + (f":T{width},{height}" if torus else "")]
+    lines = [f"{HEADER} (lifetui)", f"#R {rule}" + (f":T{width},{height}" if torus else topology)]
     if generation:
         lines.append(f"#G {generation}")
     # Leaf (i, j) holds rows 8i.., columns 8j..; its byte r is row r, cell x in bit x.

@@ -247,17 +247,18 @@ def write_rle(
     author: str = "",
     comments: tuple[str, ...] = (),
     position: tuple[int, int] | None = None,
+    topology: str = "",
 ) -> str:
     """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters. With a
-    `position` (x, y), `cells` are a part of the unbounded plane whose top-left cell is there: the rule has
-    no torus suffix and `#CXRLE Pos` says where it is."""
+    `position` (x, y), `cells` are a part of the unbounded plane (or of the grid `topology`, a suffix such as
+    `:P30,20`) whose top-left cell is there, which `#CXRLE Pos` says."""
     height, width = cells.shape
     x, y = position or (0, 0)
     lines = [f"#CXRLE Pos={x},{y} Gen={generation}"]
     lines += [f"#N {_one_line(name)}"] if name else []
     lines += [f"#O {_one_line(author)}"] if author else []
     lines += [f"#C {_one_line(comment)}" for comment in comments]
-    lines.append(f"x = {width}, y = {height}, rule = {rule}" + ("" if position else f":T{width},{height}"))
+    lines.append(f"x = {width}, y = {height}, rule = {rule}" + (topology if position else f":T{width},{height}"))
     lines += _wrap(_body_tokens(cells))
     return "\n".join(lines) + "\n"
 
