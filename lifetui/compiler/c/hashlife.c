@@ -7,7 +7,8 @@
  * its centre square (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current
  * step. A level 4 node computes it cell by cell from the rule's 512-entry table; a higher one from nine
  * overlapping sub-squares, recursively, in two rounds of half the time (Gosper's construction), or, when
- * the step is shorter than its level allows, in one round after taking the sub-squares' centres.
+ * the step is shorter than its level allows, in one round after taking the sub-squares' centres. A change
+ * of step keeps the results that do not depend on it (see set_step).
  *
  * On the unbounded plane, the root is a square of the plane at (top, left), dead beyond it: before a step
  * it grows by dead borders until its live cells are in its centre quarter and it is tall enough for the
@@ -290,8 +291,11 @@ static ref result(universe *u, ref r) {
     return answer;
 }
 
-static void forget_results(universe *u) {
-    for (ref r = 1; r < u->count; r++) u->nodes[r].result = 0;
+/* Forget the results of nodes above `level`. */
+static void forget_results(universe *u, int level) {
+    for (ref r = 1; r < u->count; r++) {
+        if (u->nodes[r].level > level) u->nodes[r].result = 0;
+    }
 }
 
 static void mark(universe *u, ref r) {
@@ -416,9 +420,12 @@ int lifetui_hashlife_load(universe *u, const uint8_t *cells, long height, long w
     return 0;
 }
 
+/* A node of level k's result is 2^min(step, k - 2) generations on: for k <= step + 2 it is the same whatever
+ * the step (2^(k - 2), built from results that are too), so a new step forgets only the results above
+ * the smaller step's reach. A run whose calls change step size keeps most of what it learnt. */
 static void set_step(universe *u, int step) {
     if (step != u->step) {
-        forget_results(u);
+        forget_results(u, (step < u->step ? step : u->step) + 2);
         u->step = step;
     }
 }
