@@ -300,7 +300,9 @@ def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: Rul
     seconds = time.perf_counter() - started
     generation = loaded.generation + steps
     box = runner.bounds()
-    if output is not None or not as_json:
+    if output is not None and output.suffix.lower() == ".mc" and hasattr(runner, "macrocell"):
+        write_atomically(output, runner.macrocell(chosen, generation))  # from the quadtree, any size
+    elif output is not None or not as_json:
         cells, top, left = runner.live_cells()
         text = pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top),
                             topology=grid.suffix if grid else "")  # fmt: skip

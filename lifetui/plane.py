@@ -203,6 +203,21 @@ class HashlifePlane(Plane):
     def population(self) -> int:
         return int(self._lib.lifetui_hashlife_population(self._universe))
 
+    def macrocell(self, rule: Rule, generation: int) -> str:
+        """The plane as a macrocell file, straight from the quadtree: any size, in as many lines as it has
+        distinct live squares (macrocell has no position: the file holds the shape, not where it is)."""
+        from lifetui.patterns.macrocell import macrocell_of_nodes
+
+        capacity = self.nodes() + 1
+        words, levels = np.zeros((capacity, 4), dtype=np.uint64), np.zeros(capacity, dtype=np.uint8)
+        count = self._lib.lifetui_hashlife_dump(self._universe, capacity, self._ffi.from_buffer("uint64_t[]", words),
+                                                self._ffi.from_buffer("uint8_t[]", levels))  # fmt: skip
+        if count < 0:
+            raise LifeError("hashlife engine: out of memory writing the pattern")
+        if count == 0:  # nothing lives: one empty leaf as the root
+            return macrocell_of_nodes(np.zeros((1, 4), dtype=np.uint64), np.array([3], np.uint8), rule, generation)
+        return macrocell_of_nodes(words[:count], levels[:count], rule, generation)
+
     def nodes(self) -> int:
         return self._engine.nodes()
 

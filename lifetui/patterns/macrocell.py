@@ -207,6 +207,26 @@ def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
     _emit(nodes, se, y + half, x + half, runs)
 
 
+def _leaf_text(bits: int) -> str:
+    """A leaf's line: its 8 rows (row r in bits 8r..8r+7, column c in bit c) of `.` and `*`, each ended by `$`,
+    without trailing dead cells or trailing empty rows."""
+    rows = ["".join(".*"[(byte >> x) & 1] for x in range(8)).rstrip(".") for byte in bits.to_bytes(8, "little")]
+    while rows and not rows[-1]:
+        rows.pop()
+    return "".join(row + "$" for row in rows)
+
+
+def macrocell_of_nodes(words: np.ndarray, levels: np.ndarray, rule: Rule, generation: int = 0) -> str:
+    """A macrocell file of nodes already numbered children first (hashlife's quadtree, `lifetui_hashlife_dump`):
+    node i's level, and its leaf cells in words[i, 0] or its children's numbers in words[i]."""
+    lines = [f"{HEADER} (lifetui)", f"#R {rule}"]
+    if generation:
+        lines.append(f"#G {generation}")
+    for level, word in zip(levels.tolist(), words.tolist()):
+        lines.append(_leaf_text(word[0]) if level == 3 else f"{level} {word[0]} {word[1]} {word[2]} {word[3]}")
+    return "\n".join(lines) + "\n"
+
+
 def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: bool = True, topology: str = "") -> str:
     """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
     the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
@@ -234,12 +254,7 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: b
         grid = grid + 1
     numbered = 0
     for key in distinct[distinct != 0]:
-        leaf_rows = [
-            "".join(".*"[(int(byte) >> x) & 1] for x in range(8)).rstrip(".") for byte in int(key).to_bytes(8, "little")
-        ]
-        while leaf_rows and not leaf_rows[-1]:
-            leaf_rows.pop()
-        lines.append("".join(row + "$" for row in leaf_rows))
+        lines.append(_leaf_text(int(key)))
         numbered += 1
     for node_level in range(4, level + 1):
         grid = np.pad(grid, ((0, grid.shape[0] % 2), (0, grid.shape[1] % 2)))  # empty squares past the board

@@ -541,6 +541,42 @@ void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long
     u->left = left;
 }
 
+/* Number node r and the live nodes below it, children first (macrocell's order); its number, 0 if dead. */
+static uint32_t number(const universe *u, ref r, uint32_t *numbers, long *count, long capacity, uint64_t *words,
+                       uint8_t *levels) {
+    const node *n = &u->nodes[r];
+    if (!n->population) return 0;
+    if (numbers[r]) return numbers[r];
+    uint64_t content[4] = {leaf_bits(n), 0, 0, 0};
+    if (n->level > 3) {
+        const ref kids[4] = {n->nw, n->ne, n->sw, n->se};
+        for (int i = 0; i < 4; i++) {
+            content[i] = number(u, kids[i], numbers, count, capacity, words, levels);
+            if (*count > capacity) return 0;
+        }
+    }
+    if (*count >= capacity) {
+        *count = capacity + 1;
+        return 0;
+    }
+    long i = (*count)++;
+    memcpy(words + 4 * i, content, sizeof content);
+    levels[i] = n->level;
+    return numbers[r] = (uint32_t)(i + 1);
+}
+
+/* The live nodes the board reaches, children first, as macrocell numbers them (from 1): node i's level in
+ * levels[i], its leaf cells in words[4i] or its children's numbers (0: dead) in words[4i..4i+4). Returns how
+ * many, or -1 when there are more than `capacity` or memory runs out. */
+long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, uint8_t *levels) {
+    uint32_t *numbers = calloc(u->count, sizeof(uint32_t));
+    if (!numbers) return -1;
+    long count = 0;
+    number(u, u->root, numbers, &count, capacity, words, levels);
+    free(numbers);
+    return count > capacity ? -1 : count;
+}
+
 /* Put the board on the unbounded plane, the root's top-left cell at (top, left); load it first. */
 void lifetui_hashlife_plane(universe *u, long long top, long long left) {
     u->plane = 1;
