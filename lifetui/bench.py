@@ -11,7 +11,16 @@ import numpy as np
 
 from lifetui.board import Board
 from lifetui.compiler import build
-from lifetui.engines import DEFAULT_OPTIONS, ENGINES, EngineOptions, EngineUnavailable, availability, create_engine
+from lifetui.engines import (
+    DEFAULT_OPTIONS,
+    ENGINES,
+    REFERENCE,
+    EngineOptions,
+    EngineUnavailable,
+    availability,
+    create_engine,
+)
+from lifetui.engines.base import Engine, wrapped
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 
@@ -36,6 +45,9 @@ class EngineResult:
     describe: str = ""
     trials: int = 0
     inexact: int = 0  # neighbourhoods the engine's learned kernel gets wrong, run under --allow-inexact
+    #: What the reference compared: "board" (the whole board), or "tiles" (TILES tiles of TILE x TILE cells,
+    #: on a board too large for the reference to hold whole here).
+    checked: str = "board"
 
     def as_json(self) -> dict:
         document = asdict(self)
@@ -83,6 +95,46 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "compiler": compiler}
 
 
+#: On a board too large for the reference whole, it checks this many tiles of TILE x TILE cells.
+TILE = 256
+TILES = 4
+
+
+def tile_corners(board: Board) -> list[tuple[int, int]]:
+    """Where the checked tiles start: the centre (where a pattern is placed), the corner across the wrap,
+    and two more, spread over the board."""
+    height, width = board.height, board.width
+    return [
+        ((height - TILE) // 2, (width - TILE) // 2),
+        (height - TILE // 2, width - TILE // 2),
+        (height // 4, 3 * width // 4),
+        (3 * height // 4, width // 4),
+    ][:TILES]
+
+
+def tile_windows(engine: Engine, board: Board) -> list[np.ndarray]:
+    return [engine.window(top, left, TILE, TILE) for top, left in tile_corners(board)]
+
+
+def tiles_agree(board: Board, generations: int, tiles: list[np.ndarray]) -> bool | None:
+    """Whether each tile, `generations` on, is what the reference makes of it and of `generations` cells
+    around it (no cell further away can reach it in time); None when that margin would wrap the board."""
+    margin = generations + 1
+    if TILE + 2 * margin > min(board.height, board.width):
+        return None
+    for (top, left), tile in zip(tile_corners(board), tiles):
+        rows, columns = (
+            wrapped(top - margin, TILE + 2 * margin, board.height),
+            wrapped(left - margin, TILE + 2 * margin, board.width),
+        )
+        reference = NumpyEngine(board.rule)
+        reference.load(board.cells[np.ix_(rows, columns)])
+        reference.step(generations)
+        if not np.array_equal(reference.cells()[margin:-margin, margin:-margin], tile):
+            return False
+    return True
+
+
 def bench_engine(
     name: str,
     board: Board,
@@ -90,8 +142,10 @@ def bench_engine(
     seconds_cap: float | None,
     options: EngineOptions,
     report: Callable[[str, int], None],
-) -> tuple[EngineResult, np.ndarray | None]:
-    """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed."""
+    keep: Callable[[Engine], object] = lambda engine: engine.cells(),
+) -> tuple[EngineResult, object | None]:
+    """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed;
+    the result and what `keep` takes from the final board for the check (the whole board by default)."""
     status = availability(name, board.rule, options, board.cells.shape)
     if not status.available:
         return EngineResult(name, False, status.reason), None
@@ -121,15 +175,15 @@ def bench_engine(
         engine.load(board.cells)
     # A short trial on a shared machine is noisy: repeat it, and report the median one.
     done, elapsed = sorted(trials, key=lambda trial: trial[1])[len(trials) // 2]
-    cells = engine.cells()
+    kept = keep(engine)
     rate = done / elapsed if elapsed > 0 else 0.0  # too quick for the clock to see: no figure, not infinity
     result = EngineResult(
         name, True, steps=done, seconds=round(elapsed, 6), gens_per_s=round(rate, 2),
-        cell_updates_per_s=float(f"{rate * board.width * board.height:.4g}"), population=int(np.count_nonzero(cells)),
+        cell_updates_per_s=float(f"{rate * board.width * board.height:.4g}"), population=engine.population(),
         warmup_seconds=round(warmup, 4), describe=engine.describe()[1], trials=len(trials), inexact=engine.inexact,
     )  # fmt: skip
     engine.close()
-    return result, cells
+    return result, kept
 
 
 def run_bench(
@@ -140,15 +194,24 @@ def run_bench(
     options: EngineOptions = DEFAULT_OPTIONS,
     report: Callable[[str, int], None] = lambda name, done: None,
 ) -> list[EngineResult]:
-    """Bench each engine, then replay numpy to every generation an engine reached and compare the boards."""
+    """Bench each engine, then replay numpy to every generation an engine reached and compare the boards;
+    on a board too large for numpy here, compare TILES tiles instead (`tiles_agree`)."""
     steps = steps if steps is not None else default_steps(board)
     finals: dict[str, np.ndarray] = {}
     results = []
+    whole = availability(REFERENCE, board.rule, options, board.cells.shape).available
+    keep = (lambda engine: engine.cells()) if whole else (lambda engine: tile_windows(engine, board))
     for name in names or list(ENGINES):
-        result, cells = bench_engine(name, board, steps, seconds_cap, options, report)
+        result, kept = bench_engine(name, board, steps, seconds_cap, options, report, keep)
         results.append(result)
-        if cells is not None:
-            finals[name] = cells
+        if kept is not None:
+            finals[name] = kept
+    if not whole:
+        for result in results:
+            if result.available:
+                result.checked = "tiles"
+                result.matches_reference = tiles_agree(board, result.steps, finals[result.engine])
+        return results
     reference = NumpyEngine(board.rule)
     reference.load(board.cells)
     generation = 0

@@ -81,6 +81,10 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
             table.add_row(result.engine, "[dim]unavailable[/dim]", f"[dim]{result.reason}[/dim]", *[""] * 6)
             continue
         agrees = "[green]yes[/green]" if result.matches_reference else "[bold red]NO[/bold red]"
+        if result.matches_reference is None:
+            agrees = "[dim]unchecked[/dim]"
+        elif result.checked == "tiles":
+            agrees += " (tiles)"
         name = result.engine
         if result.inexact:
             name += " [bold red](inexact)[/bold red]"

@@ -17,9 +17,11 @@ from lifetui.rules import CONWAY, BoundedGrid, Rule, RuleSpec
 MIN_SIDE = 3
 DEFAULT_SIDE = 256
 #: Peak bytes per cell while the numpy reference steps (measured 11 with tracemalloc: the board, the row
-#: sums, the block sums and numpy's 8-byte index copy in the table lookup).
-#: Every simulation may need the reference, so this sets the largest board lifetui accepts.
+#: sums, the block sums and numpy's 8-byte index copy in the table lookup): the numpy engine's limit.
 REFERENCE_BYTES_PER_CELL = 12
+#: Bytes per cell any simulation needs: the board, the copy it restarts from, and a packed engine. This
+#: sets the largest board lifetui accepts; boards the reference cannot hold whole are checked in tiles.
+BOARD_BYTES_PER_CELL = 3
 
 
 @dataclass
@@ -57,11 +59,12 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def check_size(width: int, height: int) -> None:
-    """Refuse a torus smaller than 3x3, larger than the maximum side, or larger than this machine can hold."""
+    """Refuse a torus smaller than 3x3, larger than the maximum side, or larger than this machine can hold
+    (BOARD_BYTES_PER_CELL; the numpy engine needs more, and says so when it cannot)."""
     for side, name in ((width, "width"), (height, "height")):
         if not MIN_SIDE <= side <= MAX_SIDE:
             raise UsageError(f"board {name} {side} is outside {MIN_SIDE}..{MAX_SIDE}")
-    problem = memory_shortfall(width, height, REFERENCE_BYTES_PER_CELL, " to simulate")
+    problem = memory_shortfall(width, height, BOARD_BYTES_PER_CELL, " to simulate")
     if problem:
         raise UsageError(problem)
 

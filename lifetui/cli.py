@@ -194,8 +194,22 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 
     if pattern == "-" and not sys.stdin.isatty():
         _keyboard_from_terminal()
-    engine = engines[0] if engines else "numpy"
+    engine = engines[0] if engines else _first_engine(board, options, loaded.warnings)
     LifeApp(board, loaded.name or pattern, loaded.author, engine, options, loaded.warnings).run()
+
+
+#: The engines to start on when numpy cannot hold a board, the least memory a cell first (jax needs 6 bytes).
+ROOMY_ENGINES = ("c", "bitsliced", "hashlife", "jax")
+
+
+def _first_engine(board: Board, options: EngineOptions, warnings: list[str]) -> str:
+    """numpy, unless the board is too large for it here: then the first engine that can hold it, said so."""
+    statuses = available_engines(board.rule, options, board.cells.shape)
+    if statuses["numpy"].available:
+        return "numpy"
+    chosen = next((name for name in ROOMY_ENGINES if statuses[name].available), "numpy")
+    warnings.append(f"the numpy engine cannot hold this board here ({statuses['numpy'].reason}); starting on {chosen}")
+    return chosen
 
 
 @commands.command()
@@ -241,7 +255,7 @@ def run(
                       output, as_json, grid)  # fmt: skip
         return
     board = board_from_pattern(loaded, size, rule)
-    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices))
+    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices), board.cells.shape)
     stepper.load(board.cells)
     started = time.perf_counter()
     behaviour = None

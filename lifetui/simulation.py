@@ -104,7 +104,7 @@ class Simulation:
 
     def new_engine(self, name: str, cells: np.ndarray) -> Engine:
         """An engine of kind `name` with this simulation's rule and options, holding `cells`."""
-        engine = create_engine(name, self.rule, self.options)
+        engine = create_engine(name, self.rule, self.options, cells.shape)
         engine.load(cells)
         return engine
 

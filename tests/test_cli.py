@@ -68,7 +68,7 @@ def test_generation_continues_from_the_file(lifetui, tmp_path):
         (["run", "glider", "--steps", "-1"], 2, "--steps"),
         (["run", "glider"], 2, "--steps"),
         (["run", "glider", "--steps", "1", "--size", "2x2"], 2, "outside 3..65536"),
-        (["run", "glider", "--steps", "1", "--size", "65536x65536"], 2, "GB to simulate"),
+        (["run", "glider", "--steps", "1", "--size", "65536x65536"], 1, "GB on the numpy engine"),
         (["run", "glider", "--steps", "1", "--size", "banana"], 2, "WIDTHxHEIGHT"),
         (["run", "glider", "--steps", "1", "--rule", "B3/S23/C3"], 2, "Generations"),
         (["run", "glider", "--steps", "1", "--engine", "warp"], 2, "warp"),
@@ -83,6 +83,15 @@ def test_bad_input_is_one_line_and_the_right_status(lifetui, args, code, words):
     assert words in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert "Traceback" not in result.err
+
+
+def test_a_board_beyond_the_machine_is_refused_with_what_it_needs(lifetui, monkeypatch):
+    import lifetui.board as board_module
+
+    monkeypatch.setattr(board_module, "physical_memory", lambda: 1 << 30)  # a 1 GB machine
+    result = lifetui("run", "glider", "--steps", "1", "--size", "32768x32768", "--engine", "c")
+    assert result.code == 2
+    assert "a 32768x32768 board needs about 3.2 GB to simulate; this machine has 1.1 GB" in result.err
 
 
 def test_bad_file_names_line_and_column(lifetui, tmp_path):

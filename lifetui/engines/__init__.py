@@ -91,6 +91,14 @@ def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     return _compiler(rule, options)
 
 
+def reference_fits(height: int, width: int) -> str | None:
+    """Why the numpy engine cannot hold a board this large here (12 bytes a cell while it steps), or None."""
+    from lifetui.board import REFERENCE_BYTES_PER_CELL, memory_shortfall
+
+    problem = memory_shortfall(width, height, REFERENCE_BYTES_PER_CELL, " on the numpy engine")
+    return f"{problem} (c and bitsliced take a quarter of a byte a cell)" if problem else None
+
+
 #: The engine every other one is checked against.
 REFERENCE = "numpy"
 
@@ -102,6 +110,7 @@ ENGINES: dict[str, EngineInfo] = {
             "numpy",
             "reference: numpy neighbour counts or a 512-entry table lookup, any rule",
             "lifetui.engines.numpy_engine:NumpyEngine",
+            shape=reference_fits,
         ),
         EngineInfo(
             "jax",
@@ -153,9 +162,11 @@ def available_engines(
     return {name: availability(name, rule, options, shape) for name in ENGINES}
 
 
-def create_engine(name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS) -> Engine:
-    """A ready engine for the rule, or EngineUnavailable saying why not."""
-    status = availability(name, rule, options)
+def create_engine(
+    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
+) -> Engine:
+    """A ready engine for the rule (and a board of `shape`, if given), or EngineUnavailable saying why not."""
+    status = availability(name, rule, options, shape)
     if not status.available:
         unavailable = EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
         unavailable.exit_code = status.exit_code

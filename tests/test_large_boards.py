@@ -1,0 +1,67 @@
+"""Boards too large for the numpy reference to hold whole (12 bytes a cell) but not for the board and a packed
+engine (3): the c engines run them, the bench checks tiles, the TUI starts on an engine that fits. Here a
+machine of 8 MB is pretended, so a 1024 x 1024 board (12.6 MB for numpy, 3.1 MB at 3 bytes) is such a board."""
+
+import numpy as np
+import pytest
+
+import lifetui.board as board_module
+from lifetui.bench import TILE, run_bench, tile_corners
+from lifetui.board import board_from_pattern
+from lifetui.engines import availability
+from lifetui.patterns import load_pattern
+from lifetui.rules import CONWAY
+
+
+@pytest.fixture
+def small_machine(monkeypatch):
+    monkeypatch.setattr(board_module, "physical_memory", lambda: 8 << 20)
+
+
+def soup_board():
+    board = board_from_pattern(load_pattern("acorn"), (1024, 1024))
+    board.cells[:] = (np.random.default_rng(3).random(board.cells.shape) < 0.3).astype(np.uint8)
+    return board
+
+
+def test_a_board_too_large_for_the_reference_is_accepted_and_numpy_says_why_it_cannot_run_it(small_machine):
+    board = soup_board()  # accepted: 3 bytes a cell fit
+    status = availability("numpy", CONWAY, shape=board.cells.shape)
+    assert not status.available and "on the numpy engine" in status.reason and "c and bitsliced" in status.reason
+    assert availability("c", CONWAY, shape=board.cells.shape).available
+    with pytest.raises(Exception, match="to simulate"):
+        board_from_pattern(load_pattern("acorn"), (4096, 4096))  # 48 MB even at 3 bytes a cell
+
+
+def test_the_bench_checks_tiles_when_the_reference_cannot_hold_the_board(small_machine):
+    board = soup_board()
+    results = {result.engine: result for result in run_bench(board, ["numpy", "c", "bitsliced"], steps=20)}
+    assert not results["numpy"].available
+    for name in ("c", "bitsliced"):
+        assert results[name].matches_reference is True and results[name].checked == "tiles"
+
+
+def test_a_tile_check_catches_a_wrong_cell(small_machine, monkeypatch):
+    from lifetui.engines.c_engines import BitslicedEngine
+
+    board = soup_board()
+    top, left = tile_corners(board)[2]
+    real = BitslicedEngine.step
+
+    def wrong(self, generations=1):
+        real(self, generations)
+        cell = np.array([[top + TILE // 2, left + TILE // 3]])
+        self.set_cells(cell, 1 - int(self.window(top + TILE // 2, left + TILE // 3, 1, 1)[0, 0]))
+
+    monkeypatch.setattr(BitslicedEngine, "step", wrong)
+    result = run_bench(board, ["bitsliced"], steps=10)[0]
+    assert result.checked == "tiles" and result.matches_reference is False
+
+
+def test_the_tui_starts_on_an_engine_that_can_hold_the_board(small_machine):
+    from lifetui.cli import _first_engine
+    from lifetui.engines import EngineOptions
+
+    warnings: list[str] = []
+    assert _first_engine(soup_board(), EngineOptions(), warnings) == "c"
+    assert "numpy engine cannot hold this board" in warnings[0] and "starting on c" in warnings[0]
