@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lifetui.board import REFERENCE_BYTES_PER_CELL, memory_shortfall
+from lifetui.board import BOARD_BYTES_PER_CELL, REFERENCE_BYTES_PER_CELL, memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
 from lifetui.errors import LifeError, UsageError
 from lifetui.patterns import Pattern
@@ -296,7 +296,8 @@ class GridPlane(Plane):
         margin = max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
         rows = self._layout(self._axes[0], height, margin, False)[0]
         columns = self._layout(self._axes[1], width, margin, True)[0]
-        problem = memory_shortfall(columns, rows, REFERENCE_BYTES_PER_CELL, " for the reference to check it")
+        per_cell = REFERENCE_BYTES_PER_CELL if self.engine_name == "numpy" else BOARD_BYTES_PER_CELL
+        problem = memory_shortfall(columns, rows, per_cell)
         if problem:
             raise PlaneOutgrown(
                 f"the pattern spans {width:,} x {height:,} cells: the {self.engine_name} engine's board "
