@@ -120,7 +120,7 @@ static int rehash(universe *u, ref buckets) {
 
 /* Room for one more node in the hash table; 0, or -1 when memory runs out. */
 static int make_room(universe *u) {
-    if (u->live < u->bucket_count) return 0;
+    if (u->live < u->bucket_count / 2) return 0; /* at most one node for two buckets: short chains */
     return rehash(u, u->bucket_count * 2);
 }
 
