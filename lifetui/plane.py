@@ -6,8 +6,8 @@ the pattern: the live cells sit inside a dead margin, each call advances at most
 the live cells are from the torus's nearest edge (so nothing reaches across the wrap: the torus and the
 plane agree cell for cell), and when the live cells come within a quarter of the margin of an edge the
 torus is laid again around them, larger as they grow. When it would need more memory than this machine
-has, the engine stops with a PlaneOutgrown error (the board as it was before that call) that offers
-hashlife.
+has, the engine stops at the generation it reached with a PlaneOutgrown error that says how far it got
+and offers hashlife.
 """
 
 from __future__ import annotations
@@ -83,10 +83,12 @@ class Plane(ABC):
         if box is None:
             return np.zeros((0, 0), dtype=np.uint8), 0, 0
         top, left, height, width = box
-        if height * width > MAX_READ_CELLS:
+        problem = memory_shortfall(width, height, 2, " to read out")  # the cells, and their text
+        if height * width > MAX_READ_CELLS or problem:
             raise PlaneOutgrown(
-                f"the pattern spans {width:,} x {height:,} cells, too many to read out as cells "
-                f"(at most {MAX_READ_CELLS:,}); run it with --json for its size and population"
+                f"the pattern spans {width:,} x {height:,} cells, too many to read out as cells here "
+                f"({problem or f'at most {MAX_READ_CELLS:,}'}); write macrocell from hashlife (-o X.mc), "
+                "or --json for its size and population"
             )
         return self.window(top, left, height, width), top, left
 
@@ -256,6 +258,7 @@ class GridPlane(Plane):
             check_plane_rule(rule)
         self.engine_name = engine_name
         self._axes = (rows, columns)
+        self._free = FREE in (rows, columns)  # else a bounded plane: under B0 even an empty one comes alive
         self._engine = create_engine(engine_name, rule, options)
         self._origin = (0, 0)  # the plane coordinates of the torus's cell (0, 0)
         self._shape = (0, 0)
@@ -269,10 +272,10 @@ class GridPlane(Plane):
 
     def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
         box = live_box(cells)
-        if box is None:
+        if box is None and self._free:
             self._box = None
             return
-        y, x, height, width = box
+        y, x, height, width = box or (0, 0, 0, 0)
         for axis, low, count, name in ((self._axes[0], top + y, height, "rows"), (self._axes[1], left + x, width,
                                                                                   "columns")):  # fmt: skip
             if not axis.fits(low, count):
@@ -280,6 +283,15 @@ class GridPlane(Plane):
                     f"the pattern's live cells take {count} {name}, from {low}; the grid has {axis.size}, "
                     f"from {axis.start}"
                 )
+        if not self._free:  # the whole grid, so that it runs even with nothing alive (a B0 rule)
+            rows, columns = self._axes
+            grid = np.zeros((rows.size, columns.size), dtype=np.uint8)
+            first_row, first_column = top + y - rows.start, left + x - columns.start
+            live = cells[y : y + height, x : x + width]
+            grid[first_row : first_row + height, first_column : first_column + width] = live
+            self._lay(grid, rows.start, columns.start)
+            self._box = live_box(self._engine.cells())
+            return
         self._lay(cells[y : y + height, x : x + width], top + y, left + x)
 
     def _layout(self, axis: Axis, count: int, margin: int, words: bool) -> tuple[int, int]:
@@ -299,10 +311,14 @@ class GridPlane(Plane):
         per_cell = REFERENCE_BYTES_PER_CELL if self.engine_name == "numpy" else BOARD_BYTES_PER_CELL
         problem = memory_shortfall(columns, rows, per_cell)
         if problem:
+            offer = (
+                "--engine hashlife runs the plane without a board"
+                if self._axes == (FREE, FREE)
+                else "a torus (--size WxH) or a smaller grid would fit"
+            )
             raise PlaneOutgrown(
                 f"the pattern spans {width:,} x {height:,} cells: the {self.engine_name} engine's board "
-                f"around it would be {columns:,} x {rows:,}, and {problem.split('; ', 1)[1]}; "
-                "--engine hashlife runs the plane without a board"
+                f"around it would be {columns:,} x {rows:,}, and {problem.split('; ', 1)[1]}; {offer}"
             )
         return margin, rows, columns
 
@@ -359,11 +375,17 @@ class GridPlane(Plane):
         return np.concatenate(lines).astype(np.int64)
 
     def step(self, generations: int) -> None:
+        """Advance; a PlaneOutgrown leaves the board at the generation reached, and says how far that was."""
         bounded = "bounded" in (axis.kind for axis in self._axes)
-        while generations > 0 and self._box is not None:
-            clearance = self._clearance()
+        asked = generations
+        while generations > 0 and (self._box is not None or not self._free):
+            clearance = self._clearance() if self._box is not None else None
             if clearance is not None and clearance < max(1, self._margin // 4):
-                self._relay()
+                try:
+                    self._relay()
+                except PlaneOutgrown as err:
+                    done = asked - generations
+                    raise PlaneOutgrown(f"{err} (stopped after {done:,} of the {asked:,} generations)") from None
                 clearance = self._clearance()
             # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule

@@ -12,7 +12,7 @@ BAD_FILES = [
     ("truncated.rle", b"x = 3, y = 3\nbo", 0, "no '!' at the end"),  # still reads, with a warning
     ("junk.rle", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, "binary file"),
     ("absurd-header.rle", b"x = 4000000000, y = 3\no!", 2, "larger than the largest pattern side"),
-    ("absurd-run.rle", b"x = 3, y = 3\n4000000000o!", 2, "too large"),
+    ("absurd-run.rle", b"x = 3, y = 3\n4000000000o!", 2, "largest pattern side"),
     ("overflow.rle", b"x = 3, y = 3\n" + b"9" * 5000 + b"o!", 2, "too large"),
     ("huge-rows.rle", b"x = 3, y = 3\n999999999$999999999$o!", 2, "largest pattern side"),
     ("generations.rle", b"x = 3, y = 3, rule = 23/3/2\no!", 2, "Generations"),

@@ -284,3 +284,61 @@ def test_hashlife_writes_a_plane_of_any_size_as_macrocell_from_its_quadtree(life
     small = tmp_path / "glider.mc"
     assert lifetui("run", "glider", "--plane", "--engine", "hashlife", "--steps", "8", "-o", str(small)).code == 0
     assert load_pattern(str(small)).cells() == load_pattern("glider").cells()  # a glider is a glider again
+
+
+def test_an_empty_plane_writes_and_reads_back_as_macrocell(lifetui, tmp_path):
+    one = tmp_path / "one.rle"
+    one.write_text("x = 1, y = 1\no!\n")  # a lone cell dies at once
+    out = tmp_path / "out.mc"
+    for engine in ("numpy", "hashlife"):
+        assert lifetui("run", str(one), "--plane", "--engine", engine, "--steps", "1", "-o", str(out)).code == 0
+        assert load_pattern(str(out)).population == 0
+
+
+def test_a_bounded_plane_under_b0_comes_alive_from_nothing():
+    from lifetui.rules import BoundedGrid
+
+    rule = parse_rule("B0/S").rule  # every dead cell with no live neighbour is born; nothing survives
+    plane = create_plane("numpy", rule, grid=BoundedGrid("P", 5, 4))
+    plane.load(np.zeros((1, 1), dtype=np.uint8), -2, -2)
+    plane.step(1)
+    assert plane.population() == 20 and plane.bounds() == (-2, -2, 4, 5)
+    plane.step(1)
+    assert plane.population() == 0
+
+
+def test_rle_with_cells_a_billion_apart_reads_back():
+    # What the writer makes of two cells 1,050,000,000 apart on the plane (a 10-digit run count).
+    text = "#CXRLE Pos=0,0\nx = 1050000001, y = 1, rule = B3/S23\no1049999999bo!\n"
+    pattern = parse_pattern(text.encode(), "far.rle")
+    assert pattern.population == 2 and pattern.width == 1_050_000_001
+    plane = create_plane("hashlife", CONWAY)
+    plane.load_pattern(pattern)
+    assert plane.bounds() == (0, 0, 1, 1_050_000_001)
+
+
+def test_hashlife_narrows_its_root_to_a_pattern_that_travels_far():
+    plane = create_plane("hashlife", CONWAY)
+    plane.load(GLIDER, 0, 0)
+    for _ in range(1000):  # 2^60 generations in all: the glider ends 2^58 cells away, the root stays small
+        plane.step(1 << 50)
+    assert plane.bounds() == (1000 << 48, 1000 << 48, 3, 3)
+    plane.step(1 << 59)  # one call longer than a step can be on the plane: taken in steps of 2^57
+    assert plane.bounds() == ((1000 << 48) + (1 << 57), (1000 << 48) + (1 << 57), 3, 3)
+
+
+def test_a_grid_engine_that_outgrows_the_machine_says_how_far_it_got(monkeypatch):
+    import lifetui.plane as plane_module
+
+    plane = GridPlane("numpy", CONWAY)
+    plane.load(load_pattern("r-pentomino").to_array(), 0, 0)
+    real = plane_module.memory_shortfall
+    calls = []
+
+    def after_a_while(*args):
+        calls.append(args)
+        return "a board needs 9 GB; this machine has 1 GB" if len(calls) > 1 else real(*args)
+
+    monkeypatch.setattr(plane_module, "memory_shortfall", after_a_while)
+    with pytest.raises(PlaneOutgrown, match=r"stopped after [0-9,]+ of the 2,000 generations"):
+        plane.step(2000)

@@ -86,7 +86,7 @@ class HashlifeEngine(Engine):
         status = self._lib.lifetui_hashlife_step(self._universe, generations) if generations > 0 else 0
         if status == -2:
             raise LifeError(
-                "hashlife engine: the pattern would grow past 2^60 cells a side of the plane; "
+                "hashlife engine: the pattern would span more than the plane's 2^60 cells a side; "
                 "the board is as it was before this step"
             )
         if status != 0:

@@ -233,8 +233,14 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: b
 
     Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
     four child numbers, each distinct one numbered once. Without `torus`, the cells are a part of the
-    unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`)."""
+    unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`); with no
+    cells at all (nothing lives there), no nodes: an empty universe."""
     height, width = cells.shape
+    if not cells.any() and not torus:
+        return (
+            "\n".join([f"{HEADER} (lifetui)", f"#R {rule}{topology}"] + ([f"#G {generation}"] if generation else []))
+            + "\n"
+        )
     level = 4  # the root is never a leaf
     while (1 << level) < max(height, width):
         level += 1

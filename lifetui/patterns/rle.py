@@ -155,7 +155,7 @@ class _RleReader:
                 if char == "0" and not self.count:
                     raise self.error("a run count does not start with 0 (Golly refuses it too)", number, index + 1)
                 self.count += char
-                if len(self.count) > 9:
+                if len(self.count) > 10:  # a box is at most 2^30 a side: check_extent says so past that
                     raise self.error(f"run count {self.count}... is too large", number, index + 1)
                 continue
             if char in " \t\r":

@@ -491,9 +491,34 @@ static ref grow(universe *u, ref r, long long *top, long long *left) {
  * Grown until the live cells are in the centre half and the root is at least step + 2 levels high, then
  * once more: they are then in the centre quarter, 2^(level - 3) >= 2^step cells from the result's edge, so
  * the result (the centre half, 2^step generations on) holds all of them. Dead borders are then taken off. */
+static void edge(const universe *u, ref r, long long y, long long x, int axis, int far, long long *best);
+
+/* Node r narrowed, while one of its nine overlapping sub-squares (one level down, a quarter of its side apart)
+ * holds every live cell, to that sub-square, its top-left moving with it: a pattern that has travelled far
+ * from where the root grew, or a small one in a file's huge root, is then held in a root of its own size.
+ * 0 when the nodes run out. */
+static ref fit(universe *u, ref r, long long *top, long long *left) {
+    while (r && u->nodes[r].level > 5 && u->nodes[r].population) {
+        long long box[4] = {LLONG_MAX, LLONG_MAX, LLONG_MIN, LLONG_MIN};
+        for (int axis = 0; axis < 2; axis++) {
+            edge(u, r, 0, 0, axis, 0, &box[axis]);
+            edge(u, r, 0, 0, axis, 1, &box[2 + axis]);
+        }
+        long long quarter = 1LL << (u->nodes[r].level - 2), half = 2 * quarter;
+        long long i = box[0] / quarter < 2 ? box[0] / quarter : 2, j = box[1] / quarter < 2 ? box[1] / quarter : 2;
+        if (box[2] > i * quarter + half || box[3] > j * quarter + half) break;
+        ref s[9];
+        if (nine(u, r, s) != 0) return 0;
+        r = s[3 * i + j];
+        *top += i * quarter;
+        *left += j * quarter;
+    }
+    return r;
+}
+
 static ref advance_plane(universe *u, int step, long long *top, long long *left) {
     set_step(u, step);
-    ref r = u->root;
+    ref r = fit(u, u->root, top, left);
     while (r && (u->nodes[r].level < 5 || u->nodes[r].level < step + 2 || !centred(u, r))) r = grow(u, r, top, left);
     if (r) r = grow(u, r, top, left);
     if (!r) return 0;
@@ -641,10 +666,13 @@ int lifetui_hashlife_bounds(const universe *u, long long box[4]) {
  * when a pattern on the plane would outgrow its coordinates; the board is then as the call found it. */
 int lifetui_hashlife_step(universe *u, long long generations) {
     u->kept = u->root;
+    u->outgrown = 0;
     long long kept_top = u->top, kept_left = u->left;
+    /* On the plane a step of 2^k needs a root of level k + 3 at least. */
+    int longest = u->plane ? LIFETUI_MAX_PLANE_LEVEL - 3 : LIFETUI_MAX_STEP;
     while (generations > 0) {
         int step = 0;
-        while (step + 1 <= LIFETUI_MAX_STEP && (1LL << (step + 1)) <= generations) step++;
+        while (step + 1 <= longest && (1LL << (step + 1)) <= generations) step++;
         long long top = u->top, left = u->left;
         ref next = u->plane ? advance_plane(u, step, &top, &left) : advance(u, step);
         if (!next && u->outgrown) {
