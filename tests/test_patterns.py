@@ -114,3 +114,30 @@ def test_an_unclosed_script_block_is_an_error_not_an_empty_board(tmp_path):
     with pytest.raises(PatternError, match="never closed") as raised:
         load_pattern(str(path))
     assert raised.value.line == 2
+
+
+def test_runs_are_painted_a_band_of_rows_at_a_time_exactly(monkeypatch):
+    import numpy as np
+
+    import lifetui.patterns.pattern as pattern_module
+
+    rng = np.random.default_rng(8)
+    height, width = 37, 23
+    runs = []
+    for y in rng.permutation(height)[:30]:  # rows in any order, several runs a row
+        x = 0
+        while x < width - 1:
+            x += int(rng.integers(0, 4))
+            length = int(rng.integers(1, 5))
+            if x + length > width:
+                break
+            runs.append((y, x, length))
+            x += length + 1
+    runs = np.array(runs, dtype=np.int64)
+    expected = np.zeros((height + 4, width + 3), dtype=np.uint8)
+    for y, x, length in runs:
+        expected[y + 4, x + 3 : x + 3 + length] = 1
+    monkeypatch.setattr(pattern_module, "PAINT_BAND_CELLS", 3 * (width + 4))  # bands of 3 rows
+    grid = np.zeros_like(expected)
+    pattern_module.paint_runs(grid, runs, 3, 4)
+    assert np.array_equal(grid, expected)

@@ -68,18 +68,30 @@ class Pattern:
         return grid
 
 
+#: paint_runs works a band of rows of about this many cells at a time: its edge array and running sums
+#: stay small beside a board of billions of cells.
+PAINT_BAND_CELLS = 1 << 24
+
+
 def paint_runs(grid: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
     """Set the cells of `runs` live in `grid`, offset by (left, top); runs must lie inside the grid."""
     if not len(runs):
         return
     # A +1/-1 edge at each run's ends, summed along the row, marks every cell of every run at once.
     height, width = grid.shape
-    edges = np.zeros((height, width + 1), dtype=np.int8)
     ys = runs[:, 0] + top
-    xs = runs[:, 1] + left
-    np.add.at(edges, (ys, xs), 1)
-    np.add.at(edges, (ys, xs + runs[:, 2]), -1)
-    grid |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
+    order = np.argsort(ys, kind="stable")
+    ys, xs, lengths = ys[order], runs[order, 1] + left, runs[order, 2]
+    band = max(1, PAINT_BAND_CELLS // (width + 1))
+    for first in range(int(ys[0]) - int(ys[0]) % band, int(ys[-1]) + 1, band):
+        low, high = np.searchsorted(ys, [first, first + band])
+        if low == high:
+            continue
+        rows = min(band, height - first)
+        edges = np.zeros((rows, width + 1), dtype=np.int8)
+        np.add.at(edges, (ys[low:high] - first, xs[low:high]), 1)
+        np.add.at(edges, (ys[low:high] - first, xs[low:high] + lengths[low:high]), -1)
+        grid[first : first + rows] |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
 
 
 def runs_from_array(grid: np.ndarray) -> np.ndarray:
