@@ -218,7 +218,8 @@ def _first_engine(board: Board, options: EngineOptions, warnings: list[str]) -> 
               help="Generations to advance (with --until-stable, at most; default 1,000,000).")  # fmt: skip
 @click.option("--until-stable", is_flag=True,
               help="Stop once the board repeats (extinct, still, oscillating, travelling): say which.")  # fmt: skip
-@click.option("--engine", type=ENGINE_CHOICE, default="numpy", show_default=True)
+@click.option("--engine", type=ENGINE_CHOICE,
+              help="Engine to run (default: numpy; c when numpy cannot hold the board here).")  # fmt: skip
 @board_options
 @click.option("--plane", is_flag=True,
               help="Run on the unbounded plane (hashlife holds it; the others follow the pattern).")  # fmt: skip
@@ -229,7 +230,7 @@ def run(
     pattern: str,
     steps: int | None,
     until_stable: bool,
-    engine: str,
+    engine: str | None,
     size,
     rule,
     model: Path | None,
@@ -251,11 +252,17 @@ def run(
         if until_stable:
             raise click.UsageError("--until-stable runs on a torus; leave out --plane" if plane else
                                    f"--until-stable runs on a torus, not {grid.suffix}; give --size WxH")  # fmt: skip
-        _run_on_plane(pattern, loaded, steps, engine, size, rule, EngineOptions(model, allow_inexact, devices=devices),
-                      output, as_json, grid)  # fmt: skip
+        _run_on_plane(pattern, loaded, steps, engine or "numpy", size, rule,
+                      EngineOptions(model, allow_inexact, devices=devices), output, as_json, grid)  # fmt: skip
         return
     board = board_from_pattern(loaded, size, rule)
-    stepper = create_engine(engine, board.rule, EngineOptions(model, allow_inexact, devices=devices), board.cells.shape)
+    options = EngineOptions(model, allow_inexact, devices=devices)
+    if engine is None:
+        notes: list[str] = []
+        engine = _first_engine(board, options, notes)
+        for line in notes:
+            click.echo(f"lifetui: warning: {line}", err=True)
+    stepper = create_engine(engine, board.rule, options, board.cells.shape)
     stepper.load(board.cells)
     started = time.perf_counter()
     behaviour = None

@@ -52,7 +52,7 @@ def test_empty_file_is_an_empty_board(lifetui, tmp_path):
     [
         (["run", "{tmp}", "--steps", "1"], 2, "is a directory"),
         (["run", "{tmp}/missing.rle", "--steps", "1"], 2, "no such file"),
-        (["run", "glider", "--steps", "1", "--size", "60000x60000"], 1, "43.2 GB on the numpy engine"),
+        (["run", "glider", "--steps", "1", "--size", "60000x60000", "--engine", "numpy"], 1, "43.2 GB on the numpy"),
         (["run", "glider", "--steps", "1", "--size", "99999999999x3"], 2, "outside 3..65536"),
         (["run", "glider", "--steps", "-5"], 2, "--steps"),
         (["run", "glider", "--steps", "1", "--rule", "B3/S23 trailing"], 2, "unsupported rule"),

@@ -68,7 +68,7 @@ def test_generation_continues_from_the_file(lifetui, tmp_path):
         (["run", "glider", "--steps", "-1"], 2, "--steps"),
         (["run", "glider"], 2, "--steps"),
         (["run", "glider", "--steps", "1", "--size", "2x2"], 2, "outside 3..65536"),
-        (["run", "glider", "--steps", "1", "--size", "65536x65536"], 1, "GB on the numpy engine"),
+        (["run", "glider", "--steps", "1", "--size", "65536x65536", "--engine", "numpy"], 1, "GB on the numpy engine"),
         (["run", "glider", "--steps", "1", "--size", "banana"], 2, "WIDTHxHEIGHT"),
         (["run", "glider", "--steps", "1", "--rule", "B3/S23/C3"], 2, "Generations"),
         (["run", "glider", "--steps", "1", "--engine", "warp"], 2, "warp"),
