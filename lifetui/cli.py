@@ -10,6 +10,8 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -275,28 +277,33 @@ def run(
         _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     final = Board(board.rule, stepper.cells(), board.generation + steps)
-    if output is not None or not as_json:  # --json alone prints no board: do not write one out
-        text = pattern_text(output, final.cells, final.rule, final.generation, loaded.name, loaded.author)
+    summary = {
+        "pattern": pattern,
+        "rule": str(final.rule),
+        "width": final.width,
+        "height": final.height,
+        "engine": engine,
+        "steps": steps,
+        "generation": final.generation,
+        "population": final.population,
+        "seconds": round(seconds, 6),
+        "output": str(output) if output else None,
+    }
+    if until_stable:
+        summary["behaviour"] = behaviour.as_json() if behaviour else None
+    text = partial(pattern_text, output, final.cells, final.rule, final.generation, loaded.name, loaded.author)
+    _finish_run(output, as_json, text, summary)
+
+
+def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], summary: dict) -> None:
+    """The final board into `output`, or on stdout without --json (--json alone makes no board text); then,
+    with --json, the summary."""
     if output is not None:
-        write_atomically(output, text)
+        write_atomically(output, text())
+    elif not as_json:
+        click.echo(text(), nl=False)
     if as_json:
-        summary = {
-            "pattern": pattern,
-            "rule": str(final.rule),
-            "width": final.width,
-            "height": final.height,
-            "engine": engine,
-            "steps": steps,
-            "generation": final.generation,
-            "population": final.population,
-            "seconds": round(seconds, 6),
-            "output": str(output) if output else None,
-        }
-        if until_stable:
-            summary["behaviour"] = behaviour.as_json() if behaviour else None
         click.echo(json.dumps(summary))
-    elif output is None:
-        click.echo(text, nl=False)
 
 
 def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None, grid: BoundedGrid | None = None) -> Rule:
@@ -311,7 +318,7 @@ def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None, grid: BoundedGrid 
 def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: RuleSpec | None, options: EngineOptions,
                   output: Path | None, as_json: bool, grid: BoundedGrid | None = None) -> None:  # fmt: skip
     """`run --plane`, or a file's bounded plane or tube (README, "The unbounded plane")."""
-    from lifetui.plane import create_plane
+    from lifetui.plane import HashlifePlane, create_plane
 
     chosen = _plane_rule(loaded, size, rule, grid)
     runner = create_plane(engine, chosen, options, grid)
@@ -321,25 +328,23 @@ def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: Rul
     seconds = time.perf_counter() - started
     generation = loaded.generation + steps
     box = runner.bounds()
-    if output is not None and output.suffix.lower() == ".mc" and hasattr(runner, "macrocell"):
-        write_atomically(output, runner.macrocell(chosen, generation))  # from the quadtree, any size
-    elif output is not None or not as_json:
+
+    def text() -> str:
+        if output is not None and output.suffix.lower() == ".mc" and isinstance(runner, HashlifePlane):
+            return runner.macrocell(chosen, generation)  # from the quadtree, any size
         cells, top, left = runner.live_cells()
-        text = pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top),
+        return pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top),
                             topology=grid.suffix if grid else "")  # fmt: skip
-        if output is not None:
-            write_atomically(output, text)
-    if as_json:
-        height, width = (box[2], box[3]) if box else (0, 0)
-        click.echo(json.dumps({
-            "pattern": pattern, "rule": str(chosen), "topology": grid.suffix[1:] if grid else "plane",
-            "width": width, "height": height,
-            "top": box[0] if box else None, "left": box[1] if box else None, "engine": engine, "steps": steps,
-            "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
-            "output": str(output) if output else None,
-        }))  # fmt: skip
-    elif output is None:
-        click.echo(text, nl=False)
+
+    height, width = (box[2], box[3]) if box else (0, 0)
+    summary = {
+        "pattern": pattern, "rule": str(chosen), "topology": grid.suffix[1:] if grid else "plane",
+        "width": width, "height": height,
+        "top": box[0] if box else None, "left": box[1] if box else None, "engine": engine, "steps": steps,
+        "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
+        "output": str(output) if output else None,
+    }  # fmt: skip
+    _finish_run(output, as_json, text, summary)
 
 
 #: --until-stable without --steps looks this many generations ahead at most.

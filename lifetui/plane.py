@@ -216,9 +216,7 @@ class HashlifePlane(Plane):
                                                 self._ffi.from_buffer("uint8_t[]", levels))  # fmt: skip
         if count < 0:
             raise LifeError("hashlife engine: out of memory writing the pattern")
-        if count == 0:  # nothing lives: one empty leaf as the root
-            return macrocell_of_nodes(np.zeros((1, 4), dtype=np.uint64), np.array([3], np.uint8), rule, generation)
-        return macrocell_of_nodes(words[:count], levels[:count], rule, generation)
+        return macrocell_of_nodes(words[:count], levels[:count], rule, generation)  # no nodes: an empty plane
 
     def nodes(self) -> int:
         return self._engine.nodes()
@@ -254,16 +252,17 @@ class GridPlane(Plane):
                  rows: Axis = FREE, columns: Axis = FREE):  # fmt: skip
         from lifetui.engines import create_engine
 
-        if FREE in (rows, columns):
+        self._free = FREE in (rows, columns)  # else a bounded plane: under B0 even an empty one comes alive
+        if self._free:
             check_plane_rule(rule)
         self.engine_name = engine_name
         self._axes = (rows, columns)
-        self._free = FREE in (rows, columns)  # else a bounded plane: under B0 even an empty one comes alive
         self._engine = create_engine(engine_name, rule, options)
         self._origin = (0, 0)  # the plane coordinates of the torus's cell (0, 0)
         self._shape = (0, 0)
         self._box: tuple[int, int, int, int] | None = None  # the live cells' box on the torus
         self._margin = MIN_MARGIN
+        self._borders: np.ndarray | None = None  # a bounded axis's dead lines on the torus, cleared each generation
 
     def load_pattern(self, pattern: Pattern) -> None:
         pattern.check_laid_out()
@@ -340,6 +339,7 @@ class GridPlane(Plane):
         self._engine.load(board)
         self._origin, self._shape, self._margin = (origin[0], origin[1]), (rows, columns), margin
         self._box = (at[0], at[1], height, width)
+        self._borders = self._dead_lines()
 
     def _clearance(self) -> int | None:
         """How many generations the live cells may run before one could reach round a free axis's torus (None:
@@ -354,7 +354,6 @@ class GridPlane(Plane):
 
     def _relay(self) -> None:
         y, x, height, width = self._box
-        rows, columns = self._shape
         # Along a fixed axis the whole grid is taken, so the live cells keep their place on it.
         if self._axes[0].kind != "free":
             first = self._layout(self._axes[0], 0, 0, False)[1]
@@ -364,19 +363,18 @@ class GridPlane(Plane):
             x, width = first, self._axes[1].size
         self._lay(self._engine.window(y, x, height, width), self._origin[0] + y, self._origin[1] + x)
 
-    def _borders(self) -> np.ndarray:
-        """The cells of the dead lines beyond a bounded axis's grid, as (n, 2) rows and columns."""
+    def _dead_lines(self) -> np.ndarray | None:
+        """The cells of the dead lines beyond a bounded axis's grid, as (n, 2) rows and columns (None: none)."""
         rows, columns = self._shape
         lines = []
         if self._axes[0].kind == "bounded":
             lines += [np.stack([np.full(columns, y), np.arange(columns)], axis=1) for y in (0, rows - 1)]
         if self._axes[1].kind == "bounded":
             lines += [np.stack([np.arange(rows), np.full(rows, x)], axis=1) for x in (0, columns - 1)]
-        return np.concatenate(lines).astype(np.int64)
+        return np.concatenate(lines).astype(np.int64) if lines else None
 
     def step(self, generations: int) -> None:
         """Advance; a PlaneOutgrown leaves the board at the generation reached, and says how far that was."""
-        bounded = "bounded" in (axis.kind for axis in self._axes)
         asked = generations
         while generations > 0 and (self._box is not None or not self._free):
             clearance = self._clearance() if self._box is not None else None
@@ -390,10 +388,10 @@ class GridPlane(Plane):
             # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule
             # may bring them to life; beyond the grid nothing lives).
-            count = 1 if bounded else min(generations, clearance or generations)
+            count = 1 if self._borders is not None else min(generations, clearance or generations)
             self._engine.step(count)
-            if bounded:
-                self._engine.set_cells(self._borders(), 0)
+            if self._borders is not None:
+                self._engine.set_cells(self._borders, 0)
             generations -= count
             self._box = live_box(self._engine.cells())
 

@@ -65,7 +65,7 @@ def plane_bench(pattern_path: str, pattern: Pattern, rule: Rule, engines: list[s
     first = next((row for row in rows if row["available"]), None)
     for row in rows:
         if row["available"]:
-            row["gens_per_s"] = steps / row["seconds"] if row["seconds"] else float("inf")
+            row["gens_per_s"] = steps / row["seconds"] if row["seconds"] else None  # too quick to time: no figure
             same_box = row.get("bounds", first.get("bounds")) == first.get("bounds")  # lifelib gives no box here
             row["agrees"] = row["population"] == first["population"] and same_box
     disagree = any(row["available"] and not row["agrees"] for row in rows)
