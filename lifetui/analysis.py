@@ -50,14 +50,16 @@ class Watcher:
         self._seen: dict[bytes, tuple[int, int, int]] = {}  # digest -> (generation, top, left)
         self._order: deque[tuple[int, bytes]] = deque()
 
-    def see(self, cells: np.ndarray, generation: int) -> Behaviour | None:
-        """Take the board at `generation` (one after the last seen); what it does, once that is known."""
+    def see(self, cells: np.ndarray, generation: int, origin: tuple[int, int] = (0, 0)) -> Behaviour | None:
+        """Take the board at `generation` (one after the last seen), its cell (0, 0) at `origin` (row, column;
+        on the plane, where the live cells are); what it does, once that is known."""
         rows = np.flatnonzero(cells.any(axis=1))
         if not len(rows):
             return Behaviour("extinct", 1, generation)
         columns = np.flatnonzero(cells.any(axis=0))
         top, left = int(rows[0]), int(columns[0])
         box = np.ascontiguousarray(cells[top : rows[-1] + 1, left : columns[-1] + 1], dtype=np.uint8)
+        top, left = top + origin[0], left + origin[1]
         digest = hashlib.blake2b(np.packbits(box).tobytes() + repr(box.shape).encode(), digest_size=16).digest()
         earlier = self._seen.get(digest)
         if earlier is not None:

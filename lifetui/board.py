@@ -45,6 +45,18 @@ class Board:
         return int(np.count_nonzero(self.cells))
 
 
+@dataclass(frozen=True)
+class PlaneBoard:
+    """A pattern on the unbounded plane, where it says it is (Pattern.plane_origin), under a rule."""
+
+    rule: Rule
+    pattern: Pattern
+
+    @property
+    def generation(self) -> int:
+        return self.pattern.generation
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """`WxH` (or a single number for a square) as a checked torus size."""
     match = re.fullmatch(r"\s*([0-9]+)\s*(?:[xX*]\s*([0-9]+))?\s*", text)
@@ -130,3 +142,18 @@ def board_from_pattern(pattern: Pattern, size: tuple[int, int] | None = None, ru
     cells = np.zeros((height, width), dtype=np.uint8)
     paint_runs(cells, pattern.runs, (width - pattern.width) // 2, (height - pattern.height) // 2)
     return Board(chosen_rule, cells, pattern.generation)
+
+
+def plane_rule(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | None,
+               grid: BoundedGrid | None = None) -> Rule:  # fmt: skip
+    """The rule for a pattern on the plane (or on a file's bounded grid), or a usage error when the command line
+    or the file asks for a torus or, for the plane, another grid."""
+    specs = [spec for spec in (rule, pattern.rule) if spec]
+    if size is not None or any(spec.torus or (spec.bounded and not grid) for spec in specs):
+        raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T or :P suffix")
+    return (rule or pattern.rule or RuleSpec(CONWAY)).rule
+
+
+def plane_board(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | None) -> PlaneBoard:
+    """The pattern on the unbounded plane, its rule checked (see plane_rule)."""
+    return PlaneBoard(plane_rule(pattern, size, rule), pattern)

@@ -18,14 +18,14 @@ import click
 
 from lifetui import __version__
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import Board, asked_grid, board_from_pattern, parse_size
+from lifetui.board import Board, PlaneBoard, asked_grid, board_from_pattern, parse_size, plane_board, plane_rule
 from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
-from lifetui.rules import CONWAY, BoundedGrid, Rule, RuleSpec, parse_rule
+from lifetui.rules import CONWAY, BoundedGrid, RuleSpec, parse_rule
 
 
 class EngineChoice(click.Choice):
@@ -167,7 +167,8 @@ DEVICES = click.option(
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
 @click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
-@click.option("--plane", is_flag=True, help="With --bench: on the unbounded plane (and python-lifelib if installed).")
+@click.option("--plane", is_flag=True,
+              help="On the unbounded plane (with --bench: and python-lifelib's HashLife if installed).")  # fmt: skip
 def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
                  bench: bool, steps: int | None, seconds: float, threads: int, devices: int, as_json: bool,
                  seed_experiment: bool, plane: bool) -> None:  # fmt: skip
@@ -178,15 +179,15 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     """
     loaded = load_pattern(pattern)
     options = EngineOptions(model, allow_inexact, threads, devices)
-    if plane:
-        if not bench:
-            raise UsageError("--plane goes with --bench (and with lifetui run); the TUI runs on a torus for now")
-        chosen = _plane_rule(loaded, size, rule)
+    if plane and seed_experiment:
+        raise UsageError("--seed-experiment runs the published 512x512 torus; leave out --plane")
+    if plane and bench:
+        chosen = plane_rule(loaded, size, rule)
         _warn(loaded)
         from lifetui.plane_bench import plane_bench
 
         sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
-    board = board_from_pattern(loaded, size, rule)
+    board = plane_board(loaded, size, rule) if plane else board_from_pattern(loaded, size, rule)
     if bench or seed_experiment:
         _warn(loaded)
         from lifetui.bench_report import bench_command
@@ -204,8 +205,19 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 ROOMY_ENGINES = ("c", "bitsliced", "hashlife", "jax")
 
 
-def _first_engine(board: Board, options: EngineOptions, warnings: list[str]) -> str:
-    """numpy, unless the board is too large for it here: then the first engine that can hold it, said so."""
+#: On the plane, patterns of more cells than this start on hashlife: a grid engine's board would be slow.
+PLANE_GRID_CELLS = 2048 * 2048
+
+
+def _first_engine(board: Board | PlaneBoard, options: EngineOptions, warnings: list[str]) -> str:
+    """numpy, unless the board is too large for it here: then the first engine that can hold it, said so. On
+    the plane, hashlife for a pattern too large to lay out on a grid engine's board, or over PLANE_GRID_CELLS."""
+    if isinstance(board, PlaneBoard):
+        pattern = board.pattern
+        if pattern.unlaid or pattern.width * pattern.height > PLANE_GRID_CELLS:
+            warnings.append(f"the pattern spans {pattern.width:,} x {pattern.height:,} cells; starting on hashlife")
+            return "hashlife"
+        return "numpy"
     statuses = available_engines(board.rule, options, board.cells.shape)
     if statuses["numpy"].available:
         return "numpy"
@@ -306,21 +318,12 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
         click.echo(json.dumps(summary))
 
 
-def _plane_rule(loaded: Pattern, size, rule: RuleSpec | None, grid: BoundedGrid | None = None) -> Rule:
-    """The rule for a --plane run (or one on a file's bounded grid), or a usage error when the command line
-    or the file asks for a torus or, with --plane, another grid."""
-    specs = [spec for spec in (rule, loaded.rule) if spec]
-    if size is not None or any(spec.torus or (spec.bounded and not grid) for spec in specs):
-        raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T or :P suffix")
-    return (rule or loaded.rule or RuleSpec(CONWAY)).rule
-
-
 def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: RuleSpec | None, options: EngineOptions,
                   output: Path | None, as_json: bool, grid: BoundedGrid | None = None) -> None:  # fmt: skip
     """`run --plane`, or a file's bounded plane or tube (README, "The unbounded plane")."""
     from lifetui.plane import HashlifePlane, create_plane
 
-    chosen = _plane_rule(loaded, size, rule, grid)
+    chosen = plane_rule(loaded, size, rule, grid)
     runner = create_plane(engine, chosen, options, grid)
     runner.load_pattern(loaded)
     started = time.perf_counter()

@@ -13,12 +13,13 @@ and offers hashlife.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from lifetui.board import BOARD_BYTES_PER_CELL, REFERENCE_BYTES_PER_CELL, memory_shortfall
-from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, Interrupted, any_in_squares
 from lifetui.errors import LifeError, UsageError
 from lifetui.patterns import Pattern
 from lifetui.rules import BoundedGrid, Rule
@@ -30,7 +31,12 @@ MAX_READ_CELLS = 1 << 31
 
 
 class PlaneOutgrown(LifeError):
-    """The pattern has grown beyond what the engine can hold on this machine."""
+    """The pattern has grown beyond what the engine can hold on this machine; `done` generations of the
+    step were made first (the board is as they left it)."""
+
+    def __init__(self, message: str, done: int = 0):
+        super().__init__(message)
+        self.done = done
 
 
 def check_plane_rule(rule: Rule) -> None:
@@ -42,6 +48,12 @@ def check_plane_rule(rule: Rule) -> None:
         )
 
 
+def check_places(places: np.ndarray) -> None:
+    """Refuse cells further than MAX_PLACE from (0, 0)."""
+    if len(places) and int(np.abs(places).max()) > MAX_PLACE:
+        raise UsageError(f"cells may be drawn at most {MAX_PLACE:,} from (0, 0) of the plane")
+
+
 def live_box(cells: np.ndarray) -> tuple[int, int, int, int] | None:
     """The live cells' bounding box in `cells` as (top, left, height, width), or None when none live."""
     rows, columns = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
@@ -50,10 +62,38 @@ def live_box(cells: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(rows[0]), int(columns[0]), int(rows[-1] - rows[0] + 1), int(columns[-1] - columns[0] + 1)
 
 
+#: Cells drawn on the plane stay within this many of (0, 0) each way (hashlife's root reaches 2^60).
+MAX_PLACE = 1 << 58
+
+
 class Plane(ABC):
     """A pattern on the unbounded plane and the engine that advances it."""
 
     engine_name: str
+    engine: Engine  # what steps it: its kernel, speed and description are the plane's
+
+    @property
+    def interrupted(self) -> Callable[[], bool]:
+        return self.engine.interrupted
+
+    @interrupted.setter
+    def interrupted(self, poll: Callable[[], bool]) -> None:
+        """Polled by the engine between parts of a long generation (see Engine.interrupted)."""
+        self.engine.interrupted = poll
+
+    @property
+    def generations_per_pass(self) -> int:
+        return self.engine.generations_per_pass
+
+    @property
+    def inexact(self) -> int:
+        return self.engine.inexact
+
+    def describe(self) -> tuple[str, str]:
+        return self.engine.describe()
+
+    def close(self) -> None:
+        self.engine.close()
 
     @abstractmethod
     def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
@@ -73,6 +113,15 @@ class Plane(ABC):
     @abstractmethod
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
         """The cells of a rectangle of the plane (dead beyond the pattern), uint8."""
+
+    @abstractmethod
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
+        """A zoomed-out window: one uint8 per square of `block` x `block` cells from (top, left), 1 when any
+        is live (see Engine.blocks); only the part the pattern occupies is read."""
+
+    @abstractmethod
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        """Make the cells at `places` ((n, 2) rows and columns of the plane) live (value 1) or dead (0)."""
 
     @abstractmethod
     def population(self) -> int: ...
@@ -100,7 +149,7 @@ class HashlifePlane(Plane):
         from lifetui.engines.hashlife_engine import HashlifeEngine
 
         check_plane_rule(rule)
-        self._engine = HashlifeEngine(rule, options)
+        self.engine = self._engine = HashlifeEngine(rule, options)
         self._ffi, self._lib, self._universe = self._engine._ffi, self._engine._lib, self._engine._universe
 
     def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
@@ -190,17 +239,28 @@ class HashlifePlane(Plane):
         return top + box[0], left + box[1], box[2] - box[0], box[3] - box[1]
 
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        return self.blocks(top, left, height, width, 1)
+
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
         root_top, root_left, side = self._root()
-        out = np.zeros((height, width), dtype=np.uint8)
+        out = np.zeros((-(-height // block), -(-width // block)), dtype=np.uint8)
         # The part of the window inside the root; the rest of the plane is dead.
         y0, x0 = max(top, root_top), max(left, root_left)
         y1, x1 = min(top + height, root_top + side), min(left + width, root_left + side)
         if y0 < y1 and x0 < x1:
             self._lib.lifetui_hashlife_region(
-                self._universe, y0 - root_top, x0 - root_left, y1 - y0, x1 - x0, y0 - top, x0 - left, 1,
-                self._ffi.from_buffer("uint8_t[]", out), width,
+                self._universe, y0 - root_top, x0 - root_left, y1 - y0, x1 - x0, y0 - top, x0 - left, block,
+                self._ffi.from_buffer("uint8_t[]", out), out.shape[1],
             )  # fmt: skip
         return out
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        places = np.ascontiguousarray(places, dtype=np.int64).reshape(-1, 2)
+        check_places(places)
+        status = self._lib.lifetui_hashlife_set(self._universe, self._ffi.from_buffer("long long[]", places),
+                                                len(places), value)  # fmt: skip
+        if status != 0:
+            raise LifeError("hashlife engine: out of memory drawing on the pattern; it is as it was")
 
     def population(self) -> int:
         return int(self._lib.lifetui_hashlife_population(self._universe))
@@ -257,7 +317,7 @@ class GridPlane(Plane):
             check_plane_rule(rule)
         self.engine_name = engine_name
         self._axes = (rows, columns)
-        self._engine = create_engine(engine_name, rule, options)
+        self.engine = self._engine = create_engine(engine_name, rule, options)
         self._origin = (0, 0)  # the plane coordinates of the torus's cell (0, 0)
         self._shape = (0, 0)
         self._box: tuple[int, int, int, int] | None = None  # the live cells' box on the torus
@@ -311,7 +371,7 @@ class GridPlane(Plane):
         problem = memory_shortfall(columns, rows, per_cell)
         if problem:
             offer = (
-                "--engine hashlife runs the plane without a board"
+                "the hashlife engine (--engine hashlife) runs the plane without a board"
                 if self._axes == (FREE, FREE)
                 else "a torus (--size WxH) or a smaller grid would fit"
             )
@@ -383,17 +443,35 @@ class GridPlane(Plane):
                     self._relay()
                 except PlaneOutgrown as err:
                     done = asked - generations
-                    raise PlaneOutgrown(f"{err} (stopped after {done:,} of the {asked:,} generations)") from None
+                    raise PlaneOutgrown(f"{err} (stopped after {done:,} of the {asked:,} generations)", done) from None
                 clearance = self._clearance()
             # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule
             # may bring them to life; beyond the grid nothing lives).
             count = 1 if self._borders is not None else min(generations, clearance or generations)
-            self._engine.step(count)
+            try:
+                self._engine.step(count)
+            except Interrupted as interrupted:
+                generations -= interrupted.done
+                self._find_box(interrupted.done)
+                raise Interrupted(asked - generations) from None
             if self._borders is not None:
                 self._engine.set_cells(self._borders, 0)
             generations -= count
+            self._find_box(count)
+
+    def _find_box(self, generations: int) -> None:
+        """The live box after `generations`: on the unbounded plane within the old one grown that much each way
+        (live cells reach one cell a generation), so only that is read; round a tube or in a grid, all of it."""
+        if self._box is None or self._axes != (FREE, FREE):
             self._box = live_box(self._engine.cells())
+            return
+        y, x, height, width = self._box
+        rows, columns = self._shape
+        top, left = max(0, y - generations), max(0, x - generations)
+        bottom, right = min(rows, y + height + generations), min(columns, x + width + generations)
+        found = live_box(self._engine.window(top, left, bottom - top, right - left))
+        self._box = None if found is None else (found[0] + top, found[1] + left, found[2], found[3])
 
     def bounds(self) -> tuple[int, int, int, int] | None:
         if self._box is None:
@@ -402,17 +480,74 @@ class GridPlane(Plane):
         return self._origin[0] + y, self._origin[1] + x, height, width
 
     def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
-        out = np.zeros((height, width), dtype=np.uint8)
-        if self._box is None:
+        return self.blocks(top, left, height, width, 1)
+
+    def blocks(self, top: int, left: int, height: int, width: int, block: int) -> np.ndarray:
+        out = np.zeros((-(-height // block), -(-width // block)), dtype=np.uint8)
+        box = self.bounds()
+        if box is None:
             return out
-        rows, columns = self._shape
-        origin_top, origin_left = self._origin
-        y0, x0 = max(top, origin_top), max(left, origin_left)
-        y1, x1 = min(top + height, origin_top + rows), min(left + width, origin_left + columns)
-        if y0 < y1 and x0 < x1:
-            part = self._engine.window(y0 - origin_top, x0 - origin_left, y1 - y0, x1 - x0)
-            out[y0 - top : y1 - top, x0 - left : x1 - left] = part
+        # Only the live box can hold live cells: its part in the window, widened to whole squares.
+        y0, x0 = max(top, box[0]), max(left, box[1])
+        y1, x1 = min(top + height, box[0] + box[2]), min(left + width, box[1] + box[3])
+        if y0 >= y1 or x0 >= x1:
+            return out
+        ay0, ax0 = top + (y0 - top) // block * block, left + (x0 - left) // block * block
+        ay1, ax1 = (
+            min(top + height, top - (top - y1) // block * block),
+            min(left + width, left - (left - x1) // block * block),
+        )
+        (origin_top, origin_left), (rows, columns) = self._origin, self._shape
+        if origin_top <= ay0 and ay1 <= origin_top + rows and origin_left <= ax0 and ax1 <= origin_left + columns:
+            part = self._engine.blocks(ay0 - origin_top, ax0 - origin_left, ay1 - ay0, ax1 - ax0, block)
+        else:  # the squares reach past the torus: read the live cells only, dead around them
+            cells = np.zeros((ay1 - ay0, ax1 - ax0), dtype=np.uint8)
+            cells[y0 - ay0 : y1 - ay0, x0 - ax0 : x1 - ax0] = self._engine.window(
+                y0 - origin_top, x0 - origin_left, y1 - y0, x1 - x0
+            )
+            part = any_in_squares(cells, block) if block > 1 else cells
+        out[(ay0 - top) // block : (ay0 - top) // block + part.shape[0],
+            (ax0 - left) // block : (ax0 - left) // block + part.shape[1]] = part  # fmt: skip
         return out
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        places = np.array(places, dtype=np.int64).reshape(-1, 2)  # a copy: _on_grid changes it
+        check_places(places)
+        places = self._on_grid(places)
+        if not len(places):
+            return
+        (origin_top, origin_left), (rows, columns) = self._origin, self._shape
+        on_torus = places - (origin_top, origin_left)
+        if (on_torus >= 0).all() and (on_torus < (rows, columns)).all():
+            self._engine.set_cells(on_torus, value)
+            self._box = live_box(self._engine.cells())
+            return
+        if not value and self._box is None:
+            return
+        # Beyond the torus: lay it again around the live cells and the new ones.
+        corners = [places.min(axis=0), places.max(axis=0) + 1]
+        if self._box is not None:
+            top, left, height, width = self.bounds()
+            corners += [np.array([top, left]), np.array([top + height, left + width])]
+        (top, left), (bottom, right) = np.min(corners, axis=0), np.max(corners, axis=0)
+        self._check_room(int(bottom - top), int(right - left))
+        cells = self.window(int(top), int(left), int(bottom - top), int(right - left))
+        cells[places[:, 0] - top, places[:, 1] - left] = value
+        self.load(cells, int(top), int(left))
+
+    def _on_grid(self, places: np.ndarray) -> np.ndarray:
+        """The places on a tube's period taken round it, and those beyond a bounded axis's grid left out."""
+        for index, axis in enumerate(self._axes):
+            if axis.kind == "wrap":
+                places[:, index] = axis.start + (places[:, index] - axis.start) % axis.size
+            elif axis.kind == "bounded":
+                places = places[(places[:, index] >= axis.start) & (places[:, index] < axis.start + axis.size)]
+        return places
+
+    @property
+    def held_cells(self) -> int:
+        """Cells of the torus the engine holds now."""
+        return self._shape[0] * self._shape[1]
 
     def population(self) -> int:
         return 0 if self._box is None else self._engine.population()

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 
-from lifetui.board import Board
+from lifetui.board import Board, PlaneBoard
 from lifetui.engines import (
     DEFAULT_OPTIONS,
     Availability,
@@ -30,6 +32,8 @@ from lifetui.engines import (
 from lifetui.engines.base import Interrupted, never
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
+from lifetui.patterns import Pattern, pattern_text
+from lifetui.plane import GridPlane, HashlifePlane, Plane, PlaneOutgrown, check_plane_rule, create_plane
 from lifetui.rules import Rule
 
 
@@ -63,10 +67,11 @@ class Snapshot:
     epoch: int  # changes on a reset, an edit or a swap: the reference starts again from this board (unique
     # among all simulations in the process, so a word about another simulation's board never matches)
     population: int  # of the whole board
-    region: Region
-    shape: tuple[int, int]  # the whole board's (height, width)
+    region: Region  # on the plane, in plane coordinates; the whole board is the live cells' box
+    shape: tuple[int, int]  # the whole board's (height, width); on the plane, the live box's
     #: Cells each way per entry of `cells`: 1, or a zoomed-out view's squares (1 when any cell in one is live).
     block: int = 1
+    plane: bool = False  # the unbounded plane: regions never wrap
 
 
 @dataclass
@@ -77,41 +82,86 @@ class _Capture:
 
 
 class Simulation:
-    """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread."""
+    """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread.
+
+    This one runs a torus; PlaneSimulation the unbounded plane, through the hooks marked so below."""
+
+    plane = False
 
     def __init__(self, board: Board, engine: str = "numpy", options: EngineOptions = DEFAULT_OPTIONS):
-        self.rule = board.rule
-        self.options = options
         self.shape: tuple[int, int] = board.cells.shape
-        self._availability: dict[str, Availability] | None = None
         self._start = Board(board.rule, board.cells.copy(), board.generation)
+        self._begin(board.rule, options, engine, board.generation)
+
+    def _begin(self, rule: Rule, options: EngineOptions, engine: str, generation: int) -> None:
+        """What every simulation starts with, its engine holding the start board."""
+        self.rule = rule
+        self.options = options
+        self._availability: dict[str, Availability] | None = None
         self._lock = threading.Lock()
         self._interrupt = threading.Event()  # set: a step under way returns as soon as it can
-        self._engine = self.new_engine(engine, board.cells)
+        self._engine = self._start_engine(engine)
         self.engine_name = engine
-        self.generation = board.generation
+        self.generation = generation
         self.epoch = next(EPOCHS)
         #: Regions promised to a checker, taken as step() passes their generation.
         self._captures: list[_Capture] = []
         self._counted: tuple[tuple[int, int], int, float] | None = None  # ((generation, epoch), population, when)
         #: Boards before each edit or reset, and those undone: (cells, generation), the latest last.
-        self._undo: list[tuple[np.ndarray, int]] = []
-        self._redo: list[tuple[np.ndarray, int]] = []
+        self._undo: list[tuple[object, int]] = []
+        self._redo: list[tuple[object, int]] = []
+
+    # The hooks: what differs between a torus and the plane.
 
     @property
     def whole(self) -> Region:
         return (0, 0, *self.shape)
 
-    def new_engine(self, name: str, cells: np.ndarray) -> Engine:
-        """An engine of kind `name` with this simulation's rule and options, holding `cells`."""
-        engine = create_engine(name, self.rule, self.options, cells.shape)
-        engine.load(cells)
+    def _start_engine(self, name: str) -> Engine:
+        """An engine of kind `name` holding the start board."""
+        engine = create_engine(name, self.rule, self.options, self.shape)
+        engine.load(self._start.cells)
         return engine
+
+    def _held_shape(self) -> tuple[int, int] | None:
+        """The board's shape, for which engines can hold it (None: any)."""
+        return self.shape
+
+    def _stepped(self) -> None:
+        """The engine's board changed (a step, an edit, a load)."""
+
+    def _places(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The cells at these rows and columns, as (n, 2) places on the board (around the torus)."""
+        return np.stack([rows % self.shape[0], columns % self.shape[1]], axis=1)
+
+    def _state(self) -> object | None:
+        """The board, to come back to by undo; None when it is too large to keep."""
+        return self._engine.cells() if self.shape[0] * self.shape[1] <= UNDO_CELLS else None
+
+    def _restore(self, state) -> None:
+        self._engine.load(state)
+
+    def _load_start(self) -> None:
+        self._engine.load(self._start.cells)
+
+    def _transfer(self, name: str):
+        """A new engine `name` holding the running engine's board, and whether it took it over unchanged."""
+        engine = create_engine(name, self.rule, self.options)
+        try:
+            if engine.take_over(self._engine):
+                # Straight from the old engine's words (a copy): the count is check enough.
+                return engine, engine.population() == self._engine.population()
+            cells = self._engine.cells()
+            engine.load(cells)
+            return engine, engine.holds(cells)
+        except BaseException:
+            engine.close()
+            raise
 
     def availability(self) -> dict[str, Availability]:
         """Every engine's availability for this rule and options, worked out once (it reads kernels: slow)."""
         if self._availability is None:
-            self._availability = available_engines(self.rule, self.options, self.shape)
+            self._availability = available_engines(self.rule, self.options, self._held_shape())
         return self._availability
 
     def step(self, generations: int = 1, interruptible: bool = True) -> int:
@@ -127,9 +177,16 @@ class Simulation:
                     self._engine.step(stop - self.generation)
                 except Interrupted as interrupted:
                     self.generation += interrupted.done
+                    self._stepped()
                     self._fulfil_captures()
                     break
+                except PlaneOutgrown as outgrown:  # the plane grew past what this engine can hold: stop there
+                    self.generation += outgrown.done
+                    self._stepped()
+                    self._fulfil_captures()
+                    raise
                 self.generation = stop
+                self._stepped()
                 self._fulfil_captures()
             return self.generation - start
 
@@ -144,14 +201,15 @@ class Simulation:
     def snapshot(self, region: Region | None = None, block: int = 1) -> Snapshot:
         """The whole board, or only `region` of it (read back from the engine without the rest), cell by cell
         or, zoomed out, in squares of `block` x `block` cells."""
-        if region is not None:  # at most the board: a view sized for another board wraps no further
+        if region is not None and not self.plane:  # at most the board: a view sized for another board wraps no further
             region = (region[0], region[1], min(region[2], self.shape[0]), min(region[3], self.shape[1]))
         with self._lock:
             return self._snapshot(region or self.whole, block)
 
     def _snapshot(self, region: Region, block: int = 1) -> Snapshot:
         return Snapshot(self._read(region, block), self.generation, self.engine_name, self.epoch,
-                        self._population(exact=region == self.whole), region, self.shape, block)  # fmt: skip
+                        self._population(exact=region == self.whole), region, self.shape, block,
+                        self.plane)  # fmt: skip
 
     def _population(self, exact: bool) -> int:
         """The live cells; on a huge board seen in a window, a count at most COUNT_SECONDS old will do
@@ -170,13 +228,17 @@ class Simulation:
             return self._engine.blocks(*region, block)
         return self._engine.cells() if region == self.whole else self._engine.window(*region)
 
-    def open_window(self, generations: int, region: Region | None = None) -> tuple[Snapshot, Future]:
-        """`region` now, and the promise of it `generations` later, taken as the engine passes that generation.
+    def open_window(self, generations: int, region: Region | None = None, margin: int = 0) -> tuple[Snapshot, Future]:
+        """`region` now, and the promise of it `generations` later, taken as the engine passes that generation;
+        without a region, the whole board (on the plane, the live cells as they are now and `margin` cells
+        round them).
 
         The promise comes true with None if the board is replaced first (a reset, an edit, a swap).
         """
         with self._lock:
-            region = region or self.whole
+            if region is None:
+                top, left, height, width = self.whole
+                region = (top - margin, left - margin, height + 2 * margin, width + 2 * margin)
             capture = _Capture(self.generation + max(1, generations), region)
             self._captures.append(capture)
             return self._snapshot(region), capture.future
@@ -208,18 +270,7 @@ class Simulation:
         with self._lock:
             if name == self.engine_name:
                 return
-            engine = create_engine(name, self.rule, self.options)
-            try:
-                if engine.take_over(self._engine):
-                    # Straight from the old engine's words (a copy): the count is check enough.
-                    unchanged = engine.population() == self._engine.population()
-                else:
-                    cells = self._engine.cells()
-                    engine.load(cells)
-                    unchanged = engine.holds(cells)
-            except BaseException:
-                engine.close()
-                raise
+            engine, unchanged = self._transfer(name)
             if not unchanged:
                 engine.close()
                 raise SwapMismatch(
@@ -240,34 +291,36 @@ class Simulation:
         """Back to the board the simulation started from (undoable)."""
         with self._lock:
             self._remember()
-            self._engine.load(self._start.cells)
+            self._load_start()
             self.generation = self._start.generation
+            self._stepped()
             self._new_epoch()
 
     def draw(self, cells: list[tuple[int, int]], value: int, undoable: bool = True) -> None:
         """Make the cells at (x, y) each live (value 1) or dead (0); `undoable` puts the board as it was on
         the undo list (a stroke of the mouse is one edit: its first cells are, the rest are not)."""
-        places = np.array([(y % self.shape[0], x % self.shape[1]) for x, y in cells], dtype=np.int64).reshape(-1, 2)
+        given = np.array([(y, x) for x, y in cells], dtype=np.int64).reshape(-1, 2)
+        places = self._places(given[:, 0], given[:, 1])
         with self._lock:
             if undoable:
                 self._remember()
             self._engine.set_cells(places, value)
+            self._stepped()
             self._new_epoch()
 
     def put(self, top: int, left: int, cells: np.ndarray, replace: bool = True) -> None:
         """Lay `cells` (0/1, any size up to the board's) on the board from (top, left), wrapping around; with
         `replace` the cells under it become exactly those, else only its live cells are drawn (a paste). Undoable."""
         height, width = cells.shape
-        rows = (top + np.arange(height)) % self.shape[0]
-        columns = (left + np.arange(width)) % self.shape[1]
-        rows, columns = np.meshgrid(rows, columns, indexing="ij")
-        places = np.stack([rows.ravel(), columns.ravel()], axis=1)
+        rows, columns = np.meshgrid(top + np.arange(height), left + np.arange(width), indexing="ij")
+        places = self._places(rows.ravel(), columns.ravel())
         live = cells.ravel().astype(bool)
         with self._lock:
             self._remember()
             if replace:
                 self._engine.set_cells(places[~live], 0)
             self._engine.set_cells(places[live], 1)
+            self._stepped()
             self._new_epoch()
 
     def undo(self) -> bool:
@@ -282,24 +335,137 @@ class Simulation:
 
     def _remember(self) -> None:
         """Keep the board as it is now on the undo list, and forget what could be redone."""
-        if self.shape[0] * self.shape[1] > UNDO_CELLS:
+        state = self._state()
+        if state is None:
             return
-        self._undo.append((self._engine.cells(), self.generation))
+        self._undo.append((state, self.generation))
         del self._undo[:-UNDO_STEPS]
         self._redo.clear()
 
     def _travel(self, source: list, destination: list) -> bool:
         if not source:
             return False
-        destination.append((self._engine.cells(), self.generation))
-        cells, self.generation = source.pop()
-        self._engine.load(cells)
+        state = self._state()
+        if state is not None:
+            destination.append((state, self.generation))
+        board, self.generation = source.pop()
+        self._restore(board)
+        self._stepped()
         self._new_epoch()
         return True
+
+    def capture(self) -> tuple[int, Callable[[Path, str, str], str]]:
+        """The board now, to save: its generation, and what makes the file's text for a path, name and author
+        (RLE, or macrocell for a .mc name)."""
+        snapshot = self.snapshot()
+        return snapshot.generation, partial(self._text, snapshot.cells, snapshot.generation)
+
+    def _text(self, cells: np.ndarray, generation: int, path: Path, name: str, author: str) -> str:
+        return pattern_text(path, cells, self.rule, generation, name, author)
 
     def close(self) -> None:
         with self._lock:
             self._engine.close()
+
+
+class PlaneSimulation(Simulation):
+    """A pattern on the unbounded plane (README, "The unbounded plane"): hashlife holds the plane itself, the
+    grid engines a torus that follows the pattern (lifetui.plane). Regions are in plane coordinates, the
+    whole board is the live cells' box, and a swap hands over the live cells with their place."""
+
+    plane = True
+
+    def __init__(self, pattern: Pattern, rule: Rule, engine: str = "numpy", options: EngineOptions = DEFAULT_OPTIONS):
+        check_plane_rule(rule)
+        self._pattern = pattern
+        self.box: Region | None = None  # the live cells' box, as the last step or edit left it
+        self._begin(rule, options, engine, pattern.generation)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.box[2], self.box[3]) if self.box else (0, 0)
+
+    @property
+    def whole(self) -> Region:
+        return self.box or (0, 0, 0, 0)
+
+    def _start_engine(self, name: str) -> Plane:
+        plane = create_plane(name, self.rule, self.options)
+        try:
+            plane.load_pattern(self._pattern)
+        except BaseException:
+            plane.close()
+            raise
+        self.box = plane.bounds()
+        return plane
+
+    def _held_shape(self) -> None:
+        return None
+
+    def _stepped(self) -> None:
+        self.box = self._engine.bounds()
+
+    def _places(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        return np.stack([rows, columns], axis=1)
+
+    def _state(self) -> tuple[np.ndarray, int, int] | None:
+        height, width = self.shape
+        return self._engine.live_cells() if height * width <= UNDO_CELLS else None
+
+    def _restore(self, state: tuple[np.ndarray, int, int]) -> None:
+        self._engine.load(*state)
+
+    def _load_start(self) -> None:
+        self._engine.load_pattern(self._pattern)
+
+    def _transfer(self, name: str) -> tuple[Plane, bool]:
+        """The live cells, read out of the old plane, laid on the new one where they were: a pattern too large
+        to read out, or to hold on the new engine, stays where it is (PlaneOutgrown says why)."""
+        plane = create_plane(name, self.rule, self.options)
+        try:
+            cells, top, left = self._engine.live_cells()
+            plane.load(cells, top, left)
+            box = self._engine.bounds()
+            return plane, plane.bounds() == box and (box is None or np.array_equal(plane.window(*box), cells))
+        except BaseException:
+            plane.close()
+            raise
+
+    def _read(self, region: Region, block: int = 1) -> np.ndarray:
+        return self._engine.blocks(*region, block)
+
+    def capture(self) -> tuple[int, Callable[[Path, str, str], str]]:
+        """The live cells now, saved with their place (RLE's #CXRLE Pos); a pattern too large to read out as
+        cells can still be saved as macrocell from hashlife's quadtree."""
+        with self._lock:
+            generation = self.generation
+            try:
+                cells, top, left = self._engine.live_cells()
+            except PlaneOutgrown:
+                if not isinstance(self._engine, HashlifePlane):
+                    raise
+                macrocell = self._engine.macrocell(self.rule, generation)
+                return generation, partial(only_macrocell, macrocell)
+        return generation, partial(self._placed_text, cells, top, left, generation)
+
+    def _placed_text(self, cells: np.ndarray, top: int, left: int, generation: int, path: Path, name: str,
+                     author: str) -> str:  # fmt: skip
+        return pattern_text(path, cells, self.rule, generation, name, author, position=(left, top))
+
+
+def only_macrocell(text: str, path: Path, name: str, author: str) -> str:
+    """A pattern too large for RLE here: its macrocell text, for a .mc name only."""
+    if path.suffix.lower() != ".mc":
+        raise LifeError("the pattern is too large to save as RLE here: give the file a .mc name (macrocell)")
+    return text
+
+
+def new_simulation(board: Board | PlaneBoard, engine: str = "numpy",
+                   options: EngineOptions = DEFAULT_OPTIONS) -> Simulation:  # fmt: skip
+    """A simulation of the board: a torus, or the unbounded plane."""
+    if isinstance(board, PlaneBoard):
+        return PlaneSimulation(board.pattern, board.rule, engine, options)
+    return Simulation(board, engine, options)
 
 
 #: A catch-up may take the reference this long; when it would take longer, windows are sampled instead.
@@ -359,10 +525,12 @@ class ReferenceChecker:
         self.windows = 0
         self._cells = 0
 
-    def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None) -> None:
+    def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None,
+                 origin: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
         """Agree, by definition, with this board (a start, a reset, an edit, a swap).
 
-        `cells` may be None for a board too large to catch up whole (give its `shape`): windows only.
+        `cells` may be None for a board too large to catch up whole (give its `shape`): windows only. (`origin`,
+        where cells[0, 0] is, is for the plane's checker: a torus's is (0, 0).)
         """
         height, width = shape or cells.shape
         self._cells = height * width
@@ -410,6 +578,7 @@ class ReferenceChecker:
         generation: int,
         cancelled: Callable[[], bool] = lambda: False,
         replay: Callable[[], Engine] | None = None,
+        origin: tuple[int, int] = (0, 0),
     ) -> Verdict | None:
         """Catch the reference up to `generation` and compare; None if cancelled or the board went backwards.
 
@@ -499,6 +668,122 @@ class ReferenceChecker:
         finally:
             engine.close()
         return None
+
+
+class PlaneChecker(ReferenceChecker):
+    """The numpy reference following an engine on the unbounded plane. The reference runs a numpy GridPlane
+    (exact on the plane); boards are the live cells with their place, compared in plane coordinates. While it
+    keeps up it catches up generation by generation; when it cannot, it checks windows of the plane: a region
+    at generation G advanced k generations, against the engine's own region at G + k inside a margin of k
+    cells (a window holding every live cell with that margin checks the whole plane, and catching up goes on
+    from it)."""
+
+    def __init__(self, rule: Rule):
+        super().__init__(rule)
+        self._reference = GridPlane("numpy", rule)
+
+    def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None,
+                 origin: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
+        height, width = shape or cells.shape
+        self._agreed_cells = cells.copy() if cells is not None and height * width <= CATCH_UP_CELLS else None
+        self._reference = GridPlane("numpy", self.rule)
+        if self._agreed_cells is not None:
+            self._reference.load(cells, *origin)
+        self._cells = max(1, self._reference.held_cells)
+        self.generation = self.agreed_through = generation
+        self.since = None
+        self.diverged = None
+        self.windows = 0
+
+    def check(self, cells: np.ndarray, generation: int, cancelled: Callable[[], bool] = lambda: False,
+              replay: Callable[[], Engine] | None = None, origin: tuple[int, int] = (0, 0)
+              ) -> Verdict | None:  # fmt: skip
+        if self.diverged is not None:
+            return self.diverged
+        if generation < self.generation or self._agreed_cells is None:
+            return None
+        deadline = time.perf_counter() + (CATCH_UP_SECONDS if self.cell_rate else WINDOW_SECONDS)
+        while self.generation < generation and not cancelled() and time.perf_counter() < deadline:
+            # The reference's torus grows with the pattern: its speed is measured in the cells it holds now.
+            self._cells = max(1, self._reference.held_cells)
+            batch = min(generation - self.generation, 16)
+            self.generation += self._advance(self._reference, batch, self._cells, cancelled, None)
+        if self.generation < generation:
+            return None
+        reference = self._reference.live_cells()
+        differing = plane_difference(reference, (cells, *origin))
+        if len(differing):
+            self.diverged = Verdict(generation, self.agreed_through, differing, self.since)
+            return self.diverged
+        self.agreed_through = generation
+        self._agreed_cells = reference[0]
+        return Verdict(generation, generation, since=self.since)
+
+    def check_window(self, start: Snapshot, end: Callable[[], np.ndarray | None], length: int,
+                     cancelled: Callable[[], bool] = lambda: False) -> Verdict | None:  # fmt: skip
+        if self.diverged is not None:
+            return self.diverged
+        top, left, height, width = start.region
+        reference = GridPlane("numpy", self.rule)
+        reference.load(start.cells, top, left)
+        if self._advance(reference, length, max(1, reference.held_cells), cancelled, None) < length:
+            return None
+        finished = end()
+        if finished is None:
+            return None
+        generation = start.generation + length
+        # Every live cell in the region with `length` cells to spare: the reference had the whole plane.
+        whole = int(np.count_nonzero(start.cells)) == start.population and not live_near_edge(start.cells, length)
+        inner = 0 if whole else length
+        expected = reference.window(top + inner, left + inner, height - 2 * inner, width - 2 * inner)
+        found = finished[inner : height - inner, inner : width - inner]
+        differing = np.argwhere(expected != found) + (top + inner, left + inner)
+        if len(differing):
+            self.diverged = Verdict(generation, self.agreed_through, differing, self.since,
+                                    Sampling(self.windows + 1, length, generation, not whole))  # fmt: skip
+            return self.diverged
+        self.windows += 1
+        if whole and reference.population() == int(np.count_nonzero(finished)):
+            # The whole plane agrees here: the reference goes on from it, every generation from now.
+            self._reference = reference
+            self._agreed_cells = finished
+            self.generation = self.agreed_through = self.since = generation
+        return Verdict(generation, self.agreed_through, since=self.since,
+                       sampled=Sampling(self.windows, length, generation, not whole))  # fmt: skip
+
+
+def live_near_edge(cells: np.ndarray, margin: int) -> bool:
+    """Whether a live cell of `cells` is within `margin` cells of its edge."""
+    height, width = cells.shape
+    inside = cells[margin : height - margin, margin : width - margin]
+    return int(np.count_nonzero(inside)) != int(np.count_nonzero(cells))
+
+
+def plane_difference(first: tuple[np.ndarray, int, int], second: tuple[np.ndarray, int, int]) -> np.ndarray:
+    """The plane's cells (rows and columns, (n, 2)) that differ between two boards given as (cells, top, left)."""
+    boards = [(cells, top, left) for cells, top, left in (first, second) if cells.size]
+    if not boards:
+        return np.zeros((0, 2), dtype=np.int64)
+    top = min(top for _, top, _ in boards)
+    left = min(left for _, _, left in boards)
+    bottom = max(top + cells.shape[0] for cells, top, _ in boards)
+    right = max(left + cells.shape[1] for cells, _, left in boards)
+    canvas = np.zeros((2, bottom - top, right - left), dtype=np.uint8)
+    for index, (cells, y, x) in enumerate((first, second)):
+        canvas[index, y - top : y - top + cells.shape[0], x - left : x - left + cells.shape[1]] = cells
+    return np.argwhere(canvas[0] != canvas[1]).astype(np.int64) + (top, left)
+
+
+def plane_check_region(box: Region | None, margin: int, around: tuple[int, int] | None = None) -> Region | None:
+    """A region of the plane to check: None (the live cells as they are when the window opens, and `margin`
+    round them) when the live box is small, else a tile of TILE_SIDE (plus `margin` each side) centred on
+    `around`, or on a place in the live box."""
+    if box is None or (box[2] <= TILE_SIDE and box[3] <= TILE_SIDE):
+        return None
+    top, left, height, width = box
+    centre = around or (top + random.randrange(height), left + random.randrange(width))
+    side = TILE_SIDE + 2 * margin
+    return (centre[0] - side // 2, centre[1] - side // 2, side, side)
 
 
 def check_region(shape: tuple[int, int], margin: int, around: tuple[int, int] | None = None) -> Region:

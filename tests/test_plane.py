@@ -104,7 +104,7 @@ def test_a_grid_engine_that_outgrows_the_machine_stops_and_offers_hashlife(monke
     plane.load(GLIDER, 0, 0)
     before = plane.bounds()
     monkeypatch.setattr(plane_module, "memory_shortfall", lambda *args: "a board needs 9 GB; this machine has 1 GB")
-    with pytest.raises(PlaneOutgrown, match="--engine hashlife"):
+    with pytest.raises(PlaneOutgrown, match="engine hashlife"):
         plane.step(1000)
     assert plane.population() == 5 and plane.bounds()[2:] == before[2:]  # the glider is still there
 
@@ -175,9 +175,9 @@ def test_bench_on_the_plane_times_each_engine_and_checks_they_agree(lifetui):
     assert text.code == 0 and "unbounded plane, 300 generations" in text.out and "hashlife" in text.out
 
 
-def test_the_tui_does_not_take_plane_yet(lifetui):
-    result = lifetui("glider", "--plane")
-    assert result.code == 2 and "--bench" in result.err
+def test_the_published_experiment_is_a_torus_not_the_plane(lifetui):
+    result = lifetui("glider", "--plane", "--seed-experiment")
+    assert result.code == 2 and "512x512 torus" in result.err
 
 
 def test_a_pattern_larger_than_any_torus_loads_and_runs_on_the_plane(lifetui, tmp_path):

@@ -35,6 +35,7 @@ int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint3
 int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs);
 void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left);
 long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, uint8_t *levels);
+int lifetui_hashlife_set(universe *u, const long long *places, long count, int value);
 """
 #: Bytes a node takes (hashlife.c's node: six numbers, a population, a level and a mark: 40), and its share
 #: of the hash table (two to four 4-byte buckets a node: at most one node for two buckets).

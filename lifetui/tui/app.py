@@ -24,21 +24,25 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import Board
+from lifetui.board import Board, PlaneBoard
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import Pattern, parse_pattern, pattern_text, refuse_other_format_name
+from lifetui.plane import GridPlane
 from lifetui.simulation import (
     CATCH_UP_CELLS,
     TILE_SIDE,
+    PlaneChecker,
     ReferenceChecker,
     Region,
     Simulation,
     Snapshot,
     Verdict,
     check_region,
+    new_simulation,
+    plane_check_region,
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
@@ -60,6 +64,8 @@ CHECK_SECONDS = 0.25
 ANALYSIS_SECONDS = 0.5
 ANALYSIS_REST_SECONDS = 1.5
 ANALYSIS_CELLS = 1024 * 1024
+#: On the plane a window is at most this many generations: its region is the live cells and as many round them.
+PLANE_WINDOW = TILE_SIDE // 2
 #: The command palette's names for the arrow keys' actions (the footer shows them as one, "Pan").
 PAN_TITLES = {"pan(-1, 0)": "Pan left", "pan(1, 0)": "Pan right", "pan(0, -1)": "Pan up", "pan(0, 1)": "Pan down"}
 #: The largest step exponent: 2^59 generations a step (go to reaches 10^18).
@@ -186,7 +192,7 @@ class LifeApp(App):
 
     def __init__(
         self,
-        board: Board,
+        board: Board | PlaneBoard,
         pattern_name: str = "",
         author: str = "",
         engine: str = "numpy",
@@ -202,9 +208,9 @@ class LifeApp(App):
         self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
         self.warnings = warnings or []
         self.copied = None  # what c copied last: cells
-        self._take(board, pattern_name, author, Simulation(board, engine, options))
+        self._take(board, pattern_name, author, new_simulation(board, engine, options))
 
-    def _take(self, board: Board, pattern_name: str, author: str, simulation: Simulation) -> None:
+    def _take(self, board: Board | PlaneBoard, pattern_name: str, author: str, simulation: Simulation) -> None:
         """Start afresh on `board`, paused, run by `simulation` (at start, and when a file is opened)."""
         self.board, self.pattern_name, self.author = board, pattern_name, author
         self.simulation = simulation
@@ -215,9 +221,12 @@ class LifeApp(App):
         self.gens_per_second = 0.0  # generations per second of wall time
         self.engine_gens_per_second = 0.0  # generations per second of stepping: what the engine can do
         self.speed_history.clear()
-        height, width = simulation.shape
-        #: What the board view shows, so that only those cells are read back; it says when it moves.
+        top, left, height, width = simulation.whole
+        #: What the board view shows, so that only those cells are read back; it says when it moves. On the
+        #: plane, to begin with, the middle of the live cells.
         self.view_region: Region = (0, 0, min(height, 64), min(width, 64))
+        if simulation.plane:
+            self.view_region = (top + height // 2 - 32, left + width // 2 - 32, 64, 64)
         self.view_block = 1  # cells each way per dot drawn: zoomed out, a dot is a square of cells
         self.last_snapshot = simulation.snapshot(self.view_region)
         self.verdict: Verdict | None = None
@@ -351,7 +360,7 @@ class LifeApp(App):
     def run_checker(self) -> None:
         worker = get_current_worker()
         simulation = self.simulation
-        checker = ReferenceChecker(simulation.rule)
+        checker = (PlaneChecker if simulation.plane else ReferenceChecker)(simulation.rule)
         epoch, windows = -1, 0
         while not worker.is_cancelled:
             if simulation.epoch != epoch:
@@ -359,7 +368,7 @@ class LifeApp(App):
                 small = simulation.shape[0] * simulation.shape[1] <= CATCH_UP_CELLS
                 start = simulation.snapshot(None if small else (0, 0, 1, 1))
                 epoch = start.epoch
-                checker.baseline(start.cells if small else None, start.generation, simulation.shape)
+                checker.baseline(start.cells if small else None, start.generation, start.shape, start.region[:2])
                 self.post_message(Checked(Verdict(start.generation, start.generation), epoch))
             current = epoch
 
@@ -373,7 +382,7 @@ class LifeApp(App):
                 if snapshot.epoch != epoch:
                     continue
                 replay = partial(self._fresh_engine, snapshot.engine)
-                verdict = checker.check(snapshot.cells, snapshot.generation, cancelled, replay)
+                verdict = checker.check(snapshot.cells, snapshot.generation, cancelled, replay, snapshot.region[:2])
                 rest = CHECK_SECONDS
             else:
                 # The reference cannot follow every generation: check a window of the engine's own run,
@@ -381,9 +390,15 @@ class LifeApp(App):
                 windows += 1
                 height, width = simulation.shape
                 guess = checker.window_length(min(height, TILE_SIDE) * min(width, TILE_SIDE))
-                region = check_region(simulation.shape, guess, self._view_centre() if windows % 2 else None)
-                length = checker.window_length(region[2] * region[3])
-                start, end = simulation.open_window(length, region)
+                around = self._view_centre() if windows % 2 else None
+                margin = 0
+                if simulation.plane:  # the live cells with a margin, or a tile of them: a window of `guess`
+                    length = margin = min(guess, PLANE_WINDOW)
+                    region = plane_check_region(simulation.box, length, around)  # None: the live cells, then
+                else:
+                    region = check_region(simulation.shape, guess, around)
+                    length = checker.window_length(region[2] * region[3])
+                start, end = simulation.open_window(length, region, margin)
                 if start.epoch != epoch:
                     continue
                 began = time.perf_counter()
@@ -402,26 +417,37 @@ class LifeApp(App):
     def run_analysis(self) -> None:
         worker = get_current_worker()
         simulation = self.simulation
-        if simulation.shape[0] * simulation.shape[1] > ANALYSIS_CELLS:
-            return  # the sidebar says so
         known = -1  # the epoch whose board's behaviour is known
         while not worker.is_cancelled:
             time.sleep(ANALYSIS_REST_SECONDS if known == simulation.epoch or self.analysis else 0.2)
-            if known == simulation.epoch:
-                continue
+            if known == simulation.epoch or simulation.shape[0] * simulation.shape[1] > ANALYSIS_CELLS:
+                continue  # the sidebar says so when the board (or the plane's live area) is too large
             start = simulation.snapshot()
             epoch = start.epoch
-            engine = NumpyEngine(simulation.rule)
-            engine.load(start.cells)
+            if simulation.plane:  # the live cells, and where they are
+                engine = GridPlane("numpy", simulation.rule)
+                engine.load(start.cells, *start.region[:2])
+
+                def board(engine=engine) -> tuple[np.ndarray, tuple[int, int]]:
+                    cells, top, left = engine.live_cells()
+                    return cells, (top, left)
+            else:
+                engine = NumpyEngine(simulation.rule)
+                engine.load(start.cells)
+
+                def board(engine=engine) -> tuple[np.ndarray, tuple[int, int]]:
+                    return engine.cells(), (0, 0)
+
             watcher, generation = Watcher(), start.generation
-            behaviour = watcher.see(start.cells, generation)
+            behaviour = watcher.see(start.cells, generation, start.region[:2])
             began = time.perf_counter()
             while behaviour is None and time.perf_counter() - began < ANALYSIS_SECONDS:
                 if worker.is_cancelled or simulation.epoch != epoch:
                     break
                 engine.step(1)
                 generation += 1
-                behaviour = watcher.see(engine.cells(), generation)
+                cells, origin = board()
+                behaviour = watcher.see(cells, generation, origin)
             if simulation.epoch != epoch:
                 continue
             if behaviour is not None:
@@ -509,12 +535,20 @@ class LifeApp(App):
             ("Divergence", self._divergence_text(snapshot)),
             ("Behaviour", self._behaviour_text()),
             ("Rule", str(self.simulation.rule)),
-            ("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus"),
+            *self._board_rows(snapshot),
             ("View", self.query_one(BoardView).mode.describe() if self.query(BoardView) else "-"),
             ("Pattern", self.pattern_name or "-"),
             ("Author", self.author or "-"),
             (label, description or "-"),
         ]
+
+    def _board_rows(self, snapshot: Snapshot) -> list[tuple[str, str]]:
+        """What the board is: a torus of its size, or the plane and where its live cells are."""
+        if not snapshot.plane:
+            return [("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus")]
+        box = self.simulation.box
+        live = "none" if box is None else f"{box[3]:,} x {box[2]:,} from ({box[1]:,}, {box[0]:,})"
+        return [("Board", "unbounded plane"), ("Live area", live)]
 
     def _record_population(self, snapshot: Snapshot) -> None:
         """One point of the population plot a frame, for frames of a new generation; a new board starts it again."""
@@ -530,7 +564,8 @@ class LifeApp(App):
     def _behaviour_text(self) -> Text:
         height, width = self.simulation.shape
         if height * width > ANALYSIS_CELLS:
-            return Text("not watched on boards over 1024 x 1024", style="dim")
+            area = "a live area" if self.simulation.plane else "boards"
+            return Text(f"not watched on {area} over 1024 x 1024", style="dim")
         analysis = self.analysis
         if analysis is None or analysis.epoch != self.simulation.epoch:
             return Text("watching...", style="dim")
@@ -630,6 +665,12 @@ class LifeApp(App):
 
     def action_fit(self) -> None:
         simulation = self.simulation
+        if simulation.plane:
+            if simulation.box is None:
+                self.notify("no live cells to fit")
+            else:
+                self.query_one(BoardView).fit_box(simulation.box)
+            return
         height, width = simulation.shape
         # Squares small enough to place the pattern well, few enough to read at once (at most 2^22).
         block = 1
@@ -695,7 +736,7 @@ class LifeApp(App):
     def _put_at_pointer(self, cells) -> None:
         view = self.query_one(BoardView)
         height, width = self.simulation.shape
-        if cells.shape[0] > height or cells.shape[1] > width:
+        if not self.simulation.plane and (cells.shape[0] > height or cells.shape[1] > width):
             self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
             return
         x, y = view.pointer or view._view_centre()
@@ -748,23 +789,24 @@ class LifeApp(App):
         self.push_screen(HelpScreen(self.help_rows))
 
     def action_save(self) -> None:
-        snapshot = self.simulation.snapshot()  # the whole board, now
-        stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
-        self.push_screen(SaveScreen(f"{stem}-gen{snapshot.generation}.rle"), lambda path: self._save(path, snapshot))
-
-    def _save(self, path: Path | None, snapshot: Snapshot) -> None:
-        if path is None:
-            return
-        text = pattern_text(
-            path, snapshot.cells, self.simulation.rule, snapshot.generation, self.pattern_name, self.author
-        )
         try:
-            refuse_other_format_name(path)
-            write_atomically(path, text)
+            generation, text = self.simulation.capture()  # the whole board (the plane's live cells), now
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
-        self.notify(f"saved generation {snapshot.generation:,} to {path}")
+        stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
+        self.push_screen(SaveScreen(f"{stem}-gen{generation}.rle"), lambda path: self._save(path, generation, text))
+
+    def _save(self, path: Path | None, generation: int, text: Callable[[Path, str, str], str]) -> None:
+        if path is None:
+            return
+        try:
+            refuse_other_format_name(path)
+            write_atomically(path, text(path, self.pattern_name, self.author))
+        except LifeError as err:
+            self.notify(str(err), severity="error")
+            return
+        self.notify(f"saved generation {generation:,} to {path}")
 
     def action_open(self) -> None:
         self.push_screen(OpenScreen(), self._open)
@@ -779,13 +821,18 @@ class LifeApp(App):
         self.simulation.interrupt()
         self._wake.set()
         wanted = self.simulation.engine_name
-        self._take(board, pattern.name or "-", pattern.author, Simulation(board, "numpy", self.simulation.options))
+        simulation = new_simulation(board, "numpy", self.simulation.options)
+        self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
         for warning in pattern.warnings:
             self.notify(warning, severity="warning", timeout=10)
-        height, width = board.cells.shape
-        self.notify(f"opened {pattern.name or 'the pattern'}: {width} x {height}, {board.rule}")
+        where = (
+            "on the unbounded plane"
+            if simulation.plane
+            else f"on a {simulation.shape[1]} x {simulation.shape[0]} torus"
+        )
+        self.notify(f"opened {pattern.name or 'the pattern'}: {pattern.width} x {pattern.height} {where}, {board.rule}")
         self._start_threads()
         if wanted != "numpy":
             self._submit(lambda: self._swap(wanted))  # the engine it was on, if it can run this board

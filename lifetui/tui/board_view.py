@@ -1,6 +1,6 @@
-"""The board widget: the torus drawn with large cells, half blocks or braille, and zoomed out braille where
-a dot stands for a square of cells; panned with wrap-around, by keys or by dragging; zoomed by keys or by
-the mouse wheel at the pointer; drawn on with the left button.
+"""The board widget: the torus (or the unbounded plane) drawn with large cells, half blocks or braille, and
+zoomed out braille where a dot stands for a square of cells; panned (around the torus) by keys or by dragging;
+zoomed by keys or by the mouse wheel at the pointer; drawn on with the left button.
 
 It draws from a region of the board (what the simulation read back for it), never the whole board, and
 tells the app which region it shows, and at what scale, so that only those cells are read.
@@ -44,6 +44,8 @@ class Mode:
 #: Zoomed in to braille; past it, braille whose dots are squares of 2, 4, 8, ... cells.
 MODES = (Mode("large", 1, 1, 2), Mode("half", 1, 2), Mode("braille", 2, 4))
 BRAILLE_INDEX = 2
+#: On the plane, the furthest zoom out: a dot for a square of 2^48 cells a side.
+PLANE_WIDEST_INDEX = BRAILLE_INDEX + 48
 HALF_BLOCKS = np.array([" ", "▀", "▄", "█"])
 LARGE_CELLS = np.array(["  ", "██"])
 # Unicode braille: dot (row, column) of a 4x2 cell sets this bit of U+2800.
@@ -76,7 +78,7 @@ def occupied_arc(occupied: np.ndarray) -> tuple[int, int] | None:
 
 
 class BoardView(Widget):
-    """Draws a window of the torus; the top-left board cell of the window is `origin` (x, y)."""
+    """Draws a window of the torus, or of the plane; the top-left board cell of the window is `origin` (x, y)."""
 
     DEFAULT_CSS = """
     BoardView { width: 1fr; height: 1fr; }
@@ -100,6 +102,7 @@ class BoardView(Widget):
         super().__init__(**kwargs)
         self.frame = first
         self.shape = first.shape
+        self.plane = first.plane  # plane coordinates: nothing wraps, and the view may go anywhere
         self.differing: np.ndarray | None = None  # (n, 2) rows and columns to mark
         self.mode_index = 1
         self.origin = (0, 0)
@@ -148,8 +151,14 @@ class BoardView(Widget):
             cell = self._cell_at(*anchor)
             self.mode_index = index
             dx, dy = self._offset(*anchor)
-            self.origin = ((cell[0] - dx) % self.shape[1], (cell[1] - dy) % self.shape[0])
+            self.origin = self._around(cell[0] - dx, cell[1] - dy)
         self._moved()
+
+    def _around(self, x, y):
+        """A place (x, y), each a number or an array, taken round the torus; on the plane, itself."""
+        if self.plane:
+            return x, y
+        return x % self.shape[1], y % self.shape[0]
 
     def fit(self, occupied: np.ndarray, block: int) -> bool:
         """Zoom and pan so that every live cell is in view, as large as fits. `occupied` marks the squares of
@@ -159,12 +168,17 @@ class BoardView(Widget):
             return False
         top, tall = rows[0] * block, min(rows[1] * block, self.shape[0])
         left, wide = columns[0] * block, min(columns[1] * block, self.shape[1])
+        self.fit_box((top, left, tall, wide))
+        return True
+
+    def fit_box(self, box: BoardRegion) -> None:
+        """Zoom and pan so that the box (top, left, height, width) is in view, as large as fits."""
+        top, left, tall, wide = box
         self.mode_index = 0
         while self.mode_index < self._widest_index() and not self._fits(wide, tall):
             self.mode_index += 1
-        self._centre_on(((left + wide // 2) % self.shape[1], (top + tall // 2) % self.shape[0]))
+        self._centre_on(self._around(left + wide // 2, top + tall // 2))
         self._moved()
-        return True
 
     def pan(self, dx: int, dy: int) -> None:
         """Move the view by a fraction of its size in the given direction."""
@@ -173,12 +187,14 @@ class BoardView(Widget):
 
     def _pan_cells(self, dx: int, dy: int) -> None:
         x, y = self.origin
-        self.origin = ((x + dx) % self.shape[1], (y + dy) % self.shape[0])
+        self.origin = self._around(x + dx, y + dy)
         self._moved()
 
     def on_resize(self) -> None:
-        # The first layout centres the board; later ones keep what was in the middle of the view there.
-        centre = (self.shape[1] // 2, self.shape[0] // 2) if self._window_size is None else self._view_centre()
+        # The first layout centres the board (on the plane, the live cells); later ones keep what was in the
+        # middle of the view there.
+        top, left, height, width = self.frame.region if self.plane else (0, 0, *self.shape)
+        centre = (left + width // 2, top + height // 2) if self._window_size is None else self._view_centre()
         self._window_size = None
         self._centre_on(centre)
         self._moved()
@@ -200,23 +216,27 @@ class BoardView(Widget):
 
     def _widest_index(self) -> int:
         """The furthest zoom level out: braille, or the first braille scale that shows the whole board."""
+        if self.plane:
+            return PLANE_WIDEST_INDEX
         index = BRAILLE_INDEX
         while not self._fits(self.shape[1], self.shape[0], index) and self.size.width and self.size.height:
             index += 1
         return index
 
     def _window(self) -> tuple[int, int]:
-        """Board cells visible across and down: the view's capacity, at most the board."""
+        """Board cells visible across and down: the view's capacity, at most the board (the plane has no end)."""
         across, down = self._capacity()
+        if self.plane:
+            return across, down
         return min(across, self.shape[1]), min(down, self.shape[0])
 
     def _view_centre(self) -> tuple[int, int]:
         width, height = self._window_size or self._window()
-        return (self.origin[0] + width // 2) % self.shape[1], (self.origin[1] + height // 2) % self.shape[0]
+        return self._around(self.origin[0] + width // 2, self.origin[1] + height // 2)
 
     def _centre_on(self, centre: tuple[int, int]) -> None:
         width, height = self._window()
-        self.origin = ((centre[0] - width // 2) % self.shape[1], (centre[1] - height // 2) % self.shape[0])
+        self.origin = self._around(centre[0] - width // 2, centre[1] - height // 2)
 
     def _offset(self, x: int, y: int) -> tuple[int, int]:
         """How many cells across and down character (x, y) of the widget starts from the view's origin."""
@@ -226,7 +246,7 @@ class BoardView(Widget):
     def _cell_at(self, x: int, y: int) -> tuple[int, int]:
         """The board cell at character (x, y) of the widget (the top-left one of its dot's square)."""
         dx, dy = self._offset(x, y)
-        return (self.origin[0] + dx) % self.shape[1], (self.origin[1] + dy) % self.shape[0]
+        return self._around(self.origin[0] + dx, self.origin[1] + dy)
 
     # Drawing.
 
@@ -237,11 +257,12 @@ class BoardView(Widget):
         return -(-width // block), -(-height // block)
 
     def _offsets(self, top: int, left: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each visible dot's row and column distance, in cells around the torus, from row `top` and column `left`."""
+        """Each visible dot's row and column distance, in cells around the torus, from row `top` and column `left`
+        (on the plane, negative for a dot above or left of them)."""
         across, down = self._dots()
         block = self.mode.block
-        rows = (self.origin[1] - top + np.arange(down) * block) % self.shape[0]
-        columns = (self.origin[0] - left + np.arange(across) * block) % self.shape[1]
+        columns, rows = self._around(self.origin[0] - left + np.arange(across) * block,
+                                     self.origin[1] - top + np.arange(down) * block)  # fmt: skip
         return rows, columns
 
     def _visible(self) -> np.ndarray:
@@ -253,7 +274,7 @@ class BoardView(Widget):
         if self.frame.block != self.mode.block:
             return shown
         block = self.frame.block
-        have_rows, have_columns = rows < height, columns < width
+        have_rows, have_columns = (rows >= 0) & (rows < height), (columns >= 0) & (columns < width)
         cells = self.frame.cells[np.ix_(rows[have_rows] // block, columns[have_columns] // block)]
         shown[np.ix_(have_rows, have_columns)] = cells
         return shown
@@ -264,9 +285,11 @@ class BoardView(Widget):
         marked = np.zeros((down, across), dtype=np.uint8)
         if self.differing is not None and len(self.differing):
             block = self.mode.block
-            at_row = (self.differing[:, 0] - self.origin[1]) % self.shape[0] // block
-            at_column = (self.differing[:, 1] - self.origin[0]) % self.shape[1] // block
-            inside = (at_row < down) & (at_column < across)
+            at_column, at_row = self._around(
+                self.differing[:, 1] - self.origin[0], self.differing[:, 0] - self.origin[1]
+            )
+            at_row, at_column = at_row // block, at_column // block
+            inside = (at_row >= 0) & (at_row < down) & (at_column >= 0) & (at_column < across)
             marked[at_row[inside], at_column[inside]] = 1
         return marked
 
@@ -381,10 +404,8 @@ class BoardView(Widget):
         if corner is None or other is None:
             self.selection = None
         else:
-            (x0, y0), (x1, y1) = (
-                ((x - self.origin[0]) % self.shape[1], (y - self.origin[1]) % self.shape[0]) for x, y in (corner, other)
-            )
-            top, left = (self.origin[1] + min(y0, y1)) % self.shape[0], (self.origin[0] + min(x0, x1)) % self.shape[1]
+            (x0, y0), (x1, y1) = (self._around(x - self.origin[0], y - self.origin[1]) for x, y in (corner, other))
+            left, top = self._around(self.origin[0] + min(x0, x1), self.origin[1] + min(y0, y1))
             self.selection = (top, left, abs(y1 - y0) + 1, abs(x1 - x0) + 1)
         self._redraw(full=True)
 
@@ -395,7 +416,7 @@ class BoardView(Widget):
         if self.selection is not None:
             top, left, height, width = self.selection
             rows, columns = self._offsets(top, left)
-            chosen[np.ix_(rows < height, columns < width)] = 1
+            chosen[np.ix_((rows >= 0) & (rows < height), (columns >= 0) & (columns < width))] = 1
         return chosen
 
     def _shown_at(self, x: int, y: int) -> int:
@@ -407,10 +428,10 @@ class BoardView(Widget):
     def _line(self, start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
         """The cells from `start` to `end` (both included), by the shortest way around the torus."""
         height, width = self.shape
-        dx = (end[0] - start[0] + width // 2) % width - width // 2
-        dy = (end[1] - start[1] + height // 2) % height - height // 2
+        dx, dy = end[0] - start[0], end[1] - start[1]
+        if not self.plane:
+            dx, dy = (dx + width // 2) % width - width // 2, (dy + height // 2) % height - height // 2
         steps = max(abs(dx), abs(dy), 1)
         return list(dict.fromkeys(
-            ((start[0] + round(dx * k / steps)) % width, (start[1] + round(dy * k / steps)) % height)
-            for k in range(steps + 1)
+            self._around(start[0] + round(dx * k / steps), start[1] + round(dy * k / steps)) for k in range(steps + 1)
         ))  # fmt: skip

@@ -602,6 +602,46 @@ long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, ui
     return count > capacity ? -1 : count;
 }
 
+/* Node r (its top-left cell at (0, 0)) with the cell at (y, x) made `value`; 0 when the nodes run out. */
+static ref with_cell(universe *u, ref r, long long y, long long x, int value) {
+    const node n = u->nodes[r];
+    if (n.level == 3) {
+        uint64_t bits = leaf_bits(&n), bit = 1ULL << (8 * y + x);
+        return leaf(u, value ? bits | bit : bits & ~bit);
+    }
+    long long half = 1LL << (n.level - 1);
+    int k = 2 * (y >= half) + (x >= half);
+    ref kids[4] = {n.nw, n.ne, n.sw, n.se};
+    kids[k] = with_cell(u, kids[k], y - (k >> 1) * half, x - (k & 1) * half, value);
+    return join(u, kids[0], kids[1], kids[2], kids[3]);
+}
+
+/* Make the cells of the plane at places[2i], places[2i + 1] (row, column), `count` of them, live (value 1) or
+ * dead (0), the root growing dead borders to reach them: 0, or -1 when the nodes run out, or -2 when a place is
+ * beyond the plane's coordinates; the board is then as the call found it. */
+int lifetui_hashlife_set(universe *u, const long long *places, long count, int value) {
+    ref r = u->root, kept = u->root;
+    long long top = u->top, left = u->left;
+    u->outgrown = 0;
+    for (long i = 0; i < count && r; i++) {
+        long long y = places[2 * i], x = places[2 * i + 1];
+        while (r && (y < top || x < left || y - top >= 1LL << u->nodes[r].level ||
+                     x - left >= 1LL << u->nodes[r].level)) {
+            r = grow(u, r, &top, &left);
+        }
+        if (r) r = with_cell(u, r, y - top, x - left, value);
+    }
+    if (!r) {
+        int outgrown = u->outgrown;
+        u->outgrown = 0;
+        u->root = kept;
+        return outgrown ? -2 : -1;
+    }
+    u->root = r;
+    u->top = top, u->left = left;
+    return 0;
+}
+
 /* Put the board on the unbounded plane, the root's top-left cell at (top, left); load it first. */
 void lifetui_hashlife_plane(universe *u, long long top, long long left) {
     u->plane = 1;

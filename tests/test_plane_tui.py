@@ -1,0 +1,207 @@
+"""The unbounded plane in the simulation and the TUI: plane coordinates in views, edits and saves, engine swaps
+that hand over the live cells with their place, the reference following on the plane, and drawing on it."""
+
+import threading
+from functools import partial
+
+import numpy as np
+import pytest
+
+import lifetui.plane
+from lifetui.board import PlaneBoard, plane_board
+from lifetui.engines.base import any_in_squares
+from lifetui.patterns import load_pattern
+from lifetui.plane import PlaneOutgrown, create_plane
+from lifetui.rules import CONWAY
+from lifetui.simulation import PlaneChecker, PlaneSimulation, new_simulation, plane_difference, wait_for
+from lifetui.tui.app import LifeApp
+from lifetui.tui.board_view import BoardView
+from lifetui.tui.screens import SaveScreen
+from tests.test_tui import settle
+
+
+def reference_after(pattern_name: str, generations: int, engine: str = "numpy") -> tuple[np.ndarray, int, int]:
+    """The plane's live cells after `generations`, by numpy following the pattern (test_plane checks it, and
+    hashlife's plane against it)."""
+    plane = create_plane(engine, CONWAY)
+    plane.load_pattern(load_pattern(pattern_name))
+    plane.step(generations)
+    top, left, height, width = plane.bounds()
+    return plane.window(top, left, height, width), top, left
+
+
+def live_set(cells: np.ndarray, top: int, left: int) -> set[tuple[int, int]]:
+    return {(int(y) + top, int(x) + left) for y, x in np.argwhere(cells)}
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
+def test_cells_drawn_anywhere_on_the_plane_are_there_and_blocks_match_the_cells(engine):
+    plane = create_plane(engine, CONWAY)
+    plane.load(np.zeros((1, 1), dtype=np.uint8))
+    places = np.random.default_rng(1).integers(-300, 300, size=(200, 2))
+    plane.set_cells(places, 1)
+    plane.set_cells(np.array([[5000, -7000]]), 1)  # far beyond a grid engine's board: it is laid again
+    plane.set_cells(places[:50], 0)
+    assert live_set(*plane.live_cells()) == set(map(tuple, places[50:].tolist())) | {(5000, -7000)}
+    for block in (1, 2, 8, 64, 1024):
+        window = plane.window(-333, -7100, 6000, 8000)
+        assert np.array_equal(plane.blocks(-333, -7100, 6000, 8000, block), any_in_squares(window, block))
+
+
+def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
+    simulation = new_simulation(plane_board(load_pattern("r-pentomino"), None, None))
+    assert isinstance(simulation, PlaneSimulation)
+    done = 0
+    for engine, generations in (("c", 300), ("hashlife", 400), ("bitsliced", 100), ("numpy", 50)):
+        simulation.swap(engine)
+        simulation.step(generations)
+        done += generations
+        cells, top, left = reference_after("r-pentomino", done)
+        assert simulation.box == (top, left, *cells.shape)
+        snapshot = simulation.snapshot()
+        assert snapshot.plane and snapshot.region == simulation.box and snapshot.engine == engine
+        assert np.array_equal(snapshot.cells, cells)
+        assert snapshot.population == int(cells.sum())
+
+
+def test_edits_on_the_plane_undo_and_redo_across_a_new_board_under_them():
+    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "c")
+    before = simulation.snapshot()
+    simulation.draw([(4000, -2500)], 1)  # (x, y): far off the c engine's board, which is laid again round both
+    assert simulation.box == (-2500, -1, 2500 + 2, 4000 + 2)
+    assert simulation.snapshot((-2500, 4000, 1, 1)).cells[0, 0] == 1
+    simulation.step(3)
+    assert simulation.undo() and simulation.generation == 0
+    assert simulation.box == before.region and np.array_equal(simulation.snapshot().cells, before.cells)
+    assert simulation.redo() and simulation.generation == 3
+    assert simulation.snapshot().population == 5  # the lone cell died; the glider goes on
+
+
+def test_a_grid_engine_that_outgrows_memory_stops_at_the_generation_it_reached(monkeypatch):
+    # This machine, as far as the plane knows, holds boards up to 400 cells a side.
+    shortfall = lifetui.plane.memory_shortfall
+    monkeypatch.setattr(lifetui.plane, "memory_shortfall",
+                        lambda width, height, *rest: "x; too large here" if max(width, height) > 400
+                        else shortfall(width, height, *rest))  # fmt: skip
+    simulation = new_simulation(plane_board(load_pattern("gosper-glider-gun"), None, None), "c")
+    with pytest.raises(PlaneOutgrown, match="engine hashlife"):
+        simulation.step(5000)
+    reached = simulation.generation
+    assert 0 < reached < 5000
+    cells, top, left = reference_after("gosper-glider-gun", reached, "hashlife")  # numpy is held to 400 too
+    assert simulation.box == (top, left, *cells.shape)
+    simulation.swap("hashlife")  # losing nothing
+    simulation.step(5000 - reached)
+    cells, top, left = reference_after("gosper-glider-gun", 5000, "hashlife")
+    assert np.array_equal(simulation.snapshot().cells, cells) and simulation.box[:2] == (top, left)
+
+
+def test_saving_the_plane_writes_the_live_box_where_it_is(tmp_path):
+    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "hashlife")
+    simulation.step(400)
+    generation, text = simulation.capture()
+    path = tmp_path / "far.rle"
+    path.write_text(text(path, "Glider", "Guy"))
+    saved = load_pattern(str(path))
+    assert saved.generation == 400 and saved.plane_origin() == simulation.box[:2] == (99, 99)
+    assert "#CXRLE Pos=99,99 Gen=400" in path.read_text() and ":T" not in path.read_text()
+    assert np.array_equal(saved.to_array(), simulation.snapshot().cells)
+
+
+def test_a_pattern_too_large_to_read_out_saves_as_macrocell_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(lifetui.plane, "MAX_READ_CELLS", 4)
+    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "hashlife")
+    generation, text = simulation.capture()
+    with pytest.raises(lifetui.errors.LifeError, match=r"\.mc name"):
+        text(tmp_path / "x.rle", "", "")
+    assert text(tmp_path / "x.mc", "", "").startswith("[M2]")
+
+
+def test_the_plane_checker_follows_catches_a_difference_and_checks_windows():
+    simulation = new_simulation(plane_board(load_pattern("acorn"), None, None), "c")
+    checker = PlaneChecker(CONWAY)
+    start = simulation.snapshot()
+    checker.baseline(start.cells, start.generation, start.shape, start.region[:2])
+    simulation.step(100)
+    now = simulation.snapshot()
+    assert checker.check(now.cells, 100, origin=now.region[:2]).agrees
+    # A window of the live cells and 50 round them: the whole plane, so following starts again from it.
+    begin, end = simulation.open_window(50, None, 50)
+    stepper = threading.Thread(target=lambda: simulation.step(80))
+    stepper.start()
+    verdict = checker.check_window(begin, partial(wait_for, end, lambda: False), 50)
+    stepper.join()
+    assert verdict.agrees and verdict.sampled and not verdict.sampled.tile and verdict.since == 150
+    # One cell wrong, 3 cells from where it should be: named in plane coordinates.
+    wrong = simulation.snapshot()
+    cells = wrong.cells.copy()
+    cells[0, 0] ^= 1
+    verdict = checker.check(cells, wrong.generation, origin=wrong.region[:2])
+    assert not verdict.agrees and verdict.differing.tolist() == [list(wrong.region[:2])]
+
+
+def test_plane_difference_compares_boxes_at_different_places():
+    one = (np.array([[1, 1]], dtype=np.uint8), -5, 7)
+    other = (np.array([[1], [1]], dtype=np.uint8), -5, 7)
+    assert sorted(plane_difference(one, other).tolist()) == [[-5, 8], [-4, 7]]
+    assert len(plane_difference(one, one)) == 0
+    assert plane_difference((np.zeros((0, 0), np.uint8), 0, 0), one).tolist() == [[-5, 7], [-5, 8]]
+
+
+def make_plane_app(name="glider", engine="numpy") -> LifeApp:
+    pattern = load_pattern(name)
+    return LifeApp(plane_board(pattern, None, None), pattern.name, pattern.author, engine)
+
+
+async def test_the_tui_on_the_plane_shows_the_live_area_and_follows_it():
+    app = make_plane_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.verdict is not None and app.analysis is not None)
+        rows = dict(app.sidebar_rows())
+        assert rows["Board"] == "unbounded plane" and rows["Live area"] == "3 x 3 from (-1, -1)"
+        assert "spaceship, period 4, moving +1,+1" in str(rows["Behaviour"])
+        await pilot.press(*"nnnn")
+        await settle(pilot, lambda: app.last_snapshot.generation == 4)
+        assert dict(app.sidebar_rows())["Live area"] == "3 x 3 from (0, 0)"
+        await settle(pilot, lambda: app.verdict.agreed_through == 4)
+        view = app.query_one(BoardView)
+        for _ in range(6):  # far to the left and up: nothing wraps, the plane goes on
+            await pilot.press("left", "up")
+        assert view.origin[0] < -10 and view.origin[1] < -10
+        await pilot.press("f")
+        top, left, height, width = app.view_region
+        assert top <= 0 and left <= 0 and top + height >= 3 and left + width >= 3
+
+
+async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
+    app = make_plane_app("r-pentomino")
+    target = tmp_path / "saved.rle"
+    async with app.run_test(size=(100, 30)) as pilot:
+        for keys, generation in ((["3", "n", "n"], 2), (["5", "n"], 3), (["1", "n"], 4)):
+            await pilot.press(*keys)
+            await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
+        assert app.last_snapshot.engine == "numpy"
+        cells, top, left = reference_after("r-pentomino", 4)
+        assert np.array_equal(app.simulation.snapshot().cells, cells)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 4, 10)
+        # A click draws at the plane cell under it.
+        await pilot.press("z")
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(0, 0))
+        x, y = view.origin
+        await settle(pilot, lambda: app.simulation.snapshot((y, x, 1, 1)).cells[0, 0] == 1)
+        await pilot.press("s")
+        assert isinstance(app.screen, SaveScreen)
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, lambda: target.exists())
+        saved = load_pattern(str(target))
+        assert saved.plane_origin() == app.simulation.box[:2]
+        assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
+
+
+def test_plane_board_refuses_a_torus_request():
+    pattern = load_pattern("glider")
+    assert isinstance(plane_board(pattern, None, None), PlaneBoard)
+    with pytest.raises(lifetui.errors.UsageError, match="leave out --size"):
+        plane_board(pattern, (64, 64), None)
