@@ -157,3 +157,17 @@ def plane_rule(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | 
 def plane_board(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | None) -> PlaneBoard:
     """The pattern on the unbounded plane, its rule checked (see plane_rule)."""
     return PlaneBoard(plane_rule(pattern, size, rule), pattern)
+
+
+def default_board(pattern: Pattern, size: tuple[int, int] | None, rule: RuleSpec | None) -> Board | PlaneBoard:
+    """Where a pattern runs (README, "Boards and placement"): on the torus that --size or a rule's :T suffix
+    asks for, else on the unbounded plane, as in Golly; a rule with B0 on the default torus, said in the
+    pattern's warnings (on the plane every dead cell would be born at once)."""
+    if size is None and not any(spec and (spec.torus or spec.bounded) for spec in (rule, pattern.rule)):
+        chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+        if not chosen.truth_table()[0]:
+            return PlaneBoard(chosen, pattern)
+        pattern.warnings.append(
+            f"rule {chosen} has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus"
+        )
+    return board_from_pattern(pattern, size, rule)

@@ -15,10 +15,20 @@ from functools import partial
 from pathlib import Path
 
 import click
+import numpy as np
 
 from lifetui import __version__
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import Board, PlaneBoard, asked_grid, board_from_pattern, parse_size, plane_board, plane_rule
+from lifetui.board import (
+    Board,
+    PlaneBoard,
+    asked_grid,
+    board_from_pattern,
+    default_board,
+    parse_size,
+    plane_board,
+    plane_rule,
+)
 from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
@@ -26,6 +36,7 @@ from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexac
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
 from lifetui.rules import CONWAY, BoundedGrid, RuleSpec, parse_rule
+from lifetui.simulation import starting_engine
 
 
 class EngineChoice(click.Choice):
@@ -187,7 +198,12 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
         from lifetui.plane_bench import plane_bench
 
         sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
-    board = plane_board(loaded, size, rule) if plane else board_from_pattern(loaded, size, rule)
+    if plane:
+        board = plane_board(loaded, size, rule)
+    elif bench or seed_experiment:  # a benchmark's board is a torus: the pattern's, else the default size
+        board = board_from_pattern(loaded, size, rule)
+    else:
+        board = default_board(loaded, size, rule)
     if bench or seed_experiment:
         _warn(loaded)
         from lifetui.bench_report import bench_command
@@ -197,33 +213,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 
     if pattern == "-" and not sys.stdin.isatty():
         _keyboard_from_terminal()
-    engine = engines[0] if engines else _first_engine(board, options, loaded.warnings)
+    engine = engines[0] if engines else starting_engine(board, options, loaded.warnings)
     LifeApp(board, loaded.name or pattern, loaded.author, engine, options, loaded.warnings).run()
-
-
-#: The engines to start on when numpy cannot hold a board, the least memory a cell first (jax needs 6 bytes).
-ROOMY_ENGINES = ("c", "bitsliced", "hashlife", "jax")
-
-
-#: On the plane, patterns of more cells than this start on hashlife: a grid engine's board would be slow.
-PLANE_GRID_CELLS = 2048 * 2048
-
-
-def _first_engine(board: Board | PlaneBoard, options: EngineOptions, warnings: list[str]) -> str:
-    """numpy, unless the board is too large for it here: then the first engine that can hold it, said so. On
-    the plane, hashlife for a pattern too large to lay out on a grid engine's board, or over PLANE_GRID_CELLS."""
-    if isinstance(board, PlaneBoard):
-        pattern = board.pattern
-        if pattern.unlaid or pattern.width * pattern.height > PLANE_GRID_CELLS:
-            warnings.append(f"the pattern spans {pattern.width:,} x {pattern.height:,} cells; starting on hashlife")
-            return "hashlife"
-        return "numpy"
-    statuses = available_engines(board.rule, options, board.cells.shape)
-    if statuses["numpy"].available:
-        return "numpy"
-    chosen = next((name for name in ROOMY_ENGINES if statuses[name].available), "numpy")
-    warnings.append(f"the numpy engine cannot hold this board here ({statuses['numpy'].reason}); starting on {chosen}")
-    return chosen
 
 
 @commands.command()
@@ -260,20 +251,23 @@ def run(
     if output is not None:
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
-    _warn(loaded)
     grid = None if plane else asked_grid(loaded, size, rule)  # a file's :Pw,h or :T0,h runs on that grid
-    if plane or grid:
-        if until_stable:
-            raise click.UsageError("--until-stable runs on a torus; leave out --plane" if plane else
-                                   f"--until-stable runs on a torus, not {grid.suffix}; give --size WxH")  # fmt: skip
-        _run_on_plane(pattern, loaded, steps, engine or "numpy", size, rule,
-                      EngineOptions(model, allow_inexact, devices=devices), output, as_json, grid)  # fmt: skip
-        return
-    board = board_from_pattern(loaded, size, rule)
+    board = plane_board(loaded, size, rule) if plane else None if grid else default_board(loaded, size, rule)
+    _warn(loaded)
     options = EngineOptions(model, allow_inexact, devices=devices)
+    if grid or isinstance(board, PlaneBoard):
+        if until_stable and grid:
+            raise click.UsageError(f"--until-stable runs on a torus or the plane, not {grid.suffix}; give --size WxH")
+        if engine is None:
+            notes: list[str] = []
+            engine = "numpy" if grid else starting_engine(board, options, notes)
+            for line in notes:
+                click.echo(f"lifetui: warning: {line}", err=True)
+        _run_on_plane(pattern, loaded, steps, engine, size, rule, options, output, as_json, grid, until_stable)
+        return
     if engine is None:
         notes: list[str] = []
-        engine = _first_engine(board, options, notes)
+        engine = starting_engine(board, options, notes)
         for line in notes:
             click.echo(f"lifetui: warning: {line}", err=True)
     stepper = create_engine(engine, board.rule, options, board.cells.shape)
@@ -281,7 +275,8 @@ def run(
     started = time.perf_counter()
     behaviour = None
     if until_stable:
-        steps, behaviour = _step_until_stable(stepper, board.generation, UNTIL_STABLE_STEPS if steps is None else steps)
+        limit = UNTIL_STABLE_STEPS if steps is None else steps
+        steps, behaviour = _step_until_stable(stepper, lambda: (stepper.cells(), (0, 0)), board.generation, limit)
         if not as_json:
             found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
             click.echo(f"{pattern}: {found}", err=True)
@@ -318,16 +313,30 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
         click.echo(json.dumps(summary))
 
 
-def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: RuleSpec | None, options: EngineOptions,
-                  output: Path | None, as_json: bool, grid: BoundedGrid | None = None) -> None:  # fmt: skip
-    """`run --plane`, or a file's bounded plane or tube (README, "The unbounded plane")."""
+def _run_on_plane(pattern: str, loaded, steps: int | None, engine: str, size, rule: RuleSpec | None,
+                  options: EngineOptions, output: Path | None, as_json: bool, grid: BoundedGrid | None = None,
+                  until_stable: bool = False) -> None:  # fmt: skip
+    """`run` on the unbounded plane, or on a file's bounded plane or tube (README, "The unbounded plane")."""
     from lifetui.plane import HashlifePlane, create_plane
 
     chosen = plane_rule(loaded, size, rule, grid)
     runner = create_plane(engine, chosen, options, grid)
     runner.load_pattern(loaded)
     started = time.perf_counter()
-    runner.step(steps)
+    behaviour = None
+    if until_stable:
+
+        def look() -> tuple[np.ndarray, tuple[int, int]]:
+            cells, top, left = runner.live_cells()
+            return cells, (top, left)
+
+        limit = UNTIL_STABLE_STEPS if steps is None else steps
+        steps, behaviour = _step_until_stable(runner, look, loaded.generation, limit)
+        if not as_json:
+            click.echo(f"{pattern}: {behaviour.describe() if behaviour else f'no repeat within {steps:,} generations'}",
+                       err=True)  # fmt: skip
+    else:
+        runner.step(steps)
     seconds = time.perf_counter() - started
     generation = loaded.generation + steps
     box = runner.bounds()
@@ -347,6 +356,8 @@ def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: Rul
         "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
         "output": str(output) if output else None,
     }  # fmt: skip
+    if until_stable:
+        summary["behaviour"] = behaviour.as_json() if behaviour else None
     _finish_run(output, as_json, text, summary)
 
 
@@ -354,14 +365,17 @@ def _run_on_plane(pattern: str, loaded, steps: int, engine: str, size, rule: Rul
 UNTIL_STABLE_STEPS = 1_000_000
 
 
-def _step_until_stable(engine: Engine, generation: int, limit: int) -> tuple[int, Behaviour | None]:
-    """Advance `engine` a generation at a time until its board repeats or `limit` generations have passed:
-    how many it advanced, and what the board does (None if it did not repeat)."""
+def _step_until_stable(engine, look: Callable[[], tuple[np.ndarray, tuple[int, int]]], generation: int,
+                       limit: int) -> tuple[int, Behaviour | None]:  # fmt: skip
+    """Advance `engine` (an Engine or a Plane) a generation at a time until its board, as `look()` gives it (the
+    cells and where their (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what
+    the board does (None if it did not repeat)."""
     watcher = Watcher()
     for done in range(limit + 1):
         if done:
             engine.step(1)
-        behaviour = watcher.see(engine.cells(), generation + done)
+        cells, origin = look()
+        behaviour = watcher.see(cells, generation + done, origin)
         if behaviour is not None:
             return done, behaviour
     return limit, None

@@ -33,7 +33,7 @@ from lifetui.engines.base import Interrupted, never
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import Pattern, pattern_text
-from lifetui.plane import GridPlane, HashlifePlane, Plane, PlaneOutgrown, check_plane_rule, create_plane
+from lifetui.plane import MIN_MARGIN, GridPlane, HashlifePlane, Plane, PlaneOutgrown, check_plane_rule, create_plane
 from lifetui.rules import Rule
 
 
@@ -466,6 +466,33 @@ def new_simulation(board: Board | PlaneBoard, engine: str = "numpy",
     if isinstance(board, PlaneBoard):
         return PlaneSimulation(board.pattern, board.rule, engine, options)
     return Simulation(board, engine, options)
+
+
+#: The engines to start on when numpy cannot hold a board, the least memory a cell first (jax needs 6 bytes).
+ROOMY_ENGINES = ("c", "bitsliced", "hashlife", "jax")
+
+
+#: On the plane, a pattern whose grid engine's board would have more cells than this starts on hashlife.
+PLANE_GRID_CELLS = 4096 * 4096
+
+
+def starting_engine(board: Board | PlaneBoard, options: EngineOptions, warnings: list[str]) -> str:
+    """numpy, unless the board is too large for it here: then the first engine that can hold it, said so. On
+    the plane, hashlife for a pattern too large to lay out, or whose grid engine's board (the pattern and a margin
+    of half its larger side round it: lifetui.plane) would have over PLANE_GRID_CELLS cells."""
+    if isinstance(board, PlaneBoard):
+        pattern = board.pattern
+        margin = max(MIN_MARGIN, max(pattern.width, pattern.height) // 2)
+        if pattern.unlaid or (pattern.width + 2 * margin) * (pattern.height + 2 * margin) > PLANE_GRID_CELLS:
+            warnings.append(f"the pattern spans {pattern.width:,} x {pattern.height:,} cells; starting on hashlife")
+            return "hashlife"
+        return "numpy"
+    statuses = available_engines(board.rule, options, board.cells.shape)
+    if statuses["numpy"].available:
+        return "numpy"
+    chosen = next((name for name in ROOMY_ENGINES if statuses[name].available), "numpy")
+    warnings.append(f"the numpy engine cannot hold this board here ({statuses['numpy'].reason}); starting on {chosen}")
+    return chosen
 
 
 #: A catch-up may take the reference this long; when it would take longer, windows are sampled instead.

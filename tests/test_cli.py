@@ -36,7 +36,8 @@ def test_run_output_file_loads_back_at_the_same_place(lifetui, tmp_path):
 
 
 def test_run_json_summary(lifetui, tmp_path):
-    result = lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "-o", str(tmp_path / "g.rle"))
+    result = lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "--size", "256x256",
+                     "-o", str(tmp_path / "g.rle"))  # fmt: skip
     summary = json.loads(result.out)
     assert summary["population"] == 46
     assert summary["generation"] == 60
@@ -44,6 +45,17 @@ def test_run_json_summary(lifetui, tmp_path):
     assert (summary["width"], summary["height"]) == (256, 256)
     assert summary["engine"] == "numpy"
     assert (tmp_path / "g.rle").exists()
+
+
+def test_a_file_without_a_torus_suffix_runs_on_the_unbounded_plane(lifetui, tmp_path):
+    # The gun's first glider, at generation 60, is past where a torus of the gun's own size would wrap it.
+    result = lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "-o", str(tmp_path / "g.rle"))
+    summary = json.loads(result.out)
+    assert summary["topology"] == "plane" and summary["engine"] == "numpy" and summary["population"] == 46
+    saved = (tmp_path / "g.rle").read_text()
+    assert "#CXRLE Pos=" in saved and ":T" not in saved
+    torus = json.loads(lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "--rule", "B3/S23:T64,64").out)
+    assert (torus["width"], torus["height"]) == (64, 64) and "topology" not in torus
 
 
 def test_run_rule_override(lifetui):

@@ -59,11 +59,11 @@ def test_a_tile_check_catches_a_wrong_cell(small_machine, monkeypatch):
 
 
 def test_the_tui_starts_on_an_engine_that_can_hold_the_board(small_machine):
-    from lifetui.cli import _first_engine
     from lifetui.engines import EngineOptions
+    from lifetui.simulation import starting_engine
 
     warnings: list[str] = []
-    assert _first_engine(soup_board(), EngineOptions(), warnings) == "c"
+    assert starting_engine(soup_board(), EngineOptions(), warnings) == "c"
     assert "numpy engine cannot hold this board" in warnings[0] and "starting on c" in warnings[0]
 
 

@@ -145,11 +145,13 @@ def test_run_on_the_plane_reads_a_position_and_agrees_across_engines(lifetui, tm
     assert outputs["numpy"] == outputs["c"] == outputs["hashlife"]
 
 
-def test_run_on_the_plane_refuses_a_torus_and_until_stable(lifetui):
+def test_run_on_the_plane_refuses_a_torus_and_finds_a_spaceship(lifetui):
     for extra in (["--size", "64x64"], ["--rule", "B3/S23:T64,64"]):
         result = lifetui("run", "glider", "--plane", "--steps", "4", *extra)
         assert result.code == 2 and "unbounded plane" in result.err
-    result = lifetui("run", "glider", "--plane", "--until-stable")
+    result = lifetui("run", "glider", "--plane", "--until-stable", "--json")
+    assert json.loads(result.out)["behaviour"] == {"kind": "spaceship", "period": 4, "since": 0, "dx": 1, "dy": 1}
+    result = lifetui("run", "glider", "--until-stable", "--rule", "B3/S23:P20,20")
     assert result.code == 2 and "--until-stable" in result.err
 
 
@@ -184,8 +186,11 @@ def test_a_pattern_larger_than_any_torus_loads_and_runs_on_the_plane(lifetui, tm
     # Two gliders 200,000 cells apart: no torus here holds them; the plane does, in a few nodes.
     source = tmp_path / "far.rle"
     source.write_text("x = 200003, y = 3, rule = B3/S23\nbo199999bo$2bo199999bo$3o199997b3o!\n")
-    refused = lifetui("run", str(source), "--steps", "4")
-    assert refused.code == 2 and "run --plane --engine hashlife" in refused.err
+    refused = lifetui("run", str(source), "--steps", "4", "--size", "256x256")
+    assert refused.code == 2 and "larger than the 256x256 torus" in refused.err
+    # On the plane by default, and on hashlife: a grid engine's board round it would be 400,003 x 200,003.
+    default = lifetui("run", str(source), "--steps", "4", "--json")
+    assert json.loads(default.out)["engine"] == "hashlife" and "starting on hashlife" in default.err
     result = lifetui("run", str(source), "--plane", "--engine", "hashlife", "--steps", "400", "--json")
     summary = json.loads(result.out)
     assert summary["population"] == 10 and (summary["width"], summary["height"]) == (200003, 3)

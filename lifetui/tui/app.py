@@ -43,6 +43,7 @@ from lifetui.simulation import (
     check_region,
     new_simulation,
     plane_check_region,
+    starting_engine,
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
@@ -811,7 +812,7 @@ class LifeApp(App):
     def action_open(self) -> None:
         self.push_screen(OpenScreen(), self._open)
 
-    async def _open(self, opened: tuple[Board, Pattern] | None) -> None:
+    async def _open(self, opened: tuple[Board | PlaneBoard, Pattern] | None) -> None:
         """Put the opened pattern's board in place of this one: a new simulation, view and threads."""
         if opened is None:
             return
@@ -821,11 +822,13 @@ class LifeApp(App):
         self.simulation.interrupt()
         self._wake.set()
         wanted = self.simulation.engine_name
-        simulation = new_simulation(board, "numpy", self.simulation.options)
+        warnings = list(pattern.warnings)
+        simulation = new_simulation(board, starting_engine(board, self.simulation.options, warnings),
+                                    self.simulation.options)  # fmt: skip
         self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
-        for warning in pattern.warnings:
+        for warning in warnings:
             self.notify(warning, severity="warning", timeout=10)
         where = (
             "on the unbounded plane"
@@ -834,7 +837,7 @@ class LifeApp(App):
         )
         self.notify(f"opened {pattern.name or 'the pattern'}: {pattern.width} x {pattern.height} {where}, {board.rule}")
         self._start_threads()
-        if wanted != "numpy":
+        if wanted != simulation.engine_name:
             self._submit(lambda: self._swap(wanted))  # the engine it was on, if it can run this board
         self._update_sidebar()
 
