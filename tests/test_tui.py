@@ -652,15 +652,16 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
         field.value = str(tmp_path / "wide.rle")
         await pilot.press("enter")
         await settle(pilot, lambda: not isinstance(app.screen, OpenScreen))
-        # The new board: its own size and rule, paused at its generation 0, back on the engine it was on.
-        assert app.simulation.shape == (256, 256) and str(app.simulation.rule) == "B36/S23"
+        # The new board: on the unbounded plane (its rule has no suffix), its own rule, paused at its generation
+        # 0, back on the engine it was on.
+        assert app.simulation.plane and app.simulation.box == (0, -1, 1, 3) and str(app.simulation.rule) == "B36/S23"
         assert app.pattern_name == "Wide" and not app.playing
-        await settle(pilot, lambda: app.last_snapshot.shape == (256, 256) and app.last_snapshot.population == 3)
+        await settle(pilot, lambda: app.last_snapshot.plane and app.last_snapshot.population == 3)
         await settle(pilot, lambda: app.simulation.engine_name == "bitsliced", 30)
         await pilot.press("n")
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 3)
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1, 10)
-        assert app.query_one(BoardView).shape == (256, 256)
+        assert app.query_one(BoardView).plane and app.simulation.box == (-1, 0, 3, 1)  # the blinker turned
 
 
 async def test_panning_while_a_slow_generation_runs_does_not_hold_the_board_back(monkeypatch):
