@@ -6,10 +6,12 @@ import time
 import numpy as np
 import pytest
 
-from lifetui.board import board_from_pattern
+from lifetui.board import board_from_pattern, plane_board
 from lifetui.engines import EngineOptions
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
+from lifetui.plane import create_plane
+from lifetui.rules import CONWAY
 from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen, parse_generation
@@ -790,3 +792,58 @@ async def test_the_step_exponent_makes_n_and_each_frame_a_jump_of_2_to_the_k(mon
         await settle(pilot, lambda: app.last_snapshot.generation == generation)
         await pilot.press("n")
         await settle(pilot, lambda: app.simulation.generation == generation + 1)
+
+
+def make_plane_app(name="glider", engine="numpy") -> LifeApp:
+    pattern = load_pattern(name)
+    return LifeApp(plane_board(pattern, None, None), pattern.name, pattern.author, engine)
+
+
+async def test_the_tui_on_the_plane_shows_the_live_area_and_follows_it():
+    app = make_plane_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.verdict is not None and app.analysis is not None)
+        rows = dict(app.sidebar_rows())
+        assert rows["Board"] == "unbounded plane" and rows["Live area"] == "3 x 3 from (-1, -1)"
+        assert "spaceship, period 4, moving +1,+1" in str(rows["Behaviour"])
+        await pilot.press(*"nnnn")
+        await settle(pilot, lambda: app.last_snapshot.generation == 4)
+        assert dict(app.sidebar_rows())["Live area"] == "3 x 3 from (0, 0)"
+        await settle(pilot, lambda: app.verdict.agreed_through == 4)
+        view = app.query_one(BoardView)
+        for _ in range(6):  # far to the left and up: nothing wraps, the plane goes on
+            await pilot.press("left", "up")
+        assert view.origin[0] < -10 and view.origin[1] < -10
+        await pilot.press("f")
+        top, left, height, width = app.view_region
+        assert top <= 0 and left <= 0 and top + height >= 3 and left + width >= 3
+
+
+async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
+    app = make_plane_app("r-pentomino")
+    target = tmp_path / "saved.rle"
+    async with app.run_test(size=(100, 30)) as pilot:
+        for keys, generation in ((["3", "n", "n"], 2), (["5", "n"], 3), (["1", "n"], 4)):
+            await pilot.press(*keys)
+            await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
+        assert app.last_snapshot.engine == "numpy"
+        plane = create_plane("numpy", CONWAY)
+        plane.load_pattern(load_pattern("r-pentomino"))
+        plane.step(4)
+        cells, _, _ = plane.live_cells()
+        assert np.array_equal(app.simulation.snapshot().cells, cells)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 4, 10)
+        # A click draws at the plane cell under it.
+        await pilot.press("z")
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(0, 0))
+        x, y = view.origin
+        await settle(pilot, lambda: app.simulation.snapshot((y, x, 1, 1)).cells[0, 0] == 1)
+        await pilot.press("s")
+        assert isinstance(app.screen, SaveScreen)
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, lambda: target.exists())
+        saved = load_pattern(str(target))
+        assert saved.plane_origin() == app.simulation.box[:2]
+        assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)

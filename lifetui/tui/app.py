@@ -390,7 +390,7 @@ class LifeApp(App):
                 # on every other window the tile the user is looking at.
                 windows += 1
                 height, width = simulation.shape
-                guess = checker.window_length(min(height, TILE_SIDE) * min(width, TILE_SIDE))
+                guess = checker.window_length(max(1, min(height, TILE_SIDE) * min(width, TILE_SIDE)))  # plane: may be 0
                 around = self._view_centre() if windows % 2 else None
                 margin = 0
                 if simulation.plane:  # the live cells with a margin, or a tile of them: a window of `guess`

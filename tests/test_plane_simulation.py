@@ -1,5 +1,6 @@
-"""The unbounded plane in the simulation and the TUI: plane coordinates in views, edits and saves, engine swaps
-that hand over the live cells with their place, the reference following on the plane, and drawing on it."""
+"""The unbounded plane in a simulation (what the TUI drives; its keys on the plane are in test_tui): edits and
+saves in plane coordinates, engine swaps that hand over the live cells with their place, and the reference
+following on the plane."""
 
 import threading
 from functools import partial
@@ -14,10 +15,6 @@ from lifetui.patterns import load_pattern
 from lifetui.plane import PlaneOutgrown, create_plane
 from lifetui.rules import CONWAY
 from lifetui.simulation import PlaneChecker, PlaneSimulation, new_simulation, plane_difference, wait_for
-from lifetui.tui.app import LifeApp
-from lifetui.tui.board_view import BoardView
-from lifetui.tui.screens import SaveScreen
-from tests.test_tui import settle
 
 
 def reference_after(pattern_name: str, generations: int, engine: str = "numpy") -> tuple[np.ndarray, int, int]:
@@ -146,58 +143,6 @@ def test_plane_difference_compares_boxes_at_different_places():
     assert sorted(plane_difference(one, other).tolist()) == [[-5, 8], [-4, 7]]
     assert len(plane_difference(one, one)) == 0
     assert plane_difference((np.zeros((0, 0), np.uint8), 0, 0), one).tolist() == [[-5, 7], [-5, 8]]
-
-
-def make_plane_app(name="glider", engine="numpy") -> LifeApp:
-    pattern = load_pattern(name)
-    return LifeApp(plane_board(pattern, None, None), pattern.name, pattern.author, engine)
-
-
-async def test_the_tui_on_the_plane_shows_the_live_area_and_follows_it():
-    app = make_plane_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: app.verdict is not None and app.analysis is not None)
-        rows = dict(app.sidebar_rows())
-        assert rows["Board"] == "unbounded plane" and rows["Live area"] == "3 x 3 from (-1, -1)"
-        assert "spaceship, period 4, moving +1,+1" in str(rows["Behaviour"])
-        await pilot.press(*"nnnn")
-        await settle(pilot, lambda: app.last_snapshot.generation == 4)
-        assert dict(app.sidebar_rows())["Live area"] == "3 x 3 from (0, 0)"
-        await settle(pilot, lambda: app.verdict.agreed_through == 4)
-        view = app.query_one(BoardView)
-        for _ in range(6):  # far to the left and up: nothing wraps, the plane goes on
-            await pilot.press("left", "up")
-        assert view.origin[0] < -10 and view.origin[1] < -10
-        await pilot.press("f")
-        top, left, height, width = app.view_region
-        assert top <= 0 and left <= 0 and top + height >= 3 and left + width >= 3
-
-
-async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
-    app = make_plane_app("r-pentomino")
-    target = tmp_path / "saved.rle"
-    async with app.run_test(size=(100, 30)) as pilot:
-        for keys, generation in ((["3", "n", "n"], 2), (["5", "n"], 3), (["1", "n"], 4)):
-            await pilot.press(*keys)
-            await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
-        assert app.last_snapshot.engine == "numpy"
-        cells, top, left = reference_after("r-pentomino", 4)
-        assert np.array_equal(app.simulation.snapshot().cells, cells)
-        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 4, 10)
-        # A click draws at the plane cell under it.
-        await pilot.press("z")
-        view = app.query_one(BoardView)
-        await pilot.click(BoardView, offset=(0, 0))
-        x, y = view.origin
-        await settle(pilot, lambda: app.simulation.snapshot((y, x, 1, 1)).cells[0, 0] == 1)
-        await pilot.press("s")
-        assert isinstance(app.screen, SaveScreen)
-        app.screen.query_one("Input").value = str(target)
-        await pilot.press("enter")
-        await settle(pilot, lambda: target.exists())
-        saved = load_pattern(str(target))
-        assert saved.plane_origin() == app.simulation.box[:2]
-        assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
 
 
 def test_plane_board_refuses_a_torus_request():
