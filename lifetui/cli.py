@@ -254,22 +254,17 @@ def run(
     grid = None if plane else asked_grid(loaded, size, rule)  # a file's :Pw,h or :T0,h runs on that grid
     board = plane_board(loaded, size, rule) if plane else None if grid else default_board(loaded, size, rule)
     _warn(loaded)
+    if until_stable and grid:
+        raise click.UsageError(f"--until-stable runs on a torus or the plane, not {grid.suffix}; give --size WxH")
     options = EngineOptions(model, allow_inexact, devices=devices)
-    if grid or isinstance(board, PlaneBoard):
-        if until_stable and grid:
-            raise click.UsageError(f"--until-stable runs on a torus or the plane, not {grid.suffix}; give --size WxH")
-        if engine is None:
-            notes: list[str] = []
-            engine = "numpy" if grid else starting_engine(board, options, notes)
-            for line in notes:
-                click.echo(f"lifetui: warning: {line}", err=True)
-        _run_on_plane(pattern, loaded, steps, engine, size, rule, options, output, as_json, grid, until_stable)
-        return
     if engine is None:
         notes: list[str] = []
-        engine = starting_engine(board, options, notes)
+        engine = "numpy" if grid else starting_engine(board, options, notes)
         for line in notes:
             click.echo(f"lifetui: warning: {line}", err=True)
+    if grid or isinstance(board, PlaneBoard):
+        _run_on_plane(pattern, loaded, steps, engine, size, rule, options, output, as_json, grid, until_stable)
+        return
     stepper = create_engine(engine, board.rule, options, board.cells.shape)
     stepper.load(board.cells)
     started = time.perf_counter()

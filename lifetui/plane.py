@@ -48,6 +48,12 @@ def check_plane_rule(rule: Rule) -> None:
         )
 
 
+def board_margin(height: int, width: int) -> int:
+    """The dead margin a grid engine's torus keeps round live cells of this box: half its larger side, in
+    whole 64-cell words, at least MIN_MARGIN."""
+    return max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
+
+
 def check_places(places: np.ndarray) -> None:
     """Refuse cells further than MAX_PLACE from (0, 0)."""
     if len(places) and int(np.abs(places).max()) > MAX_PLACE:
@@ -364,7 +370,7 @@ class GridPlane(Plane):
 
     def _check_room(self, height: int, width: int) -> tuple[int, int, int]:
         """The margin and the torus (rows, columns) for live cells of this box, or PlaneOutgrown."""
-        margin = max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
+        margin = board_margin(height, width)
         rows = self._layout(self._axes[0], height, margin, False)[0]
         columns = self._layout(self._axes[1], width, margin, True)[0]
         per_cell = REFERENCE_BYTES_PER_CELL if self.engine_name == "numpy" else BOARD_BYTES_PER_CELL

@@ -33,7 +33,7 @@ from lifetui.engines.base import Interrupted, never
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import Pattern, pattern_text
-from lifetui.plane import MIN_MARGIN, GridPlane, HashlifePlane, Plane, PlaneOutgrown, check_plane_rule, create_plane
+from lifetui.plane import GridPlane, HashlifePlane, Plane, PlaneOutgrown, board_margin, check_plane_rule, create_plane
 from lifetui.rules import Rule
 
 
@@ -425,7 +425,7 @@ class PlaneSimulation(Simulation):
         try:
             cells, top, left = self._engine.live_cells()
             plane.load(cells, top, left)
-            box = self._engine.bounds()
+            box = (top, left, *cells.shape) if cells.size else None
             return plane, plane.bounds() == box and (box is None or np.array_equal(plane.window(*box), cells))
         except BaseException:
             plane.close()
@@ -482,7 +482,7 @@ def starting_engine(board: Board | PlaneBoard, options: EngineOptions, warnings:
     of half its larger side round it: lifetui.plane) would have over PLANE_GRID_CELLS cells."""
     if isinstance(board, PlaneBoard):
         pattern = board.pattern
-        margin = max(MIN_MARGIN, max(pattern.width, pattern.height) // 2)
+        margin = board_margin(pattern.height, pattern.width)
         if pattern.unlaid or (pattern.width + 2 * margin) * (pattern.height + 2 * margin) > PLANE_GRID_CELLS:
             warnings.append(f"the pattern spans {pattern.width:,} x {pattern.height:,} cells; starting on hashlife")
             return "hashlife"

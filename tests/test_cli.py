@@ -56,6 +56,9 @@ def test_a_file_without_a_torus_suffix_runs_on_the_unbounded_plane(lifetui, tmp_
     assert "#CXRLE Pos=" in saved and ":T" not in saved
     torus = json.loads(lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "--rule", "B3/S23:T64,64").out)
     assert (torus["width"], torus["height"]) == (64, 64) and "topology" not in torus
+    # Under B0 the plane would come alive everywhere at once: the default torus, said so.
+    b0 = lifetui("run", "glider", "--steps", "2", "--json", "--rule", "B0/S8")
+    assert (json.loads(b0.out)["width"], json.loads(b0.out)["height"]) == (256, 256) and "has B0" in b0.err
 
 
 def test_run_rule_override(lifetui):

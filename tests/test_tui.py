@@ -159,18 +159,23 @@ async def test_click_toggles_a_cell():
         assert app.simulation.snapshot().cells.sum() == 6
 
 
+async def save_through_the_screen(pilot, app, target):
+    """Press s, name `target`, press enter: the pattern the file holds once written."""
+    await pilot.press("s")
+    assert isinstance(app.screen, SaveScreen)
+    app.screen.query_one("Input").value = str(target)
+    await pilot.press("enter")
+    await settle(pilot, lambda: target.exists())
+    return load_pattern(str(target))
+
+
 async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
     app = make_app()
     target = tmp_path / "saved.rle"
     async with app.run_test() as pilot:
         await pilot.press("n")
         await settle(pilot, lambda: app.last_snapshot.generation == 1)
-        await pilot.press("s")
-        assert isinstance(app.screen, SaveScreen)
-        app.screen.query_one("Input").value = str(target)
-        await pilot.press("enter")
-        await settle(pilot, lambda: target.exists())
-        saved = load_pattern(str(target))
+        saved = await save_through_the_screen(pilot, app, target)
         assert saved.generation == 1
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
         target.write_text("precious")
@@ -839,11 +844,6 @@ async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
         await pilot.click(BoardView, offset=(0, 0))
         x, y = view.origin
         await settle(pilot, lambda: app.simulation.snapshot((y, x, 1, 1)).cells[0, 0] == 1)
-        await pilot.press("s")
-        assert isinstance(app.screen, SaveScreen)
-        app.screen.query_one("Input").value = str(target)
-        await pilot.press("enter")
-        await settle(pilot, lambda: target.exists())
-        saved = load_pattern(str(target))
+        saved = await save_through_the_screen(pilot, app, target)
         assert saved.plane_origin() == app.simulation.box[:2]
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
