@@ -24,14 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from lifetui.board import asked_grid, board_from_pattern
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
 from lifetui.patterns.macrocell import write_macrocell
 from lifetui.patterns.rle import write_rle
-from lifetui.plane import create_plane
 from lifetui.rules import CONWAY
+from lifetui.world.board import board_for, torus_board
+from lifetui.world.topology import PLANE, Topology
+from lifetui.world.universe import create_universe
 
 SUFFIXES = {".rle", ".cells", ".lif", ".life", ".mc"}
 LARGEST_RUN = 4096 * 4096
@@ -67,35 +68,35 @@ def on_the_plane(pattern, generations: int) -> tuple[str, str]:
     """A pattern too large for a board, run on the plane by hashlife (and numpy when it is small enough)."""
     rule = pattern.rule.rule if pattern.rule else CONWAY
     try:
-        plane = create_plane("hashlife", rule)
+        plane = create_universe("hashlife", rule, PLANE)
     except LifeError as err:
         return "refused", refusal_kind(str(err))
     plane.load_pattern(pattern)
     plane.step(generations)
-    box = plane.bounds()
+    box = plane.extent()
     if box is not None and box[2] * box[3] <= LARGEST_RUN:
-        reference = create_plane("numpy", rule)
+        reference = create_universe("numpy", rule, PLANE)
         reference.load_pattern(pattern)
         reference.step(generations)
-        if reference.bounds() != box or not np.array_equal(reference.window(*box), plane.window(*box)):
+        if reference.extent() != box or not np.array_equal(reference.window(*box), plane.window(*box)):
             return "BUG", "hashlife and numpy differ on the plane"
     return "plane", rule.kind
 
 
-def on_a_grid(pattern, grid, generations: int) -> tuple[str, str]:
+def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
     """A pattern on its bounded plane or tube, on numpy and on c (when a kernel exists for its rule)."""
     rule = pattern.rule.rule
     results = []
     for engine in ("numpy", "c"):
         try:
-            plane = create_plane(engine, rule, grid=grid)
+            plane = create_universe(engine, rule, topology)
         except LifeError:
             continue
         plane.load_pattern(pattern)
         plane.step(generations)
-        results.append((plane.bounds(), plane.live_cells()[0].tobytes()))
+        results.append((plane.extent(), plane.live_cells()[0].tobytes()))
     if len(set(results)) > 1:
-        return "BUG", f"numpy and c differ on {grid.suffix}"
+        return "BUG", f"numpy and c differ on {topology.suffix()}"
     return "plane", rule.kind
 
 
@@ -107,16 +108,16 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         return "refused", refusal_kind(str(err))
     except Exception as err:  # noqa: BLE001 - anything else is a bug to report
         return "BUG", f"{type(err).__name__}: {err}"
-    grid = asked_grid(pattern, None, None)
-    if grid is not None:  # a bounded plane or a tube: numpy and c on that grid, which must agree
+    topology = board_for(pattern).topology if pattern.rule and pattern.rule.bounded else None
+    if topology is not None:  # a bounded plane or a tube: numpy and c on that grid, which must agree
         try:
-            return on_a_grid(pattern, grid, generations)
+            return on_a_grid(pattern, topology, generations)
         except LifeError as err:
             return "refused", refusal_kind(str(err))
         except Exception as err:  # noqa: BLE001 - anything else is a bug to report
             return "BUG", f"{type(err).__name__}: {err}"
     try:
-        board = board_from_pattern(pattern)
+        board = torus_board(pattern)
     except LifeError as err:
         if (pattern.rule and pattern.rule.torus) or refusal_kind(str(err)).startswith("other"):
             return "refused", refusal_kind(str(err))
@@ -141,7 +142,7 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         (".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author)),
         (".mc", write_macrocell(cells, board.rule, generation)),
     ):
-        reloaded = board_from_pattern(parse_pattern(text.encode(), f"{path.name} (saved as {suffix})", suffix))
+        reloaded = torus_board(parse_pattern(text.encode(), f"{path.name} (saved as {suffix})", suffix))
         if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):
             return "BUG", f"the saved {suffix} file did not load back as the same board and rule"
         if reloaded.generation != generation:

@@ -19,8 +19,9 @@ import sys
 import time
 
 from lifetui.patterns import bundled_patterns, load_pattern
-from lifetui.plane import create_plane
 from lifetui.rules import CONWAY
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
 
 LIFELIB_SCRIPT = """
 import json, sys, time
@@ -45,7 +46,7 @@ def lifetui_time(spec: str, generations: int, repeat: int) -> tuple[float, int, 
     pattern = load_pattern(spec)
     best = None
     for _ in range(repeat):
-        plane = create_plane("hashlife", pattern.rule.rule if pattern.rule else CONWAY)
+        plane = create_universe("hashlife", pattern.rule.rule if pattern.rule else CONWAY, PLANE)
         plane.load_pattern(pattern)
         started = time.perf_counter()
         plane.step(generations)

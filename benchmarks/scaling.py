@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from lifetui.bench import bench_engine, run_bench
-from lifetui.board import Board
 from lifetui.engines import EngineOptions
 from lifetui.engines.c_engines import CircuitEngine
 from lifetui.rules import CONWAY
+from lifetui.world.board import Board
 
 YARDSTICK = Path(__file__).resolve().parents[1].parent / "shared" / "yardstick" / "bitsliced.c"
 #: Each measurement runs about this long.
@@ -74,11 +74,11 @@ def main() -> None:
         print("| size | threads | c | bitsliced | c -O2 | yardstick | c / yardstick | c, 2 threads / 1 |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for size in sizes:
-            board = Board(CONWAY, (np.random.default_rng(size).random((size, size)) < 0.25).astype(np.uint8))
+            board = Board.of_cells(CONWAY, (np.random.default_rng(size).random((size, size)) < 0.25).astype(np.uint8))
             one_thread = None
             for threads in (1, 2):
                 for engine in ("c", "bitsliced"):
-                    if not agrees(Board(CONWAY, board.cells[:600, :600].copy()), engine, threads):
+                    if not agrees(Board.of_cells(CONWAY, board.cells[:600, :600].copy()), engine, threads):
                         sys.exit(f"{engine} disagreed with numpy")
                 samples: dict[str, list[float]] = {"c": [], "bitsliced": [], "c -O2": [], "yardstick": []}
                 for _ in range(runs):

@@ -17,12 +17,12 @@ import sys
 import time
 
 from lifetui.bench import bench_engine
-from lifetui.board import board_from_pattern
 from lifetui.engines import EngineOptions, create_engine
 from lifetui.patterns import load_pattern
 from lifetui.simulation import Simulation
 from lifetui.tui.app import SPEEDS, Frame, LifeApp
 from lifetui.tui.board_view import BoardView
+from lifetui.world.board import torus_board
 
 DEFAULT_RUNS = [
     *((engine, side, False) for engine in ("c", "bitsliced") for side in (512, 4096, 16384)),
@@ -69,7 +69,7 @@ def record_step_ends(simulation: Simulation) -> list[float]:
 
 async def measure(engine: str, side: int, seconds: float, whole: bool = False) -> dict:
     pattern = load_pattern("acorn")
-    board = board_from_pattern(pattern, (side, side))
+    board = torus_board(pattern, (side, side))
     bench, _ = bench_engine(engine, board, 10**9, seconds, EngineOptions(), lambda name, done: None)
     other = "c" if engine != "c" else "bitsliced"
     create_engine(other, board.rule).close()  # built and cached before the clock runs

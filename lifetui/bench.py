@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from lifetui.board import Board
 from lifetui.compiler import build
 from lifetui.engines import (
     DEFAULT_OPTIONS,
@@ -23,6 +22,7 @@ from lifetui.engines import (
 from lifetui.engines.base import Engine, wrapped
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
+from lifetui.world.board import Board
 
 #: The figures of the 2025 blog post this project started from (512 x 512 random board, on a laptop):
 #: its gate network run in JAX, and the same network compiled to C; our engines for each are named.
@@ -146,7 +146,7 @@ def bench_engine(
 ) -> tuple[EngineResult, object | None]:
     """Warm up (build, JIT), then time `steps` generations, stopping early once `seconds_cap` has passed;
     the result and what `keep` takes from the final board for the check (the whole board by default)."""
-    status = availability(name, board.rule, options, board.cells.shape)
+    status = availability(name, board.rule, options, board.topology)
     if not status.available:
         return EngineResult(name, False, status.reason), None
     started = time.perf_counter()
@@ -199,7 +199,7 @@ def run_bench(
     steps = steps if steps is not None else default_steps(board)
     finals: dict[str, np.ndarray] = {}
     results = []
-    whole = availability(REFERENCE, board.rule, options, board.cells.shape).available
+    whole = availability(REFERENCE, board.rule, options, board.topology).available
     keep = (lambda engine: engine.cells()) if whole else (lambda engine: tile_windows(engine, board))
     for name in names or list(ENGINES):
         result, kept = bench_engine(name, board, steps, seconds_cap, options, report, keep)

@@ -18,9 +18,9 @@ from lifetui.bench import (
     machine,
     run_bench,
 )
-from lifetui.board import Board
 from lifetui.engines import REFERENCE, EngineOptions
 from lifetui.rules import CONWAY
+from lifetui.world.board import Board
 
 SEED_EXPERIMENT_SIZE = 512
 
@@ -33,7 +33,7 @@ def bench_command(
     if seed_experiment:
         rng = np.random.default_rng(2025)
         cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
-        board = Board(CONWAY, cells)
+        board = Board.of_cells(CONWAY, cells)
         pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
 
     steps = steps or default_steps(board)

@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import click
@@ -19,24 +18,16 @@ import numpy as np
 
 from lifetui import __version__
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import (
-    Board,
-    PlaneBoard,
-    asked_grid,
-    board_from_pattern,
-    default_board,
-    parse_size,
-    plane_board,
-    plane_rule,
-)
-from lifetui.engines import ENGINES, Engine, EngineOptions, available_engines, create_engine
+from lifetui.engines import ENGINES, EngineOptions, available_engines
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
-from lifetui.patterns import Pattern, load_pattern, pattern_text, refuse_other_format_name
-from lifetui.rules import CONWAY, BoundedGrid, RuleSpec, parse_rule
-from lifetui.simulation import starting_engine
+from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
+from lifetui.rules import CONWAY, RuleSpec, parse_rule
+from lifetui.simulation import board_text, starting_engine
+from lifetui.world.board import board_for, parse_size, torus_board
+from lifetui.world.universe import Universe, create_universe
 
 
 class EngineChoice(click.Choice):
@@ -193,22 +184,18 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     if plane and seed_experiment:
         raise UsageError("--seed-experiment runs the published 512x512 torus; leave out --plane")
     if plane and bench:
-        chosen = plane_rule(loaded, size, rule)
+        chosen = board_for(loaded, size, rule, plane=True).rule
         _warn(loaded)
         from lifetui.plane_bench import plane_bench
 
         sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
-    if plane:
-        board = plane_board(loaded, size, rule)
-    elif bench or seed_experiment:  # a benchmark's board is a torus: the pattern's, else the default size
-        board = board_from_pattern(loaded, size, rule)
-    else:
-        board = default_board(loaded, size, rule)
-    if bench or seed_experiment:
+    if bench or seed_experiment:  # a benchmark's board is a torus: the pattern's, else the default size
+        board = torus_board(loaded, size, rule)
         _warn(loaded)
         from lifetui.bench_report import bench_command
 
         sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment))
+    board = board_for(loaded, size, rule, plane)
     from lifetui.tui.app import LifeApp
 
     if pattern == "-" and not sys.stdin.isatty():
@@ -251,49 +238,53 @@ def run(
     if output is not None:
         refuse_other_format_name(output)
     loaded = load_pattern(pattern)
-    grid = None if plane else asked_grid(loaded, size, rule)  # a file's :Pw,h or :T0,h runs on that grid
-    board = plane_board(loaded, size, rule) if plane else None if grid else default_board(loaded, size, rule)
+    board = board_for(loaded, size, rule, plane)
+    topology = board.topology
     _warn(loaded)
-    if until_stable and grid:
-        raise click.UsageError(f"--until-stable runs on a torus or the plane, not {grid.suffix}; give --size WxH")
+    if until_stable and not (topology.is_torus or topology.is_plane):
+        raise click.UsageError(f"--until-stable runs on a torus or the plane, not {topology.suffix()}; give --size WxH")
     options = EngineOptions(model, allow_inexact, devices=devices)
     if engine is None:
         notes: list[str] = []
-        engine = "numpy" if grid else starting_engine(board, options, notes)
+        engine = starting_engine(board, options, notes)
         for line in notes:
             click.echo(f"lifetui: warning: {line}", err=True)
-    if grid or isinstance(board, PlaneBoard):
-        _run_on_plane(pattern, loaded, steps, engine, size, rule, options, output, as_json, grid, until_stable)
-        return
-    stepper = create_engine(engine, board.rule, options, board.cells.shape)
-    stepper.load(board.cells)
+    universe = create_universe(engine, board.rule, topology, options)
+    universe.load_pattern(board.pattern)
     started = time.perf_counter()
     behaviour = None
     if until_stable:
+
+        def look() -> tuple[np.ndarray, tuple[int, int]]:
+            cells, top, left = universe.live_cells()
+            return cells, (top, left)
+
         limit = UNTIL_STABLE_STEPS if steps is None else steps
-        steps, behaviour = _step_until_stable(stepper, lambda: (stepper.cells(), (0, 0)), board.generation, limit)
+        steps, behaviour = _step_until_stable(universe, look, board.generation, limit)
         if not as_json:
             found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
             click.echo(f"{pattern}: {found}", err=True)
     else:
-        _step_with_progress(stepper, steps, show=not as_json and sys.stderr.isatty())
+        _step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
-    final = Board(board.rule, stepper.cells(), board.generation + steps)
+    generation = board.generation + steps
+
+    def text() -> str:
+        native = universe.native_text(board.rule, generation) if output and output.suffix.lower() == ".mc" else None
+        if native is not None:
+            return native  # from the engine's own format, any size
+        cells, top, left = universe.live_cells()
+        return board_text(output, cells, top, left, board.rule, topology, generation, loaded.name, loaded.author)
+
+    top, left, height, width = universe.extent() or (None, None, 0, 0)
     summary = {
-        "pattern": pattern,
-        "rule": str(final.rule),
-        "width": final.width,
-        "height": final.height,
-        "engine": engine,
-        "steps": steps,
-        "generation": final.generation,
-        "population": final.population,
-        "seconds": round(seconds, 6),
+        "pattern": pattern, "rule": str(board.rule), "topology": topology.suffix()[1:] or "plane",
+        "width": width, "height": height, "top": top, "left": left, "engine": engine, "steps": steps,
+        "generation": generation, "population": universe.population(), "seconds": round(seconds, 6),
         "output": str(output) if output else None,
-    }
+    }  # fmt: skip
     if until_stable:
         summary["behaviour"] = behaviour.as_json() if behaviour else None
-    text = partial(pattern_text, output, final.cells, final.rule, final.generation, loaded.name, loaded.author)
     _finish_run(output, as_json, text, summary)
 
 
@@ -308,61 +299,13 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
         click.echo(json.dumps(summary))
 
 
-def _run_on_plane(pattern: str, loaded, steps: int | None, engine: str, size, rule: RuleSpec | None,
-                  options: EngineOptions, output: Path | None, as_json: bool, grid: BoundedGrid | None = None,
-                  until_stable: bool = False) -> None:  # fmt: skip
-    """`run` on the unbounded plane, or on a file's bounded plane or tube (README, "The unbounded plane")."""
-    from lifetui.plane import HashlifePlane, create_plane
-
-    chosen = plane_rule(loaded, size, rule, grid)
-    runner = create_plane(engine, chosen, options, grid)
-    runner.load_pattern(loaded)
-    started = time.perf_counter()
-    behaviour = None
-    if until_stable:
-
-        def look() -> tuple[np.ndarray, tuple[int, int]]:
-            cells, top, left = runner.live_cells()
-            return cells, (top, left)
-
-        limit = UNTIL_STABLE_STEPS if steps is None else steps
-        steps, behaviour = _step_until_stable(runner, look, loaded.generation, limit)
-        if not as_json:
-            click.echo(f"{pattern}: {behaviour.describe() if behaviour else f'no repeat within {steps:,} generations'}",
-                       err=True)  # fmt: skip
-    else:
-        runner.step(steps)
-    seconds = time.perf_counter() - started
-    generation = loaded.generation + steps
-    box = runner.bounds()
-
-    def text() -> str:
-        if output is not None and output.suffix.lower() == ".mc" and isinstance(runner, HashlifePlane):
-            return runner.macrocell(chosen, generation)  # from the quadtree, any size
-        cells, top, left = runner.live_cells()
-        return pattern_text(output, cells, chosen, generation, loaded.name, loaded.author, position=(left, top),
-                            topology=grid.suffix if grid else "")  # fmt: skip
-
-    height, width = (box[2], box[3]) if box else (0, 0)
-    summary = {
-        "pattern": pattern, "rule": str(chosen), "topology": grid.suffix[1:] if grid else "plane",
-        "width": width, "height": height,
-        "top": box[0] if box else None, "left": box[1] if box else None, "engine": engine, "steps": steps,
-        "generation": generation, "population": runner.population(), "seconds": round(seconds, 6),
-        "output": str(output) if output else None,
-    }  # fmt: skip
-    if until_stable:
-        summary["behaviour"] = behaviour.as_json() if behaviour else None
-    _finish_run(output, as_json, text, summary)
-
-
 #: --until-stable without --steps looks this many generations ahead at most.
 UNTIL_STABLE_STEPS = 1_000_000
 
 
 def _step_until_stable(engine, look: Callable[[], tuple[np.ndarray, tuple[int, int]]], generation: int,
                        limit: int) -> tuple[int, Behaviour | None]:  # fmt: skip
-    """Advance `engine` (an Engine or a Plane) a generation at a time until its board, as `look()` gives it (the
+    """Advance a universe a generation at a time until its board, as `look()` gives it (the
     cells and where their (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what
     the board does (None if it did not repeat)."""
     watcher = Watcher()
@@ -380,8 +323,8 @@ def _step_until_stable(engine, look: Callable[[], tuple[np.ndarray, tuple[int, i
 PROGRESS_AFTER_SECONDS = 1.0
 
 
-def _step_with_progress(engine: Engine, steps: int, show: bool) -> None:
-    """Advance `engine` by `steps`; on a terminal, a run that takes a while shows a progress bar on stderr."""
+def _step_with_progress(engine: Universe, steps: int, show: bool) -> None:
+    """Advance a universe by `steps`; on a terminal, a run that takes a while shows a progress bar on stderr."""
     done, batch, began = 0, 1, time.perf_counter()
     progress = None
     try:

@@ -12,8 +12,9 @@ import click
 from lifetui.engines import EngineOptions
 from lifetui.errors import LifeError
 from lifetui.patterns import Pattern, bundled_patterns
-from lifetui.plane import create_plane
 from lifetui.rules import Rule
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
 
 #: Generations when --steps is not given: HashLife's territory.
 DEFAULT_PLANE_STEPS = 1 << 20
@@ -51,7 +52,7 @@ def plane_bench(pattern_path: str, pattern: Pattern, rule: Rule, engines: list[s
     rows = []
     for name in engines or ["hashlife"]:
         try:
-            plane = create_plane(name, rule, options)
+            plane = create_universe(name, rule, PLANE, options)
             plane.load_pattern(pattern)
             started = time.perf_counter()
             plane.step(steps)
@@ -60,7 +61,7 @@ def plane_bench(pattern_path: str, pattern: Pattern, rule: Rule, engines: list[s
             rows.append({"engine": name, "available": False, "reason": str(err)})
             continue
         rows.append({"engine": name, "available": True, "seconds": seconds, "population": plane.population(),
-                     "bounds": plane.bounds()})  # fmt: skip
+                     "bounds": plane.extent()})  # fmt: skip
     rows.append(lifelib_row(pattern_path, pattern, rule, steps))
     first = next((row for row in rows if row["available"]), None)
     for row in rows:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import board_from_pattern
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
+from lifetui.world.board import torus_board
 
 
 def watch(cells, rule=CONWAY, limit=5000):
@@ -26,7 +26,7 @@ def watch(cells, rule=CONWAY, limit=5000):
 
 
 def bundled(name, size):
-    return board_from_pattern(load_pattern(name), size).cells
+    return torus_board(load_pattern(name), size).cells
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_spaceship_split_by_the_edge_is_recognised_once_whole_again():
 
 def test_the_watcher_forgets_generations_beyond_its_longest_period():
     watcher = Watcher(max_period=3)
-    board = board_from_pattern(load_pattern("glider"), (64, 64))
+    board = torus_board(load_pattern("glider"), (64, 64))
     engine = NumpyEngine(board.rule)
     engine.load(board.cells)
     # The glider comes back moved after 4 generations: too long for a watcher that remembers 3.

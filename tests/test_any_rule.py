@@ -134,18 +134,18 @@ def first_return(engine, cells, limit):
 )
 def test_bundled_non_totalistic_patterns_keep_their_period(name, period, moves):
     # Periods as Golly runs them (two-cell oscillators by Arie Paap): one wrong Hensel letter would change them.
-    from lifetui.board import board_from_pattern
     from lifetui.patterns import load_pattern
+    from lifetui.world.board import torus_board
 
-    board = board_from_pattern(load_pattern(name), (64, 64))
+    board = torus_board(load_pattern(name), (64, 64))
     assert board.rule.kind == "isotropic"
     assert first_return(NumpyEngine(board.rule), board.cells, period) == (period, moves)
 
 
 def test_the_c_engine_keeps_a_two_cell_oscillator_s_period(tmp_path):
-    from lifetui.board import board_from_pattern
     from lifetui.patterns import load_pattern
+    from lifetui.world.board import torus_board
 
-    board = board_from_pattern(load_pattern("two-cell-p195"), (32, 40))
+    board = torus_board(load_pattern("two-cell-p195"), (32, 40))
     options = EngineOptions(model=kernel_folder(tmp_path / "kernel", board.rule))
     assert first_return(create_engine("c", board.rule, options), board.cells, 195) == (195, (0, 0))

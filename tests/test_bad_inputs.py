@@ -162,12 +162,13 @@ def test_a_kernel_file_that_is_a_device_or_a_pipe_is_refused_without_reading_it(
 def test_the_board_size_check_heeds_an_address_space_limit(monkeypatch):
     import resource
 
-    import lifetui.board as board
+    from lifetui.memory import physical_memory
+    from lifetui.world.board import check_size
 
     monkeypatch.setattr(resource, "getrlimit", lambda which: (2 * 10**9, resource.RLIM_INFINITY))
-    assert board.physical_memory() == 2 * 10**9
+    assert physical_memory() == 2 * 10**9
     with pytest.raises(UsageError, match="needs about 2.7 GB.*has 2.0 GB"):
-        board.check_size(30000, 30000)
+        check_size(30000, 30000)
 
 
 def test_compiler_settings_that_do_not_parse_are_one_line_errors(lifetui, monkeypatch):

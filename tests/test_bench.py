@@ -8,10 +8,10 @@ import pytest
 
 import lifetui.engines as engines
 from lifetui import bench
-from lifetui.board import Board
 from lifetui.engines import EngineInfo
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.rules import CONWAY
+from lifetui.world.board import Board
 
 
 class OffByOneEngine(NumpyEngine):
@@ -111,7 +111,7 @@ def test_reference_replay_compares_at_each_engines_own_generation():
     from lifetui.bench import run_bench
 
     cells = (np.random.default_rng(0).random((20, 20)) < 0.4).astype(np.uint8)
-    results = run_bench(Board(CONWAY, cells), ["numpy", "bitsliced"], steps=17)
+    results = run_bench(Board.of_cells(CONWAY, cells), ["numpy", "bitsliced"], steps=17)
     assert [r.matches_reference for r in results] == [True, True]
     assert results[0].population == results[1].population
 
@@ -155,7 +155,7 @@ def test_the_median_trial_is_reported_not_the_fastest(monkeypatch):
     monkeypatch.setattr(bench, "MAX_TRIALS", 3)
     monkeypatch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", ThrottledEngine))
     cells = (np.random.default_rng(1).random((16, 16)) < 0.4).astype(np.uint8)
-    [result] = bench.run_bench(Board(CONWAY, cells), ["c"], steps=2)
+    [result] = bench.run_bench(Board.of_cells(CONWAY, cells), ["c"], steps=2)
     assert result.trials == 3
     assert 1 / 0.05 < result.gens_per_s < 1 / 0.01  # the 30 ms trial: not the 10 ms (fastest) nor 50 ms
     assert abs(result.gens_per_s - 1 / 0.03) < 1 / 0.03 * 0.3
@@ -165,7 +165,7 @@ def test_engines_cut_short_are_compared_at_their_own_generation_whatever_their_o
     cells = (np.random.default_rng(2).random((20, 20)) < 0.4).astype(np.uint8)
     # numpy runs all 60; bitsliced after it (slow, 10 ms a generation) is cut short by the seconds cap, so
     # the reference must be replayed in order of generations, not of the engines.
-    results = bench.run_bench(Board(CONWAY, cells), ["numpy", "bitsliced"], steps=60, seconds_cap=0.05)
+    results = bench.run_bench(Board.of_cells(CONWAY, cells), ["numpy", "bitsliced"], steps=60, seconds_cap=0.05)
     full, slow = results
     assert slow.steps < full.steps == 60
     assert slow.matches_reference is True and full.matches_reference is True

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from lifetui.board import board_from_pattern, check_size, default_size, parse_size
 from lifetui.errors import UsageError
 from lifetui.patterns import read_rle
 from lifetui.rules import parse_rule
+from lifetui.world.board import check_size, default_size, parse_size, torus_board
 
 GLIDER = "x = 3, y = 3\nbob$2bo$3o!"
 
@@ -35,9 +35,9 @@ def test_bad_sizes(text, words):
 
 
 def test_size_beyond_memory_names_the_numbers(monkeypatch):
-    import lifetui.board as board
+    import lifetui.memory as memory
 
-    monkeypatch.setattr(board, "physical_memory", lambda: 10**9)
+    monkeypatch.setattr(memory, "physical_memory", lambda: 10**9)
     with pytest.raises(UsageError) as raised:
         check_size(20000, 20000)
     # 3 bytes a cell: the board, the copy a reset goes back to, a packed engine (numpy needs 12: its own check)
@@ -45,7 +45,7 @@ def test_size_beyond_memory_names_the_numbers(monkeypatch):
 
 
 def test_pattern_box_is_centred():
-    board = board_from_pattern(read_rle(GLIDER), (10, 7))
+    board = torus_board(read_rle(GLIDER), (10, 7))
     left, top = (10 - 3) // 2, (7 - 3) // 2
     ys, xs = np.nonzero(board.cells)
     assert set(zip(xs.tolist(), ys.tolist())) == {
@@ -54,23 +54,23 @@ def test_pattern_box_is_centred():
 
 
 def test_header_box_not_cells_is_centred():
-    board = board_from_pattern(read_rle("x = 7, y = 5\no!"), (11, 9))
+    board = torus_board(read_rle("x = 7, y = 5\no!"), (11, 9))
     assert board.cells[2, 2] == 1 and board.population == 1
 
 
 def test_rule_precedence():
     file_rule = read_rle("x = 3, y = 3, rule = B36/S23\nbob$2bo$3o!")
-    assert str(board_from_pattern(file_rule, (8, 8)).rule) == "B36/S23"
-    assert str(board_from_pattern(file_rule, (8, 8), parse_rule("B2/S")).rule) == "B2/S"
-    assert str(board_from_pattern(read_rle(GLIDER), (8, 8)).rule) == "B3/S23"
+    assert str(torus_board(file_rule, (8, 8)).rule) == "B36/S23"
+    assert str(torus_board(file_rule, (8, 8), parse_rule("B2/S")).rule) == "B2/S"
+    assert str(torus_board(read_rle(GLIDER), (8, 8)).rule) == "B3/S23"
 
 
 def test_torus_suffix_sets_size_unless_given():
     pattern = read_rle("x = 3, y = 3, rule = B3/S23:T20,10\nbob$2bo$3o!")
-    assert board_from_pattern(pattern).cells.shape == (10, 20)
-    assert board_from_pattern(pattern, (8, 8)).cells.shape == (8, 8)
-    assert board_from_pattern(pattern, None, parse_rule("B3/S23:T30,40")).cells.shape == (40, 30)
-    assert board_from_pattern(pattern, None, parse_rule("B36/S23")).cells.shape == (10, 20)
+    assert torus_board(pattern).cells.shape == (10, 20)
+    assert torus_board(pattern, (8, 8)).cells.shape == (8, 8)
+    assert torus_board(pattern, None, parse_rule("B3/S23:T30,40")).cells.shape == (40, 30)
+    assert torus_board(pattern, None, parse_rule("B36/S23")).cells.shape == (10, 20)
 
 
 def test_default_size_leaves_room():
@@ -80,15 +80,15 @@ def test_default_size_leaves_room():
 
 
 def test_a_pattern_may_fill_the_torus_exactly():
-    board = board_from_pattern(read_rle("x = 5, y = 3\n5o$5o$5o!"), (5, 3))
+    board = torus_board(read_rle("x = 5, y = 3\n5o$5o$5o!"), (5, 3))
     assert board.cells.all()
 
 
 def test_pattern_larger_than_torus():
     with pytest.raises(UsageError) as raised:
-        board_from_pattern(read_rle("x = 5, y = 3\n5o!", "wide.rle"), (4, 4))
+        torus_board(read_rle("x = 5, y = 3\n5o!", "wide.rle"), (4, 4))
     assert str(raised.value) == "wide.rle: pattern is 5x3, larger than the 4x4 torus"
 
 
 def test_generation_comes_from_the_file():
-    assert board_from_pattern(read_rle("#CXRLE Pos=0,0 Gen=77\nx = 1, y = 1\no!"), (5, 5)).generation == 77
+    assert torus_board(read_rle("#CXRLE Pos=0,0 Gen=77\nx = 1, y = 1\no!"), (5, 5)).generation == 77

@@ -12,13 +12,13 @@ from conftest import assert_follows_numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifetui.board import board_from_pattern
 from lifetui.compiler import build
 from lifetui.engines import EngineOptions, availability, create_engine
 from lifetui.engines.c_engines import pack, stride, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY, parse_rule
+from lifetui.world.board import torus_board
 
 SHAPES = [(64, 64), (37, 100), (129, 127), (3, 200), (200, 3), (5, 65)]
 
@@ -46,7 +46,7 @@ def test_bitsliced_runs_every_life_like_rule(rule):
 @pytest.mark.parametrize("name", ["c", "bitsliced"])
 @pytest.mark.parametrize("width", [64, 70, 100])
 def test_glider_crosses_the_torus_and_comes_home(name, width):
-    board = board_from_pattern(load_pattern("glider"), (width, width))
+    board = torus_board(load_pattern("glider"), (width, width))
     engine = create_engine(name, CONWAY)
     engine.load(board.cells)
     engine.step(2 * width)

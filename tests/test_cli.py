@@ -55,7 +55,7 @@ def test_a_file_without_a_torus_suffix_runs_on_the_unbounded_plane(lifetui, tmp_
     saved = (tmp_path / "g.rle").read_text()
     assert "#CXRLE Pos=" in saved and ":T" not in saved
     torus = json.loads(lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "--rule", "B3/S23:T64,64").out)
-    assert (torus["width"], torus["height"]) == (64, 64) and "topology" not in torus
+    assert (torus["width"], torus["height"], torus["topology"], torus["top"], torus["left"]) == (64, 64, "T64,64", 0, 0)
     # Under B0 the plane would come alive everywhere at once: the default torus, said so.
     b0 = lifetui("run", "glider", "--steps", "2", "--json", "--rule", "B0/S8")
     assert (json.loads(b0.out)["width"], json.loads(b0.out)["height"]) == (256, 256) and "has B0" in b0.err
@@ -101,7 +101,7 @@ def test_bad_input_is_one_line_and_the_right_status(lifetui, args, code, words):
 
 
 def test_a_board_beyond_the_machine_is_refused_with_what_it_needs(lifetui, monkeypatch):
-    import lifetui.board as board_module
+    import lifetui.memory as board_module
 
     monkeypatch.setattr(board_module, "physical_memory", lambda: 1 << 30)  # a 1 GB machine
     result = lifetui("run", "glider", "--steps", "1", "--size", "32768x32768", "--engine", "c")

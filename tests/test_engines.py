@@ -11,11 +11,12 @@ import pytest
 from conftest import assert_follows_numpy
 
 import lifetui.engines as engines
-from lifetui.board import Board
 from lifetui.engines import ENGINES, Engine, EngineInfo, EngineOptions, availability, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.rules import CONWAY, parse_rule
 from lifetui.simulation import Simulation
+from lifetui.world.board import Board
+from lifetui.world.topology import Topology
 
 
 class ToyEngine(Engine):
@@ -66,9 +67,9 @@ def soup(shape, seed=0, density=0.4):
 
 def held(name, shape):
     """`shape`, or for an engine that cannot hold it (hashlife: sides powers of two) the next shape up it can."""
-    if name in ENGINES and ENGINES[name].shape(*shape):
+    if name in ENGINES and ENGINES[name].topologies(Topology.torus(*shape)):
         shape = tuple(1 << (side - 1).bit_length() for side in shape)
-        assert ENGINES[name].shape(*shape) is None
+        assert ENGINES[name].topologies(Topology.torus(*shape)) is None
     return shape
 
 
@@ -168,7 +169,7 @@ def test_every_engine_describes_itself_and_is_exact(engine_name):
 
 def test_every_engine_takes_a_hot_swap_both_ways(engine_name):
     shape = held(engine_name, (24, 40))
-    simulation = Simulation(Board(CONWAY, soup(shape, seed=3)))
+    simulation = Simulation(Board.of_cells(CONWAY, soup(shape, seed=3)))
     simulation.step(5)
     simulation.swap(engine_name)
     simulation.step(6)
@@ -196,7 +197,7 @@ def test_a_registered_engine_is_offered_by_every_command(toy, lifetui):
 async def test_a_registered_engine_gets_a_key_help_and_a_palette_entry_in_the_tui(toy):
     from lifetui.tui.app import LifeApp
 
-    app = LifeApp(Board(CONWAY, soup((16, 16), seed=1)))
+    app = LifeApp(Board.of_cells(CONWAY, soup((16, 16), seed=1)))
     async with app.run_test() as pilot:
         assert ("1 2 3 4 5 6", "engine numpy, jax, c, bitsliced, hashlife, toy") in app.help_rows
         assert "Engine: toy" in [command.title for command in app.get_system_commands(app.screen)]
@@ -230,11 +231,11 @@ def test_every_engine_knows_whether_it_holds_a_board_down_to_the_last_cell(engin
 
 
 def test_an_engine_that_cannot_hold_the_board_says_so_everywhere(lifetui):
-    simulation = Simulation(Board(CONWAY, soup((24, 40), seed=3)))
+    simulation = Simulation(Board.of_cells(CONWAY, soup((24, 40), seed=3)))
     status = simulation.availability()["hashlife"]
     assert not status.available and "not 40x24; try --size 64x64" in status.reason
     assert "hashlife" not in [simulation.next_engine_name() for _ in range(3)]
-    assert availability("hashlife", CONWAY, shape=(32, 64)).available
+    assert availability("hashlife", CONWAY, topology=Topology.torus(32, 64)).available
     bench = json.loads(lifetui("glider", "--bench", "--size", "40x24", "--steps", "4", "--json").out)
     [entry] = [entry for entry in bench["engines"] if entry["engine"] == "hashlife"]
     assert entry["available"] is False and "powers of two" in entry["reason"]

@@ -101,7 +101,7 @@ def test_long_runs_are_split_into_loops_xla_can_count(monkeypatch):
 
 
 def test_a_board_too_big_for_memory_is_refused_before_jax_allocates_it(monkeypatch):
-    import lifetui.board as board
+    import lifetui.memory as board
     from lifetui.engines.jax_engine import BYTES_PER_CELL
     from lifetui.errors import LifeError
 

@@ -5,12 +5,12 @@ machine of 8 MB is pretended, so a 1024 x 1024 board (12.6 MB for numpy, 3.1 MB 
 import numpy as np
 import pytest
 
-import lifetui.board as board_module
+import lifetui.memory as board_module
 from lifetui.bench import TILE, run_bench, tile_corners
-from lifetui.board import board_from_pattern
 from lifetui.engines import availability
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
+from lifetui.world.board import Board, torus_board
 
 
 @pytest.fixture
@@ -19,18 +19,16 @@ def small_machine(monkeypatch):
 
 
 def soup_board():
-    board = board_from_pattern(load_pattern("acorn"), (1024, 1024))
-    board.cells[:] = (np.random.default_rng(3).random(board.cells.shape) < 0.3).astype(np.uint8)
-    return board
+    return Board.of_cells(CONWAY, (np.random.default_rng(3).random((1024, 1024)) < 0.3).astype(np.uint8))
 
 
 def test_a_board_too_large_for_the_reference_is_accepted_and_numpy_says_why_it_cannot_run_it(small_machine):
     board = soup_board()  # accepted: 3 bytes a cell fit
-    status = availability("numpy", CONWAY, shape=board.cells.shape)
+    status = availability("numpy", CONWAY, topology=board.topology)
     assert not status.available and "on the numpy engine" in status.reason and "c and bitsliced" in status.reason
-    assert availability("c", CONWAY, shape=board.cells.shape).available
+    assert availability("c", CONWAY, topology=board.topology).available
     with pytest.raises(Exception, match="to simulate"):
-        board_from_pattern(load_pattern("acorn"), (4096, 4096))  # 48 MB even at 3 bytes a cell
+        torus_board(load_pattern("acorn"), (4096, 4096))  # 48 MB even at 3 bytes a cell
 
 
 def test_the_bench_checks_tiles_when_the_reference_cannot_hold_the_board(small_machine):

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifetui.board import board_from_pattern
 from lifetui.errors import PatternError, UsageError
 from lifetui.patterns import MAX_FILE_BYTES, parse_pattern
 from lifetui.patterns.macrocell import MAX_POPULATION, read_macrocell, write_macrocell
 from lifetui.rules import CONWAY, parse_rule
+from lifetui.world.board import torus_board
 
 #: Golly's help's example leaf: a glider in an 8 x 8 square.
 GLIDER_LEAF = "$$..*$...*$.***$$$$"
@@ -48,7 +48,7 @@ def test_repeated_squares_are_counted_before_they_are_laid_out():
     big = read_macrocell("\n".join(lines) + "\n", "big.mc")  # kept as its quadtree, for the plane
     assert big.unlaid == f"big.mc: {4**40:,} live cells, more than lifetui lays out on a board ({MAX_POPULATION:,})"
     with pytest.raises(UsageError, match="live cells, more than lifetui lays out.*run --plane --engine hashlife"):
-        board_from_pattern(big)
+        torus_board(big)
     # one glider in the corner of a level 40 square: a tiny pattern in a huge universe reads at once
     lines = ["[M2] (test)", GLIDER_LEAF, "4 1 0 0 0"]
     for level in range(5, 41):
@@ -63,7 +63,7 @@ def test_a_board_written_as_macrocell_reads_back_in_place(height, width, seed, g
     cells = (np.random.default_rng(seed).random((height, width)) < 0.3).astype(np.uint8)
     rule = parse_rule("B2-a/S12").rule
     pattern = read_macrocell(write_macrocell(cells, rule, generation))
-    board = board_from_pattern(pattern)
+    board = torus_board(pattern)
     assert board.rule == rule and board.generation == generation
     assert np.array_equal(board.cells, cells)
 
@@ -152,7 +152,8 @@ def test_a_small_file_asking_for_tens_of_millions_of_runs_is_refused_before_layi
 
 
 def test_a_macrocell_file_too_large_to_lay_out_runs_on_the_plane_from_its_quadtree():
-    from lifetui.plane import create_plane
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
 
     # A square of side 2^20 full of live cells (2^40 of them), as 21 lines of macrocell.
     lines = ["[M2] (test)", "********$" * 8]
@@ -161,14 +162,14 @@ def test_a_macrocell_file_too_large_to_lay_out_runs_on_the_plane_from_its_quadtr
         lines.append(f"{level} {previous} {previous} {previous} {previous}")
     full = read_macrocell("\n".join(lines) + "\n", "full.mc")
     assert full.unlaid and (full.width, full.height) == (1 << 20, 1 << 20)
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load_pattern(full)
     top, left = full.plane_origin()
-    assert plane.population() == 1 << 40 and plane.bounds() == (top, left, 1 << 20, 1 << 20)
+    assert plane.population() == 1 << 40 and plane.extent() == (top, left, 1 << 20, 1 << 20)
     plane.step(1)
     # Life empties a full square at once but for its corners (3 neighbours each), and along each side, just
     # outside, every cell but the two at its ends has 3 live neighbours and is born.
     assert plane.population() == 4 + 4 * ((1 << 20) - 2)
-    assert plane.bounds() == (top - 1, left - 1, (1 << 20) + 2, (1 << 20) + 2)
+    assert plane.extent() == (top - 1, left - 1, (1 << 20) + 2, (1 << 20) + 2)
     with pytest.raises(UsageError, match="run --plane --engine hashlife"):
-        create_plane("numpy", CONWAY).load_pattern(full)
+        create_universe("numpy", CONWAY, PLANE).load_pattern(full)

@@ -7,15 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lifetui.board import board_from_pattern
 from lifetui.engines import create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY, parse_rule
+from lifetui.world.board import torus_board
 
 
 def run(name: str, steps: int, size: tuple[int, int] | None = None, rule: str | None = None) -> NumpyEngine:
-    board = board_from_pattern(load_pattern(name), size, parse_rule(rule) if rule else None)
+    board = torus_board(load_pattern(name), size, parse_rule(rule) if rule else None)
     engine = NumpyEngine(board.rule)
     engine.load(board.cells)
     engine.step(steps)
@@ -24,7 +24,7 @@ def run(name: str, steps: int, size: tuple[int, int] | None = None, rule: str | 
 
 @pytest.mark.parametrize("width", [8, 17, 32])
 def test_glider_comes_home_after_4w_generations(width):
-    board = board_from_pattern(load_pattern("glider"), (width, width))
+    board = torus_board(load_pattern("glider"), (width, width))
     engine = NumpyEngine(board.rule)
     engine.load(board.cells)
     engine.step(4 * width - 4)

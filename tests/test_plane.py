@@ -9,8 +9,9 @@ import pytest
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError, UsageError
 from lifetui.patterns import load_pattern, parse_pattern
-from lifetui.plane import GridPlane, PlaneOutgrown, create_plane, live_box
 from lifetui.rules import CONWAY, parse_rule
+from lifetui.world.topology import PLANE, Topology
+from lifetui.world.universe import Outgrown, create_universe, live_box
 
 GLIDER = load_pattern("glider").to_array()
 
@@ -37,7 +38,7 @@ def test_a_soup_on_the_plane_is_numpy_far_from_any_edge(engine):
     soup = (np.random.default_rng(4).random((24, 30)) < 0.4).astype(np.uint8)
     generations = 200
     expected, margin = far_from_any_edge(soup, rule, generations)
-    plane = create_plane(engine, rule)
+    plane = create_universe(engine, rule, PLANE)
     plane.load(soup, top=-7, left=11)  # the soup's top-left cell at (-7, 11) of the plane
     plane.step(generations)
     # The torus's cell (margin, margin) is the plane's (-7, 11).
@@ -45,25 +46,25 @@ def test_a_soup_on_the_plane_is_numpy_far_from_any_edge(engine):
     assert np.array_equal(got, expected)
     assert plane.population() == int(expected.sum())
     box = live_box(expected)
-    assert plane.bounds() == (box[0] - 7 - margin, box[1] + 11 - margin, box[2], box[3])
+    assert plane.extent() == (box[0] - 7 - margin, box[1] + 11 - margin, box[2], box[3])
 
 
 @pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
 def test_a_glider_flies_on_with_no_edge_to_wrap_round(engine):
-    plane = create_plane(engine, CONWAY)
+    plane = create_universe(engine, CONWAY, PLANE)
     plane.load(GLIDER, 0, 0)
     plane.step(4000)  # far past any margin a grid engine lays: it is laid again and again
-    assert plane.bounds() == (1000, 1000, 3, 3)
+    assert plane.extent() == (1000, 1000, 3, 3)
     cells, top, left = plane.live_cells()
     assert (top, left) == (1000, 1000) and np.array_equal(cells, GLIDER)
 
 
 def test_hashlife_jumps_a_glider_two_to_the_forty_generations():
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load(GLIDER, -5, 3)
     plane.step(1 << 40)
     shift = 1 << 38  # c/4 diagonally
-    assert plane.bounds() == (-5 + shift, 3 + shift, 3, 3)
+    assert plane.extent() == (-5 + shift, 3 + shift, 3, 3)
     assert np.array_equal(plane.window(-5 + shift, 3 + shift, 3, 3), GLIDER)
 
 
@@ -71,7 +72,7 @@ def test_a_gun_grows_the_same_on_every_engine_and_hashlife_keeps_counting_far_be
     gun = load_pattern("gosper-glider-gun").to_array()
     results = {}
     for engine in ("numpy", "c", "hashlife"):
-        plane = create_plane(engine, CONWAY)
+        plane = create_universe(engine, CONWAY, PLANE)
         plane.load(gun, 0, 0)
         plane.step(600)
         results[engine] = plane.live_cells(), plane.population()
@@ -80,7 +81,7 @@ def test_a_gun_grows_the_same_on_every_engine_and_hashlife_keeps_counting_far_be
         (other, other_top, other_left), other_population = results[engine]
         assert (other_top, other_left, other_population) == (top, left, population)
         assert np.array_equal(other, cells)
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load(gun, 0, 0)
     plane.step(1 << 20)
     early = plane.population()
@@ -92,29 +93,29 @@ def test_a_gun_grows_the_same_on_every_engine_and_hashlife_keeps_counting_far_be
 
 def test_a_rule_with_b0_is_refused_on_the_plane():
     with pytest.raises(UsageError, match="B0"):
-        create_plane("numpy", parse_rule("B03/S23").rule)
+        create_universe("numpy", parse_rule("B03/S23").rule, PLANE)
     with pytest.raises(UsageError, match="torus"):
-        create_plane("hashlife", parse_rule("B03/S23").rule)
+        create_universe("hashlife", parse_rule("B03/S23").rule, PLANE)
 
 
 def test_a_grid_engine_that_outgrows_the_machine_stops_and_offers_hashlife(monkeypatch):
-    import lifetui.plane as plane_module
+    import lifetui.world.universe as plane_module
 
-    plane = GridPlane("numpy", CONWAY)
+    plane = create_universe("numpy", CONWAY, PLANE)
     plane.load(GLIDER, 0, 0)
-    before = plane.bounds()
+    before = plane.extent()
     monkeypatch.setattr(plane_module, "memory_shortfall", lambda *args: "a board needs 9 GB; this machine has 1 GB")
-    with pytest.raises(PlaneOutgrown, match="engine hashlife"):
+    with pytest.raises(Outgrown, match="engine hashlife"):
         plane.step(1000)
-    assert plane.population() == 5 and plane.bounds()[2:] == before[2:]  # the glider is still there
+    assert plane.population() == 5 and plane.extent()[2:] == before[2:]  # the glider is still there
 
 
 def test_an_empty_plane_stays_empty():
     for engine in ("numpy", "hashlife"):
-        plane = create_plane(engine, CONWAY)
+        plane = create_universe(engine, CONWAY, PLANE)
         plane.load(np.zeros((4, 4), dtype=np.uint8))
         plane.step(100)
-        assert plane.bounds() is None and plane.population() == 0
+        assert plane.extent() is None and plane.population() == 0
         assert plane.live_cells()[0].shape == (0, 0)
 
 
@@ -156,7 +157,7 @@ def test_run_on_the_plane_refuses_a_torus_and_finds_a_spaceship(lifetui):
 
 
 def test_a_pattern_too_large_to_write_as_rle_says_so():
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load(load_pattern("gosper-glider-gun").to_array(), 0, 0)
     plane.step(1 << 30)
     with pytest.raises(LifeError, match="268,435,474 x 268,435,461 cells"):
@@ -217,7 +218,7 @@ def test_a_bounded_plane_kills_whatever_would_cross_its_edge(engine):
 
     grid = BoundedGrid("P", 30, 20)
     soup = (np.random.default_rng(9).random((20, 30)) < 0.45).astype(np.uint8)
-    plane = create_plane(engine, CONWAY, grid=grid)
+    plane = create_universe(engine, CONWAY, Topology.grid(grid))
     plane.load(soup, top=-10, left=-15)  # the grid is centred on (0, 0): rows -10..9, columns -15..14
     plane.step(60)
     expected = bounded_oracle(soup, CONWAY, 60)
@@ -239,7 +240,7 @@ def test_a_tube_wraps_one_way_and_is_unbounded_the_other(engine):
     reference = NumpyEngine(CONWAY)
     reference.load(board)
     reference.step(generations)
-    plane = create_plane(engine, CONWAY, grid=grid)
+    plane = create_universe(engine, CONWAY, Topology.grid(grid))
     plane.load(soup, top=-12, left=0)
     plane.step(generations)
     assert np.array_equal(plane.window(-12, -margin, 24, 20 + 2 * margin), reference.cells())
@@ -261,8 +262,6 @@ def test_run_takes_a_files_tube_or_bounded_plane_and_writes_it_back(lifetui, tmp
     assert "rule = B3/S23:P10,10" in lifetui("run", str(boxed), "--steps", "40").out
     refused = lifetui("run", str(boxed), "--steps", "4", "--engine", "hashlife")
     assert refused.code == 2 and "not :P10,10" in refused.err
-    tui = lifetui(str(boxed))
-    assert tui.code == 2 and "a bounded plane (:P10,10): `lifetui run` runs it" in tui.err
     torus = json.loads(lifetui("run", str(boxed), "--steps", "4", "--size", "16x16", "--json").out)
     assert (torus["width"], torus["height"]) == (16, 16)  # --size asks for a torus, as always
     big = tmp_path / "big.rle"
@@ -304,10 +303,10 @@ def test_a_bounded_plane_under_b0_comes_alive_from_nothing():
     from lifetui.rules import BoundedGrid
 
     rule = parse_rule("B0/S").rule  # every dead cell with no live neighbour is born; nothing survives
-    plane = create_plane("numpy", rule, grid=BoundedGrid("P", 5, 4))
+    plane = create_universe("numpy", rule, Topology.grid(BoundedGrid("P", 5, 4)))
     plane.load(np.zeros((1, 1), dtype=np.uint8), -2, -2)
     plane.step(1)
-    assert plane.population() == 20 and plane.bounds() == (-2, -2, 4, 5)
+    assert plane.population() == 20 and plane.extent() == (-2, -2, 4, 5)
     plane.step(1)
     assert plane.population() == 0
 
@@ -317,25 +316,25 @@ def test_rle_with_cells_a_billion_apart_reads_back():
     text = "#CXRLE Pos=0,0\nx = 1050000001, y = 1, rule = B3/S23\no1049999999bo!\n"
     pattern = parse_pattern(text.encode(), "far.rle")
     assert pattern.population == 2 and pattern.width == 1_050_000_001
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load_pattern(pattern)
-    assert plane.bounds() == (0, 0, 1, 1_050_000_001)
+    assert plane.extent() == (0, 0, 1, 1_050_000_001)
 
 
 def test_hashlife_narrows_its_root_to_a_pattern_that_travels_far():
-    plane = create_plane("hashlife", CONWAY)
+    plane = create_universe("hashlife", CONWAY, PLANE)
     plane.load(GLIDER, 0, 0)
     for _ in range(1000):  # 2^60 generations in all: the glider ends 2^58 cells away, the root stays small
         plane.step(1 << 50)
-    assert plane.bounds() == (1000 << 48, 1000 << 48, 3, 3)
+    assert plane.extent() == (1000 << 48, 1000 << 48, 3, 3)
     plane.step(1 << 59)  # one call longer than a step can be on the plane: taken in steps of 2^57
-    assert plane.bounds() == ((1000 << 48) + (1 << 57), (1000 << 48) + (1 << 57), 3, 3)
+    assert plane.extent() == ((1000 << 48) + (1 << 57), (1000 << 48) + (1 << 57), 3, 3)
 
 
 def test_a_grid_engine_that_outgrows_the_machine_says_how_far_it_got(monkeypatch):
-    import lifetui.plane as plane_module
+    import lifetui.world.universe as plane_module
 
-    plane = GridPlane("numpy", CONWAY)
+    plane = create_universe("numpy", CONWAY, PLANE)
     plane.load(load_pattern("r-pentomino").to_array(), 0, 0)
     real = plane_module.memory_shortfall
     calls = []
@@ -345,5 +344,5 @@ def test_a_grid_engine_that_outgrows_the_machine_says_how_far_it_got(monkeypatch
         return "a board needs 9 GB; this machine has 1 GB" if len(calls) > 1 else real(*args)
 
     monkeypatch.setattr(plane_module, "memory_shortfall", after_a_while)
-    with pytest.raises(PlaneOutgrown, match=r"stopped after [0-9,]+ of the 2,000 generations"):
+    with pytest.raises(Outgrown, match=r"stopped after [0-9,]+ of the 2,000 generations"):
         plane.step(2000)

@@ -8,22 +8,23 @@ from functools import partial
 import numpy as np
 import pytest
 
-import lifetui.plane
-from lifetui.board import PlaneBoard, plane_board
+import lifetui.world.universe
 from lifetui.engines.base import any_in_squares
 from lifetui.patterns import load_pattern
-from lifetui.plane import PlaneOutgrown, create_plane
 from lifetui.rules import CONWAY
-from lifetui.simulation import PlaneChecker, PlaneSimulation, new_simulation, plane_difference, wait_for
+from lifetui.simulation import ReferenceChecker, Simulation, placed_difference, wait_for
+from lifetui.world.board import board_for
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import Outgrown, create_universe
 
 
 def reference_after(pattern_name: str, generations: int, engine: str = "numpy") -> tuple[np.ndarray, int, int]:
     """The plane's live cells after `generations`, by numpy following the pattern (test_plane checks it, and
     hashlife's plane against it)."""
-    plane = create_plane(engine, CONWAY)
+    plane = create_universe(engine, CONWAY, PLANE)
     plane.load_pattern(load_pattern(pattern_name))
     plane.step(generations)
-    top, left, height, width = plane.bounds()
+    top, left, height, width = plane.extent()
     return plane.window(top, left, height, width), top, left
 
 
@@ -33,7 +34,7 @@ def live_set(cells: np.ndarray, top: int, left: int) -> set[tuple[int, int]]:
 
 @pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
 def test_cells_drawn_anywhere_on_the_plane_are_there_and_blocks_match_the_cells(engine):
-    plane = create_plane(engine, CONWAY)
+    plane = create_universe(engine, CONWAY, PLANE)
     plane.load(np.zeros((1, 1), dtype=np.uint8))
     places = np.random.default_rng(1).integers(-300, 300, size=(200, 2))
     plane.set_cells(places, 1)
@@ -46,8 +47,8 @@ def test_cells_drawn_anywhere_on_the_plane_are_there_and_blocks_match_the_cells(
 
 
 def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
-    simulation = new_simulation(plane_board(load_pattern("r-pentomino"), None, None))
-    assert isinstance(simulation, PlaneSimulation)
+    simulation = Simulation(board_for(load_pattern("r-pentomino"), plane=True))
+    assert simulation.plane and simulation.topology == PLANE
     done = 0
     for engine, generations in (("c", 300), ("hashlife", 400), ("bitsliced", 100), ("numpy", 50)):
         simulation.swap(engine)
@@ -62,7 +63,7 @@ def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
 
 
 def test_edits_on_the_plane_undo_and_redo_across_a_new_board_under_them():
-    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "c")
+    simulation = Simulation(board_for(load_pattern("glider"), plane=True), "c")
     before = simulation.snapshot()
     simulation.draw([(4000, -2500)], 1)  # (x, y): far off the c engine's board, which is laid again round both
     assert simulation.box == (-2500, -1, 2500 + 2, 4000 + 2)
@@ -76,12 +77,12 @@ def test_edits_on_the_plane_undo_and_redo_across_a_new_board_under_them():
 
 def test_a_grid_engine_that_outgrows_memory_stops_at_the_generation_it_reached(monkeypatch):
     # This machine, as far as the plane knows, holds boards up to 400 cells a side.
-    shortfall = lifetui.plane.memory_shortfall
-    monkeypatch.setattr(lifetui.plane, "memory_shortfall",
+    shortfall = lifetui.world.universe.memory_shortfall
+    monkeypatch.setattr(lifetui.world.universe, "memory_shortfall",
                         lambda width, height, *rest: "x; too large here" if max(width, height) > 400
                         else shortfall(width, height, *rest))  # fmt: skip
-    simulation = new_simulation(plane_board(load_pattern("gosper-glider-gun"), None, None), "c")
-    with pytest.raises(PlaneOutgrown, match="engine hashlife"):
+    simulation = Simulation(board_for(load_pattern("gosper-glider-gun"), plane=True), "c")
+    with pytest.raises(Outgrown, match="engine hashlife"):
         simulation.step(5000)
     reached = simulation.generation
     assert 0 < reached < 5000
@@ -94,7 +95,7 @@ def test_a_grid_engine_that_outgrows_memory_stops_at_the_generation_it_reached(m
 
 
 def test_saving_the_plane_writes_the_live_box_where_it_is(tmp_path):
-    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "hashlife")
+    simulation = Simulation(board_for(load_pattern("glider"), plane=True), "hashlife")
     simulation.step(400)
     generation, text = simulation.capture()
     path = tmp_path / "far.rle"
@@ -106,8 +107,8 @@ def test_saving_the_plane_writes_the_live_box_where_it_is(tmp_path):
 
 
 def test_a_pattern_too_large_to_read_out_saves_as_macrocell_only(tmp_path, monkeypatch):
-    monkeypatch.setattr(lifetui.plane, "MAX_READ_CELLS", 4)
-    simulation = new_simulation(plane_board(load_pattern("glider"), None, None), "hashlife")
+    monkeypatch.setattr(lifetui.world.universe, "MAX_READ_CELLS", 4)
+    simulation = Simulation(board_for(load_pattern("glider"), plane=True), "hashlife")
     generation, text = simulation.capture()
     with pytest.raises(lifetui.errors.LifeError, match=r"\.mc name"):
         text(tmp_path / "x.rle", "", "")
@@ -115,8 +116,8 @@ def test_a_pattern_too_large_to_read_out_saves_as_macrocell_only(tmp_path, monke
 
 
 def test_the_plane_checker_follows_catches_a_difference_and_checks_windows():
-    simulation = new_simulation(plane_board(load_pattern("acorn"), None, None), "c")
-    checker = PlaneChecker(CONWAY)
+    simulation = Simulation(board_for(load_pattern("acorn"), plane=True), "c")
+    checker = ReferenceChecker(CONWAY, PLANE)
     start = simulation.snapshot()
     checker.baseline(start.cells, start.generation, start.shape, start.region[:2])
     simulation.step(100)
@@ -140,13 +141,13 @@ def test_the_plane_checker_follows_catches_a_difference_and_checks_windows():
 def test_plane_difference_compares_boxes_at_different_places():
     one = (np.array([[1, 1]], dtype=np.uint8), -5, 7)
     other = (np.array([[1], [1]], dtype=np.uint8), -5, 7)
-    assert sorted(plane_difference(one, other).tolist()) == [[-5, 8], [-4, 7]]
-    assert len(plane_difference(one, one)) == 0
-    assert plane_difference((np.zeros((0, 0), np.uint8), 0, 0), one).tolist() == [[-5, 7], [-5, 8]]
+    assert sorted(placed_difference(one, other).tolist()) == [[-5, 8], [-4, 7]]
+    assert len(placed_difference(one, one)) == 0
+    assert placed_difference((np.zeros((0, 0), np.uint8), 0, 0), one).tolist() == [[-5, 7], [-5, 8]]
 
 
 def test_plane_board_refuses_a_torus_request():
     pattern = load_pattern("glider")
-    assert isinstance(plane_board(pattern, None, None), PlaneBoard)
+    assert board_for(pattern, plane=True).topology == PLANE
     with pytest.raises(lifetui.errors.UsageError, match="leave out --size"):
-        plane_board(pattern, (64, 64), None)
+        board_for(pattern, (64, 64), None, plane=True)

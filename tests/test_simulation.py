@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 import lifetui.engines as engines
 import lifetui.simulation as simulation_module
-from lifetui.board import board_from_pattern
 from lifetui.engines import EngineInfo, availability
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
 from lifetui.simulation import ReferenceChecker, Simulation, SwapMismatch, check_region
+from lifetui.world.board import torus_board
+from lifetui.world.universe import ArrayUniverse
 
 
 class PackedEngine(NumpyEngine):
@@ -55,9 +56,9 @@ def doubles(monkeypatch):
 
 
 def soup(seed=0, shape=(40, 50)):
-    from lifetui.board import Board
+    from lifetui.world.board import Board
 
-    return Board(CONWAY, (np.random.default_rng(seed).random(shape) < 0.35).astype(np.uint8))
+    return Board.of_cells(CONWAY, (np.random.default_rng(seed).random(shape) < 0.35).astype(np.uint8))
 
 
 @settings(max_examples=25, deadline=None)
@@ -125,7 +126,7 @@ def test_next_engine_cycles_through_the_available_ones(doubles, monkeypatch):
 
 
 def test_reset_and_drawing_change_the_epoch():
-    board = board_from_pattern(load_pattern("glider"), (16, 16))
+    board = torus_board(load_pattern("glider"), (16, 16))
     simulation = Simulation(board)
     first = simulation.epoch
     simulation.step(5)
@@ -140,7 +141,7 @@ def test_reset_and_drawing_change_the_epoch():
 
 def test_checker_agrees_with_a_correct_engine():
     board = soup(2)
-    checker = ReferenceChecker(CONWAY)
+    checker = ReferenceChecker(CONWAY, board.topology)
     checker.baseline(board.cells, 0)
     engine = NumpyEngine(CONWAY)
     engine.load(board.cells)
@@ -151,7 +152,7 @@ def test_checker_agrees_with_a_correct_engine():
 
 def test_checker_finds_a_wrong_engine_and_the_cells():
     board = soup(3)
-    checker = ReferenceChecker(CONWAY)
+    checker = ReferenceChecker(CONWAY, board.topology)
     checker.baseline(board.cells, 0)
     wrong = WrongEngine(CONWAY)
     wrong.load(board.cells)
@@ -171,7 +172,7 @@ def test_checker_finds_a_wrong_engine_and_the_cells():
 
 def test_checker_can_be_cancelled():
     board = soup(4)
-    checker = ReferenceChecker(CONWAY)
+    checker = ReferenceChecker(CONWAY, board.topology)
     checker.baseline(board.cells, 0)
     assert checker.check(board.cells, 1000, cancelled=lambda: True) is None
 
@@ -192,15 +193,15 @@ def test_checker_replays_to_the_first_differing_generation():
                     self._cells[0, 0] ^= 1
 
     board = soup(5)
-    checker = ReferenceChecker(CONWAY)
+    checker = ReferenceChecker(CONWAY, board.topology)
     checker.baseline(board.cells, 0)
     engine = LateWrongEngine(CONWAY)
     engine.load(board.cells)
     engine.step(10)
-    verdict = checker.check(engine.cells(), 10, replay=lambda: LateWrongEngine(CONWAY))
+    verdict = checker.check(engine.cells(), 10, replay=lambda: ArrayUniverse(LateWrongEngine(CONWAY), board.topology))
     assert (verdict.generation, verdict.agreed_through) == (6, 5)
     assert verdict.differing.tolist() == [[0, 0]]
-    coarse = ReferenceChecker(CONWAY)
+    coarse = ReferenceChecker(CONWAY, board.topology)
     coarse.baseline(board.cells, 0)
     assert coarse.check(engine.cells(), 10).generation == 10
 
@@ -228,10 +229,10 @@ def test_a_sampled_window_agrees_with_a_correct_engine_and_catches_a_wrong_one_o
     for engine, agrees in (("numpy", True), ("bitsliced", False)):
         monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "test double", WrongEngine))
         simulation = Simulation(board, engine)
-        checker = ReferenceChecker(CONWAY)
+        checker = ReferenceChecker(CONWAY, board.topology)
         checker.baseline(None, 0, simulation.shape)
         assert not checker.keeps_up(1)  # no whole board to catch up with: windows only
-        region = check_region(simulation.shape, 4, around=(45, 60))
+        region = check_region(simulation.box, False, 4, around=(45, 60))
         assert region[2:] == (32, 32)
         start, end = simulation.open_window(4, region)
         simulation.step(50)
@@ -250,7 +251,7 @@ def test_a_sampled_window_agrees_with_a_correct_engine_and_catches_a_wrong_one_o
 
 def test_the_checker_samples_windows_only_when_catching_up_would_take_too_long():
     board = soup(8)
-    checker = ReferenceChecker(CONWAY)
+    checker = ReferenceChecker(CONWAY, board.topology)
     checker.baseline(board.cells, 0)
     assert checker.keeps_up(10**9)  # speed unknown: it tries, and gives up after CATCH_UP_SECONDS
     engine = NumpyEngine(CONWAY)
@@ -287,7 +288,7 @@ def test_an_interrupted_simulation_steps_nothing_until_resumed_unless_told_to():
 
 
 def test_edits_and_resets_undo_and_redo_with_their_generations():
-    board = board_from_pattern(load_pattern("glider"), (16, 16))
+    board = torus_board(load_pattern("glider"), (16, 16))
     simulation = Simulation(board)
     simulation.step(3)
     at_three = simulation.snapshot().cells

@@ -6,20 +6,21 @@ import time
 import numpy as np
 import pytest
 
-from lifetui.board import board_from_pattern, plane_board
 from lifetui.engines import EngineOptions
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
-from lifetui.plane import create_plane
 from lifetui.rules import CONWAY
 from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen, parse_generation
+from lifetui.world.board import board_for, torus_board
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
 
 
 def make_app(name="glider", size=(32, 24)) -> LifeApp:
     pattern = load_pattern(name)
-    return LifeApp(board_from_pattern(pattern, size), pattern.name, pattern.author)
+    return LifeApp(torus_board(pattern, size), pattern.name, pattern.author)
 
 
 async def settle(pilot, condition, timeout=5.0):
@@ -266,7 +267,7 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
     save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
     pattern = load_pattern("r-pentomino")
     options = EngineOptions(tmp_path / "still", allow_inexact=True)
-    app = LifeApp(board_from_pattern(pattern, (32, 32)), pattern.name, engine="c", options=options)
+    app = LifeApp(torus_board(pattern, (32, 32)), pattern.name, engine="c", options=options)
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n")
         await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
@@ -320,7 +321,7 @@ async def test_a_terminal_resize_reflows_the_board():
 
 async def test_pattern_warnings_are_shown():
     pattern = load_pattern("glider")
-    app = LifeApp(board_from_pattern(pattern, (16, 16)), pattern.name, warnings=["g.rle: no '!' at the end"])
+    app = LifeApp(torus_board(pattern, (16, 16)), pattern.name, warnings=["g.rle: no '!' at the end"])
     async with app.run_test() as pilot:
         await pilot.pause()
         assert any("no '!' at the end" in n.message for n in app._notifications)
@@ -402,7 +403,7 @@ async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, m
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
     pattern = load_pattern("acorn")
-    board = board_from_pattern(pattern, (128, 128))
+    board = torus_board(pattern, (128, 128))
     right = LifeApp(board, pattern.name)
     async with right.run_test() as pilot:
         await pilot.press(*["plus"] * 12, "space")
@@ -472,13 +473,13 @@ async def test_the_speed_sparkline_is_flat_until_something_runs():
 
 def make_big_app(cells_at, size, engine="numpy") -> LifeApp:
     """An app on an empty `size` (height, width) board with live cells at `cells_at` [(row, column)]."""
-    from lifetui.board import Board
     from lifetui.rules import parse_rule
+    from lifetui.world.board import Board
 
     cells = np.zeros(size, dtype=np.uint8)
     for row, column in cells_at:
         cells[row, column] = 1
-    return LifeApp(Board(parse_rule("B3/S23").rule, cells), "test", engine=engine)
+    return LifeApp(Board.of_cells(parse_rule("B3/S23").rule, cells), "test", engine=engine)
 
 
 @pytest.mark.parametrize("engine", ["numpy", "c"])
@@ -801,7 +802,7 @@ async def test_the_step_exponent_makes_n_and_each_frame_a_jump_of_2_to_the_k(mon
 
 def make_plane_app(name="glider", engine="numpy") -> LifeApp:
     pattern = load_pattern(name)
-    return LifeApp(plane_board(pattern, None, None), pattern.name, pattern.author, engine)
+    return LifeApp(board_for(pattern, plane=True), pattern.name, pattern.author, engine)
 
 
 async def test_the_tui_on_the_plane_shows_the_live_area_and_follows_it():
@@ -832,7 +833,7 @@ async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
             await pilot.press(*keys)
             await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation, 30)
         assert app.last_snapshot.engine == "numpy"
-        plane = create_plane("numpy", CONWAY)
+        plane = create_universe("numpy", CONWAY, PLANE)
         plane.load_pattern(load_pattern("r-pentomino"))
         plane.step(4)
         cells, _, _ = plane.live_cells()

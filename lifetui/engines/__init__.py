@@ -13,13 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
-from lifetui.errors import LifeError
+from lifetui.errors import LifeError, UsageError
+from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.rules import Rule
+from lifetui.world.topology import Topology
 
 __all__ = [
     "DEFAULT_OPTIONS", "ENGINES", "REFERENCE", "Availability", "Engine", "EngineInfo", "EngineOptions",
-    "EngineUnavailable", "availability", "available_engines", "create_engine",
-]  # fmt: skip
+    "EngineUnavailable", "availability", "available_engines", "by_memory", "create_engine", "load_factory",
+    "refuse_unavailable",
+]
 
 
 class EngineUnavailable(LifeError):
@@ -37,8 +40,17 @@ def always(rule: Rule, options: EngineOptions) -> str | None:
     return None
 
 
-def any_shape(height: int, width: int) -> str | None:
+def any_topology(topology: Topology) -> str | None:
     return None
+
+
+def tori_and_the_plane(topology: Topology) -> str | None:
+    """Why hashlife cannot hold this topology (it holds the plane and tori whose sides are powers of two), or None."""
+    if topology.is_plane:
+        return None
+    if not topology.is_torus:
+        return f"it runs tori and the unbounded plane, not {topology.suffix()}; try --engine c or numpy"
+    return power_of_two_sides(*topology.shape)
 
 
 def power_of_two_sides(height: int, width: int) -> str | None:
@@ -59,8 +71,14 @@ class EngineInfo:
     factory: str | type[Engine]  # the class, or "module:Class" to import it on first use
     #: The reason it cannot run, or None; it may raise a LifeError instead (a bad kernel: exit status 2).
     check: Callable[[Rule, EngineOptions], str | None] = always
-    #: The reason it cannot hold a board of (height, width), or None.
-    shape: Callable[[int, int], str | None] = any_shape
+    #: The reason it cannot hold this topology at all, or None (memory is checked from bytes_per_cell).
+    topologies: Callable[[Topology], str | None] = any_topology
+    #: Peak bytes a cell of its board takes while it steps (with the board a simulation keeps): what decides
+    #: whether a torus fits here, and which engine to start on when the reference does not fit.
+    bytes_per_cell: float = BOARD_BYTES_PER_CELL
+    #: "module:Class" of the Universe the engine holds itself on the unbounded plane (hashlife's quadtree);
+    #: None: it steps a board, and ArrayUniverse gives it every topology.
+    universe: str | None = None
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -91,14 +109,6 @@ def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     return _compiler(rule, options)
 
 
-def reference_fits(height: int, width: int) -> str | None:
-    """Why the numpy engine cannot hold a board this large here (12 bytes a cell while it steps), or None."""
-    from lifetui.board import REFERENCE_BYTES_PER_CELL, memory_shortfall
-
-    problem = memory_shortfall(width, height, REFERENCE_BYTES_PER_CELL, " on the numpy engine")
-    return f"{problem} (c and bitsliced take a quarter of a byte a cell)" if problem else None
-
-
 #: The engine every other one is checked against.
 REFERENCE = "numpy"
 
@@ -110,13 +120,15 @@ ENGINES: dict[str, EngineInfo] = {
             "numpy",
             "reference: numpy neighbour counts or a 512-entry table lookup, any rule",
             "lifetui.engines.numpy_engine:NumpyEngine",
-            shape=reference_fits,
+            # Measured 11 with tracemalloc: the board, row sums, block sums and numpy's 8-byte index copy.
+            bytes_per_cell=12,
         ),
         EngineInfo(
             "jax",
             "the trained logic gate network, its live gates run in JAX on a packed board",
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
+            bytes_per_cell=6,
         ),
         EngineInfo(
             "c",
@@ -132,47 +144,80 @@ ENGINES: dict[str, EngineInfo] = {
         ),
         EngineInfo(
             "hashlife",
-            "Gosper's HashLife in C, any rule, for tori whose sides are powers of two",
+            "Gosper's HashLife in C, any rule, on the unbounded plane and tori whose sides are powers of two",
             "lifetui.engines.hashlife_engine:HashlifeEngine",
             _compiler,
-            power_of_two_sides,
+            tori_and_the_plane,
+            universe="lifetui.engines.hashlife_engine:HashlifeUniverse",
         ),
     )
 }
 
 
+def holds_reason(info: EngineInfo, topology: Topology) -> str | None:
+    """Why the engine cannot hold the topology here (its kind, or memory for a fixed board), or None."""
+    reason = info.topologies(topology)
+    if reason or topology.has_free_axis:
+        return reason  # a board that follows the pattern checks its memory as it grows
+    height, width = topology.shape
+    problem = memory_shortfall(width, height, info.bytes_per_cell, f" on the {info.name} engine")
+    if not problem:
+        return None
+    roomy = [other.name for other in by_memory() if other.bytes_per_cell < info.bytes_per_cell]
+    return problem + (f" ({' and '.join(roomy[:2])} take less)" if roomy else "")
+
+
+def by_memory() -> list[EngineInfo]:
+    """The engines, the least memory a cell first (registry order among equals)."""
+    return sorted(ENGINES.values(), key=lambda info: info.bytes_per_cell)
+
+
 def availability(
-    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
+    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, topology: Topology | None = None
 ) -> Availability:
-    """Whether engine `name` can run `rule` here (and hold a board of `shape`, (height, width), if given)."""
+    """Whether engine `name` can run `rule` here (and hold `topology`, if given)."""
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
     try:
-        reason = info.check(rule, options) or (info.shape(*shape) if shape else None)
+        reason = info.check(rule, options)
     except LifeError as err:
         return Availability(False, str(err), err.exit_code)
+    if reason is None and topology is not None:
+        kind = info.topologies(topology)
+        if kind:  # a grid the engine cannot run is a usage error; a torus of the wrong size, as ever, status 1
+            return Availability(False, kind, 1 if topology.is_torus else UsageError.exit_code)
+        reason = holds_reason(info, topology)
     return Availability(reason is None, reason or "")
 
 
 def available_engines(
-    rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
+    rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, topology: Topology | None = None
 ) -> dict[str, Availability]:
-    """Every registered engine's availability for `rule` (and a board of `shape`), in registry order."""
-    return {name: availability(name, rule, options, shape) for name in ENGINES}
+    """Every registered engine's availability for `rule` (and `topology`), in registry order."""
+    return {name: availability(name, rule, options, topology) for name in ENGINES}
 
 
-def create_engine(
-    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, shape: tuple[int, int] | None = None
-) -> Engine:
-    """A ready engine for the rule (and a board of `shape`, if given), or EngineUnavailable saying why not."""
-    status = availability(name, rule, options, shape)
+def refuse_unavailable(name: str, rule: Rule, options: EngineOptions, topology: Topology | None) -> None:
+    """EngineUnavailable, saying why, unless engine `name` can run `rule` (on `topology`) here."""
+    status = availability(name, rule, options, topology)
     if not status.available:
         unavailable = EngineUnavailable(f"engine {name} is unavailable: {status.reason}")
         unavailable.exit_code = status.exit_code
         raise unavailable
-    factory = ENGINES[name].factory
+
+
+def load_factory(factory: str | type) -> type:
+    """A class given as itself or as "module:Class" (imported now)."""
     if isinstance(factory, str):
         module_name, _, class_name = factory.partition(":")
-        factory = getattr(importlib.import_module(module_name), class_name)
-    return factory(rule, options)
+        return getattr(importlib.import_module(module_name), class_name)
+    return factory
+
+
+def create_engine(
+    name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, topology: Topology | None = None
+) -> Engine:
+    """A ready engine for the rule (and `topology`, if given), or EngineUnavailable saying why not."""
+    refuse_unavailable(name, rule, options, topology)
+    return load_factory(ENGINES[name].factory)(rule, options)

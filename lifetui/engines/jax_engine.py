@@ -23,9 +23,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import NamedSharding, PartitionSpec
 
-from lifetui.board import memory_shortfall
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
+from lifetui.memory import memory_shortfall
 from lifetui.model.gates import PASS_A, PASS_B, TRUTH
 from lifetui.model.network import INPUTS, Network
 from lifetui.rules import NEIGHBOURHOOD, Rule

@@ -24,31 +24,24 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from lifetui.analysis import Behaviour, Watcher
-from lifetui.board import Board, PlaneBoard
-from lifetui.engines import DEFAULT_OPTIONS, ENGINES, Engine, EngineOptions, create_engine
-from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.engines import DEFAULT_OPTIONS, ENGINES, REFERENCE, EngineOptions
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
 from lifetui.patterns import Pattern, parse_pattern, pattern_text, refuse_other_format_name
-from lifetui.plane import GridPlane
 from lifetui.simulation import (
     CATCH_UP_CELLS,
-    TILE_SIDE,
-    PlaneChecker,
     ReferenceChecker,
-    Region,
     Simulation,
     Snapshot,
     Verdict,
-    check_region,
-    new_simulation,
-    plane_check_region,
     starting_engine,
     wait_for,
 )
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import DensityScreen, GotoScreen, HelpScreen, OpenScreen, PasteFileScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar
+from lifetui.world.board import Board
+from lifetui.world.universe import Region, Universe, create_universe
 
 #: Target speeds in generations per second; None runs as fast as the engine goes.
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -65,8 +58,6 @@ CHECK_SECONDS = 0.25
 ANALYSIS_SECONDS = 0.5
 ANALYSIS_REST_SECONDS = 1.5
 ANALYSIS_CELLS = 1024 * 1024
-#: On the plane a window is at most this many generations: its region is the live cells and as many round them.
-PLANE_WINDOW = TILE_SIDE // 2
 #: The command palette's names for the arrow keys' actions (the footer shows them as one, "Pan").
 PAN_TITLES = {"pan(-1, 0)": "Pan left", "pan(1, 0)": "Pan right", "pan(0, -1)": "Pan up", "pan(0, 1)": "Pan down"}
 #: The largest step exponent: 2^59 generations a step (go to reaches 10^18).
@@ -193,7 +184,7 @@ class LifeApp(App):
 
     def __init__(
         self,
-        board: Board | PlaneBoard,
+        board: Board,
         pattern_name: str = "",
         author: str = "",
         engine: str = "numpy",
@@ -209,9 +200,9 @@ class LifeApp(App):
         self.help_rows = [*self.HELP[:2], engine_help(self.engine_keys), *self.HELP[2:]]
         self.warnings = warnings or []
         self.copied = None  # what c copied last: cells
-        self._take(board, pattern_name, author, new_simulation(board, engine, options))
+        self._take(board, pattern_name, author, Simulation(board, engine, options))
 
-    def _take(self, board: Board | PlaneBoard, pattern_name: str, author: str, simulation: Simulation) -> None:
+    def _take(self, board: Board, pattern_name: str, author: str, simulation: Simulation) -> None:
         """Start afresh on `board`, paused, run by `simulation` (at start, and when a file is opened)."""
         self.board, self.pattern_name, self.author = board, pattern_name, author
         self.simulation = simulation
@@ -361,7 +352,7 @@ class LifeApp(App):
     def run_checker(self) -> None:
         worker = get_current_worker()
         simulation = self.simulation
-        checker = (PlaneChecker if simulation.plane else ReferenceChecker)(simulation.rule)
+        checker = ReferenceChecker(simulation.rule, simulation.topology)
         epoch, windows = -1, 0
         while not worker.is_cancelled:
             if simulation.epoch != epoch:
@@ -389,17 +380,9 @@ class LifeApp(App):
                 # The reference cannot follow every generation: check a window of the engine's own run,
                 # on every other window the tile the user is looking at.
                 windows += 1
-                height, width = simulation.shape
-                guess = checker.window_length(max(1, min(height, TILE_SIDE) * min(width, TILE_SIDE)))  # plane: may be 0
                 around = self._view_centre() if windows % 2 else None
-                margin = 0
-                if simulation.plane:  # the live cells with a margin, or a tile of them: a window of `guess`
-                    length = margin = min(guess, PLANE_WINDOW)
-                    region = plane_check_region(simulation.box, length, around)  # None: the live cells, then
-                else:
-                    region = check_region(simulation.shape, guess, around)
-                    length = checker.window_length(region[2] * region[3])
-                start, end = simulation.open_window(length, region, margin)
+                region, length = checker.plan_window(simulation.box, simulation.plane, around)
+                start, end = simulation.open_window(length, region, length)
                 if start.epoch != epoch:
                     continue
                 began = time.perf_counter()
@@ -425,19 +408,12 @@ class LifeApp(App):
                 continue  # the sidebar says so when the board (or the plane's live area) is too large
             start = simulation.snapshot()
             epoch = start.epoch
-            if simulation.plane:  # the live cells, and where they are
-                engine = GridPlane("numpy", simulation.rule)
-                engine.load(start.cells, *start.region[:2])
+            universe = create_universe(REFERENCE, simulation.rule, simulation.topology)
+            universe.load(start.cells, *start.region[:2])
 
-                def board(engine=engine) -> tuple[np.ndarray, tuple[int, int]]:
-                    cells, top, left = engine.live_cells()
-                    return cells, (top, left)
-            else:
-                engine = NumpyEngine(simulation.rule)
-                engine.load(start.cells)
-
-                def board(engine=engine) -> tuple[np.ndarray, tuple[int, int]]:
-                    return engine.cells(), (0, 0)
+            def board(universe=universe) -> tuple[np.ndarray, tuple[int, int]]:
+                cells, top, left = universe.live_cells()
+                return cells, (top, left)
 
             watcher, generation = Watcher(), start.generation
             behaviour = watcher.see(start.cells, generation, start.region[:2])
@@ -445,7 +421,7 @@ class LifeApp(App):
             while behaviour is None and time.perf_counter() - began < ANALYSIS_SECONDS:
                 if worker.is_cancelled or simulation.epoch != epoch:
                     break
-                engine.step(1)
+                universe.step(1)
                 generation += 1
                 cells, origin = board()
                 behaviour = watcher.see(cells, generation, origin)
@@ -459,9 +435,9 @@ class LifeApp(App):
         top, left, height, width = self.view_region
         return top + height // 2, left + width // 2
 
-    def _fresh_engine(self, name: str) -> Engine:
-        """Another engine like the running one, for the checker to replay a divergence with."""
-        return create_engine(name, self.simulation.rule, self.simulation.options)
+    def _fresh_engine(self, name: str) -> Universe:
+        """Another universe like the running one, for the checker to replay a divergence with."""
+        return create_universe(name, self.simulation.rule, self.simulation.topology, self.simulation.options)
 
     # Messages from the threads.
 
@@ -547,9 +523,9 @@ class LifeApp(App):
         """What the board is: a torus of its size, or the plane and where its live cells are."""
         if not snapshot.plane:
             return [("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus")]
-        box = self.simulation.box
+        box, topology = self.simulation.box, self.simulation.topology
         live = "none" if box is None else f"{box[3]:,} x {box[2]:,} from ({box[1]:,}, {box[0]:,})"
-        return [("Board", "unbounded plane"), ("Live area", live)]
+        return [("Board", "unbounded plane" if topology.is_plane else topology.describe()), ("Live area", live)]
 
     def _record_population(self, snapshot: Snapshot) -> None:
         """One point of the population plot a frame, for frames of a new generation; a new board starts it again."""
@@ -812,7 +788,7 @@ class LifeApp(App):
     def action_open(self) -> None:
         self.push_screen(OpenScreen(), self._open)
 
-    async def _open(self, opened: tuple[Board | PlaneBoard, Pattern] | None) -> None:
+    async def _open(self, opened: tuple[Board, Pattern] | None) -> None:
         """Put the opened pattern's board in place of this one: a new simulation, view and threads."""
         if opened is None:
             return
@@ -823,18 +799,14 @@ class LifeApp(App):
         self._wake.set()
         wanted = self.simulation.engine_name
         warnings = list(pattern.warnings)
-        simulation = new_simulation(board, starting_engine(board, self.simulation.options, warnings),
+        simulation = Simulation(board, starting_engine(board, self.simulation.options, warnings),
                                     self.simulation.options)  # fmt: skip
         self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
         for warning in warnings:
             self.notify(warning, severity="warning", timeout=10)
-        where = (
-            "on the unbounded plane"
-            if simulation.plane
-            else f"on a {simulation.shape[1]} x {simulation.shape[0]} torus"
-        )
+        where = "on " + board.topology.describe()
         self.notify(f"opened {pattern.name or 'the pattern'}: {pattern.width} x {pattern.height} {where}, {board.rule}")
         self._start_threads()
         if wanted != simulation.engine_name:

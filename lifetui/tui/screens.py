@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
-from lifetui.board import Board, PlaneBoard, default_board
 from lifetui.errors import LifeError
 from lifetui.patterns import Pattern, load_pattern
+from lifetui.world.board import Board, board_for
 
 
 class HelpScreen(ModalScreen[None]):
@@ -131,12 +131,12 @@ class OpenScreen(QuestionScreen):
     def suggester(self) -> Suggester:
         return PathSuggester()
 
-    def answer(self, text: str) -> tuple[Board | PlaneBoard, Pattern] | str:
+    def answer(self, text: str) -> tuple[Board, Pattern] | str:
         if not text.strip():
             return "type a file's path or a bundled pattern's name"
         try:
             pattern = load_pattern(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
-            return default_board(pattern, None, None), pattern
+            return board_for(pattern), pattern
         except LifeError as err:
             return str(err)
 

@@ -1,0 +1,145 @@
+"""A board: a pattern under a rule on a topology, and where a pattern runs when the user opens it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from lifetui.errors import UsageError
+from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
+from lifetui.patterns import MAX_SIDE, Pattern
+from lifetui.patterns.pattern import runs_from_array
+from lifetui.rules import CONWAY, Rule, RuleSpec
+from lifetui.world.topology import PLANE, Topology
+from lifetui.world.universe import lay_on_torus
+
+MIN_SIDE = 3
+DEFAULT_SIDE = 256
+
+
+@dataclass(eq=False)
+class Board:
+    """A pattern under a rule on a topology: what a simulation, a run or a benchmark starts from (and goes
+    back to on a reset). On a torus the pattern's box is centred; elsewhere it goes where the file says."""
+
+    rule: Rule
+    topology: Topology
+    pattern: Pattern
+
+    @classmethod
+    def of_cells(cls, rule: Rule, cells: np.ndarray, generation: int = 0) -> Board:
+        """A torus of exactly these cells."""
+        height, width = cells.shape
+        pattern = Pattern(width, height, runs_from_array(cells), generation=generation)
+        return cls(rule, Topology.torus(height, width), pattern)
+
+    @property
+    def generation(self) -> int:
+        return self.pattern.generation
+
+    @cached_property
+    def cells(self) -> np.ndarray:
+        """A torus's cells, the pattern laid on it (read only: a copy is each engine's own)."""
+        if not self.topology.is_torus:
+            raise UsageError(f"{self.pattern.source or 'the pattern'} runs on {self.topology.describe()}, not a torus")
+        cells = lay_on_torus(self.pattern, *self.topology.shape)
+        cells.flags.writeable = False
+        return cells
+
+    @property
+    def width(self) -> int:
+        return self.topology.columns.size
+
+    @property
+    def height(self) -> int:
+        return self.topology.rows.size
+
+    @property
+    def population(self) -> int:
+        return self.pattern.population
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """`WxH` (or a single number for a square) as a checked torus size, (width, height)."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*(?:[xX*]\s*([0-9]+))?\s*", text)
+    if not match:
+        raise UsageError(f"size {text!r} is not WIDTHxHEIGHT, for example 512x512")
+    if any(side and len(side.lstrip("0")) > 9 for side in (match[1], match[2])):
+        raise UsageError(f"board size {text[:40]!r} is outside {MIN_SIDE}..{MAX_SIDE} a side")
+    width = int(match[1])
+    height = int(match[2]) if match[2] else width
+    check_size(width, height)
+    return width, height
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse a torus smaller than 3x3, larger than the maximum side, or larger than this machine can hold
+    (BOARD_BYTES_PER_CELL; an engine that needs more says so when it cannot)."""
+    for side, name in ((width, "width"), (height, "height")):
+        if not MIN_SIDE <= side <= MAX_SIDE:
+            raise UsageError(f"board {name} {side} is outside {MIN_SIDE}..{MAX_SIDE}")
+    problem = memory_shortfall(width, height, BOARD_BYTES_PER_CELL, " to simulate")
+    if problem:
+        raise UsageError(problem)
+
+
+def default_size(pattern: Pattern) -> tuple[int, int]:
+    """Room for the pattern to move: at least 256 a side, twice the box, rounded up to 64-cell words."""
+
+    def side(extent: int) -> int:
+        wanted = max(DEFAULT_SIDE, 2 * extent)
+        return min(MAX_SIDE, max(extent, -(-wanted // 64) * 64))
+
+    return side(pattern.width), side(pattern.height)
+
+
+def torus_board(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None) -> Board:
+    """The pattern on a torus, for --bench: --size's, else the rule's `:T` suffix's, else room round it."""
+    chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+    suffixes = [spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)]
+    if not size and suffixes and suffixes[0].bounded:
+        raise UsageError(f"{pattern.source}: the rule asks for {Topology.grid(suffixes[0].bounded).describe()}; "
+                         "--bench runs tori (give --size WxH for one)")  # fmt: skip
+    width, height = size or (suffixes[0].torus if suffixes else None) or default_size(pattern)
+    return _on_torus(pattern, chosen, width, height, size is None)
+
+
+def _on_torus(pattern: Pattern, rule: Rule, width: int, height: int, offer_plane: bool) -> Board:
+    pattern.check_laid_out()
+    check_size(width, height)
+    if pattern.width > width or pattern.height > height:
+        raise UsageError(
+            f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
+            + ("; `lifetui run --plane --engine hashlife` runs it on the unbounded plane" if offer_plane else "")
+        )
+    return Board(rule, Topology.torus(height, width), pattern)
+
+
+def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None,
+              plane: bool = False) -> Board:  # fmt: skip
+    """Where a pattern runs (README, "Boards and placement"), as in Golly: on the torus that --size or a rule's
+    `:T` suffix asks for, on the bounded grid a `:P` or tube suffix asks for, else on the unbounded plane;
+    `plane` insists on the plane. A rule with B0 goes on the default torus, said in the pattern's warnings
+    (on the plane every dead cell would be born at once)."""
+    chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+    suffixes = [spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)]
+    if plane:
+        if size is not None or suffixes:
+            raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T or :P suffix")
+        return Board(chosen, PLANE, pattern)
+    if size is not None:
+        return _on_torus(pattern, chosen, *size, offer_plane=False)
+    if suffixes and suffixes[0].bounded:
+        pattern.check_laid_out()
+        return Board(chosen, Topology.grid(suffixes[0].bounded), pattern)
+    if suffixes:
+        return _on_torus(pattern, chosen, *suffixes[0].torus, offer_plane=True)
+    if not chosen.truth_table()[0]:
+        return Board(chosen, PLANE, pattern)
+    pattern.warnings.append(
+        f"rule {chosen} has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus"
+    )
+    return _on_torus(pattern, chosen, *default_size(pattern), offer_plane=False)
