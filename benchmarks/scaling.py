@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lifetui.bench import bench_engine, run_bench
+from lifetui.bench.measure import bench_engine, run_bench
 from lifetui.engines import EngineOptions
 from lifetui.engines.c_engines import CircuitEngine
 from lifetui.rules import CONWAY

@@ -16,12 +16,14 @@ import asyncio
 import sys
 import time
 
-from lifetui.bench import bench_engine
+from lifetui.bench.measure import bench_engine
 from lifetui.engines import EngineOptions, create_engine
 from lifetui.patterns import load_pattern
 from lifetui.simulation import Simulation
-from lifetui.tui.app import SPEEDS, Frame, LifeApp
+from lifetui.simulation.driver import SPEEDS
+from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
+from lifetui.tui.messages import Frame
 from lifetui.world.board import torus_board
 
 DEFAULT_RUNS = [
@@ -76,7 +78,7 @@ async def measure(engine: str, side: int, seconds: float, whole: bool = False) -
     app = MeasuredApp(board, pattern.name, pattern.author, engine)
     ends = record_step_ends(app.simulation)
     async with app.run_test(size=(200, 60)) as pilot:
-        app.speed_index = len(SPEEDS) - 1
+        app.driver.speed_index = len(SPEEDS) - 1
         view = app.query_one(BoardView)
         if whole:
             view.zoom(10**6)  # as far out as it goes: the whole board in view

@@ -17,7 +17,6 @@ import click
 import numpy as np
 
 from lifetui import __version__
-from lifetui.analysis import Behaviour, Watcher
 from lifetui.engines import ENGINES, EngineOptions, available_engines
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
@@ -26,6 +25,7 @@ from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_nei
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, starting_engine
+from lifetui.simulation.analysis import Behaviour, Watcher
 from lifetui.world.board import board_for, parse_size, torus_board
 from lifetui.world.universe import Universe, create_universe
 
@@ -186,13 +186,13 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     if plane and bench:
         chosen = board_for(loaded, size, rule, plane=True).rule
         _warn(loaded)
-        from lifetui.plane_bench import plane_bench
+        from lifetui.bench.plane import plane_bench
 
         sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
     if bench or seed_experiment:  # a benchmark's board is a torus: the pattern's, else the default size
         board = torus_board(loaded, size, rule)
         _warn(loaded)
-        from lifetui.bench_report import bench_command
+        from lifetui.bench.report import bench_command
 
         sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment))
     board = board_for(loaded, size, rule, plane)
@@ -200,8 +200,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 
     if pattern == "-" and not sys.stdin.isatty():
         _keyboard_from_terminal()
-    engine = engines[0] if engines else starting_engine(board, options, loaded.warnings)
-    LifeApp(board, loaded.name or pattern, loaded.author, engine, options, loaded.warnings).run()
+    LifeApp(board, loaded.name or pattern, loaded.author, engines[0] if engines else None, options,
+            loaded.warnings).run()  # fmt: skip
 
 
 @commands.command()

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from lifetui.analysis import Behaviour, Watcher
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
+from lifetui.simulation.analysis import Behaviour, Watcher
 from lifetui.world.board import torus_board
 
 

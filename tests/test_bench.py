@@ -6,8 +6,8 @@ import time
 import numpy as np
 import pytest
 
+import lifetui.bench.measure as bench
 import lifetui.engines as engines
-from lifetui import bench
 from lifetui.engines import EngineInfo
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.rules import CONWAY
@@ -85,7 +85,7 @@ def test_short_runs_are_repeated_and_the_median_reported(lifetui):
 
 
 def test_seed_experiment_reports_our_figures_beside_the_published_ones(lifetui, monkeypatch):
-    import lifetui.bench_report as report
+    import lifetui.bench.report as report
 
     monkeypatch.setattr(report, "SEED_EXPERIMENT_SIZE", 64)
     result = lifetui("glider", "--bench", "--seed-experiment", "--steps", "20")
@@ -108,7 +108,7 @@ def test_the_table_keeps_every_number_whole_without_a_terminal(lifetui):
 
 
 def test_reference_replay_compares_at_each_engines_own_generation():
-    from lifetui.bench import run_bench
+    from lifetui.bench.measure import run_bench
 
     cells = (np.random.default_rng(0).random((20, 20)) < 0.4).astype(np.uint8)
     results = run_bench(Board.of_cells(CONWAY, cells), ["numpy", "bitsliced"], steps=17)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lifetui.memory as board_module
-from lifetui.bench import TILE, run_bench, tile_corners
+from lifetui.bench.measure import TILE, run_bench, tile_corners
 from lifetui.engines import availability
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY

@@ -89,7 +89,8 @@ def test_the_command_line_and_the_bench_run_it(sparse, lifetui):
     assert (summary["topology"], summary["population"], summary["top"], summary["left"]) == ("plane", 5, 1, 1)
     reference = json.loads(lifetui("run", "glider", "--steps", "8", "--engine", "numpy", "--json").out)
     assert (reference["top"], reference["left"], reference["width"]) == (1, 1, summary["width"])
-    bench = lifetui("glider", "--bench", "--plane", "--steps", "16", "--engine", "numpy", "--engine", "sparse", "--json")
+    engines = ("--engine", "numpy", "--engine", "sparse")
+    bench = lifetui("glider", "--bench", "--plane", "--steps", "16", *engines, "--json")
     assert bench.code == 0, bench.err
     rows = {row["engine"]: row for row in json.loads(bench.out)["engines"]}
     assert rows["sparse"]["available"] and rows["sparse"]["agrees"]

@@ -12,7 +12,8 @@ import lifetui.world.universe
 from lifetui.engines.base import any_in_squares
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
-from lifetui.simulation import ReferenceChecker, Simulation, placed_difference, wait_for
+from lifetui.simulation import Simulation
+from lifetui.simulation.checker import ReferenceChecker, placed_difference, wait_for
 from lifetui.world.board import board_for
 from lifetui.world.topology import PLANE
 from lifetui.world.universe import Outgrown, create_universe

@@ -8,12 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lifetui.engines as engines
-import lifetui.simulation as simulation_module
+import lifetui.simulation.checker as checker_module
+import lifetui.simulation.simulation as simulation_module
 from lifetui.engines import EngineInfo, availability
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
-from lifetui.simulation import ReferenceChecker, Simulation, SwapMismatch, check_region
+from lifetui.simulation import Simulation, SwapMismatch
+from lifetui.simulation.checker import ReferenceChecker, check_region
 from lifetui.world.board import torus_board
 from lifetui.world.universe import ArrayUniverse
 
@@ -224,7 +226,7 @@ def test_a_window_promises_the_region_at_exactly_the_generation_asked_for():
 
 
 def test_a_sampled_window_agrees_with_a_correct_engine_and_catches_a_wrong_one_on_a_tile(monkeypatch):
-    monkeypatch.setattr(simulation_module, "TILE_SIDE", 24)
+    monkeypatch.setattr(checker_module, "TILE_SIDE", 24)
     board = soup(7, (90, 120))
     for engine, agrees in (("numpy", True), ("bitsliced", False)):
         monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "test double", WrongEngine))
@@ -268,7 +270,8 @@ def test_a_huge_board_counts_its_population_for_frames_a_few_times_a_second(monk
     simulation = Simulation(soup(9))
     first = simulation.snapshot((0, 0, 8, 8)).population
     simulation.step(5)
-    assert simulation.snapshot((0, 0, 8, 8)).population == first  # counted under COUNT_SECONDS ago
+    recent = simulation.snapshot((0, 0, 8, 8))
+    assert recent.population == first and not recent.population_current  # counted under COUNT_SECONDS ago
     exact = simulation.snapshot()  # the whole board: always counted
     assert exact.population == int(exact.cells.sum()) != first
     simulation.draw([(0, 0)], 1 - int(simulation.snapshot().cells[0, 0]))  # a new board: counted again at once

@@ -61,7 +61,7 @@ async def test_space_plays_and_pauses_and_r_resets():
         await pilot.press("plus", "plus", "space")
         await settle(pilot, lambda: app.last_snapshot.generation >= 5)
         await pilot.press("space")
-        assert not app.playing
+        assert not app.driver.playing
         await pilot.press("r")
         await settle(pilot, lambda: app.last_snapshot.generation == 0)
         assert np.array_equal(app.simulation.snapshot().cells, app.board.cells)
@@ -70,11 +70,11 @@ async def test_space_plays_and_pauses_and_r_resets():
 async def test_speed_keys_move_through_the_targets():
     app = make_app()
     async with app.run_test() as pilot:
-        start = app.speed_index
+        start = app.driver.speed_index
         await pilot.press("plus")
-        assert app.speed_index == start + 1
+        assert app.driver.speed_index == start + 1
         await pilot.press("minus", "minus")
-        assert app.speed_index == start - 1
+        assert app.driver.speed_index == start - 1
         for _ in range(20):
             await pilot.press("plus")
         assert dict(app.sidebar_rows())["Gen/s"].endswith("(target max)")
@@ -88,10 +88,10 @@ async def test_gen_s_is_the_paced_rate_and_names_what_the_engine_could_do():
         await settle(pilot, lambda: "engine" in dict(app.sidebar_rows())["Gen/s"])
         await pilot.press("space")
         # Paced at 20 generations a second, the board cannot advance faster than that, whatever the engine does.
-        assert app.gens_per_second <= 25 < app.engine_gens_per_second
+        assert app.driver.gens_per_second <= 25 < app.driver.engine_gens_per_second
         await pilot.press("space")
         row = dict(app.sidebar_rows())["Gen/s"]
-        assert row.startswith(f"{app.gens_per_second:,.0f} (target 20; engine ")
+        assert row.startswith(f"{app.driver.gens_per_second:,.0f} (target 20; engine ")
 
 
 async def test_unavailable_engine_says_why():
@@ -200,7 +200,7 @@ async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
         assert "not a generation" in str(app.screen.query_one("#warning").render())
         app.screen.query_one("Input").value = "1,103"
         await pilot.press("enter")
-        await settle(pilot, lambda: not app.playing and app.last_snapshot.generation == 1103, timeout=30)
+        await settle(pilot, lambda: not app.driver.playing and app.last_snapshot.generation == 1103, timeout=30)
         reference = NumpyEngine(app.simulation.rule)
         reference.load(app.board.cells)
         reference.step(1103)
@@ -208,10 +208,10 @@ async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
         await pilot.press("g")
         app.screen.query_one("Input").value = "+1000000"
         await pilot.press("enter")
-        await settle(pilot, lambda: app.playing and app.goal == 1_001_103)
+        await settle(pilot, lambda: app.driver.playing and app.driver.goal == 1_001_103)
         assert "to generation 1,001,103" in dict(app.sidebar_rows())["Gen/s"]
         await pilot.press("space")  # stops the run on its way
-        assert not app.playing and app.goal is None
+        assert not app.driver.playing and app.driver.goal is None
         assert app.simulation.generation < 1_001_103
 
 
@@ -342,7 +342,7 @@ async def test_click_on_the_jax_engine_toggles_a_cell():
 async def test_engine_availability_is_worked_out_once_and_never_on_the_ui_thread(monkeypatch):
     import threading
 
-    import lifetui.simulation as simulation
+    import lifetui.simulation.simulation as simulation
 
     callers = []
     real = simulation.available_engines
@@ -369,21 +369,21 @@ class SlowEngine(NumpyEngine):
 async def test_a_swap_to_a_slow_engine_hands_it_small_calls_and_pause_stops_it_at_once(monkeypatch):
     import lifetui.engines as engines
     from lifetui.engines import EngineInfo
-    from lifetui.tui.app import BATCH_SECONDS
+    from lifetui.simulation.driver import BATCH_SECONDS
 
     monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "slow double", SlowEngine))
     SlowEngine.calls = []
     app = make_app("r-pentomino", (64, 64))
     async with app.run_test() as pilot:
         await pilot.press(*["plus"] * 12, "space")  # flat out on numpy: calls of many generations
-        await settle(pilot, lambda: app.engine_gens_per_second > 1000, 10)
+        await settle(pilot, lambda: app.driver.engine_gens_per_second > 1000, 10)
         await pilot.press("4")
         await settle(pilot, lambda: app.last_snapshot.engine == "bitsliced" and len(SlowEngine.calls) >= 5, 10)
         # The slow engine's speed is measured afresh: its first call is one generation, none is much
         # longer than BATCH_SECONDS, and Gen/s counts only its own rate (at most 200 a second).
         assert SlowEngine.calls[0] == 1
         assert max(SlowEngine.calls) <= 4 * BATCH_SECONDS / 0.005
-        await settle(pilot, lambda: 0 < app.engine_gens_per_second <= 200, 10)
+        await settle(pilot, lambda: 0 < app.driver.engine_gens_per_second <= 200, 10)
         await pilot.press("space")
         paused_at = len(SlowEngine.calls)
         await pilot.pause(0.3)
@@ -394,12 +394,12 @@ async def test_a_swap_to_a_slow_engine_hands_it_small_calls_and_pause_stops_it_a
 
 
 async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, monkeypatch):
-    import lifetui.tui.app as app_module
+    import lifetui.simulation.checker as checker_module
     from lifetui.model.gates import PASS_A
     from lifetui.model.kernels import save_kernel
     from lifetui.model.network import Network
 
-    monkeypatch.setattr(app_module, "CATCH_UP_CELLS", 0)  # never catch up: windows only, as on a huge board
+    monkeypatch.setattr(checker_module, "CATCH_UP_CELLS", 0)  # never catch up: windows only, as on a huge board
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
     pattern = load_pattern("acorn")
@@ -423,7 +423,7 @@ async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, m
 
 
 def test_calls_into_the_engine_are_sized_from_its_own_speed():
-    from lifetui.tui.app import BATCH_SECONDS, FRAME_SECONDS, LATENCY_SECONDS, chunk
+    from lifetui.simulation.driver import BATCH_SECONDS, FRAME_SECONDS, LATENCY_SECONDS, chunk
 
     assert chunk(0.0, None) == 1  # not measured yet: one generation
     assert chunk(60_000, None) == int(60_000 * BATCH_SECONDS)
@@ -663,7 +663,7 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
         # The new board: on the unbounded plane (its rule has no suffix), its own rule, paused at its generation
         # 0, back on the engine it was on.
         assert app.simulation.plane and app.simulation.box == (0, -1, 1, 3) and str(app.simulation.rule) == "B36/S23"
-        assert app.pattern_name == "Wide" and not app.playing
+        assert app.pattern_name == "Wide" and not app.driver.playing
         await settle(pilot, lambda: app.last_snapshot.plane and app.last_snapshot.population == 3)
         await settle(pilot, lambda: app.simulation.engine_name == "bitsliced", 30)
         await pilot.press("n")
@@ -784,16 +784,16 @@ async def test_the_step_exponent_makes_n_and_each_frame_a_jump_of_2_to_the_k(mon
     app = make_app("r-pentomino", (64, 64))
     async with app.run_test() as pilot:
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        assert app.step_exponent == 3 and "step 2^3" in str(dict(app.sidebar_rows())["Gen/s"])
+        assert app.driver.step_exponent == 3 and "step 2^3" in str(dict(app.sidebar_rows())["Gen/s"])
         await pilot.press("n")
-        await settle(pilot, lambda: app.simulation.generation == 8 and not app.playing)
+        await settle(pilot, lambda: app.simulation.generation == 8 and not app.driver.playing)
         await pilot.press(*["plus"] * 12, "space")  # flat out: every frame a whole step
         await settle(pilot, lambda: app.simulation.generation >= 200)
         await pilot.press("space")
         shown = frames[frames.index(8) :]
         assert len(shown) > 3 and all(generation % 8 == 0 for generation in shown)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket", "left_square_bracket")
-        assert app.step_exponent == 0
+        assert app.driver.step_exponent == 0
         generation = app.simulation.generation
         await settle(pilot, lambda: app.last_snapshot.generation == generation)
         await pilot.press("n")

@@ -107,12 +107,13 @@ def runtime_source() -> str:
 
 
 def bitsliced_source() -> str:
-    return c_source("bitsliced.c")
+    return c_source("bitsliced.c", "lifetui.engines")
 
 
-def c_source(name: str) -> str:
-    """One of lifetui's hand-written C files."""
-    return (resources.files("lifetui.compiler") / "c" / name).read_text(encoding="utf-8")
+def c_source(name: str, package: str = "lifetui.compiler") -> str:
+    """One of lifetui's hand-written C files, from the `c` folder of the package that owns it (the runtime the
+    compiler emits against lives in lifetui.compiler; the hand-written engines' C beside the engines)."""
+    return (resources.files(package) / "c" / name).read_text(encoding="utf-8")
 
 
 def build(source: str) -> Path:

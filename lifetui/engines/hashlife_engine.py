@@ -61,7 +61,7 @@ class HashlifeEngine(Engine):
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
-        self._ffi, self._lib = build.load(build.c_source("hashlife.c"), DECLARATIONS)
+        self._ffi, self._lib = build.load(build.c_source("hashlife.c", "lifetui.engines"), DECLARATIONS)
         table = self._ffi.new("uint8_t[512]", bytes(rule.truth_table()))
         universe = self._lib.lifetui_hashlife_new(table, max_nodes())
         if universe == self._ffi.NULL:

@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from lifetui.simulation import Region as BoardRegion
 from lifetui.simulation import Snapshot
+from lifetui.world.universe import Region as BoardRegion
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ whole board back.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,3 +75,57 @@ class Watcher:
         while self._order and self._order[0][0] <= generation - self.max_period:
             del self._seen[self._order.popleft()[1]]
         return None
+
+
+def follow_until_repeat(universe, cells: np.ndarray, generation: int, origin: tuple[int, int], seconds: float,
+                        cancelled: Callable[[], bool]) -> Behaviour | None:  # fmt: skip
+    """Follow a board (`cells` at `origin`, loaded into `universe`, an empty reference) generation by generation
+    for at most `seconds` or until `cancelled()`: what it does, or None if it did not repeat by then."""
+    universe.load(cells, *origin)
+    watcher = Watcher()
+    behaviour = watcher.see(cells, generation, origin)
+    began = time.perf_counter()
+    while behaviour is None and time.perf_counter() - began < seconds and not cancelled():
+        universe.step(1)
+        generation += 1
+        now, top, left = universe.live_cells()
+        behaviour = watcher.see(now, generation, (top, left))
+    return behaviour
+
+
+#: The analysis follows the board this long at a time, from a recent generation, until it repeats; then rests
+#: this long. Areas of more cells than WATCHED_CELLS are not analysed.
+FOLLOW_SECONDS = 0.5
+REST_SECONDS = 1.5
+WATCHED_CELLS = 1024 * 1024
+
+
+def watch(simulation, cancelled: Callable[[], bool], report: Callable[[Behaviour | None, int, int], None],
+          rest: Callable[[float], object]) -> None:  # fmt: skip
+    """Until `cancelled()`: follow `simulation`'s board with a reference of its own and `report(behaviour,
+    epoch, followed_from)` what it does (None: not repeating yet), for every board of at most WATCHED_CELLS."""
+    from lifetui.engines import REFERENCE
+    from lifetui.world.universe import create_universe
+
+    known, reported = -1, False  # the epoch whose board's behaviour is known
+    while not cancelled():
+        rest(REST_SECONDS if known == simulation.epoch or reported else 0.2)
+        box = simulation.box
+        if known == simulation.epoch or (box is not None and box[2] * box[3] > WATCHED_CELLS):
+            continue
+        start = simulation.snapshot()
+        epoch = start.epoch
+
+        def stale(epoch: int = epoch) -> bool:
+            return cancelled() or simulation.epoch != epoch
+
+        universe = create_universe(REFERENCE, simulation.rule, simulation.topology)
+        behaviour = follow_until_repeat(universe, start.cells, start.generation, start.region[:2], FOLLOW_SECONDS,
+                                        stale)  # fmt: skip
+        universe.close()
+        if simulation.epoch != epoch:
+            continue
+        if behaviour is not None:
+            known = epoch
+        report(behaviour, epoch, start.generation)
+        reported = True

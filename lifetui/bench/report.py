@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from lifetui.bench import (
+from lifetui.bench.measure import (
     PUBLISHED,
     PUBLISHED_COMPILED,
     PUBLISHED_NETWORK,

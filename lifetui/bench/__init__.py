@@ -1,0 +1,1 @@
+"""`lifetui PATTERN --bench`: every engine on the same board, timed and checked against the reference."""
