@@ -26,7 +26,7 @@ from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, starting_engine
 from lifetui.simulation.analysis import Behaviour, Watcher
-from lifetui.world.board import board_for, parse_size, torus_board
+from lifetui.world.board import board_for, open_board, parse_size, torus_board
 from lifetui.world.universe import Universe, create_universe
 
 
@@ -195,7 +195,7 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
         from lifetui.bench.report import bench_command
 
         sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment))
-    board = board_for(loaded, size, rule, plane)
+    board = board_for(loaded, size, rule, plane)  # as open_board: the pattern is read once, for --bench too
     from lifetui.tui.app import LifeApp
 
     if pattern == "-" and not sys.stdin.isatty():
@@ -237,9 +237,8 @@ def run(
         raise click.UsageError("give --steps N, or --until-stable")
     if output is not None:
         refuse_other_format_name(output)
-    loaded = load_pattern(pattern)
-    board = board_for(loaded, size, rule, plane)
-    topology = board.topology
+    board = open_board(pattern, size, rule, plane)
+    loaded, topology = board.pattern, board.topology
     _warn(loaded)
     if until_stable and not (topology.is_torus or topology.is_plane):
         raise click.UsageError(f"--until-stable runs on a torus or the plane, not {topology.suffix()}; give --size WxH")
@@ -409,10 +408,15 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
 def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...],
           parallel: int, keep_inexact: bool) -> None:  # fmt: skip
     """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
-    from lifetui.model.training import train_kernel
+    from lifetui.model.interrupts import deferred_interrupts
 
     folder = out or user_kernels_dir() / rule.rule.slug
-    train_kernel(rule.rule, seed, folder, steps, seeds, layers, keep_inexact, parallel)
+    with deferred_interrupts() as interrupted:  # from before JAX's import, which a Ctrl-C could leave half done
+        from lifetui.model.training import train_kernel
+
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        train_kernel(rule.rule, seed, folder, steps, seeds, layers, keep_inexact, parallel)
 
 
 @commands.command()

@@ -848,3 +848,70 @@ async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
         saved = await save_through_the_screen(pilot, app, target)
         assert saved.plane_origin() == app.simulation.box[:2]
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
+
+
+def app_on(topology: str, name: str = "glider", engine: str | None = None) -> LifeApp:
+    """The pattern in the TUI on the unbounded plane, or on a torus."""
+    pattern = load_pattern(name)
+    board = board_for(pattern, plane=True) if topology == "plane" else torus_board(pattern, (64, 64))
+    return LifeApp(board, pattern.name, pattern.author, engine)
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_r_goes_back_to_the_start_and_the_checker_starts_afresh(topology):
+    app = app_on(topology, "r-pentomino")
+    async with app.run_test() as pilot:
+        start = app.simulation.snapshot()
+        await pilot.press(*"n" * 10)
+        await settle(pilot, lambda: app.last_snapshot.generation == 10)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0 and app.simulation.generation == 0)
+        again = app.simulation.snapshot()
+        assert again.region == start.region and np.array_equal(again.cells, start.cells)
+        await pilot.press(*"n" * 3)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 3, 10)
+        assert app.verdict.agrees and "agrees through generation 3" in str(dict(app.sidebar_rows())["Divergence"])
+        assert not any("Error" in n.message for n in app._notifications)
+
+
+class RaisesInStep(NumpyEngine):
+    """Steps ten generations, then fails as no engine should."""
+
+    def step(self, generations=1):
+        if getattr(self, "done", 0) >= 10:
+            raise ValueError("a bug in the engine")
+        self.done = getattr(self, "done", 0) + generations
+        super().step(generations)
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_an_engine_that_raises_is_a_notice_and_the_app_runs_on(topology, monkeypatch):
+    import lifetui.engines as engines
+    from lifetui.engines import EngineInfo
+
+    monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "raises", RaisesInStep))
+    app = app_on(topology)
+    async with app.run_test() as pilot:
+        await pilot.press("2", "space")
+        await settle(pilot, lambda: any("a bug in the engine" in n.message for n in app._notifications), 10)
+        assert not app.driver.playing and app.is_running and app.simulation.generation == 10
+        await pilot.press("1", "n")
+        await settle(pilot, lambda: app.last_snapshot.engine == "numpy" and app.last_snapshot.generation == 11)
+
+
+async def test_hashlife_flat_out_advances_steps_the_user_can_follow_and_a_jump_is_checked_in_windows():
+    app = app_on("plane", "gosper-glider-gun", "hashlife")
+    async with app.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: app.simulation.generation > 1000, 10)
+        await pilot.press("space")
+        # A step of 2^0 generations a call: it once doubled every call, to 7.9e21 in 0.6 s.
+        assert app.simulation.generation < 10**7
+        await pilot.press("g")
+        app.screen.query_one("Input").value = "+1000000"
+        await pilot.press("enter")
+        await settle(pilot, lambda: not app.driver.playing and app.driver.goal is None, 30)
+        assert app.is_running and not any("Error" in n.message for n in app._notifications)
+        # The live area is far too large to compare whole: the checker samples windows of it, never all of it.
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.sampled is not None, 20)
+        assert app.verdict.agrees and app.verdict.sampled.tile

@@ -19,8 +19,19 @@ from lifetui.rules import Rule
 from lifetui.world.topology import Topology
 
 __all__ = [
-    "DEFAULT_OPTIONS", "ENGINES", "REFERENCE", "Availability", "Engine", "EngineInfo", "EngineOptions",
-    "EngineUnavailable", "availability", "available_engines", "by_memory", "create_engine", "load_factory",
+    "DEFAULT_OPTIONS",
+    "ENGINES",
+    "REFERENCE",
+    "Availability",
+    "Engine",
+    "EngineInfo",
+    "EngineOptions",
+    "EngineUnavailable",
+    "availability",
+    "available_engines",
+    "by_memory",
+    "create_engine",
+    "load_factory",
     "refuse_unavailable",
 ]
 
@@ -79,6 +90,9 @@ class EngineInfo:
     #: "module:Class" of the Universe the engine holds itself on the unbounded plane (hashlife's quadtree);
     #: None: it steps a board, and ArrayUniverse gives it every topology.
     universe: str | None = None
+    #: Whether a call's cost barely grows with the generations it advances (hashlife's jumps): flat out, the
+    #: TUI then advances one step of 2^k generations a call (Golly's step exponent), not as many as it can.
+    jumps: bool = False
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -149,6 +163,7 @@ ENGINES: dict[str, EngineInfo] = {
             _compiler,
             tori_and_the_plane,
             universe="lifetui.engines.hashlife_engine:HashlifeUniverse",
+            jumps=True,
         ),
     )
 }

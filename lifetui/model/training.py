@@ -5,14 +5,9 @@ Imported only by `lifetui train`: nothing else waits for JAX (the jax engine run
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import os
-import signal
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +22,7 @@ from rich.progress import Progress as ProgressDisplay
 from lifetui import __version__
 from lifetui.errors import LifeError
 from lifetui.model.gates import COEFFICIENTS, GATE_COUNT, PASS_A, TRUTH, gate_logits_of_truth_logits
+from lifetui.model.interrupts import deferred_interrupts
 from lifetui.model.kernels import save_kernel
 from lifetui.model.network import DEFAULT_LAYERS, Network, neighbourhoods, random_wiring, wrong_neighbourhoods
 from lifetui.rules import Rule
@@ -224,44 +220,6 @@ LABEL_CHARACTERS = 24
 def task_label(rule: Rule) -> str:
     text = str(rule)
     return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
-
-
-#: After a Ctrl-C, the current computation may finish for this long before the process just ends.
-INTERRUPT_GRACE_SECONDS = 0.8
-
-
-@contextlib.contextmanager
-def deferred_interrupts() -> Iterator[threading.Event]:
-    """Ctrl-C raised inside a JAX computation can crash the process (it unwinds through C++): while this
-    is active, Ctrl-C only sets the event, which the caller checks between computations. A computation
-    that runs on (the first compile takes seconds) is cut short after INTERRUPT_GRACE_SECONDS by ending
-    the process with status 130; nothing is written during training, so nothing is left half done.
-    A second Ctrl-C ends it at once."""
-    pressed = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield pressed
-        return
-
-    def end_now() -> None:
-        sys.stderr.write("\x1b[?25h\n")  # the progress display hid the cursor: give it back
-        sys.stderr.flush()
-        os._exit(130)
-
-    deadline = threading.Timer(INTERRUPT_GRACE_SECONDS, end_now)
-    deadline.daemon = True
-
-    def handler(signum: int, frame: object) -> None:
-        if pressed.is_set():
-            end_now()
-        pressed.set()
-        deadline.start()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield pressed
-    finally:
-        deadline.cancel()
-        signal.signal(signal.SIGINT, previous)
 
 
 def train_kernel(

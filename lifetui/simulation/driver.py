@@ -3,8 +3,9 @@
 A Driver runs on one thread (the only one that steps or changes the board) and talks to the front end through
 callbacks, so the TUI's worker is a few lines and everything here runs headless in tests. Each call into the
 engine is sized from that engine's own measured speed to take about BATCH_SECONDS, so that keys act quickly
-on every engine at every speed; flat out it advances at most STEPS_PER_CALL steps of 2^k generations a call
-(Golly's step exponent), so an engine whose cost barely grows with the jump (hashlife) cannot run away.
+on every engine at every speed; flat out it advances at most STEPS_PER_CALL steps of 2^k generations a call,
+and an engine whose cost barely grows with the jump (hashlife: `jumps` in the registry) one step a call
+(Golly's step exponent), so it cannot run away; "go to" runs there in calls that grow.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from lifetui.engines import ENGINES
 from lifetui.errors import LifeError
 from lifetui.simulation.simulation import Simulation, Snapshot
 from lifetui.world.universe import Region
@@ -64,7 +66,7 @@ class Driver:
 
     def __init__(self, simulation: Simulation) -> None:
         self.simulation = simulation
-        self.commands: queue.Queue[Callable[[], None]] = queue.Queue()
+        self.commands: queue.Queue[Callable[[], object]] = queue.Queue()
         self.wake = threading.Event()  # set: a setting changed or a command waits
         self.frame_pending = threading.Event()  # set while a frame is on its way to the front end
         self.playing = False
@@ -79,7 +81,7 @@ class Driver:
     def stride(self) -> int:
         return 1 << self.step_exponent
 
-    def submit(self, command: Callable[[], None], interrupt: bool = True) -> None:
+    def submit(self, command: Callable[[], object], interrupt: bool = True) -> None:
         """Run `command` on the driving thread, next; with `interrupt`, cutting short a step under way (on a
         huge board a numpy generation is dropped and done again), which a mere redraw is not worth."""
         self.commands.put(command)
@@ -193,6 +195,9 @@ class Driver:
         started = time.perf_counter()
         count = chunk(step_rate, target, last_frame + FRAME_SECONDS - started, simulation.generations_per_pass)
         count = min(count, STEPS_PER_CALL * stride, MAX_GENERATION - simulation.generation)
+        info = ENGINES.get(simulation.engine_name)
+        if goal is None and info is not None and info.jumps:
+            count = min(count, stride)  # one step a call: the user follows a jumping engine by its step exponent
         if goal is not None:
             count = min(count, goal - simulation.generation)
         elif stride > 1:

@@ -14,13 +14,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-import numpy as np
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Paste
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
@@ -28,18 +26,19 @@ from textual.worker import get_current_worker
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, EngineOptions
 from lifetui.errors import LifeError
 from lifetui.files import write_atomically
-from lifetui.patterns import Pattern, parse_pattern, pattern_text, refuse_other_format_name
+from lifetui.patterns import Pattern, refuse_other_format_name
 from lifetui.simulation import Simulation, Snapshot
 from lifetui.simulation.analysis import WATCHED_CELLS, watch
 from lifetui.simulation.checker import ReferenceChecker, Verdict, follow
 from lifetui.simulation.driver import Driver, describe_error
 from lifetui.tui import keys
 from lifetui.tui.board_view import BoardView
+from lifetui.tui.editing import Editing
 from lifetui.tui.messages import Analysed, Checked, Frame, Notice, Occupied
-from lifetui.tui.screens import DensityScreen, GotoScreen, HelpScreen, OpenScreen, PasteFileScreen, SaveScreen
+from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
 from lifetui.tui.sidebar import Sidebar, behaviour_text, board_rows, divergence_text, number, speed_text
 from lifetui.world.board import Board
-from lifetui.world.universe import Region
+from lifetui.world.topology import Region
 
 SWITCH_SECONDS = 0.0005
 #: Points of the population plot kept: past this many, every other one is dropped.
@@ -48,7 +47,7 @@ POPULATION_POINTS = 4096
 FIT_SQUARES = 1 << 22
 
 
-class LifeApp(App):
+class LifeApp(Editing):
     TITLE = "lifetui"
     CSS = "Screen { layout: vertical; } #main { height: 1fr; }"
     BINDINGS = keys.bindings()
@@ -66,7 +65,6 @@ class LifeApp(App):
         self.engine_keys = keys.engine_keys()
         self.help_rows = keys.help_rows(self.engine_keys)
         self.speed_history: deque[float] = deque(maxlen=60)
-        self.copied = None  # what c copied last: cells
         self._stopping = threading.Event()  # set when the app ends: the workers' rests end at once
         simulation = Simulation(board, engine, options)
         self.warnings = [*(warnings or []), *simulation.notes]
@@ -332,89 +330,6 @@ class LifeApp(App):
         self.driver.stop()
         self.verdict = None
         self.driver.submit(self.simulation.reset)
-
-    def action_toggle_select(self) -> None:
-        view = self.query_one(BoardView)
-        view.selecting = not view.selecting
-        self.notify("select: drag with the left button; v again to draw" if view.selecting else "draw mode")
-
-    def action_unselect(self) -> None:
-        self.query_one(BoardView).select(None)
-
-    def _selection(self) -> Region | None:
-        selection = self.query_one(BoardView).selection
-        if selection is None:
-            self.notify("nothing selected: v, then drag with the left button", severity="warning")
-        return selection
-
-    def action_copy(self) -> None:
-        selection = self._selection()
-        if selection is None:
-            return
-        cells = self.simulation.snapshot(selection).cells
-        self.copied = cells
-        self.copy_to_clipboard(pattern_text(None, cells, self.simulation.rule, 0))
-        self.notify(f"copied {selection[3]} x {selection[2]} ({int(cells.sum()):,} live) as RLE")
-
-    def action_paste(self) -> None:
-        if self.copied is None:
-            self.notify("nothing copied: select (v), then c; or paste RLE into the terminal", severity="warning")
-            return
-        self._put_at_pointer(self.copied)
-
-    def action_paste_file(self) -> None:
-        self.push_screen(PasteFileScreen(), lambda pattern: pattern and self._put_at_pointer(pattern.to_array()))
-
-    def on_paste(self, event: Paste) -> None:
-        """RLE (or any pattern text) pasted into the terminal goes on the board at the mouse."""
-        try:
-            pattern = parse_pattern(event.text.encode(), "<pasted text>")
-        except LifeError as err:
-            self.notify(str(err), severity="error")
-            return
-        self._put_at_pointer(pattern.to_array())
-
-    def _put_at_pointer(self, cells) -> None:
-        view = self.query_one(BoardView)
-        height, width = self.simulation.shape
-        if not self.simulation.plane and (cells.shape[0] > height or cells.shape[1] > width):
-            self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
-            return
-        x, y = view.pointer or view._view_centre()
-        self.driver.submit(lambda: self.simulation.put(y, x, cells, replace=False))
-
-    def action_clear(self) -> None:
-        selection = self._selection()
-        if selection is not None:
-            top, left, tall, wide = selection
-            self.driver.submit(lambda: self.simulation.put(top, left, np.zeros((tall, wide), dtype=np.uint8)))
-
-    def action_fill(self) -> None:
-        selection = self._selection()
-        if selection is not None:
-            self.push_screen(DensityScreen(), lambda density: self._fill(selection, density))
-
-    def _fill(self, selection: Region, density: float | None) -> None:
-        if density is None:
-            return
-        top, left, tall, wide = selection
-        soup = (np.random.default_rng().random((tall, wide)) < density).astype(np.uint8)
-        self.driver.submit(lambda: self.simulation.put(top, left, soup))
-
-    def action_undo(self) -> None:
-        self._travel(self.simulation.undo, "nothing to undo")
-
-    def action_redo(self) -> None:
-        self._travel(self.simulation.redo, "nothing to redo")
-
-    def _travel(self, move: Callable[[], bool], nothing: str) -> None:
-        self.driver.stop()
-
-        def command() -> None:
-            if not move():
-                self.post_message(Notice(nothing, "warning"))
-
-        self.driver.submit(command)
 
     def action_goto(self) -> None:
         self.push_screen(GotoScreen(self.simulation.generation), self._go_to)

@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from lifetui.simulation import Snapshot
-from lifetui.world.universe import Region as BoardRegion
+from lifetui.world.topology import Region as BoardRegion
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from lifetui.errors import LifeError
 from lifetui.patterns import Pattern, load_pattern
-from lifetui.world.board import Board, board_for
+from lifetui.world.board import Board, open_board
 
 
 class HelpScreen(ModalScreen[None]):
@@ -135,8 +135,8 @@ class OpenScreen(QuestionScreen):
         if not text.strip():
             return "type a file's path or a bundled pattern's name"
         try:
-            pattern = load_pattern(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
-            return board_for(pattern), pattern
+            board = open_board(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
+            return board, board.pattern
         except LifeError as err:
             return str(err)
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from lifetui.errors import UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
-from lifetui.patterns import MAX_SIDE, Pattern
+from lifetui.patterns import MAX_SIDE, Pattern, load_pattern
 from lifetui.patterns.pattern import runs_from_array
 from lifetui.rules import CONWAY, Rule, RuleSpec
 from lifetui.world.topology import PLANE, Topology
@@ -135,11 +135,19 @@ def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleS
     if suffixes and suffixes[0].bounded:
         pattern.check_laid_out()
         return Board(chosen, Topology.grid(suffixes[0].bounded), pattern)
-    if suffixes:
-        return _on_torus(pattern, chosen, *suffixes[0].torus, offer_plane=True)
+    if suffixes and suffixes[0].torus:
+        width, height = suffixes[0].torus
+        return _on_torus(pattern, chosen, width, height, offer_plane=True)
     if not chosen.truth_table()[0]:
         return Board(chosen, PLANE, pattern)
     pattern.warnings.append(
         f"rule {chosen} has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus"
     )
     return _on_torus(pattern, chosen, *default_size(pattern), offer_plane=False)
+
+
+def open_board(spec: str, size: tuple[int, int] | None = None, rule: RuleSpec | None = None,
+               plane: bool = False) -> Board:  # fmt: skip
+    """The one way a pattern is opened (`lifetui PATTERN`, `lifetui run` and the Open screen): read `spec` (a
+    path, `-`, or a bundled name) and place it where it runs (board_for); the pattern's warnings ride on it."""
+    return board_for(load_pattern(spec), size, rule, plane)

@@ -12,6 +12,9 @@ from lifetui.rules import BoundedGrid
 
 FREE, WRAP, BOUNDED = "free", "wrap", "bounded"
 
+#: A rectangle of cells: top row, left column, height, width (on a torus it may wrap round the edges).
+Region = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True)
 class Axis:

@@ -37,10 +37,7 @@ from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns import Pattern
 from lifetui.patterns.pattern import paint_runs
 from lifetui.rules import Rule
-from lifetui.world.topology import BOUNDED, FREE, WRAP, Axis, Topology
-
-#: A rectangle of cells: top row, left column, height, width (on a torus it may wrap round the edges).
-Region = tuple[int, int, int, int]
+from lifetui.world.topology import BOUNDED, FREE, WRAP, Axis, Region, Topology
 
 #: The least dead margin around the live cells on a board that follows them, in cells (a 64-cell word).
 MIN_MARGIN = 64
