@@ -1,13 +1,17 @@
 """The TUI at full speed, per engine and board size: frames per second on a 200 x 60 terminal, generations
 per second against `--bench` on the same board, and how long the pause and swap keys take to act.
 
-    python benchmarks/tui_fps.py [SECONDS] [ENGINE:SIDE[:whole] ...]
-    e.g.  python benchmarks/tui_fps.py 4 c:512 c:16384:whole
+    python benchmarks/tui_fps.py [SECONDS] [ENGINE:SIDE[:whole] | ENGINE:plane ...]
+    e.g.  python benchmarks/tui_fps.py 4 c:512 c:16384:whole c:plane
 
 Without ENGINE:SIDE pairs it measures c and bitsliced at 512, 4096 and 16384 (and 16384 zoomed out to the
 whole board), and numpy and jax at 512 and 4096, on acorn in the middle of the torus. "Pause acted" is how
 long the board kept moving after the key (the call into the engine already under way); "swap acted" how
 long until a frame showed the other engine. Prints a Markdown table.
+
+ENGINE:plane runs acorn on the unbounded plane from generation 5,000 (where its live area is about 2,300 cells
+across), flat out, against the same engine stepping the same generations of the same plane headless ("--bench"
+column).
 """
 
 from __future__ import annotations
@@ -19,14 +23,21 @@ import time
 from lifetui.bench.measure import bench_engine
 from lifetui.engines import EngineOptions, create_engine
 from lifetui.patterns import load_pattern
+from lifetui.rules import CONWAY
 from lifetui.simulation import Simulation
 from lifetui.simulation.driver import SPEEDS
 from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.messages import Frame
-from lifetui.world.board import torus_board
+from lifetui.world.board import board_for, torus_board
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
+
+#: Acorn on the plane is measured from this generation on.
+PLANE_FROM = 5000
 
 DEFAULT_RUNS = [
+    *((engine, 0, False) for engine in ("c", "bitsliced")),  # side 0: acorn on the plane
     *((engine, side, False) for engine in ("c", "bitsliced") for side in (512, 4096, 16384)),
     ("c", 16384, True),
     *((engine, side, False) for engine in ("numpy", "jax") for side in (512, 4096)),
@@ -106,12 +117,51 @@ async def measure(engine: str, side: int, seconds: float, whole: bool = False) -
     }  # fmt: skip
 
 
+def headless_plane_rate(engine: str, first: int, generations: int) -> float:
+    """Generations per second of `engine` stepping acorn's plane over the same generations, in calls of growing
+    size (the board grows as the gliders leave: a later stretch is slower)."""
+    universe = create_universe(engine, CONWAY, PLANE)
+    universe.load_pattern(load_pattern("acorn"))
+    universe.step(first)
+    done, batch, started = 0, 1, time.perf_counter()
+    while done < generations:
+        count = min(batch, generations - done)
+        universe.step(count)
+        done += count
+        batch = min(batch * 2, 1024)
+    return done / (time.perf_counter() - started)
+
+
+async def measure_plane(engine: str, seconds: float) -> dict:
+    pattern = load_pattern("acorn")
+    app = MeasuredApp(board_for(pattern, plane=True), pattern.name, pattern.author, engine)
+    async with app.run_test(size=(200, 60)) as pilot:
+        app.driver.go_to(PLANE_FROM)
+        while app.simulation.generation < PLANE_FROM or app.driver.playing:
+            await asyncio.sleep(0.05)
+        app.driver.speed_index = len(SPEEDS) - 1
+        app.action_toggle_play()
+        await asyncio.sleep(1.0)
+        MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
+        await asyncio.sleep(seconds)
+        elapsed = time.perf_counter() - started
+        frames, generations = MeasuredApp.frames, app.simulation.generation - first
+        view = app.query_one(BoardView).mode.describe()
+        await pilot.press("space")
+    bench = headless_plane_rate(engine, first, generations)
+    tui = generations / elapsed
+    return {"engine": engine, "side": "plane", "bench": bench, "tui": tui, "share": tui / bench,
+            "fps": frames / elapsed, "pause_ms": float("nan"), "swap_ms": float("nan"), "to": "-",
+            "view": view}  # fmt: skip
+
+
 async def main(seconds: float, runs: list[tuple[str, int, bool]]) -> None:
     print("| engine | board | view | --bench gen/s | TUI gen/s | TUI / bench | frames/s | pause acted | swap acted |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for engine, side, whole in runs:
-        row = await measure(engine, side, seconds, whole)
-        print(f"| {engine} | {side} x {side} | {row['view']} | {row['bench']:,.0f} | {row['tui']:,.0f} | "
+        row = await (measure_plane(engine, seconds) if not side else measure(engine, side, seconds, whole))
+        board = "acorn on the plane" if not side else f"{side} x {side}"
+        print(f"| {engine} | {board} | {row['view']} | {row['bench']:,.0f} | {row['tui']:,.0f} | "
               f"{row['share']:.0%} | "
               f"{row['fps']:.1f} | {row['pause_ms']:.0f} ms | {row['swap_ms']:.0f} ms (to {row['to']}) |",
               flush=True)  # fmt: skip
@@ -120,6 +170,8 @@ async def main(seconds: float, runs: list[tuple[str, int, bool]]) -> None:
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     chosen = [
-        (run.split(":")[0], int(run.split(":")[1]), run.split(":")[2:] == ["whole"]) for run in arguments[1:]
-    ] or DEFAULT_RUNS
+        (run.split(":")[0], 0 if run.split(":")[1] == "plane" else int(run.split(":")[1]),
+         run.split(":")[2:] == ["whole"])
+        for run in arguments[1:]
+    ] or DEFAULT_RUNS  # fmt: skip
     asyncio.run(main(float(arguments[0]) if arguments else 4.0, chosen))

@@ -239,3 +239,21 @@ def test_an_engine_that_cannot_hold_the_board_says_so_everywhere(lifetui):
     bench = json.loads(lifetui("glider", "--bench", "--size", "40x24", "--steps", "4", "--json").out)
     [entry] = [entry for entry in bench["engines"] if entry["engine"] == "hashlife"]
     assert entry["available"] is False and "powers of two" in entry["reason"]
+
+
+def test_every_engine_finds_the_live_box_of_a_window_as_the_cells_show_it(engine_name):
+    from lifetui.world.universe import live_box
+
+    shape = held(engine_name, (70, 200))
+    cells = np.zeros(shape, dtype=np.uint8)
+    cells[20:40, 60:140] = soup((20, 80), seed=6, density=0.05)
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(cells)
+    rng = np.random.default_rng(2)
+    for _ in range(40):
+        top, left = int(rng.integers(0, shape[0] - 1)), int(rng.integers(0, shape[1] - 1))
+        height, width = int(rng.integers(1, shape[0] - top + 1)), int(rng.integers(1, shape[1] - left + 1))
+        expected = live_box(cells[top : top + height, left : left + width])
+        if expected is not None:
+            expected = (expected[0] + top, expected[1] + left, expected[2], expected[3])
+        assert engine.live_box(top, left, height, width) == expected, (top, left, height, width)

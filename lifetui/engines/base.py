@@ -110,6 +110,14 @@ class Engine(ABC):
             out[first : first + band] = any_in_squares(cells, block)
         return out
 
+    def live_box(self, top: int, left: int, height: int, width: int) -> tuple[int, int, int, int] | None:
+        """The bounding box (top, left, height, width) of the live cells in a window within the board (no
+        wrapping), or None when none live there. Engines that hold words override it to read no cell twice."""
+        rows, columns = self.window(top, left, height, width).nonzero()
+        if not len(rows):
+            return None
+        return top + int(rows.min()), left + int(columns.min()), int(np.ptp(rows)) + 1, int(np.ptp(columns)) + 1
+
     def set_cells(self, places: np.ndarray, value: int) -> None:
         """Make the cells at `places` ((n, 2) rows and columns, within the board) live (value 1) or dead (0).
 

@@ -103,6 +103,26 @@ class _CEngine(Engine):
         slot[words] = np.arange(len(words))
         return unpacked[:, slot[columns // 64] * 64 + columns % 64]
 
+    def live_box(self, top: int, left: int, height: int, width: int) -> tuple[int, int, int, int] | None:
+        # Rows by whether any of their words is set, columns by the OR of the live rows' words: a word read
+        # stands for 64 cells.
+        first, last = left // 64, (left + width - 1) // 64
+        words = self._board[top : top + height, 1 + first : 2 + last].copy()
+        low, high = left - 64 * first, left + width - 64 * last  # the bits kept in the first and last words
+        words[:, 0] &= ~np.uint64((1 << low) - 1)
+        words[:, -1] &= np.uint64((1 << high) - 1) if high < 64 else ~np.uint64(0)
+        rows = np.flatnonzero(words.any(axis=1))
+        if not len(rows):
+            return None
+        union = np.bitwise_or.reduce(words[rows[0] : rows[-1] + 1], axis=0)
+        columns = np.flatnonzero(np.unpackbits(union.view(np.uint8), bitorder="little"))
+        return (
+            top + int(rows[0]),
+            64 * first + int(columns[0]),
+            int(rows[-1] - rows[0]) + 1,
+            int(columns[-1] - columns[0]) + 1,
+        )
+
     def set_cells(self, places: np.ndarray, value: int) -> None:
         rows, columns = places[:, 0], places[:, 1]
         bits = np.left_shift(np.uint64(1), (columns % 64).astype(np.uint64))

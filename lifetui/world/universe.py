@@ -246,7 +246,7 @@ class ArrayUniverse(Universe):
             live = cells[y : y + height, x : x + width]
             grid[first_row : first_row + height, first_column : first_column + width] = live
             self._lay(grid, rows.start, columns.start)
-            self._box = live_box(self.engine.cells())
+            self._box = self.engine.live_box(0, 0, *self._shape)
             return
         self._lay(cells[y : y + height, x : x + width], top + y, left + x)
 
@@ -334,7 +334,7 @@ class ArrayUniverse(Universe):
         on_board = places - (origin_top, origin_left)
         if (on_board >= 0).all() and (on_board < (rows, columns)).all():
             self.engine.set_cells(on_board, value)
-            self._box = live_box(self.engine.cells())
+            self._box = self.engine.live_box(0, 0, *self._shape)
             return
         if not value and self._box is None:
             return
@@ -477,14 +477,13 @@ class ArrayUniverse(Universe):
         """The live box after `generations`: on the plane within the old one grown that much each way (live
         cells reach one cell a generation), so only that is read; round a tube or in a grid, all of it."""
         if self._box is None or not self.topology.is_plane:
-            self._box = live_box(self.engine.cells())
+            self._box = self.engine.live_box(0, 0, *self._shape)
             return
         y, x, height, width = self._box
         rows, columns = self._shape
         top, left = max(0, y - generations), max(0, x - generations)
         bottom, right = min(rows, y + height + generations), min(columns, x + width + generations)
-        found = live_box(self.engine.window(top, left, bottom - top, right - left))
-        self._box = None if found is None else (found[0] + top, found[1] + left, found[2], found[3])
+        self._box = self.engine.live_box(top, left, bottom - top, right - left)
 
 
 def create_universe(name: str, rule: Rule, topology: Topology, options: EngineOptions = DEFAULT_OPTIONS) -> Universe:
