@@ -104,7 +104,13 @@ def board_options(function):
     function = click.option(
         "--allow-inexact", is_flag=True, help="Run a trained kernel even where it departs from its rule (to study it)."
     )(function)
-    function = click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")(function)
+    function = click.option(
+        "--kernel",
+        "--model",
+        "model",
+        type=click.Path(path_type=Path),
+        help="Trained kernel folder for jax and c (--model: the old name).",
+    )(function)
     function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(
         function
     )
@@ -183,14 +189,8 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     options = EngineOptions(model, allow_inexact, threads, devices)
     if plane and seed_experiment:
         raise UsageError("--seed-experiment runs the published 512x512 torus; leave out --plane")
-    if plane and bench:
-        chosen = board_for(loaded, size, rule, plane=True).rule
-        _warn(loaded)
-        from lifetui.bench.plane import plane_bench
-
-        sys.exit(plane_bench(pattern, loaded, chosen, list(engines), steps, options, as_json))
-    if bench or seed_experiment:  # a benchmark's board is a torus: the pattern's, else the default size
-        board = torus_board(loaded, size, rule)
+    if bench or seed_experiment:  # a benchmark's board is a torus (the pattern's, else the default size) or the plane
+        board = board_for(loaded, size, rule, plane=True) if plane else torus_board(loaded, size, rule)
         _warn(loaded)
         from lifetui.bench.report import bench_command
 
@@ -351,7 +351,13 @@ def _step_with_progress(engine: Universe, steps: int, show: bool) -> None:
 
 @commands.command()
 @click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to check engines for.")
-@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder for jax and c.")
+@click.option(
+    "--kernel",
+    "--model",
+    "model",
+    type=click.Path(path_type=Path),
+    help="Trained kernel folder for jax and c (--model: the old name).",
+)
 @click.option("--allow-inexact", is_flag=True, help="Count a kernel that is wrong somewhere as usable.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bool) -> None:
@@ -377,11 +383,13 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed to try.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Kernel folder to write.")
 @click.option(
+    "--train-steps",
     "--steps",
+    "steps",
     type=click.IntRange(min=1),
     default=DEFAULT_TRAIN_STEPS,
     show_default=True,
-    help="Most training steps per seed.",
+    help="Most optimiser steps per seed (--steps: the old name; elsewhere --steps counts generations).",
 )
 @click.option(
     "--seeds",
@@ -420,7 +428,13 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 
 
 @commands.command()
-@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
+@click.option(
+    "--kernel",
+    "--model",
+    "model",
+    type=click.Path(path_type=Path),
+    help="Trained kernel folder (default: the one for --rule; --model: the old name).",
+)
 @click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
@@ -445,7 +459,13 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 
 
 @commands.command("compile")
-@click.option("--model", type=click.Path(path_type=Path), help="Kernel folder (default: the one for --rule).")
+@click.option(
+    "--kernel",
+    "--model",
+    "model",
+    type=click.Path(path_type=Path),
+    help="Trained kernel folder (default: the one for --rule; --model: the old name).",
+)
 @click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
 @click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
               help="Optimisation level: 0 every gate, 1 dead gates and copies gone, 2 constants folded and equal "

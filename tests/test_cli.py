@@ -486,3 +486,12 @@ def test_ctrl_c_during_training_stops_it_cleanly_with_status_130(tmp_path, after
         pytest.fail("training ignored Ctrl-C")
     assert process.returncode == 130, err.decode(errors="replace")[-500:]  # once a crash: -11
     assert b"Traceback" not in err and not list(tmp_path.iterdir())
+
+
+def test_a_trained_folder_is_a_kernel_everywhere_and_train_counts_optimiser_steps(lifetui):
+    kernel = str(Path(__file__).resolve().parents[1] / "kernels" / "b3s23")
+    for name in ("--kernel", "--model"):  # --model: the old name, still taken
+        result = lifetui("run", "glider", "--steps", "4", "--engine", "c", name, kernel, "--json")
+        assert result.code == 0 and json.loads(result.out)["population"] == 5
+    assert "--train-steps" in lifetui("train", "--help").out
+    assert lifetui("verify", "--kernel", kernel).code == 0

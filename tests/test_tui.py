@@ -789,8 +789,8 @@ async def test_the_step_exponent_makes_n_and_each_frame_a_jump_of_2_to_the_k(mon
         await settle(pilot, lambda: app.simulation.generation == 8 and not app.driver.playing)
         await pilot.press(*["plus"] * 12, "space")  # flat out: every frame a whole step
         await settle(pilot, lambda: app.simulation.generation >= 200)
+        shown = frames[frames.index(8) :]  # while playing: the pause may cut a step short, and show where it did
         await pilot.press("space")
-        shown = frames[frames.index(8) :]
         assert len(shown) > 3 and all(generation % 8 == 0 for generation in shown)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket", "left_square_bracket")
         assert app.driver.step_exponent == 0

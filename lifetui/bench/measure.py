@@ -38,7 +38,7 @@ class EngineResult:
     steps: int = 0
     seconds: float = 0.0
     gens_per_s: float = 0.0
-    cell_updates_per_s: float = 0.0
+    cell_updates_per_s: float | None = 0.0  # None on the plane: its board is no fixed number of cells
     population: int = 0
     matches_reference: bool | None = None
     warmup_seconds: float = 0.0
@@ -46,8 +46,10 @@ class EngineResult:
     trials: int = 0
     inexact: int = 0  # neighbourhoods the engine's learned kernel gets wrong, run under --allow-inexact
     #: What the reference compared: "board" (the whole board), or "tiles" (TILES tiles of TILE x TILE cells,
-    #: on a board too large for the reference to hold whole here).
+    #: on a board too large for the reference to hold whole here); on the plane, what it was compared with.
     checked: str = "board"
+    #: The region holding every live cell at the end: the torus, or the live box on the plane.
+    extent: tuple[int, int, int, int] | None = None
 
     def as_json(self) -> dict:
         document = asdict(self)
@@ -181,6 +183,7 @@ def bench_engine(
         name, True, steps=done, seconds=round(elapsed, 6), gens_per_s=round(rate, 2),
         cell_updates_per_s=float(f"{rate * board.width * board.height:.4g}"), population=engine.population(),
         warmup_seconds=round(warmup, 4), describe=engine.describe()[1], trials=len(trials), inexact=engine.inexact,
+        extent=(0, 0, board.height, board.width),
     )  # fmt: skip
     engine.close()
     return result, kept

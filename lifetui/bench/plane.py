@@ -1,84 +1,77 @@
-"""`lifetui PATTERN --bench --plane`: engines on the unbounded plane, and python-lifelib's HashLife when it is
-installed (it is not a dependency: `pip install python-lifelib` beside lifetui to compare with it)."""
+"""`--bench` on the unbounded plane: each engine advances the pattern from where its file puts it, timed, and
+agrees when its population and live box equal the reference's (numpy's when it was measured to the same
+generation, else the first engine's); python-lifelib's HashLife beside them when it is installed (it is not a
+dependency: `pip install python-lifelib` to compare with it)."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
-import click
-
-from lifetui.engines import EngineOptions
+from lifetui.bench.measure import EngineResult
+from lifetui.engines import REFERENCE, EngineOptions
 from lifetui.errors import LifeError
-from lifetui.patterns import Pattern, bundled_patterns
-from lifetui.rules import Rule
-from lifetui.world.topology import PLANE
+from lifetui.patterns import bundled_patterns
+from lifetui.world.board import Board
 from lifetui.world.universe import create_universe
 
 #: Generations when --steps is not given: HashLife's territory.
 DEFAULT_PLANE_STEPS = 1 << 20
+LIFELIB = "python-lifelib"
 
 
-def lifelib_row(pattern_path: str, pattern: Pattern, rule: Rule, steps: int) -> dict:
+def lifelib_result(pattern_path: str, board: Board, steps: int) -> EngineResult:
     """python-lifelib's time for the same pattern and steps, or why it did not run."""
     try:
         import lifelib
     except ImportError:
-        return {"engine": "python-lifelib", "available": False, "reason": "not installed (pip install python-lifelib)"}
-    if not rule.is_totalistic:
-        return {"engine": "python-lifelib", "available": False, "reason": "compared on totalistic rules only"}
+        return EngineResult(LIFELIB, False, "not installed (pip install python-lifelib)")
+    if not board.rule.is_totalistic:
+        return EngineResult(LIFELIB, False, "compared on totalistic rules only")
     path = Path(pattern_path) if Path(pattern_path).is_file() else bundled_patterns().get(pattern_path)
     if path is None:
-        return {"engine": "python-lifelib", "available": False, "reason": "it reads pattern files only"}
+        return EngineResult(LIFELIB, False, "it reads pattern files only")
     try:
-        session = lifelib.load_rules(str(rule).lower().replace("/", ""))  # its first use compiles C++ (a minute)
-        tree = session.lifetree(memory=4000)
-        loaded = tree.load(str(path))
+        session = lifelib.load_rules(str(board.rule).lower().replace("/", ""))  # first use compiles C++ (a minute)
+        loaded = session.lifetree(memory=4000).load(str(path))
         started = time.perf_counter()
-        later = loaded.advance(steps)
-        population = int(later.population)
+        population = int(loaded.advance(steps).population)
         seconds = time.perf_counter() - started
     except Exception as err:  # noqa: BLE001 - a third party's failure is reported, never fatal
-        return {"engine": "python-lifelib", "available": False, "reason": f"failed: {str(err)[:80]}"}
-    return {"engine": "python-lifelib", "available": True, "seconds": seconds, "population": population}
+        return EngineResult(LIFELIB, False, f"failed: {str(err)[:80]}")
+    return EngineResult(LIFELIB, True, steps=steps, seconds=seconds, population=population, checked="population")
 
 
-def plane_bench(pattern_path: str, pattern: Pattern, rule: Rule, engines: list[str], steps: int | None,
-                options: EngineOptions, as_json: bool) -> int:  # fmt: skip
-    """Each engine from the pattern to `steps` on the plane, timed; every population and live box must agree
-    with the first engine's (hashlife by default). Exit status 1 when one disagrees."""
-    steps = steps or DEFAULT_PLANE_STEPS
-    rows = []
+def plane_bench(
+    pattern_path: str, board: Board, engines: list[str], steps: int, options: EngineOptions
+) -> list[EngineResult]:
+    """Each engine from the pattern to `steps` generations on the plane, timed, then compared."""
+    results = []
     for name in engines or ["hashlife"]:
         try:
-            plane = create_universe(name, rule, PLANE, options)
-            plane.load_pattern(pattern)
+            universe = create_universe(name, board.rule, board.topology, options)
+            universe.load_pattern(board.pattern)
             started = time.perf_counter()
-            plane.step(steps)
+            universe.step(steps)
             seconds = time.perf_counter() - started
         except LifeError as err:
-            rows.append({"engine": name, "available": False, "reason": str(err)})
+            results.append(EngineResult(name, False, str(err)))
             continue
-        rows.append({"engine": name, "available": True, "seconds": seconds, "population": plane.population(),
-                     "bounds": plane.extent()})  # fmt: skip
-    rows.append(lifelib_row(pattern_path, pattern, rule, steps))
-    first = next((row for row in rows if row["available"]), None)
-    for row in rows:
-        if row["available"]:
-            row["gens_per_s"] = steps / row["seconds"] if row["seconds"] else None  # too quick to time: no figure
-            same_box = row.get("bounds", first.get("bounds")) == first.get("bounds")  # lifelib gives no box here
-            row["agrees"] = row["population"] == first["population"] and same_box
-    disagree = any(row["available"] and not row["agrees"] for row in rows)
-    if as_json:
-        click.echo(json.dumps({"pattern": pattern_path, "rule": str(rule), "topology": "plane", "steps": steps,
-                               "engines": rows}))  # fmt: skip
-        return 1 if disagree else 0
-    click.echo(f"{pattern_path} on the unbounded plane, {steps:,} generations, rule {rule}")
-    for row in rows:
-        if not row["available"]:
-            click.echo(f"  {row['engine']:<15} unavailable: {row['reason']}")
-            continue
-        mark = "agrees" if row["agrees"] else f"DIFFERS from {first['engine']}"
-        click.echo(f"  {row['engine']:<15} {row['seconds'] * 1e3:>10.2f} ms  population {row['population']:,}  {mark}")
-    return 1 if disagree else 0
+        result = EngineResult(
+            name, True, steps=steps, seconds=round(seconds, 6), cell_updates_per_s=None,
+            population=universe.population(), describe=universe.describe()[1], inexact=universe.inexact,
+            extent=universe.extent(),
+        )  # fmt: skip
+        universe.close()
+        results.append(result)
+    results.append(lifelib_result(pattern_path, board, steps))
+    measured = [result for result in results if result.available]
+    if not measured:
+        return results
+    reference = next((result for result in measured if result.engine == REFERENCE), measured[0])
+    for result in measured:
+        result.gens_per_s = round(steps / result.seconds, 2) if result.seconds else 0.0  # too quick: no figure
+        same_box = result.engine == LIFELIB or result.extent == reference.extent  # lifelib gives no box here
+        result.matches_reference = result.population == reference.population and same_box
+        result.checked = f"against {reference.engine}" if result is not reference else "the reference"
+    return results

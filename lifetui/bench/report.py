@@ -18,6 +18,7 @@ from lifetui.bench.measure import (
     machine,
     run_bench,
 )
+from lifetui.bench.plane import DEFAULT_PLANE_STEPS, plane_bench
 from lifetui.engines import REFERENCE, EngineOptions
 from lifetui.rules import CONWAY
 from lifetui.world.board import Board
@@ -36,7 +37,8 @@ def bench_command(
         board = Board.of_cells(CONWAY, cells)
         pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
 
-    steps = steps or default_steps(board)
+    torus = board.topology.is_torus
+    steps = steps or (default_steps(board) if torus else DEFAULT_PLANE_STEPS)
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), console=console, transient=True, disable=as_json) as progress:
         task = progress.add_task("starting", total=None)
@@ -44,11 +46,15 @@ def bench_command(
         def report(name: str, done: int) -> None:
             progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
 
-        results = run_bench(board, engines or None, steps, seconds, options, report)
+        if torus:
+            results = run_bench(board, engines or None, steps, seconds, options, report)
+        else:
+            results = plane_bench(pattern, board, engines, steps, options)
+    width, height = (board.width, board.height) if torus else (board.pattern.width, board.pattern.height)
     document = {
-        "pattern": pattern, "rule": str(board.rule), "width": board.width, "height": board.height, "steps": steps,
-        "threads": options.threads, "devices": options.devices, "machine": machine(),
-        "engines": [result.as_json() for result in results],
+        "pattern": pattern, "rule": str(board.rule), "topology": board.topology.suffix()[1:] or "plane",
+        "width": width, "height": height, "steps": steps, "threads": options.threads, "devices": options.devices,
+        "machine": machine(), "engines": [result.as_json() for result in results],
     }  # fmt: skip
     if seed_experiment:
         document["published"] = PUBLISHED
@@ -70,8 +76,9 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
     # Without a terminal (a pipe, CI) rich assumes 80 columns and would cut numbers off: never do that.
     console = Console() if Console().is_terminal else Console(width=200)
     by_name = {result.engine: result for result in results}
-    table = Table(title=f"{document['pattern']}: {document['rule']} on a {document['width']}x{document['height']} "
-                        f"torus, {document['steps']:,} generations")  # fmt: skip
+    where = (f"a {document['width']}x{document['height']} torus" if document["topology"] != "plane"
+             else f"the unbounded plane (a {document['width']}x{document['height']} pattern)")  # fmt: skip
+    table = Table(title=f"{document['pattern']}: {document['rule']} on {where}, {document['steps']:,} generations")
     columns = ("engine", "gen/s", "cells/s", f"x {PUBLISHED_NETWORK}", f"x {REFERENCE}", "agrees", "steps", "time",
                "warm-up")  # fmt: skip
     for column in columns:
@@ -89,7 +96,8 @@ def _print_table(document: dict, results: list[EngineResult], seed_experiment: b
         if result.inexact:
             name += " [bold red](inexact)[/bold red]"
         table.add_row(
-            name, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s:.2g}",
+            name, f"{result.gens_per_s:,.0f}", f"{result.cell_updates_per_s or 0:.2g}" if result.cell_updates_per_s
+            else "-",
             _speedup(result, by_name.get(PUBLISHED_NETWORK)), _speedup(result, by_name.get(REFERENCE)), agrees,
             f"{result.steps:,}", f"{result.seconds:.3f}s", f"{result.warmup_seconds:.2f}s",
         )  # fmt: skip
