@@ -10,7 +10,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -24,7 +24,7 @@ from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexac
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
-from lifetui.simulation import board_text, starting_engine
+from lifetui.simulation import board_text, fastest_engine
 from lifetui.simulation.analysis import Behaviour, Watcher
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
 from lifetui.world.universe import Universe, create_universe
@@ -211,7 +211,7 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
 @click.option("--until-stable", is_flag=True,
               help="Stop once the board repeats (extinct, still, oscillating, travelling): say which.")  # fmt: skip
 @click.option("--engine", type=ENGINE_CHOICE,
-              help="Engine to run (default: numpy; c when numpy cannot hold the board here).")  # fmt: skip
+              help="Engine to run (default: the fastest exact one here, named on stderr).")  # fmt: skip
 @board_options
 @click.option("--plane", is_flag=True,
               help="Run on the unbounded plane (hashlife holds it; the others follow the pattern).")  # fmt: skip
@@ -245,9 +245,9 @@ def run(
     options = EngineOptions(model, allow_inexact, devices=devices)
     if engine is None:
         notes: list[str] = []
-        engine = starting_engine(board, options, notes)
-        for line in notes:
-            click.echo(f"lifetui: warning: {line}", err=True)
+        engine = fastest_engine(board, options, notes)
+        for line in notes if sys.stderr.isatty() else ():  # a script reads the engine in --json's "engine"
+            click.echo(f"lifetui: {line}", err=True)
     universe = create_universe(engine, board.rule, topology, options)
     universe.load_pattern(board.pattern)
     started = time.perf_counter()
@@ -259,7 +259,11 @@ def run(
             return cells, (top, left)
 
         limit = UNTIL_STABLE_STEPS if steps is None else steps
-        steps, behaviour = _step_until_stable(universe, look, board.generation, limit)
+        show = not as_json and sys.stderr.isatty()
+        if show:
+            click.echo(f"lifetui: watching {pattern} for a repeat, up to {limit:,} generations (--steps N sets the"
+                       " limit)", err=True)  # fmt: skip
+        steps, behaviour = _step_until_stable(universe, look, board.generation, limit, show)
         if not as_json:
             found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
             click.echo(f"{pattern}: {found}", err=True)
@@ -302,19 +306,21 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
 UNTIL_STABLE_STEPS = 1_000_000
 
 
-def _step_until_stable(engine, look: Callable[[], tuple[np.ndarray, tuple[int, int]]], generation: int,
-                       limit: int) -> tuple[int, Behaviour | None]:  # fmt: skip
-    """Advance a universe a generation at a time until its board, as `look()` gives it (the
-    cells and where their (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what
-    the board does (None if it did not repeat)."""
+def _step_until_stable(universe: Universe, look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
+                       generation: int, limit: int, show: bool = False) -> tuple[int, Behaviour | None]:  # fmt: skip
+    """Advance a universe a generation at a time until its board, as `look()` gives it (the cells and where their
+    (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what the board does (None
+    if it did not repeat). With `show`, a run that takes a while shows a progress bar on stderr."""
     watcher = Watcher()
-    for done in range(limit + 1):
-        if done:
-            engine.step(1)
-        cells, origin = look()
-        behaviour = watcher.see(cells, generation + done, origin)
-        if behaviour is not None:
-            return done, behaviour
+    with _progress(limit, show) as advanced:
+        for done in range(limit + 1):
+            if done:
+                universe.step(1)
+                advanced(done)
+            cells, origin = look()
+            behaviour = watcher.see(cells, generation + done, origin)
+            if behaviour is not None:
+                return done, behaviour
     return limit, None
 
 
@@ -322,28 +328,41 @@ def _step_until_stable(engine, look: Callable[[], tuple[np.ndarray, tuple[int, i
 PROGRESS_AFTER_SECONDS = 1.0
 
 
-def _step_with_progress(engine: Universe, steps: int, show: bool) -> None:
-    """Advance a universe by `steps`; on a terminal, a run that takes a while shows a progress bar on stderr."""
-    done, batch, began = 0, 1, time.perf_counter()
-    progress = None
-    try:
+def _step_with_progress(universe: Universe, steps: int, show: bool) -> None:
+    """Advance a universe by `steps`; with `show`, a run that takes a while shows a progress bar on stderr."""
+    done, batch = 0, 1
+    with _progress(steps, show) as advanced:
         while done < steps:
             count = min(batch, steps - done)
             before = time.perf_counter()
-            engine.step(count)
+            universe.step(count)
             done += count
             if time.perf_counter() - before < 0.1:
                 batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
-            if show and progress is None and time.perf_counter() - began > PROGRESS_AFTER_SECONDS and done < steps:
-                from rich.console import Console
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+            advanced(done)
 
-                progress = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                    console=Console(stderr=True), transient=True)  # fmt: skip
-                task = progress.add_task("generations", total=steps)
-                progress.start()
-            if progress is not None:
-                progress.update(task, completed=done)
+
+@contextlib.contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    """A callback taking the generations done so far: once PROGRESS_AFTER_SECONDS have passed (with `show`), it
+    draws a progress bar of them out of `total` on stderr, gone when the run ends."""
+    began, progress, task = time.perf_counter(), None, None
+
+    def advanced(done: int) -> None:
+        nonlocal progress, task
+        if show and progress is None and time.perf_counter() - began > PROGRESS_AFTER_SECONDS and done < total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            progress = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)  # fmt: skip
+            task = progress.add_task("generations", total=total)
+            progress.start()
+        if progress is not None and task is not None:
+            progress.update(task, completed=done)
+
+    try:
+        yield advanced
     finally:
         if progress is not None:
             progress.stop()

@@ -43,7 +43,7 @@ def test_run_json_summary(lifetui, tmp_path):
     assert summary["generation"] == 60
     assert summary["rule"] == "B3/S23"
     assert (summary["width"], summary["height"]) == (256, 256)
-    assert summary["engine"] == "numpy"
+    assert summary["engine"] == "c"  # the fastest exact engine for B3/S23 on a torus
     assert (tmp_path / "g.rle").exists()
 
 
@@ -51,7 +51,7 @@ def test_a_file_without_a_torus_suffix_runs_on_the_unbounded_plane(lifetui, tmp_
     # The gun's first glider, at generation 60, is past where a torus of the gun's own size would wrap it.
     result = lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "-o", str(tmp_path / "g.rle"))
     summary = json.loads(result.out)
-    assert summary["topology"] == "plane" and summary["engine"] == "numpy" and summary["population"] == 46
+    assert summary["topology"] == "plane" and summary["engine"] == "hashlife" and summary["population"] == 46
     saved = (tmp_path / "g.rle").read_text()
     assert "#CXRLE Pos=" in saved and ":T" not in saved
     torus = json.loads(lifetui("run", "gosper-glider-gun", "--steps", "60", "--json", "--rule", "B3/S23:T64,64").out)
@@ -495,3 +495,21 @@ def test_a_trained_folder_is_a_kernel_everywhere_and_train_counts_optimiser_step
         assert result.code == 0 and json.loads(result.out)["population"] == 5
     assert "--train-steps" in lifetui("train", "--help").out
     assert lifetui("verify", "--kernel", kernel).code == 0
+
+
+def test_run_takes_the_fastest_exact_engine_for_the_rule_and_board_and_says_so():
+    from lifetui.engines import EngineOptions
+    from lifetui.rules import parse_rule
+    from lifetui.simulation import fastest_engine
+    from lifetui.world.board import open_board
+
+    for spec, size, rule, expected in (
+        ("acorn", None, None, "hashlife"),  # the plane: an engine that holds it and jumps
+        ("acorn", (64, 64), None, "c"),  # a torus: the highest cell rate, with an exact kernel
+        ("acorn", (64, 64), "B36/S23", "bitsliced"),  # no kernel shipped for HighLife: hand-written C
+        ("acorn", (64, 64), "B2-a/S12", "numpy"),  # neither: the reference
+    ):
+        notes: list[str] = []
+        board = open_board(spec, size, parse_rule(rule) if rule else None)
+        assert fastest_engine(board, EngineOptions(), notes) == expected
+        assert (f"running on {expected}, the fastest exact engine" in " ".join(notes)) == (expected != "numpy")

@@ -93,6 +93,9 @@ class EngineInfo:
     #: Whether a call's cost barely grows with the generations it advances (hashlife's jumps): flat out, the
     #: TUI then advances one step of 2^k generations a call (Golly's step exponent), not as many as it can.
     jumps: bool = False
+    #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
+    #: without --engine takes the fastest exact engine that can hold the board.
+    cell_rate: float = 0.0
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -136,6 +139,7 @@ ENGINES: dict[str, EngineInfo] = {
             "lifetui.engines.numpy_engine:NumpyEngine",
             # Measured 11 with tracemalloc: the board, row sums, block sums and numpy's 8-byte index copy.
             bytes_per_cell=12,
+            cell_rate=1.3e9,
         ),
         EngineInfo(
             "jax",
@@ -143,18 +147,21 @@ ENGINES: dict[str, EngineInfo] = {
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
             bytes_per_cell=6,
+            cell_rate=1.7e10,
         ),
         EngineInfo(
             "c",
             "the network's circuit, optimised and compiled to bit-parallel C",
             "lifetui.engines.c_engines:CircuitEngine",
             _learned_and_compiler,
+            cell_rate=1.4e11,
         ),
         EngineInfo(
             "bitsliced",
             "hand-written bitsliced C for totalistic rules, the yardstick",
             "lifetui.engines.c_engines:BitslicedEngine",
             _totalistic_and_compiler,
+            cell_rate=1.2e11,
         ),
         EngineInfo(
             "hashlife",
@@ -164,6 +171,7 @@ ENGINES: dict[str, EngineInfo] = {
             tori_and_the_plane,
             universe="lifetui.engines.hashlife_engine:HashlifeUniverse",
             jumps=True,
+            cell_rate=1e8,  # a soup; a pattern with structure runs far faster, the plane's pattern above all
         ),
     )
 }

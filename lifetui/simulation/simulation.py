@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -21,8 +21,10 @@ import numpy as np
 
 from lifetui.engines import (
     DEFAULT_OPTIONS,
+    ENGINES,
     REFERENCE,
     Availability,
+    EngineInfo,
     EngineOptions,
     availability,
     available_engines,
@@ -400,3 +402,21 @@ def starting_engine(board: Board, options: EngineOptions, warnings: list[str]) -
     )
     warnings.append(f"the {REFERENCE} engine cannot hold this board here ({reference.reason}); starting on {chosen}")
     return chosen
+
+
+def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> str:
+    """The fastest engine that runs the board's rule exactly and holds its topology here, said in `notes`: on
+    the plane an engine that holds the plane itself and jumps (hashlife), else the highest measured cell rate
+    (the registry's); the reference when nothing else can."""
+    exact = replace(options, allow_inexact=False)
+
+    def rank(info: EngineInfo) -> tuple[bool, float]:
+        return not (board.topology.is_plane and info.jumps and info.universe is not None), -info.cell_rate
+
+    for info in sorted(ENGINES.values(), key=rank):
+        if availability(info.name, board.rule, exact, board.topology).available:
+            if info.name != REFERENCE:
+                notes.append(f"running on {info.name}, the fastest exact engine here for {board.rule} on "
+                             f"{board.topology.describe()} (--engine {REFERENCE} for the reference)")  # fmt: skip
+            return info.name
+    return REFERENCE
