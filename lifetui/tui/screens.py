@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
@@ -18,9 +18,14 @@ from lifetui.world.board import Board, open_board
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every key, in a box that scrolls (arrows, page keys, the mouse wheel) on a terminal too small for it."""
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 60; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    HelpScreen > VerticalScroll {
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; padding: 1 2; background: $surface;
+    }
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
@@ -34,10 +39,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, action in self.keys:
             table.add_row(key, action)
-        with Vertical():
-            yield Label("[b]lifetui keys[/b]")
+        with VerticalScroll():
+            yield Label("[b]lifetui keys[/b] (arrows and page keys scroll; Esc closes)")
             yield Static(table)
-            yield Static("\nLarge cells (z) are the easiest to draw on. Esc closes.")
+            yield Static("\nLarge cells (z) are the easiest to draw on.")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # so that the arrow and page keys scroll it
 
 
 class QuestionScreen(ModalScreen):
@@ -46,7 +54,10 @@ class QuestionScreen(ModalScreen):
 
     DEFAULT_CSS = """
     QuestionScreen { align: center middle; }
-    QuestionScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    QuestionScreen > Vertical {
+        width: 100; max-width: 100%; height: auto; border: thick $primary; padding: 1 2; background: $surface;
+    }
+    QuestionScreen Label { width: 100%; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -18,7 +18,7 @@ from lifetui.tui.messages import Analysed
 
 class Sidebar(Vertical):
     DEFAULT_CSS = """
-    Sidebar { width: 38; padding: 0 1; border-left: solid $primary; }
+    Sidebar { width: 38; max-width: 45%; padding: 0 1; border-left: solid $primary; }
     Sidebar #stats { height: auto; }
     Sidebar Sparkline { height: 3; margin-top: 1; }
     Sidebar .sparkline-label { color: $text-muted; }
