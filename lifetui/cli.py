@@ -10,7 +10,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,9 +25,9 @@ from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_nei
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, fastest_engine
-from lifetui.simulation.analysis import Behaviour, Watcher
+from lifetui.simulation.runner import UNTIL_STABLE_STEPS, step_until_stable, step_with_progress
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
-from lifetui.world.universe import Universe, create_universe
+from lifetui.world.universe import create_universe
 
 
 class EngineChoice(click.Choice):
@@ -263,12 +263,12 @@ def run(
         if show:
             click.echo(f"lifetui: watching {pattern} for a repeat, up to {limit:,} generations (--steps N sets the"
                        " limit)", err=True)  # fmt: skip
-        steps, behaviour = _step_until_stable(universe, look, board.generation, limit, show)
+        steps, behaviour = step_until_stable(universe, look, board.generation, limit, show)
         if not as_json:
             found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
             click.echo(f"{pattern}: {found}", err=True)
     else:
-        _step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
+        step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     generation = board.generation + steps
 
@@ -300,72 +300,6 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
         click.echo(text(), nl=False)
     if as_json:
         click.echo(json.dumps(summary))
-
-
-#: --until-stable without --steps looks this many generations ahead at most.
-UNTIL_STABLE_STEPS = 1_000_000
-
-
-def _step_until_stable(universe: Universe, look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
-                       generation: int, limit: int, show: bool = False) -> tuple[int, Behaviour | None]:  # fmt: skip
-    """Advance a universe a generation at a time until its board, as `look()` gives it (the cells and where their
-    (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what the board does (None
-    if it did not repeat). With `show`, a run that takes a while shows a progress bar on stderr."""
-    watcher = Watcher()
-    with _progress(limit, show) as advanced:
-        for done in range(limit + 1):
-            if done:
-                universe.step(1)
-                advanced(done)
-            cells, origin = look()
-            behaviour = watcher.see(cells, generation + done, origin)
-            if behaviour is not None:
-                return done, behaviour
-    return limit, None
-
-
-#: A run expected to take longer than this shows a progress bar on a terminal.
-PROGRESS_AFTER_SECONDS = 1.0
-
-
-def _step_with_progress(universe: Universe, steps: int, show: bool) -> None:
-    """Advance a universe by `steps`; with `show`, a run that takes a while shows a progress bar on stderr."""
-    done, batch = 0, 1
-    with _progress(steps, show) as advanced:
-        while done < steps:
-            count = min(batch, steps - done)
-            before = time.perf_counter()
-            universe.step(count)
-            done += count
-            if time.perf_counter() - before < 0.1:
-                batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
-            advanced(done)
-
-
-@contextlib.contextmanager
-def _progress(total: int, show: bool) -> Iterator[Callable[[int], None]]:
-    """A callback taking the generations done so far: once PROGRESS_AFTER_SECONDS have passed (with `show`), it
-    draws a progress bar of them out of `total` on stderr, gone when the run ends."""
-    began, progress, task = time.perf_counter(), None, None
-
-    def advanced(done: int) -> None:
-        nonlocal progress, task
-        if show and progress is None and time.perf_counter() - began > PROGRESS_AFTER_SECONDS and done < total:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            progress = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                console=Console(stderr=True), transient=True)  # fmt: skip
-            task = progress.add_task("generations", total=total)
-            progress.start()
-        if progress is not None and task is not None:
-            progress.update(task, completed=done)
-
-    try:
-        yield advanced
-    finally:
-        if progress is not None:
-            progress.stop()
 
 
 @commands.command()

@@ -272,25 +272,6 @@ def test_train_can_keep_its_best_inexact_kernel_which_runs_only_when_allowed(lif
     assert lifetui(*run, "--allow-inexact").code == 0
 
 
-def test_a_long_run_shows_its_progress_and_ends_on_the_right_board(monkeypatch):
-    import lifetui.cli as cli
-    from lifetui.engines.numpy_engine import NumpyEngine
-
-    started = []
-    real = __import__("rich.progress", fromlist=["Progress"]).Progress.start
-    monkeypatch.setattr("rich.progress.Progress.start", lambda self: started.append(self) or real(self))
-    monkeypatch.setattr(cli, "PROGRESS_AFTER_SECONDS", 0.0)
-    cells = (np.random.default_rng(2).random((40, 40)) < 0.4).astype(np.uint8)
-    engine, reference = NumpyEngine(CONWAY), NumpyEngine(CONWAY)
-    engine.load(cells)
-    reference.load(cells)
-    cli._step_with_progress(engine, 300, show=True)
-    reference.step(300)
-    assert np.array_equal(engine.cells(), reference.cells()) and len(started) == 1
-    cli._step_with_progress(engine, 300, show=False)
-    assert len(started) == 1  # --json, or no terminal: never a bar
-
-
 @pytest.mark.parametrize("layers", ["4,2", "a,b", "0,1", "5000,1"])
 def test_train_rejects_bad_layers(lifetui, layers):
     result = lifetui("train", "--layers", layers)

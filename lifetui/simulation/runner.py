@@ -1,0 +1,77 @@
+"""Headless runs: advancing a universe with a progress bar on a terminal, or until its board repeats."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from lifetui.simulation.analysis import Behaviour, Watcher
+from lifetui.world.universe import Universe
+
+#: --until-stable without --steps looks this many generations ahead at most.
+UNTIL_STABLE_STEPS = 1_000_000
+
+
+def step_until_stable(universe: Universe, look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
+                       generation: int, limit: int, show: bool = False) -> tuple[int, Behaviour | None]:  # fmt: skip
+    """Advance a universe a generation at a time until its board, as `look()` gives it (the cells and where their
+    (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what the board does (None
+    if it did not repeat). With `show`, a run that takes a while shows a progress bar on stderr."""
+    watcher = Watcher()
+    with progress_bar(limit, show) as advanced:
+        for done in range(limit + 1):
+            if done:
+                universe.step(1)
+                advanced(done)
+            cells, origin = look()
+            behaviour = watcher.see(cells, generation + done, origin)
+            if behaviour is not None:
+                return done, behaviour
+    return limit, None
+
+
+#: A run expected to take longer than this shows a progress bar on a terminal.
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+def step_with_progress(universe: Universe, steps: int, show: bool) -> None:
+    """Advance a universe by `steps`; with `show`, a run that takes a while shows a progress bar on stderr."""
+    done, batch = 0, 1
+    with progress_bar(steps, show) as advanced:
+        while done < steps:
+            count = min(batch, steps - done)
+            before = time.perf_counter()
+            universe.step(count)
+            done += count
+            if time.perf_counter() - before < 0.1:
+                batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
+            advanced(done)
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    """A callback taking the generations done so far: once PROGRESS_AFTER_SECONDS have passed (with `show`), it
+    draws a progress bar of them out of `total` on stderr, gone when the run ends."""
+    began, progress, task = time.perf_counter(), None, None
+
+    def advanced(done: int) -> None:
+        nonlocal progress, task
+        if show and progress is None and time.perf_counter() - began > PROGRESS_AFTER_SECONDS and done < total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            progress = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)  # fmt: skip
+            task = progress.add_task("generations", total=total)
+            progress.start()
+        if progress is not None and task is not None:
+            progress.update(task, completed=done)
+
+    try:
+        yield advanced
+    finally:
+        if progress is not None:
+            progress.stop()
