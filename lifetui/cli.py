@@ -268,6 +268,7 @@ def run(
             found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
             click.echo(f"{pattern}: {found}", err=True)
     else:
+        assert steps is not None  # refused above: without --until-stable, --steps is given
         step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
     seconds = time.perf_counter() - started
     generation = board.generation + steps
