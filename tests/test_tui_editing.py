@@ -1,0 +1,77 @@
+"""The editing keys (lifetui/tui/editing.py): select, copy, paste, clear, fill, undo and redo."""
+
+from tui_helpers import make_big_app, settle
+
+from lifetui.tui.board_view import BoardView
+
+
+async def test_u_undoes_a_stroke_and_a_reset_and_shift_u_redoes():
+    app = make_big_app([], (64, 64))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        await pilot.mouse_down(BoardView, offset=(0, 0))
+        await pilot.hover(BoardView, offset=(6, 0))
+        await pilot.mouse_up(BoardView, offset=(6, 0))
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 4)
+        await pilot.press("n", "n")
+        await settle(pilot, lambda: app.simulation.generation == 2)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.simulation.generation == 0 and app.simulation.snapshot().cells.sum() == 0)
+        await pilot.press("u")  # the reset
+        await settle(pilot, lambda: app.simulation.generation == 2)
+        await pilot.press("u")  # the whole stroke at once
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 0 and app.simulation.generation == 0)
+        await pilot.press("U")  # forward again: the board the first undo left, two generations after the stroke
+        await settle(pilot, lambda: app.simulation.generation == 2 and app.simulation.snapshot().cells.sum() > 0)
+        await pilot.press("u", "u")
+        await settle(pilot, lambda: any("nothing to undo" in n.message for n in app._notifications))
+
+
+async def test_select_copy_paste_clear_and_fill_a_rectangle():
+    from textual.events import Paste
+
+    from lifetui.tui.screens import DensityScreen
+
+    app = make_big_app([(10, 10), (10, 11), (11, 10)], (64, 64))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("z", "v")
+        view = app.query_one(BoardView)
+        view.origin = (8, 8)
+        view._moved()
+        # In large cells, character column 2c shows board column 8 + c; row r shows board row 8 + r.
+        await pilot.mouse_down(BoardView, offset=(4, 2))
+        await pilot.hover(BoardView, offset=(6, 3))
+        await pilot.mouse_up(BoardView, offset=(6, 3))
+        assert view.selection == (10, 10, 2, 2)
+        assert app.simulation.snapshot().cells.sum() == 3  # selecting drew nothing
+        await pilot.press("c")
+        assert app.copied.tolist() == [[1, 1], [1, 0]]
+        await pilot.hover(BoardView, offset=(20, 10))  # board cell (18, 18)
+        await pilot.press("p")
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 6)
+        assert app.simulation.snapshot().cells[18:20, 18:20].tolist() == [[1, 1], [1, 0]]
+        await pilot.press("delete")  # the selection, not the pasted copy
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 3)
+        await pilot.press("u")
+        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 6)
+        await pilot.press("percent_sign")
+        assert isinstance(app.screen, DensityScreen)
+        app.screen.query_one("Input").value = "100%"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.simulation.snapshot().cells[10:12, 10:12].sum() == 4)
+        # RLE pasted into the terminal lands at the mouse too; text that is not a pattern gets its error.
+        await pilot.hover(BoardView, offset=(40, 20))  # board cell (28, 28)
+        app.post_message(Paste("x = 3, y = 1\n3o!\n"))
+        await settle(pilot, lambda: app.simulation.snapshot().cells[28, 28:31].tolist() == [1, 1, 1])
+        app.post_message(Paste("x = 3, y = 1, rule = Bogus\n3o!\n"))
+        await settle(pilot, lambda: any("unsupported rule" in n.message for n in app._notifications))
+        await pilot.press("escape")
+        assert view.selection is None
+        await pilot.press("c")
+        assert any("nothing selected" in n.message for n in app._notifications)
+        # A file pasted at the mouse: the bundled blinker, three in a row.
+        await pilot.hover(BoardView, offset=(60, 30))  # board cell (38, 38)
+        await pilot.press("P")
+        app.screen.query_one("Input").value = "blinker"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.simulation.snapshot().cells[38:41, 38:41].sum() == 3)

@@ -1,0 +1,136 @@
+"""The modal screens (lifetui/tui/screens.py): help, save, open and go to."""
+
+import numpy as np
+from tui_helpers import make_app, save_through_the_screen, settle
+
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.tui.board_view import BoardView
+from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen, parse_generation
+
+
+async def test_help_screen_opens_and_closes():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
+    app = make_app()
+    target = tmp_path / "saved.rle"
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        saved = await save_through_the_screen(pilot, app, target)
+        assert saved.generation == 1
+        assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
+        target.write_text("precious")
+        await pilot.press("s")
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        assert isinstance(app.screen, SaveScreen)
+        assert target.read_text() == "precious"
+        await pilot.press("escape")
+        assert target.read_text() == "precious"
+
+
+async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
+    app = make_app("r-pentomino", (64, 64))
+    async with app.run_test() as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GotoScreen)
+        app.screen.query_one("Input").value = "twelve"
+        await pilot.press("enter")
+        assert isinstance(app.screen, GotoScreen)  # not a generation: it says so and stays
+        assert "not a generation" in str(app.screen.query_one("#warning").render())
+        app.screen.query_one("Input").value = "1,103"
+        await pilot.press("enter")
+        await settle(pilot, lambda: not app.driver.playing and app.last_snapshot.generation == 1103, timeout=30)
+        reference = NumpyEngine(app.simulation.rule)
+        reference.load(app.board.cells)
+        reference.step(1103)
+        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
+        await pilot.press("g")
+        app.screen.query_one("Input").value = "+1000000"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.driver.playing and app.driver.goal == 1_001_103)
+        assert "to generation 1,001,103" in dict(app.sidebar_rows())["Gen/s"]
+        await pilot.press("space")  # stops the run on its way
+        assert not app.driver.playing and app.driver.goal is None
+        assert app.simulation.generation < 1_001_103
+
+
+def test_go_to_reads_generations_as_people_write_them():
+    assert parse_generation("5206", 0) == 5206 and parse_generation(" 1,000,000 ", 5) == 1_000_000
+    assert parse_generation("1e9", 0) == 10**9 and parse_generation("2^30", 0) == 2**30
+    assert parse_generation("+100", 50) == 150 and parse_generation("1_000", 0) == 1000
+    assert "behind generation 50" in parse_generation("10", 50)
+    assert "not a generation" in parse_generation("soon", 0) and "not a generation" in parse_generation("", 0)
+    assert "0 to" in parse_generation("1e30", 0) and "0 to" in parse_generation("-5", 0)
+    assert "0 to" in parse_generation("2^99999", 0)  # refused before the power is worked out
+
+
+def test_help_screen_snapshot(snap_compare):
+    async def ready(pilot):
+        await settle(pilot, lambda: pilot.app.verdict is not None and pilot.app.analysis is not None)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app("pulsar", (40, 30)), terminal_size=(100, 30), run_before=ready)
+
+
+async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wrong_with_a_bad_one(tmp_path):
+    from lifetui.tui.screens import OpenScreen
+
+    (tmp_path / "broken.rle").write_text("x = 3, y = 3, rule = Bogus\n3o!\n")
+    (tmp_path / "wide.rle").write_text("#N Wide\nx = 3, y = 1, rule = B36/S23\n3o!\n")
+    app = make_app("glider", (32, 24))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "space")  # on bitsliced, running
+        await settle(pilot, lambda: app.last_snapshot.engine == "bitsliced" and app.last_snapshot.generation > 0, 10)
+        await pilot.press("o")
+        assert isinstance(app.screen, OpenScreen)
+        field = app.screen.query_one("Input")
+        field.value = str(tmp_path / "wi")
+        await pilot.pause(0.2)  # the completion is worked out in the background
+        await pilot.press("right")  # takes it
+        assert field.value == str(tmp_path / "wide.rle")
+        field.value = str(tmp_path / "nothing.rle")
+        await pilot.press("enter")
+        warning = str(app.screen.query_one("#warning").render())
+        assert "no such file" in warning and isinstance(app.screen, OpenScreen)  # the command line's error, here
+        field.value = str(tmp_path / "broken.rle")
+        await pilot.press("enter")
+        # As the command line says it: "broken.rle:1:22: unsupported rule 'Bogus': ..."
+        assert "broken.rle:1:22: unsupported rule 'Bogus'" in str(app.screen.query_one("#warning").render())
+        field.value = str(tmp_path / "wide.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: not isinstance(app.screen, OpenScreen))
+        # The new board: on the unbounded plane (its rule has no suffix), its own rule, paused at its generation
+        # 0, back on the engine it was on.
+        assert app.simulation.plane and app.simulation.box == (0, -1, 1, 3) and str(app.simulation.rule) == "B36/S23"
+        assert app.pattern_name == "Wide" and not app.driver.playing
+        await settle(pilot, lambda: app.last_snapshot.plane and app.last_snapshot.population == 3)
+        await settle(pilot, lambda: app.simulation.engine_name == "bitsliced", 30)
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 3)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1, 10)
+        assert app.query_one(BoardView).plane and app.simulation.box == (-1, 0, 3, 1)  # the blinker turned
+
+
+async def test_on_a_small_terminal_the_help_scrolls_by_key_and_dialogs_wrap_their_text():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("VerticalScroll")
+        assert box.max_scroll_y > 0 and box.scroll_y == 0  # taller than the terminal
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("escape", "o")
+        app.screen.query_one("Input").value = "no-such-file-with-a-long-name-to-show-the-whole-message.rle"
+        await pilot.press("enter")
+        warning = app.screen.query_one("#warning")
+        await pilot.pause()
+        assert "bundled: acorn" in str(warning.render()) and warning.size.height > 1  # wrapped, not cut

@@ -1,0 +1,159 @@
+"""The sidebar (lifetui/tui/sidebar.py): its rows, the divergence and behaviour text, the plots."""
+
+import numpy as np
+from tui_helpers import make_app, make_big_app, settle
+
+from lifetui.engines import EngineOptions
+from lifetui.patterns import load_pattern
+from lifetui.tui.app import LifeApp
+from lifetui.tui.board_view import BoardView
+from lifetui.world.board import torus_board
+
+
+async def test_start_screen_shows_the_sidebar_rows():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.verdict is not None)
+        labels = [label for label, _ in app.sidebar_rows()]
+        assert labels[:5] == ["Engine", "Generation", "Population", "Gen/s", "Divergence"]
+        values = dict(app.sidebar_rows())
+        assert values["Engine"] == "numpy"
+        assert values["Population"] == "5"
+        assert values["Pattern"] == "Glider"
+        assert str(values["Divergence"]) == "agrees through generation 0"
+
+
+async def test_gen_s_is_the_paced_rate_and_names_what_the_engine_could_do():
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("4", "space")
+        await settle(pilot, lambda: app.last_snapshot.generation >= 10)
+        await settle(pilot, lambda: "engine" in dict(app.sidebar_rows())["Gen/s"])
+        await pilot.press("space")
+        # Paced at 20 generations a second, the board cannot advance faster than that, whatever the engine does.
+        assert app.driver.gens_per_second <= 25 < app.driver.engine_gens_per_second
+        await pilot.press("space")
+        row = dict(app.sidebar_rows())["Gen/s"]
+        assert row.startswith(f"{app.driver.gens_per_second:,.0f} (target 20; engine ")
+
+
+async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    # "The next state is the current one": wrong for B3/S23 wherever something is born or dies.
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
+    pattern = load_pattern("r-pentomino")
+    options = EngineOptions(tmp_path / "still", allow_inexact=True)
+    app = LifeApp(torus_board(pattern, (32, 32)), pattern.name, engine="c", options=options)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n")
+        await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
+        assert app.verdict.generation == 1
+        assert str(dict(app.sidebar_rows())["Divergence"]).startswith("first differs at generation 1:")
+        assert str(dict(app.sidebar_rows())["Engine"]) == "c (inexact kernel: wrong on 228 of 512)"
+
+
+async def test_the_divergence_panel_starts_again_after_a_reset_and_after_a_click():
+    app = make_app("r-pentomino", (32, 24))
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n", "n", "n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 5)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict_epoch == app.simulation.epoch)
+        assert str(dict(app.sidebar_rows())["Divergence"]) == "agrees through generation 0"
+        await pilot.press("n", "n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 2)
+        epoch = app.simulation.epoch
+        await pilot.click(BoardView, offset=(3, 2))
+        await settle(pilot, lambda: app.simulation.epoch != epoch)  # the click replaced the board
+        await pilot.press("n")
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 3
+                     and app.verdict_epoch == app.simulation.epoch)  # fmt: skip
+
+
+async def test_the_speed_sparkline_is_flat_until_something_runs():
+    from textual.widgets import Sparkline
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.2)  # a speed sample or two, all zero: paused
+        lines = [app.query_one("#speed", Sparkline).render_line(y).text for y in range(3)]
+        assert "█" not in "".join(lines)
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: any(app.speed_history), 5)
+        speed = app.query_one("#speed", Sparkline)
+        await settle(pilot, lambda: "█" in "".join(speed.render_line(y).text for y in range(3)))
+
+
+async def test_the_sidebar_hides_and_the_footer_keeps_help_and_quit_when_narrow():
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        footer = app.export_screenshot()
+        assert "Help" in footer and "Quit" in footer
+        view = app.query_one(BoardView)
+        narrow = view.size.width
+        await pilot.press("i")
+        await pilot.pause()
+        assert view.size.width == 60 and narrow >= 33  # the sidebar takes at most 45 % of a narrow terminal
+        await pilot.press("i")
+        await pilot.pause()
+        assert view.size.width == narrow
+
+
+async def test_the_sidebar_says_what_the_board_does_and_plots_its_population():
+    app = make_app("pulsar", (40, 30))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.behaviour is not None, 10)
+        assert str(dict(app.sidebar_rows())["Behaviour"]) == "oscillator, period 3 (by generation 0)"
+        await settle(pilot, lambda: app.populations == [48])
+        for generation in (1, 2, 3):  # a key at a time, each drawn
+            await pilot.press("n")
+            await settle(pilot, lambda generation=generation: app.last_snapshot.generation == generation)
+        # One point a generation shown: pulsar's populations go 48, 56, 72, 48.
+        assert app.populations == [48, 56, 72, 48]
+        await pilot.press("r")
+        await settle(pilot, lambda: app.last_snapshot.generation == 0 and app.populations == [48])
+        view = app.query_one(BoardView)
+        await pilot.click(BoardView, offset=(view.size.width // 2, view.size.height // 2))  # an edit: a new board
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.epoch == app.simulation.epoch, 10)
+
+
+async def test_a_board_too_big_to_follow_says_so():
+    app = make_big_app([(0, 0)], (2048, 1024))
+    async with app.run_test() as pilot:
+        await pilot.pause(0.3)
+        assert "not watched" in str(dict(app.sidebar_rows())["Behaviour"])
+
+
+async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, monkeypatch):
+    import lifetui.simulation.checker as checker_module
+    from lifetui.model.gates import PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    monkeypatch.setattr(checker_module, "CATCH_UP_CELLS", 0)  # never catch up: windows only, as on a huge board
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
+    save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
+    pattern = load_pattern("acorn")
+    board = torus_board(pattern, (128, 128))
+    right = LifeApp(board, pattern.name)
+    async with right.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: right.verdict is not None and right.verdict.sampled is not None, 10)
+        await settle(pilot, lambda: right.verdict.sampled.windows >= 3, 10)
+        assert right.verdict.agrees and str(dict(right.sidebar_rows())["Divergence"]).startswith("sampled: ")
+    options = EngineOptions(tmp_path / "still", allow_inexact=True)
+    wrong = LifeApp(board, pattern.name, engine="c", options=options)
+    async with wrong.run_test() as pilot:
+        await pilot.press(*["plus"] * 12, "space")
+        await settle(pilot, lambda: wrong.verdict is not None and not wrong.verdict.agrees, 10)
+        assert wrong.verdict.sampled is not None and len(wrong.verdict.differing) > 0
+        assert str(dict(wrong.sidebar_rows())["Divergence"]).startswith("differs at generation")
+        await pilot.press("space", "1")  # away from the wrong engine: the panel starts afresh
+        await settle(pilot, lambda: wrong.last_snapshot.engine == "numpy", 10)
+        await settle(pilot, lambda: wrong.verdict is not None and wrong.verdict.agrees, 10)

@@ -1,0 +1,78 @@
+"""Helpers the TUI tests share: apps on a pattern, waiting for the app's threads, saving through the screen."""
+
+import time
+
+import numpy as np
+
+from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.patterns import load_pattern
+from lifetui.tui.app import LifeApp
+from lifetui.tui.screens import SaveScreen
+from lifetui.world.board import board_for, torus_board
+
+
+def make_app(name="glider", size=(32, 24)) -> LifeApp:
+    pattern = load_pattern(name)
+    return LifeApp(torus_board(pattern, size), pattern.name, pattern.author)
+
+
+async def settle(pilot, condition, timeout=5.0):
+    """Let the app's threads work until `condition()` holds; fail loudly if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the app never reached the expected state"
+        await pilot.pause(0.02)
+
+
+async def save_through_the_screen(pilot, app, target):
+    """Press s, name `target`, press enter: the pattern the file holds once written."""
+    await pilot.press("s")
+    assert isinstance(app.screen, SaveScreen)
+    app.screen.query_one("Input").value = str(target)
+    await pilot.press("enter")
+    await settle(pilot, lambda: target.exists())
+    return load_pattern(str(target))
+
+
+def make_plane_app(name="glider", engine="numpy") -> LifeApp:
+    pattern = load_pattern(name)
+    return LifeApp(board_for(pattern, plane=True), pattern.name, pattern.author, engine)
+
+
+def app_on(topology: str, name: str = "glider", engine: str | None = None) -> LifeApp:
+    """The pattern in the TUI on the unbounded plane, or on a torus."""
+    pattern = load_pattern(name)
+    board = board_for(pattern, plane=True) if topology == "plane" else torus_board(pattern, (64, 64))
+    return LifeApp(board, pattern.name, pattern.author, engine)
+
+
+def make_big_app(cells_at, size, engine="numpy") -> LifeApp:
+    """An app on an empty `size` (height, width) board with live cells at `cells_at` [(row, column)]."""
+    from lifetui.rules import parse_rule
+    from lifetui.world.board import Board
+
+    cells = np.zeros(size, dtype=np.uint8)
+    for row, column in cells_at:
+        cells[row, column] = 1
+    return LifeApp(Board.of_cells(parse_rule("B3/S23").rule, cells), "test", engine=engine)
+
+
+class SlowEngine(NumpyEngine):
+    """Takes at least 5 ms a generation, and records how many generations each call asked for."""
+
+    calls: list[int] = []
+
+    def step(self, generations=1):
+        SlowEngine.calls.append(generations)
+        time.sleep(0.005 * generations)
+        super().step(generations)
+
+
+class RaisesInStep(NumpyEngine):
+    """Steps ten generations, then fails as no engine should."""
+
+    def step(self, generations=1):
+        if getattr(self, "done", 0) >= 10:
+            raise ValueError("a bug in the engine")
+        self.done = getattr(self, "done", 0) + generations
+        super().step(generations)
