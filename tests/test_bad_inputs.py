@@ -163,12 +163,12 @@ def test_the_board_size_check_heeds_an_address_space_limit(monkeypatch):
     import resource
 
     from lifetui.memory import physical_memory
-    from lifetui.world.board import check_size
+    from lifetui.world.board import refuse_bad_size
 
     monkeypatch.setattr(resource, "getrlimit", lambda which: (2 * 10**9, resource.RLIM_INFINITY))
     assert physical_memory() == 2 * 10**9
     with pytest.raises(UsageError, match="needs about 2.7 GB.*has 2.0 GB"):
-        check_size(30000, 30000)
+        refuse_bad_size(30000, 30000)
 
 
 def test_compiler_settings_that_do_not_parse_are_one_line_errors(lifetui, monkeypatch):

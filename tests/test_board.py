@@ -4,7 +4,7 @@ import pytest
 from lifetui.errors import UsageError
 from lifetui.patterns import read_rle
 from lifetui.rules import parse_rule
-from lifetui.world.board import check_size, default_size, parse_size, torus_board
+from lifetui.world.board import default_size, parse_size, refuse_bad_size, torus_board
 
 GLIDER = "x = 3, y = 3\nbob$2bo$3o!"
 
@@ -39,7 +39,7 @@ def test_size_beyond_memory_names_the_numbers(monkeypatch):
 
     monkeypatch.setattr(memory, "physical_memory", lambda: 10**9)
     with pytest.raises(UsageError) as raised:
-        check_size(20000, 20000)
+        refuse_bad_size(20000, 20000)
     # 3 bytes a cell: the board, the copy a reset goes back to, a packed engine (numpy needs 12: its own check)
     assert str(raised.value) == "a 20000x20000 board needs about 1.2 GB to simulate; this machine has 1.0 GB"
 

@@ -125,10 +125,10 @@ def test_the_plane_checker_follows_catches_a_difference_and_checks_windows():
     now = simulation.snapshot()
     assert checker.check(now.cells, 100, origin=now.region[:2]).agrees
     # A window of the live cells and 50 round them: the whole plane, so following starts again from it.
-    begin, end = simulation.open_window(50, None, 50)
+    begin, end = simulation.open_span(50, None, 50)
     stepper = threading.Thread(target=lambda: simulation.step(80))
     stepper.start()
-    verdict = checker.check_window(begin, partial(wait_for, end, lambda: False), 50)
+    verdict = checker.check_span(begin, partial(wait_for, end, lambda: False), 50)
     stepper.join()
     assert verdict.agrees and verdict.sampled and not verdict.sampled.tile and verdict.since == 150
     # One cell wrong, 3 cells from where it should be: named in plane coordinates.

@@ -212,7 +212,7 @@ def test_a_window_promises_the_region_at_exactly_the_generation_asked_for():
     board = soup(6, (40, 70))
     simulation = Simulation(board)
     simulation.step(3)
-    start, end = simulation.open_window(5, (30, 60, 20, 20))
+    start, end = simulation.open_span(5, (30, 60, 20, 20))
     assert start.generation == 3 and start.region == (30, 60, 20, 20) and start.cells.shape == (20, 20)
     simulation.step(100)  # one call that passes generation 8 on its way to 103
     assert simulation.generation == 103
@@ -220,7 +220,7 @@ def test_a_window_promises_the_region_at_exactly_the_generation_asked_for():
     reference.load(board.cells)
     reference.step(8)
     assert np.array_equal(end.result(timeout=0), reference.window(30, 60, 20, 20))
-    _, abandoned = simulation.open_window(5)
+    _, abandoned = simulation.open_span(5)
     simulation.reset()
     assert abandoned.result(timeout=0) is None
 
@@ -236,9 +236,9 @@ def test_a_sampled_window_agrees_with_a_correct_engine_and_catches_a_wrong_one_o
         assert not checker.keeps_up(1)  # no whole board to catch up with: windows only
         region = check_region(simulation.box, False, 4, around=(45, 60))
         assert region[2:] == (32, 32)
-        start, end = simulation.open_window(4, region)
+        start, end = simulation.open_span(4, region)
         simulation.step(50)
-        verdict = checker.check_window(start, partial(end.result, timeout=0), 4)
+        verdict = checker.check_span(start, partial(end.result, timeout=0), 4)
         assert verdict.agrees is agrees
         assert verdict.sampled.tile and verdict.sampled.length == 4 and verdict.sampled.latest == 4
         if not agrees:
@@ -262,7 +262,7 @@ def test_the_checker_samples_windows_only_when_catching_up_would_take_too_long()
     assert checker.check(engine.cells(), 20).agreed_through == 20
     assert checker.cell_rate > 0
     assert checker.keeps_up(21) and not checker.keeps_up(10**12)
-    assert checker.window_length(board.cells.size) >= 1
+    assert checker.span_length(board.cells.size) >= 1
 
 
 def test_a_huge_board_counts_its_population_for_frames_a_few_times_a_second(monkeypatch):

@@ -145,7 +145,7 @@ async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, m
     async with right.run_test() as pilot:
         await pilot.press(*["plus"] * 12, "space")
         await settle(pilot, lambda: right.verdict is not None and right.verdict.sampled is not None, 10)
-        await settle(pilot, lambda: right.verdict.sampled.windows >= 3, 10)
+        await settle(pilot, lambda: right.verdict.sampled.spans >= 3, 10)
         assert right.verdict.agrees and str(dict(right.sidebar_rows())["Divergence"]).startswith("sampled: ")
     options = EngineOptions(tmp_path / "still", allow_inexact=True)
     wrong = LifeApp(board, pattern.name, engine="c", options=options)

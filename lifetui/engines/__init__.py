@@ -80,8 +80,8 @@ class EngineInfo:
     name: str
     summary: str
     factory: str | type[Engine]  # the class, or "module:Class" to import it on first use
-    #: The reason it cannot run, or None; it may raise a LifeError instead (a bad kernel: exit status 2).
-    check: Callable[[Rule, EngineOptions], str | None] = always
+    #: The reason it cannot run the rule here, or None; it may raise a LifeError instead (a bad kernel: status 2).
+    why_not: Callable[[Rule, EngineOptions], str | None] = always
     #: The reason it cannot hold this topology at all, or None (memory is checked from bytes_per_cell).
     topologies: Callable[[Topology], str | None] = any_topology
     #: Peak bytes a cell of its board takes while it steps (with the board a simulation keeps): what decides
@@ -203,7 +203,7 @@ def availability(
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
     try:
-        reason = info.check(rule, options)
+        reason = info.why_not(rule, options)
     except LifeError as err:
         return Availability(False, str(err), err.exit_code)
     if reason is None and topology is not None:

@@ -55,14 +55,14 @@ class Pattern:
             return self.position[1], self.position[0]
         return -(self.height // 2), -(self.width // 2)
 
-    def check_laid_out(self) -> None:
+    def refuse_unlaid(self) -> None:
         """Refuse a pattern kept only as a quadtree: it runs on the plane, on hashlife, and nowhere else."""
         if self.unlaid:
             raise UsageError(f"{self.unlaid}; `lifetui run --plane --engine hashlife` runs it on the unbounded plane")
 
     def to_array(self) -> np.ndarray:
         """The box as a dense uint8 array of shape (height, width)."""
-        self.check_laid_out()
+        self.refuse_unlaid()
         grid = np.zeros((self.height, self.width), dtype=np.uint8)
         paint_runs(grid, self.runs, 0, 0)
         return grid

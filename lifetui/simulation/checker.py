@@ -1,5 +1,5 @@
 """The divergence checker: the numpy reference following an engine, on the same topology, generation by
-generation while it keeps up and in sampled windows when it cannot."""
+generation while it keeps up and in sampled spans when it cannot."""
 
 from __future__ import annotations
 
@@ -20,26 +20,26 @@ from lifetui.simulation.simulation import Snapshot
 from lifetui.world.topology import WRAP, Axis, Topology
 from lifetui.world.universe import Region, Universe, create_universe
 
-#: A catch-up may take the reference this long; when it would take longer, windows are sampled instead.
+#: A catch-up may take the reference this long; when it would take longer, spans are sampled instead.
 CATCH_UP_SECONDS = 1.0
 #: Boards of more cells than this are never caught up whole: a numpy generation takes too long.
 CATCH_UP_CELLS = 2048 * 2048
 #: The reference's share of one window, in seconds of its own stepping.
-WINDOW_SECONDS = 0.25
+SPAN_SECONDS = 0.25
 #: Boards wider or taller than this are checked a tile of this side (plus a margin) at a time.
 TILE_SIDE = 512
 #: A window is at most this many generations (its margin as many cells): the reference reads a bounded region.
-MAX_WINDOW = TILE_SIDE // 2
+MAX_SPAN = TILE_SIDE // 2
 
 
 @dataclass(frozen=True)
 class Sampling:
-    """Checks by sampled windows: how many, how long the latest was and where it ended."""
+    """Checks by sampled spans: how many, how long the latest was and where it ended."""
 
-    windows: int
+    spans: int
     length: int  # generations in the latest window
     latest: int  # the generation the latest window ended at
-    tile: bool  # the windows checked tiles of the board, not all of it
+    tile: bool  # the spans checked tiles of the board, not all of it
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Verdict:
     generation: int
     agreed_through: int  # every generation through this one was checked (from `since`, if set)
     differing: np.ndarray | None = None  # (n, 2) rows and columns of the cells that differ; None: agree
-    since: int | None = None  # where checking every generation began again after sampled windows
+    since: int | None = None  # where checking every generation began again after sampled spans
     sampled: Sampling | None = None  # set when the latest check was a sampled window
     checked: bool = True  # False: agreement by definition (the reference starts from this board), nothing compared
 
@@ -66,7 +66,7 @@ class ReferenceChecker:
     """The numpy reference, following an engine on the same topology.
 
     While it keeps up, it catches up from the last agreed board and compares every generation. When the
-    engine runs faster than the reference can follow, it checks windows: a region of the engine's board at
+    engine runs faster than the reference can follow, it checks spans: a region of the engine's board at
     generation G, advanced k generations by the reference, against the engine's own region at G + k, inside
     a margin of k cells where cells outside the region could have reached (a region holding every live cell
     with that margin checks the whole board, and following every generation goes on from it). When the
@@ -83,14 +83,14 @@ class ReferenceChecker:
         self.since: int | None = None
         self.diverged: Verdict | None = None
         self.cell_rate = 0.0  # the reference's cell updates per second, once measured
-        self.windows = 0
+        self.spans = 0
         self.work_seconds = 0.0  # how long the reference stepped in the latest window
 
     def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None,
                  origin: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
         """Agree, by definition, with this board, `cells` with their top-left cell at `origin` (a start, a
         reset, an edit, a swap). `cells` may be None for a board too large to catch up whole (give its
-        `shape`): windows only."""
+        `shape`): spans only."""
         height, width = shape or cells.shape
         small = cells is not None and height * width <= CATCH_UP_CELLS
         self._agreed = (cells.copy(), *origin) if small else None
@@ -101,7 +101,7 @@ class ReferenceChecker:
         self.generation = self.agreed_through = generation
         self.since = None
         self.diverged = None
-        self.windows = 0
+        self.spans = 0
 
     def keeps_up(self, generation: int, box: Region | None = None) -> bool:
         """Whether catching up to `generation` takes the reference at most CATCH_UP_SECONDS, and the board (its
@@ -111,15 +111,15 @@ class ReferenceChecker:
         lag = generation - self.generation
         return not self.cell_rate or lag * max(1, self._reference.held_cells) <= self.cell_rate * CATCH_UP_SECONDS
 
-    def window_length(self, cells: int) -> int:
-        """Generations in a window over `cells` cells: WINDOW_SECONDS of the reference's time."""
-        return max(1, int(self.cell_rate * WINDOW_SECONDS / cells)) if self.cell_rate else 1
+    def span_length(self, cells: int) -> int:
+        """Generations in a window over `cells` cells: SPAN_SECONDS of the reference's time."""
+        return max(1, int(self.cell_rate * SPAN_SECONDS / cells)) if self.cell_rate else 1
 
-    def plan_window(self, box: Region | None, plane: bool, around: tuple[int, int] | None) -> tuple[Region | None, int]:
+    def plan_span(self, box: Region | None, plane: bool, around: tuple[int, int] | None) -> tuple[Region | None, int]:
         """The next window: its region (None: every live cell, and on the plane `length` cells round them) and
-        its length in generations, at most MAX_WINDOW (a region of a few tiles, whatever the board)."""
+        its length in generations, at most MAX_SPAN (a region of a few tiles, whatever the board)."""
         height, width = (box[2], box[3]) if box else (1, 1)
-        length = min(MAX_WINDOW, self.window_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
+        length = min(MAX_SPAN, self.span_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
         return check_region(box, plane, length, around), length
 
     def _advance(self, universe: Universe, generations: int, cancelled: Callable[[], bool],
@@ -161,7 +161,7 @@ class ReferenceChecker:
         if generation < self.generation or self._agreed is None:
             return None
         # Until the reference's speed is known, try for no longer than a window would take.
-        budget = CATCH_UP_SECONDS if self.cell_rate else WINDOW_SECONDS
+        budget = CATCH_UP_SECONDS if self.cell_rate else SPAN_SECONDS
         self.generation += self._advance(self._reference, generation - self.generation, cancelled, budget)
         if self.generation < generation:
             return None  # cancelled, or too far behind: the next check samples a window instead
@@ -175,7 +175,7 @@ class ReferenceChecker:
         self._agreed = reference
         return Verdict(generation, generation, since=self.since)
 
-    def check_window(
+    def check_span(
         self,
         start: Snapshot,
         end: Callable[[], np.ndarray | None],
@@ -224,9 +224,9 @@ class ReferenceChecker:
         if len(differing):
             reference.close()
             self.diverged = Verdict(generation, self.agreed_through, differing, self.since,
-                                    Sampling(self.windows + 1, length, generation, not whole))  # fmt: skip
+                                    Sampling(self.spans + 1, length, generation, not whole))  # fmt: skip
             return self.diverged
-        self.windows += 1
+        self.spans += 1
         if whole and self._agreed is not None and reference.topology == self.topology:
             # The whole board agrees here: the reference goes on from it, every generation from now.
             self._reference.close()
@@ -235,7 +235,7 @@ class ReferenceChecker:
         else:
             reference.close()
         return Verdict(generation, self.agreed_through, since=self.since,
-                       sampled=Sampling(self.windows, length, generation, not whole))  # fmt: skip
+                       sampled=Sampling(self.spans, length, generation, not whole))  # fmt: skip
 
     def _first_difference(self, replay: Callable[[], Universe] | None, cancelled: Callable[[], bool]) -> Verdict | None:
         if replay is None or self._agreed is None:
@@ -322,9 +322,9 @@ def follow(simulation, checker: ReferenceChecker, cancelled: Callable[[], bool],
     """The checking policy, until `cancelled()`: follow `simulation` with `checker` and `report(verdict, epoch)`
     each verdict (for the board of that epoch); `rest(seconds)` waits between checks (and returns early when
     cancelled). A new board (start, reset, edit, swap) starts the reference again from it; while the reference
-    keeps up it checks every generation, else windows of a bounded region (every other one round `around()`,
-    the place the user looks at), taking a third of a core at most."""
-    epoch, windows = -1, 0
+    keeps up it checks every generation, else spans of generations over a bounded region (every other one round
+    `around()`, the place the user looks at), taking a third of a core at most."""
+    epoch, spans = -1, 0
     while not cancelled():
         if simulation.epoch != epoch:
             box = simulation.box
@@ -346,12 +346,12 @@ def follow(simulation, checker: ReferenceChecker, cancelled: Callable[[], bool],
             replay = partial(create_universe, snapshot.engine, simulation.rule, simulation.topology, simulation.options)
             verdict = checker.check(snapshot.cells, snapshot.generation, stale, replay, snapshot.region[:2])
         elif verdict is None:
-            windows += 1
-            region, length = checker.plan_window(simulation.box, simulation.plane, around() if windows % 2 else None)
-            start, end = simulation.open_window(length, region, length)
+            spans += 1
+            region, length = checker.plan_span(simulation.box, simulation.plane, around() if spans % 2 else None)
+            start, end = simulation.open_span(length, region, length)
             if start.epoch != epoch:
                 continue
-            verdict = checker.check_window(start, partial(wait_for, end, stale), length, stale)
+            verdict = checker.check_span(start, partial(wait_for, end, stale), length, stale)
             pause = 2 * checker.work_seconds  # the reference's own time, not the wait for the engine
         if verdict is not None:
             report(verdict, epoch)

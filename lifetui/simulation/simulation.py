@@ -3,7 +3,7 @@
 The TUI drives a Simulation and never knows which engine steps the board or on which topology: a Simulation
 holds a Universe (lifetui.world.universe), the same for a torus, the unbounded plane or one of Golly's grids.
 The checker follows the running engine with the numpy reference on the same topology: generation by
-generation while the reference keeps up, and in sampled windows when it cannot.
+generation while the reference keeps up, and in sampled spans when it cannot.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ class Simulation:
             return self._universe.blocks(*region, block)
         return self._universe.window(*region)
 
-    def open_window(self, generations: int, region: Region | None = None, margin: int = 0) -> tuple[Snapshot, Future]:
+    def open_span(self, generations: int, region: Region | None = None, margin: int = 0) -> tuple[Snapshot, Future]:
         """`region` now, and the promise of it `generations` later, taken as the engine passes that generation;
         without a region, the whole board and `margin` cells round it (on a torus, the torus).
 

@@ -92,7 +92,7 @@ def divergence_text(verdict: Verdict | None, snapshot: Snapshot) -> Text:
     if verdict.sampled:
         sampled = verdict.sampled
         what = "tile windows" if sampled.tile else "windows"
-        return Text(f"sampled: {sampled.windows:,} {what} of {sampled.length:,} generations, latest at "
+        return Text(f"sampled: {sampled.spans:,} {what} of {sampled.length:,} generations, latest at "
                     f"{number(sampled.latest)}, 0 cells differ", style="green")  # fmt: skip
     lag = snapshot.generation - verdict.agreed_through
     if not verdict.checked:

@@ -71,11 +71,11 @@ def parse_size(text: str) -> tuple[int, int]:
         raise UsageError(f"board size {text[:40]!r} is outside {MIN_SIDE}..{MAX_SIDE} a side")
     width = int(match[1])
     height = int(match[2]) if match[2] else width
-    check_size(width, height)
+    refuse_bad_size(width, height)
     return width, height
 
 
-def check_size(width: int, height: int) -> None:
+def refuse_bad_size(width: int, height: int) -> None:
     """Refuse a torus smaller than 3x3, larger than the maximum side, or larger than this machine can hold
     (BOARD_BYTES_PER_CELL; an engine that needs more says so when it cannot)."""
     for side, name in ((width, "width"), (height, "height")):
@@ -108,8 +108,8 @@ def torus_board(pattern: Pattern, size: tuple[int, int] | None = None, rule: Rul
 
 
 def _on_torus(pattern: Pattern, rule: Rule, width: int, height: int, offer_plane: bool) -> Board:
-    pattern.check_laid_out()
-    check_size(width, height)
+    pattern.refuse_unlaid()
+    refuse_bad_size(width, height)
     if pattern.width > width or pattern.height > height:
         raise UsageError(
             f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
@@ -133,7 +133,7 @@ def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleS
     if size is not None:
         return _on_torus(pattern, chosen, *size, offer_plane=False)
     if suffixes and suffixes[0].bounded:
-        pattern.check_laid_out()
+        pattern.refuse_unlaid()
         return Board(chosen, Topology.grid(suffixes[0].bounded), pattern)
     if suffixes and suffixes[0].torus:
         width, height = suffixes[0].torus

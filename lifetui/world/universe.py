@@ -88,7 +88,7 @@ def live_box(cells: np.ndarray) -> Region | None:
 
 def lay_on_torus(pattern: Pattern, height: int, width: int) -> np.ndarray:
     """The pattern's box centred on a torus of this size: left = (W - w) // 2, top = (H - h) // 2."""
-    pattern.check_laid_out()
+    pattern.refuse_unlaid()
     if pattern.width > width or pattern.height > height:
         raise UsageError(
             f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
@@ -219,7 +219,7 @@ class ArrayUniverse(Universe):
         if self._torus:
             self.engine.load(lay_on_torus(pattern, *self._shape))
             return
-        pattern.check_laid_out()
+        pattern.refuse_unlaid()
         self._check_room(pattern.height, pattern.width)  # before the pattern becomes an array
         super().load_pattern(pattern)
 
