@@ -197,7 +197,7 @@ def test_a_registered_engine_is_offered_by_every_command(toy, lifetui):
 async def test_a_registered_engine_gets_a_key_help_and_a_palette_entry_in_the_tui(toy):
     from lifetui.tui.app import LifeApp
 
-    app = LifeApp(Board.of_cells(CONWAY, soup((16, 16), seed=1)))
+    app = LifeApp(Board.of_cells(CONWAY, soup((16, 16), seed=1)), engine="numpy")
     async with app.run_test() as pilot:
         assert ("1 2 3 4 5 6", "engine numpy, jax, c, bitsliced, hashlife, toy") in app.help_rows
         assert "Engine: toy" in [command.title for command in app.get_system_commands(app.screen)]

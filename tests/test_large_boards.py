@@ -57,12 +57,13 @@ def test_a_tile_check_catches_a_wrong_cell(small_machine, monkeypatch):
 
 
 def test_the_tui_starts_on_an_engine_that_can_hold_the_board(small_machine):
-    from lifetui.engines import EngineOptions
-    from lifetui.simulation import starting_engine
+    from lifetui.engines import EngineOptions, availability
+    from lifetui.simulation import fastest_engine
 
-    warnings: list[str] = []
-    assert starting_engine(soup_board(), EngineOptions(), warnings) == "c"
-    assert "numpy engine cannot hold this board" in warnings[0] and "starting on c" in warnings[0]
+    notes: list[str] = []
+    board = soup_board()
+    assert not availability("numpy", CONWAY, topology=board.topology).available
+    assert fastest_engine(board, EngineOptions(), notes) == "c" and "running on c" in notes[0]
 
 
 def test_run_without_an_engine_takes_one_that_can_hold_the_board(small_machine, lifetui):

@@ -312,3 +312,14 @@ async def test_hashlife_flat_out_advances_steps_the_user_can_follow_and_a_jump_i
         # The live area is far too large to compare whole: the checker samples windows of it, never all of it.
         await settle(pilot, lambda: app.verdict is not None and app.verdict.sampled is not None, 20)
         assert app.verdict.agrees and app.verdict.sampled.tile
+
+
+@pytest.mark.parametrize(("topology", "expected"), [("plane", "hashlife"), ("torus", "c")])
+async def test_without_an_engine_the_tui_starts_on_the_fastest_exact_one_and_says_so(topology, expected):
+    app = app_on(topology, "acorn")
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        assert app.last_snapshot.engine == expected
+        assert any(f"running on {expected}, the fastest exact engine" in n.message for n in app._notifications)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1, 10)

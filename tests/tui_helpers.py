@@ -13,7 +13,7 @@ from lifetui.world.board import board_for, torus_board
 
 def make_app(name="glider", size=(32, 24)) -> LifeApp:
     pattern = load_pattern(name)
-    return LifeApp(torus_board(pattern, size), pattern.name, pattern.author)
+    return LifeApp(torus_board(pattern, size), pattern.name, pattern.author, "numpy")
 
 
 async def settle(pilot, condition, timeout=5.0):

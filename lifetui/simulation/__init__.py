@@ -7,7 +7,6 @@ from lifetui.simulation.simulation import (
     SwapMismatch,
     board_text,
     fastest_engine,
-    starting_engine,
 )
 
-__all__ = ["Simulation", "Snapshot", "SwapMismatch", "board_text", "fastest_engine", "starting_engine"]
+__all__ = ["Simulation", "Snapshot", "SwapMismatch", "board_text", "fastest_engine"]

@@ -28,7 +28,6 @@ from lifetui.engines import (
     EngineOptions,
     availability,
     available_engines,
-    by_memory,
 )
 from lifetui.engines.base import Interrupted, never
 from lifetui.errors import LifeError
@@ -36,7 +35,7 @@ from lifetui.patterns import pattern_text
 from lifetui.rules import Rule
 from lifetui.world.board import Board
 from lifetui.world.topology import Topology
-from lifetui.world.universe import Outgrown, Region, Universe, board_margin, create_universe
+from lifetui.world.universe import Outgrown, Region, Universe, create_universe
 
 
 class SwapMismatch(LifeError):
@@ -86,10 +85,10 @@ class Simulation:
     """One board advanced by one engine at a time; safe to drive from a worker thread and a UI thread."""
 
     def __init__(self, board: Board, engine: str | None = None, options: EngineOptions = DEFAULT_OPTIONS):
-        """The board on engine `engine`; None: the one starting_engine picks, said in `notes`."""
+        """The board on engine `engine`; None: the fastest exact one here (fastest_engine), said in `notes`."""
         self.board = board  # where a reset goes back to
         self.notes: list[str] = []
-        engine = engine or starting_engine(board, options, self.notes)
+        engine = engine or fastest_engine(board, options, self.notes)
         self.rule, self.topology, self.options = board.rule, board.topology, options
         self.plane = not self.topology.is_torus
         self._availability: dict[str, Availability] | None = None
@@ -374,34 +373,6 @@ def only_macrocell(text: str, path: Path, name: str, author: str) -> str:
     if path.suffix.lower() != ".mc":
         raise LifeError("the pattern is too large to save as RLE here: give the file a .mc name (macrocell)")
     return text
-
-
-#: On the plane, a pattern whose grid engine's board would have more cells than this starts on hashlife.
-PLANE_GRID_CELLS = 4096 * 4096
-
-
-def starting_engine(board: Board, options: EngineOptions, warnings: list[str]) -> str:
-    """The reference, unless it cannot hold the board here: then the first engine that can, the least memory a
-    cell first (said in `warnings`). On the plane, an engine that holds the plane itself (hashlife) for a
-    pattern too large to lay out, or whose board would have over PLANE_GRID_CELLS cells (the pattern and a
-    margin of half its larger side round it: lifetui.world.universe)."""
-    if board.topology.has_free_axis:
-        pattern = board.pattern
-        margin = board_margin(pattern.height, pattern.width)
-        if pattern.unlaid or (pattern.width + 2 * margin) * (pattern.height + 2 * margin) > PLANE_GRID_CELLS:
-            holder = next((info.name for info in by_memory() if info.universe), REFERENCE)
-            warnings.append(f"the pattern spans {pattern.width:,} x {pattern.height:,} cells; starting on {holder}")
-            return holder
-        return REFERENCE
-    reference = availability(REFERENCE, board.rule, options, board.topology)
-    if reference.available:
-        return REFERENCE  # asking only the reference: the others' checks read kernels, which takes a while
-    chosen = next(
-        (info.name for info in by_memory() if availability(info.name, board.rule, options, board.topology).available),
-        REFERENCE,
-    )
-    warnings.append(f"the {REFERENCE} engine cannot hold this board here ({reference.reason}); starting on {chosen}")
-    return chosen
 
 
 def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> str:
