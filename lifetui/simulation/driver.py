@@ -156,7 +156,9 @@ class Driver:
                     self.stop()
                     notice(f"stopped: {describe_error(err)}", "error")
                     changed = True
-                dirty = dirty or changed
+                # A frame owed for a whole step is void once a call cut short leaves the board between steps.
+                whole_step = self.goal is not None or simulation.generation % self.stride == 0
+                dirty = changed or (dirty and whole_step)
             else:
                 self.wake.wait(0.05)
             self.wake.clear()

@@ -11,7 +11,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Sparkline, Static
 
 from lifetui.simulation import Simulation, Snapshot
-from lifetui.simulation.checker import Verdict
+from lifetui.simulation.checker import MAX_SPAN, Verdict
 from lifetui.simulation.driver import SPEEDS, Driver
 from lifetui.tui.messages import Analysed
 
@@ -99,6 +99,10 @@ def divergence_text(verdict: Verdict | None, snapshot: Snapshot) -> Text:
         ahead = f"; the board is {number(lag)} further on" if lag > 0 else ""
         return Text(f"not checked yet: the reference starts at generation {number(verdict.generation)}{ahead}",
                     style="dim")  # fmt: skip
+    if lag > MAX_SPAN:  # a jump (go to, hashlife's steps): further than the reference follows
+        text = (f"not checked: {number(lag)} generations past the last check (agreed through generation "
+                f"{number(verdict.agreed_through)}); spans are checked as the board runs on")  # fmt: skip
+        return Text(text, style="yellow")
     behind = f", {number(lag)} behind" if lag > 0 else ""
     since = f" (every one since {number(verdict.since)})" if verdict.since is not None else ""
     return Text(f"agrees through generation {number(verdict.agreed_through)}{since}{behind}", style="green")
