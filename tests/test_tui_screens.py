@@ -134,3 +134,14 @@ async def test_on_a_small_terminal_the_help_scrolls_by_key_and_dialogs_wrap_thei
         warning = app.screen.query_one("#warning")
         await pilot.pause()
         assert "bundled: acorn" in str(warning.render()) and warning.size.height > 1  # wrapped, not cut
+
+
+async def test_s_offers_lifetuis_folder_among_the_documents_not_where_lifetui_started(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Documents"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("s")
+        offered = app.screen.query_one("Input").value
+        assert offered == str(tmp_path / "Documents" / "lifetui" / "Glider-gen0.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: (tmp_path / "Documents" / "lifetui" / "Glider-gen0.rle").exists())

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
+import platformdirs
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -45,6 +46,11 @@ SWITCH_SECONDS = 0.0005
 POPULATION_POINTS = 4096
 #: The fit key reads the board in at most this many squares (of cells, 1x1 up to whatever it takes).
 FIT_SQUARES = 1 << 22
+
+
+def save_folder() -> Path:
+    """Where `s` offers to save: lifetui's folder among the user's documents (not wherever lifetui started)."""
+    return Path(platformdirs.user_documents_dir()) / "lifetui"
 
 
 class LifeApp(Editing):
@@ -350,13 +356,16 @@ class LifeApp(Editing):
             self.notify(str(err), severity="error")
             return
         stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
-        self.push_screen(SaveScreen(f"{stem}-gen{generation}.rle"), lambda path: self._save(path, generation, text))
+        suggested = str(save_folder() / f"{stem}-gen{generation}.rle")
+        self.push_screen(SaveScreen(suggested), lambda path: self._save(path, generation, text))
 
     def _save(self, path: Path | None, generation: int, text: Callable[[Path, str, str], str]) -> None:
         if path is None:
             return
         try:
             refuse_other_format_name(path)
+            if path.parent == save_folder():
+                path.parent.mkdir(parents=True, exist_ok=True)  # the folder offered: made on first use
             write_atomically(path, text(path, self.pattern_name, self.author))
         except LifeError as err:
             self.notify(str(err), severity="error")
