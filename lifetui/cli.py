@@ -99,18 +99,17 @@ def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int
     return layers
 
 
+def kernel_option(help: str):
+    """The option naming a trained kernel's folder: --kernel, and --model, its old name."""
+    return click.option("--kernel", "--model", "model", type=click.Path(path_type=Path), help=help)
+
+
 def board_options(function):
     """The options every command that builds a board shares: --size, --rule, --model, --allow-inexact."""
     function = click.option(
         "--allow-inexact", is_flag=True, help="Run a trained kernel even where it departs from its rule (to study it)."
     )(function)
-    function = click.option(
-        "--kernel",
-        "--model",
-        "model",
-        type=click.Path(path_type=Path),
-        help="Trained kernel folder for jax and c (--model: the old name).",
-    )(function)
+    function = kernel_option("Trained kernel folder for jax and c (--model: the old name).")(function)
     function = click.option("--rule", callback=_rule, help="Rule, overriding the file's (B3/S23, B36/S23, ...).")(
         function
     )
@@ -305,13 +304,7 @@ def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], sum
 
 @commands.command()
 @click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to check engines for.")
-@click.option(
-    "--kernel",
-    "--model",
-    "model",
-    type=click.Path(path_type=Path),
-    help="Trained kernel folder for jax and c (--model: the old name).",
-)
+@kernel_option("Trained kernel folder for jax and c (--model: the old name).")
 @click.option("--allow-inexact", is_flag=True, help="Count a kernel that is wrong somewhere as usable.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bool) -> None:
@@ -382,13 +375,7 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 
 
 @commands.command()
-@click.option(
-    "--kernel",
-    "--model",
-    "model",
-    type=click.Path(path_type=Path),
-    help="Trained kernel folder (default: the one for --rule; --model: the old name).",
-)
+@kernel_option("Trained kernel folder (default: the one for --rule; --model: the old name).")
 @click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
@@ -413,13 +400,7 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 
 
 @commands.command("compile")
-@click.option(
-    "--kernel",
-    "--model",
-    "model",
-    type=click.Path(path_type=Path),
-    help="Trained kernel folder (default: the one for --rule; --model: the old name).",
-)
+@kernel_option("Trained kernel folder (default: the one for --rule; --model: the old name).")
 @click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
 @click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
               help="Optimisation level: 0 every gate, 1 dead gates and copies gone, 2 constants folded and equal "
