@@ -262,10 +262,9 @@ def run(
         if show:
             click.echo(f"lifetui: watching {pattern} for a repeat, up to {limit:,} generations (--steps N sets the"
                        " limit)", err=True)  # fmt: skip
-        steps, behaviour = step_until_stable(universe, look, board.generation, limit, show)
+        steps, behaviour, why_not = step_until_stable(universe, look, board.generation, limit, show)
         if not as_json:
-            found = behaviour.describe() if behaviour else f"no repeat within {steps:,} generations"
-            click.echo(f"{pattern}: {found}", err=True)
+            click.echo(f"{pattern}: {behaviour.describe() if behaviour else why_not}", err=True)
     else:
         assert steps is not None  # refused above: without --until-stable, --steps is given
         step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())

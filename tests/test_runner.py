@@ -43,8 +43,9 @@ def test_until_stable_stops_at_the_repeat_and_shows_its_progress_on_the_way(bars
         cells, top, left = universe.live_cells()
         return cells, (top, left)
 
-    done, behaviour = runner.step_until_stable(universe, look, 0, 1200, show=True)
+    done, behaviour, why_not = runner.step_until_stable(universe, look, 0, 1200, show=True)
     assert behaviour is None and done == 1200 and len(bars) == 1  # still settling at 1,200
+    assert why_not == "no repeat within 1,200 generations"
     glider = create_universe("numpy", CONWAY, board.topology)
     glider.load_pattern(load_pattern("glider"))
 
@@ -52,5 +53,21 @@ def test_until_stable_stops_at_the_repeat_and_shows_its_progress_on_the_way(bars
         cells, top, left = glider.live_cells()
         return cells, (top, left)
 
-    done, behaviour = runner.step_until_stable(glider, see, 0, 100, show=False)
+    done, behaviour, _ = runner.step_until_stable(glider, see, 0, 100, show=False)
     assert (done, behaviour.kind, behaviour.period) == (4, "spaceship", 4) and len(bars) == 1
+
+
+def test_until_stable_stops_when_the_live_area_outgrows_what_it_compares(monkeypatch):
+    monkeypatch.setattr(runner, "UNTIL_STABLE_CELLS", 200 * 200)
+    board = board_for(load_pattern("acorn"), plane=True)  # its gliders fly off: the whole plane never repeats
+    universe = create_universe("hashlife", CONWAY, board.topology)
+    universe.load_pattern(board.pattern)
+
+    def look():
+        cells, top, left = universe.live_cells()
+        return cells, (top, left)
+
+    done, behaviour, why_not = runner.step_until_stable(universe, look, 0, 10**6)
+    box = universe.extent()
+    assert behaviour is None and done < 10**6 and box[2] * box[3] > 200 * 200
+    assert why_not.startswith(f"no repeat by generation {done:,}: the live area outgrew 40,000 cells")

@@ -15,22 +15,37 @@ from lifetui.world.universe import Universe
 UNTIL_STABLE_STEPS = 1_000_000
 
 
-def step_until_stable(universe: Universe, look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
-                       generation: int, limit: int, show: bool = False) -> tuple[int, Behaviour | None]:  # fmt: skip
+#: --until-stable compares whole boards: one whose live area grows past this many cells stops it.
+UNTIL_STABLE_CELLS = 4096 * 4096
+
+
+def step_until_stable(
+    universe: Universe,
+    look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
+    generation: int,
+    limit: int,
+    show: bool = False,
+) -> tuple[int, Behaviour | None, str]:
     """Advance a universe a generation at a time until its board, as `look()` gives it (the cells and where their
-    (0, 0) is), repeats or `limit` generations have passed: how many it advanced, and what the board does (None
-    if it did not repeat). With `show`, a run that takes a while shows a progress bar on stderr."""
+    (0, 0) is), repeats, `limit` generations have passed, or its live area grows past UNTIL_STABLE_CELLS: how
+    many it advanced, what the board does (None if it did not repeat) and, if not, why it stopped looking. With
+    `show`, a run that takes a while shows a progress bar on stderr."""
     watcher = Watcher()
     with progress_bar(limit, show) as advanced:
         for done in range(limit + 1):
             if done:
                 universe.step(1)
                 advanced(done)
+            extent = universe.extent()
+            if extent is not None and extent[2] * extent[3] > UNTIL_STABLE_CELLS:
+                return done, None, (f"no repeat by generation {generation + done:,}: the live area outgrew "
+                                    f"{UNTIL_STABLE_CELLS:,} cells ({extent[3]:,} x {extent[2]:,}), past which "
+                                    "--until-stable does not compare whole boards")  # fmt: skip
             cells, origin = look()
             behaviour = watcher.see(cells, generation + done, origin)
             if behaviour is not None:
-                return done, behaviour
-    return limit, None
+                return done, behaviour, ""
+    return limit, None, f"no repeat within {limit:,} generations"
 
 
 #: A run expected to take longer than this shows a progress bar on a terminal.
