@@ -80,6 +80,17 @@ def record_step_ends(simulation: Simulation) -> list[float]:
     return ends
 
 
+async def flat_out(app: MeasuredApp, seconds: float, warm_up: float) -> tuple[int, int, int, float]:
+    """Play (at the speed set), let `warm_up` seconds pass, then measure `seconds`: the generation measuring
+    began at, the generations and frames in it, and its length."""
+    app.action_toggle_play()
+    await asyncio.sleep(warm_up)
+    MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
+    await asyncio.sleep(seconds)
+    elapsed = time.perf_counter() - started
+    return first, app.simulation.generation - first, MeasuredApp.frames, elapsed
+
+
 async def measure(engine: str, side: int, seconds: float, whole: bool = False) -> dict:
     pattern = load_pattern("acorn")
     board = torus_board(pattern, (side, side))
@@ -94,12 +105,7 @@ async def measure(engine: str, side: int, seconds: float, whole: bool = False) -
         if whole:
             view.zoom(10**6)  # as far out as it goes: the whole board in view
         scale = view.mode.describe()
-        app.action_toggle_play()
-        await asyncio.sleep(1.5)
-        MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
-        await asyncio.sleep(seconds)
-        elapsed = time.perf_counter() - started
-        frames, generations = MeasuredApp.frames, app.simulation.generation - first
+        _, generations, frames, elapsed = await flat_out(app, seconds, 1.5)
         await pilot.press("space")
         await asyncio.sleep(max(0.5, 3 / max(bench.gens_per_s, 1e-9)))
         pause_ms = max(0.0, (ends[-1] - MeasuredApp.acted) * 1000) if ends else float("nan")
@@ -140,12 +146,7 @@ async def measure_plane(engine: str, seconds: float) -> dict:
         while app.simulation.generation < PLANE_FROM or app.driver.playing:
             await asyncio.sleep(0.05)
         app.driver.speed_index = len(SPEEDS) - 1
-        app.action_toggle_play()
-        await asyncio.sleep(1.0)
-        MeasuredApp.frames, first, started = 0, app.simulation.generation, time.perf_counter()
-        await asyncio.sleep(seconds)
-        elapsed = time.perf_counter() - started
-        frames, generations = MeasuredApp.frames, app.simulation.generation - first
+        first, generations, frames, elapsed = await flat_out(app, seconds, 1.0)
         view = app.query_one(BoardView).mode.describe()
         await pilot.press("space")
     bench = headless_plane_rate(engine, first, generations)

@@ -96,14 +96,20 @@ def default_size(pattern: Pattern) -> tuple[int, int]:
     return side(pattern.width), side(pattern.height)
 
 
+def asked(pattern: Pattern, rule: RuleSpec | None) -> tuple[Rule, RuleSpec | None]:
+    """The rule (--rule's, else the file's, else B3/S23) and the first of them that names a grid by its suffix
+    (`:T` or `:P`), if any: --rule's comes first."""
+    chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+    return chosen, next((spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)), None)
+
+
 def torus_board(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None) -> Board:
     """The pattern on a torus, for --bench: --size's, else the rule's `:T` suffix's, else room round it."""
-    chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
-    suffixes = [spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)]
-    if not size and suffixes and suffixes[0].bounded:
-        raise UsageError(f"{pattern.source}: the rule asks for {Topology.grid(suffixes[0].bounded).describe()}; "
+    chosen, suffix = asked(pattern, rule)
+    if not size and suffix and suffix.bounded:
+        raise UsageError(f"{pattern.source}: the rule asks for {Topology.grid(suffix.bounded).describe()}; "
                          "--bench runs tori (give --size WxH for one)")  # fmt: skip
-    width, height = size or (suffixes[0].torus if suffixes else None) or default_size(pattern)
+    width, height = size or (suffix.torus if suffix else None) or default_size(pattern)
     return _on_torus(pattern, chosen, width, height, size is None)
 
 
@@ -124,19 +130,18 @@ def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleS
     `:T` suffix asks for, on the bounded grid a `:P` or tube suffix asks for, else on the unbounded plane;
     `plane` insists on the plane. A rule with B0 goes on the default torus, said in the pattern's warnings
     (on the plane every dead cell would be born at once)."""
-    chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
-    suffixes = [spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)]
+    chosen, suffix = asked(pattern, rule)
     if plane:
-        if size is not None or suffixes:
+        if size is not None or suffix:
             raise UsageError("--plane runs the unbounded plane: leave out --size and the rule's :T or :P suffix")
         return Board(chosen, PLANE, pattern)
     if size is not None:
         return _on_torus(pattern, chosen, *size, offer_plane=False)
-    if suffixes and suffixes[0].bounded:
+    if suffix and suffix.bounded:
         pattern.refuse_unlaid()
-        return Board(chosen, Topology.grid(suffixes[0].bounded), pattern)
-    if suffixes and suffixes[0].torus:
-        width, height = suffixes[0].torus
+        return Board(chosen, Topology.grid(suffix.bounded), pattern)
+    if suffix and suffix.torus:
+        width, height = suffix.torus
         return _on_torus(pattern, chosen, width, height, offer_plane=True)
     if not chosen.truth_table()[0]:
         return Board(chosen, PLANE, pattern)
