@@ -169,3 +169,48 @@ def test_engines_cut_short_are_compared_at_their_own_generation_whatever_their_o
     full, slow = results
     assert slow.steps < full.steps == 60
     assert slow.matches_reference is True and full.matches_reference is True
+
+
+class OneTooManyEngine(NumpyEngine):
+    """Steps one generation too many on every call (a bounded grid steps one generation a call)."""
+
+    def step(self, generations=1):
+        super().step(generations + 1)
+
+
+def test_one_bench_for_every_topology_catches_a_broken_engine_on_each(doubles, monkeypatch):
+    # The same trials and the same check on a torus, a bounded grid, a tube and the plane: the broken engine
+    # (registered as c) disagrees on each, and numpy and the slow double (bitsliced) agree.
+    monkeypatch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", OneTooManyEngine))
+    from lifetui.patterns import load_pattern
+    from lifetui.rules import parse_rule
+    from lifetui.world.board import board_for, torus_board
+
+    pattern = load_pattern("r-pentomino")
+    boards = [
+        torus_board(pattern, (32, 32)),
+        torus_board(pattern, rule=parse_rule("B3/S23:P30,20")),
+        board_for(pattern, rule=parse_rule("B3/S23:T0,24")),
+        board_for(pattern, plane=True),
+    ]
+    for board in boards:
+        numpy, wrong, slow = bench.run_bench(board, ["numpy", "c", "bitsliced"], steps=6)
+        assert numpy.available and wrong.available and slow.available, board.topology
+        assert (numpy.matches_reference, wrong.matches_reference, slow.matches_reference) == (True, False, True)
+        fixed = not board.topology.has_free_axis
+        assert (numpy.cell_updates_per_s is not None) == fixed
+        assert numpy.checked == ("board" if fixed else "the reference")
+
+
+def test_off_a_torus_engines_cut_short_are_unchecked_and_the_rest_compared_with_the_furthest(doubles):
+    from lifetui.patterns import load_pattern
+    from lifetui.world.board import board_for
+
+    board = board_for(load_pattern("r-pentomino"), plane=True)
+    fast, slow = bench.run_bench(board, ["numpy", "bitsliced"], steps=200, seconds_cap=0.05)
+    assert slow.steps < fast.steps == 200
+    assert fast.matches_reference is True and fast.checked == "the reference"
+    assert slow.matches_reference is None and slow.checked == "against numpy"
+    assert bench.default_engines(board) == ["hashlife"]
+    assert bench.default_steps(board, ["hashlife"]) == bench.DEFAULT_FREE_STEPS
+    assert bench.default_steps(board, ["numpy", "hashlife"]) == 2**30 // (256 * 256)

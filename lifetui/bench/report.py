@@ -9,16 +9,17 @@ from rich.console import Console
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
+from lifetui.bench.lifelib import lifelib_result
 from lifetui.bench.measure import (
     PUBLISHED,
     PUBLISHED_COMPILED,
     PUBLISHED_NETWORK,
     EngineResult,
+    default_engines,
     default_steps,
     machine,
     run_bench,
 )
-from lifetui.bench.plane import DEFAULT_PLANE_STEPS, plane_bench
 from lifetui.engines import REFERENCE, EngineOptions
 from lifetui.rules import CONWAY
 from lifetui.world.board import Board
@@ -37,8 +38,8 @@ def bench_command(
         board = Board.of_cells(CONWAY, cells)
         pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
 
-    torus = board.topology.is_torus
-    steps = steps or (default_steps(board) if torus else DEFAULT_PLANE_STEPS)
+    engines = engines or default_engines(board, options)
+    steps = steps or default_steps(board, engines)
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), console=console, transient=True, disable=as_json) as progress:
         task = progress.add_task("starting", total=None)
@@ -46,11 +47,12 @@ def bench_command(
         def report(name: str, done: int) -> None:
             progress.update(task, description=f"[bold]{name}[/bold]: {done:,}/{steps:,} generations")
 
-        if torus:
-            results = run_bench(board, engines or None, steps, seconds, options, report)
-        else:
-            results = plane_bench(pattern, board, engines, steps, options)
-    width, height = (board.width, board.height) if torus else (board.pattern.width, board.pattern.height)
+        beside = (
+            (lambda steps: lifelib_result(pattern, board, steps)) if board.topology.is_plane else (lambda steps: None)
+        )
+        results = run_bench(board, engines, steps, seconds, options, report, beside)
+    free = board.topology.has_free_axis  # no fixed size: the pattern's is given
+    width, height = (board.pattern.width, board.pattern.height) if free else (board.width, board.height)
     document = {
         "pattern": pattern, "rule": str(board.rule), "topology": board.topology.suffix()[1:] or "plane",
         "width": width, "height": height, "steps": steps, "threads": options.threads, "devices": options.devices,
@@ -62,7 +64,7 @@ def bench_command(
     if as_json:
         print(json.dumps(document, allow_nan=False))  # valid JSON, always
     else:
-        _print_table(document, results, seed_experiment)
+        _print_table(document, board, results, seed_experiment)
     return 1 if mismatch else 0
 
 
@@ -72,12 +74,13 @@ def _speedup(result: EngineResult, baseline: EngineResult | None) -> str:
     return f"{result.gens_per_s / baseline.gens_per_s:,.1f}"
 
 
-def _print_table(document: dict, results: list[EngineResult], seed_experiment: bool) -> None:
+def _print_table(document: dict, board: Board, results: list[EngineResult], seed_experiment: bool) -> None:
     # Without a terminal (a pipe, CI) rich assumes 80 columns and would cut numbers off: never do that.
     console = Console() if Console().is_terminal else Console(width=200)
     by_name = {result.engine: result for result in results}
-    where = (f"a {document['width']}x{document['height']} torus" if document["topology"] != "plane"
-             else f"the unbounded plane (a {document['width']}x{document['height']} pattern)")  # fmt: skip
+    where = board.topology.describe()
+    if board.topology.has_free_axis:
+        where += f" (a {document['width']}x{document['height']} pattern)"
     table = Table(title=f"{document['pattern']}: {document['rule']} on {where}, {document['steps']:,} generations")
     columns = ("engine", "gen/s", "cells/s", f"x {PUBLISHED_NETWORK}", f"x {REFERENCE}", "agrees", "steps", "time",
                "warm-up")  # fmt: skip

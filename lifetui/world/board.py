@@ -104,11 +104,12 @@ def asked(pattern: Pattern, rule: RuleSpec | None) -> tuple[Rule, RuleSpec | Non
 
 
 def torus_board(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None) -> Board:
-    """The pattern on a torus, for --bench: --size's, else the rule's `:T` suffix's, else room round it."""
+    """The pattern on a fixed board, for --bench: the torus of --size, else the grid of the rule's suffix (`:T`,
+    `:P`), else a torus with room round it."""
     chosen, suffix = asked(pattern, rule)
     if not size and suffix and suffix.bounded:
-        raise UsageError(f"{pattern.source}: the rule asks for {Topology.grid(suffix.bounded).describe()}; "
-                         "--bench runs tori (give --size WxH for one)")  # fmt: skip
+        pattern.refuse_unlaid()
+        return Board(chosen, Topology.grid(suffix.bounded), pattern)
     width, height = size or (suffix.torus if suffix else None) or default_size(pattern)
     return _on_torus(pattern, chosen, width, height, size is None)
 
