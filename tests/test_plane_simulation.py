@@ -49,7 +49,7 @@ def test_cells_drawn_anywhere_on_the_plane_are_there_and_blocks_match_the_cells(
 
 def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
     simulation = Simulation(board_for(load_pattern("r-pentomino"), plane=True))
-    assert simulation.plane and simulation.topology == PLANE
+    assert not simulation.torus and simulation.topology == PLANE
     done = 0
     for engine, generations in (("c", 300), ("hashlife", 400), ("bitsliced", 100), ("numpy", 50)):
         simulation.swap(engine)
@@ -58,7 +58,7 @@ def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
         cells, top, left = reference_after("r-pentomino", done)
         assert simulation.box == (top, left, *cells.shape)
         snapshot = simulation.snapshot()
-        assert snapshot.plane and snapshot.region == simulation.box and snapshot.engine == engine
+        assert not snapshot.torus and snapshot.region == simulation.box and snapshot.engine == engine
         assert np.array_equal(snapshot.cells, cells)
         assert snapshot.population == int(cells.sum())
 

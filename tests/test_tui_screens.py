@@ -109,14 +109,15 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
         await settle(pilot, lambda: not isinstance(app.screen, OpenScreen))
         # The new board: on the unbounded plane (its rule has no suffix), its own rule, paused at its generation
         # 0, back on the engine it was on.
-        assert app.simulation.plane and app.simulation.box == (0, -1, 1, 3) and str(app.simulation.rule) == "B36/S23"
+        assert not app.simulation.torus and app.simulation.box == (0, -1, 1, 3)
+        assert str(app.simulation.rule) == "B36/S23"
         assert app.pattern_name == "Wide" and not app.driver.playing
-        await settle(pilot, lambda: app.last_snapshot.plane and app.last_snapshot.population == 3)
+        await settle(pilot, lambda: not app.last_snapshot.torus and app.last_snapshot.population == 3)
         await settle(pilot, lambda: app.simulation.engine_name == "bitsliced", 30)
         await pilot.press("n")
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 3)
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1, 10)
-        assert app.query_one(BoardView).plane and app.simulation.box == (-1, 0, 3, 1)  # the blinker turned
+        assert not app.query_one(BoardView).torus and app.simulation.box == (-1, 0, 3, 1)  # the blinker turned
 
 
 async def test_on_a_small_terminal_the_help_scrolls_by_key_and_dialogs_wrap_their_text():

@@ -115,12 +115,12 @@ class ReferenceChecker:
         """Generations in a window over `cells` cells: SPAN_SECONDS of the reference's time."""
         return max(1, int(self.cell_rate * SPAN_SECONDS / cells)) if self.cell_rate else 1
 
-    def plan_span(self, box: Region | None, plane: bool, around: tuple[int, int] | None) -> tuple[Region | None, int]:
+    def plan_span(self, box: Region | None, around: tuple[int, int] | None) -> tuple[Region | None, int]:
         """The next window: its region (None: every live cell, and on the plane `length` cells round them) and
         its length in generations, at most MAX_SPAN (a region of a few tiles, whatever the board)."""
         height, width = (box[2], box[3]) if box else (1, 1)
         length = min(MAX_SPAN, self.span_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
-        return check_region(box, plane, length, around), length
+        return check_region(box, self.topology.is_torus, length, around), length
 
     def _advance(self, universe: Universe, generations: int, cancelled: Callable[[], bool],
                  budget: float | None) -> int:  # fmt: skip
@@ -287,16 +287,16 @@ def placed_difference(first: Placed, second: Placed) -> np.ndarray:
     return np.argwhere(canvas[0] != canvas[1]).astype(np.int64) + (top, left)
 
 
-def check_region(box: Region | None, plane: bool, margin: int, around: tuple[int, int] | None = None) -> Region | None:
+def check_region(box: Region | None, torus: bool, margin: int, around: tuple[int, int] | None = None) -> Region | None:
     """A region to check: None (every live cell, and on the plane `margin` round them) when the board's extent
     `box` is small, else a tile of TILE_SIDE plus `margin` each side centred on `around`, or anywhere in the
-    extent; on a torus a side no larger than the tile is taken whole."""
+    extent; on a torus (`torus`: regions wrap) a side no larger than the tile is taken whole."""
     if box is None or (box[2] <= TILE_SIDE and box[3] <= TILE_SIDE):
         return None
     top, left, height, width = box
     centre = around or (top + random.randrange(height), left + random.randrange(width))
     side = TILE_SIDE + 2 * margin
-    if plane:
+    if not torus:
         return (centre[0] - side // 2, centre[1] - side // 2, side, side)
     tall, wide = min(height, side), min(width, side)
     return ((centre[0] - tall // 2) % height, (centre[1] - wide // 2) % width, tall, wide)
@@ -347,7 +347,7 @@ def follow(simulation, checker: ReferenceChecker, cancelled: Callable[[], bool],
             verdict = checker.check(snapshot.cells, snapshot.generation, stale, replay, snapshot.region[:2])
         elif verdict is None:
             spans += 1
-            region, length = checker.plan_span(simulation.box, simulation.plane, around() if spans % 2 else None)
+            region, length = checker.plan_span(simulation.box, around() if spans % 2 else None)
             start, end = simulation.open_span(length, region, length)
             if start.epoch != epoch:
                 continue

@@ -69,7 +69,7 @@ class Snapshot:
     shape: tuple[int, int]  # the extent's (height, width)
     #: Cells each way per entry of `cells`: 1, or a zoomed-out view's squares (1 when any cell in one is live).
     block: int = 1
-    plane: bool = False  # not a torus: regions never wrap, and the view may go anywhere
+    torus: bool = True  # regions wrap round the board; else they never do, and the view may go anywhere
     #: False when `population` was counted a moment ago, at an earlier generation (a huge board).
     population_current: bool = True
 
@@ -90,7 +90,7 @@ class Simulation:
         self.notes: list[str] = []
         engine = engine or fastest_engine(board, options, self.notes)
         self.rule, self.topology, self.options = board.rule, board.topology, options
-        self.plane = not self.topology.is_torus
+        self.torus = self.topology.is_torus
         self._availability: dict[str, Availability] | None = None
         self._lock = threading.Lock()
         self._interrupt = threading.Event()  # set: a step under way returns as soon as it can
@@ -164,7 +164,7 @@ class Simulation:
     def snapshot(self, region: Region | None = None, block: int = 1) -> Snapshot:
         """The whole board (every live cell), or only `region` of it (read back from the engine without the
         rest), cell by cell or, zoomed out, in squares of `block` x `block` cells."""
-        if region is not None and not self.plane:  # at most the torus: a view sized for another wraps no further
+        if region is not None and self.torus:  # at most the torus: a view sized for another wraps no further
             region = (region[0], region[1], min(region[2], self.shape[0]), min(region[3], self.shape[1]))
         with self._lock:
             return self._snapshot(region or self.whole, block)
@@ -172,7 +172,7 @@ class Simulation:
     def _snapshot(self, region: Region, block: int = 1) -> Snapshot:
         population, current = self._population(exact=region == self.whole)
         return Snapshot(self._read(region, block), self.generation, self.engine_name, self.epoch, population,
-                        region, self.shape, block, self.plane, current)  # fmt: skip
+                        region, self.shape, block, self.torus, current)  # fmt: skip
 
     def _population(self, exact: bool) -> tuple[int, bool]:
         """The live cells, and whether they were counted at this generation: on a huge board seen in a window,
@@ -201,7 +201,7 @@ class Simulation:
         with self._lock:
             if region is None:
                 top, left, height, width = self.whole
-                margin = 0 if not self.plane else margin
+                margin = 0 if self.torus else margin
                 region = (top - margin, left - margin, height + 2 * margin, width + 2 * margin)
             capture = _Capture(self.generation + max(1, generations), region)
             self._captures.append(capture)

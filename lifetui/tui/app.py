@@ -86,7 +86,7 @@ class LifeApp(Editing):
         #: What the board view shows, so that only those cells are read back; it says when it moves. On the
         #: plane, to begin with, the middle of the live cells.
         self.view_region: Region = (0, 0, min(height, 64), min(width, 64))
-        if simulation.plane:
+        if not simulation.torus:
             self.view_region = (top + height // 2 - 32, left + width // 2 - 32, 64, 64)
         self.driver.view = (self.view_region, 1)
         self.last_snapshot = simulation.snapshot(self.view_region)
@@ -307,7 +307,7 @@ class LifeApp(Editing):
 
     def action_fit(self) -> None:
         simulation = self.simulation
-        if simulation.plane:
+        if not simulation.torus:
             if simulation.box is None:
                 self.notify("no live cells to fit")
             else:

@@ -102,7 +102,7 @@ class BoardView(Widget):
         super().__init__(**kwargs)
         self.frame = first
         self.shape = first.shape
-        self.plane = first.plane  # plane coordinates: nothing wraps, and the view may go anywhere
+        self.torus = first.torus  # else nothing wraps, and the view may go anywhere
         self.differing: np.ndarray | None = None  # (n, 2) rows and columns to mark
         self.mode_index = 1
         self.origin = (0, 0)
@@ -156,7 +156,7 @@ class BoardView(Widget):
 
     def _around(self, x, y):
         """A place (x, y), each a number or an array, taken round the torus; on the plane, itself."""
-        if self.plane:
+        if not self.torus:
             return x, y
         return x % self.shape[1], y % self.shape[0]
 
@@ -193,7 +193,7 @@ class BoardView(Widget):
     def on_resize(self) -> None:
         # The first layout centres the board (on the plane, the live cells); later ones keep what was in the
         # middle of the view there.
-        top, left, height, width = self.frame.region if self.plane else (0, 0, *self.shape)
+        top, left, height, width = self.frame.region if not self.torus else (0, 0, *self.shape)
         centre = (left + width // 2, top + height // 2) if self._window_size is None else self._view_centre()
         self._window_size = None
         self._centre_on(centre)
@@ -216,7 +216,7 @@ class BoardView(Widget):
 
     def _widest_index(self) -> int:
         """The furthest zoom level out: braille, or the first braille scale that shows the whole board."""
-        if self.plane:
+        if not self.torus:
             return PLANE_WIDEST_INDEX
         index = BRAILLE_INDEX
         while not self._fits(self.shape[1], self.shape[0], index) and self.size.width and self.size.height:
@@ -226,7 +226,7 @@ class BoardView(Widget):
     def _window(self) -> tuple[int, int]:
         """Board cells visible across and down: the view's capacity, at most the board (the plane has no end)."""
         across, down = self._capacity()
-        if self.plane:
+        if not self.torus:
             return across, down
         return min(across, self.shape[1]), min(down, self.shape[0])
 
@@ -429,7 +429,7 @@ class BoardView(Widget):
         """The cells from `start` to `end` (both included), by the shortest way around the torus."""
         height, width = self.shape
         dx, dy = end[0] - start[0], end[1] - start[1]
-        if not self.plane:
+        if self.torus:
             dx, dy = (dx + width // 2) % width - width // 2, (dy + height // 2) % height - height // 2
         steps = max(abs(dx), abs(dy), 1)
         return list(dict.fromkeys(

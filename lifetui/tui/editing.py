@@ -69,7 +69,7 @@ class Editing(App):
     def _put_at_pointer(self, cells) -> None:
         view = self.query_one(BoardView)
         height, width = self.simulation.shape
-        if not self.simulation.plane and (cells.shape[0] > height or cells.shape[1] > width):
+        if self.simulation.torus and (cells.shape[0] > height or cells.shape[1] > width):
             self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
             return
         x, y = view.pointer or view._view_centre()

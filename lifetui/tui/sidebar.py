@@ -112,7 +112,7 @@ def behaviour_text(analysis: Analysed | None, simulation: Simulation, most_cells
     """What the board does, as far as the analysis thread found (it watches areas of at most `most_cells`)."""
     height, width = simulation.shape
     if height * width > most_cells:
-        area = "a live area" if simulation.plane else "boards"
+        area = "boards" if simulation.torus else "a live area"
         return Text(f"not watched on {area} over 1024 x 1024", style="dim")
     if analysis is None or analysis.epoch != simulation.epoch:
         return Text("watching...", style="dim")
@@ -123,7 +123,7 @@ def behaviour_text(analysis: Analysed | None, simulation: Simulation, most_cells
 
 def board_rows(snapshot: Snapshot, simulation: Simulation) -> list[tuple[str, str]]:
     """What the board is: a torus of its size, or the plane (or grid) and where its live cells are."""
-    if not snapshot.plane:
+    if snapshot.torus:
         return [("Board", f"{snapshot.shape[1]} x {snapshot.shape[0]} torus")]
     box, topology = simulation.box, simulation.topology
     live = "none" if box is None else f"{number(box[3])} x {number(box[2])} from ({number(box[1])}, {number(box[0])})"
