@@ -66,7 +66,7 @@ def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
 def test_edits_on_the_plane_undo_and_redo_across_a_new_board_under_them():
     simulation = Simulation(board_for(load_pattern("glider"), plane=True), "c")
     before = simulation.snapshot()
-    simulation.draw([(4000, -2500)], 1)  # (x, y): far off the c engine's board, which is laid again round both
+    simulation.draw([(-2500, 4000)], 1)  # (row, column): far off the c engine's board, which is laid again round both
     assert simulation.box == (-2500, -1, 2500 + 2, 4000 + 2)
     assert simulation.snapshot((-2500, 4000, 1, 1)).cells[0, 0] == 1
     simulation.step(3)

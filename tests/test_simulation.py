@@ -295,8 +295,8 @@ def test_edits_and_resets_undo_and_redo_with_their_generations():
     simulation = Simulation(board)
     simulation.step(3)
     at_three = simulation.snapshot().cells
-    simulation.draw([(0, 0), (1, 0)], 1)  # a stroke: its first cells...
-    simulation.draw([(2, 0)], 1, undoable=False)  # ...and the rest of it, one edit
+    simulation.draw([(0, 0), (0, 1)], 1)  # a stroke: its first cells...
+    simulation.draw([(0, 2)], 1, undoable=False)  # ...and the rest of it, one edit
     drawn = simulation.snapshot().cells
     simulation.step(2)
     simulation.reset()

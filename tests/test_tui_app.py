@@ -257,8 +257,8 @@ async def test_the_tui_on_the_plane_swaps_engines_draws_and_saves(tmp_path):
         await pilot.press("z")
         view = app.query_one(BoardView)
         await pilot.click(BoardView, offset=(0, 0))
-        x, y = view.origin
-        await settle(pilot, lambda: app.simulation.snapshot((y, x, 1, 1)).cells[0, 0] == 1)
+        top, left = view.origin
+        await settle(pilot, lambda: app.simulation.snapshot((top, left, 1, 1)).cells[0, 0] == 1)
         saved = await save_through_the_screen(pilot, app, target)
         assert saved.plane_origin() == app.simulation.box[:2]
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)

@@ -273,9 +273,9 @@ class Simulation:
             self._new_epoch()
 
     def draw(self, cells: list[tuple[int, int]], value: int, undoable: bool = True) -> None:
-        """Make the cells at (x, y) each live (value 1) or dead (0); `undoable` puts the board as it was on
-        the undo list (a stroke of the mouse is one edit: its first cells are, the rest are not)."""
-        places = np.array([(y, x) for x, y in cells], dtype=np.int64).reshape(-1, 2)
+        """Make the cells at (row, column) each live (value 1) or dead (0); `undoable` puts the board as it was
+        on the undo list (a stroke of the mouse is one edit: its first cells are, the rest are not)."""
+        places = np.array(cells, dtype=np.int64).reshape(-1, 2)
         with self._lock:
             if undoable:
                 self._remember()

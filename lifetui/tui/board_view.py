@@ -78,14 +78,16 @@ def occupied_arc(occupied: np.ndarray) -> tuple[int, int] | None:
 
 
 class BoardView(Widget):
-    """Draws a window of the torus, or of the plane; the top-left board cell of the window is `origin` (x, y)."""
+    """Draws a window of the torus, or of the plane; the top-left board cell of the window is `origin` (row,
+    column). Board cells are (row, column) throughout; (x, y) is only ever a character of the widget."""
 
     DEFAULT_CSS = """
     BoardView { width: 1fr; height: 1fr; }
     """
 
     class CellsDrawn(Message):
-        """The user drew `value` (1 live, 0 dead) on these cells, (x, y) each; `first` for a stroke's first."""
+        """The user drew `value` (1 live, 0 dead) on these cells, (row, column) each; `first` for a stroke's
+        first."""
 
         def __init__(self, cells: list[tuple[int, int]], value: int, first: bool = True) -> None:
             super().__init__()
@@ -111,8 +113,8 @@ class BoardView(Widget):
         self._drawing: tuple[int, tuple[int, int]] | None = None  # the value drawn and the last cell drawn
         self.selecting = False  # the left button selects a rectangle instead of drawing
         self.selection: BoardRegion | None = None  # top, left, height, width
-        self._selecting_from: tuple[int, int] | None = None  # where the drag that selects began (x, y)
-        self.pointer: tuple[int, int] | None = None  # the board cell under the mouse, last seen (x, y)
+        self._selecting_from: tuple[int, int] | None = None  # the cell where the drag that selects began
+        self.pointer: tuple[int, int] | None = None  # the board cell under the mouse, last seen
         self.selected = Style(color="bright_green", bgcolor="blue")
         self._selected_rows: list[np.ndarray | None] = []
         self._lines: list[str] = []
@@ -132,8 +134,7 @@ class BoardView(Widget):
 
     def board_region(self) -> BoardRegion:
         """The cells the view shows: top row, left column, height, width."""
-        width, height = self._window()
-        return self.origin[1], self.origin[0], height, width
+        return (*self.origin, *self._window())
 
     # Moving the view.
 
@@ -144,21 +145,21 @@ class BoardView(Widget):
         if index == self.mode_index:
             return
         if anchor is None:
-            centre = self._view_centre()
+            centre = self.view_centre()
             self.mode_index = index
             self._centre_on(centre)
         else:
-            cell = self._cell_at(*anchor)
+            row, column = self._cell_at(*anchor)
             self.mode_index = index
-            dx, dy = self._offset(*anchor)
-            self.origin = self._around(cell[0] - dx, cell[1] - dy)
+            down, across = self._offset(*anchor)
+            self.origin = self._around(row - down, column - across)
         self._moved()
 
-    def _around(self, x, y):
-        """A place (x, y), each a number or an array, taken round the torus; on the plane, itself."""
+    def _around(self, row, column):
+        """A place (row, column), each a number or an array, taken round the torus; elsewhere, itself."""
         if not self.torus:
-            return x, y
-        return x % self.shape[1], y % self.shape[0]
+            return row, column
+        return row % self.shape[0], column % self.shape[1]
 
     def fit(self, occupied: np.ndarray, block: int) -> bool:
         """Zoom and pan so that every live cell is in view, as large as fits. `occupied` marks the squares of
@@ -175,26 +176,26 @@ class BoardView(Widget):
         """Zoom and pan so that the box (top, left, height, width) is in view, as large as fits."""
         top, left, tall, wide = box
         self.mode_index = 0
-        while self.mode_index < self._widest_index() and not self._fits(wide, tall):
+        while self.mode_index < self._widest_index() and not self._fits(tall, wide):
             self.mode_index += 1
-        self._centre_on(self._around(left + wide // 2, top + tall // 2))
+        self._centre_on(self._around(top + tall // 2, left + wide // 2))
         self._moved()
 
     def pan(self, dx: int, dy: int) -> None:
-        """Move the view by a fraction of its size in the given direction."""
-        width, height = self._window()
-        self._pan_cells(dx * max(1, width // 8), dy * max(1, height // 8))
+        """Move the view by a fraction of its size in the given direction on the screen (dx right, dy down)."""
+        height, width = self._window()
+        self._pan_cells(dy * max(1, height // 8), dx * max(1, width // 8))
 
-    def _pan_cells(self, dx: int, dy: int) -> None:
-        x, y = self.origin
-        self.origin = self._around(x + dx, y + dy)
+    def _pan_cells(self, rows: int, columns: int) -> None:
+        top, left = self.origin
+        self.origin = self._around(top + rows, left + columns)
         self._moved()
 
     def on_resize(self) -> None:
         # The first layout centres the board (on the plane, the live cells); later ones keep what was in the
         # middle of the view there.
         top, left, height, width = self.frame.region if not self.torus else (0, 0, *self.shape)
-        centre = (left + width // 2, top + height // 2) if self._window_size is None else self._view_centre()
+        centre = (top + height // 2, left + width // 2) if self._window_size is None else self.view_centre()
         self._window_size = None
         self._centre_on(centre)
         self._moved()
@@ -205,65 +206,65 @@ class BoardView(Widget):
         self.post_message(self.RegionChanged(self.board_region(), self.mode.block))
 
     def _capacity(self, index: int | None = None) -> tuple[int, int]:
-        """Board cells the view could show across and down at zoom level `index` (the current one by default)."""
+        """Board cells the view could show down and across at zoom level `index` (the current one by default)."""
         mode = self.mode if index is None else mode_at(index)
         across = self.size.width // mode.chars_per_cell * mode.cells_wide * mode.block
-        return across, self.size.height * mode.cells_high * mode.block
+        return self.size.height * mode.cells_high * mode.block, across
 
-    def _fits(self, wide: int, tall: int, index: int | None = None) -> bool:
-        across, down = self._capacity(index)
-        return across >= wide and down >= tall
+    def _fits(self, tall: int, wide: int, index: int | None = None) -> bool:
+        down, across = self._capacity(index)
+        return down >= tall and across >= wide
 
     def _widest_index(self) -> int:
         """The furthest zoom level out: braille, or the first braille scale that shows the whole board."""
         if not self.torus:
             return PLANE_WIDEST_INDEX
         index = BRAILLE_INDEX
-        while not self._fits(self.shape[1], self.shape[0], index) and self.size.width and self.size.height:
+        while not self._fits(*self.shape, index) and self.size.width and self.size.height:
             index += 1
         return index
 
     def _window(self) -> tuple[int, int]:
-        """Board cells visible across and down: the view's capacity, at most the board (the plane has no end)."""
-        across, down = self._capacity()
+        """Board cells visible down and across: the view's capacity, at most a torus (elsewhere, no end)."""
+        down, across = self._capacity()
         if not self.torus:
-            return across, down
-        return min(across, self.shape[1]), min(down, self.shape[0])
+            return down, across
+        return min(down, self.shape[0]), min(across, self.shape[1])
 
-    def _view_centre(self) -> tuple[int, int]:
-        width, height = self._window_size or self._window()
-        return self._around(self.origin[0] + width // 2, self.origin[1] + height // 2)
+    def view_centre(self) -> tuple[int, int]:
+        """The board cell in the middle of the view."""
+        height, width = self._window_size or self._window()
+        return self._around(self.origin[0] + height // 2, self.origin[1] + width // 2)
 
     def _centre_on(self, centre: tuple[int, int]) -> None:
-        width, height = self._window()
-        self.origin = self._around(centre[0] - width // 2, centre[1] - height // 2)
+        height, width = self._window()
+        self.origin = self._around(centre[0] - height // 2, centre[1] - width // 2)
 
     def _offset(self, x: int, y: int) -> tuple[int, int]:
-        """How many cells across and down character (x, y) of the widget starts from the view's origin."""
+        """How many cells down and across character (x, y) of the widget starts from the view's origin."""
         mode = self.mode
-        return x // mode.chars_per_cell * mode.cells_wide * mode.block, y * mode.cells_high * mode.block
+        return y * mode.cells_high * mode.block, x // mode.chars_per_cell * mode.cells_wide * mode.block
 
     def _cell_at(self, x: int, y: int) -> tuple[int, int]:
-        """The board cell at character (x, y) of the widget (the top-left one of its dot's square)."""
-        dx, dy = self._offset(x, y)
-        return self._around(self.origin[0] + dx, self.origin[1] + dy)
+        """The board cell (row, column) at character (x, y) of the widget (the top-left one of its dot's square)."""
+        down, across = self._offset(x, y)
+        return self._around(self.origin[0] + down, self.origin[1] + across)
 
     # Drawing.
 
     def _dots(self) -> tuple[int, int]:
-        """Dots visible across and down (cells, or squares of cells zoomed out)."""
-        width, height = self._window()
+        """Dots visible down and across (cells, or squares of cells zoomed out)."""
+        height, width = self._window()
         block = self.mode.block
-        return -(-width // block), -(-height // block)
+        return -(-height // block), -(-width // block)
 
     def _offsets(self, top: int, left: int) -> tuple[np.ndarray, np.ndarray]:
         """Each visible dot's row and column distance, in cells around the torus, from row `top` and column `left`
         (on the plane, negative for a dot above or left of them)."""
-        across, down = self._dots()
+        down, across = self._dots()
         block = self.mode.block
-        columns, rows = self._around(self.origin[0] - left + np.arange(across) * block,
-                                     self.origin[1] - top + np.arange(down) * block)  # fmt: skip
-        return rows, columns
+        return self._around(self.origin[0] - top + np.arange(down) * block,
+                            self.origin[1] - left + np.arange(across) * block)  # fmt: skip
 
     def _visible(self) -> np.ndarray:
         """The visible dots, from the frame's region; any the region lacks (a pan or zoom it has not caught up
@@ -281,12 +282,12 @@ class BoardView(Widget):
 
     def _marked(self) -> np.ndarray:
         """The visible dots with cells among `differing`."""
-        across, down = self._dots()
+        down, across = self._dots()
         marked = np.zeros((down, across), dtype=np.uint8)
         if self.differing is not None and len(self.differing):
             block = self.mode.block
-            at_column, at_row = self._around(
-                self.differing[:, 1] - self.origin[0], self.differing[:, 0] - self.origin[1]
+            at_row, at_column = self._around(
+                self.differing[:, 0] - self.origin[0], self.differing[:, 1] - self.origin[1]
             )
             at_row, at_column = at_row // block, at_column // block
             inside = (at_row >= 0) & (at_row < down) & (at_column >= 0) & (at_column < across)
@@ -382,11 +383,11 @@ class BoardView(Widget):
             self.select(self._selecting_from, self.pointer)
         elif self._drag is not None:
             button, x, y = self._drag
-            (before_x, before_y), (now_x, now_y) = self._offset(x, y), self._offset(event.x, event.y)
-            dx, dy = before_x - now_x, before_y - now_y
-            if dx or dy:
+            (before_down, before_across), (now_down, now_across) = self._offset(x, y), self._offset(event.x, event.y)
+            rows, columns = before_down - now_down, before_across - now_across
+            if rows or columns:
                 self._drag = (button, event.x, event.y)
-                self._pan_cells(dx, dy)
+                self._pan_cells(rows, columns)
         elif self._drawing is not None:
             value, last = self._drawing
             cell = self._cell_at(event.x, event.y)
@@ -399,19 +400,21 @@ class BoardView(Widget):
         self._drag = self._drawing = self._selecting_from = None
 
     def select(self, corner: tuple[int, int] | None, other: tuple[int, int] | None = None) -> None:
-        """Select the rectangle between two cells (x, y), as the view shows them (it may cross the torus's
-        edge), or nothing (corner None)."""
+        """Select the rectangle between two cells (row, column), as the view shows them (it may cross the
+        torus's edge), or nothing (corner None)."""
         if corner is None or other is None:
             self.selection = None
         else:
-            (x0, y0), (x1, y1) = (self._around(x - self.origin[0], y - self.origin[1]) for x, y in (corner, other))
-            left, top = self._around(self.origin[0] + min(x0, x1), self.origin[1] + min(y0, y1))
-            self.selection = (top, left, abs(y1 - y0) + 1, abs(x1 - x0) + 1)
+            (row0, column0), (row1, column1) = (
+                self._around(row - self.origin[0], column - self.origin[1]) for row, column in (corner, other)
+            )
+            top, left = self._around(self.origin[0] + min(row0, row1), self.origin[1] + min(column0, column1))
+            self.selection = (top, left, abs(row1 - row0) + 1, abs(column1 - column0) + 1)
         self._redraw(full=True)
 
     def _chosen(self) -> np.ndarray:
         """The visible dots inside the selection."""
-        across, down = self._dots()
+        down, across = self._dots()
         chosen = np.zeros((down, across), dtype=np.uint8)
         if self.selection is not None:
             top, left, height, width = self.selection
@@ -421,17 +424,18 @@ class BoardView(Widget):
 
     def _shown_at(self, x: int, y: int) -> int:
         """Whether the cell drawn at character (x, y) is live in the frame on screen."""
-        column, row = self._offset(x, y)
+        row, column = self._offset(x, y)
         visible = self._visible()
         return int(row < visible.shape[0] and column < visible.shape[1] and visible[row, column])
 
     def _line(self, start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
         """The cells from `start` to `end` (both included), by the shortest way around the torus."""
         height, width = self.shape
-        dx, dy = end[0] - start[0], end[1] - start[1]
+        down, across = end[0] - start[0], end[1] - start[1]
         if self.torus:
-            dx, dy = (dx + width // 2) % width - width // 2, (dy + height // 2) % height - height // 2
-        steps = max(abs(dx), abs(dy), 1)
+            down, across = (down + height // 2) % height - height // 2, (across + width // 2) % width - width // 2
+        steps = max(abs(down), abs(across), 1)
         return list(dict.fromkeys(
-            self._around(start[0] + round(dx * k / steps), start[1] + round(dy * k / steps)) for k in range(steps + 1)
+            self._around(start[0] + round(down * k / steps), start[1] + round(across * k / steps))
+            for k in range(steps + 1)
         ))  # fmt: skip

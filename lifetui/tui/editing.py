@@ -72,8 +72,8 @@ class Editing(App):
         if self.simulation.torus and (cells.shape[0] > height or cells.shape[1] > width):
             self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
             return
-        x, y = view.pointer or view._view_centre()
-        self.driver.submit(lambda: self.simulation.put(y, x, cells, replace=False))
+        top, left = view.pointer or view.view_centre()
+        self.driver.submit(lambda: self.simulation.put(top, left, cells, replace=False))
 
     def action_clear(self) -> None:
         selection = self._selection()
