@@ -78,9 +78,9 @@ class HashlifeEngine(Engine):
         side = max(height, width, SMALLEST_SIDE)
         # Sides under SMALLEST_SIDE are tiled up to it here (a small copy); the C tiles the rest to a square.
         tiles = (max(1, SMALLEST_SIDE // height), max(1, SMALLEST_SIDE // width))
-        grid = np.ascontiguousarray(np.tile(cells, tiles) if tiles != (1, 1) else cells, dtype=np.uint8)
+        tiled = np.ascontiguousarray(np.tile(cells, tiles) if tiles != (1, 1) else cells, dtype=np.uint8)
         status = self._lib.lifetui_hashlife_load(
-            self._universe, self._ffi.from_buffer("uint8_t[]", grid), grid.shape[0], grid.shape[1]
+            self._universe, self._ffi.from_buffer("uint8_t[]", tiled), tiled.shape[0], tiled.shape[1]
         )
         if status != 0:
             raise LifeError(f"hashlife engine: the board needs more than {max_nodes():,} nodes to load")
@@ -152,9 +152,9 @@ class HashlifeUniverse(Universe):
     def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
         height, width = cells.shape
         side = max(16, 1 << (max(height, width, 1) - 1).bit_length())
-        grid = np.zeros((side, side), dtype=np.uint8)
-        grid[:height, :width] = cells
-        if self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", grid), side, side) != 0:
+        square = np.zeros((side, side), dtype=np.uint8)
+        square[:height, :width] = cells
+        if self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", square), side, side) != 0:
             raise LifeError("hashlife engine: out of memory loading the pattern")
         self._lib.lifetui_hashlife_plane(self._universe, top, left)
 

@@ -254,17 +254,17 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: b
     rows, columns = square.shape[0] // 8, square.shape[1] // 8
     blocks = square.reshape(rows, 8, columns, 8).transpose(0, 2, 1, 3)
     keys = np.packbits(blocks, axis=-1, bitorder="little").reshape(rows, columns, 8).view("<u8")[..., 0]
-    distinct, grid = np.unique(keys, return_inverse=True)
-    grid = grid.reshape(keys.shape)  # 0 is the empty leaf when there is one: node 0, the empty square
+    distinct, nodes = np.unique(keys, return_inverse=True)
+    nodes = nodes.reshape(keys.shape)  # 0 is the empty leaf when there is one: node 0, the empty square
     if distinct[0] != 0:
-        grid = grid + 1
+        nodes = nodes + 1
     numbered = 0
     for key in distinct[distinct != 0]:
         lines.append(_leaf_text(int(key)))
         numbered += 1
     for node_level in range(4, level + 1):
-        grid = np.pad(grid, ((0, grid.shape[0] % 2), (0, grid.shape[1] % 2)))  # empty squares past the board
-        quads = np.stack([grid[0::2, 0::2], grid[0::2, 1::2], grid[1::2, 0::2], grid[1::2, 1::2]], axis=-1)
+        nodes = np.pad(nodes, ((0, nodes.shape[0] % 2), (0, nodes.shape[1] % 2)))  # empty squares past the board
+        quads = np.stack([nodes[0::2, 0::2], nodes[0::2, 1::2], nodes[1::2, 0::2], nodes[1::2, 1::2]], axis=-1)
         flat = quads.reshape(-1, 4)
         alive = flat.any(axis=1)
         fresh, inverse = np.unique(flat[alive], axis=0, return_inverse=True)
@@ -272,5 +272,5 @@ def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: b
         numbers[alive] = numbered + 1 + inverse.reshape(-1)
         lines.extend(f"{node_level} {a} {b} {c} {d}" for a, b, c, d in fresh.tolist())
         numbered += len(fresh)
-        grid = numbers.reshape(quads.shape[:2])
+        nodes = numbers.reshape(quads.shape[:2])
     return "\n".join(lines) + "\n"

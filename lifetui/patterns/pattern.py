@@ -63,9 +63,9 @@ class Pattern:
     def to_array(self) -> np.ndarray:
         """The box as a dense uint8 array of shape (height, width)."""
         self.refuse_unlaid()
-        grid = np.zeros((self.height, self.width), dtype=np.uint8)
-        paint_runs(grid, self.runs, 0, 0)
-        return grid
+        cells = np.zeros((self.height, self.width), dtype=np.uint8)
+        paint_runs(cells, self.runs, 0, 0)
+        return cells
 
 
 #: paint_runs works a band of rows of about this many cells at a time: its edge array and running sums
@@ -73,12 +73,12 @@ class Pattern:
 PAINT_BAND_CELLS = 1 << 24
 
 
-def paint_runs(grid: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
-    """Set the cells of `runs` live in `grid`, offset by (left, top); runs must lie inside the grid."""
+def paint_runs(board: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
+    """Set the cells of `runs` live in `board`, offset by (left, top); runs must lie inside the board."""
     if not len(runs):
         return
     # A +1/-1 edge at each run's ends, summed along the row, marks every cell of every run at once.
-    height, width = grid.shape
+    height, width = board.shape
     ys = runs[:, 0] + top
     order = np.argsort(ys, kind="stable")
     ys, xs, lengths = ys[order], runs[order, 1] + left, runs[order, 2]
@@ -91,12 +91,12 @@ def paint_runs(grid: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
         edges = np.zeros((rows, width + 1), dtype=np.int8)
         np.add.at(edges, (ys[low:high] - first, xs[low:high]), 1)
         np.add.at(edges, (ys[low:high] - first, xs[low:high] + lengths[low:high]), -1)
-        grid[first : first + rows] |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
+        board[first : first + rows] |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
 
 
-def runs_from_array(grid: np.ndarray) -> np.ndarray:
+def runs_from_array(cells: np.ndarray) -> np.ndarray:
     """The live cells of a dense 2-D array as runs `(y, x, length)`, row by row, left to right."""
-    alive = grid.astype(bool)
+    alive = cells.astype(bool)
     padded = np.zeros((alive.shape[0], alive.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = alive
     change = np.diff(padded, axis=1)

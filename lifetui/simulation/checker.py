@@ -24,11 +24,11 @@ from lifetui.world.universe import Region, Universe, create_universe
 CATCH_UP_SECONDS = 1.0
 #: Boards of more cells than this are never caught up whole: a numpy generation takes too long.
 CATCH_UP_CELLS = 2048 * 2048
-#: The reference's share of one window, in seconds of its own stepping.
+#: The reference's share of one span, in seconds of its own stepping.
 SPAN_SECONDS = 0.25
 #: Boards wider or taller than this are checked a tile of this side (plus a margin) at a time.
 TILE_SIDE = 512
-#: A window is at most this many generations (its margin as many cells): the reference reads a bounded region.
+#: A span is at most this many generations (its margin as many cells): the reference reads a bounded region.
 MAX_SPAN = TILE_SIDE // 2
 
 
@@ -37,8 +37,8 @@ class Sampling:
     """Checks by sampled spans: how many, how long the latest was and where it ended."""
 
     spans: int
-    length: int  # generations in the latest window
-    latest: int  # the generation the latest window ended at
+    length: int  # generations in the latest span
+    latest: int  # the generation the latest span ended at
     tile: bool  # the spans checked tiles of the board, not all of it
 
 
@@ -50,7 +50,7 @@ class Verdict:
     agreed_through: int  # every generation through this one was checked (from `since`, if set)
     differing: np.ndarray | None = None  # (n, 2) rows and columns of the cells that differ; None: agree
     since: int | None = None  # where checking every generation began again after sampled spans
-    sampled: Sampling | None = None  # set when the latest check was a sampled window
+    sampled: Sampling | None = None  # set when the latest check was a sampled span
     checked: bool = True  # False: agreement by definition (the reference starts from this board), nothing compared
 
     @property
@@ -84,7 +84,7 @@ class ReferenceChecker:
         self.diverged: Verdict | None = None
         self.cell_rate = 0.0  # the reference's cell updates per second, once measured
         self.spans = 0
-        self.work_seconds = 0.0  # how long the reference stepped in the latest window
+        self.work_seconds = 0.0  # how long the reference stepped in the latest span
 
     def baseline(self, cells: np.ndarray | None, generation: int, shape: tuple[int, int] | None = None,
                  origin: tuple[int, int] = (0, 0)) -> None:  # fmt: skip
@@ -112,11 +112,11 @@ class ReferenceChecker:
         return not self.cell_rate or lag * max(1, self._reference.held_cells) <= self.cell_rate * CATCH_UP_SECONDS
 
     def span_length(self, cells: int) -> int:
-        """Generations in a window over `cells` cells: SPAN_SECONDS of the reference's time."""
+        """Generations in a span over `cells` cells: SPAN_SECONDS of the reference's time."""
         return max(1, int(self.cell_rate * SPAN_SECONDS / cells)) if self.cell_rate else 1
 
     def plan_span(self, box: Region | None, around: tuple[int, int] | None) -> tuple[Region | None, int]:
-        """The next window: its region (None: every live cell, and on the plane `length` cells round them) and
+        """The next span: its region (None: every live cell, and on the plane `length` cells round them) and
         its length in generations, at most MAX_SPAN (a region of a few tiles, whatever the board)."""
         height, width = (box[2], box[3]) if box else (1, 1)
         length = min(MAX_SPAN, self.span_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
@@ -160,11 +160,11 @@ class ReferenceChecker:
             return self.diverged
         if generation < self.generation or self._agreed is None:
             return None
-        # Until the reference's speed is known, try for no longer than a window would take.
+        # Until the reference's speed is known, try for no longer than a span would take.
         budget = CATCH_UP_SECONDS if self.cell_rate else SPAN_SECONDS
         self.generation += self._advance(self._reference, generation - self.generation, cancelled, budget)
         if self.generation < generation:
-            return None  # cancelled, or too far behind: the next check samples a window instead
+            return None  # cancelled, or too far behind: the next check samples a span instead
         reference = self._reference.live_cells()
         differing = placed_difference(reference, (cells, *origin))
         if len(differing):
