@@ -7,7 +7,7 @@ import pytest
 from tui_helpers import make_app, make_big_app, settle
 
 from lifetui.tui.app import LifeApp
-from lifetui.tui.board_view import BoardView
+from lifetui.tui.board_view import BRAILLE_INDEX, BoardView
 
 
 async def test_zoom_and_pan():
@@ -175,3 +175,29 @@ async def test_panning_while_a_slow_generation_runs_does_not_hold_the_board_back
         # Moving the view asks for a frame, not for the generation under way to be dropped.
         assert app.simulation.generation >= start + 2
         await settle(pilot, lambda: app.last_snapshot.region == view.board_region())
+
+
+@pytest.mark.parametrize("topology", ["torus", "plane"])
+async def test_past_a_torus_edge_in_view_the_widget_is_shaded_and_the_plane_has_no_edge(topology):
+    from tui_helpers import app_on
+
+    app = app_on(topology)  # a 64 x 64 torus, or the plane
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.query_one(BoardView)
+        view.mode_index = BRAILLE_INDEX  # 64 cells are 32 characters wide and 16 lines tall
+        view._centre_on((32, 32))
+        view._moved()
+        await pilot.pause()
+        assert view.mode.name == "braille"
+
+        def shaded(line: int) -> list[bool]:
+            strip = view.render_line(line)
+            return [segment.style is not None and segment.style.bgcolor is not None
+                    for segment in strip for _ in segment.text]  # fmt: skip
+
+        if topology == "torus":
+            assert view._window() == (64, 64)
+            assert not any(shaded(0)[:32]) and all(shaded(0)[32:])  # the torus, then beyond its right edge
+            assert all(shaded(20))  # below its bottom edge
+        else:
+            assert not any(shaded(0)) and not any(shaded(20))

@@ -121,6 +121,8 @@ class BoardView(Widget):
         self._marks: list[np.ndarray | None] = []
         self.live = Style(color="bright_green")
         self.marked = Style(color="bright_red", bold=True)
+        #: Beyond a torus's edge, when the whole of it is in view: shaded, so that the edge shows (as in Golly).
+        self.beyond = Style(bgcolor="grey19")
 
     @property
     def mode(self) -> Mode:
@@ -335,11 +337,11 @@ class BoardView(Widget):
 
     def render_line(self, y: int) -> Strip:
         if y >= len(self._lines):
-            return Strip.blank(self.size.width)
+            return Strip.blank(self.size.width, self._beyond_style(0))
         line, mark = self._lines[y], self._marks[y]
         chosen = self._selected_rows[y] if y < len(self._selected_rows) else None
         if mark is None and chosen is None:
-            return Strip([Segment(line, self.live)]).extend_cell_length(self.size.width)
+            return Strip([Segment(line, self.live)]).extend_cell_length(self.size.width, self._beyond_style(1))
         per_char = self.mode.chars_per_cell
         segments = []
         for index in range(len(line) // per_char):
@@ -349,7 +351,12 @@ class BoardView(Widget):
                 text = text if text.strip() else "▒" * per_char
             style = self.marked if flagged else self.selected if chosen is not None and chosen[index] else self.live
             segments.append(Segment(text, style))
-        return Strip(segments).simplify().extend_cell_length(self.size.width)
+        return Strip(segments).simplify().extend_cell_length(self.size.width, self._beyond_style(1))
+
+    def _beyond_style(self, axis: int) -> Style | None:
+        """How the widget past the last dot along `axis` (0 down, 1 across) is drawn: shaded when that is past a
+        torus's edge (the whole torus is in view that way), else as the board."""
+        return self.beyond if self.torus and self._window()[axis] >= self.shape[axis] else None
 
     # The mouse: the wheel zooms at the pointer, the right or middle button drags the view, the left one draws.
 
