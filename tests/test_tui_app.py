@@ -9,13 +9,13 @@ from tui_helpers import (
     RaisesInStep,
     SlowEngine,
     app_on,
+    holds_the_reference,
     make_app,
     make_plane_app,
     save_through_the_screen,
     settle,
 )
 
-from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
 from lifetui.tui.app import LifeApp
@@ -25,19 +25,18 @@ from lifetui.world.topology import PLANE
 from lifetui.world.universe import create_universe
 
 
-async def test_n_steps_one_generation():
-    app = make_app()
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_n_steps_one_generation(topology):
+    app = app_on(topology, "r-pentomino")
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n")
         await settle(pilot, lambda: app.last_snapshot.generation == 3)
-        reference = NumpyEngine(app.simulation.rule)
-        reference.load(app.board.cells)
-        reference.step(3)
-        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
+        assert holds_the_reference(app, 3)
 
 
-async def test_space_plays_and_pauses_and_r_resets():
-    app = make_app()
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_space_plays_and_pauses_and_r_resets(topology):
+    app = app_on(topology)
     async with app.run_test() as pilot:
         await pilot.press("plus", "plus", "space")
         await settle(pilot, lambda: app.last_snapshot.generation >= 5)
@@ -45,7 +44,7 @@ async def test_space_plays_and_pauses_and_r_resets():
         assert not app.driver.playing
         await pilot.press("r")
         await settle(pilot, lambda: app.last_snapshot.generation == 0)
-        assert np.array_equal(app.simulation.snapshot().cells, app.board.cells)
+        assert holds_the_reference(app, 0)
 
 
 async def test_unavailable_engine_says_why():
@@ -58,8 +57,9 @@ async def test_unavailable_engine_says_why():
         assert app.simulation.engine_name == "numpy"
 
 
-async def test_swapping_engines_by_key_loses_and_repeats_nothing():
-    app = make_app("r-pentomino", (48, 40))
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_swapping_engines_by_key_loses_and_repeats_nothing(topology):
+    app = app_on(topology, "r-pentomino", "numpy")
     async with app.run_test() as pilot:
         steps = [(["n", "n"], 2), (["2", "n", "n", "n"], 5), (["e", "n"], 6), (["e", "n", "n"], 8), (["3", "n"], 9),
                  (["1", "n"], 10), (["4", "n", "n"], 12)]  # fmt: skip
@@ -71,10 +71,7 @@ async def test_swapping_engines_by_key_loses_and_repeats_nothing():
             if app.last_snapshot.engine == "c":
                 assert dict(app.sidebar_rows())["Circuit"].endswith("(-O3 stencil)")
         assert engines == ["numpy", "jax", "c", "bitsliced", "c", "numpy", "bitsliced"]
-        reference = NumpyEngine(app.simulation.rule)
-        reference.load(app.board.cells)
-        reference.step(12)
-        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
+        assert holds_the_reference(app, 12)
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 12, 10)
 
 

@@ -1,28 +1,38 @@
 """The editing keys (lifetui/tui/editing.py): select, copy, paste, clear, fill, undo and redo."""
 
-from tui_helpers import make_big_app, settle
+import numpy as np
+import pytest
+from tui_helpers import app_on, holds_the_reference, make_big_app, settle
 
 from lifetui.tui.board_view import BoardView
 
 
-async def test_u_undoes_a_stroke_and_a_reset_and_shift_u_redoes():
-    app = make_big_app([], (64, 64))
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_u_undoes_a_stroke_and_a_reset_and_shift_u_redoes(topology):
+    app = app_on(topology)  # the glider, in the middle of the view
+
+    def population():
+        return app.simulation.snapshot().population
+
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("z")
-        await pilot.mouse_down(BoardView, offset=(0, 0))
+        await pilot.mouse_down(BoardView, offset=(0, 0))  # far from the block, at the view's top left
         await pilot.hover(BoardView, offset=(6, 0))
         await pilot.mouse_up(BoardView, offset=(6, 0))
-        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 4)
+        await settle(pilot, lambda: population() == 5 + 4)
         await pilot.press("n", "n")
         await settle(pilot, lambda: app.simulation.generation == 2)
+        after_two = app.simulation.snapshot()
         await pilot.press("r")
-        await settle(pilot, lambda: app.simulation.generation == 0 and app.simulation.snapshot().cells.sum() == 0)
+        await settle(pilot, lambda: app.simulation.generation == 0 and population() == 5)
         await pilot.press("u")  # the reset
         await settle(pilot, lambda: app.simulation.generation == 2)
+        assert np.array_equal(app.simulation.snapshot().cells, after_two.cells)
         await pilot.press("u")  # the whole stroke at once
-        await settle(pilot, lambda: app.simulation.snapshot().cells.sum() == 0 and app.simulation.generation == 0)
+        await settle(pilot, lambda: population() == 5 and app.simulation.generation == 0)
+        assert holds_the_reference(app, 0)
         await pilot.press("U")  # forward again: the board the first undo left, two generations after the stroke
-        await settle(pilot, lambda: app.simulation.generation == 2 and app.simulation.snapshot().cells.sum() > 0)
+        await settle(pilot, lambda: app.simulation.generation == 2 and population() > 5)
         await pilot.press("u", "u")
         await settle(pilot, lambda: any("nothing to undo" in n.message for n in app._notifications))
 

@@ -1,9 +1,9 @@
 """The modal screens (lifetui/tui/screens.py): help, save, open and go to."""
 
 import numpy as np
-from tui_helpers import make_app, save_through_the_screen, settle
+import pytest
+from tui_helpers import app_on, holds_the_reference, make_app, save_through_the_screen, settle
 
-from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.screens import GotoScreen, HelpScreen, SaveScreen, parse_generation
 
@@ -17,8 +17,9 @@ async def test_help_screen_opens_and_closes():
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
-    app = make_app()
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path, topology):
+    app = app_on(topology)
     target = tmp_path / "saved.rle"
     async with app.run_test() as pilot:
         await pilot.press("n")
@@ -26,6 +27,11 @@ async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
         saved = await save_through_the_screen(pilot, app, target)
         assert saved.generation == 1
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
+        # The torus whole, with its size in the rule; the plane's live cells where they are, and no suffix.
+        if topology == "torus":
+            assert (saved.width, saved.height, saved.rule.torus) == (64, 64, (64, 64))
+        else:
+            assert saved.plane_origin() == app.simulation.box[:2] and saved.rule.torus is None
         target.write_text("precious")
         await pilot.press("s")
         app.screen.query_one("Input").value = str(target)
@@ -36,8 +42,9 @@ async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path):
         assert target.read_text() == "precious"
 
 
-async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
-    app = make_app("r-pentomino", (64, 64))
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there(topology):
+    app = app_on(topology, "r-pentomino", "numpy")  # slow enough to be seen on its way to a million
     async with app.run_test() as pilot:
         await pilot.press("g")
         assert isinstance(app.screen, GotoScreen)
@@ -48,10 +55,7 @@ async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there():
         app.screen.query_one("Input").value = "1,103"
         await pilot.press("enter")
         await settle(pilot, lambda: not app.driver.playing and app.last_snapshot.generation == 1103, timeout=30)
-        reference = NumpyEngine(app.simulation.rule)
-        reference.load(app.board.cells)
-        reference.step(1103)
-        assert np.array_equal(app.simulation.snapshot().cells, reference.cells())
+        assert holds_the_reference(app, 1103)
         await pilot.press("g")
         app.screen.query_one("Input").value = "+1000000"
         await pilot.press("enter")

@@ -1,7 +1,8 @@
 """The sidebar (lifetui/tui/sidebar.py): its rows, the divergence and behaviour text, the plots."""
 
 import numpy as np
-from tui_helpers import make_app, make_big_app, settle
+import pytest
+from tui_helpers import app_on, make_app, make_big_app, settle
 
 from lifetui.engines import EngineOptions
 from lifetui.patterns import load_pattern
@@ -37,7 +38,8 @@ async def test_gen_s_is_the_paced_rate_and_names_what_the_engine_could_do():
         assert row.startswith(f"{app.driver.gens_per_second:,.0f} (target 20; engine ")
 
 
-async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path, topology):
     from lifetui.model.gates import PASS_A
     from lifetui.model.kernels import save_kernel
     from lifetui.model.network import Network
@@ -45,9 +47,7 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
     # "The next state is the current one": wrong for B3/S23 wherever something is born or dies.
     network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[PASS_A]]])
     save_kernel(tmp_path / "still", network, {"rule": "B3/S23"})
-    pattern = load_pattern("r-pentomino")
-    options = EngineOptions(tmp_path / "still", allow_inexact=True)
-    app = LifeApp(torus_board(pattern, (32, 32)), pattern.name, engine="c", options=options)
+    app = app_on(topology, "r-pentomino", "c", options=EngineOptions(tmp_path / "still", allow_inexact=True))
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n")
         await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
@@ -56,8 +56,9 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path):
         assert str(dict(app.sidebar_rows())["Engine"]) == "c (inexact kernel: wrong on 228 of 512)"
 
 
-async def test_the_divergence_panel_starts_again_after_a_reset_and_after_a_click():
-    app = make_app("r-pentomino", (32, 24))
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_the_divergence_panel_starts_again_after_a_reset_and_after_a_click(topology):
+    app = app_on(topology, "r-pentomino")
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n", "n", "n")
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 5)

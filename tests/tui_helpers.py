@@ -9,6 +9,7 @@ from lifetui.patterns import load_pattern
 from lifetui.tui.app import LifeApp
 from lifetui.tui.screens import SaveScreen
 from lifetui.world.board import board_for, torus_board
+from lifetui.world.universe import create_universe
 
 
 def make_app(name="glider", size=(32, 24)) -> LifeApp:
@@ -39,11 +40,21 @@ def make_plane_app(name="glider", engine="numpy") -> LifeApp:
     return LifeApp(board_for(pattern, plane=True), pattern.name, pattern.author, engine)
 
 
-def app_on(topology: str, name: str = "glider", engine: str | None = None) -> LifeApp:
-    """The pattern in the TUI on the unbounded plane, or on a torus."""
+def app_on(topology: str, name: str = "glider", engine: str | None = None, **options) -> LifeApp:
+    """The pattern in the TUI on the unbounded plane, or on a 64 x 64 torus."""
     pattern = load_pattern(name)
     board = board_for(pattern, plane=True) if topology == "plane" else torus_board(pattern, (64, 64))
-    return LifeApp(board, pattern.name, pattern.author, engine)
+    return LifeApp(board, pattern.name, pattern.author, engine, **options)
+
+
+def holds_the_reference(app: LifeApp, generations: int) -> bool:
+    """Whether the app's board is exactly what numpy makes of its starting board in `generations`, on the same
+    topology (the whole torus, or every live cell of the plane where it should be)."""
+    reference = create_universe("numpy", app.board.rule, app.board.topology)
+    reference.load_pattern(app.board.pattern)
+    reference.step(generations)
+    snapshot = app.simulation.snapshot()
+    return reference.holds(snapshot.cells, *snapshot.region[:2])
 
 
 def make_big_app(cells_at, size, engine="numpy") -> LifeApp:
