@@ -257,3 +257,28 @@ def test_every_engine_finds_the_live_box_of_a_window_as_the_cells_show_it(engine
         if expected is not None:
             expected = (expected[0] + top, expected[1] + left, expected[2], expected[3])
         assert engine.live_box(top, left, height, width) == expected, (top, left, height, width)
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+@pytest.mark.parametrize("band", [1, 3, 1 << 14])
+def test_the_packed_engines_find_the_live_box_band_by_band_from_each_side(name, band, monkeypatch):
+    # live_box reads inward from each side a band at a time; bands of 1 and 3 words make every window cross
+    # several of them, with live cells on band edges, word edges and the window's own edges.
+    import lifetui.engines.c_engines as c_engines
+    from lifetui.world.universe import live_box
+
+    monkeypatch.setattr(c_engines, "LIVE_BOX_BAND_WORDS", band)
+    cells = np.zeros((96, 320), dtype=np.uint8)
+    rng = np.random.default_rng(band)
+    for row, column in [(5, 63), (5, 64), (90, 0), (47, 255), (48, 256), (30, 319), (0, 128)]:
+        cells[row, column] = 1
+    cells[40:60, 100:200] |= (rng.random((20, 100)) < 0.02).astype(np.uint8)
+    engine = create_engine(name, CONWAY)
+    engine.load(cells)
+    for _ in range(60):
+        top, left = int(rng.integers(0, 95)), int(rng.integers(0, 319))
+        height, width = int(rng.integers(1, 97 - top)), int(rng.integers(1, 321 - left))
+        expected = live_box(cells[top : top + height, left : left + width])
+        if expected is not None:
+            expected = (expected[0] + top, expected[1] + left, expected[2], expected[3])
+        assert engine.live_box(top, left, height, width) == expected, (top, left, height, width)

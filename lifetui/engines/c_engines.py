@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -47,6 +48,34 @@ def unpack(board: np.ndarray, width: int) -> np.ndarray:
     """The cells of a board in the runtime's layout, or of some of its rows."""
     words = np.ascontiguousarray(board[:, 1 : 1 + -(-width // 64)])
     return np.unpackbits(words.view(np.uint8), axis=1, count=width, bitorder="little")
+
+
+#: live_box reads about this many words at a time, from each side inward.
+LIVE_BOX_BAND_WORDS = 1 << 14
+
+
+def _bits(words: np.ndarray) -> np.ndarray:
+    """The set bits of little-endian 64-bit words, as cell offsets."""
+    return np.flatnonzero(np.unpackbits(words.view(np.uint8), bitorder="little"))
+
+
+def _first_live(count: int, band: int, live: Callable[[slice], np.ndarray]) -> tuple[int, int] | None:
+    """The first and last of `count` lines (rows, or columns of words) that hold a live cell, reading `band`
+    lines at a time from each end (`live(lines)` says which of them do); None when none does."""
+    first = None
+    for start in range(0, count, band):
+        hits = np.flatnonzero(live(slice(start, min(count, start + band))))
+        if len(hits):
+            first = start + int(hits[0])
+            break
+    if first is None:
+        return None
+    for stop in range(count, first, -band):
+        start = max(first, stop - band)
+        hits = np.flatnonzero(live(slice(start, stop)))
+        if len(hits):
+            return first, start + int(hits[-1])
+    return first, first
 
 
 class _CEngine(Engine):
@@ -104,24 +133,36 @@ class _CEngine(Engine):
         return unpacked[:, slot[columns // 64] * 64 + columns % 64]
 
     def live_box(self, top: int, left: int, height: int, width: int) -> tuple[int, int, int, int] | None:
-        # Rows by whether any of their words is set, columns by the OR of the live rows' words: a word read
-        # stands for 64 cells.
+        # From each side inward, a band of words at a time, until a live cell: a box that moved a few cells
+        # since the last call costs a few bands, not the whole window (the plane asks after every call).
         first, last = left // 64, (left + width - 1) // 64
-        words = self._board[top : top + height, 1 + first : 2 + last].copy()
-        low, high = left - 64 * first, left + width - 64 * last  # the bits kept in the first and last words
-        words[:, 0] &= ~np.uint64((1 << low) - 1)
-        words[:, -1] &= np.uint64((1 << high) - 1) if high < 64 else ~np.uint64(0)
-        rows = np.flatnonzero(words.any(axis=1))
-        if not len(rows):
+        region = self._board[top : top + height, 1 + first : 2 + last]
+        kept_low = ~np.uint64((1 << (left - 64 * first)) - 1)  # the bits of the first and last words asked for
+        high = left + width - 64 * last
+        kept_high = np.uint64((1 << high) - 1) if high < 64 else ~np.uint64(0)
+
+        def words(rows: slice, columns: slice) -> np.ndarray:
+            part = region[rows, columns].copy()
+            start, stop, _ = columns.indices(region.shape[1])
+            if start == 0:
+                part[:, 0] &= kept_low
+            if stop == region.shape[1]:
+                part[:, -1] &= kept_high
+            return part
+
+        every = slice(None)
+        found = _first_live(height, max(1, LIVE_BOX_BAND_WORDS // region.shape[1]),
+                            lambda band: words(band, every).any(axis=1))  # fmt: skip
+        if found is None:
             return None
-        union = np.bitwise_or.reduce(words[rows[0] : rows[-1] + 1], axis=0)
-        columns = np.flatnonzero(np.unpackbits(union.view(np.uint8), bitorder="little"))
-        return (
-            top + int(rows[0]),
-            64 * first + int(columns[0]),
-            int(rows[-1] - rows[0]) + 1,
-            int(columns[-1] - columns[0]) + 1,
-        )
+        rows = slice(found[0], found[1] + 1)
+        word_band = max(1, LIVE_BOX_BAND_WORDS // (found[1] - found[0] + 1))
+        low_word, high_word = _first_live(region.shape[1], word_band, lambda band: words(rows, band).any(axis=0))
+        lowest = np.bitwise_or.reduce(words(rows, slice(low_word, low_word + 1)), axis=0)
+        highest = np.bitwise_or.reduce(words(rows, slice(high_word, high_word + 1)), axis=0)
+        column = 64 * (first + low_word) + int(_bits(lowest)[0])
+        end = 64 * (first + high_word) + int(_bits(highest)[-1])
+        return top + found[0], column, found[1] - found[0] + 1, end - column + 1
 
     def set_cells(self, places: np.ndarray, value: int) -> None:
         rows, columns = places[:, 0], places[:, 1]

@@ -23,8 +23,9 @@ from lifetui.world.universe import Region
 #: Target speeds in generations per second; None runs as fast as the engine goes.
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
 FRAME_SECONDS = 1 / 32
-#: A call into the engine aims to take this long; two calls make a frame.
-BATCH_SECONDS = 1 / 60
+#: A call into the engine aims to take this long: about a frame. (A sixtieth of a second, two calls a frame, cost
+#: a fast engine on the plane a fifth of its speed: each call's own costs, and its wait for the UI's thread.)
+BATCH_SECONDS = 1 / 30
 #: No call into an engine that has been measured may take longer than this, so keys act within it.
 LATENCY_SECONDS = 0.05
 #: Flat out, a call advances at most this many steps (of 2^k generations each).
