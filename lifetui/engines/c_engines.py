@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from lifetui.compiler import build
 from lifetui.compiler.codegen import LANES, bitsliced_prefix
@@ -59,7 +60,7 @@ def _bits(words: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.unpackbits(words.view(np.uint8), bitorder="little"))
 
 
-def _first_live(count: int, band: int, live: Callable[[slice], np.ndarray]) -> tuple[int, int] | None:
+def _first_live(count: int, band: int, live: Callable[[slice], npt.ArrayLike]) -> tuple[int, int] | None:
     """The first and last of `count` lines (rows, or columns of words) that hold a live cell, reading `band`
     lines at a time from each end (`live(lines)` says which of them do); None when none does."""
     first = None
@@ -157,7 +158,9 @@ class _CEngine(Engine):
             return None
         rows = slice(found[0], found[1] + 1)
         word_band = max(1, LIVE_BOX_BAND_WORDS // (found[1] - found[0] + 1))
-        low_word, high_word = _first_live(region.shape[1], word_band, lambda band: words(rows, band).any(axis=0))
+        columns = _first_live(region.shape[1], word_band, lambda band: words(rows, band).any(axis=0))
+        assert columns is not None  # the live rows hold a live cell
+        low_word, high_word = columns
         lowest = np.bitwise_or.reduce(words(rows, slice(low_word, low_word + 1)), axis=0)
         highest = np.bitwise_or.reduce(words(rows, slice(high_word, high_word + 1)), axis=0)
         column = 64 * (first + low_word) + int(_bits(lowest)[0])
