@@ -365,3 +365,49 @@ def test_rows_of_whole_words_read_across_the_edge_from_ghost_words(monkeypatch, 
         engine.step(count)
         reference.step(count)
         assert np.array_equal(engine.cells(), reference.cells())
+
+
+def test_every_folder_the_cache_makes_is_private_whatever_the_umask(monkeypatch, tmp_path):
+    home = tmp_path / "home"
+    monkeypatch.setattr(build, "cache_dir", lambda: home / ".cache" / "lifetui" / "build")
+    old_umask = os.umask(0)
+    try:
+        build.build("int lifetui_step(void) { return 7; }\n")
+    finally:
+        os.umask(old_umask)
+    for made in (home, home / ".cache", home / ".cache" / "lifetui", home / ".cache" / "lifetui" / "build"):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+
+
+def test_a_cache_below_a_folder_others_may_write_is_not_used(monkeypatch, tmp_path, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # another user could rename the cache folder away and put their own in its place
+    monkeypatch.setattr(build, "cache_dir", lambda: shared / "lifetui" / "build")
+    monkeypatch.setattr(build.tempfile, "gettempdir", lambda: str(tmp_path))
+    library = build.build("int lifetui_step(void) { return 8; }\n")
+    assert library.parent == tmp_path / f"lifetui-build-{os.getuid()}"
+    assert f"refusing the build cache under {shared}: other users may write there" in capsys.readouterr().err
+    shared.chmod(0o1777)  # sticky, as /tmp: only an entry's owner may rename it
+    assert build.build("int lifetui_step(void) { return 8; }\n").parent == shared / "lifetui" / "build"
+
+
+def test_the_library_loaded_is_the_one_checked_even_if_its_name_is_swapped_between(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path / "cache")
+    honest = build.build("int lifetui_step(void) { return 9; }\n")
+    other = build.build("int lifetui_step(void) { return 666; }\n")
+    checked = build._open_verified
+
+    def check_then_swap(path):
+        descriptor = checked(path)
+        os.replace(other, path)  # another process swaps the name after the check, before the load
+        return descriptor
+
+    monkeypatch.setattr(build, "_open_verified", check_then_swap)
+    loaded = []
+    real_dlopen = build.cffi.FFI.dlopen
+    monkeypatch.setattr(build.cffi.FFI, "dlopen", lambda ffi, name, flags=0: loaded.append(name) or real_dlopen(
+        ffi, name, flags))  # fmt: skip
+    _, library = build._open.__wrapped__(honest, "int lifetui_step(void);")
+    assert loaded[0].startswith("/proc/self/fd/")
+    assert library.lifetui_step() == 9  # the bytes checked, not the ones now under the name

@@ -168,14 +168,35 @@ def _digest_path(library: Path) -> Path:
 
 def _verified(library: Path) -> bool:
     """Whether `library` is our own regular file whose bytes match the digest written beside it."""
-    try:
-        status = library.lstat()
-        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.getuid():
-            return False
-        expected = _digest_path(library).read_text(encoding="ascii").strip()
-        return _digest(library) == expected
-    except (OSError, UnicodeDecodeError):
+    descriptor = _open_verified(library)
+    if descriptor is None:
         return False
+    os.close(descriptor)
+    return True
+
+
+def _open_verified(library: Path) -> int | None:
+    """A descriptor of `library` (never through a link) when it is our own regular file whose bytes, read from
+    that descriptor, match the digest written beside it; else None. Loading that descriptor loads exactly the
+    bytes checked, whatever happens to the name meanwhile."""
+    try:
+        descriptor = os.open(library, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.getuid():
+            raise OSError("not our own regular file")
+        expected = _digest_path(library).read_text(encoding="ascii").strip()
+        digest = hashlib.sha256()
+        while chunk := os.read(descriptor, 1 << 20):
+            digest.update(chunk)
+        if digest.hexdigest() != expected:
+            raise OSError("the digest differs")
+        return descriptor
+    except (OSError, UnicodeDecodeError):
+        os.close(descriptor)
+        return None
 
 
 #: A private build folder this old belongs to a build that was killed: no compile takes an hour.
@@ -194,13 +215,19 @@ def remove_abandoned_builds(folder: Path) -> None:
 
 
 def writable_cache(folder: Path) -> Path:
-    """The cache folder, or a private temporary one (said on stderr) when it cannot be written; both
-    checked to be private folders of ours before anything in them is used."""
+    """The cache folder, or a private temporary one (said on stderr) when it cannot be written or another
+    user could replace it; both checked to be private folders of ours, on a path no one else can change,
+    before anything in them is used."""
     try:
         private_folder(folder, parents=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
         return folder
+    except UnsafeFolder as err:
+        fallback = Path(tempfile.gettempdir()) / f"lifetui-build-{os.getuid()}"
+        private_folder(fallback)
+        print(f"lifetui: {err}; building in {fallback}", file=sys.stderr)
+        return fallback
     except OSError as err:
         fallback = Path(tempfile.gettempdir()) / f"lifetui-build-{os.getuid()}"
         try:
@@ -213,12 +240,29 @@ def writable_cache(folder: Path) -> Path:
         return fallback
 
 
+class UnsafeFolder(BuildError):
+    """A folder above the build folder that another user may write: they could put their own library there."""
+
+
 def private_folder(folder: Path, parents: bool = False) -> None:
-    """Make `folder` (0700) unless it exists; then insist it is a real folder, ours, that no one else
-    may write or enter. A folder another user made first, or a link, is refused: BuildError."""
+    """Make `folder` (0700) unless it exists, and with `parents` each missing folder above it (0700 too,
+    whatever the umask); then insist it is a real folder, ours, that no one else may write or enter, below
+    folders that only we or root may change (refuse_unsafe_path). A folder another user made first, or a
+    link, is refused: BuildError."""
+    missing = []
     if parents:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-    folder.mkdir(mode=0o700, exist_ok=True)
+        above = folder.parent
+        while not above.exists() and above != above.parent:
+            missing.append(above)
+            above = above.parent
+    for made in [*reversed(missing), folder]:
+        try:
+            made.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(made, 0o700)  # mkdir's mode is cut by the umask; 0700 is what we asked for
+    refuse_unsafe_path(folder.parent)
     status = folder.lstat()
     if not stat.S_ISDIR(status.st_mode):
         raise BuildError(f"refusing the build folder {folder}: it is not a plain folder (a link, or a file)")
@@ -226,6 +270,19 @@ def private_folder(folder: Path, parents: bool = False) -> None:
         raise BuildError(f"refusing the build folder {folder}: it belongs to user {status.st_uid}, not to you")
     if status.st_mode & 0o077:
         folder.chmod(0o700)  # ours, but open to others (made under a loose umask): close it
+
+
+def refuse_unsafe_path(folder: Path) -> None:
+    """Refuse (UnsafeFolder) when another user could rename or replace anything at or below `folder`: every
+    folder from it up to the root must belong to us or root, and be writable by no one else unless sticky (as
+    /tmp is: there only an entry's owner may rename it)."""
+    real = Path(os.path.realpath(folder))
+    for above in [real, *real.parents]:
+        status = above.stat()
+        if status.st_uid not in (os.getuid(), 0):
+            raise UnsafeFolder(f"refusing the build cache under {above}: it belongs to user {status.st_uid}")
+        if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not status.st_mode & stat.S_ISVTX:
+            raise UnsafeFolder(f"refusing the build cache under {above}: other users may write there")
 
 
 def _compile(command: tuple[str, ...], flags: tuple[str, ...], source: Path, output: Path) -> str | None:
@@ -251,10 +308,22 @@ def load(source: str, declarations: str = DECLARATIONS):
 @functools.cache
 def _open(path: Path, declarations: str):
     """Each library is opened once and never closed: its thread pool outlives any one engine, and
-    unloading code that pool threads sleep in would crash the process."""
+    unloading code that pool threads sleep in would crash the process. What is loaded is the file just
+    checked, by its descriptor (/proc/self/fd/N): swapping the name afterwards changes nothing. The descriptor
+    stays open as long as the library: the loader knows a library by that name, and a name reused for
+    another library would give back the first."""
+    descriptor = _open_verified(path)
+    if descriptor is None:
+        raise BuildError(f"cannot load {path}: it changed after it was built or checked")
     ffi = cffi.FFI()
     ffi.cdef(declarations)
     try:
-        return ffi, ffi.dlopen(str(path), getattr(ffi, "RTLD_NODELETE", 0) | ffi.RTLD_NOW)
+        return ffi, ffi.dlopen(loadable_path(descriptor), getattr(ffi, "RTLD_NODELETE", 0) | ffi.RTLD_NOW)
     except OSError as err:
+        os.close(descriptor)
         raise BuildError(f"cannot load {path}: {err}") from None
+
+
+def loadable_path(descriptor: int) -> str:
+    """A name the dynamic loader opens as exactly this descriptor's file."""
+    return f"/proc/self/fd/{descriptor}"
