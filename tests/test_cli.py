@@ -2,9 +2,11 @@
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -494,3 +496,73 @@ def test_run_takes_the_fastest_exact_engine_for_the_rule_and_board_and_says_so()
         board = open_board(spec, size, parse_rule(rule) if rule else None)
         assert fastest_engine(board, EngineOptions(), notes) == expected
         assert (f"running on {expected}, the fastest exact engine" in " ".join(notes)) == (expected != "numpy")
+
+
+def test_output_to_standard_output_goes_where_it_points_appended_or_piped(tmp_path):
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    command = f'"{sys.executable}" -m lifetui run glider --steps 1 -o /dev/stdout'
+    appended = subprocess.run(["sh", "-c", f"{command} >> log.txt"], capture_output=True, text=True, cwd=tmp_path)
+    assert appended.returncode == 0, appended.stderr
+    assert log.read_text().startswith("earlier line\n") and read_rle(log.read_text().split("\n", 1)[1])
+    piped = subprocess.run(["sh", "-c", f"{command} | cat"], capture_output=True, text=True, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert read_rle(piped.stdout).generation == 1
+
+
+def test_a_link_another_user_planted_in_a_shared_folder_is_not_followed(lifetui, tmp_path, monkeypatch):
+    mine = tmp_path / "mine.rle"
+    mine.write_text("precious")
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp
+    planted = shared / "out.rle"
+    planted.symlink_to(mine)
+    real_lstat = os.lstat
+
+    def as_another_users(path, *args, **kwargs):  # the link, as if another user (65534) had made it
+        status = real_lstat(path, *args, **kwargs)
+        if os.fspath(path) == str(planted):
+            fields = list(status)
+            fields[stat.ST_UID] = 65534
+            return os.stat_result(fields)
+        return status
+
+    monkeypatch.setattr(os, "lstat", as_another_users)
+    result = lifetui("run", "glider", "--steps", "1", "-o", str(planted))
+    assert result.code == 1 and "belongs to another user" in result.err and len(result.err.splitlines()) == 1
+    assert mine.read_text() == "precious"
+    monkeypatch.setattr(os, "lstat", real_lstat)  # a link of your own there is followed, as before
+    assert lifetui("run", "glider", "--steps", "1", "-o", str(planted)).code == 0
+    assert read_rle(mine.read_text()).generation == 1
+
+
+def test_a_name_as_long_as_the_file_system_takes_is_written(lifetui, tmp_path):
+    name = "g" * 251 + ".rle"  # 255 characters: the temporary name beside it must not be longer
+    result = lifetui("run", "glider", "--steps", "1", "-o", str(tmp_path / name))
+    assert result.code == 0, result.err
+    assert read_rle((tmp_path / name).read_text()).generation == 1
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, signum):
+    # The write is held half done (a write that blocks on a slow disk), then the signal comes.
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from pathlib import Path
+        import lifetui.files as files
+        real_fchmod = os.fchmod
+        def slow(descriptor, mode):
+            real_fchmod(descriptor, mode)
+            os.kill(os.getpid(), {int(signum)})
+        files.os.fchmod = slow
+        try:
+            files.write_atomically(Path("out.rle"), "x = 1, y = 1\\no!\\n")
+        except KeyboardInterrupt:
+            sys.exit(130)
+        """
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert completed.returncode == 128 + int(signum), completed.stderr
+    assert list(tmp_path.iterdir()) == []
