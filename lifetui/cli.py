@@ -20,7 +20,14 @@ from lifetui import __version__
 from lifetui.engines import ENGINES, EngineOptions, available_engines
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
-from lifetui.model.kernels import Kernel, kernel_for, load_kernel, refuse_inexact, user_kernels_dir
+from lifetui.model.kernels import (
+    Kernel,
+    kernel_for,
+    load_kernel,
+    refuse_inexact,
+    refuse_kernel_folder,
+    user_kernels_dir,
+)
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
@@ -364,7 +371,7 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
     """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
     from lifetui.model.interrupts import deferred_interrupts
 
-    folder = out or user_kernels_dir() / rule.rule.slug
+    folder = refuse_kernel_folder(out or user_kernels_dir() / rule.rule.slug)  # before minutes of training
     with deferred_interrupts() as interrupted:  # from before JAX's import, which a Ctrl-C could leave half done
         from lifetui.model.training import train_kernel
 

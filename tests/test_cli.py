@@ -566,3 +566,42 @@ def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, signum):
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
     assert completed.returncode == 128 + int(signum), completed.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_refuses_before_training_an_out_folder_it_would_empty_or_cannot_write(lifetui, tmp_path, monkeypatch):
+    import lifetui.model.training as training
+
+    monkeypatch.setattr(training, "train_kernel", lambda *args: pytest.fail("trained before the folder was checked"))
+    holding = tmp_path / "work"
+    holding.mkdir()
+    (holding / "notes.txt").write_text("mine")
+    refused = lifetui("train", "--out", str(holding))
+    assert refused.code == 2 and "it holds other files (notes.txt)" in refused.err
+    assert (holding / "notes.txt").read_text() == "mine"
+    monkeypatch.chdir(holding)
+    here = lifetui("train", "--out", ".")
+    assert here.code == 2 and "the current folder" in here.err and len(here.err.splitlines()) == 1
+    (tmp_path / "file").write_text("not a folder")
+    unwritable = lifetui("train", "--out", str(tmp_path / "file" / "kernel"))
+    assert unwritable.code == 1 and "cannot write a kernel to" in unwritable.err
+
+
+def test_a_kernel_that_cannot_be_written_after_training_is_kept_and_said_where(lifetui, tmp_path, monkeypatch):
+    import lifetui.model.training as training
+    from lifetui.errors import LifeError
+
+    real_save = training.save_kernel
+    out = tmp_path / "lives"
+
+    def disk_full_there(folder, network, metadata):
+        if folder == out:
+            raise LifeError(f"cannot write the kernel to {folder}: No space left on device")
+        real_save(folder, network, metadata)
+
+    monkeypatch.setattr(training, "save_kernel", disk_full_there)
+    monkeypatch.setattr(training.tempfile, "tempdir", str(tmp_path))  # where the kept kernel goes
+    result = lifetui("train", "--rule", "B012345678/S012345678", "--layers", "4,2,1", "--out", str(out))
+    assert result.code == 1 and "No space left on device; the trained kernel is kept in " in result.err
+    kept = Path(result.err.split("is kept in ")[1].split(" (move it")[0])
+    assert kept.parent == tmp_path
+    assert lifetui("verify", "--model", str(kept)).out.splitlines()[1] == "network: 512/512 exact"

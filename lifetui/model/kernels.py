@@ -99,9 +99,40 @@ def kernel_for(rule: Rule, model: Path | None = None) -> Kernel:
 # Reading and writing.
 
 
+def refuse_kernel_folder(folder: Path) -> Path:
+    """Before training, the folder its kernel will go to (absolute), refused when writing it there would lose
+    something or fail: the current folder or one above it, a file, a folder holding anything but a kernel's
+    own files (UsageError), or a parent folder that cannot be written (LifeError)."""
+    folder = Path(os.path.abspath(folder))
+    here = Path.cwd()
+    if folder == here or folder in here.parents:
+        raise UsageError(f"--out {folder}: that is the current folder or one above it; name a folder for the kernel")
+    if folder.exists():
+        if not folder.is_dir():
+            raise UsageError(f"--out {folder}: it is a file, not a folder")
+        others = sorted(entry.name for entry in folder.iterdir() if entry.name not in (NETWORK_FILE, METADATA_FILE))
+        if others:
+            shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            raise UsageError(f"--out {folder}: it holds other files ({shown}); a kernel goes to a new or empty "
+                             "folder, or replaces one that holds only a kernel")  # fmt: skip
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".probe"))
+    except OSError as err:
+        raise LifeError(f"cannot write a kernel to {folder}: {err.strerror or err}") from None
+    return folder
+
+
 def save_kernel(folder: Path, network: Network, metadata: dict) -> None:
-    """Write the kernel folder whole or not at all: build it beside the target, then rename it in."""
-    folder = Path(folder)
+    """Write the kernel folder whole or not at all: build it beside the target, then rename it in (a folder
+    holding only a kernel is replaced). OSError becomes LifeError, the target as it was."""
+    try:
+        _save_kernel(Path(os.path.abspath(folder)), network, metadata)
+    except OSError as err:
+        raise LifeError(f"cannot write the kernel to {folder}: {err.strerror or err}") from None
+
+
+def _save_kernel(folder: Path, network: Network, metadata: dict) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:

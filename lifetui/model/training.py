@@ -6,6 +6,7 @@ Imported only by `lifetui train`: nothing else waits for JAX (the jax engine run
 from __future__ import annotations
 
 import datetime
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -297,7 +298,12 @@ def train_kernel(
     }
     if exact != 512:
         metadata["inexact"] = True
-    save_kernel(out, result.network, metadata)
+    try:
+        save_kernel(out, result.network, metadata)
+    except LifeError as err:  # the folder went away or filled up during training: keep the kernel elsewhere
+        kept = Path(tempfile.mkdtemp(prefix=f"lifetui-kernel-{rule.slug}-"))
+        save_kernel(kept, result.network, metadata)
+        raise LifeError(f"{err}; the trained kernel is kept in {kept} (move it where you want it)") from None
     if exact != 512:
         console.print(
             f"{rule}: no seed was exact; kept the best, seed {result.seed}, right on {exact}/512 neighbourhoods "
