@@ -151,3 +151,60 @@ def test_a_thin_torus_loads_without_a_square_copy_of_itself():
         tracemalloc.stop()
     assert peak < 16 * 2**20
     assert engine.population() == int(cells.sum()) and np.array_equal(engine.window(3, 0, 1, 700), cells[3:4, :700])
+
+
+def test_populations_past_two_to_the_64_are_counted_exactly():
+    from lifetui.patterns.macrocell import read_macrocell
+    from lifetui.rules import parse_rule
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    # A fully live square 2^32 cells a side, from a few lines of macrocell: 2^64 cells, one more than a node holds.
+    lines = ["[M2] (lifetui)", "#R B3/S23", "$".join(["********"] * 8) + "$"]
+    lines += [f"{level} {level - 3} {level - 3} {level - 3} {level - 3}" for level in range(4, 33)]
+    square = read_macrocell("\n".join(lines) + "\n")
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load_pattern(square)
+    assert plane.population() == 1 << 64
+    # One cell under a rule that fills its neighbourhood: a square of side 2^32 + 1 after 2^31 generations.
+    rule = parse_rule("B12345678/S012345678").rule
+    growing = create_universe("hashlife", rule, PLANE)
+    growing.load(np.ones((1, 1), dtype=np.uint8))
+    growing.step(1 << 31)
+    assert growing.population() == ((1 << 32) + 1) ** 2
+    assert growing.extent() == (-(1 << 31), -(1 << 31), (1 << 32) + 1, (1 << 32) + 1)
+
+
+def framed_square(level: int) -> str:
+    """A macrocell square 2^level cells a side whose border cells are live: a few lines a level."""
+    leaves = {"TL": ["********"] + ["*"] * 7, "T": ["********"] + [""] * 7, "TR": ["********"] + [".......*"] * 7,
+              "L": ["*"] * 8, "R": [".......*"] * 8, "BL": ["*"] * 7 + ["********"], "B": [""] * 7 + ["********"],
+              "BR": [".......*"] * 7 + ["********"]}  # fmt: skip
+    shapes = {"TL": ("TL", "T", "L", 0), "T": ("T", "T", 0, 0), "TR": ("T", "TR", 0, "R"), "L": ("L", 0, "L", 0),
+              "R": (0, "R", 0, "R"), "BL": ("L", 0, "BL", "B"), "B": (0, 0, "B", "B"), "BR": (0, "R", "B", "BR")}  # fmt: skip
+    lines, number = ["[M2] (lifetui)", "#R B3/S23"], {}
+    for name, rows in leaves.items():
+        lines.append("$".join(rows) + "$")
+        number[name] = len(lines) - 2
+    for below in range(4, level):
+        number = {name: lines.append(f"{below} " + " ".join(str(number[k]) if k else "0" for k in kids))
+                  or len(lines) - 2 for name, kids in shapes.items()}  # fmt: skip
+    lines.append(f"{level} {number['TL']} {number['TR']} {number['BL']} {number['BR']}")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_live_box_costs_the_nodes_along_its_edges_not_their_length():
+    from lifetui.patterns.macrocell import read_macrocell
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    # Live cells along every edge of a square 2^56 cells a side (a few KB of macrocell): following the edges
+    # cell by cell would never end; the search takes each distinct node once.
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load_pattern(read_macrocell(framed_square(56)))
+    side = 1 << 56
+    assert plane.extent() == (-(side // 2), -(side // 2), side, side)
+    assert plane.population() == 4 * side - 4
+    plane.step(1)
+    top, left, height, width = plane.extent()
+    assert (top, left) == (-(side // 2) - 1, -(side // 2) - 1) and height == width == side + 2

@@ -29,11 +29,12 @@ int lifetui_hashlife_load(universe *u, const uint8_t *cells, long height, long w
 int lifetui_hashlife_step(universe *u, long long generations);
 void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, long row, long column,
                              long block, uint8_t *out, long across);
-long long lifetui_hashlife_population(const universe *u);
+unsigned long long lifetui_hashlife_population(const universe *u);
+int lifetui_hashlife_population_exact(const universe *u, unsigned long long out[2]);
 long lifetui_hashlife_nodes(const universe *u);
 void lifetui_hashlife_plane(universe *u, long long top, long long left);
 void lifetui_hashlife_root(const universe *u, long long *top, long long *left, int *level);
-int lifetui_hashlife_bounds(const universe *u, long long box[4]);
+int lifetui_hashlife_bounds(universe *u, long long box[4]);
 int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint32_t *refs);
 int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs);
 void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left);
@@ -46,6 +47,21 @@ NODE_BYTES = 56
 #: The smallest square the C holds (a level 4 node, 16 x 16): smaller tori are tiled up to it.
 SMALLEST_SIDE = 16
 
+
+
+#: A node's population as stored when it saturated (2^64 - 1): the root's is then counted exactly.
+SATURATED = (1 << 64) - 1
+
+
+def root_population(ffi, lib, universe) -> int:
+    """The root's population, exactly, however large (a plane of 2^120 cells)."""
+    stored = int(lib.lifetui_hashlife_population(universe))
+    if stored != SATURATED:
+        return stored
+    halves = ffi.new("unsigned long long[2]")
+    if lib.lifetui_hashlife_population_exact(universe, halves) != 0:
+        raise LifeError("hashlife engine: out of memory counting the population")
+    return int(halves[0]) | int(halves[1]) << 64
 
 class HashlifeUnavailable(LifeError):
     """The board is of a shape the engine cannot hold."""
@@ -129,7 +145,7 @@ class HashlifeEngine(Engine):
             return 0  # nothing loaded
         rows, columns = self._shape
         copies = (self._side // rows) * (self._side // columns)
-        return int(self._lib.lifetui_hashlife_population(self._universe)) // copies
+        return root_population(self._ffi, self._lib, self._universe) // copies
 
     def describe(self) -> tuple[str, str]:
         return "Method", "HashLife: a hashed quadtree whose squares remember their future"
@@ -260,7 +276,7 @@ class HashlifeUniverse(Universe):
             raise LifeError("hashlife engine: out of memory drawing on the pattern; it is as it was")
 
     def population(self) -> int:
-        return int(self._lib.lifetui_hashlife_population(self._universe))
+        return root_population(self._ffi, self._lib, self._universe)
 
     def native_text(self, rule: Rule, generation: int) -> str | None:
         """The plane as a macrocell file, straight from the quadtree: any size, in as many lines as it has

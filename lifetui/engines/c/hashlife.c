@@ -26,6 +26,9 @@
 
 typedef uint32_t ref; /* a node's number; 0 is no node */
 
+/* Entries in each of node_box's four tables of edges already found. */
+#define EDGE_MEMO 4096
+
 typedef struct {
     ref nw, ne, sw, se; /* children; for a leaf, its 64 cells in nw (rows 0-3) and ne (rows 4-7) */
     ref result;         /* the centre 2^min(j, level - 2) generations on, for the current step j; 0: unknown */
@@ -51,6 +54,13 @@ typedef struct {
     long long top, left; /* on the plane, where the root's top-left cell is */
     uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
     uint8_t quads[1 << 16]; /* a 4 x 4 square (bit 4y + x) -> its centre 2 x 2 a generation on (bit 2y + x) */
+    /* node_box's memory of each node's edges, one table per edge, valid for one call (its epoch) */
+    struct {
+        ref key;
+        uint32_t epoch;
+        long long value;
+    } edges[4][EDGE_MEMO];
+    uint32_t epoch;
 } universe;
 
 static uint64_t leaf_bits(const node *n) { return (uint64_t)n->nw | (uint64_t)n->ne << 32; }
@@ -491,7 +501,7 @@ static ref grow(universe *u, ref r, long long *top, long long *left) {
  * Grown until the live cells are in the centre half and the root is at least step + 2 levels high, then
  * once more: they are then in the centre quarter, 2^(level - 3) >= 2^step cells from the result's edge, so
  * the result (the centre half, 2^step generations on) holds all of them. Dead borders are then taken off. */
-static void edge(const universe *u, ref r, long long y, long long x, int axis, int far, long long *best);
+static void node_box(universe *u, ref r, long long box[4]);
 
 /* Node r narrowed, while one of its nine overlapping sub-squares (one level down, a quarter of its side apart)
  * holds every live cell, to that sub-square, its top-left moving with it: a pattern that has travelled far
@@ -499,11 +509,8 @@ static void edge(const universe *u, ref r, long long y, long long x, int axis, i
  * 0 when the nodes run out. */
 static ref fit(universe *u, ref r, long long *top, long long *left) {
     while (r && u->nodes[r].level > 5 && u->nodes[r].population) {
-        long long box[4] = {LLONG_MAX, LLONG_MAX, LLONG_MIN, LLONG_MIN};
-        for (int axis = 0; axis < 2; axis++) {
-            edge(u, r, 0, 0, axis, 0, &box[axis]);
-            edge(u, r, 0, 0, axis, 1, &box[2 + axis]);
-        }
+        long long box[4];
+        node_box(u, r, box);
         long long quarter = 1LL << (u->nodes[r].level - 2), half = 2 * quarter;
         long long i = box[0] / quarter < 2 ? box[0] / quarter : 2, j = box[1] / quarter < 2 ? box[1] / quarter : 2;
         if (box[2] > i * quarter + half || box[3] > j * quarter + half) break;
@@ -656,46 +663,66 @@ void lifetui_hashlife_root(const universe *u, long long *top, long long *left, i
     *level = u->nodes[u->root].level;
 }
 
-/* One edge of the live cells' bounding box in node r at (y, x): along `axis` (0 rows, 1 columns), the least
- * first live row or column (far 0), or the greatest last one plus one (far 1), improving *best. The nearer
- * halves are searched first, and a square that cannot improve *best is skipped, so the search follows the
- * pattern's edge rather than visiting the whole pattern. */
-static void edge(const universe *u, ref r, long long y, long long x, int axis, int far, long long *best) {
+/* One edge of the live cells' bounding box in (non-empty) node r, from its top-left: along `axis` (0 rows, 1
+ * columns) the first live row or column (far 0), or the last one plus one (far 1). Only the nearer pair of
+ * children along the axis is searched when it holds a live cell, and each node's edge is found once a call
+ * (u->edges), so the search costs the distinct nodes along the edge, not its length: a square 2^60 cells a
+ * side lined with live cells is a few hundred nodes. */
+static long long edge(universe *u, ref r, int axis, int far) {
     const node *n = &u->nodes[r];
-    if (!n->population) return;
-    long long side = 1LL << n->level, start = axis ? x : y;
-    if (far ? start + side <= *best : start >= *best) return;
     if (n->level == 3) {
         uint64_t bits = leaf_bits(n);
         uint64_t lines = 0; /* bit i: row (axis 0) or column (axis 1) i of the leaf has a live cell */
         for (int i = 0; i < 8; i++) {
             lines |= axis ? (bits >> (8 * i) & 0xff) : (uint64_t)((bits >> (8 * i) & 0xff) != 0) << i;
         }
-        long long found = far ? start + 64 - __builtin_clzll(lines) : start + __builtin_ctzll(lines);
-        if (far ? found > *best : found < *best) *best = found;
-        return;
+        return far ? 64 - __builtin_clzll(lines) : __builtin_ctzll(lines);
     }
-    long long half = side / 2;
-    /* Children as (node, y, x), the near half along the axis first. */
+    int table = 2 * axis + far;
+    size_t slot = (size_t)((r * 2654435761u) & (EDGE_MEMO - 1));
+    if (u->edges[table][slot].key == r && u->edges[table][slot].epoch == u->epoch) {
+        return u->edges[table][slot].value;
+    }
+    /* The children in pairs along the axis, the nearer pair first, each with its offset along the axis. */
+    static const int pairs[2][2][2][2] = {{{{0, 1}, {2, 3}}, {{2, 3}, {0, 1}}}, {{{0, 2}, {1, 3}}, {{1, 3}, {0, 2}}}};
     const ref kids[4] = {n->nw, n->ne, n->sw, n->se};
-    const long long ys[4] = {y, y, y + half, y + half}, xs[4] = {x, x + half, x, x + half};
-    static const int order[2][2][4] = {{{0, 1, 2, 3}, {2, 3, 0, 1}}, {{0, 2, 1, 3}, {1, 3, 0, 2}}};
-    for (int i = 0; i < 4; i++) {
-        int k = order[axis][far][i];
-        edge(u, kids[k], ys[k], xs[k], axis, far, best);
+    long long half = 1LL << (n->level - 1), best = far ? LLONG_MIN : LLONG_MAX;
+    int found = 0;
+    for (int p = 0; p < 2 && !found; p++) {
+        long long offset = (p == 0) == (far == 1) ? half : 0;
+        for (int i = 0; i < 2; i++) {
+            ref child = kids[pairs[axis][far][p][i]];
+            if (!u->nodes[child].population) continue;
+            long long value = offset + edge(u, child, axis, far);
+            if (far ? value > best : value < best) best = value;
+            found = 1;
+        }
+    }
+    u->edges[table][slot].key = r;
+    u->edges[table][slot].epoch = u->epoch;
+    u->edges[table][slot].value = best;
+    return best;
+}
+
+/* The live cells' bounding box in (non-empty) node r, from its top-left: rows [box[0], box[2]) and columns
+ * [box[1], box[3]). */
+static void node_box(universe *u, ref r, long long box[4]) {
+    /* A new epoch: edges remembered by an earlier call may belong to nodes collected since. */
+    if (++u->epoch == 0) {
+        memset(u->edges, 0, sizeof u->edges);
+        u->epoch = 1;
+    }
+    for (int axis = 0; axis < 2; axis++) {
+        box[axis] = edge(u, r, axis, 0);
+        box[2 + axis] = edge(u, r, axis, 1);
     }
 }
 
 /* The live cells' bounding box in the root's own coordinates, rows [box[0], box[2]) and columns
  * [box[1], box[3]); 0, or -1 when there are none. */
-int lifetui_hashlife_bounds(const universe *u, long long box[4]) {
+int lifetui_hashlife_bounds(universe *u, long long box[4]) {
     if (!u->nodes[u->root].population) return -1;
-    box[0] = box[1] = LLONG_MAX;
-    box[2] = box[3] = LLONG_MIN;
-    for (int axis = 0; axis < 2; axis++) {
-        edge(u, u->root, 0, 0, axis, 0, &box[axis]);
-        edge(u, u->root, 0, 0, axis, 1, &box[2 + axis]);
-    }
+    node_box(u, u->root, box);
     return 0;
 }
 
@@ -790,6 +817,37 @@ void lifetui_hashlife_region(const universe *u, long top, long left, long height
     region(u, u->root, 0, 0, &q);
 }
 
-long long lifetui_hashlife_population(const universe *u) { return (long long)u->nodes[u->root].population; }
+/* A node's population saturates at 2^64 - 1 (only a square 2^32 cells a side or more holds that many): this is the
+ * root's population read as it is stored; lifetui_hashlife_population_exact counts one that saturated. */
+unsigned long long lifetui_hashlife_population(const universe *u) { return u->nodes[u->root].population; }
+
+static unsigned __int128 exact_population(const universe *u, ref r, unsigned __int128 *memo, uint8_t *known) {
+    const node *n = &u->nodes[r];
+    if (n->population != UINT64_MAX || n->level == 3) return n->population;
+    if (known[r]) return memo[r];
+    unsigned __int128 total = exact_population(u, n->nw, memo, known) + exact_population(u, n->ne, memo, known) +
+                              exact_population(u, n->sw, memo, known) + exact_population(u, n->se, memo, known);
+    memo[r] = total;
+    known[r] = 1;
+    return total;
+}
+
+/* The root's population exactly, its low and high 64 bits in out: each saturated node is the sum of its
+ * children's, each distinct node counted once. 0, or -1 without memory for the count. */
+int lifetui_hashlife_population_exact(const universe *u, unsigned long long out[2]) {
+    unsigned __int128 *memo = malloc(sizeof *memo * (size_t)u->count);
+    uint8_t *known = calloc((size_t)u->count, 1);
+    if (!memo || !known) {
+        free(memo);
+        free(known);
+        return -1;
+    }
+    unsigned __int128 total = exact_population(u, u->root, memo, known);
+    free(memo);
+    free(known);
+    out[0] = (unsigned long long)total;
+    out[1] = (unsigned long long)(total >> 64);
+    return 0;
+}
 
 long lifetui_hashlife_nodes(const universe *u) { return (long)u->live; }
