@@ -48,7 +48,6 @@ NODE_BYTES = 56
 SMALLEST_SIDE = 16
 
 
-
 #: A node's population as stored when it saturated (2^64 - 1): the root's is then counted exactly.
 SATURATED = (1 << 64) - 1
 
@@ -62,6 +61,7 @@ def root_population(ffi, lib, universe) -> int:
     if lib.lifetui_hashlife_population_exact(universe, halves) != 0:
         raise LifeError("hashlife engine: out of memory counting the population")
     return int(halves[0]) | int(halves[1]) << 64
+
 
 class HashlifeUnavailable(LifeError):
     """The board is of a shape the engine cannot hold."""
