@@ -605,3 +605,10 @@ def test_a_kernel_that_cannot_be_written_after_training_is_kept_and_said_where(l
     kept = Path(result.err.split("is kept in ")[1].split(" (move it")[0])
     assert kept.parent == tmp_path
     assert lifetui("verify", "--model", str(kept)).out.splitlines()[1] == "network: 512/512 exact"
+
+
+def test_reading_a_closed_standard_input_is_one_line_of_error(tmp_path):
+    command = [sys.executable, "-m", "lifetui", "run", "-", "--steps", "1"]
+    completed = subprocess.run(["sh", "-c", 'exec "$@" <&-', "sh", *command], capture_output=True, text=True)
+    assert completed.returncode == 2
+    assert completed.stderr == "lifetui: error: - reads the pattern from standard input, which is closed\n"

@@ -70,6 +70,8 @@ def bundled_patterns() -> dict[str, Path]:
 def load_pattern(spec: str) -> Pattern:
     """A pattern from a path, `-` for standard input, or the name of a bundled pattern."""
     if spec == "-":
+        if sys.stdin is None:  # started with standard input closed
+            raise UsageError("- reads the pattern from standard input, which is closed")
         return parse_pattern(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), "<stdin>")
     path = Path(spec)
     if not path.exists():
