@@ -255,6 +255,9 @@ def run(
         for line in notes if sys.stderr.isatty() else ():  # a script reads the engine in --json's "engine"
             click.echo(f"lifetui: {line}", err=True)
     universe = create_universe(engine, board.rule, topology, options)
+    if universe.inexact:  # said even with --json: a script must not take this board for the rule's
+        click.echo(f"lifetui: warning: {engine} runs an inexact kernel (--allow-inexact), wrong on "
+                   f"{universe.inexact} of 512 neighbourhoods: this is not {board.rule}'s board", err=True)  # fmt: skip
     universe.load_pattern(board.pattern)
     started = time.perf_counter()
     behaviour = None
@@ -290,7 +293,7 @@ def run(
         "pattern": pattern, "rule": str(board.rule), "topology": topology.suffix()[1:] or "plane",
         "width": width, "height": height, "top": top, "left": left, "engine": engine, "steps": steps,
         "generation": generation, "population": universe.population(), "seconds": round(seconds, 6),
-        "output": str(output) if output else None,
+        "output": str(output) if output else None, "inexact": universe.inexact,
     }  # fmt: skip
     if until_stable:
         summary["behaviour"] = behaviour.as_json() if behaviour else None

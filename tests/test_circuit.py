@@ -151,3 +151,23 @@ def test_wrong_neighbourhoods_of_an_inexact_circuit():
     wrong = wrong_neighbourhoods(centre, CONWAY)
     table = CONWAY.truth_table()
     assert wrong == [n for n in range(512) if table[n] != (n >> 4) & 1]
+
+
+@pytest.mark.parametrize("gate", range(16))
+def test_every_gate_alone_compiles_to_c_that_computes_it(gate, tmp_path):
+    # A network of one gate on the centre and the north-west cell: constant gates (false, true) too, which
+    # the optimiser cannot fold away when they are the output.
+    import numpy as np
+
+    from lifetui.engines import EngineOptions, create_engine
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    network = Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[gate]]])
+    save_kernel(tmp_path / "one", network, {"rule": "B3/S23"})
+    cells = (np.random.default_rng(gate).random((16, 64)) < 0.5).astype(np.uint8)
+    engine = create_engine("c", CONWAY, EngineOptions(tmp_path / "one", allow_inexact=True))
+    engine.load(cells)
+    engine.step(1)
+    north_west = np.roll(np.roll(cells, 1, axis=0), 1, axis=1)
+    assert np.array_equal(engine.cells(), TRUTH[gate][2 * cells.astype(int) + north_west])

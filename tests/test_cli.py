@@ -612,3 +612,36 @@ def test_reading_a_closed_standard_input_is_one_line_of_error(tmp_path):
     completed = subprocess.run(["sh", "-c", 'exec "$@" <&-', "sh", *command], capture_output=True, text=True)
     assert completed.returncode == 2
     assert completed.stderr == "lifetui: error: - reads the pattern from standard input, which is closed\n"
+
+
+def inexact_kernel(folder: Path, births_on_empty: bool = False) -> Path:
+    """A one-gate kernel for B3/S23: "the centre stays as it is" (wrong on 228 neighbourhoods), or "always
+    alive" (wrong on every neighbourhood that dies, the empty one among them)."""
+    from lifetui.model.gates import NAMES, PASS_A
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import Network
+
+    gate = NAMES.index("true") if births_on_empty else PASS_A
+    save_kernel(folder, Network([np.array([4])], [np.array([0])], [np.eye(16, dtype=np.float32)[[gate]]]),
+                {"rule": "B3/S23"})  # fmt: skip
+    return folder
+
+
+def test_run_with_an_inexact_kernel_says_so_and_its_json_counts_it(lifetui, tmp_path):
+    kernel = inexact_kernel(tmp_path / "still")
+    result = lifetui("run", "r-pentomino", "--steps", "3", "--engine", "c", "--kernel", str(kernel),
+                     "--allow-inexact", "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    assert "c runs an inexact kernel (--allow-inexact), wrong on 228 of 512 neighbourhoods" in result.err
+    assert json.loads(result.out)["inexact"] == 228
+    exact = json.loads(lifetui("run", "r-pentomino", "--steps", "3", "--engine", "c", "--json").out)
+    assert exact["inexact"] == 0
+
+
+def test_an_inexact_kernel_that_births_on_empty_is_refused_off_a_torus(lifetui, tmp_path):
+    kernel = inexact_kernel(tmp_path / "alive", births_on_empty=True)
+    common = ("run", "glider", "--steps", "2", "--engine", "c", "--kernel", str(kernel), "--allow-inexact")
+    refused = lifetui(*common, "--json")
+    assert refused.code == 2 and "gives life to an empty neighbourhood" in refused.err
+    on_a_torus = lifetui(*common, "--size", "16x16", "--json")
+    assert on_a_torus.code == 0 and json.loads(on_a_torus.out)["population"] == 256

@@ -14,8 +14,8 @@ from lifetui.model.gates import NAMES
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 EXPRESSIONS = (
-    "(lifetui_word){0}", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
-    "~({a} | {b})", "~({a} ^ {b})", "~{b}", "{a} | ~{b}", "~{a}", "~{a} | {b}", "~({a} & {b})", "~(lifetui_word){0}",
+    "(lifetui_word){{0}}", "{a} & {b}", "{a} & ~{b}", "{a}", "~{a} & {b}", "{b}", "{a} ^ {b}", "{a} | {b}",
+    "~({a} | {b})", "~({a} ^ {b})", "~{b}", "{a} | ~{b}", "~{a}", "~{a} | {b}", "~({a} & {b})", "~(lifetui_word){{0}}",
 )  # fmt: skip
 ARGUMENTS = tuple(name.lower() for name in NEIGHBOURHOOD)
 #: Every step function works on lifetui_word: LIFETUI_LANES words of 64 cells side by side, one AVX-512

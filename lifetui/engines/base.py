@@ -60,6 +60,9 @@ class Engine(ABC):
         #: Of the 512 neighbourhoods, how many the learned kernel it runs gets wrong (allowed by
         #: --allow-inexact); 0 for an exact kernel and for engines that run none.
         self.inexact = 0
+        #: Whether that kernel gives life to an empty neighbourhood (a B0 its rule lacks): on an unbounded
+        #: axis every dead cell would be born at once.
+        self.births_on_empty = False
 
     @abstractmethod
     def load(self, cells: np.ndarray) -> None:
@@ -149,15 +152,17 @@ class Engine(ABC):
 
     def _learned_kernel(self) -> Kernel:
         """The kernel this engine runs, under the one inexact policy every learned engine follows."""
-        kernel, self.inexact = learned_kernel(self.rule, self.options)
+        kernel, wrong = learned_kernel(self.rule, self.options)
+        self.inexact = len(wrong)
+        self.births_on_empty = 0 in wrong and not self.rule.truth_table()[0]
         return kernel
 
 
-def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, int]:
-    """The kernel for `rule` and how many neighbourhoods it gets wrong; refused if any, unless allowed."""
+def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, list[int]]:
+    """The kernel for `rule` and the neighbourhoods it gets wrong; refused if any, unless allowed."""
     kernel = kernel_for(rule, options.model)
-    wrong = len(wrong_neighbourhoods(kernel.network, rule))
-    refuse_inexact(wrong, rule, options.allow_inexact)
+    wrong = list(wrong_neighbourhoods(kernel.network, rule))
+    refuse_inexact(len(wrong), rule, options.allow_inexact)
     return kernel, wrong
 
 

@@ -202,6 +202,11 @@ class ArrayUniverse(Universe):
 
     def __init__(self, engine: Engine, topology: Topology, bytes_per_cell: float = BOARD_BYTES_PER_CELL):
         refuse_b0_on_free_axes(engine.rule, topology)
+        if engine.births_on_empty and topology.has_free_axis:
+            raise UsageError(
+                f"the {engine.name} engine's inexact kernel gives life to an empty neighbourhood: every dead cell "
+                f"of {topology.describe()} would be born at once; run it on a torus (--size WxH)"
+            )
         self.engine = engine
         self.topology = topology
         self._axes = topology.axes
