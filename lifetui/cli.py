@@ -34,7 +34,7 @@ from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, fastest_engine
 from lifetui.simulation.runner import UNTIL_STABLE_STEPS, step_until_stable, step_with_progress
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
-from lifetui.world.universe import create_universe
+from lifetui.world.universe import Outgrown, create_universe
 
 
 class EngineChoice(click.Choice):
@@ -260,7 +260,7 @@ def run(
                    f"{universe.inexact} of 512 neighbourhoods: this is not {board.rule}'s board", err=True)  # fmt: skip
     universe.load_pattern(board.pattern)
     started = time.perf_counter()
-    behaviour = None
+    behaviour, stopped = None, None
     if until_stable:
 
         def look() -> tuple[np.ndarray, tuple[int, int]]:
@@ -277,7 +277,10 @@ def run(
             click.echo(f"{pattern}: {behaviour.describe() if behaviour else why_not}", err=True)
     else:
         assert steps is not None  # refused above: without --until-stable, --steps is given
-        step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
+        try:
+            step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
+        except Outgrown as err:  # more than this machine holds: what was reached is still written, then said
+            stopped, steps = err, err.done
     seconds = time.perf_counter() - started
     generation = board.generation + steps
 
@@ -298,6 +301,9 @@ def run(
     if until_stable:
         summary["behaviour"] = behaviour.as_json() if behaviour else None
     _finish_run(output, as_json, text, summary)
+    if stopped is not None:
+        kept = f"; generation {generation:,} is written to {output}" if output else ""
+        raise LifeError(f"{stopped}{kept}")
 
 
 def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], summary: dict) -> None:

@@ -1,6 +1,8 @@
 """The hashlife engine: Gosper's algorithm in C, checked against numpy on every rule kind and torus shape."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -107,8 +109,9 @@ def test_garbage_is_collected_under_the_limit_and_a_board_too_big_for_it_is_refu
     crowded = create_engine("hashlife", CONWAY)
     cells = soup((256, 256), 2)
     crowded.load(cells)
-    with pytest.raises(LifeError, match="nodes even after collecting garbage.*as it was before this step"):
+    with pytest.raises(LifeError, match="nodes even after collecting garbage.*stopped after 0 of the 1,000") as stop:
         crowded.step(1000)  # a chaotic soup: far more distinct squares than 2,000
+    assert stop.value.done == 0  # the first jump (512) failed whole: the board is the one it started from
     assert crowded.holds(cells) and crowded.population() == int(cells.sum())  # not partly advanced
 
 
@@ -209,3 +212,66 @@ def test_the_live_box_costs_the_nodes_along_its_edges_not_their_length():
     plane.step(1)
     top, left, height, width = plane.extent()
     assert (top, left) == (-(side // 2) - 1, -(side // 2) - 1) and height == width == side + 2
+
+
+INSIDE_A_LONG_JUMP = """
+import os, signal, sys, threading, time
+import numpy as np
+from lifetui.engines import create_engine
+from lifetui.engines.base import Interrupted
+from lifetui.rules import CONWAY
+
+engine = create_engine("hashlife", CONWAY)
+cells = (np.random.default_rng(1).random((1024, 1024)) < 0.4).astype(np.uint8)
+engine.load(cells)
+start = engine.nodes()
+
+def stop_it():  # once the jump is well under way inside the C (its nodes multiply), not before
+    while engine.nodes() < start + 300_000:
+        time.sleep(0.001)
+    {stop}
+
+threading.Thread(target=stop_it, daemon=True).start()
+try:
+    engine.step(1 << 40)  # one jump: hours of work on a chaotic soup
+except {caught} as stopped:
+    print("stopped", getattr(stopped, "done", 0), engine.holds(cells))
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop", "caught"),
+    [
+        ("os.kill(os.getpid(), signal.SIGINT)", "KeyboardInterrupt"),
+        ("engine.interrupted = lambda: True; engine.wake()", "Interrupted"),
+    ],
+)
+def test_a_long_jump_gives_up_soon_on_ctrl_c_or_a_wake(stop, caught):
+    # Inside one C call: Ctrl-C reaches it through the signal wake-up descriptor, a key (the TUI's pause)
+    # through wake(); the board is the one the jump started from. Without that, this would run for hours.
+    script = INSIDE_A_LONG_JUMP.replace("{stop}", stop).replace("{caught}", caught)
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert completed.stdout.split() == ["stopped", "0", "True"], completed.stderr
+
+
+def test_run_keeps_the_board_a_stopped_run_reached_and_says_which_generation(lifetui, tmp_path, monkeypatch):
+    import lifetui.engines.hashlife_engine as hashlife_engine
+    from lifetui.patterns import load_pattern
+    from lifetui.patterns.rle import write_rle
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 3000)  # the soup outgrows it on the way
+    source = tmp_path / "soup.rle"
+    source.write_text(write_rle(soup((128, 128), 5), CONWAY, position=(0, 0)))
+    out = tmp_path / "reached.rle"
+    result = lifetui("run", str(source), "--engine", "hashlife", "--steps", "100000", "-o", str(out), "--plane")
+    assert result.code == 1 and "nodes even after collecting garbage" in result.err
+    reached = int(result.err.split("stopped after ")[1].split(" of the")[0].replace(",", ""))
+    assert 0 < reached < 100_000 and f"generation {reached:,} is written to {out}" in result.err
+    written = load_pattern(str(out))
+    assert written.generation == reached
+    reference = create_universe("numpy", CONWAY, PLANE)
+    reference.load_pattern(load_pattern(str(source)))
+    reference.step(reached)
+    assert reference.holds(written.to_array(), *written.plane_origin())

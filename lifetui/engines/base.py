@@ -150,6 +150,10 @@ class Engine(ABC):
     def close(self) -> None:
         """Release what the engine holds beyond Python memory (threads, device buffers)."""
 
+    def wake(self) -> None:
+        """From any thread, after interrupted() has started to say True: an engine whose one call can run long
+        (hashlife's jumps, in C) gives up soon instead of at the call's end. Others poll interrupted()."""
+
     def _learned_kernel(self) -> Kernel:
         """The kernel this engine runs, under the one inexact policy every learned engine follows."""
         kernel, wrong = learned_kernel(self.rule, self.options)

@@ -9,22 +9,29 @@ the copies cost nothing. On the plane the root is placed in plane coordinates an
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import threading
+import weakref
+
 import numpy as np
 
 from lifetui.compiler import build
 from lifetui.engines import power_of_two_sides
-from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, Interrupted
 from lifetui.errors import LifeError
 from lifetui.memory import physical_memory
 from lifetui.patterns import Pattern
 from lifetui.rules import Rule
 from lifetui.world.topology import PLANE
-from lifetui.world.universe import Region, Universe, refuse_b0_on_free_axes, refuse_far_places
+from lifetui.world.universe import Outgrown, Region, Universe, refuse_b0_on_free_axes, refuse_far_places
 
 DECLARATIONS = """
 typedef struct universe universe;
 universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes);
 void lifetui_hashlife_free(universe *u);
+void lifetui_hashlife_watch(universe *u, int fd);
 int lifetui_hashlife_load(universe *u, const uint8_t *cells, long height, long width);
 int lifetui_hashlife_step(universe *u, long long generations);
 void lifetui_hashlife_region(const universe *u, long top, long left, long height, long width, long row, long column,
@@ -63,6 +70,12 @@ def root_population(ffi, lib, universe) -> int:
     return int(halves[0]) | int(halves[1]) << 64
 
 
+def _close_all(*descriptors: int) -> None:
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+
+
 class HashlifeUnavailable(LifeError):
     """The board is of a shape the engine cannot hold."""
 
@@ -85,6 +98,13 @@ class HashlifeEngine(Engine):
         self._universe = self._ffi.gc(universe, self._lib.lifetui_hashlife_free)
         self._shape = (0, 0)
         self._side = 0
+        # A step's recursion gives up once this pipe has something to read: a byte from wake() (a key in the
+        # TUI), or from Python's signal handler (Ctrl-C, through signal.set_wakeup_fd) while the call runs.
+        self._stop_read, self._stop_write = os.pipe()
+        for descriptor in (self._stop_read, self._stop_write):
+            os.set_blocking(descriptor, False)
+        weakref.finalize(self, _close_all, self._stop_read, self._stop_write)
+        self._lib.lifetui_hashlife_watch(self._universe, self._stop_read)
 
     def load(self, cells: np.ndarray) -> None:
         height, width = cells.shape
@@ -102,18 +122,54 @@ class HashlifeEngine(Engine):
             raise LifeError(f"hashlife engine: the board needs more than {max_nodes():,} nodes to load")
         self._shape, self._side = (height, width), side
 
+    def wake(self) -> None:
+        """From any thread: a step under way gives up soon (Interrupted, the board at its last whole jump)."""
+        with contextlib.suppress(BlockingIOError):
+            os.write(self._stop_write, b"!")
+
     def step(self, generations: int = 1) -> None:
-        status = self._lib.lifetui_hashlife_step(self._universe, generations) if generations > 0 else 0
-        if status == -2:
-            raise LifeError(
-                "hashlife engine: the pattern would span more than the plane's 2^60 cells a side; "
-                "the board is as it was before this step"
-            )
-        if status != 0:
-            raise LifeError(
-                f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
-                "(a quarter of this machine's memory); the board is as it was before this step"
-            )
+        """Advance in jumps of 2^k generations, the largest first, each one call into the C. A jump the nodes
+        or the plane cannot hold stops the step at the last whole jump (Outgrown says how far it got); so does
+        wake() or Ctrl-C (Interrupted, KeyboardInterrupt), within milliseconds even inside a long jump."""
+        self._drain()
+        done = 0
+        with self._signals_wake():
+            while done < generations:
+                if self.interrupted():  # after the drain: a later wake() is seen by the C
+                    raise Interrupted(done)
+                jump = 1 << min((generations - done).bit_length() - 1, 60)
+                status = self._lib.lifetui_hashlife_step(self._universe, jump)
+                if status == -3:
+                    self._drain()
+                    raise Interrupted(done)
+                if status == -2:
+                    raise Outgrown("hashlife engine: the pattern would span more than the plane's 2^60 cells a side",
+                                   done, generations)  # fmt: skip
+                if status != 0:
+                    raise Outgrown(f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
+                                   "(a quarter of this machine's memory)", done, generations)  # fmt: skip
+                done += jump
+
+    def _drain(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self._stop_read, 4096):
+                pass
+
+    @contextlib.contextmanager
+    def _signals_wake(self):
+        """In the main thread, a signal's byte goes to the stop pipe while the C runs (set_wakeup_fd)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        try:
+            previous = signal.set_wakeup_fd(self._stop_write, warn_on_full_buffer=False)
+        except ValueError:  # not settable here
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.set_wakeup_fd(previous)
 
     def cells(self) -> np.ndarray:
         return self.window(0, 0, *self._shape)

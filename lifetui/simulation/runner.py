@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from lifetui.simulation.analysis import Behaviour, Watcher
-from lifetui.world.universe import Universe
+from lifetui.world.universe import Outgrown, Universe
 
 #: --until-stable without --steps looks this many generations ahead at most.
 UNTIL_STABLE_STEPS = 1_000_000
@@ -59,7 +59,10 @@ def step_with_progress(universe: Universe, steps: int, show: bool) -> None:
         while done < steps:
             count = min(batch, steps - done)
             before = time.perf_counter()
-            universe.step(count)
+            try:
+                universe.step(count)
+            except Outgrown as stop:
+                raise stop.of(done, steps) from None
             done += count
             if time.perf_counter() - before < 0.1:
                 batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small

@@ -157,6 +157,7 @@ class Simulation:
         """From any thread: a step under way returns as soon as the engine can stop (between two generations,
         or for an engine that polls for it, within one), and steps return at once until resume()."""
         self._interrupt.set()
+        self._universe.engine.wake()
 
     def resume(self) -> None:
         self._interrupt.clear()

@@ -48,12 +48,21 @@ MAX_PLACE = 1 << 58
 
 
 class Outgrown(LifeError):
-    """The pattern has grown beyond what the engine can hold on this machine; `done` generations of the
-    step were made first (the universe is as they left it)."""
+    """The pattern has grown beyond what the engine can hold on this machine (`why`); `done` generations of
+    the `asked` were made first (the universe is as they left it), said in the message when `asked` is."""
 
-    def __init__(self, message: str, done: int = 0):
-        super().__init__(message)
-        self.done = done
+    def __init__(self, why: str, done: int = 0, asked: int | None = None):
+        where = (
+            ""
+            if asked is None
+            else f" (stopped after {done:,} of the {asked:,} generations; the board is as it was then)"
+        )
+        super().__init__(why + where)
+        self.why, self.done = why, done
+
+    def of(self, done_before: int, asked: int) -> Outgrown:
+        """The same stop, counted within a longer run: `done_before` generations came before this step."""
+        return Outgrown(self.why, done_before + self.done, asked)
 
 
 def refuse_b0_on_free_axes(rule: Rule, topology: Topology) -> None:
@@ -461,7 +470,7 @@ class ArrayUniverse(Universe):
                     self._relay()
                 except Outgrown as err:
                     done = asked - generations
-                    raise Outgrown(f"{err} (stopped after {done:,} of the {asked:,} generations)", done) from None
+                    raise Outgrown(err.why, done, asked) from None
                 clearance = self._clearance()
             # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule

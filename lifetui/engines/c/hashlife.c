@@ -20,6 +20,7 @@
  * board no longer reaches are collected, and the step fails (-1) if that is not enough.
  */
 #include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,9 @@ typedef struct {
         long long value;
     } edges[4][EDGE_MEMO];
     uint32_t epoch;
+    int stop_fd;       /* a step gives up (-3) once this descriptor can be read (a signal, a key); -1: none */
+    unsigned polls;    /* results computed since the descriptor was last looked at */
+    int halted;        /* set once it could be read, until the step returns */
 } universe;
 
 static uint64_t leaf_bits(const node *n) { return (uint64_t)n->nw | (uint64_t)n->ne << 32; }
@@ -274,8 +278,18 @@ static int nine(universe *u, ref r, ref s[9]) {
 }
 
 /* The node's centre 2^min(step, level - 2) generations on (level >= 4), remembered; 0 if out of memory. */
+/* Whether the step should give up: the stop descriptor has something to read (looked at every 4,096 results:
+ * a poll costs a microsecond, a result far less). */
+static int halting(universe *u) {
+    if (u->halted || u->stop_fd < 0 || ++u->polls & 4095) return u->halted;
+    struct pollfd watched = {u->stop_fd, POLLIN, 0};
+    u->halted = poll(&watched, 1, 0) > 0;
+    return u->halted;
+}
+
 static ref result(universe *u, ref r) {
     if (u->nodes[r].result) return u->nodes[r].result;
+    if (halting(u)) return 0;
     int level = u->nodes[r].level;
     ref answer;
     if (u->nodes[r].population == 0 && !u->table[0]) {
@@ -350,6 +364,7 @@ universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
     if (!u) return NULL;
     u->capacity = 1 << 12;
     u->count = 1; /* node 0 is "no node" */
+    u->stop_fd = -1;
     u->nodes = calloc(u->capacity, sizeof(node));
     u->bucket_count = 1 << 12;
     u->buckets = calloc(u->bucket_count, sizeof(ref));
@@ -749,6 +764,13 @@ int lifetui_hashlife_step(universe *u, long long generations) {
             u->kept = 0;
             return -2;
         }
+        if (!next && u->halted) {
+            u->halted = 0;
+            u->root = u->kept;
+            u->top = kept_top, u->left = kept_left;
+            u->kept = 0;
+            return -3;
+        }
         if (!next) {
             /* Out of nodes: keep only the board (and where the call began), then try once more. */
             top = u->top, left = u->left;
@@ -819,6 +841,12 @@ void lifetui_hashlife_region(const universe *u, long top, long left, long height
 
 /* A node's population saturates at 2^64 - 1 (only a square 2^32 cells a side or more holds that many): this is the
  * root's population read as it is stored; lifetui_hashlife_population_exact counts one that saturated. */
+/* Steps give up (-3, the board as the call found it) once `fd` can be read; -1: never. */
+void lifetui_hashlife_watch(universe *u, int fd) {
+    u->stop_fd = fd;
+    u->halted = 0;
+}
+
 unsigned long long lifetui_hashlife_population(const universe *u) { return u->nodes[u->root].population; }
 
 static unsigned __int128 exact_population(const universe *u, ref r, unsigned __int128 *memo, uint8_t *known) {
