@@ -195,3 +195,21 @@ def test_bench_reports_the_devices():
                                 "--devices", "2", "--json")  # fmt: skip
     document = json.loads(result.stdout)
     assert document["devices"] == 2 and document["engines"][0]["matches_reference"] is True
+
+
+def test_a_kernel_with_more_live_gates_than_the_jax_engine_traces_is_unavailable_there(tmp_path):
+    # Four layers of 4,096 AND gates, then halving to one: each gate reads two of the layer before, so all
+    # 20,479 are live, more than the jax engine traces (its memory grows tens of KB a gate).
+    from lifetui.engines import EngineOptions, availability
+    from lifetui.model.kernels import save_kernel
+    from lifetui.model.network import MAX_LIVE_GATES, Network
+
+    widths = [4096] * 4 + [2048, 1024, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1]
+    before = [9, *widths[:-1]]
+    wires_a = [2 * np.arange(w) % b for w, b in zip(widths, before)]
+    wires_b = [(2 * np.arange(w) + 1) % b for w, b in zip(widths, before)]
+    logits = [np.eye(16, dtype=np.float32)[[1] * w] for w in widths]  # gate 1: AND
+    assert sum(widths) > MAX_LIVE_GATES
+    save_kernel(tmp_path / "wide", Network(wires_a, wires_b, logits), {"rule": "B3/S23"})
+    status = availability("jax", CONWAY, EngineOptions(tmp_path / "wide", allow_inexact=True))
+    assert not status.available and "20,479 live gates, more than the jax engine traces" in status.reason

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError, UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
+from lifetui.model.network import too_many_live_gates
 from lifetui.rules import Rule
 from lifetui.world.topology import Topology
 
@@ -112,7 +113,8 @@ def _learned(rule: Rule, options: EngineOptions) -> str | None:
 def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     if importlib.util.find_spec("jax") is None:
         return "JAX is not installed (pip install jax)"
-    return _learned(rule, options)
+    kernel, _ = learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises
+    return too_many_live_gates(kernel.network)
 
 
 def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:

@@ -26,8 +26,8 @@ from jax.sharding import NamedSharding, PartitionSpec
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.memory import memory_shortfall
-from lifetui.model.gates import PASS_A, PASS_B, TRUTH
-from lifetui.model.network import INPUTS, Network
+from lifetui.model.gates import PASS_A, PASS_B
+from lifetui.model.network import live_gates, too_many_live_gates
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
@@ -47,36 +47,6 @@ OPERATIONS: tuple[Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray], ...] = (
     lambda a, b: ~(a | b), lambda a, b: ~(a ^ b), lambda a, b: ~b, lambda a, b: a | ~b,
     lambda a, b: ~a, lambda a, b: ~a | b, lambda a, b: ~(a & b), lambda a, b: jnp.full_like(a, ONES),
 )  # fmt: skip
-
-
-def live_gates(network: Network) -> list[list[tuple[int, int, int]]]:
-    """Per layer, the gates the output depends on, as (type, a, b) with a and b indices into the previous
-    layer's live gates (the nine inputs for the first layer), or -1 for a wire the gate's type does not
-    read (the second input of a pass-through, both of a constant): such a wire keeps nothing alive."""
-    gates = network.gates()
-    needed = [np.zeros(len(layer), dtype=bool) for layer in gates]
-    needed[-1][0] = True
-    reads_a = [(row[0], row[1]) != (row[2], row[3]) for row in TRUTH]
-    reads_b = [(row[0], row[2]) != (row[1], row[3]) for row in TRUTH]
-    for depth in range(len(gates) - 1, 0, -1):  # the first layer reads the inputs, always there
-        for j in np.flatnonzero(needed[depth]):
-            if reads_a[gates[depth][j]]:
-                needed[depth - 1][network.wires_a[depth][j]] = True
-            if reads_b[gates[depth][j]]:
-                needed[depth - 1][network.wires_b[depth][j]] = True
-    layers = []
-    previous = np.arange(INPUTS)  # where each of the previous layer's gates sits among its live ones
-    for depth, layer in enumerate(gates):
-        live = []
-        for j in np.flatnonzero(needed[depth]):
-            op = int(layer[j])
-            a = int(previous[network.wires_a[depth][j]]) if reads_a[op] else -1
-            b = int(previous[network.wires_b[depth][j]]) if reads_b[op] else -1
-            live.append((op, a, b))
-        layers.append(live)
-        previous = np.full(len(layer), -1)
-        previous[needed[depth]] = np.arange(len(live))
-    return layers
 
 
 def run_live(layers: list[list[tuple[int, int, int]]], inputs: list[jnp.ndarray]) -> jnp.ndarray:
@@ -135,6 +105,9 @@ class JaxEngine(Engine):
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
         network = self._learned_kernel().network
+        problem = too_many_live_gates(network)
+        if problem:
+            raise LifeError(f"jax engine: {problem}")
         self.gate_count = network.gate_count
         self.layers = live_gates(network)
         self.live = sum(len(layer) for layer in self.layers)

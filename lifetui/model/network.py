@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lifetui.model.gates import apply_gates
+from lifetui.model.gates import TRUTH, apply_gates
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 INPUTS = len(NEIGHBOURHOOD)
@@ -89,3 +89,46 @@ def neighbourhoods() -> np.ndarray:
 def wrong_neighbourhoods(network: Network, rule: Rule) -> np.ndarray:
     """The neighbourhood indices where the hardened network disagrees with the rule."""
     return np.nonzero(network.evaluate(neighbourhoods()) != rule.truth_table())[0]
+
+
+#: The most live gates a network may have to run on the jax engine (tracing costs tens of KB a gate; a trained
+#: kernel has a few hundred): as the compiler caps what it hands gcc.
+MAX_LIVE_GATES = 20_000
+
+
+def live_gates(network: Network) -> list[list[tuple[int, int, int]]]:
+    """Per layer, the gates the output depends on, as (type, a, b) with a and b indices into the previous
+    layer's live gates (the nine inputs for the first layer), or -1 for a wire the gate's type does not
+    read (the second input of a pass-through, both of a constant): such a wire keeps nothing alive."""
+    gates = network.gates()
+    needed = [np.zeros(len(layer), dtype=bool) for layer in gates]
+    needed[-1][0] = True
+    reads_a = [(row[0], row[1]) != (row[2], row[3]) for row in TRUTH]
+    reads_b = [(row[0], row[2]) != (row[1], row[3]) for row in TRUTH]
+    for depth in range(len(gates) - 1, 0, -1):  # the first layer reads the inputs, always there
+        for j in np.flatnonzero(needed[depth]):
+            if reads_a[gates[depth][j]]:
+                needed[depth - 1][network.wires_a[depth][j]] = True
+            if reads_b[gates[depth][j]]:
+                needed[depth - 1][network.wires_b[depth][j]] = True
+    layers = []
+    previous = np.arange(INPUTS)  # where each of the previous layer's gates sits among its live ones
+    for depth, layer in enumerate(gates):
+        live = []
+        for j in np.flatnonzero(needed[depth]):
+            op = int(layer[j])
+            a = int(previous[network.wires_a[depth][j]]) if reads_a[op] else -1
+            b = int(previous[network.wires_b[depth][j]]) if reads_b[op] else -1
+            live.append((op, a, b))
+        layers.append(live)
+        previous = np.full(len(layer), -1)
+        previous[needed[depth]] = np.arange(len(live))
+    return layers
+
+
+def too_many_live_gates(network: Network) -> str | None:
+    """Why the jax engine will not trace this network, or None."""
+    live = sum(len(layer) for layer in live_gates(network))
+    if live > MAX_LIVE_GATES:
+        return f"the kernel has {live:,} live gates, more than the jax engine traces ({MAX_LIVE_GATES:,})"
+    return None
