@@ -17,9 +17,10 @@ import click
 import numpy as np
 
 from lifetui import __version__
-from lifetui.engines import ENGINES, EngineOptions, available_engines
+from lifetui.engines import ENGINES, JAX_LEAST_MEMORY, EngineOptions, available_engines
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
+from lifetui.memory import physical_memory
 from lifetui.model.kernels import (
     Kernel,
     kernel_for,
@@ -381,6 +382,9 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
     from lifetui.model.interrupts import deferred_interrupts
 
     folder = refuse_kernel_folder(out or user_kernels_dir() / rule.rule.slug)  # before minutes of training
+    if physical_memory() < JAX_LEAST_MEMORY:  # XLA would abort the process, not raise
+        raise LifeError(f"training runs in JAX, which needs {JAX_LEAST_MEMORY / 2**30:.0f} GiB of address space; "
+                        f"this process may use {physical_memory() / 2**30:.1f} GiB (ulimit -v)")  # fmt: skip
     with deferred_interrupts() as interrupted:  # from before JAX's import, which a Ctrl-C could leave half done
         from lifetui.model.training import train_kernel
 
@@ -479,6 +483,9 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.stderr.close()
+        sys.exit(1)
+    except MemoryError:  # what no size check foresaw (a limit set by ulimit -v): said, not a traceback
+        click.echo("lifetui: error: out of memory (this machine's, or a limit such as ulimit -v)", err=True)
         sys.exit(1)
     except OSError as err:  # standard output on a full disk, or closed
         _quietly_drop_stdout()

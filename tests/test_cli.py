@@ -645,3 +645,31 @@ def test_an_inexact_kernel_that_births_on_empty_is_refused_off_a_torus(lifetui, 
     assert refused.code == 2 and "gives life to an empty neighbourhood" in refused.err
     on_a_torus = lifetui(*common, "--size", "16x16", "--json")
     assert on_a_torus.code == 0 and json.loads(on_a_torus.out)["population"] == 256
+
+
+def test_under_an_address_space_limit_jax_is_unavailable_not_a_crash(tmp_path):
+    # JAX's CPU client aborts the process (std::bad_alloc) under ulimit -v 1 GB: lifetui says why instead.
+    def under_a_limit(*args: str) -> subprocess.CompletedProcess:
+        command = ["sh", "-c", 'ulimit -v 1000000; exec "$@"', "sh", sys.executable, "-m", "lifetui", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+    listed = under_a_limit("engines", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [entry] = [entry for entry in json.loads(listed.stdout)["engines"] if entry["engine"] == "jax"]
+    assert entry["available"] is False and "address space" in entry["reason"]
+    ran = under_a_limit("run", "glider", "--steps", "1", "--engine", "jax")
+    assert ran.returncode == 1 and ran.stderr.count("\n") == 1 and "JAX needs 2 GiB" in ran.stderr
+    trained = under_a_limit("train", "--out", str(tmp_path / "k"))
+    assert trained.returncode == 1 and "ulimit -v" in trained.stderr and not (tmp_path / "k").exists()
+
+
+def test_memory_running_out_where_no_check_foresaw_it_is_one_line(lifetui, monkeypatch):
+    import lifetui.cli as cli
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "board_text", exhausted)
+    result = lifetui("run", "glider", "--steps", "1")
+    assert result.code == 1
+    assert result.err == "lifetui: error: out of memory (this machine's, or a limit such as ulimit -v)\n"

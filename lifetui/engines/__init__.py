@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError, UsageError
-from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
+from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall, physical_memory
 from lifetui.model.network import too_many_live_gates
 from lifetui.rules import Rule
 from lifetui.world.topology import Topology
@@ -110,9 +110,17 @@ def _learned(rule: Rule, options: EngineOptions) -> str | None:
     return None
 
 
+#: The address space JAX's CPU client needs to start (under `ulimit -v` 1.2 GiB it aborts the process; 1.5 GiB
+#: is enough here), with room for a board.
+JAX_LEAST_MEMORY = 2 * 2**30
+
+
 def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     if importlib.util.find_spec("jax") is None:
         return "JAX is not installed (pip install jax)"
+    if physical_memory() < JAX_LEAST_MEMORY:  # XLA aborts the whole process (std::bad_alloc) with less
+        return (f"JAX needs {JAX_LEAST_MEMORY / 2**30:.0f} GiB of address space; this process may use "
+                f"{physical_memory() / 2**30:.1f} GiB (ulimit -v)")  # fmt: skip
     kernel, _ = learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises
     return too_many_live_gates(kernel.network)
 
