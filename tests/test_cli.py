@@ -434,17 +434,56 @@ def interruptible():
     signal.signal(signal.SIGINT, previous)
 
 
-@pytest.mark.parametrize("args", [["run", "acorn", "--json"], ["acorn", "--bench", "--seconds", "100", "--json"]])
-def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args, interruptible):
+#: Runs lifetui (argv[3:]) and creates the file argv[1] when it reaches argv[2]: "import:jax" as JAX's import
+#: begins, or "call:module:Class.method" (or "call:module:function") at its first call, which then goes on.
+AT_A_POINT = """
+import importlib, sys
+from pathlib import Path
+marker, point = Path(sys.argv[1]), sys.argv[2]
+if point.startswith("import:"):
+    class Reached:
+        def find_spec(self, name, path=None, target=None):
+            if name == point.split(":")[1]:
+                marker.touch()
+            return None
+    sys.meta_path.insert(0, Reached())
+else:
+    _, module, name = point.split(":")
+    owner = importlib.import_module(module)
+    *classes, attribute = name.split(".")
+    for part in classes:
+        owner = getattr(owner, part)
+    real = getattr(owner, attribute)
+    def reached(*args, **kwargs):
+        marker.touch()
+        return real(*args, **kwargs)
+    setattr(owner, attribute, reached)
+sys.argv = ["lifetui", *sys.argv[3:]]
+from lifetui.cli import main
+main()
+"""
+
+
+def interrupted_at(point: str, args: list[str], cwd: Path) -> subprocess.Popen:
+    """lifetui run with `args`, sent Ctrl-C once it has reached `point` (see AT_A_POINT): not after a time."""
     import signal
     import time
 
-    command = [sys.executable, "-m", "lifetui", *args, "--engine", "c", "--size", "2048x2048", "--steps", "10000000"]
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.0)  # built (or found in the cache) and stepping
+    marker = cwd.parent / f"{cwd.name}.reached"
+    process = subprocess.Popen([sys.executable, "-c", AT_A_POINT, str(marker), point, *args], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    while not marker.exists() and process.poll() is None:
+        time.sleep(0.01)
     process.send_signal(signal.SIGINT)
+    return process
+
+
+@pytest.mark.parametrize("args", [["run", "acorn", "--json"], ["acorn", "--bench", "--seconds", "100", "--json"]])
+def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args, interruptible):
+    command = [*args, "--engine", "c", "--size", "2048x2048", "--steps", "10000000"]
+    process = interrupted_at("call:lifetui.world.universe:ArrayUniverse.step", command, tmp_path)  # stepping
     try:
-        out, err = process.communicate(timeout=20)  # calls into C are short: it stops at the next one
+        out, err = process.communicate(timeout=60)  # calls into C are short: it stops at the next one
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("the run ignored Ctrl-C")
@@ -452,18 +491,13 @@ def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args, interruptible
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("after", [1.0, 2.5])
-def test_ctrl_c_during_training_stops_it_cleanly_with_status_130(tmp_path, after, interruptible):
-    import signal
-    import time
-
-    # The full network: compiling it takes a couple of seconds, when Ctrl-C once crashed the process.
-    command = [sys.executable, "-m", "lifetui", "train", "--seeds", "1", "--out", str(tmp_path / "kernel")]
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(after)  # importing JAX, compiling, or training
-    process.send_signal(signal.SIGINT)
+@pytest.mark.parametrize("point", ["import:jax", "call:lifetui.model.training:train_seeds"])
+def test_ctrl_c_during_training_stops_it_cleanly_with_status_130(tmp_path, point, interruptible):
+    # While JAX is imported (a Ctrl-C there once crashed the process, or was lost between the command line's
+    # deferral and training's own), and once training has begun; the full network, one seed.
+    process = interrupted_at(point, ["train", "--seeds", "1", "--out", str(tmp_path / "kernel")], tmp_path)
     try:
-        _, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("training ignored Ctrl-C")

@@ -115,3 +115,21 @@ def test_a_batch_stops_when_one_seed_is_exact():
     everything_lives = parse_rule("B012345678/S012345678").rule
     results = train_seeds(everything_lives, [0, 1], max_steps=2000, layer_sizes=(4, 2, 1))
     assert max(result.exact for result in results) == 512 and results[0].steps < 2000
+
+
+def test_a_ctrl_c_between_the_command_lines_deferral_and_trainings_own_is_not_lost(monkeypatch):
+    import os
+    import signal
+
+    from lifetui.model import interrupts
+
+    monkeypatch.setattr(interrupts, "INTERRUPT_GRACE_SECONDS", 600)  # never ends this process
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with interrupts.deferred_interrupts() as outer:
+            os.kill(os.getpid(), signal.SIGINT)  # after the command line's check, before training's own
+            assert outer.is_set()
+            with interrupts.deferred_interrupts() as inner:
+                assert inner.is_set()  # training's checks see it
+    finally:
+        signal.signal(signal.SIGINT, previous)
