@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,16 +20,20 @@ class Result:
 
 
 @pytest.fixture(scope="session")
-def session_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("cache")
+def session_cache():
+    """The tests' own cache folder, kept between runs (beside the user's, never it): C libraries are named by
+    a hash of their source, flags, compiler and CPU, so a run builds only what changed since the last one."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("lifetui-tests"))
 
 
 @pytest.fixture(autouse=True)
 def private_user_folders(tmp_path_factory, monkeypatch, session_cache):
-    """Every test gets an empty user data folder (nothing a user trained leaks in or out) and this test run's
-    own cache folder: the C libraries in it are named by a hash of their source, flags, compiler and CPU,
-    so sharing them between tests is what a user's machine does, and it spares each test the same builds.
-    Tests of the cache itself give themselves an empty one (`fresh_cache`)."""
+    """Every test gets an empty user data folder (nothing a user trained leaks in or out) and the tests' cache
+    folder (session_cache): sharing its libraries between tests and runs is what a user's machine does, and
+    it spares each test the same builds. Tests of the cache itself give themselves an empty one
+    (`fresh_cache`)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache))
 

@@ -202,12 +202,27 @@ def test_one_bench_for_every_topology_catches_a_broken_engine_on_each(doubles, m
         assert numpy.checked == ("board" if fixed else "the reference")
 
 
-def test_off_a_torus_engines_cut_short_are_unchecked_and_the_rest_compared_with_the_furthest(doubles):
+class SlowByTheClockEngine(NumpyEngine):
+    """Each generation takes a second of the bench's clock (CLOCK, added to the real one), none of the machine's:
+    a cut short by --seconds that no load on the machine can move."""
+
+    def step(self, generations=1):
+        super().step(generations)
+        CLOCK[0] += generations
+
+
+CLOCK = [0.0]
+
+
+def test_off_a_torus_engines_cut_short_are_unchecked_and_the_rest_compared_with_the_furthest(monkeypatch):
     from lifetui.patterns import load_pattern
     from lifetui.world.board import board_for
 
+    real = time.perf_counter
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: real() + CLOCK[0])
+    monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "test double", SlowByTheClockEngine))
     board = board_for(load_pattern("r-pentomino"), plane=True)
-    fast, slow = bench.run_bench(board, ["numpy", "bitsliced"], steps=200, seconds_cap=0.05)
+    fast, slow = bench.run_bench(board, ["numpy", "bitsliced"], steps=200, seconds_cap=5.0)
     assert slow.steps < fast.steps == 200
     assert fast.matches_reference is True and fast.checked == "the reference"
     assert slow.matches_reference is None and slow.checked == "against numpy"
