@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -110,6 +111,18 @@ class LifeApp(Editing):
             yield BoardView(self.last_snapshot, id="board")
             yield Sidebar(id="sidebar")
         yield Footer()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notice, shown as written: its text holds paths, patterns' names and errors, never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         # The engine's calls release the GIL; when one returns, the simulation thread should get it back
