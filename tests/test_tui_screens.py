@@ -192,3 +192,20 @@ async def test_the_open_and_paste_dialogs_refuse_a_named_pipe_without_waiting_on
             assert "p.rle: not a regular file (a pipe or a device)" in str(app.screen.query_one("#warning").render())
             await pilot.press("escape")
         assert app.pattern_name == "Glider" and app.simulation.snapshot().population == 5
+
+
+async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tmp_path):
+    from tui_helpers import notices
+
+    # Two cells a billion apart each way: no array engine can lay that out, the quadtree holds it.
+    (tmp_path / "far.rle").write_text("x = 1000000000, y = 1000000000\no$999999998$999999999bo!\n")
+    app = app_on("plane", engine="numpy")
+    async with app.run_test() as pilot:
+        await pilot.press("o")
+        app.screen.query_one("Input").value = str(tmp_path / "far.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.pattern_name == "-" and app.simulation.engine_name == "hashlife")
+        await settle(pilot, lambda: any("too many to read out as cells" in notice for notice in notices(app)))
+        await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
+        await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
+        assert app.is_running and app.simulation.engine_name == "hashlife"

@@ -163,13 +163,15 @@ class LifeApp(Editing):
 
     @work(thread=True, exclusive=True, group="checker")
     def run_checker(self) -> None:
-        simulation = self.simulation
-        checker = ReferenceChecker(simulation.rule, simulation.topology)
+        simulation, cancelled = self.simulation, self._cancelled()
 
         def report(verdict: Verdict, epoch: int) -> None:
             self.post_message(Checked(verdict, epoch))
 
-        loop = partial(follow, simulation, checker, self._cancelled(), report, self._stopping.wait, self._view_centre)
+        def loop() -> None:
+            checker = ReferenceChecker(simulation.rule, simulation.topology)  # it refuses a board it cannot hold
+            follow(simulation, checker, cancelled, report, self._stopping.wait, self._view_centre)
+
         self._guarded(loop, "reference checker")
 
     @work(thread=True, exclusive=True, group="analysis")
@@ -393,12 +395,16 @@ class LifeApp(Editing):
         if opened is None:
             return
         board, pattern = opened
+        try:
+            simulation = Simulation(board, None, self.simulation.options)
+        except (LifeError, MemoryError) as err:  # no engine holds it here: this board stays, and runs on
+            self.notify(f"cannot open {pattern.source or 'the pattern'}: {describe_error(err)}", severity="error")
+            return
         self.driver.stop()
         self.workers.cancel_all()
         self.simulation.interrupt()
         self.driver.wake.set()
         wanted = self.simulation.engine_name
-        simulation = Simulation(board, None, self.simulation.options)
         self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
