@@ -111,9 +111,9 @@ async def test_a_tiny_file_with_a_huge_box_is_refused_by_paste_and_the_board_sta
 
 
 async def test_a_board_no_engine_can_hold_is_a_notice_and_the_board_it_would_replace_runs_on(tmp_path, monkeypatch):
-    import lifetui.tui.app as app_module
     from tui_helpers import notices
 
+    import lifetui.tui.app as app_module
     from lifetui.errors import LifeError
 
     def no_engine_holds_it(board, engine=None, options=None):
@@ -135,8 +135,9 @@ async def test_a_board_no_engine_can_hold_is_a_notice_and_the_board_it_would_rep
 async def test_a_reference_that_cannot_hold_the_board_is_a_notice_and_the_app_runs_on(monkeypatch):
     from dataclasses import replace
 
-    import lifetui.engines as engines
     from tui_helpers import notices
+
+    import lifetui.engines as engines
 
     # numpy, the reference, takes more memory a cell than any machine has: the checker cannot follow a torus.
     monkeypatch.setitem(engines.ENGINES, "numpy", replace(engines.ENGINES["numpy"], bytes_per_cell=1e15))
