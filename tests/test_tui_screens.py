@@ -209,3 +209,19 @@ async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tm
         await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
         assert app.is_running and app.simulation.engine_name == "hashlife"
+
+
+async def test_a_name_too_long_for_the_system_is_a_warning_in_the_dialogs(tmp_path):
+    from lifetui.tui.screens import OpenScreen, PasteFileScreen
+
+    too_long = str(tmp_path / ("a" * 300 + ".rle"))  # the system's OSError, once uncaught: the app ended
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key, screen in (("o", OpenScreen), ("P", PasteFileScreen), ("s", SaveScreen)):
+            await pilot.press(key)
+            app.screen.query_one("Input").value = too_long
+            await pilot.press("enter")
+            assert isinstance(app.screen, screen)
+            assert "File name too long" in str(app.screen.query_one("#warning").render())
+            await pilot.press("escape")
+        assert app.is_running and app.pattern_name == "Glider"

@@ -385,6 +385,9 @@ class LifeApp(Editing):
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
+        except OSError as err:  # making the offered folder
+            self.notify(f"cannot write {path}: {err.strerror or err}", severity="error")
+            return
         self.notify(f"saved generation {number(generation)} to {path}")
 
     def action_open(self) -> None:

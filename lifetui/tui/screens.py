@@ -100,7 +100,11 @@ class SaveScreen(QuestionScreen):
 
     def answer(self, text: str) -> Path | str:
         path = Path(text).expanduser()
-        if path.exists() and path != self._confirmed:
+        try:
+            exists = path.exists()
+        except OSError as err:  # a name too long for the system, say
+            return f"cannot save there: {err.strerror or err}"
+        if exists and path != self._confirmed:
             self._confirmed = path
             return f"{path} exists: press Enter again to replace it, Esc to cancel"
         return path
@@ -166,6 +170,8 @@ class OpenScreen(QuestionScreen):
             return board, board.pattern
         except LifeError as err:
             return str(err)
+        except OSError as err:  # a name too long for the system, say
+            return f"cannot read it: {err.strerror or err}"
 
 
 class PasteFileScreen(OpenScreen):
@@ -181,6 +187,8 @@ class PasteFileScreen(OpenScreen):
             return load_pattern(pattern_spec(text))
         except LifeError as err:
             return str(err)
+        except OSError as err:
+            return f"cannot read it: {err.strerror or err}"
 
 
 class DensityScreen(QuestionScreen):
