@@ -1,5 +1,8 @@
 """The jax engine runs the trained network (the shipped kernel is checked with every engine in test_engines.py)."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -213,3 +216,63 @@ def test_a_kernel_with_more_live_gates_than_the_jax_engine_traces_is_unavailable
     save_kernel(tmp_path / "wide", Network(wires_a, wires_b, logits), {"rule": "B3/S23"})
     status = availability("jax", CONWAY, EngineOptions(tmp_path / "wide", allow_inexact=True))
     assert not status.available and "20,479 live gates, more than the jax engine traces" in status.reason
+
+
+@pytest.mark.parametrize(("where", "devices"), [(("--plane",), 2), (("--rule", "B3/S23:P31,32"), 2),
+                                                (("--rule", "B3/S23:T31,0"), 4)])  # fmt: skip
+def test_a_board_split_over_devices_runs_the_plane_and_grids_exactly_like_numpy(where, devices):
+    # On the plane the board follows the pattern, its rows rounded up to whole blocks (once: a
+    # ShardingTypeError, or odd rows refused with advice to take a torus).
+    arguments = ("run", "r-pentomino", "--steps", "300", *where)
+    split = lifetui_on_devices(devices, *arguments, "--engine", "jax", "--devices", str(devices))
+    whole = lifetui_on_devices(1, *arguments, "--engine", "numpy")
+    assert split.returncode == 0, split.stderr
+    assert split.stdout == whole.stdout and "x = " in split.stdout
+
+
+@pytest.mark.parametrize(("where", "advice"), [
+    (("--size", "31x31"), "31 rows do not split over 2 devices; try --size 31x32"),
+    (("--rule", "B3/S23:P31,31"), "33 rows (the grid's 31 and a dead line each side) do not split over 2 devices; "
+                                  "try the rule's suffix :P31,32"),
+    (("--rule", "B3/S23:T0,31"), "31 rows do not split over 2 devices; try the rule's suffix :T0,32"),
+])  # fmt: skip
+def test_rows_that_do_not_split_are_refused_with_advice_for_the_same_topology(where, advice):
+    result = lifetui_on_devices(2, "run", "glider", "--steps", "1", *where, "--engine", "jax", "--devices", "2")
+    assert result.returncode == 1 and result.stderr == f"lifetui: error: jax engine: {advice}\n"
+
+
+def test_the_tui_reads_windows_of_a_board_split_over_devices():
+    import subprocess
+    import sys
+    import textwrap
+
+    # The view reads a window of rows (panned, round the torus's edge): an explicit mesh refused any indexing
+    # of the split board with a ShardingTypeError, which ended the simulation thread.
+    script = textwrap.dedent("""
+        import asyncio, sys
+        sys.path.insert(0, "tests")
+        from tui_helpers import holds_the_reference, notices, settle
+        from lifetui.engines import EngineOptions
+        from lifetui.patterns import load_pattern
+        from lifetui.tui.app import LifeApp
+        from lifetui.world.board import board_for, torus_board
+
+        async def main():
+            for board in (torus_board(load_pattern("r-pentomino"), (40, 32)),
+                          board_for(load_pattern("r-pentomino"), plane=True)):
+                app = LifeApp(board, "r", "", "jax", EngineOptions(devices=2))
+                async with app.run_test() as pilot:
+                    await pilot.press("n", "up", "up", "left", "n")
+                    await settle(pilot, lambda: app.last_snapshot.generation == 2, 60)
+                    await pilot.press("n")
+                    await settle(pilot, lambda: app.last_snapshot.generation == 3, 60)
+                    assert app.simulation.engine_name == "jax" and holds_the_reference(app, 3), notices(app)
+                    assert not any("stopped" in notice for notice in notices(app)), notices(app)
+            print("ok")
+
+        asyncio.run(main())
+    """)
+    environment = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment,
+                            timeout=300, cwd=Path(__file__).parent.parent)  # fmt: skip
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]

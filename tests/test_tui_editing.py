@@ -85,3 +85,65 @@ async def test_select_copy_paste_clear_and_fill_a_rectangle():
         app.screen.query_one("Input").value = "blinker"
         await pilot.press("enter")
         await settle(pilot, lambda: app.simulation.snapshot().cells[38:41, 38:41].sum() == 3)
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_a_tiny_file_with_a_huge_box_is_refused_by_paste_and_the_board_stays(tmp_path, topology):
+    from textual.events import Paste
+    from tui_helpers import notices
+
+    huge = "x = 1000000000, y = 1000000000\no!\n"  # one live cell: laid out as an array, 10^18 bytes
+    (tmp_path / "huge.rle").write_text(huge)
+    app = app_on(topology)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        before = app.simulation.snapshot()
+        await pilot.press("P")
+        app.screen.query_one("Input").value = str(tmp_path / "huge.rle")
+        await pilot.press("enter")
+        app.post_message(Paste(huge))
+        refusal = "1,000,000,000 x 1,000,000,000 is too large to paste" if topology == "plane" else "does not fit"
+        await settle(pilot, lambda: sum(refusal in notice for notice in notices(app)) == 2)
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 2)
+        assert app.is_running and app.simulation.snapshot().population == before.population == 5
+
+
+async def test_a_board_no_engine_can_hold_is_a_notice_and_the_board_it_would_replace_runs_on(tmp_path, monkeypatch):
+    from tui_helpers import notices
+
+    import lifetui.tui.app as app_module
+    from lifetui.errors import LifeError
+
+    def no_engine_holds_it(board, engine=None, options=None):
+        raise LifeError("no engine here can hold it")
+
+    (tmp_path / "big.rle").write_text("x = 3, y = 1\n3o!\n")
+    app = app_on("plane")
+    async with app.run_test() as pilot:
+        monkeypatch.setattr(app_module, "Simulation", no_engine_holds_it)
+        await pilot.press("o")
+        app.screen.query_one("Input").value = str(tmp_path / "big.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: any("big.rle: no engine here can hold it" in notice for notice in notices(app)))
+        await pilot.press("n")  # the glider's threads were left running
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        assert app.is_running and app.pattern_name == "Glider" and holds_the_reference(app, 1)
+
+
+async def test_a_reference_that_cannot_hold_the_board_is_a_notice_and_the_app_runs_on(monkeypatch):
+    from dataclasses import replace
+
+    from tui_helpers import notices
+
+    import lifetui.engines as engines
+
+    # numpy, the reference, takes more memory a cell than any machine has: the checker cannot follow a torus.
+    monkeypatch.setitem(engines.ENGINES, "numpy", replace(engines.ENGINES["numpy"], bytes_per_cell=1e15))
+    app = app_on("torus", engine="c")
+    async with app.run_test() as pilot:
+        await settle(pilot, lambda: any("the reference checker stopped" in notice for notice in notices(app)))
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        assert app.is_running

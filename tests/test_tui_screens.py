@@ -1,5 +1,7 @@
 """The modal screens (lifetui/tui/screens.py): help, save, open and go to."""
 
+import os
+
 import numpy as np
 import pytest
 from tui_helpers import app_on, holds_the_reference, make_app, save_through_the_screen, settle
@@ -150,3 +152,76 @@ async def test_s_offers_lifetuis_folder_among_the_documents_not_where_lifetui_st
         assert offered == str(tmp_path / "Documents" / "lifetui" / "Glider-gen0.rle")
         await pilot.press("enter")
         await settle(pilot, lambda: (tmp_path / "Documents" / "lifetui" / "Glider-gen0.rle").exists())
+
+
+async def test_the_open_dialog_shows_an_error_that_quotes_markup_as_written_and_the_board_stays():
+    from lifetui.tui.screens import OpenScreen
+
+    app = make_app("glider", (32, 24))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        await pilot.press("o")
+        app.screen.query_one("Input").value = "no[/such].rle"  # once read as a closing tag: the app ended
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, OpenScreen)
+        assert "no[/such].rle: no such file" in str(app.screen.query_one("#warning").render())
+        await pilot.press("escape")
+        assert app.pattern_name == "Glider" and app.simulation.generation == 1
+
+
+async def test_the_open_and_paste_dialogs_refuse_a_named_pipe_without_waiting_on_it(tmp_path):
+    from tui_helpers import feed_a_reader_later
+
+    from lifetui.tui.screens import OpenScreen, PasteFileScreen
+
+    fifo = tmp_path / "p.rle"
+    os.mkfifo(fifo)
+    app = make_app("glider", (32, 24))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key, screen in (("o", OpenScreen), ("P", PasteFileScreen)):
+            await pilot.press(key)
+            app.screen.query_one("Input").value = str(fifo)
+            # Opening a pipe no one writes to waits for ever (q and ctrl+c with it): should the dialog try, a
+            # writer comes after a while, and this test fails rather than hangs.
+            unblock = feed_a_reader_later(fifo, "x = 40, y = 1\n40o!\n")
+            await pilot.press("enter")
+            unblock.cancel()
+            assert isinstance(app.screen, screen)
+            assert "p.rle: not a regular file (a pipe or a device)" in str(app.screen.query_one("#warning").render())
+            await pilot.press("escape")
+        assert app.pattern_name == "Glider" and app.simulation.snapshot().population == 5
+
+
+async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tmp_path):
+    from tui_helpers import notices
+
+    # Two cells a billion apart each way: no array engine can lay that out, the quadtree holds it.
+    (tmp_path / "far.rle").write_text("x = 1000000000, y = 1000000000\no$999999998$999999999bo!\n")
+    app = app_on("plane", engine="numpy")
+    async with app.run_test() as pilot:
+        await pilot.press("o")
+        app.screen.query_one("Input").value = str(tmp_path / "far.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.pattern_name == "-" and app.simulation.engine_name == "hashlife")
+        await settle(pilot, lambda: any("too many to read out as cells" in notice for notice in notices(app)))
+        await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
+        await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
+        assert app.is_running and app.simulation.engine_name == "hashlife"
+
+
+async def test_a_name_too_long_for_the_system_is_a_warning_in_the_dialogs(tmp_path):
+    from lifetui.tui.screens import OpenScreen, PasteFileScreen
+
+    too_long = str(tmp_path / ("a" * 300 + ".rle"))  # the system's OSError, once uncaught: the app ended
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key, screen in (("o", OpenScreen), ("P", PasteFileScreen), ("s", SaveScreen)):
+            await pilot.press(key)
+            app.screen.query_one("Input").value = too_long
+            await pilot.press("enter")
+            assert isinstance(app.screen, screen)
+            assert "File name too long" in str(app.screen.query_one("#warning").render())
+            await pilot.press("escape")
+        assert app.is_running and app.pattern_name == "Glider"

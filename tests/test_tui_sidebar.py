@@ -158,3 +158,25 @@ async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, m
         await pilot.press("space", "1")  # away from the wrong engine: the panel starts afresh
         await settle(pilot, lambda: wrong.last_snapshot.engine == "numpy", 10)
         await settle(pilot, lambda: wrong.verdict is not None and wrong.verdict.agrees, 10)
+
+
+async def test_a_patterns_name_and_author_are_shown_as_written_in_the_sidebar_and_notices(tmp_path):
+    from tui_helpers import notices
+
+    # Once read as markup: a stray closing tag ended the app, a valid tag restyled the sidebar or made a link.
+    (tmp_path / "marked.rle").write_text("#N [/bogus]\n#O [b]Bold[/b] [link=https://example.com]me[/link]\n"
+                                         "x = 3, y = 1\n3o!\n")  # fmt: skip
+    pattern = load_pattern(str(tmp_path / "marked.rle"))
+    app = LifeApp(torus_board(pattern, (32, 24)), pattern.name, pattern.author, "numpy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        stats = app.query_one("#stats")
+        shown = "".join("".join(stats.render_line(y).text.split()) for y in range(stats.size.height))  # unfolded
+        assert "Pattern[/bogus]" in shown and "Author[b]Bold[/b][link=https://example.com]me[/link]" in shown
+        await pilot.press("o")
+        app.screen.query_one("Input").value = str(tmp_path / "marked.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: any(notice.startswith("opened [/bogus]: 3 x 1") for notice in notices(app)))
+        await pilot.pause()
+        assert app.is_running and app.pattern_name == "[/bogus]"

@@ -1,5 +1,7 @@
 """Helpers the TUI tests share: apps on a pattern, waiting for the app's threads, saving through the screen."""
 
+import os
+import threading
 import time
 
 import numpy as np
@@ -87,3 +89,26 @@ class RaisesInStep(NumpyEngine):
             raise ValueError("a bug in the engine")
         self.done = getattr(self, "done", 0) + generations
         super().step(generations)
+
+
+def notices(app: LifeApp) -> list[str]:
+    """The notices the app has shown, oldest first."""
+    return [notification.message for notification in app._notifications]
+
+
+def feed_a_reader_later(fifo, text: str, seconds: float = 5.0) -> threading.Timer:
+    """Unblock whoever is stuck opening the named pipe `fifo` by writing `text` into it after `seconds` (so that a
+    test of "nothing reads a pipe" fails instead of hanging when something does); nothing happens when no one
+    has it open. Cancel the timer once the test is done."""
+
+    def feed() -> None:
+        try:
+            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO: no reader, nothing to unblock
+        except OSError:
+            return
+        with os.fdopen(descriptor, "w") as pipe:
+            pipe.write(text)
+
+    timer = threading.Timer(seconds, feed)
+    timer.start()
+    return timer

@@ -21,7 +21,7 @@ class EngineOptions:
     model: Path | None = None  # the kernel folder for jax and c; None: the one for the rule (see kernel_for)
     allow_inexact: bool = False  # run a kernel even where it departs from its rule (to study where)
     threads: int = 1  # engines that thread (the C ones) split each generation over this many
-    devices: int = 1  # engines that spread a board over several devices (none yet) use this many
+    devices: int = 1  # engines that spread a board over several devices (jax, by rows) use this many
 
 
 DEFAULT_OPTIONS = EngineOptions()
@@ -53,6 +53,8 @@ class Engine(ABC):
     interrupted: Callable[[], bool] = staticmethod(never)
     #: Generations the engine advances per pass over its board: calls of a multiple of this run best.
     generations_per_pass: int = 1
+    #: Its board's rows must be a multiple of this (jax splits them evenly over its devices).
+    rows_multiple: int = 1
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = rule

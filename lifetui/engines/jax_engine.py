@@ -21,7 +21,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import NamedSharding, PartitionSpec
+from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
@@ -115,7 +115,7 @@ class JaxEngine(Engine):
 
         self._run = None
         self._sharding = None
-        self.devices = options.devices
+        self.devices = self.rows_multiple = options.devices
         if self.devices > 1 and jax.device_count() < self.devices:
             raise LifeError(
                 f"jax engine: {self.devices} devices asked for and JAX sees {jax.device_count()} "
@@ -138,7 +138,9 @@ class JaxEngine(Engine):
             self._run = jax.jit(lambda words, keep, steps: generations(words, keep, steps, lambda b: (b[-1], b[0])))
             return
         devices = self.devices
-        mesh = jax.make_mesh((devices,), ("rows",))
+        # Auto: XLA works out the exchanges a read of a few rows needs (the view's window), which an explicit
+        # mesh refuses (ShardingTypeError) for any indexing of the split board.
+        mesh = jax.make_mesh((devices,), ("rows",), axis_types=(AxisType.Auto,))
         forward = [(k, (k + 1) % devices) for k in range(devices)]  # block k's last row goes below, to k + 1
         backward = [(k, (k - 1) % devices) for k in range(devices)]
 

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
@@ -111,6 +112,18 @@ class LifeApp(Editing):
             yield Sidebar(id="sidebar")
         yield Footer()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notice, shown as written: its text holds paths, patterns' names and errors, never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
         # The engine's calls release the GIL; when one returns, the simulation thread should get it back
         # within a fraction of a call, not the default 5 ms that the UI and checker threads may hold it.
@@ -150,13 +163,15 @@ class LifeApp(Editing):
 
     @work(thread=True, exclusive=True, group="checker")
     def run_checker(self) -> None:
-        simulation = self.simulation
-        checker = ReferenceChecker(simulation.rule, simulation.topology)
+        simulation, cancelled = self.simulation, self._cancelled()
 
         def report(verdict: Verdict, epoch: int) -> None:
             self.post_message(Checked(verdict, epoch))
 
-        loop = partial(follow, simulation, checker, self._cancelled(), report, self._stopping.wait, self._view_centre)
+        def loop() -> None:
+            checker = ReferenceChecker(simulation.rule, simulation.topology)  # it refuses a board it cannot hold
+            follow(simulation, checker, cancelled, report, self._stopping.wait, self._view_centre)
+
         self._guarded(loop, "reference checker")
 
     @work(thread=True, exclusive=True, group="analysis")
@@ -370,6 +385,9 @@ class LifeApp(Editing):
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
+        except OSError as err:  # making the offered folder
+            self.notify(f"cannot write {path}: {err.strerror or err}", severity="error")
+            return
         self.notify(f"saved generation {number(generation)} to {path}")
 
     def action_open(self) -> None:
@@ -380,12 +398,16 @@ class LifeApp(Editing):
         if opened is None:
             return
         board, pattern = opened
+        try:
+            simulation = Simulation(board, None, self.simulation.options)
+        except (LifeError, MemoryError) as err:  # no engine holds it here: this board stays, and runs on
+            self.notify(f"cannot open {pattern.source or 'the pattern'}: {describe_error(err)}", severity="error")
+            return
         self.driver.stop()
         self.workers.cancel_all()
         self.simulation.interrupt()
         self.driver.wake.set()
         wanted = self.simulation.engine_name
-        simulation = Simulation(board, None, self.simulation.options)
         self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)

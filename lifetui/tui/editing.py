@@ -9,13 +9,17 @@ from textual.app import App
 from textual.events import Paste
 
 from lifetui.errors import LifeError
-from lifetui.patterns import parse_pattern, pattern_text
+from lifetui.patterns import Pattern, parse_pattern, pattern_text
 from lifetui.simulation import Simulation
 from lifetui.simulation.driver import Driver
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.messages import Notice
 from lifetui.tui.screens import DensityScreen, PasteFileScreen
 from lifetui.world.topology import Region
+
+#: The most cells a paste lays out (its box, dead cells too, as an array on the way to the board): 4096 x 4096.
+#: A larger pattern is refused before any of it is allocated; `o` opens it in place of the board instead.
+PASTE_CELLS = 1 << 24
 
 
 class Editing(App):
@@ -55,7 +59,7 @@ class Editing(App):
         self._put_at_pointer(self.copied)
 
     def action_paste_file(self) -> None:
-        self.push_screen(PasteFileScreen(), lambda pattern: pattern and self._put_at_pointer(pattern.to_array()))
+        self.push_screen(PasteFileScreen(), self._put_pattern)
 
     def on_paste(self, event: Paste) -> None:
         """RLE (or any pattern text) pasted into the terminal goes on the board at the mouse."""
@@ -64,14 +68,32 @@ class Editing(App):
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
+        self._put_pattern(pattern)
+
+    def _put_pattern(self, pattern: Pattern | None) -> None:
+        """A pattern at the mouse, or a notice saying why not, checked before its cells become an array."""
+        if pattern is None:
+            return
+        refusal = pattern.unlaid or self._refuse_paste(pattern.height, pattern.width)
+        if refusal:
+            self.notify(refusal, severity="error")
+            return
         self._put_at_pointer(pattern.to_array())
 
-    def _put_at_pointer(self, cells) -> None:
-        view = self.query_one(BoardView)
-        height, width = self.simulation.shape
-        if self.simulation.torus and (cells.shape[0] > height or cells.shape[1] > width):
-            self.notify(f"{cells.shape[1]} x {cells.shape[0]} does not fit on this board", severity="error")
+    def _refuse_paste(self, height: int, width: int) -> str:
+        """Why a box of this size cannot be pasted here, or ""."""
+        if self.simulation.torus and (height > self.simulation.shape[0] or width > self.simulation.shape[1]):
+            return f"{width} x {height} does not fit on this board"
+        if height * width > PASTE_CELLS:
+            return f"{width:,} x {height:,} is too large to paste (at most {PASTE_CELLS:,} cells); o opens it instead"
+        return ""
+
+    def _put_at_pointer(self, cells: np.ndarray) -> None:
+        refusal = self._refuse_paste(*cells.shape)
+        if refusal:
+            self.notify(refusal, severity="error")
             return
+        view = self.query_one(BoardView)
         top, left = view.pointer or view.view_centre()
         self.driver.submit(lambda: self.simulation.put(top, left, cells, replace=False))
 

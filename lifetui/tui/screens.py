@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from rich.table import Table
@@ -12,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
-from lifetui.errors import LifeError
+from lifetui.errors import LifeError, PatternError
 from lifetui.patterns import Pattern, load_pattern
 from lifetui.world.board import Board, open_board
 
@@ -69,7 +71,7 @@ class QuestionScreen(ModalScreen):
         with Vertical():
             yield Label(self.prompt)
             yield Input(self.initial, suggester=self.suggester())
-            yield Label("", id="warning")
+            yield Label("", id="warning", markup=False)  # errors quote paths and files: shown as written
 
     def suggester(self) -> Suggester | None:
         """What completes the answer as it is typed (right arrow or End takes it), if anything."""
@@ -98,7 +100,11 @@ class SaveScreen(QuestionScreen):
 
     def answer(self, text: str) -> Path | str:
         path = Path(text).expanduser()
-        if path.exists() and path != self._confirmed:
+        try:
+            exists = path.exists()
+        except OSError as err:  # a name too long for the system, say
+            return f"cannot save there: {err.strerror or err}"
+        if exists and path != self._confirmed:
             self._confirmed = path
             return f"{path} exists: press Enter again to replace it, Esc to cancel"
         return path
@@ -132,6 +138,20 @@ class PathSuggester(Suggester):
         return value + best.name[len(prefix) :] + ("/" if best.is_dir() else "")
 
 
+def pattern_spec(text: str) -> str:
+    """What the open and paste dialogs read for `text`: a path (`~` expanded) or a bundled pattern's name. A
+    path to something other than a file or a folder (a named pipe, a device) is refused: reading it could keep
+    the app waiting for ever, where `lifetui PATH` or `lifetui -` on the command line read it fine."""
+    spec = str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-"
+    try:
+        mode = os.stat(spec).st_mode
+    except OSError:
+        return spec  # no such file (a bundled pattern's name?), or one load_pattern says it cannot read
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise PatternError(spec, "not a regular file (a pipe or a device); open it as `lifetui FILE` instead")
+    return spec
+
+
 class OpenScreen(QuestionScreen):
     """Ask for a pattern to open: a path (completed as it is typed) or a bundled pattern's name. The answer
     is the pattern's board and the pattern, or the one-line error the command line would give."""
@@ -146,10 +166,12 @@ class OpenScreen(QuestionScreen):
         if not text.strip():
             return "type a file's path or a bundled pattern's name"
         try:
-            board = open_board(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
+            board = open_board(pattern_spec(text))
             return board, board.pattern
         except LifeError as err:
             return str(err)
+        except OSError as err:  # a name too long for the system, say
+            return f"cannot read it: {err.strerror or err}"
 
 
 class PasteFileScreen(OpenScreen):
@@ -162,9 +184,11 @@ class PasteFileScreen(OpenScreen):
         if not text.strip():
             return "type a file's path or a bundled pattern's name"
         try:
-            return load_pattern(str(Path(text.strip()).expanduser()) if text.strip() != "-" else "./-")
+            return load_pattern(pattern_spec(text))
         except LifeError as err:
             return str(err)
+        except OSError as err:
+            return f"cannot read it: {err.strerror or err}"
 
 
 class DensityScreen(QuestionScreen):

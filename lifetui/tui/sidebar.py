@@ -38,7 +38,8 @@ class Sidebar(Vertical):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")  # a MAP rule is 89 characters without a space: fold, never cut
         for label, value in rows:
-            table.add_row(label, value)
+            # A plain string is shown as written (a pattern's name or author is the file's, never markup).
+            table.add_row(label, Text(value) if isinstance(value, str) else value)
         try:
             self.query_one("#stats", Static).update(table)
             # Nothing run yet: a flat line. (A single 0 is drawn as full-height bars.)

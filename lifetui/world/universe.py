@@ -226,6 +226,27 @@ class ArrayUniverse(Universe):
         self._box: Region | None = None  # the live cells' box on the board (not kept on a torus)
         self._margin = MIN_MARGIN
         self._borders: np.ndarray | None = None  # a bounded axis's dead lines on the board, cleared each generation
+        self._refuse_rows()
+
+    def _refuse_rows(self) -> None:
+        """Refuse, before anything is laid, a fixed number of rows the engine cannot split (jax over devices),
+        with advice for the same topology (status 1, as the engine's own refusal). Along a free axis the board's
+        rows are rounded up instead."""
+        axis, multiple = self._axes[0], self.engine.rows_multiple
+        rows = self._layout(axis, 0, 0, 1)[0]
+        if axis.kind == FREE or rows % multiple == 0:
+            return
+        size = axis.size + -rows % multiple  # the grid's rows that lay a board of whole blocks
+        columns = self._axes[1].size
+        advice = (
+            f"--size {columns}x{size}"
+            if self._torus
+            else f"the rule's suffix {self.topology.suffix()[:2]}{columns},{size}"
+        )
+        laid = (
+            f"{rows} rows" if rows == axis.size else f"{rows} rows (the grid's {axis.size} and a dead line each side)"
+        )
+        raise LifeError(f"{self.engine.name} engine: {laid} do not split over {multiple} devices; try {advice}")
 
     # Reading and writing.
 
@@ -378,20 +399,21 @@ class ArrayUniverse(Universe):
 
     # Laying the board where the topology has no fixed board.
 
-    def _layout(self, axis: Axis, count: int, margin: int, words: bool) -> tuple[int, int]:
-        """(board cells along the axis, where the axis's first cell sits on it) for `count` live ones."""
+    def _layout(self, axis: Axis, count: int, margin: int, multiple: int) -> tuple[int, int]:
+        """(board cells along the axis, where the axis's first cell sits on it) for `count` live ones; along a
+        free axis, rounded up to a `multiple` of cells (64-cell words, rows the engine splits)."""
         if axis.kind == WRAP:
             return axis.size, 0
         if axis.kind == BOUNDED:
             return axis.size + 2, 1
         extent = count + 2 * margin
-        return (-(-extent // 64) * 64 if words else extent), margin
+        return -(-extent // multiple) * multiple, margin
 
     def _check_room(self, height: int, width: int) -> tuple[int, int, int]:
         """The margin and the board's (rows, columns) for live cells of this box, or Outgrown."""
         margin = board_margin(height, width)
-        rows = self._layout(self._axes[0], height, margin, False)[0]
-        columns = self._layout(self._axes[1], width, margin, True)[0]
+        rows = self._layout(self._axes[0], height, margin, self.engine.rows_multiple)[0]
+        columns = self._layout(self._axes[1], width, margin, 64)[0]
         problem = memory_shortfall(columns, rows, self._bytes_per_cell)
         if problem:
             offer = (
@@ -416,7 +438,7 @@ class ArrayUniverse(Universe):
                 origin.append(low - margin)
                 at.append(margin)
             else:  # the grid's first cell is at the board's 0 (wrap) or 1 (bounded)
-                first = self._layout(axis, 0, margin, False)[1]
+                first = self._layout(axis, 0, margin, 1)[1]
                 origin.append(axis.start - first)
                 at.append(low - axis.start + first)
         board[at[0] : at[0] + height, at[1] : at[1] + width] = live
@@ -440,9 +462,9 @@ class ArrayUniverse(Universe):
         y, x, height, width = self._box
         # Along a fixed axis the whole grid is taken, so the live cells keep their place on it.
         if self._axes[0].kind != FREE:
-            y, height = self._layout(self._axes[0], 0, 0, False)[1], self._axes[0].size
+            y, height = self._layout(self._axes[0], 0, 0, 1)[1], self._axes[0].size
         if self._axes[1].kind != FREE:
-            x, width = self._layout(self._axes[1], 0, 0, False)[1], self._axes[1].size
+            x, width = self._layout(self._axes[1], 0, 0, 1)[1], self._axes[1].size
         self._lay(self.engine.window(y, x, height, width), self._origin[0] + y, self._origin[1] + x)
 
     def _dead_lines(self) -> np.ndarray | None:
