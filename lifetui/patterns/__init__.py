@@ -115,15 +115,28 @@ def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
 
 
 def _gunzip(data: bytes, source: str) -> bytes:
-    """A gzipped file's content, at most one byte past the size limit (a bomb stops there)."""
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        content = inflater.decompress(data, MAX_FILE_BYTES + 1)
-    except zlib.error as err:
-        raise PatternError(source, f"a damaged gzip file ({err})") from None
-    if not inflater.eof and len(content) <= MAX_FILE_BYTES:
-        raise PatternError(source, "a gzip file that ends early (truncated?)")
-    return content
+    """A gzipped file's content, every member of it as `gzip -d` reads them (`cat a.gz b.gz`, bgzip), at most
+    one byte past the size limit (a bomb stops there); bytes after the last member that are not another
+    member are refused, not ignored."""
+    parts: list[bytes] = []
+    size, rest, members = 0, data, 0
+    while rest:
+        if not rest.startswith(GZIP_MAGIC):
+            raise PatternError(source, f"{len(rest):,} bytes after gzip member {members} that are not gzip data "
+                                       "(trailing garbage)")  # fmt: skip
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            part = inflater.decompress(rest, MAX_FILE_BYTES + 1 - size)
+        except zlib.error as err:
+            raise PatternError(source, f"a damaged gzip file ({err})") from None
+        parts.append(part)
+        size += len(part)
+        if size > MAX_FILE_BYTES:
+            break
+        if not inflater.eof:
+            raise PatternError(source, "a gzip file that ends early (truncated?)")
+        rest, members = inflater.unused_data, members + 1
+    return b"".join(parts)
 
 
 def _decode(data: bytes, source: str) -> str:
