@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern
+from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, split_lines
 from lifetui.rules import Rule, parse_rule
 
 HEADER = "[M2]"
@@ -44,7 +44,7 @@ _EMPTY = (0, 0, None, None, 0)
 
 
 def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not lines or not lines[0].startswith(HEADER):
         raise PatternError(source, f"expected {HEADER!r} at the start of the first line", 1, 1)
     pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +15,13 @@ MAX_SIDE = 65536
 #: The largest pattern box lifetui reads: the unbounded plane holds one this large (hashlife, as a quadtree,
 #: from its runs); on a torus it must fit the torus.
 MAX_PATTERN_SIDE = 1 << 30
+#: A line break in a pattern file: LF, CRLF or a lone CR (old Mac files), in every format.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """A pattern file's lines, whichever line ending it uses: a lone CR must not swallow the pattern."""
+    return LINE_BREAK.split(text)
 
 
 @dataclass
@@ -104,12 +112,3 @@ def runs_from_array(cells: np.ndarray) -> np.ndarray:
     _, ends_x = np.nonzero(change == -1)
     return np.stack([starts_y, starts_x, ends_x - starts_x], axis=1).astype(np.int64)
 
-
-def runs_from_cells(cells: list[tuple[int, int]]) -> tuple[np.ndarray, int, int]:
-    """Runs of length one for `(x, y)` cells, shifted so the bounding box starts at (0, 0); with its size."""
-    if not cells:
-        return np.zeros((0, 3), dtype=np.int64), 0, 0
-    xy = np.unique(np.array(cells, dtype=np.int64), axis=0)
-    xs, ys = xy[:, 0] - xy[:, 0].min(), xy[:, 1] - xy[:, 1].min()
-    runs = np.stack([ys, xs, np.ones_like(xs)], axis=1)
-    return runs, int(xs.max()) + 1, int(ys.max()) + 1

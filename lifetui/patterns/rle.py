@@ -8,7 +8,7 @@ from array import array
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, runs_from_array
+from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, runs_from_array, split_lines
 from lifetui.rules import Rule, RuleSpec, parse_rule
 
 LINE_LIMIT = 70
@@ -28,8 +28,6 @@ def read_rle(text: str, source: str = "<rle>") -> Pattern:
     return _RleReader(text, source).read()
 
 
-#: A line break: LF, CRLF or a lone CR.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: More generations than any run reaches (lifetui's steps are bounded by 10**15).
 MAX_GENERATION_DIGITS = 18
 
@@ -55,8 +53,7 @@ class _RleReader:
         ended = False
         in_script, script_line = False, 0
         body_started = False
-        # Lines end in LF, CRLF or a lone CR (old Mac files): a lone CR must not swallow the pattern.
-        for number, line in enumerate(_LINE_BREAK.split(self.text), start=1):
+        for number, line in enumerate(split_lines(self.text), start=1):
             stripped = line.strip()
             if in_script:
                 in_script = "]]" not in stripped
