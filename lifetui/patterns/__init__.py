@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import zlib
 from importlib import resources
@@ -10,12 +11,14 @@ from pathlib import Path
 from lifetui.errors import PatternError, UsageError
 from lifetui.files import write_atomically
 from lifetui.patterns.life106 import HEADER as LIFE106_HEADER
+from lifetui.patterns.life106 import HEADER_105 as LIFE105_HEADER
 from lifetui.patterns.life106 import read_life106
 from lifetui.patterns.macrocell import HEADER as MACROCELL_HEADER
 from lifetui.patterns.macrocell import read_macrocell, write_macrocell
 from lifetui.patterns.pattern import MAX_SIDE, Pattern
 from lifetui.patterns.plaintext import read_plaintext
 from lifetui.patterns.rle import read_rle, write_rle
+from lifetui.patterns.unsupported import MCELL_HEADER, RLE3_HEADER, read_mcell, read_rle3
 
 __all__ = [
     "MAX_SIDE",
@@ -34,6 +37,7 @@ __all__ = [
 MAX_FILE_BYTES = 64 * 1024 * 1024
 READERS = {
     ".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".life": read_life106, ".mc": read_macrocell,
+    ".mcl": read_mcell, ".rle3": read_rle3,
 }  # fmt: skip
 #: Formats lifetui writes, by the output name's extension (anything else is written as RLE).
 WRITTEN = {".rle", ".mc"}
@@ -102,13 +106,12 @@ def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
         if len(data) > MAX_FILE_BYTES:
             raise PatternError(source, "unzipped, " + too_large)
     text = _decode(data, source)
-    named, content = READERS.get(suffix), _sniff(text)
+    named, (content, kind) = READERS.get(suffix), _sniff(text)
     if named is None or named is read_rle and content is not read_rle:
         # The content says plainly what it is (a Life 1.06 header, plaintext's '!' or '.O' lines):
         # believe it over the name, and say so.
         pattern = content(text, source)
         if named is not None:
-            kind = {read_life106: "Life 1.06", read_macrocell: "macrocell"}.get(content, "plaintext")
             pattern.warnings.append(f"{source}: holds a {kind} pattern despite its {suffix} name; read as {kind}")
         return pattern
     return named(text, source)
@@ -156,11 +159,18 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _sniff(text: str):
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The reader the content asks for, from its first line that is not blank, and the format's name."""
+    first = next((match[0].strip() for match in re.finditer(r"[^\r\n]+", text) if match[0].strip()), "")
     if first.startswith(MACROCELL_HEADER):
-        return read_macrocell
+        return read_macrocell, "macrocell"
+    if first.startswith(LIFE105_HEADER):
+        return read_life106, "Life 1.05"
     if first.startswith(LIFE106_HEADER) or first.startswith("#Life"):
-        return read_life106
+        return read_life106, "Life 1.06"
+    if first.startswith(MCELL_HEADER):
+        return read_mcell, "MCell"
+    if first.startswith(RLE3_HEADER):
+        return read_rle3, "3D RLE"
     if first.startswith("!") or (first and set(first) <= set(".O*")):
-        return read_plaintext
-    return read_rle
+        return read_plaintext, "plaintext"
+    return read_rle, "RLE"
