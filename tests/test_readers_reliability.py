@@ -39,3 +39,62 @@ def test_the_decompressed_size_cap_holds_across_members(monkeypatch):
     data = gzip.compress(b"!" + b"." * 60 + b"\n") * 2
     with pytest.raises(PatternError, match="unzipped, file is larger"):
         parse_pattern(data, "big.cells.gz", ".cells")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("cr.lif", "#Life 1.06\r0 0\r1 0\r2 0\r"),
+        ("cr.life", "#Life 1.05\r#P 0 0\r***\r"),
+        ("cr.cells", "!Name: blinker\rOOO\r"),
+        ("crlf.cells", "!Name: blinker\r\nOOO\r\n"),
+        ("cr.mc", "[M2]\r$$$$$$$***$\r4 0 0 0 1\r"),
+    ],
+)
+def test_lone_cr_line_endings_are_read_in_every_format(name, text):
+    pattern = parse_pattern(text.encode(), name, "." + name.split(".")[1])
+    assert pattern.population == 3
+    assert (pattern.width, pattern.height) == (3, 1)
+
+
+def test_life_106_and_105_keep_their_place_on_the_plane():
+    life106 = parse_pattern(b"#Life 1.06\n10 -20\n11 -20\n12 -19\n", "a.lif", ".lif")
+    assert life106.position == (10, -20)
+    assert life106.plane_origin() == (-20, 10)
+    assert life106.cells() == {(0, 0), (1, 0), (2, 1)}
+    life105 = parse_pattern(b"#Life 1.05\n#P -5 7\n.*\n**\n#P 100 7\n*\n", "a.life", ".life")
+    assert life105.position == (-5, 7)
+    assert life105.cells() == {(1, 0), (0, 1), (1, 1), (105, 0)}
+
+
+def test_life_105_blocks_that_overlap_and_cells_listed_twice_are_one_cell_each():
+    life105 = parse_pattern(b"#Life 1.05\n#P 0 0\n***\n#P 1 0\n***\n", "a.life", ".life")
+    assert life105.runs.tolist() == [[0, 0, 4]]
+    life106 = parse_pattern(b"#Life 1.06\n0 0\n0 0\n1 0\n", "a.lif", ".lif")
+    assert life106.runs.tolist() == [[0, 0, 2]]
+
+
+def test_a_life_105_pattern_in_an_rle_file_is_named_life_105():
+    pattern = parse_pattern(b"#Life 1.05\n#P 0 0\n***\n", "odd.rle", ".rle")
+    assert pattern.population == 3
+    assert pattern.warnings == ["odd.rle: holds a Life 1.05 pattern despite its .rle name; read as Life 1.05"]
+
+
+def test_a_life_105_corner_of_thousands_of_digits_is_one_line(lifetui, tmp_path):
+    path = tmp_path / "digits.life"
+    path.write_text(f"#Life 1.05\n#P {'1' * 5000} 0\n*\n")
+    one_line_error(lifetui("run", str(path), "--steps", "1"), "coordinate out of range")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("wire.mcl", "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n", "multi-state rules"),
+        ("wire.rle", "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n", "multi-state rules"),
+        ("tree.rle3", "3D version=1 size=50 pos=19,14,19\nx = 1, y = 1, z = 1\no!\n", "three-dimensional"),
+    ],
+)
+def test_mcell_and_3d_files_are_refused_naming_the_format(lifetui, tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text)
+    one_line_error(lifetui("run", str(path), "--steps", "1"), words)
