@@ -98,3 +98,37 @@ def test_mcell_and_3d_files_are_refused_naming_the_format(lifetui, tmp_path, nam
     path = tmp_path / name
     path.write_text(text)
     one_line_error(lifetui("run", str(path), "--steps", "1"), words)
+
+
+NOT_ASCII_MAP = "MAP" + "é" * 86
+
+
+@pytest.mark.parametrize(
+    ("where", "content"),
+    [
+        ("--rule", None),
+        ("header.rle", f"x = 1, y = 1, rule = {NOT_ASCII_MAP}\no!\n"),
+        ("hash-r.rle", f"#r {NOT_ASCII_MAP}\nx = 1, y = 1\no!\n"),
+        ("rule.lif", f"#Life 1.06\n#R {NOT_ASCII_MAP}\n0 0\n"),
+        ("rule.life", f"#Life 1.05\n#R {NOT_ASCII_MAP}\n#P 0 0\n*\n"),
+        ("rule.mc", f"[M2]\n#R {NOT_ASCII_MAP}\n$$$$$$$***$\n4 0 0 0 1\n"),
+    ],
+)
+def test_a_non_ascii_character_in_a_map_rule_is_one_line(lifetui, tmp_path, where, content):
+    if content is None:
+        result = lifetui("run", "glider", "--steps", "1", "--rule", NOT_ASCII_MAP)
+    else:
+        path = tmp_path / where
+        path.write_text(content)
+        result = lifetui("run", str(path), "--steps", "1")
+    one_line_error(result, "'é' is not a base64 character")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("B3_S23-a4ei6", "B3/S23-a4ei6"), ("B2cek3i_S12cei", "B2cek3i/S12cei"), ("b3_s23", "B3/S23")],
+)
+def test_golly_underscore_separates_birth_and_survival(text, canonical):
+    from lifetui.rules import parse_rule
+
+    assert str(parse_rule(text).rule) == canonical
