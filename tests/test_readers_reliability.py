@@ -132,3 +132,80 @@ def test_golly_underscore_separates_birth_and_survival(text, canonical):
     from lifetui.rules import parse_rule
 
     assert str(parse_rule(text).rule) == canonical
+
+
+MAX_PLACE = 1 << 58
+GLIDER = "x = 3, y = 3\nbo$2bo$3o!\n"
+
+
+@pytest.mark.parametrize(
+    ("pos", "words"),
+    [
+        ("+1,2", "must be two whole numbers x,y, not '+1,2'"),
+        ("1,2,3", "must be two whole numbers x,y"),
+        ("1,", "must be two whole numbers x,y"),
+        ("1000000000000000000,0", "further from (0, 0) than a pattern may start (288,230,376,151,711,744 each way)"),
+        (f"0,{-MAX_PLACE - 1}", "further from (0, 0)"),
+        ("9" * 5000 + ",0", "further from (0, 0)"),
+    ],
+)
+def test_a_malformed_or_far_position_is_refused_not_dropped(lifetui, tmp_path, pos, words):
+    path = tmp_path / "far.rle"
+    path.write_text(f"#CXRLE Pos={pos}\n{GLIDER}")
+    one_line_error(lifetui("run", str(path), "--steps", "1"), words)
+
+
+def test_a_position_at_the_bound_reads():
+    pattern = parse_pattern(f"#CXRLE Pos={-MAX_PLACE},{MAX_PLACE}\n{GLIDER}".encode(), "edge.rle", ".rle")
+    assert pattern.position == (-MAX_PLACE, MAX_PLACE)
+
+
+@pytest.mark.parametrize("output", ["out.rle", "out.mc"])
+def test_lifetui_refuses_to_write_a_place_it_would_not_read_back(lifetui, tmp_path, output):
+    path = tmp_path / "edge.rle"
+    path.write_text(f"#CXRLE Pos={MAX_PLACE},0\n{GLIDER}")  # a glider moving +1,+1 every 4 generations
+    result = lifetui("run", str(path), "--steps", "4", "--plane", "--engine", "hashlife", "-o", str(tmp_path / output))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "further from (0, 0) than a pattern file may say" in result.err
+    assert not (tmp_path / output).exists()
+
+
+@pytest.mark.parametrize("output", ["out.rle", "out.mc"])
+def test_the_last_generation_lifetui_writes_reads_back(lifetui, tmp_path, output):
+    path = tmp_path / "late.rle"
+    path.write_text(f"#CXRLE Pos=0,0 Gen={10**18 - 5}\n{GLIDER}")
+    written = tmp_path / output
+    assert lifetui("run", str(path), "--steps", "4", "--plane", "-o", str(written)).code == 0
+    assert parse_pattern(written.read_bytes(), output, written.suffix).generation == 10**18 - 1
+    one_line_error(lifetui("run", str(written), "--steps", "1"), "would pass the last generation")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("late.rle", f"#CXRLE Gen={10**18}\n{GLIDER}"), ("late.mc", f"[M2]\n#G {10**18}\n$$$$$$$***$\n4 0 0 0 1\n")],
+)
+def test_a_generation_past_the_last_is_refused(lifetui, tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    one_line_error(lifetui("run", str(path), "--steps", "1"), "past the last")
+
+
+def test_macrocell_output_on_a_bounded_grid_keeps_the_place(lifetui, tmp_path):
+    path = tmp_path / "bounded.rle"
+    path.write_text("#CXRLE Pos=3,-4\nx = 3, y = 3, rule = B3/S23:P40,30\nbo$2bo$3o!\n")
+    halfway = tmp_path / "halfway.mc"
+    assert lifetui("run", str(path), "--steps", "8", "-o", str(halfway)).code == 0
+    assert "#CXRLE Pos=5,-2" in halfway.read_text()
+    resumed = lifetui("run", str(halfway), "--steps", "8")
+    assert resumed.code == 0
+    assert resumed.out == lifetui("run", str(path), "--steps", "16").out
+
+
+def test_macrocell_output_on_the_plane_keeps_the_place(lifetui, tmp_path):
+    path = tmp_path / "far.rle"
+    path.write_text(f"#CXRLE Pos=-1000,2000\n{GLIDER}")
+    written = tmp_path / "far.mc"
+    assert lifetui("run", str(path), "--steps", "8", "--plane", "--engine", "hashlife", "-o", str(written)).code == 0
+    reread = lifetui("run", str(written), "--steps", "8", "--plane")
+    assert reread.out.splitlines()[0] == "#CXRLE Pos=-996,2004 Gen=16"

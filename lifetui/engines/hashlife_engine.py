@@ -264,7 +264,7 @@ class HashlifeUniverse(Universe):
 
     def native_text(self, rule: Rule, generation: int) -> str | None:
         """The plane as a macrocell file, straight from the quadtree: any size, in as many lines as it has
-        distinct live squares (macrocell has no position: the file holds the shape, not where it is)."""
+        distinct live squares, and where the live cells' box starts (`#CXRLE Pos`, as in RLE)."""
         from lifetui.patterns.macrocell import macrocell_of_nodes
 
         capacity = self.nodes() + 1
@@ -273,7 +273,9 @@ class HashlifeUniverse(Universe):
                                                 self._ffi.from_buffer("uint8_t[]", levels))  # fmt: skip
         if count < 0:
             raise LifeError("hashlife engine: out of memory writing the pattern")
-        return macrocell_of_nodes(words[:count], levels[:count], rule, generation)  # no nodes: an empty plane
+        box = self.extent()
+        position = None if box is None else (box[1], box[0])
+        return macrocell_of_nodes(words[:count], levels[:count], rule, generation, position)  # no nodes: empty
 
     def nodes(self) -> int:
         return self.engine.nodes()

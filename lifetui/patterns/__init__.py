@@ -61,7 +61,7 @@ def pattern_text(
     `position` (x, y), the cells are a part of the unbounded plane (or of the grid `topology`, a rule suffix)
     whose top-left cell is there."""
     if path is not None and path.suffix.lower() == ".mc":
-        return write_macrocell(cells, rule, generation, torus=position is None, topology=topology)
+        return write_macrocell(cells, rule, generation, torus=position is None, topology=topology, position=position)
     return write_rle(cells, rule, generation, name, author, position=position, topology=topology)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifetui.errors import UsageError
+from lifetui.errors import LifeError, PatternError, UsageError
 from lifetui.rules import RuleSpec
 
 #: The largest torus side lifetui accepts.
@@ -15,6 +15,12 @@ MAX_SIDE = 65536
 #: The largest pattern box lifetui reads: the unbounded plane holds one this large (hashlife, as a quadtree,
 #: from its runs); on a torus it must fit the torus.
 MAX_PATTERN_SIDE = 1 << 30
+#: The farthest from (0, 0), each way, that a pattern's box may start on the plane: what a file may say
+#: (`#CXRLE Pos`) and what lifetui writes, so that every file it writes reads back; cells are drawn within
+#: it too (hashlife's root reaches 2^60).
+MAX_PLACE = 1 << 58
+#: The last generation lifetui runs to, writes and reads (Golly's files count generations in 18 digits).
+MAX_GENERATION = 10**18 - 1
 #: A line break in a pattern file: LF, CRLF or a lone CR (old Mac files), in every format.
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -74,6 +80,33 @@ class Pattern:
         cells = np.zeros((self.height, self.width), dtype=np.uint8)
         paint_runs(cells, self.runs, 0, 0)
         return cells
+
+
+_POSITION = re.compile(r"(-?[0-9]+),(-?[0-9]+)")
+
+
+def read_position(value: str, source: str, line: int, column: int) -> tuple[int, int]:
+    """`#CXRLE Pos=x,y` (RLE, and macrocell as lifetui writes it): where the box's top-left cell is, each
+    coordinate at most MAX_PLACE from 0; anything else is refused, never dropped."""
+    match = _POSITION.fullmatch(value)
+    if not match:
+        raise PatternError(source, f"#CXRLE Pos must be two whole numbers x,y, not {value[:40]!r}", line, column)
+    digits = len(str(MAX_PLACE))
+    if any(len(part.lstrip("-").lstrip("0")) > digits or abs(int(part)) > MAX_PLACE for part in match.groups()):
+        raise PatternError(source, f"#CXRLE Pos={value[:40]} is further from (0, 0) than a pattern may start "
+                                   f"({MAX_PLACE:,} each way)", line, column)  # fmt: skip
+    return int(match[1]), int(match[2])
+
+
+def refuse_unreadable(generation: int, position: tuple[int, int] | None = None) -> None:
+    """Refuse to write a generation or a place that lifetui would refuse to read back."""
+    if not 0 <= generation <= MAX_GENERATION:
+        raise LifeError(f"generation {generation:,} is past the last one a pattern file may say ({MAX_GENERATION:,})")
+    if position is not None and max(abs(position[0]), abs(position[1])) > MAX_PLACE:
+        raise LifeError(
+            f"the pattern's box starts at ({position[0]:,}, {position[1]:,}), further from (0, 0) than a pattern file "
+            f"may say ({MAX_PLACE:,} each way); it would not read back"
+        )
 
 
 #: paint_runs works a band of rows of about this many cells at a time: its edge array and running sums
