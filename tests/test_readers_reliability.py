@@ -209,3 +209,26 @@ def test_macrocell_output_on_the_plane_keeps_the_place(lifetui, tmp_path):
     assert lifetui("run", str(path), "--steps", "8", "--plane", "--engine", "hashlife", "-o", str(written)).code == 0
     reread = lifetui("run", str(written), "--steps", "8", "--plane")
     assert reread.out.splitlines()[0] == "#CXRLE Pos=-996,2004 Gen=16"
+
+
+def test_a_truncated_macrocell_file_is_refused_not_read_as_another_pattern(lifetui, tmp_path):
+    import numpy as np
+
+    from lifetui.patterns.macrocell import write_macrocell
+    from lifetui.rules import CONWAY
+
+    cells = np.zeros((40, 70), dtype=np.uint8)
+    cells[0, 0] = cells[39, 69] = cells[20, 33] = 1
+    whole = write_macrocell(cells, CONWAY, torus=False, position=(0, 0)).splitlines()
+    assert parse_pattern("\n".join(whole).encode(), "whole.mc", ".mc").population == 3
+    for cut in (1, 2, 4):  # the root; the root and the level below; into the leaves' parents
+        path = tmp_path / f"cut{cut}.mc"
+        path.write_text("\n".join(whole[:-cut]) + "\n")
+        one_line_error(lifetui("run", str(path), "--steps", "1", "--plane"), "is part of no other node")
+
+
+def test_a_macrocell_file_cut_inside_a_depth_first_tree_is_refused():
+    # Golly writes children first, depth first: cut after the first child's subtree and part of the second.
+    text = "[M2]\n*$\n4 1 0 0 0\n5 2 0 0 0\n.*$\n4 4 0 0 0\n"
+    with pytest.raises(PatternError, match=r"cut.mc:4: node 3 \(level 5\) is part of no other node"):
+        parse_pattern(text.encode(), "cut.mc", ".mc")

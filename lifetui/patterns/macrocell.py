@@ -59,18 +59,19 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         raise PatternError(source, f"expected {HEADER!r} at the start of the first line", 1, 1)
     pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
     nodes: list[tuple] = [_EMPTY]  # node 0: the empty square of any size
+    node_lines = array("q", [0])  # where each node was defined
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.strip()
         if not line:
             continue
         if line.startswith("#"):
             _header_line(pattern, line, source, number)
-        elif line[0] in ".*$":
-            nodes.append(_leaf(line, source, number))
-        else:
-            nodes.append(_inner(line, nodes, source, number))
+            continue
+        nodes.append(_leaf(line, source, number) if line[0] in ".*$" else _inner(line, nodes, source, number))
+        node_lines.append(number)
     if len(nodes) == 1:
         return pattern  # no nodes: an empty universe
+    _refuse_headless(nodes, source, node_lines)
     root = nodes[-1]
     if root[2] is None:
         return pattern
@@ -97,6 +98,21 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     _emit(nodes, len(nodes) - 1, -top, -left, runs)
     pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array stays alive through it
     return pattern
+
+
+def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None:
+    """Refuse a file whose last node is not its root: every other node must be part of a later one (Golly
+    and lifetui write no others). A file cut short leaves nodes whose parents were cut off: read as it is,
+    its last node would be another pattern."""
+    referenced = bytearray(len(nodes))
+    for level, _, _, content, _ in nodes[1:]:
+        if level > 3:
+            for child in content:
+                referenced[child] = 1
+    orphan = referenced.find(0, 1, len(nodes) - 1)
+    if orphan != -1:
+        raise PatternError(source, f"node {orphan} (level {nodes[orphan][0]}) is part of no other node, and the "
+                                   "last node is the root: a truncated file?", node_lines[orphan])  # fmt: skip
 
 
 @dataclass(frozen=True)
