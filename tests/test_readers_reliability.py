@@ -232,3 +232,87 @@ def test_a_macrocell_file_cut_inside_a_depth_first_tree_is_refused():
     text = "[M2]\n*$\n4 1 0 0 0\n5 2 0 0 0\n.*$\n4 4 0 0 0\n"
     with pytest.raises(PatternError, match=r"cut.mc:4: node 3 \(level 5\) is part of no other node"):
         parse_pattern(text.encode(), "cut.mc", ".mc")
+
+
+def test_hashlife_builds_a_run_of_two_to_the_30_cells_without_its_cells():
+    import tracemalloc
+
+    from lifetui.rules import CONWAY
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    side = 1 << 30
+    pattern = parse_pattern(f"x = {side}, y = 2\n{side}o$3o{side - 6}b3o!".encode(), "long.rle", ".rle")
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    tracemalloc.start()
+    plane.load_pattern(pattern)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1 << 20  # a cell a bit would be 128 MB
+    top, left = pattern.plane_origin()
+    assert plane.population() == side + 6
+    assert plane.extent() == (top, left, 2, side)
+    assert plane.window(top, left + side - 5, 2, 5).tolist() == [[1, 1, 1, 1, 1], [0, 0, 1, 1, 1]]
+    assert plane.window(top, left + side // 2 - 2, 2, 4).tolist() == [[1, 1, 1, 1], [0, 0, 0, 0]]
+
+
+def test_hashlife_lays_runs_of_every_length_where_they_are():
+    import numpy as np
+
+    from lifetui.patterns.pattern import Pattern, runs_from_array
+    from lifetui.rules import CONWAY
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    rng = np.random.default_rng(30)
+    for _ in range(40):
+        height, width = (int(side) for side in rng.integers(1, 300, size=2))
+        cells = np.zeros((height, width), dtype=np.uint8)
+        for _ in range(int(rng.integers(1, 60))):  # long runs in rows that share their 8 x 8 squares
+            y, (a, b) = int(rng.integers(0, height)), sorted(int(x) for x in rng.integers(0, width + 1, size=2))
+            cells[y, a:b] = 1
+        cells |= rng.random((height, width)) < 0.02
+        pattern = Pattern(width, height, runs_from_array(cells))
+        plane = create_universe("hashlife", CONWAY, PLANE)
+        plane.load_pattern(pattern)
+        top, left = pattern.plane_origin()
+        assert np.array_equal(plane.window(top, left, height, width), cells)
+        assert plane.population() == int(cells.sum())
+
+
+def test_reading_a_plaintext_file_takes_memory_by_its_runs():
+    import tracemalloc
+
+    text = "!Name: stripes\n" + "\n".join([".O" * 1000] * 1000) + "\n"  # a million runs of one cell
+    tracemalloc.start()
+    pattern = parse_pattern(text.encode(), "stripes.cells", ".cells")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(pattern.runs) == 1_000_000
+    assert peak < 40 * len(pattern.runs) + 3 * len(text)  # the runs' 24 bytes, 8 while reading; the text
+
+
+def test_running_out_of_memory_while_reading_is_one_line(lifetui, tmp_path, monkeypatch):
+    import lifetui.patterns as patterns
+
+    def exhausted(text, source):
+        raise MemoryError
+
+    monkeypatch.setitem(patterns.READERS, ".cells", exhausted)
+    path = tmp_path / "huge.cells"
+    path.write_text("OOO\n")
+    one_line_error(lifetui("run", str(path), "--steps", "1"), "not enough memory to read this pattern (4 bytes")
+
+
+def test_running_out_of_memory_while_building_hashlife_is_one_line(lifetui, tmp_path, monkeypatch):
+    import lifetui.engines.hashlife_engine as hashlife
+
+    def exhausted(runs):
+        raise MemoryError
+
+    monkeypatch.setattr(hashlife, "_leaf_segments", exhausted)
+    path = tmp_path / "blinker.rle"
+    path.write_text("x = 3, y = 1\n3o!\n")
+    result = lifetui("run", str(path), "--steps", "1", "--plane", "--engine", "hashlife")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith("lifetui: error: hashlife engine: not enough memory to build the quadtree")

@@ -97,7 +97,20 @@ def load_pattern(spec: str) -> Pattern:
 
 
 def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
-    """Decode and parse a pattern file's bytes; the format comes from the suffix, else from the content."""
+    """Decode and parse a pattern file's bytes; the format comes from the suffix, else from the content.
+    Running out of memory (a process under `ulimit -v`, a pattern of tens of millions of runs) is an error
+    of one line, like any other file lifetui cannot read."""
+    try:
+        return _parse(data, source, suffix)
+    except MemoryError:
+        raise PatternError(
+            source,
+            f"not enough memory to read this pattern ({len(data):,} bytes, as runs of live cells and the "
+            "text they come from)",
+        ) from None
+
+
+def _parse(data: bytes, source: str, suffix: str) -> Pattern:
     too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; not a pattern lifetui can read"
     if len(data) > MAX_FILE_BYTES:
         raise PatternError(source, too_large)

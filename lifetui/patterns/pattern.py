@@ -144,4 +144,3 @@ def runs_from_array(cells: np.ndarray) -> np.ndarray:
     starts_y, starts_x = np.nonzero(change == 1)
     _, ends_x = np.nonzero(change == -1)
     return np.stack([starts_y, starts_x, ends_x - starts_x], axis=1).astype(np.int64)
-

@@ -35,8 +35,6 @@ def read_rle(text: str, source: str = "<rle>") -> Pattern:
     return _RleReader(text, source).read()
 
 
-
-
 class _RleReader:
     def __init__(self, text: str, source: str):
         self.text = text
