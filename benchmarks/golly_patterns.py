@@ -4,15 +4,15 @@
 
 PATTERNS_FOLDER is Golly's `Patterns/` (fetch the public Golly repository; lifetui ships none of its files).
 Every `.rle`, `.cells`, `.lif`, `.life`, `.mc`, `.mcl` (MCell) and `.rle3` (3D) file below it, gzipped or
-not, is loaded as `lifetui FILE` would; a file refused is counted by the one-line reason's kind (Generations,
-Larger than Life, a rule table, an MCell file, ...). A file that loads is run GENERATIONS generations
-(default 64) by the numpy reference on its default board, written with lifetui's RLE and macrocell writers, each read back and run on: the
-reloaded board must be the same board at the same generation under the same rule. Boards over 4096 x
-4096 are loaded and saved but not run (over 16384 x 16384, only loaded). A pattern too large for any
-board here (and not asking for a torus) runs GENERATIONS generations on the unbounded plane with
-hashlife instead, checked against numpy on the plane when its live cells fit 4096 x 4096; one asking
-for a bounded plane or a tube runs on it with numpy and c, which must agree. Prints a Markdown table per
-top-level folder, and every file that failed in a way that is a bug.
+not, is loaded as `lifetui FILE` would; a file refused is counted by the one-line reason's kind
+(Generations, Larger than Life, a rule table, an MCell file, ...). A file that loads is run GENERATIONS
+generations (default 64) by the numpy reference on its default board, written with lifetui's RLE and
+macrocell writers, each read back and run on: the reloaded board must be the same board at the same
+generation under the same rule. Boards over 4096 x 4096 are loaded and saved but not run (over 16384 x
+16384, only loaded). A pattern too large for any board here (and not asking for a torus) runs GENERATIONS
+generations on the unbounded plane with hashlife instead, checked against numpy on the plane when its live
+cells fit 4096 x 4096; one asking for a bounded plane or a tube runs on it with numpy and c, which must
+agree. Prints a Markdown table per top-level folder, and every file that failed in a way that is a bug.
 """
 
 from __future__ import annotations
