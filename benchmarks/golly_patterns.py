@@ -3,16 +3,16 @@
     python benchmarks/golly_patterns.py PATTERNS_FOLDER [GENERATIONS]
 
 PATTERNS_FOLDER is Golly's `Patterns/` (fetch the public Golly repository; lifetui ships none of its files).
-Every `.rle`, `.cells`, `.lif`, `.life` and `.mc` file below it, gzipped or not, is loaded as `lifetui
-FILE` would; a file refused is counted by the one-line reason's kind (Generations, Larger than Life, a
-rule table, ...). A file that loads is run GENERATIONS generations (default 64) by the numpy reference on
-its default board, written with lifetui's RLE and macrocell writers, each read back and run on: the
-reloaded board must be the same board at the same generation under the same rule. Boards over 4096 x
-4096 are loaded and saved but not run (over 16384 x 16384, only loaded). A pattern too large for any
-board here (and not asking for a torus) runs GENERATIONS generations on the unbounded plane with
-hashlife instead, checked against numpy on the plane when its live cells fit 4096 x 4096; one asking
-for a bounded plane or a tube runs on it with numpy and c, which must agree. Prints a Markdown table per
-top-level folder, and every file that failed in a way that is a bug.
+Every `.rle`, `.cells`, `.lif`, `.life`, `.mc`, `.mcl` (MCell) and `.rle3` (3D) file below it, gzipped or
+not, is loaded as `lifetui FILE` would; a file refused is counted by the one-line reason's kind
+(Generations, Larger than Life, a rule table, an MCell file, ...). A file that loads is run GENERATIONS
+generations (default 64) by the numpy reference on its default board, written with lifetui's RLE and
+macrocell writers, each read back and run on: the reloaded board must be the same board at the same
+generation under the same rule. Boards over 4096 x 4096 are loaded and saved but not run (over 16384 x
+16384, only loaded). A pattern too large for any board here (and not asking for a torus) runs GENERATIONS
+generations on the unbounded plane with hashlife instead, checked against numpy on the plane when its live
+cells fit 4096 x 4096; one asking for a bounded plane or a tube runs on it with numpy and c, which must
+agree. Prints a Markdown table per top-level folder, and every file that failed in a way that is a bug.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from lifetui.world.board import board_for, torus_board
 from lifetui.world.topology import PLANE, Topology
 from lifetui.world.universe import create_universe
 
-SUFFIXES = {".rle", ".cells", ".lif", ".life", ".mc"}
+SUFFIXES = {".rle", ".cells", ".lif", ".life", ".mc", ".mcl", ".rle3"}
 LARGEST_RUN = 4096 * 4096
 #: Boards larger than this are only laid out, not saved and reloaded (a board now needs 3 bytes a cell, so a
 #: 62,976 x 62,208 one loads; numpy's 12 and the writers' copies would not fit in 24 GB).
@@ -44,6 +44,8 @@ LARGEST_SAVE = 16384 * 16384
 def refusal_kind(message: str) -> str:
     """A short name for why a file was refused, from its one-line error."""
     for words, kind in (
+        ("an MCell file", "MCell file (multi-state, WireWorld)"),
+        ("three-dimensional", "three-dimensional pattern (.rle3)"),
         ("Generations", "Generations rule"),
         ("Larger than Life", "Larger than Life rule"),
         ("rule table", "rule table (a named rule)"),

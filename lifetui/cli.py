@@ -31,6 +31,7 @@ from lifetui.model.kernels import (
 )
 from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
+from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, fastest_engine
 from lifetui.simulation.runner import UNTIL_STABLE_STEPS, step_until_stable, step_with_progress
@@ -247,6 +248,9 @@ def run(
     board = open_board(pattern, size, rule, plane)
     loaded, topology = board.pattern, board.topology
     _warn(loaded)
+    if board.generation + (steps or 0) > MAX_GENERATION:
+        raise click.UsageError(f"{pattern} is at generation {board.generation:,}: {steps:,} more would pass the last "
+                               f"generation lifetui runs to and writes ({MAX_GENERATION:,})")  # fmt: skip
     if until_stable and not (topology.is_torus or topology.is_plane):
         raise click.UsageError(f"--until-stable runs on a torus or the plane, not {topology.suffix()}; give --size WxH")
     options = EngineOptions(model, allow_inexact, devices=devices)

@@ -14,7 +14,6 @@ Every rule has one canonical spelling, in the simplest notation that describes i
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -290,6 +289,7 @@ def _parse_body(body: str, original: str) -> Rule:
         body = named
     if body[:3].upper() == MAP_PREFIX:
         return _parse_map(body[3:], original)
+    body = body.replace("_", "/")  # Golly's other B/S separator (`B3_S23-a4ei6`), as in a rule file's name
     _refuse_other_kinds(body, original)
     if re.search(r"[^0-9bs/" + "".join(LETTERS.values()) + "-]", body.lower()):
         raise _not_notation(original)
@@ -367,11 +367,10 @@ def _parse_map(text: str, original: str) -> Rule:
         raise _unsupported(original, "MAP rules of the von Neumann neighbourhood are not supported; only the Moore")
     if len(digits) != MAP_CHARACTERS:
         raise _unsupported(original, f"a MAP rule is {MAP_CHARACTERS} base64 characters (512 bits), not {len(digits)}")
-    try:
-        raw = base64.b64decode(digits + "==", validate=True)
-    except binascii.Error:
-        bad = next(char for char in digits if char not in BASE64_ALPHABET)
-        raise _unsupported(original, f"{bad!r} is not a base64 character") from None
+    bad = next((char for char in digits if char not in BASE64_ALPHABET), None)
+    if bad is not None:  # b64decode would take a non-ASCII character for a programming error, not bad input
+        raise _unsupported(original, f"{bad!r} is not a base64 character")
+    raw = base64.b64decode(digits + "==", validate=True)
     golly = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:512]
     return Rule.from_table(golly[GOLLY_INDEX])
 

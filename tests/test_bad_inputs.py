@@ -94,10 +94,12 @@ def test_only_ascii_digits_count(lifetui, tmp_path, name, content, words):
     assert words in result.err and "Traceback" not in result.err
 
 
-def test_cxrle_generation_in_other_digits_is_ignored(lifetui, tmp_path):
+def test_cxrle_generation_in_other_digits_is_refused_in_one_line(lifetui, tmp_path):
     path = tmp_path / "gen.rle"
     path.write_text("#CXRLE Pos=0,0 Gen=²\nx = 1, y = 1\no!", encoding="utf-8")
-    assert json.loads(lifetui("run", str(path), "--steps", "1", "--json").out)["generation"] == 1
+    result = lifetui("run", str(path), "--steps", "1", "--json")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err == f"lifetui: error: {path}:1:20: #CXRLE Gen must be a whole number, not '²'\n"
 
 
 def test_a_header_full_of_spaces_is_read_in_linear_time(lifetui, tmp_path):

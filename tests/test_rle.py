@@ -111,7 +111,7 @@ def test_warnings_for_multistate_and_missing_bang():
         ("x = 3, y = 3\n2 o!", 2, 2, "space after the run count 2"),
         ("x = 3, y = 3\nb2\to!", 2, 3, "space after the run count 2"),
         ("x = " + "9" * 5000 + ", y = 3\no!", 1, 5, "larger than the largest pattern side"),
-        ("#CXRLE Gen=" + "1" * 5000 + "\nx = 3, y = 3\no!", 1, 1, "larger than any generation"),
+        ("#CXRLE Gen=" + "1" * 5000 + "\nx = 3, y = 3\no!", 1, 12, "past the last generation"),
         ("x = 3, y = 3\n999999999o999999999o!", 2, 20, "largest pattern"),
         ("x = 3, y = 3\n999999999$999999999$o!", 2, 20, "largest pattern"),
         ("x = 3, y = 3\npo!", 2, 2, "multi-state"),

@@ -76,6 +76,90 @@ def _close_all(*descriptors: int) -> None:
             os.close(descriptor)
 
 
+#: Runs turned into leaf pieces at a time: the pieces' arrays stay a few tens of megabytes at any pattern size.
+RUNS_PER_CHUNK = 1 << 20
+#: Rows and columns of squares packed into one sortable key: row << KEY_BITS | column.
+KEY_BITS = 32
+_COLUMN = (1 << KEY_BITS) - 1
+
+
+def _leaf_segments(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The live 8 x 8 squares of `runs` (non-overlapping, relative to the box) as segments: rows, first and
+    end columns of squares, and each segment's 64 cells (row r of the square in bits 8r..8r+7, column c in
+    bit c), in (row, column) order. Memory follows the runs, never the cells."""
+    piece_keys, piece_bits, bodies = [], [], []
+    for first in range(0, len(runs), RUNS_PER_CHUNK):
+        ys, xs, lengths = (runs[first : first + RUNS_PER_CHUNK, i] for i in range(3))
+        band, shift = ys >> 3, ((ys & 7) << 3).astype(np.uint64)
+        ends = xs + lengths
+        head, tail = xs >> 3, (ends - 1) >> 3
+        one = head == tail
+        # A run's cells in its first square (all of them when it ends there too), and in its last.
+        head_mask = np.where(one, (1 << lengths.clip(max=8)) - 1, 0xFF) << (xs & 7) & 0xFF
+        tail_mask = (1 << ((ends - 1) & 7) + 1) - 1
+        keys = np.concatenate([band << KEY_BITS | head, band[~one] << KEY_BITS | tail[~one]])
+        masks = np.concatenate([head_mask, tail_mask[~one]]).astype(np.uint64)
+        shifts = np.concatenate([shift, shift[~one]])
+        keys, masks = _or_by_key(keys, masks << shifts)
+        piece_keys.append(keys)
+        piece_bits.append(masks)
+        whole = tail - head > 1  # full squares between the first and the last
+        bodies.append(np.stack([band[whole], head[whole] + 1, tail[whole], shift[whole].astype(np.int64)], axis=1))
+    keys, bits = _or_by_key(np.concatenate(piece_keys), np.concatenate(piece_bits))
+    body = np.concatenate(bodies)
+    if not len(body):
+        return keys >> KEY_BITS, keys & _COLUMN, (keys & _COLUMN) + 1, bits
+    # Where any run starts or ends a body or a piece, the squares' content may change; between two such
+    # places it is the bodies' rows covering them (their sum: runs of one row never overlap), plus a piece.
+    row_bits = np.uint64(0xFF) << body[:, 3].astype(np.uint64)
+    places = np.concatenate([body[:, 0] << KEY_BITS | body[:, 1], body[:, 0] << KEY_BITS | body[:, 2], keys, keys + 1])
+    changes = np.concatenate([row_bits, np.zeros_like(row_bits) - row_bits, np.zeros(2 * len(keys), np.uint64)])
+    places, changes = _sum_by_key(places, changes)
+    covered = np.cumsum(changes, dtype=np.uint64)  # wraps round 2^64, and comes back to 0 at each band's end
+    covered[np.searchsorted(places, keys)] |= bits
+    live = np.flatnonzero(covered[:-1])  # the last place ends every band: nothing is covered after it
+    return places[live] >> KEY_BITS, places[live] & _COLUMN, places[live + 1] & _COLUMN, covered[live]
+
+
+def _or_by_key(keys: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct key once, in order, with the OR of its bits."""
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.bitwise_or.reduceat(bits[order], starts)
+
+
+def _sum_by_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct key once, in order, with the sum of its values (uint64, wrapping)."""
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(values[order], starts, dtype=np.uint64)
+
+
+def _joined_segments(
+    rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, refs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One level up: the segments of the parents of these (rows, first and end columns, nodes), each parent
+    with its four children (nw, ne, sw, se; 0 for a dead one). A parent segment starts wherever a child
+    segment's edge falls (both parents round an edge that splits a pair), so its children are equal along it."""
+    parent = rows >> 1
+    edges = (starts >> 1, (starts + 1) >> 1, ends >> 1, (ends + 1) >> 1)
+    places = np.unique(np.concatenate([parent << KEY_BITS | edge for edge in edges]))
+    firsts = places & _COLUMN
+    found = np.flatnonzero(places[1:] >> KEY_BITS == places[:-1] >> KEY_BITS)  # the last of a row ends it
+    places, firsts, lasts = places[found], firsts[found], firsts[found + 1]
+    keys = rows << KEY_BITS | starts
+    children = np.zeros((len(places), 4), dtype=np.uint32)
+    for quadrant, (down, across) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):
+        row, column = ((places >> KEY_BITS) << 1) + down, (firsts << 1) + across
+        index = np.searchsorted(keys, row << KEY_BITS | column, side="right") - 1
+        inside = (index >= 0) & (rows[index] == row) & (column < ends[index])
+        children[:, quadrant] = np.where(inside, refs[index], 0)
+    live = children.any(axis=1)
+    return places[live] >> KEY_BITS, firsts[live], lasts[live], children[live]
+
+
 class HashlifeUnavailable(LifeError):
     """The board is of a shape the engine cannot hold."""
 
@@ -231,46 +315,51 @@ class HashlifeUniverse(Universe):
         self._lib.lifetui_hashlife_plane(self._universe, top, left)
 
     def load_pattern(self, pattern: Pattern) -> None:
-        """Built from the pattern's runs, leaf by leaf, never as a dense array: a pattern of a few cells spread
-        over 210,515 x 183,739 (Golly's switch-engine-ping-pong) costs a few nodes."""
+        """Built from the pattern's runs, never cell by cell: a pattern of a few cells spread over 210,515 x
+        183,739 (Golly's switch-engine-ping-pong) costs a few nodes, and a run of 2^30 cells a few dozen.
+
+        Each level is a list of segments, (row, first column, end column, node): a row of equal nodes is one
+        segment. The leaves come from the runs' ends (the partial 8 x 8 squares each run starts and ends in)
+        and from the whole squares between them (a run longer than a leaf covers each of those squares with
+        one full row: their content only changes where some run of their band starts or ends). A level's
+        segments are joined in pairs of rows and columns into the next, whose segments break only where a
+        child's do."""
         top, left = pattern.plane_origin()
         if pattern.quadtree is not None:
             self._plant_quadtree(pattern.quadtree, top, left)
             return
-        runs = pattern.runs
-        if not len(runs) or not pattern.population:
+        if not len(pattern.runs) or not pattern.population:
             self.load(np.zeros((16, 16), dtype=np.uint8), top, left)
             return
-        lengths = runs[:, 2]
-        ys = np.repeat(runs[:, 0], lengths)
-        firsts = np.repeat(runs[:, 1] - (np.cumsum(lengths) - lengths), lengths)
-        xs = firsts + np.arange(len(ys))  # each run's cells: its first x, then one more for each cell
         level = max(4, (max(pattern.width, pattern.height, 16) - 1).bit_length())
-        # Leaves: 8 x 8 squares, keyed by their row and column of squares; bit 8r + c for the cell at (r, c).
-        rows, columns = ys >> 3, xs >> 3
-        keys = rows << 32 | columns
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        bits = np.left_shift(np.uint64(1), (((ys & 7) << 3) | (xs & 7)).astype(np.uint64)[order])
-        bits = np.bitwise_or.reduceat(bits, starts)
-        keys = keys[starts]
-        refs = np.zeros(len(keys), dtype=np.uint32)
+        try:
+            root = self._root_of_runs(pattern.runs, level)
+        except MemoryError:
+            raise LifeError(
+                f"hashlife engine: not enough memory to build the quadtree of the pattern's {len(pattern.runs):,} runs"
+            ) from None
+        self._lib.lifetui_hashlife_plant(self._universe, root, top, left)
+
+    def _root_of_runs(self, runs: np.ndarray, level: int) -> int:
+        """The node of side 2^level holding `runs` at its top-left corner."""
+        rows, starts, ends, bits = _leaf_segments(runs)
+        distinct, which = np.unique(bits, return_inverse=True)
+        made = np.zeros(len(distinct), dtype=np.uint32)
         lib, ffi, universe = self._lib, self._ffi, self._universe
-        if lib.lifetui_hashlife_leaves(universe, ffi.from_buffer("uint64_t[]", bits), len(bits),
-                                       ffi.from_buffer("uint32_t[]", refs)) != 0:  # fmt: skip
+        if lib.lifetui_hashlife_leaves(universe, ffi.from_buffer("uint64_t[]", distinct), len(distinct),
+                                       ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
             raise LifeError("hashlife engine: out of memory loading the pattern")
+        refs = made[which.ravel()]
         for child_level in range(3, level):
-            rows, columns = keys >> 32, keys & 0xFFFFFFFF
-            parents, slot = np.unique((rows >> 1) << 32 | (columns >> 1), return_inverse=True)
-            children = np.zeros((len(parents), 4), dtype=np.uint32)
-            children[slot.ravel(), ((rows & 1) << 1 | (columns & 1)).astype(np.intp)] = refs
-            refs = np.zeros(len(parents), dtype=np.uint32)
-            if lib.lifetui_hashlife_joins(universe, ffi.from_buffer("uint32_t[]", children), len(parents), child_level,
-                                          ffi.from_buffer("uint32_t[]", refs)) != 0:  # fmt: skip
+            rows, starts, ends, children = _joined_segments(rows, starts, ends, refs)
+            distinct, which = np.unique(children, axis=0, return_inverse=True)
+            distinct = np.ascontiguousarray(distinct, dtype=np.uint32)
+            made = np.zeros(len(distinct), dtype=np.uint32)
+            if lib.lifetui_hashlife_joins(universe, ffi.from_buffer("uint32_t[]", distinct), len(distinct),
+                                          child_level, ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
                 raise LifeError("hashlife engine: out of memory loading the pattern")
-            keys = parents
-        lib.lifetui_hashlife_plant(universe, int(refs[0]), top, left)
+            refs = made[which.ravel()]
+        return int(refs[(rows == 0) & (starts == 0)][0])
 
     def _plant_quadtree(self, tree, top: int, left: int) -> None:
         """A macrocell file's nodes, level by level (leaves first), its box's top-left cell at (top, left)."""
@@ -336,7 +425,7 @@ class HashlifeUniverse(Universe):
 
     def native_text(self, rule: Rule, generation: int) -> str | None:
         """The plane as a macrocell file, straight from the quadtree: any size, in as many lines as it has
-        distinct live squares (macrocell has no position: the file holds the shape, not where it is)."""
+        distinct live squares, and where the live cells' box starts (`#CXRLE Pos`, as in RLE)."""
         from lifetui.patterns.macrocell import macrocell_of_nodes
 
         capacity = self.nodes() + 1
@@ -345,7 +434,9 @@ class HashlifeUniverse(Universe):
                                                 self._ffi.from_buffer("uint8_t[]", levels))  # fmt: skip
         if count < 0:
             raise LifeError("hashlife engine: out of memory writing the pattern")
-        return macrocell_of_nodes(words[:count], levels[:count], rule, generation)  # no nodes: an empty plane
+        box = self.extent()
+        position = None if box is None else (box[1], box[0])
+        return macrocell_of_nodes(words[:count], levels[:count], rule, generation, position)  # no nodes: empty
 
     def nodes(self) -> int:
         return self.engine.nodes()

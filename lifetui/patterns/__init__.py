@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import zlib
 from importlib import resources
@@ -10,12 +11,14 @@ from pathlib import Path
 from lifetui.errors import PatternError, UsageError
 from lifetui.files import write_atomically
 from lifetui.patterns.life106 import HEADER as LIFE106_HEADER
+from lifetui.patterns.life106 import HEADER_105 as LIFE105_HEADER
 from lifetui.patterns.life106 import read_life106
 from lifetui.patterns.macrocell import HEADER as MACROCELL_HEADER
 from lifetui.patterns.macrocell import read_macrocell, write_macrocell
 from lifetui.patterns.pattern import MAX_SIDE, Pattern
 from lifetui.patterns.plaintext import read_plaintext
 from lifetui.patterns.rle import read_rle, write_rle
+from lifetui.patterns.unsupported import MCELL_HEADER, RLE3_HEADER, read_mcell, read_rle3
 
 __all__ = [
     "MAX_SIDE",
@@ -34,6 +37,7 @@ __all__ = [
 MAX_FILE_BYTES = 64 * 1024 * 1024
 READERS = {
     ".rle": read_rle, ".cells": read_plaintext, ".lif": read_life106, ".life": read_life106, ".mc": read_macrocell,
+    ".mcl": read_mcell, ".rle3": read_rle3,
 }  # fmt: skip
 #: Formats lifetui writes, by the output name's extension (anything else is written as RLE).
 WRITTEN = {".rle", ".mc"}
@@ -57,7 +61,7 @@ def pattern_text(
     `position` (x, y), the cells are a part of the unbounded plane (or of the grid `topology`, a rule suffix)
     whose top-left cell is there."""
     if path is not None and path.suffix.lower() == ".mc":
-        return write_macrocell(cells, rule, generation, torus=position is None, topology=topology)
+        return write_macrocell(cells, rule, generation, torus=position is None, topology=topology, position=position)
     return write_rle(cells, rule, generation, name, author, position=position, topology=topology)
 
 
@@ -95,7 +99,20 @@ def load_pattern(spec: str) -> Pattern:
 
 
 def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
-    """Decode and parse a pattern file's bytes; the format comes from the suffix, else from the content."""
+    """Decode and parse a pattern file's bytes; the format comes from the suffix, else from the content.
+    Running out of memory (a process under `ulimit -v`, a pattern of tens of millions of runs) is an error
+    of one line, like any other file lifetui cannot read."""
+    try:
+        return _parse(data, source, suffix)
+    except MemoryError:
+        raise PatternError(
+            source,
+            f"not enough memory to read this pattern ({len(data):,} bytes, as runs of live cells and the "
+            "text they come from)",
+        ) from None
+
+
+def _parse(data: bytes, source: str, suffix: str) -> Pattern:
     too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; not a pattern lifetui can read"
     if len(data) > MAX_FILE_BYTES:
         raise PatternError(source, too_large)
@@ -104,28 +121,40 @@ def parse_pattern(data: bytes, source: str, suffix: str = "") -> Pattern:
         if len(data) > MAX_FILE_BYTES:
             raise PatternError(source, "unzipped, " + too_large)
     text = _decode(data, source)
-    named, content = READERS.get(suffix), _sniff(text)
+    named, (content, kind) = READERS.get(suffix), _sniff(text)
     if named is None or named is read_rle and content is not read_rle:
         # The content says plainly what it is (a Life 1.06 header, plaintext's '!' or '.O' lines):
         # believe it over the name, and say so.
         pattern = content(text, source)
         if named is not None:
-            kind = {read_life106: "Life 1.06", read_macrocell: "macrocell"}.get(content, "plaintext")
             pattern.warnings.append(f"{source}: holds a {kind} pattern despite its {suffix} name; read as {kind}")
         return pattern
     return named(text, source)
 
 
 def _gunzip(data: bytes, source: str) -> bytes:
-    """A gzipped file's content, at most one byte past the size limit (a bomb stops there)."""
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        content = inflater.decompress(data, MAX_FILE_BYTES + 1)
-    except zlib.error as err:
-        raise PatternError(source, f"a damaged gzip file ({err})") from None
-    if not inflater.eof and len(content) <= MAX_FILE_BYTES:
-        raise PatternError(source, "a gzip file that ends early (truncated?)")
-    return content
+    """A gzipped file's content, every member of it as `gzip -d` reads them (`cat a.gz b.gz`, bgzip), at most
+    one byte past the size limit (a bomb stops there); bytes after the last member that are not another
+    member are refused, not ignored."""
+    parts: list[bytes] = []
+    size, rest, members = 0, data, 0
+    while rest:
+        if not rest.startswith(GZIP_MAGIC):
+            raise PatternError(source, f"{len(rest):,} bytes after gzip member {members} that are not gzip data "
+                                       "(trailing garbage)")  # fmt: skip
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            part = inflater.decompress(rest, MAX_FILE_BYTES + 1 - size)
+        except zlib.error as err:
+            raise PatternError(source, f"a damaged gzip file ({err})") from None
+        parts.append(part)
+        size += len(part)
+        if size > MAX_FILE_BYTES:
+            break
+        if not inflater.eof:
+            raise PatternError(source, "a gzip file that ends early (truncated?)")
+        rest, members = inflater.unused_data, members + 1
+    return b"".join(parts)
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -145,11 +174,18 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _sniff(text: str):
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The reader the content asks for, from its first line that is not blank, and the format's name."""
+    first = next((match[0].strip() for match in re.finditer(r"[^\r\n]+", text) if match[0].strip()), "")
     if first.startswith(MACROCELL_HEADER):
-        return read_macrocell
+        return read_macrocell, "macrocell"
+    if first.startswith(LIFE105_HEADER):
+        return read_life106, "Life 1.05"
     if first.startswith(LIFE106_HEADER) or first.startswith("#Life"):
-        return read_life106
+        return read_life106, "Life 1.06"
+    if first.startswith(MCELL_HEADER):
+        return read_mcell, "MCell"
+    if first.startswith(RLE3_HEADER):
+        return read_rle3, "3D RLE"
     if first.startswith("!") or (first and set(first) <= set(".O*")):
-        return read_plaintext
-    return read_rle
+        return read_plaintext, "plaintext"
+    return read_rle, "RLE"

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern
+from lifetui.patterns.pattern import (
+    MAX_GENERATION,
+    MAX_PATTERN_SIDE,
+    Pattern,
+    read_position,
+    refuse_unreadable,
+    split_lines,
+)
 from lifetui.rules import Rule, parse_rule
 
 HEADER = "[M2]"
@@ -35,7 +42,10 @@ MAX_RUNS = 1 << 23
 _NODE = re.compile(r"([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})")
 _LEAF = re.compile(r"[.*$]+")
 _MAX_LEVEL = 62
-_GENERATION = re.compile(r"[0-9]{1,18}")
+_GENERATION = re.compile(r"[0-9]+")
+#: The line lifetui writes to keep a pattern's place on the plane or a bounded grid, as RLE's `#CXRLE Pos`
+#: (Golly takes it for a comment): the live cells' box's top-left cell.
+POSITION_TAG = "#CXRLE"
 
 # A node: (level, population, box, content, runs); box is (top, left, bottom, right) of its live cells
 # (exclusive ends) relative to its corner, or None; content is a leaf's 8 row bytes or four child numbers;
@@ -44,23 +54,24 @@ _EMPTY = (0, 0, None, None, 0)
 
 
 def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not lines or not lines[0].startswith(HEADER):
         raise PatternError(source, f"expected {HEADER!r} at the start of the first line", 1, 1)
     pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
     nodes: list[tuple] = [_EMPTY]  # node 0: the empty square of any size
+    node_lines = array("q", [0])  # where each node was defined
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.strip()
         if not line:
             continue
         if line.startswith("#"):
             _header_line(pattern, line, source, number)
-        elif line[0] in ".*$":
-            nodes.append(_leaf(line, source, number))
-        else:
-            nodes.append(_inner(line, nodes, source, number))
+            continue
+        nodes.append(_leaf(line, source, number) if line[0] in ".*$" else _inner(line, nodes, source, number))
+        node_lines.append(number)
     if len(nodes) == 1:
         return pattern  # no nodes: an empty universe
+    _refuse_headless(nodes, source, node_lines)
     root = nodes[-1]
     if root[2] is None:
         return pattern
@@ -87,6 +98,21 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     _emit(nodes, len(nodes) - 1, -top, -left, runs)
     pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array stays alive through it
     return pattern
+
+
+def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None:
+    """Refuse a file whose last node is not its root: every other node must be part of a later one (Golly
+    and lifetui write no others). A file cut short leaves nodes whose parents were cut off: read as it is,
+    its last node would be another pattern."""
+    referenced = bytearray(len(nodes))
+    for level, _, _, content, _ in nodes[1:]:
+        if level > 3:
+            for child in content:
+                referenced[child] = 1
+    orphan = referenced.find(0, 1, len(nodes) - 1)
+    if orphan != -1:
+        raise PatternError(source, f"node {orphan} (level {nodes[orphan][0]}) is part of no other node, and the "
+                                   "last node is the root: a truncated file?", node_lines[orphan])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -126,7 +152,13 @@ def _header_line(pattern: Pattern, line: str, source: str, number: int) -> None:
     elif tag == "#G":
         if not _GENERATION.fullmatch(rest):
             raise PatternError(source, f"the generation must be a whole number, not {rest[:30]!r}", number, 3)
+        if len(rest.lstrip("0")) > len(str(MAX_GENERATION)) or int(rest) > MAX_GENERATION:
+            raise PatternError(source, f"generation {rest[:20]} is past the last one lifetui runs to "
+                                       f"({MAX_GENERATION:,})", number, 3)  # fmt: skip
         pattern.generation = int(rest)
+    elif line.split()[0] == POSITION_TAG:
+        for item in re.finditer(r"Pos=(\S*)", line):
+            pattern.position = read_position(item[1], source, number, item.start(1) + 1)
     elif tag == "#N":
         pattern.name = rest
     elif tag == "#O":
@@ -216,40 +248,55 @@ def _leaf_text(bits: int) -> str:
     return "".join(row + "$" for row in rows)
 
 
-def macrocell_of_nodes(words: np.ndarray, levels: np.ndarray, rule: Rule, generation: int = 0) -> str:
-    """A macrocell file of nodes already numbered children first (hashlife's quadtree, `lifetui_hashlife_dump`):
-    node i's level, and its leaf cells in words[i, 0] or its children's numbers in words[i]."""
+def _header(rule: str, generation: int, position: tuple[int, int] | None) -> list[str]:
+    """The lines before the nodes: `#R`, `#G` unless 0, the place of the live cells' box when known."""
+    refuse_unreadable(generation, position)
     lines = [f"{HEADER} (lifetui)", f"#R {rule}"]
-    if generation:
-        lines.append(f"#G {generation}")
+    lines += [f"#G {generation}"] if generation else []
+    lines += [f"{POSITION_TAG} Pos={position[0]},{position[1]}"] if position is not None else []
+    return lines
+
+
+def macrocell_of_nodes(
+    words: np.ndarray, levels: np.ndarray, rule: Rule, generation: int = 0, position: tuple[int, int] | None = None
+) -> str:
+    """A macrocell file of nodes already numbered children first (hashlife's quadtree, `lifetui_hashlife_dump`):
+    node i's level, and its leaf cells in words[i, 0] or its children's numbers in words[i]; `position` (x, y)
+    the live cells' box's top-left cell on the plane."""
+    lines = _header(str(rule), generation, position)
     for level, word in zip(levels.tolist(), words.tolist()):
         lines.append(_leaf_text(word[0]) if level == 3 else f"{level} {word[0]} {word[1]} {word[2]} {word[3]}")
     return "\n".join(lines) + "\n"
 
 
-def write_macrocell(cells: np.ndarray, rule: Rule, generation: int = 0, torus: bool = True, topology: str = "") -> str:
+def write_macrocell(
+    cells: np.ndarray,
+    rule: Rule,
+    generation: int = 0,
+    torus: bool = True,
+    topology: str = "",
+    position: tuple[int, int] | None = None,
+) -> str:
     """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
     the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
 
     Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
     four child numbers, each distinct one numbered once. Without `torus`, the cells are a part of the
-    unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`); with no
-    cells at all (nothing lives there), no nodes: an empty universe."""
+    unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`), whose
+    top-left cell is at `position` (x, y), which `#CXRLE Pos` keeps as in RLE (the cells must be the live
+    cells' box: the reader finds the box from the nodes); with no cells at all (nothing lives there), no
+    nodes: an empty universe."""
     height, width = cells.shape
     if not cells.any() and not torus:
-        return (
-            "\n".join([f"{HEADER} (lifetui)", f"#R {rule}{topology}"] + ([f"#G {generation}"] if generation else []))
-            + "\n"
-        )
+        return "\n".join(_header(f"{rule}{topology}", generation, None)) + "\n"
     level = 4  # the root is never a leaf
     while (1 << level) < max(height, width):
         level += 1
     # Whole leaves: the board padded to multiples of 8; the squares beyond are padded level by level.
     square = np.zeros((-(-height // 8) * 8, -(-width // 8) * 8), dtype=np.uint8)
     square[:height, :width] = cells
-    lines = [f"{HEADER} (lifetui)", f"#R {rule}" + (f":T{width},{height}" if torus else topology)]
-    if generation:
-        lines.append(f"#G {generation}")
+    suffix = f":T{width},{height}" if torus else topology
+    lines = _header(f"{rule}{suffix}", generation, None if torus else position)
     # Leaf (i, j) holds rows 8i.., columns 8j..; its byte r is row r, cell x in bit x.
     rows, columns = square.shape[0] // 8, square.shape[1] // 8
     blocks = square.reshape(rows, 8, columns, 8).transpose(0, 2, 1, 3)

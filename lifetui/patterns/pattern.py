@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lifetui.errors import UsageError
+from lifetui.errors import LifeError, PatternError, UsageError
 from lifetui.rules import RuleSpec
 
 #: The largest torus side lifetui accepts.
@@ -14,6 +15,19 @@ MAX_SIDE = 65536
 #: The largest pattern box lifetui reads: the unbounded plane holds one this large (hashlife, as a quadtree,
 #: from its runs); on a torus it must fit the torus.
 MAX_PATTERN_SIDE = 1 << 30
+#: The farthest from (0, 0), each way, that a pattern's box may start on the plane: what a file may say
+#: (`#CXRLE Pos`) and what lifetui writes, so that every file it writes reads back; cells are drawn within
+#: it too (hashlife's root reaches 2^60).
+MAX_PLACE = 1 << 58
+#: The last generation lifetui runs to, writes and reads (Golly's files count generations in 18 digits).
+MAX_GENERATION = 10**18 - 1
+#: A line break in a pattern file: LF, CRLF or a lone CR (old Mac files), in every format.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """A pattern file's lines, whichever line ending it uses: a lone CR must not swallow the pattern."""
+    return LINE_BREAK.split(text)
 
 
 @dataclass
@@ -68,6 +82,33 @@ class Pattern:
         return cells
 
 
+_POSITION = re.compile(r"(-?[0-9]+),(-?[0-9]+)")
+
+
+def read_position(value: str, source: str, line: int, column: int) -> tuple[int, int]:
+    """`#CXRLE Pos=x,y` (RLE, and macrocell as lifetui writes it): where the box's top-left cell is, each
+    coordinate at most MAX_PLACE from 0; anything else is refused, never dropped."""
+    match = _POSITION.fullmatch(value)
+    if not match:
+        raise PatternError(source, f"#CXRLE Pos must be two whole numbers x,y, not {value[:40]!r}", line, column)
+    digits = len(str(MAX_PLACE))
+    if any(len(part.lstrip("-").lstrip("0")) > digits or abs(int(part)) > MAX_PLACE for part in match.groups()):
+        raise PatternError(source, f"#CXRLE Pos={value[:40]} is further from (0, 0) than a pattern may start "
+                                   f"({MAX_PLACE:,} each way)", line, column)  # fmt: skip
+    return int(match[1]), int(match[2])
+
+
+def refuse_unreadable(generation: int, position: tuple[int, int] | None = None) -> None:
+    """Refuse to write a generation or a place that lifetui would refuse to read back."""
+    if not 0 <= generation <= MAX_GENERATION:
+        raise LifeError(f"generation {generation:,} is past the last one a pattern file may say ({MAX_GENERATION:,})")
+    if position is not None and max(abs(position[0]), abs(position[1])) > MAX_PLACE:
+        raise LifeError(
+            f"the pattern's box starts at ({position[0]:,}, {position[1]:,}), further from (0, 0) than a pattern file "
+            f"may say ({MAX_PLACE:,} each way); it would not read back"
+        )
+
+
 #: paint_runs works a band of rows of about this many cells at a time: its edge array and running sums
 #: stay small beside a board of billions of cells.
 PAINT_BAND_CELLS = 1 << 24
@@ -103,13 +144,3 @@ def runs_from_array(cells: np.ndarray) -> np.ndarray:
     starts_y, starts_x = np.nonzero(change == 1)
     _, ends_x = np.nonzero(change == -1)
     return np.stack([starts_y, starts_x, ends_x - starts_x], axis=1).astype(np.int64)
-
-
-def runs_from_cells(cells: list[tuple[int, int]]) -> tuple[np.ndarray, int, int]:
-    """Runs of length one for `(x, y)` cells, shifted so the bounding box starts at (0, 0); with its size."""
-    if not cells:
-        return np.zeros((0, 3), dtype=np.int64), 0, 0
-    xy = np.unique(np.array(cells, dtype=np.int64), axis=0)
-    xs, ys = xy[:, 0] - xy[:, 0].min(), xy[:, 1] - xy[:, 1].min()
-    runs = np.stack([ys, xs, np.ones_like(xs)], axis=1)
-    return runs, int(xs.max()) + 1, int(ys.max()) + 1

@@ -5,21 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from lifetui.errors import PatternError
-from lifetui.patterns.pattern import MAX_SIDE, Pattern
+from lifetui.patterns.pattern import MAX_SIDE, Pattern, split_lines
 
 LIVE = "O*"
 DEAD = "."
 
 
 def read_plaintext(text: str, source: str = "<cells>") -> Pattern:
-    """A plaintext pattern, read a line at a time as arrays: memory follows the runs of live cells, not
-    one Python object per cell."""
-    runs: list[np.ndarray] = []
+    """A plaintext pattern, read a line at a time as arrays: memory follows the runs of live cells (8 bytes
+    a run while reading, then the pattern's 24), not one Python object per cell."""
+    rows: list[int] = []
+    starts: list[np.ndarray] = []  # int32 each: a line is at most MAX_SIDE cells
+    lengths: list[np.ndarray] = []
     name = ""
     comments: list[str] = []
     row = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r")
+    for number, line in enumerate(split_lines(text), start=1):
         if line.startswith("!"):
             comment = line[1:].strip()
             if comment.lower().startswith("name:") and not name:
@@ -37,22 +38,28 @@ def read_plaintext(text: str, source: str = "<cells>") -> Pattern:
             )
         if len(codes) > MAX_SIDE:
             raise PatternError(source, f"line is longer than the largest board side ({MAX_SIDE})", number, MAX_SIDE + 1)
-        live = np.isin(codes, _LIVE_CODES)
+        live = np.isin(codes, _LIVE_CODES).astype(np.int8)
         if live.any():
-            change = np.diff(np.concatenate(([0], live.astype(np.int8), [0])))
-            starts, ends = np.flatnonzero(change == 1), np.flatnonzero(change == -1)
-            runs.append(np.stack([np.full_like(starts, row), starts, ends - starts], axis=1))
+            change = np.diff(live, prepend=0, append=0)
+            first, end = np.flatnonzero(change == 1).astype(np.int32), np.flatnonzero(change == -1).astype(np.int32)
+            rows.append(row)
+            starts.append(first)
+            lengths.append(end - first)
         row += 1
         if row > MAX_SIDE:
             raise PatternError(source, f"more lines than the largest board side ({MAX_SIDE})", number)
-    if not runs:
-        return Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), name=name, comments=comments, source=source)
-    every = np.concatenate(runs).astype(np.int64)
-    every[:, 0] -= every[:, 0].min()
-    left = every[:, 1].min()
-    every[:, 1] -= left
-    width, height = int((every[:, 1] + every[:, 2]).max()), int(every[:, 0].max()) + 1
-    return Pattern(width, height, every, name=name, comments=comments, source=source)
+    runs = np.zeros((sum(len(line) for line in starts), 3), dtype=np.int64)
+    done = 0
+    for y, first, length in zip(rows, starts, lengths):  # filled in place: no second copy of every run
+        runs[done : done + len(first)] = np.stack([np.full_like(first, y), first, length], axis=1)
+        done += len(first)
+    del starts, lengths
+    if not len(runs):
+        return Pattern(0, 0, runs, name=name, comments=comments, source=source)
+    runs[:, 0] -= rows[0]
+    runs[:, 1] -= runs[:, 1].min()
+    width, height = int((runs[:, 1] + runs[:, 2]).max()), rows[-1] - rows[0] + 1
+    return Pattern(width, height, runs, name=name, comments=comments, source=source)
 
 
 _LIVE_CODES = np.array([ord(char) for char in LIVE], dtype=np.uint32)

@@ -8,7 +8,15 @@ from array import array
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError
-from lifetui.patterns.pattern import MAX_PATTERN_SIDE, Pattern, runs_from_array
+from lifetui.patterns.pattern import (
+    MAX_GENERATION,
+    MAX_PATTERN_SIDE,
+    Pattern,
+    read_position,
+    refuse_unreadable,
+    runs_from_array,
+    split_lines,
+)
 from lifetui.rules import Rule, RuleSpec, parse_rule
 
 LINE_LIMIT = 70
@@ -19,19 +27,12 @@ _HEADER_KEY = re.compile(r"(?:^|,)[ \t]*([A-Za-z]+)[ \t]*=")
 DIGITS = "0123456789"
 _CXRLE_ITEM = re.compile(r"(\w+)=(\S+)")
 LARGEST = f"{MAX_PATTERN_SIDE:,}"
-_POSITION = re.compile(r"-?[0-9]{1,18},-?[0-9]{1,18}")
 _MULTI_STATE_PREFIX = "pqrstuvwxy"
 
 
 def read_rle(text: str, source: str = "<rle>") -> Pattern:
     """Parse RLE text; raise PatternError naming the line and column of the first problem."""
     return _RleReader(text, source).read()
-
-
-#: A line break: LF, CRLF or a lone CR.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-#: More generations than any run reaches (lifetui's steps are bounded by 10**15).
-MAX_GENERATION_DIGITS = 18
 
 
 class _RleReader:
@@ -55,8 +56,7 @@ class _RleReader:
         ended = False
         in_script, script_line = False, 0
         body_started = False
-        # Lines end in LF, CRLF or a lone CR (old Mac files): a lone CR must not swallow the pattern.
-        for number, line in enumerate(_LINE_BREAK.split(self.text), start=1):
+        for number, line in enumerate(split_lines(self.text), start=1):
             stripped = line.strip()
             if in_script:
                 in_script = "]]" not in stripped
@@ -96,18 +96,25 @@ class _RleReader:
         elif tag == "#r":
             self.hash_rule = self.parse_rule(rest, number, line.find(rest) + 1 if rest else 3)
         elif tag == "#CXRLE":
-            for key, value in _CXRLE_ITEM.findall(rest):
-                if key == "Gen" and all(c in DIGITS for c in value):
-                    if len(value) > MAX_GENERATION_DIGITS:
-                        raise self.error(f"#CXRLE Gen={value[:20]}... is larger than any generation", number, 1)
-                    pattern.generation = int(value)
-                elif key == "Pos" and _POSITION.fullmatch(value):
-                    x, y = value.split(",")
-                    pattern.position = (int(x), int(y))
+            for item in _CXRLE_ITEM.finditer(rest):
+                key, value = item[1], item[2]
+                column = line.find(rest) + item.start(2) + 1
+                if key == "Gen":
+                    pattern.generation = self.cxrle_generation(value, number, column)
+                elif key == "Pos":
+                    pattern.position = read_position(value, self.source, number, column)
         elif tag in ("#P", "#R"):
             pass  # Top-left coordinates on an unbounded plane: meaningless once centred on a torus.
         elif tag in ("#C", "#c", "#D") or tag.startswith("#"):
             pattern.comments.append(line[2:].strip() if len(tag) == 2 else line[1:].strip())
+
+    def cxrle_generation(self, value: str, number: int, column: int) -> int:
+        if not value or any(c not in DIGITS for c in value):
+            raise self.error(f"#CXRLE Gen must be a whole number, not {value[:40]!r}", number, column)
+        if len(value.lstrip("0")) > len(str(MAX_GENERATION)) or int(value) > MAX_GENERATION:
+            raise self.error(f"#CXRLE Gen={value[:20]} is past the last generation lifetui runs to "
+                             f"({MAX_GENERATION:,})", number, column)  # fmt: skip
+        return int(value)
 
     def header_line(self, line: str, number: int) -> None:
         values: dict[str, tuple[str, int]] = {}
@@ -252,6 +259,7 @@ def write_rle(
     """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters. With a
     `position` (x, y), `cells` are a part of the unbounded plane (or of the grid `topology`, a suffix such as
     `:P30,20`) whose top-left cell is there, which `#CXRLE Pos` says."""
+    refuse_unreadable(generation, position)
     height, width = cells.shape
     x, y = position or (0, 0)
     lines = [f"#CXRLE Pos={x},{y} Gen={generation}"]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from lifetui.engines import ENGINES
 from lifetui.errors import LifeError
+from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.simulation.simulation import Simulation, Snapshot
 from lifetui.world.universe import Region
 
@@ -32,8 +33,6 @@ LATENCY_SECONDS = 0.05
 STEPS_PER_CALL = 1 << 16
 #: The largest step exponent: 2^59 generations a step.
 MAX_STEP_EXPONENT = 59
-#: The last generation lifetui runs to (Golly's files count generations in 18 digits).
-MAX_GENERATION = 10**18 - 1
 #: Gen/s is the generations the board advanced over this much wall time, frames and checks included.
 RATE_SECONDS = 0.5
 

@@ -35,7 +35,7 @@ from lifetui.engines.base import Engine, Interrupted, any_in_squares
 from lifetui.errors import LifeError, UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns import Pattern
-from lifetui.patterns.pattern import paint_runs
+from lifetui.patterns.pattern import MAX_PLACE, paint_runs
 from lifetui.rules import Rule
 from lifetui.world.topology import BOUNDED, FREE, WRAP, Axis, Region, Topology
 
@@ -43,8 +43,6 @@ from lifetui.world.topology import BOUNDED, FREE, WRAP, Axis, Region, Topology
 MIN_MARGIN = 64
 #: The most cells the live cells' extent may hold to be read out as an array.
 MAX_READ_CELLS = 1 << 31
-#: Cells drawn on the plane stay within this many of (0, 0) each way (hashlife's root reaches 2^60).
-MAX_PLACE = 1 << 58
 
 
 class Outgrown(LifeError):
