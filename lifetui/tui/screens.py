@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from lifetui.errors import LifeError, PatternError
 from lifetui.patterns import Pattern, load_pattern
+from lifetui.patterns.pattern import MAX_GENERATION  # the furthest a "go to" may reach
 from lifetui.world.board import Board, open_board
 
 
@@ -206,10 +207,6 @@ class DensityScreen(QuestionScreen):
         if not 0 <= value <= 1:
             return "a density from 0 to 1 (0 % to 100 %)"
         return value
-
-
-#: The furthest a "go to" may reach: lifetui counts generations in 64-bit integers, Golly's files in 18 digits.
-MAX_GENERATION = 10**18 - 1
 
 
 def parse_generation(text: str, now: int) -> int | str:
