@@ -173,3 +173,24 @@ def test_a_macrocell_file_too_large_to_lay_out_runs_on_the_plane_from_its_quadtr
     assert plane.extent() == (top - 1, left - 1, (1 << 20) + 2, (1 << 20) + 2)
     with pytest.raises(UsageError, match="run --plane --engine hashlife"):
         create_universe("numpy", CONWAY, PLANE).load_pattern(full)
+
+
+def test_a_macrocell_file_opens_by_its_nodes_and_makes_runs_only_when_asked():
+    # A square of 1024 x 1024 cells, every other row live: 11 lines of file, 512 runs. hashlife plants the
+    # nodes as they are; the runs are made when a board needs them, and are the same either way.
+    from lifetui.rules import CONWAY
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    lines = ["[M2] (lifetui)", "#R B3/S23", "$".join(["********", ""] * 4) + "$"]
+    lines += [f"{level} {level - 3} {level - 3} {level - 3} {level - 3}" for level in range(4, 11)]
+    pattern = read_macrocell("\n".join(lines) + "\n")
+    assert pattern.population == 512 * 1024
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load_pattern(pattern)
+    assert pattern._runs is None  # planted from the nodes: no run was made
+    assert plane.population() == 512 * 1024 and plane.extent() == (*pattern.plane_origin(), 1023, 1024)
+    assert int(pattern.runs[:, 2].sum()) == 512 * 1024 and set(pattern.runs[:, 0] % 2) == {0}
+    grid = create_universe("c", CONWAY, PLANE)
+    grid.load_pattern(pattern)  # from the runs, now made
+    assert grid.extent() == plane.extent() and grid.population() == plane.population()

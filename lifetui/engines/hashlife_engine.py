@@ -378,7 +378,7 @@ class HashlifeUniverse(Universe):
                                           ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
                 raise LifeError("hashlife engine: out of memory loading the pattern")
             refs[numbers] = made
-        # Only a file too large to lay out comes here: its root is far above a leaf.
+        # The root may be a leaf itself (a pattern of 8 x 8 cells): a step grows it first.
         lib.lifetui_hashlife_plant(universe, int(refs[len(tree.nodes) - 1]), top - tree.top, left - tree.left)
 
     def step(self, generations: int) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -94,10 +94,36 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         pattern.unlaid = f"{source}: {unlaid}"
         pattern.quadtree = Quadtree(nodes, top, left)
         return pattern
-    runs = array("q")
-    _emit(nodes, len(nodes) - 1, -top, -left, runs)
-    pattern.runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array stays alive through it
-    return pattern
+    # Runs only when something asks for them (a grid engine, a board): hashlife plants the nodes as they are,
+    # so a file opens in time and memory by its nodes, not its cells.
+    tree = TreePattern(**{f.name: getattr(pattern, f.name) for f in fields(Pattern)})
+    tree.quadtree, tree.tree_population, tree._runs = Quadtree(nodes, top, left), root[1], None
+    return tree
+
+
+class TreePattern(Pattern):
+    """A macrocell file's pattern: its quadtree (`quadtree`), and its runs made from it when first asked for."""
+
+    _runs: np.ndarray | None = None
+    tree_population = 0
+
+    @property  # type: ignore[override]
+    def runs(self) -> np.ndarray:
+        if self._runs is None:
+            tree = self.quadtree
+            assert isinstance(tree, Quadtree)
+            runs = array("q")
+            _emit(tree.nodes, len(tree.nodes) - 1, -tree.top, -tree.left, runs)
+            self._runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array lives through it
+        return self._runs
+
+    @runs.setter
+    def runs(self, value: np.ndarray) -> None:
+        self._runs = value
+
+    @property
+    def population(self) -> int:
+        return self.tree_population
 
 
 def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None:
