@@ -35,6 +35,7 @@ from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, fastest_engine
 from lifetui.simulation.runner import UNTIL_STABLE_STEPS, step_until_stable, step_with_progress
+from lifetui.simulation.simulation import text_of_a_tree
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
 from lifetui.world.universe import Outgrown, create_universe
 
@@ -293,7 +294,13 @@ def run(
         native = universe.native_text(board.rule, generation) if output and output.suffix.lower() == ".mc" else None
         if native is not None:
             return native  # from the engine's own format, any size
-        cells, top, left = universe.live_cells()
+        try:
+            cells, top, left = universe.live_cells()
+        except Outgrown:  # too wide for a board of its cells: RLE from its runs, where the engine has a tree
+            native = universe.native_text(board.rule, generation)
+            if native is None:
+                raise
+            return text_of_a_tree(native, topology, output, loaded.name, loaded.author)
         return board_text(output, cells, top, left, board.rule, topology, generation, loaded.name, loaded.author)
 
     top, left, height, width = universe.extent() or (None, None, 0, 0)

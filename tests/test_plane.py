@@ -352,3 +352,19 @@ def test_a_grid_engine_that_outgrows_the_machine_says_how_far_it_got(monkeypatch
     monkeypatch.setattr(plane_module, "memory_shortfall", after_a_while)
     with pytest.raises(Outgrown, match=r"stopped after [0-9,]+ of the 2,000 generations"):
         plane.step(2000)
+
+
+def test_a_wide_sparse_pattern_is_written_as_rle_from_its_runs_not_a_board(lifetui, tmp_path):
+    # Two gliders at opposite corners of a box 200,003 cells a side: a board of it would take 80 GB; their RLE
+    # is a line.
+    source = tmp_path / "far.rle"
+    source.write_text("x = 200003, y = 200003, rule = B3/S23\nbo$2bo$3o199998$200001bo$200002bo$200000b3o!\n")
+    out = tmp_path / "out.rle"
+    result = lifetui("run", str(source), "--steps", "8", "--engine", "hashlife", "-o", str(out))
+    assert result.code == 0, result.err
+    assert len(out.read_text()) < 300
+    written, start = load_pattern(str(out)), load_pattern(str(source))
+    assert written.generation == 8
+    (top, left), (top0, left0) = written.plane_origin(), start.plane_origin()
+    moved = {(x + left, y + top) for x, y in written.cells()}
+    assert moved == {(x + left0 + 2, y + top0 + 2) for x, y in start.cells()}  # each glider 2 cells on, diagonally

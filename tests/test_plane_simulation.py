@@ -107,11 +107,19 @@ def test_saving_the_plane_writes_the_live_box_where_it_is(tmp_path):
     assert np.array_equal(saved.to_array(), simulation.snapshot().cells)
 
 
-def test_a_pattern_too_large_to_read_out_saves_as_macrocell_only(tmp_path, monkeypatch):
-    monkeypatch.setattr(lifetui.world.universe, "MAX_READ_CELLS", 4)
+def test_a_pattern_too_large_to_read_out_saves_from_its_tree_and_as_macrocell_when_its_runs_are_too_many(
+    tmp_path, monkeypatch
+):
+    import lifetui.patterns.macrocell as macrocell
+    from lifetui.patterns import read_rle
+
+    monkeypatch.setattr(lifetui.world.universe, "MAX_READ_CELLS", 4)  # no board of its cells
     simulation = Simulation(board_for(load_pattern("glider"), plane=True), "hashlife")
     generation, text = simulation.capture()
-    with pytest.raises(lifetui.errors.LifeError, match=r"\.mc name"):
+    saved = read_rle(text(tmp_path / "x.rle", "", ""))  # from the tree's runs
+    assert saved.cells() == load_pattern("glider").cells() and saved.plane_origin() == simulation.box[:2]
+    monkeypatch.setattr(macrocell, "MAX_RUNS", 2)  # too many runs to list: macrocell only
+    with pytest.raises(lifetui.errors.LifeError, match=r"write it as macrocell"):
         text(tmp_path / "x.rle", "", "")
     assert text(tmp_path / "x.mc", "", "").startswith("[M2]")
 
@@ -152,3 +160,17 @@ def test_plane_board_refuses_a_torus_request():
     assert board_for(pattern, plane=True).topology == PLANE
     with pytest.raises(lifetui.errors.UsageError, match="leave out --size"):
         board_for(pattern, (64, 64), None, plane=True)
+
+
+def test_saving_a_wide_sparse_pattern_writes_rle_from_its_runs(tmp_path):
+    from lifetui.patterns import read_rle
+
+    source = tmp_path / "far.rle"
+    source.write_text("x = 200003, y = 200003, rule = B3/S23\nbo$2bo$3o199998$200001bo$200002bo$200000b3o!\n")
+    simulation = Simulation(board_for(load_pattern(str(source)), plane=True), "hashlife")
+    simulation.step(4)
+    generation, text = simulation.capture()
+    saved = read_rle(text(tmp_path / "saved.rle", "far", ""))
+    assert (generation, saved.generation, saved.population) == (4, 4, 10)
+    assert saved.plane_origin() == simulation.box[:2] and (saved.height, saved.width) == simulation.box[2:]
+    assert text(tmp_path / "saved.mc", "far", "").startswith("[M2]")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from lifetui.errors import PatternError, RuleError
+from lifetui.errors import PatternError, RuleError, UsageError
 from lifetui.patterns.pattern import (
     MAX_GENERATION,
     MAX_PATTERN_SIDE,
@@ -89,15 +89,13 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         unlaid = f"pattern spans {right - left} x {bottom - top}, more than the largest pattern ({MAX_PATTERN_SIDE:,})"
     else:
         unlaid = ""
-    if unlaid:
-        # Kept as its quadtree, for hashlife on the plane; anything that needs its cells is refused with this.
-        pattern.unlaid = f"{source}: {unlaid}"
-        pattern.quadtree = Quadtree(nodes, top, left)
-        return pattern
-    # Runs only when something asks for them (a grid engine, a board): hashlife plants the nodes as they are,
-    # so a file opens in time and memory by its nodes, not its cells.
+    # Runs only when something asks for them (a grid engine, a board, RLE): hashlife plants the nodes as they
+    # are, so a file opens in time and memory by its nodes, not its cells. One too large to lay out on a board
+    # (`unlaid`) runs on hashlife alone; one of too many cells or runs has no runs either.
     tree = TreePattern(**{f.name: getattr(pattern, f.name) for f in fields(Pattern)})
     tree.quadtree, tree.tree_population, tree._runs = Quadtree(nodes, top, left), root[1], None
+    tree.unlaid = f"{source}: {unlaid}" if unlaid else ""
+    tree.runs_unlaid = root[1] > MAX_POPULATION or root[4] > MAX_RUNS
     return tree
 
 
@@ -106,10 +104,13 @@ class TreePattern(Pattern):
 
     _runs: np.ndarray | None = None
     tree_population = 0
+    runs_unlaid = False  # too many cells or runs to list: `unlaid` says why
 
     @property  # type: ignore[override]
     def runs(self) -> np.ndarray:
         if self._runs is None:
+            if self.runs_unlaid:
+                raise UsageError(f"{self.unlaid}; write it as macrocell (-o X.mc)")
             tree = self.quadtree
             assert isinstance(tree, Quadtree)
             runs = array("q")

@@ -259,26 +259,57 @@ def write_rle(
     """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters. With a
     `position` (x, y), `cells` are a part of the unbounded plane (or of the grid `topology`, a suffix such as
     `:P30,20`) whose top-left cell is there, which `#CXRLE Pos` says."""
-    refuse_unreadable(generation, position)
     height, width = cells.shape
+    return write_rle_runs(runs_from_array(cells), width, height, rule, generation, name, author, comments, position,
+                          topology)  # fmt: skip
+
+
+def write_rle_runs(
+    runs: np.ndarray,
+    width: int,
+    height: int,
+    rule: Rule,
+    generation: int = 0,
+    name: str = "",
+    author: str = "",
+    comments: tuple[str, ...] = (),
+    position: tuple[int, int] | None = None,
+    topology: str = "",
+) -> str:
+    """As write_rle, from runs (y, x, length) inside a `width` x `height` box, in any order, touching or not:
+    a wide sparse pattern is written without a board of its cells."""
+    refuse_unreadable(generation, position)
     x, y = position or (0, 0)
     lines = [f"#CXRLE Pos={x},{y} Gen={generation}"]
     lines += [f"#N {_one_line(name)}"] if name else []
     lines += [f"#O {_one_line(author)}"] if author else []
     lines += [f"#C {_one_line(comment)}" for comment in comments]
     lines.append(f"x = {width}, y = {height}, rule = {rule}" + (topology if position else f":T{width},{height}"))
-    lines += _wrap(_body_tokens(cells))
+    lines += _wrap(_body_tokens(_merged(runs)))
     return "\n".join(lines) + "\n"
+
+
+def _merged(runs: np.ndarray) -> np.ndarray:
+    """Runs in reading order, each as long as it goes: two that touch on a row become one."""
+    if not len(runs):
+        return runs
+    runs = runs[np.lexsort((runs[:, 1], runs[:, 0]))]
+    starts = np.r_[True, (runs[1:, 0] != runs[:-1, 0]) | (runs[1:, 1] != runs[:-1, 1] + runs[:-1, 2])]
+    first = np.flatnonzero(starts)
+    ends = np.r_[first[1:], len(runs)] - 1
+    merged = runs[first].copy()
+    merged[:, 2] = runs[ends, 1] + runs[ends, 2] - runs[first, 1]
+    return merged
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _body_tokens(cells: np.ndarray) -> list[str]:
+def _body_tokens(runs: np.ndarray) -> list[str]:
     tokens: list[str] = []
     row = column = 0
-    for y, x, length in runs_from_array(cells):
+    for y, x, length in runs.tolist():
         if y > row:
             tokens.append(_run(y - row, "$"))
             row, column = y, 0

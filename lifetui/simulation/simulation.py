@@ -32,6 +32,8 @@ from lifetui.engines import (
 from lifetui.engines.base import Interrupted, never
 from lifetui.errors import LifeError
 from lifetui.patterns import pattern_text
+from lifetui.patterns.macrocell import read_macrocell
+from lifetui.patterns.rle import write_rle_runs
 from lifetui.rules import Rule
 from lifetui.world.board import Board
 from lifetui.world.topology import Topology
@@ -348,7 +350,7 @@ class Simulation:
                 native = self._universe.native_text(self.rule, generation)
                 if native is None:
                     raise
-                return generation, partial(only_macrocell, native)
+                return generation, partial(text_of_a_tree, native, self.topology)
         return generation, partial(self._text, cells, top, left, generation)
 
     def _text(self, cells: np.ndarray, top: int, left: int, generation: int, path: Path, name: str,
@@ -369,11 +371,16 @@ def board_text(path: Path | None, cells: np.ndarray, top: int, left: int, rule: 
     return pattern_text(path, cells, rule, generation, name, author, position=(left, top), topology=topology.suffix())
 
 
-def only_macrocell(text: str, path: Path, name: str, author: str) -> str:
-    """A pattern too large for RLE here: its macrocell text, for a .mc name only."""
-    if path.suffix.lower() != ".mc":
-        raise LifeError("the pattern is too large to save as RLE here: give the file a .mc name (macrocell)")
-    return text
+def text_of_a_tree(native: str, topology: Topology, path: Path | None, name: str = "", author: str = "") -> str:
+    """A pattern too wide for a board of its cells, given as its engine's macrocell text, as the file `path`
+    names: that text for a .mc name, else RLE made from its runs, never from a board (a wide sparse pattern's
+    RLE is as small as its runs); one of too many runs says to write macrocell."""
+    if path is not None and path.suffix.lower() == ".mc":
+        return native
+    pattern = read_macrocell(native)
+    assert pattern.rule is not None and pattern.position is not None  # lifetui's macrocell says both
+    return write_rle_runs(pattern.runs, pattern.width, pattern.height, pattern.rule.rule, pattern.generation, name,
+                          author, position=pattern.position, topology=topology.suffix())  # fmt: skip
 
 
 def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> str:
