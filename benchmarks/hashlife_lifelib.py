@@ -1,91 +1,145 @@
-"""lifetui's HashLife on the unbounded plane against python-lifelib's, in one run on this machine.
+"""lifetui's HashLife on the unbounded plane against python-lifelib's, side by side on this machine.
 
-    python benchmarks/hashlife_lifelib.py SWITCH_ENGINE_PING_PONG_RLE [--lifelib-python PYTHON] [--repeat N]
+    python benchmarks/hashlife_lifelib.py GOLLY_PATTERNS [--lifelib-python PYTHON] [--repeat N]
 
-Two cases from issue 18: the Gosper glider gun (bundled) to generation 2^30, and Golly's
-`Patterns/Life/Breeders/switch-engine-ping-pong.rle` (fetch the public Golly repository; lifetui ships
-none of its files) to 2^20. Each is loaded afresh N times (default 5) and advanced in one call; the best
-time of the N is kept, and the populations must agree. python-lifelib is not a dependency of lifetui:
-install it in another environment (`python -m venv /tmp/lifelib && /tmp/lifelib/bin/pip install
+GOLLY_PATTERNS is the `Patterns` folder of the public Golly repository (fetch it: lifetui ships none of its
+files). The cases are issue 32's: the Gosper glider gun (bundled) to 2^30, spacefiller to 2^16,
+metapixel-galaxy (macrocell) to 2^20, switch-engine-ping-pong, acorn and 20-cell-quadratic-growth to 2^20,
+breeder (Life 1.05) to 2^16, and a random soup of 1024 x 1024 cells (35 % alive, seed 1) to 2^12 and 2^16.
+Each tool loads each pattern afresh and advances it in one call, N times (default 3), the two tools
+alternating; the min and median of the stepping times are kept, the populations must agree, and "load" is
+how long reading the file and building the quadtree took (the median). python-lifelib is not a dependency of
+lifetui: install it in another environment (`python -m venv /tmp/lifelib && /tmp/lifelib/bin/pip install
 python-lifelib`; its first use compiles C++ for the rule, about a minute) and name that Python with
---lifelib-python, or install it beside lifetui. Prints a Markdown table.
+--lifelib-python, or install it beside lifetui. Prints a Markdown table; "ratio" is lifelib's median time over
+lifetui's (above 1: lifetui is faster).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
-import time
+import tempfile
+from pathlib import Path
+
+import numpy as np
 
 from lifetui.patterns import bundled_patterns, load_pattern
+from lifetui.patterns.rle import write_rle
 from lifetui.rules import CONWAY
-from lifetui.world.topology import PLANE
-from lifetui.world.universe import create_universe
 
 LIFELIB_SCRIPT = """
 import json, sys, time
 import lifelib
-rle, generations, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path, generations = sys.argv[1], int(sys.argv[2])
 session = lifelib.load_rules("b3s23")
-best, population = None, None
-for _ in range(repeat):
-    tree = session.lifetree(memory=4000)
-    pattern = tree.load(rle) if not rle.startswith("x") else tree.pattern(rle)
-    started = time.perf_counter()
-    later = pattern.advance(generations)
-    population = later.population  # forces the computation
-    seconds = time.perf_counter() - started
-    best = seconds if best is None else min(best, seconds)
-print(json.dumps({"seconds": best, "population": population}))
+tree = session.lifetree(memory=4000)
+started = time.perf_counter()
+pattern = tree.load(path)
+loaded = time.perf_counter()
+population = pattern.advance(generations).population  # forces the computation
+done = time.perf_counter()
+print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population}))
 """
 
+LIFETUI_SCRIPT = """
+import json, sys, time
+from lifetui.patterns import load_pattern
+from lifetui.rules import CONWAY
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
+path, generations = sys.argv[1], int(sys.argv[2])
+started = time.perf_counter()
+pattern = load_pattern(path)
+plane = create_universe("hashlife", pattern.rule.rule if pattern.rule else CONWAY, PLANE)
+plane.load_pattern(pattern)
+loaded = time.perf_counter()
+plane.step(generations)
+population = plane.population()
+done = time.perf_counter()
+print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population}))
+"""
 
-def lifetui_time(spec: str, generations: int, repeat: int) -> tuple[float, int, int]:
-    """Best seconds of `repeat` fresh runs, the population, and the nodes in use after the last."""
-    pattern = load_pattern(spec)
-    best = None
-    for _ in range(repeat):
-        plane = create_universe("hashlife", pattern.rule.rule if pattern.rule else CONWAY, PLANE)
-        plane.load_pattern(pattern)
-        started = time.perf_counter()
-        plane.step(generations)
-        seconds = time.perf_counter() - started
-        best = seconds if best is None else min(best, seconds)
-    return best, plane.population(), plane.nodes()
+CASES = [
+    ("Gosper glider gun", "bundled:gosper-glider-gun", 30),
+    ("spacefiller", "Life/Breeders/spacefiller.rle", 16),
+    ("metapixel-galaxy", "HashLife/Metacell/metapixel-galaxy.mc.gz", 20),
+    ("switch-engine-ping-pong", "Life/Breeders/switch-engine-ping-pong.rle", 20),
+    ("acorn", "Life/Methuselahs/acorn.lif", 20),
+    ("20-cell-quadratic-growth", "Life/Breeders/20-cell-quadratic-growth.rle", 20),
+    ("breeder (Life 1.05)", "Life/Breeders/breeder.lif", 16),
+    ("random soup 1024 x 1024", "soup", 12),
+    ("random soup 1024 x 1024", "soup", 16),
+]
 
 
-def lifelib_time(python: str, rle_path: str, generations: int, repeat: int) -> tuple[float, int] | None:
-    done = subprocess.run([python, "-c", LIFELIB_SCRIPT, rle_path, str(generations), str(repeat)],
-                          capture_output=True, text=True)  # fmt: skip
+def one_run(python: str, script: str, path: str, generations: int) -> dict | None:
+    """A fresh process (its own memory, its own caches): load, then step; None if it failed."""
+    done = subprocess.run([python, "-c", script, path, str(generations)], capture_output=True, text=True)
     if done.returncode != 0:
-        print(f"python-lifelib failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        print(f"{python} failed on {path}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["seconds"], result["population"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def soup_file(folder: Path) -> str:
+    cells = (np.random.default_rng(1).random((1024, 1024)) < 0.35).astype(np.uint8)
+    path = folder / "soup.rle"
+    path.write_text(write_rle(cells, CONWAY, position=(0, 0)))
+    return str(path)
+
+
+def for_lifelib(path: str, folder: Path) -> str:
+    """The file python-lifelib reads: RLE or macrocell as they are; Life 1.06 and 1.05, which it does not
+    read, written as RLE by lifetui at the same place."""
+    if path.endswith((".rle", ".mc", ".mc.gz", ".rle.gz")):
+        return path
+    pattern = load_pattern(path)
+    top, left = pattern.plane_origin()
+    converted = folder / (Path(path).stem + ".rle")
+    converted.write_text(write_rle(pattern.to_array(), CONWAY, position=(left, top)))
+    return str(converted)
 
 
 def main(arguments: list[str]) -> None:
     if not arguments or arguments[0].startswith("--"):
         sys.exit(__doc__)
-    ping_pong = arguments[0]
+    golly = Path(arguments[0])
     python = arguments[arguments.index("--lifelib-python") + 1] if "--lifelib-python" in arguments else sys.executable
-    repeat = int(arguments[arguments.index("--repeat") + 1]) if "--repeat" in arguments else 5
-    gun = bundled_patterns()["gosper-glider-gun"]
-    cases = [("Gosper glider gun", str(gun), 1 << 30), ("switch-engine-ping-pong", ping_pong, 1 << 20)]
-    print("| pattern | generations | lifetui hashlife | python-lifelib | lifetui / lifelib | population | nodes |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name, path, generations in cases:
-        seconds, population, nodes = lifetui_time(path, generations, repeat)
-        theirs = lifelib_time(python, path, generations, repeat)
-        if theirs is None:
-            other, ratio = "not run", "-"
+    repeat = int(arguments[arguments.index("--repeat") + 1]) if "--repeat" in arguments else 3
+    folder = Path(tempfile.mkdtemp(prefix="hashlife-lifelib-"))
+    soup = soup_file(folder)
+    print(
+        "| case | generations | lifetui min / median | lifelib min / median | ratio | lifetui load | lifelib load "
+        "| population |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, where, exponent in CASES:
+        path = str(bundled_patterns()[where.split(":")[1]]) if where.startswith("bundled:") else (
+            soup if where == "soup" else str(golly / where))  # fmt: skip
+        theirs_path = for_lifelib(path, folder)
+        ours, theirs = [], []
+        for _ in range(repeat):  # alternated, so that a busy moment falls on both
+            ours.append(one_run(sys.executable, LIFETUI_SCRIPT, path, 1 << exponent))
+            theirs.append(one_run(python, LIFELIB_SCRIPT, theirs_path, 1 << exponent))
+        ours_ok, theirs_ok = [r for r in ours if r], [r for r in theirs if r]
+        if not ours_ok:
+            print(f"| {name} | 2^{exponent} | failed | | | | | |", flush=True)
+            continue
+        mine = sorted(r["seconds"] for r in ours_ok)
+        line = f"| {name} | 2^{exponent} | {mine[0] * 1e3:,.1f} / {statistics.median(mine) * 1e3:,.1f} ms | "
+        if theirs_ok:
+            other = sorted(r["seconds"] for r in theirs_ok)
+            ratio = statistics.median(other) / statistics.median(mine) if statistics.median(mine) else float("inf")
+            agree = "" if theirs_ok[0]["population"] == ours_ok[0]["population"] else " (POPULATIONS DIFFER)"
+            line += (f"{other[0] * 1e3:,.1f} / {statistics.median(other) * 1e3:,.1f} ms | {ratio:.2f}{agree} | "
+                     f"{statistics.median(r['load'] for r in ours_ok) * 1e3:,.0f} ms | "
+                     f"{statistics.median(r['load'] for r in theirs_ok) * 1e3:,.0f} ms | ")  # fmt: skip
         else:
-            other, ratio = f"{theirs[0] * 1e3:.2f} ms", f"{seconds / theirs[0]:.2f}"
-            if theirs[1] != population:
-                ratio += f" (POPULATIONS DIFFER: lifelib {theirs[1]:,})"
-        print(f"| {name} | 2^{generations.bit_length() - 1} | {seconds * 1e3:.2f} ms | {other} | {ratio} "
-              f"| {population:,} | {nodes:,} |", flush=True)  # fmt: skip
+            line += f"not run | - | {statistics.median(r['load'] for r in ours_ok) * 1e3:,.0f} ms | - | "
+        print(line + f"{ours_ok[0]['population']:,} |", flush=True)
 
 
 if __name__ == "__main__":
