@@ -191,8 +191,10 @@ def framed_square(level: int) -> str:
         lines.append("$".join(rows) + "$")
         number[name] = len(lines) - 2
     for below in range(4, level):
+        # Below the root only its four corners are read: an edge square made there would be part of no node.
+        wanted = shapes if below < level - 1 else {name: shapes[name] for name in ("TL", "TR", "BL", "BR")}
         number = {name: lines.append(f"{below} " + " ".join(str(number[k]) if k else "0" for k in kids))
-                  or len(lines) - 2 for name, kids in shapes.items()}  # fmt: skip
+                  or len(lines) - 2 for name, kids in wanted.items()}  # fmt: skip
     lines.append(f"{level} {number['TL']} {number['TR']} {number['BL']} {number['BR']}")
     return "\n".join(lines) + "\n"
 
