@@ -185,3 +185,18 @@ def test_a_circuit_too_large_for_gcc_is_refused_before_gcc_sees_it(lifetui, monk
     monkeypatch.setattr(pipeline, "MAX_GATES", 100)
     result = lifetui("compile", "-O2", "-o", "/dev/null")
     assert result.code == 2 and "203 operations, more than lifetui compiles (100)" in result.err
+
+
+def test_the_gate_cap_is_twenty_thousand_operations():
+    from lifetui.compiler.circuit import Circuit, Gate
+    from lifetui.compiler.pipeline import MAX_GATES, CircuitTooLarge, Compiled
+    from lifetui.rules import CONWAY
+
+    def chain(operations: int) -> Compiled:  # a chain of XORs, one operation each
+        gates = tuple(Gate(6, 0 if index == 0 else 8 + index, index % 9) for index in range(operations))
+        return Compiled(CONWAY, 2, operations, Circuit(gates, 8 + operations), None, ())
+
+    assert MAX_GATES == 20_000
+    assert "lifetui_cell" in chain(MAX_GATES).function_source()
+    with pytest.raises(CircuitTooLarge, match="has 20,001 operations, more than lifetui compiles \\(20,000\\)"):
+        chain(MAX_GATES + 1).source()

@@ -1,6 +1,7 @@
 """The c and bitsliced engines: equal to numpy on awkward tori, the build cache, and a missing compiler."""
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -411,3 +412,29 @@ def test_the_library_loaded_is_the_one_checked_even_if_its_name_is_swapped_betwe
     _, library = build._open.__wrapped__(honest, "int lifetui_step(void);")
     assert loaded[0].startswith("/proc/self/fd/")
     assert library.lifetui_step() == 9  # the bytes checked, not the ones now under the name
+
+
+def test_a_cached_library_another_user_owns_is_rebuilt_not_loaded(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "cache_dir", lambda: tmp_path / "cache")
+    source = "int lifetui_step(void) { return 6; }\n"
+    library = build.build(source)
+    real_fstat = os.fstat
+
+    def as_another_users(descriptor, *args, **kwargs):  # the cached library, as if user 65534 had put it there
+        status = real_fstat(descriptor, *args, **kwargs)
+        if os.path.realpath(f"/proc/self/fd/{descriptor}") == str(library):
+            fields = list(status)
+            fields[stat.ST_UID] = 65534
+            return os.stat_result(fields)
+        return status
+
+    monkeypatch.setattr(build.os, "fstat", as_another_users)
+    compiles = []
+    real_compile = build._compile
+    monkeypatch.setattr(build, "_compile", lambda *args: compiles.append(args) or real_compile(*args))
+    # Rebuilt (its bytes may be anyone's), and still not trusted: the name stays another user's here.
+    with pytest.raises(build.BuildError, match="changed before it could be loaded"):
+        build.build(source)
+    assert len(compiles) == 1
+    monkeypatch.setattr(build.os, "fstat", real_fstat)
+    assert build.build(source) == library and len(compiles) == 1  # ours again: found in the cache

@@ -55,3 +55,9 @@ def test_life105_blocks_place_their_rows_from_their_corners():
 def test_life105_rules_in_either_order_and_golly_s_bare_births():
     assert str(read_life106("#Life 1.05\n#R 23/36\n#P 0 0\n*\n").rule.rule) == "B36/S23"
     assert str(read_life106("#Life 1.05\n#R B234\n#P 0 0\n*\n").rule.rule) == "B234/S"
+
+
+def test_life105_rows_make_only_stars_live_where_they_stand():
+    pattern = read_life106("#Life 1.05\n#P 2 -1\n*.*..**\n.\n...*\n")
+    assert pattern.population == 5 and pattern.position == (2, -1)
+    assert pattern.cells() == {(0, 0), (2, 0), (5, 0), (6, 0), (3, 2)}

@@ -196,3 +196,20 @@ def test_a_macrocell_file_opens_by_its_nodes_and_makes_runs_only_when_asked():
     grid = create_universe("c", CONWAY, PLANE)
     grid.load_pattern(pattern)  # from the runs, now made
     assert grid.extent() == plane.extent() and grid.population() == plane.population()
+
+
+def test_one_leaf_past_the_population_limit_is_kept_as_a_quadtree():
+    # A full square 2^13 cells a side (2^26 cells: the limit itself) beside one more full leaf: 64 cells too many
+    # to lay out, found from the node counts alone.
+    lines = ["[M2] (test)", "********$" * 8]
+    for level in range(4, 14):
+        previous = len(lines) - 1
+        lines.append(f"{level} {previous} {previous} {previous} {previous}")
+    square = len(lines) - 1
+    lines.append("4 1 0 0 0")
+    for level in range(5, 14):
+        lines.append(f"{level} {len(lines) - 1} 0 0 0")
+    lines.append(f"14 {square} {len(lines) - 1} 0 0")
+    big = read_macrocell("\n".join(lines) + "\n", "big.mc")
+    assert MAX_POPULATION == 1 << 26
+    assert big.unlaid == f"big.mc: {(1 << 26) + 64:,} live cells, more than lifetui lays out on a board (67,108,864)"

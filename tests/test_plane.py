@@ -368,3 +368,63 @@ def test_a_wide_sparse_pattern_is_written_as_rle_from_its_runs_not_a_board(lifet
     (top, left), (top0, left0) = written.plane_origin(), start.plane_origin()
     moved = {(x + left, y + top) for x, y in written.cells()}
     assert moved == {(x + left0 + 2, y + top0 + 2) for x, y in start.cells()}  # each glider 2 cells on, diagonally
+
+
+LWSS = load_pattern("lwss").to_array()
+
+
+@pytest.mark.parametrize("turns", range(4))
+def test_hashlife_follows_an_orthogonal_spaceship_every_way_far_and_in_one_jump(turns):
+    # The root narrows to the sub-square that holds the ship, top and left moving with it: a ship flying along
+    # one axis only takes a sub-square off the diagonal, where rows and columns cannot be mixed up.
+    ship = np.ascontiguousarray(np.rot90(LWSS, turns))
+    reference = create_universe("numpy", CONWAY, PLANE)
+    reference.load(ship, 0, 0)
+    reference.step(4)
+    dy, dx = (reference.extent()[0] // 2, reference.extent()[1] // 2)  # c/2: two cells every 4 generations
+    assert abs(dy) + abs(dx) == 1
+    far = create_universe("hashlife", CONWAY, PLANE)
+    far.load(ship, 0, 0)
+    for _ in range(50):
+        far.step(1 << 40)
+    moved = 50 << 39
+    assert far.extent() == (dy * moved, dx * moved, *ship.shape)
+    assert np.array_equal(far.window(dy * moved, dx * moved, *ship.shape), ship)
+    once = create_universe("hashlife", CONWAY, PLANE)
+    once.load(ship, 3, -5)
+    once.step(1 << 56)
+    assert once.extent() == (3 + dy * (1 << 55), -5 + dx * (1 << 55), *ship.shape)
+
+
+def test_hashlife_counts_a_guns_gliders_two_to_the_forty_generations_on():
+    # The gun makes a glider every 30 generations and the stream grows a cell each way every 4: after N
+    # generations, numpy's answer at a generation N0 of the same phase, plus (N - N0) / 30 gliders and
+    # (N - N0) / 4 cells. A jump that did nothing, or lost a glider, fails.
+    gun = load_pattern("gosper-glider-gun").to_array()
+    generations = 1 << 40
+    early = 120 + generations % 60
+    reference = create_universe("numpy", CONWAY, PLANE)
+    reference.load(gun, 0, 0)
+    reference.step(early)
+    top, left, height, width = reference.extent()
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load(gun, 0, 0)
+    plane.step(generations)
+    later = generations - early
+    assert plane.population() == reference.population() + 5 * later // 30
+    assert plane.extent() == (top, left, height + later // 4, width + later // 4)
+    assert np.array_equal(plane.window(top, left, 40, 40), reference.window(top, left, 40, 40))  # the gun's phase
+
+
+def test_a_jump_the_plane_cannot_hold_leaves_the_board_where_the_call_found_it():
+    # 2^60 generations are eight jumps of 2^57 inside one call: the gun's stream outgrows the plane's
+    # coordinates after some of them, and the call must give back the board it started from, not a later one.
+    gun = load_pattern("gosper-glider-gun").to_array()
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load(gun, 0, 0)
+    with pytest.raises(Outgrown, match="2\\^60 cells a side.*stopped after 0 of") as stopped:
+        plane.step(1 << 60)
+    assert stopped.value.done == 0
+    assert plane.extent() == (0, 0, *gun.shape) and np.array_equal(plane.window(0, 0, *gun.shape), gun)
+    plane.step(30)  # and it runs on from there
+    assert plane.population() == 36 + 5

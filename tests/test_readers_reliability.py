@@ -316,3 +316,14 @@ def test_running_out_of_memory_while_building_hashlife_is_one_line(lifetui, tmp_
     result = lifetui("run", str(path), "--steps", "1", "--plane", "--engine", "hashlife")
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.startswith("lifetui: error: hashlife engine: not enough memory to build the quadtree")
+
+
+def test_a_gzip_s_inner_name_picks_the_reader(tmp_path):
+    from lifetui.patterns import load_pattern
+
+    # RLE's glider is not plaintext: named .cells inside the gzip, it is read as plaintext and refused.
+    (tmp_path / "glider.rle.gz").write_bytes(gzip.compress(b"bo$2bo$3o!\n"))
+    assert load_pattern(str(tmp_path / "glider.rle.gz")).population == 5
+    (tmp_path / "glider.cells.gz").write_bytes(gzip.compress(b"bo$2bo$3o!\n"))
+    with pytest.raises(PatternError, match="glider.cells.gz:1:1: unexpected character 'b'.*'.' and 'O'"):
+        load_pattern(str(tmp_path / "glider.cells.gz"))

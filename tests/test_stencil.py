@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifetui.compiler import build
-from lifetui.compiler.circuit import Circuit, Gate, extract, rule_table
+from lifetui.compiler.circuit import NOT_A, Circuit, Gate, extract, rule_table
 from lifetui.compiler.codegen import stencil_source
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.pipeline import compile_circuit, compile_network
@@ -26,6 +26,7 @@ from lifetui.compiler.stencil import (
 from lifetui.engines.c_engines import pack, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.model.kernels import kernel_for
+from lifetui.model.network import INPUTS
 from lifetui.rules import CONWAY, Rule, parse_rule
 
 
@@ -186,3 +187,17 @@ def test_exceptions_make_the_stencil_of_a_near_totalistic_rule():
     words = " ".join(source.replace("*", " ").split())
     assert "born with 2; survives with 1, 2. The rule departs from it on 8 neighbourhoods" in words
     assert f"{compiled.size} operations per 64-cell word" in words
+
+
+def test_a_stencil_that_differs_from_its_table_is_refused_not_emitted(monkeypatch):
+    import lifetui.compiler.stencil as stencil_module
+
+    # A decode one gate wrong (its output negated), as a slip in the synthesis would make it: the composed
+    # stencil is checked against the truth table on all 512 neighbourhoods and never reaches the C.
+    def negated(circuit, level):
+        done = optimise(circuit, level)
+        return Circuit((*done.gates, Gate(NOT_A, done.output, done.output)), INPUTS + len(done.gates))
+
+    monkeypatch.setattr(stencil_module, "optimise", negated)
+    with pytest.raises(stencil_module.StencilError, match="differs from the function it was made from"):
+        resynthesise(rule_table(CONWAY))
