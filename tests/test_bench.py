@@ -229,3 +229,23 @@ def test_off_a_torus_engines_cut_short_are_unchecked_and_the_rest_compared_with_
     assert bench.default_engines(board) == ["hashlife"]
     assert bench.default_steps(board, ["hashlife"]) == bench.DEFAULT_FREE_STEPS
     assert bench.default_steps(board, ["numpy", "hashlife"]) == 2**30 // (256 * 256)
+
+
+class WrongAtTheCorner(NumpyEngine):
+    """Right, except that the torus's corner cell, where a tile across the wrap sees it, comes out wrong."""
+
+    def step(self, generations=1):
+        super().step(generations)
+        self._cells[0, 0] ^= 1
+
+
+@pytest.mark.parametrize("shape", [(64, 64), (96, 64), (64, 96)], ids=["square", "tall", "wide"])
+def test_tiles_are_compared_at_the_engines_generation_and_one_crosses_the_wrap(shape, monkeypatch):
+    monkeypatch.setattr(bench, "TILE", 16)  # four tiles of 16 x 16 on a board of 64 or 96 a side
+    monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", WrongAtTheCorner))
+    board = Board.of_cells(CONWAY, (np.random.default_rng(4).random(shape) < 0.35).astype(np.uint8))
+    for name, agrees in (("numpy", True), ("c", True), ("bitsliced", True), ("jax", False)):
+        result, final = bench.bench_engine(name, board, 7, None, bench.DEFAULT_OPTIONS, lambda name, done: None,
+                                           lambda universe: bench.final_cells(universe, board, False))  # fmt: skip
+        bench.check(board, [result], {name: final}, whole=False)
+        assert result.checked == "tiles" and result.matches_reference is agrees, name

@@ -707,3 +707,22 @@ def test_memory_running_out_where_no_check_foresaw_it_is_one_line(lifetui, monke
     result = lifetui("run", "glider", "--steps", "1")
     assert result.code == 1
     assert result.err == "lifetui: error: out of memory (this machine's, or a limit such as ulimit -v)\n"
+
+
+@pytest.mark.parametrize("where", [[], ["--size", "64x64"]], ids=["plane", "torus"])
+def test_until_stable_writes_the_board_of_the_generation_it_names_counted_from_the_files(lifetui, tmp_path, where):
+    path = tmp_path / "glider.rle"
+    path.write_text("#CXRLE Pos=-1,-1 Gen=100\nx = 3, y = 3, rule = B3/S23\nbo$2bo$3o!\n")
+    # The glider repeats, moved, 4 generations after the file's 100; given 3, it stops at 103 without a repeat.
+    for limit, generation in (["--steps", "8"], 104), (["--steps", "3"], 103):
+        stable, steps = tmp_path / "stable.rle", tmp_path / "steps.rle"
+        summary = json.loads(
+            lifetui("run", str(path), "--until-stable", *limit, *where, "-o", str(stable), "--json").out
+        )
+        lifetui("run", str(path), "--steps", str(generation - 100), *where, "-o", str(steps))
+        assert summary["generation"] == generation and f"Gen={generation}" in stable.read_text()
+        assert stable.read_text() == steps.read_text()
+        if generation == 104:
+            assert (summary["behaviour"]["since"], summary["behaviour"]["period"]) == (100, 4)
+        else:
+            assert summary["behaviour"] is None

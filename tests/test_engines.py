@@ -112,6 +112,26 @@ def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_nam
     assert engine.population() == int(whole.sum())
 
 
+@pytest.mark.parametrize("shape", [(64, 64), (100, 37)], ids=["square", "tall"])
+def test_every_engine_reads_windows_across_the_bottom_edge_of_a_square_or_tall_torus(engine_name, shape):
+    from lifetui.engines.base import any_in_squares
+
+    engine = create_engine(engine_name, CONWAY)
+    engine.load(soup(held(engine_name, shape), seed=13))
+    engine.step(3)
+    whole = engine.cells()
+    height, width = whole.shape
+    # Across the bottom edge, the bottom-right corner, the bottom edge whole rows wide, and taller than the board.
+    for top, left, tall, wide in ((height - 5, 3, 12, 10), (height - 1, width - 2, 4, 5),
+                                  (height - 10, 0, 20, width), (2, width - 3, height + 3, 9)):  # fmt: skip
+        rows, columns = (top + np.arange(tall)) % height, (left + np.arange(wide)) % width
+        expected = whole[np.ix_(rows, columns)]
+        assert np.array_equal(engine.window(top, left, tall, wide), expected), (top, left, tall, wide)
+        for block in (2, 8):
+            assert np.array_equal(engine.blocks(top, left, tall, wide, block), any_in_squares(expected, block))
+    engine.close()
+
+
 @pytest.mark.parametrize("block", [2, 3, 8, 64, 128])
 def test_every_engine_reads_squares_of_cells_as_the_whole_board_would_show_them(engine_name, block):
     from lifetui.engines.base import any_in_squares

@@ -7,16 +7,20 @@ from functools import partial
 
 import numpy as np
 import pytest
+from boards import TOPOLOGIES, board_on
 
+import lifetui.engines as engines
 import lifetui.world.universe
-from lifetui.engines.base import any_in_squares
+from lifetui.engines import EngineInfo
+from lifetui.engines.base import Interrupted, any_in_squares
+from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
-from lifetui.rules import CONWAY
-from lifetui.simulation import Simulation
+from lifetui.rules import CONWAY, parse_rule
+from lifetui.simulation import Simulation, SwapMismatch
 from lifetui.simulation.checker import ReferenceChecker, placed_difference, wait_for
 from lifetui.world.board import board_for
-from lifetui.world.topology import PLANE
-from lifetui.world.universe import Outgrown, create_universe
+from lifetui.world.topology import PLANE, Topology
+from lifetui.world.universe import Outgrown, create_universe, live_box
 
 
 def reference_after(pattern_name: str, generations: int, engine: str = "numpy") -> tuple[np.ndarray, int, int]:
@@ -174,3 +178,168 @@ def test_saving_a_wide_sparse_pattern_writes_rle_from_its_runs(tmp_path):
     assert (generation, saved.generation, saved.population) == (4, 4, 10)
     assert saved.plane_origin() == simulation.box[:2] and (saved.height, saved.width) == simulation.box[2:]
     assert text(tmp_path / "saved.mc", "far", "").startswith("[M2]")
+
+
+def grid_engines(rule=CONWAY, topology=PLANE):
+    from lifetui.engines import availability
+
+    return [
+        name for name in ("numpy", "c", "bitsliced", "jax") if availability(name, rule, topology=topology).available
+    ]
+
+
+#: Every dead cell with one live neighbour is born, and nothing dies: a single cell grows a cell a generation
+#: each way, as fast as anything can, so a step past the board's clearance reaches round its torus at once.
+LIGHT_SPEED = parse_rule("B1/S012345678").rule
+
+
+@pytest.mark.parametrize("where", ["plane", "T0,40"])
+@pytest.mark.parametrize("engine", grid_engines(LIGHT_SPEED))
+def test_a_grid_engine_never_steps_past_the_clearance_of_its_live_cells(engine, where):
+    topology = PLANE if where == "plane" else Topology.grid(parse_rule(f"B3/S23:{where}").bounded)
+    universe = create_universe(engine, LIGHT_SPEED, topology)
+    universe.load(np.ones((1, 1), dtype=np.uint8), 0, 0)
+    universe.step(150)  # one call: the universe splits it as the growing board allows
+    # The same on a torus too large to reach round in 150 generations (rows round the tube as the tube does).
+    rows = 320 if where == "plane" else topology.rows.size
+    reference = create_universe("numpy", LIGHT_SPEED, Topology.torus(rows, 320))
+    top = -(rows // 2) if where == "plane" else topology.rows.start
+    reference.load(np.ones((1, 1), dtype=np.uint8), -top, 160)
+    reference.step(150)
+    expected = {(row + top, column - 160) for row, column in np.argwhere(reference.window(0, 0, rows, 320))}
+    assert live_set(*universe.live_cells()) == expected
+
+
+class KeyAtGeneration100(NumpyEngine):
+    """Counts every generation it makes (across boards laid again); at the 100th a key is pressed, which it
+    sees before the next generation, as the C engines do."""
+
+    stepped = 0
+    press = staticmethod(lambda: None)
+
+    def step(self, generations=1):
+        for done in range(generations):
+            if KeyAtGeneration100.stepped == 100:
+                KeyAtGeneration100.press()
+                KeyAtGeneration100.press = staticmethod(lambda: None)  # once
+            if self.interrupted():
+                raise Interrupted(done)
+            super().step(1)
+            KeyAtGeneration100.stepped += 1
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_a_call_cut_short_by_a_key_counts_the_generations_the_board_went(where, monkeypatch):
+    monkeypatch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", KeyAtGeneration100))
+    board = board_on(where)
+    simulation = Simulation(board, "c")
+    monkeypatch.setattr(KeyAtGeneration100, "stepped", 0)
+    monkeypatch.setattr(KeyAtGeneration100, "press", simulation.interrupt)
+    assert simulation.step(250) == 100 and simulation.generation == 100
+    for generations in (100, 150):
+        reference = create_universe("numpy", CONWAY, board.topology)
+        reference.load_pattern(board.pattern)
+        reference.step(generations)
+        snapshot = simulation.snapshot()
+        assert simulation.box == reference.extent()
+        assert reference.holds(snapshot.cells, *snapshot.region[:2])
+        simulation.resume()
+        simulation.step(50)
+
+
+def dead_beyond_step(cells: np.ndarray) -> np.ndarray:
+    """One generation of Life on a grid with nothing beyond its edges (Golly's :P), counted here by hand."""
+    padded = np.pad(cells, 1)
+    height, width = cells.shape
+    neighbours = sum(padded[1 + dy : 1 + dy + height, 1 + dx : 1 + dx + width]
+                     for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)  # fmt: skip
+    return ((neighbours == 3) | ((cells == 1) & (neighbours == 2))).astype(np.uint8)
+
+
+#: The glider turned to fly to each corner, each side of it leading: (rows, columns) reversed or not, and
+#: transposed or not.
+WAYS = (("down-right", 1, 1), ("down-left", 1, -1), ("up-right", -1, 1), ("up-left", -1, -1))
+HEADINGS = {f"{way}{', turned' if turned else ''}": (rows, columns, turned)
+            for way, rows, columns in WAYS for turned in (False, True)}  # fmt: skip
+
+
+@pytest.mark.parametrize("heading", HEADINGS)
+@pytest.mark.parametrize("engine", [name for name in grid_engines() if name != "jax"])  # jax: a call a generation
+def test_a_glider_meets_the_edges_of_a_bounded_grid_as_golly_has_it(engine, heading):
+    topology = Topology.grid(parse_rule("B3/S23:P16,16").bounded)
+    rows, columns, turned = HEADINGS[heading]
+    cells = load_pattern("glider").to_array()[::rows, ::columns]
+    cells = cells.T if turned else cells
+    universe = create_universe(engine, CONWAY, topology)
+    universe.load(cells, -1, -1)
+    grid = np.zeros((16, 16), dtype=np.uint8)
+    grid[7:10, 7:10] = cells
+    for _ in range(50):
+        universe.step(1)
+        grid = dead_beyond_step(grid)
+        assert np.array_equal(universe.window(-8, -8, 16, 16), grid)
+    assert universe.population() == int(grid.sum())
+
+
+@pytest.mark.parametrize("where", ["T64,64", "P40,40", "T0,40"])
+def test_cells_drawn_one_past_an_edge_go_round_a_torus_and_off_a_bounded_grid(where):
+    simulation = Simulation(board_on(where), "numpy")
+    population = simulation.snapshot().population
+    past, first_and_last = [], []  # one past each edge of the fixed axes, and where round a wrap they land
+    for index, axis in enumerate(simulation.topology.axes):
+        if axis.kind == "free":
+            continue
+        across = 5 + 2 * index  # a place along the other axis, away from the pattern
+        before, after = axis.start - 1, axis.start + axis.size
+        past += [(before, across), (after, across + 1)] if index == 0 else [(across, before), (across + 1, after)]
+        if axis.kind == "wrap":
+            last, first = axis.start + axis.size - 1, axis.start
+            landed = [(last, across), (first, across + 1)] if index == 0 else [(across, last), (across + 1, first)]
+            first_and_last += landed
+    simulation.draw(past, 1)
+    snapshot = simulation.snapshot()
+    live = live_set(snapshot.cells, *snapshot.region[:2])
+    assert set(first_and_last) <= live and not live & set(past)
+    assert snapshot.population == population + len(first_and_last)
+
+
+class MovesACell(NumpyEngine):
+    """Takes a board over with one live cell moved inside the live box: the same population, the same box."""
+
+    def load(self, cells):
+        cells = np.array(cells, dtype=np.uint8)
+        box = live_box(cells)
+        if box is not None and box[2] > 2 and box[3] > 2:
+            inner = cells[box[0] + 1 : box[0] + box[2] - 1, box[1] + 1 : box[1] + box[3] - 1]
+            live, dead = np.argwhere(inner), np.argwhere(inner == 0)
+            if len(live) and len(dead):
+                inner[tuple(live[0])], inner[tuple(dead[0])] = 0, 1
+        super().load(cells)
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_a_swap_that_moves_a_cell_is_refused_on_every_topology(where, monkeypatch):
+    monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", MovesACell))
+    simulation = Simulation(board_on(where), "numpy")
+    simulation.step(7)
+    before = simulation.snapshot()
+    with pytest.raises(SwapMismatch, match="staying on numpy"):
+        simulation.swap("jax")
+    assert simulation.engine_name == "numpy" and simulation.epoch == before.epoch
+    assert np.array_equal(simulation.snapshot().cells, before.cells)
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_swaps_between_the_packed_engines_keep_the_board_on_every_topology(where):
+    board = board_on(where)
+    simulation = Simulation(board, "numpy")
+    done = 0
+    for engine in ("c", "bitsliced", "c", "numpy"):
+        simulation.swap(engine)
+        simulation.step(9)
+        done += 9
+        reference = create_universe("numpy", CONWAY, board.topology)
+        reference.load_pattern(board.pattern)
+        reference.step(done)
+        snapshot = simulation.snapshot()
+        assert simulation.box == reference.extent() and reference.holds(snapshot.cells, *snapshot.region[:2])

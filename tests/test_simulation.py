@@ -4,6 +4,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+from boards import TOPOLOGIES, board_on
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +16,9 @@ from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
 from lifetui.simulation import Simulation, SwapMismatch
-from lifetui.simulation.checker import ReferenceChecker, check_region
+from lifetui.simulation.checker import ReferenceChecker, check_region, follow
 from lifetui.world.board import torus_board
-from lifetui.world.universe import ArrayUniverse
+from lifetui.world.universe import ArrayUniverse, create_universe, live_box
 
 
 class PackedEngine(NumpyEngine):
@@ -313,3 +314,94 @@ def test_edits_and_resets_undo_and_redo_with_their_generations():
     assert not simulation.redo()
     assert simulation.undo() and np.array_equal(simulation.snapshot().cells, at_three)
     assert drawn[0, :3].all()
+
+
+class WrongFromGenerationFive(NumpyEngine):
+    """Right, except on the step from `five` (r-pentomino's board at generation 5, wherever it lies on the
+    engine's board): the corner cell of its live box comes out wrong. Wrong at one generation of the pattern,
+    however many steps the engine has counted since it was loaded (a replay from a later board is wrong at
+    the same generation as the run)."""
+
+    five: np.ndarray
+
+    def step(self, generations=1):
+        for _ in range(generations):
+            box = live_box(self._cells)
+            before = None if box is None else self._cells[box[0] : box[0] + box[2], box[1] : box[1] + box[3]]
+            is_five = before is not None and np.array_equal(before, WrongFromGenerationFive.five)
+            super().step(1)
+            if is_five:
+                self._cells[box[0], box[1]] ^= 1
+
+
+def live_cells_after(board, generations):
+    """The pattern's live cells (their box only, on any topology) after `generations`, by numpy."""
+    reference = create_universe("numpy", board.rule, board.topology)
+    reference.load_pattern(board.pattern)
+    reference.step(generations)
+    cells = reference.live_cells()[0]
+    top, left, height, width = live_box(cells)
+    return cells[top : top + height, left : left + width]
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_a_divergence_is_found_by_replaying_from_the_last_agreed_board_not_the_first(where, monkeypatch):
+    monkeypatch.setitem(engines.ENGINES, "c", EngineInfo("c", "test double", WrongFromGenerationFive))
+    board = board_on(where)
+    monkeypatch.setattr(WrongFromGenerationFive, "five", live_cells_after(board, 5), raising=False)
+    simulation = Simulation(board, "c")
+    checker = ReferenceChecker(CONWAY, board.topology)
+    start = simulation.snapshot()
+    checker.baseline(start.cells, start.generation, start.shape, start.region[:2])
+
+    def check():
+        now = simulation.snapshot()
+        replay = partial(create_universe, "c", CONWAY, board.topology)
+        return checker.check(now.cells, now.generation, replay=replay, origin=now.region[:2])
+
+    simulation.step(4)
+    assert check().agreed_through == 4
+    simulation.step(6)
+    verdict = check()
+    # The replay goes on from generation 4's board: the first generation that differs is 6, by one cell.
+    assert (verdict.generation, verdict.agreed_through, len(verdict.differing)) == (6, 5, 1)
+
+
+@pytest.mark.parametrize("corner", [(0, 0), (0, -1), (-1, 0), (-1, -1)])
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_a_span_where_one_cell_differs_is_caught_wherever_the_cell_is(where, corner):
+    board = board_on(where, "glider")
+    simulation = Simulation(board)
+    checker = ReferenceChecker(CONWAY, board.topology)
+    checker.baseline(None, 0, simulation.shape)  # spans only
+    top, left, height, width = simulation.whole
+    start, end = simulation.open_span(3, None, 3)
+    simulation.step(3)
+    finished = end.result(timeout=0).copy()
+    # A corner of the live box the span began from: compared on every topology, whatever the span's margins.
+    row, column = (top + (height - 1 if corner[0] else 0), left + (width - 1 if corner[1] else 0))
+    finished[row - start.region[0], column - start.region[1]] ^= 1
+    verdict = checker.check_span(start, lambda: finished, 3)
+    assert not verdict.agrees
+    expected = np.array([row, column]) % board.topology.shape if board.topology.is_torus else [row, column]
+    assert verdict.differing.tolist() == [list(expected)]
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_the_checker_never_compares_a_board_edited_on_its_way_with_the_board_before(where):
+    simulation = Simulation(board_on(where))
+    snapshot, reads = simulation.snapshot, []
+
+    def edited_on_the_way(*args):
+        reads.append(args)
+        if len(reads) == 2:  # after the checker took its baseline, before it compares: a click lands
+            simulation.draw([(-10, -10)], 1)
+        return snapshot(*args)
+
+    simulation.snapshot = edited_on_the_way
+    reports, rests = [], []
+    checker = ReferenceChecker(CONWAY, simulation.topology)
+    follow(simulation, checker, lambda: len(rests) >= 2, lambda verdict, epoch: reports.append((verdict, epoch)),
+           rests.append, lambda: (0, 0))  # fmt: skip
+    assert reports and all(verdict.agrees for verdict, _ in reports)
+    assert reports[-1][0].checked and reports[-1][1] == simulation.epoch

@@ -4,10 +4,14 @@ import numpy as np
 import pytest
 from tui_helpers import app_on, make_app, make_big_app, settle
 
+import lifetui.tui.app as app_module
 from lifetui.engines import EngineOptions
 from lifetui.patterns import load_pattern
+from lifetui.simulation.analysis import Behaviour
+from lifetui.simulation.checker import Verdict
 from lifetui.tui.app import LifeApp
 from lifetui.tui.board_view import BoardView
+from lifetui.tui.messages import Analysed, Checked
 from lifetui.world.board import torus_board
 
 
@@ -181,3 +185,119 @@ async def test_a_patterns_name_and_author_are_shown_as_written_in_the_sidebar_an
         await settle(pilot, lambda: any(notice.startswith("opened [/bogus]: 3 x 1") for notice in notices(app)))
         await pilot.pause()
         assert app.is_running and app.pattern_name == "[/bogus]"
+
+
+def silent_checker(simulation, checker, cancelled, report, rest, around):
+    """A checker that reports nothing: the test says what it found."""
+    while not cancelled():
+        rest(0.05)
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_a_verdict_on_the_board_before_a_reset_an_edit_or_a_swap_is_neither_shown_nor_taken(
+    topology, monkeypatch
+):
+    monkeypatch.setattr(app_module, "follow", silent_checker)
+    app = app_on(topology, "r-pentomino", "numpy")
+    async with app.run_test() as pilot:
+        for change in ("reset", "edit", "swap"):
+            epoch = app.simulation.epoch
+            differs = Verdict(3, 2, np.array([[0, 0]]))
+            app.post_message(Checked(differs, epoch))
+            await settle(pilot, lambda differs=differs: app.verdict is differs)
+            assert str(dict(app.sidebar_rows())["Divergence"]).startswith("first differs at generation 3")
+            if change == "reset":
+                await pilot.press("r")
+            elif change == "edit":
+                await pilot.click(BoardView, offset=(3, 2))
+            else:
+                await pilot.press("3")  # to c
+            await settle(pilot, lambda epoch=epoch: app.last_snapshot.epoch == app.simulation.epoch != epoch)
+            assert str(dict(app.sidebar_rows())["Divergence"]) == "checking..."
+            app.post_message(Checked(differs, epoch))  # late: the checker's word on the board before
+            await pilot.pause()
+            assert app.verdict is None and str(dict(app.sidebar_rows())["Divergence"]) == "checking..."
+        assert app.last_snapshot.engine == "c"
+
+
+def live_corner(app):
+    """The top-left corner of the live cells' box, in board coordinates."""
+    snapshot = app.simulation.snapshot()
+    rows, columns = np.nonzero(snapshot.cells)
+    return snapshot.region[0] + int(rows.min()), snapshot.region[1] + int(columns.min())
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_a_paste_a_clear_and_a_fill_each_start_the_check_afresh_from_the_board_they_make(topology):
+    from lifetui.tui.screens import DensityScreen
+
+    app = app_on(topology, "glider", "numpy")
+    async with app.run_test() as pilot:
+
+        async def next_generation_agrees():
+            generation = app.simulation.generation + 1
+            await pilot.press("n")
+            await settle(pilot, lambda: app.verdict is not None and app.verdict_epoch == app.simulation.epoch
+                         and (app.verdict.generation == generation or not app.verdict.agrees))  # fmt: skip
+            assert app.verdict.agrees and app.verdict.generation == generation
+
+        await next_generation_agrees()
+        view = app.query_one(BoardView)
+        app.copied = np.ones((2, 2), dtype=np.uint8)
+        await pilot.hover(BoardView, offset=(2, 1))
+        population = app.simulation.snapshot().population
+        await pilot.press("p")
+        await settle(pilot, lambda: app.simulation.snapshot().population != population)
+        await next_generation_agrees()
+        top, left = live_corner(app)
+        view.select((top, left), (top + 2, left + 1))
+        population = app.simulation.snapshot().population
+        await pilot.press("delete")
+        await settle(pilot, lambda: app.simulation.snapshot().population != population)
+        await next_generation_agrees()
+        population = app.simulation.snapshot().population
+        await pilot.press("percent_sign")
+        assert isinstance(app.screen, DensityScreen)
+        app.screen.query_one("Input").value = "100%"
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.simulation.snapshot().population != population)
+        await next_generation_agrees()
+
+
+def silent_analysis(simulation, cancelled, report, rest):
+    """An analysis that says nothing: the test says what it found."""
+    while not cancelled():
+        rest(0.05)
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_the_behaviour_row_never_keeps_the_answer_for_the_board_before_an_edit(topology, monkeypatch):
+    monkeypatch.setattr(app_module, "watch", silent_analysis)
+    app = app_on(topology, "glider", "numpy")
+
+    def row():
+        return str(dict(app.sidebar_rows())["Behaviour"])
+
+    async with app.run_test() as pilot:
+        epoch = app.simulation.epoch
+        app.post_message(Analysed(Behaviour("still life", 1, 0), epoch, 0))
+        await settle(pilot, lambda: row() == "still life (by generation 0)")
+        await pilot.click(BoardView, offset=(3, 2))
+        await settle(pilot, lambda: app.last_snapshot.epoch == app.simulation.epoch != epoch)
+        assert row() == "watching..."
+        app.post_message(Analysed(Behaviour("extinct", 1, 0), app.simulation.epoch, 0))
+        await settle(pilot, lambda: row() == "extinct (by generation 0)")
+        app.post_message(Analysed(Behaviour("still life", 1, 0), epoch, 0))  # late: about the board before
+        await pilot.pause()
+        assert row() == "extinct (by generation 0)"
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_the_behaviour_row_names_what_the_board_does_after_an_edit(topology):
+    app = app_on(topology, "glider", "numpy")
+    async with app.run_test() as pilot:
+        await settle(pilot, lambda: str(dict(app.sidebar_rows())["Behaviour"]).startswith("spaceship, period 4"))
+        top, left = live_corner(app)
+        app.query_one(BoardView).select((top, left), (top + 2, left + 2))
+        await pilot.press("delete")  # the whole glider
+        await settle(pilot, lambda: str(dict(app.sidebar_rows())["Behaviour"]) == "extinct (by generation 0)")
