@@ -586,6 +586,7 @@ def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, signum):
         import os, signal, sys
         from pathlib import Path
         import lifetui.files as files
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a background job's shell ignores it
         real_fchmod = os.fchmod
         def slow(descriptor, mode):
             real_fchmod(descriptor, mode)

@@ -223,6 +223,7 @@ from lifetui.engines import create_engine
 from lifetui.engines.base import Interrupted
 from lifetui.rules import CONWAY
 
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a background job's shell ignores it
 engine = create_engine("hashlife", CONWAY)
 cells = (np.random.default_rng(1).random((1024, 1024)) < 0.4).astype(np.uint8)
 engine.load(cells)
