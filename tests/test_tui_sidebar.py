@@ -132,8 +132,7 @@ async def test_the_sidebar_says_what_the_board_does_and_plots_its_population():
 async def test_a_board_too_big_to_follow_says_so():
     app = make_big_app([(0, 0)], (2048, 1024))
     async with app.run_test() as pilot:
-        await pilot.pause(0.3)
-        assert "not watched" in str(dict(app.sidebar_rows())["Behaviour"])
+        await settle(pilot, lambda: "not watched" in str(dict(app.sidebar_rows())["Behaviour"]))
 
 
 async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, monkeypatch):
