@@ -249,11 +249,13 @@ except {caught} as stopped:
         ("engine.interrupted = lambda: True; engine.wake()", "Interrupted"),
     ],
 )
-def test_a_long_jump_gives_up_soon_on_ctrl_c_or_a_wake(stop, caught):
+def test_a_long_jump_gives_up_soon_on_ctrl_c_or_a_wake(stop, caught, tmp_path):
     # Inside one C call: Ctrl-C reaches it through the signal wake-up descriptor, a key (the TUI's pause)
     # through wake(); the board is the one the jump started from. Without that, this would run for hours.
     script = INSIDE_A_LONG_JUMP.replace("{stop}", stop).replace("{caught}", caught)
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )  # lifetui as installed, not the checkout's
     assert completed.stdout.split() == ["stopped", "0", "True"], completed.stderr
 
 

@@ -241,7 +241,7 @@ def test_rows_that_do_not_split_are_refused_with_advice_for_the_same_topology(wh
     assert result.returncode == 1 and result.stderr == f"lifetui: error: jax engine: {advice}\n"
 
 
-def test_the_tui_reads_windows_of_a_board_split_over_devices():
+def test_the_tui_reads_windows_of_a_board_split_over_devices(tmp_path):
     import subprocess
     import sys
     import textwrap
@@ -250,7 +250,7 @@ def test_the_tui_reads_windows_of_a_board_split_over_devices():
     # of the split board with a ShardingTypeError, which ended the simulation thread.
     script = textwrap.dedent("""
         import asyncio, sys
-        sys.path.insert(0, "tests")
+        sys.path.insert(0, sys.argv[1])  # the tests' helpers; lifetui itself as installed, not the checkout's
         from tui_helpers import holds_the_reference, notices, settle
         from lifetui.engines import EngineOptions
         from lifetui.patterns import load_pattern
@@ -273,6 +273,7 @@ def test_the_tui_reads_windows_of_a_board_split_over_devices():
         asyncio.run(main())
     """)
     environment = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment,
-                            timeout=300, cwd=Path(__file__).parent.parent)  # fmt: skip
+    tests = str(Path(__file__).parent)
+    result = subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, env=environment,
+                            timeout=300, cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
