@@ -315,3 +315,36 @@ def test_a_huge_jump_on_a_small_torus_lands_where_numpy_cycles_to(generations, p
     engine.load(cells)
     engine.step(generations)
     assert np.array_equal(engine.cells(), expected) and engine.population() == int(expected.sum())
+
+
+def test_a_cell_drawn_just_past_the_roots_edge_grows_the_root_to_hold_it():
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    for corner in ((1, 0), (0, 1), (1, 1)):  # one past the bottom, the right, and both
+        plane = create_universe("hashlife", CONWAY, PLANE)
+        plane.load(np.ones((2, 2), dtype=np.uint8), 0, 0)
+        top, left, side = plane._root()
+        place = (top + corner[0] * side, left + corner[1] * side)
+        plane.set_cells(np.array([place]), 1)
+        assert plane.population() == 5 and plane.window(*place, 1, 1)[0, 0] == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_live_box_of_a_scattered_pattern_is_its_cells_box(seed):
+    # Many distinct squares along every edge: the search's memory of edges (one table per edge, by node)
+    # must never answer for another node.
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe, live_box
+
+    rng = np.random.default_rng(seed)
+    cells = (rng.random((1500 + 37 * seed, 2500 - 41 * seed)) < 0.02).astype(np.uint8)
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load(cells, -7 * seed, 3 * seed)
+    top, left, height, width = live_box(cells)
+    assert plane.extent() == (top - 7 * seed, left + 3 * seed, height, width)
+    plane.step(9)
+    reference = create_universe("numpy", CONWAY, PLANE)
+    reference.load(cells, -7 * seed, 3 * seed)
+    reference.step(9)
+    assert plane.extent() == reference.extent()
