@@ -302,3 +302,21 @@ def test_the_packed_engines_find_the_live_box_band_by_band_from_each_side(name, 
         if expected is not None:
             expected = (expected[0] + top, expected[1] + left, expected[2], expected[3])
         assert engine.live_box(top, left, height, width) == expected, (top, left, height, width)
+
+
+@pytest.mark.parametrize("name", ["c", "bitsliced"])
+def test_zoomed_out_squares_wider_than_a_word_see_a_cell_in_their_first_words_part(name):
+    # A square of 100 columns from column 100 starts inside the second word: a cell there, and nowhere else
+    # in the square, must light it (squares read word by word, the first and last ones in part).
+    from lifetui.engines.base import any_in_squares
+
+    rng = np.random.default_rng(5)
+    for block in (65, 100, 130):
+        for _ in range(6):
+            cells = np.zeros((8, 320), dtype=np.uint8)
+            for column in rng.choice(320, size=3, replace=False):
+                cells[int(rng.integers(0, 8)), int(column)] = 1
+            engine = create_engine(name, CONWAY)
+            engine.load(cells)
+            assert np.array_equal(engine.blocks(0, 0, 8, 320, block), any_in_squares(cells, block)), block
+            assert np.array_equal(engine.blocks(0, 37, 8, 283, block), any_in_squares(cells[:, 37:], block)), block
