@@ -744,8 +744,17 @@ int lifetui_hashlife_bounds(universe *u, long long box[4]) {
 /* The longest step: 2^60 generations, from a tiling at most 62 levels high. */
 #define LIFETUI_MAX_STEP 60
 
-/* Advance the board `generations` steps: 0, or -1 when the nodes run out even after collecting garbage, or -2
- * when a pattern on the plane would outgrow its coordinates; the board is then as the call found it. */
+/* A step that gives up: the board as the call found it (kept, at top, left), and why (status). */
+static int give_up(universe *u, long long top, long long left, int status) {
+    u->root = u->kept;
+    u->top = top, u->left = left;
+    u->kept = 0;
+    return status;
+}
+
+/* Advance the board `generations` steps: 0, or -1 when the nodes run out even after collecting garbage, -2
+ * when a pattern on the plane would outgrow its coordinates, or -3 when the stop descriptor can be read; the
+ * board is then as the call found it. */
 int lifetui_hashlife_step(universe *u, long long generations) {
     u->kept = u->root;
     u->outgrown = 0;
@@ -759,26 +768,17 @@ int lifetui_hashlife_step(universe *u, long long generations) {
         ref next = u->plane ? advance_plane(u, step, &top, &left) : advance(u, step);
         if (!next && u->outgrown) {
             u->outgrown = 0;
-            u->root = u->kept;
-            u->top = kept_top, u->left = kept_left;
-            u->kept = 0;
-            return -2;
+            return give_up(u, kept_top, kept_left, -2);
         }
         if (!next && u->halted) {
             u->halted = 0;
-            u->root = u->kept;
-            u->top = kept_top, u->left = kept_left;
-            u->kept = 0;
-            return -3;
+            return give_up(u, kept_top, kept_left, -3);
         }
         if (!next) {
             /* Out of nodes: keep only the board (and where the call began), then try once more. */
             top = u->top, left = u->left;
             if (collect(u) != 0 || !(next = u->plane ? advance_plane(u, step, &top, &left) : advance(u, step))) {
-                u->root = u->kept;
-                u->top = kept_top, u->left = kept_left;
-                u->kept = 0;
-                return -1;
+                return give_up(u, kept_top, kept_left, -1);
             }
         }
         u->root = next;
