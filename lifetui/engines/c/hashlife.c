@@ -55,6 +55,8 @@ typedef struct {
     long long top, left; /* on the plane, where the root's top-left cell is */
     uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
     uint8_t quads[1 << 16]; /* a 4 x 4 square (bit 4y + x) -> its centre 2 x 2 a generation on (bit 2y + x) */
+    int counted;            /* the rule is outer totalistic: generations by counting (fill_counts) */
+    uint32_t low[2][4], flip[2][4], eight[2];
     /* node_box's memory of each node's edges, one table per edge, valid for one call (its epoch) */
     struct {
         ref key;
@@ -180,24 +182,6 @@ static ref join(universe *u, ref nw, ref ne, ref sw, ref se) {
     return r;
 }
 
-/* Rows of a 16 x 16 square (bit c of row r is column c) from a level 4 node's four leaves. */
-static void rows_of(const universe *u, ref r, uint16_t rows[16]) {
-    const node *n = &u->nodes[r];
-    uint64_t quarter[4] = {leaf_bits(&u->nodes[n->nw]), leaf_bits(&u->nodes[n->ne]), leaf_bits(&u->nodes[n->sw]),
-                           leaf_bits(&u->nodes[n->se])};
-    for (int y = 0; y < 16; y++) {
-        int top = y < 8 ? 0 : 2, row = y % 8;
-        rows[y] = (uint16_t)((quarter[top] >> (8 * row) & 0xff) | (quarter[top + 1] >> (8 * row) & 0xff) << 8);
-    }
-}
-
-/* The leaf of rows[4..12), columns 4..12. */
-static uint64_t centre_bits(const uint16_t rows[16]) {
-    uint64_t bits = 0;
-    for (int y = 0; y < 8; y++) bits |= (uint64_t)(rows[y + 4] >> 4 & 0xff) << (8 * y);
-    return bits;
-}
-
 /* The rule for 4 x 4 squares: each square's centre 2 x 2, a generation on, from the rule's table. */
 static void fill_quads(universe *u) {
     for (unsigned square = 0; square < 1u << 16; square++) {
@@ -213,45 +197,121 @@ static void fill_quads(universe *u) {
     }
 }
 
-/* A level 4 node's centre leaf, `generations` (at most 4) on. Each generation the square shrinks by a cell
- * each side (the cells whose whole neighbourhood is known), computed 2 x 2 at a time from 4 x 4 squares. */
-static ref base_result(universe *u, ref r, int generations) {
-    uint16_t rows[16], next[16];
-    rows_of(u, r, rows);
-    for (int g = 0, side = 16; g < generations; g++, side -= 2) {
-        /* rows[0..side) x columns [0, side) -> next[0..side - 2), its cell (y, x) being this one's (y + 1, x + 1) */
-        for (int i = 0; i < side / 2 - 1; i++) {
-            uint16_t top = 0, bottom = 0;
-            for (int j = 0; j < side / 2 - 1; j++) {
-                unsigned square = (unsigned)(rows[2 * i] >> (2 * j) & 15) | (unsigned)(rows[2 * i + 1] >> (2 * j) & 15) << 4 |
-                                  (unsigned)(rows[2 * i + 2] >> (2 * j) & 15) << 8 |
-                                  (unsigned)(rows[2 * i + 3] >> (2 * j) & 15) << 12;
-                unsigned quad = u->quads[square];
-                top |= (uint16_t)((quad & 3) << (2 * j));
-                bottom |= (uint16_t)((quad >> 2 & 3) << (2 * j));
-            }
-            next[2 * i] = top;
-            next[2 * i + 1] = bottom;
-        }
-        memcpy(rows, next, sizeof(uint16_t) * (size_t)(side - 2));
+/* Whether the rule is outer totalistic (a cell's next state depends only on its own and on how many of its
+ * eight neighbours live) and, if so, its masks for counted_generation: for a cell of state s (0 dead, 1 live),
+ * low[s][j] is all ones when 2j live neighbours give life, flip[s][j] when 2j + 1 give another state than 2j,
+ * eight[s] when 8 give life. */
+static void fill_counts(universe *u) {
+    int gives[2][9]; /* the next state of a cell of state s with k live neighbours; -1: not seen yet */
+    memset(gives, 0xff, sizeof gives);
+    u->counted = 1;
+    for (unsigned index = 0; index < 512; index++) {
+        int *next = &gives[index >> 4 & 1][__builtin_popcount(index & ~16u)];
+        if (*next < 0) *next = u->table[index];
+        if (*next != u->table[index]) u->counted = 0;
     }
-    /* The centre 8 x 8 is now at (4 - generations, 4 - generations). */
-    int at = 4 - generations;
-    uint64_t bits = 0;
-    for (int y = 0; y < 8; y++) bits |= (uint64_t)(rows[y + at] >> at & 0xff) << (8 * y);
-    return leaf(u, bits);
+    for (int s = 0; s < 2; s++) {
+        for (int j = 0; j < 4; j++) {
+            u->low[s][j] = gives[s][2 * j] ? UINT32_MAX : 0;
+            u->flip[s][j] = gives[s][2 * j] != gives[s][2 * j + 1] ? UINT32_MAX : 0;
+        }
+        u->eight[s] = gives[s][8] ? UINT32_MAX : 0;
+    }
 }
 
-/* A level 4 node's centre leaf, now. */
-static ref centre_of_level4(universe *u, ref r) {
-    uint16_t rows[16];
-    rows_of(u, r, rows);
-    return leaf(u, centre_bits(rows));
+/* Rows of a level 5 node's 32 x 32 square (bit c of row r is column c), from its sixteen leaves. */
+static void square_of(const universe *u, ref r, uint32_t rows[32]) {
+    const node *n = &u->nodes[r];
+    const ref quarters[4] = {n->nw, n->ne, n->sw, n->se};
+    memset(rows, 0, 32 * sizeof(uint32_t));
+    for (int q = 0; q < 4; q++) {
+        const node *c = &u->nodes[quarters[q]];
+        const ref leaves[4] = {c->nw, c->ne, c->sw, c->se};
+        for (int l = 0; l < 4; l++) {
+            uint64_t bits = leaf_bits(&u->nodes[leaves[l]]);
+            int top = 16 * (q >> 1) + 8 * (l >> 1), left = 16 * (q & 1) + 8 * (l & 1);
+            for (int y = 0; y < 8; y++) rows[top + y] |= (uint32_t)(bits >> (8 * y) & 0xff) << left;
+        }
+    }
 }
 
-/* A node's centre square, one level down, now. */
+/* One generation of an outer totalistic rule on rows[0..32), in place, 32 cells at a time: each cell's live
+ * neighbours are counted into four bit planes by adders (each row's west + self + east and west + east first,
+ * shared by the rows above and below), and the masks of fill_counts pick the next state from the count. A
+ * cell is right when its whole neighbourhood was: the square's edge goes wrong, a cell deeper each generation. */
+static void counted_generation(const universe *u, uint32_t rows[32]) {
+    uint32_t three[32], carry3[32], two[32], carry2[32]; /* sums and carries of west + self + east, west + east */
+    for (int y = 0; y < 32; y++) {
+        uint32_t x = rows[y], w = x << 1, e = x >> 1, t = w ^ e;
+        two[y] = t;
+        carry2[y] = w & e;
+        three[y] = t ^ x;
+        carry3[y] = (w & e) | (t & x);
+    }
+    uint32_t next[32] = {0};
+    for (int y = 1; y < 31; y++) {
+        uint32_t a = three[y - 1], b = two[y], c = three[y + 1], t = a ^ b;
+        uint32_t ones = t ^ c, carry = (a & b) | (t & c); /* the count's bit 0, and a carry to its twos */
+        uint32_t p = carry3[y - 1], q = carry2[y], r = carry3[y + 1], t2 = p ^ q;
+        uint32_t twos = t2 ^ r, fours = (p & q) | (t2 & r);
+        uint32_t bit1 = twos ^ carry, more = twos & carry;
+        uint32_t bit2 = fours ^ more, bit3 = fours & more; /* bit 3 is set for a count of 8 only */
+        uint32_t state[2];
+        for (int s = 0; s < 2; s++) {
+            uint32_t v[4]; /* v[j]: the next state for a count of 2j + bit 0 */
+            for (int j = 0; j < 4; j++) v[j] = (ones & u->flip[s][j]) ^ u->low[s][j];
+            uint32_t low = v[0] ^ ((v[0] ^ v[1]) & bit1), high = v[2] ^ ((v[2] ^ v[3]) & bit1);
+            uint32_t m = low ^ ((low ^ high) & bit2);
+            state[s] = m ^ ((m ^ u->eight[s]) & bit3);
+        }
+        next[y] = state[0] ^ ((state[0] ^ state[1]) & rows[y]);
+    }
+    memcpy(rows, next, sizeof next);
+}
+
+/* One generation of any rule on the square rows[0..side) x columns [0, side), 2 x 2 cells at a time from the
+ * 4 x 4 squares around them: the result is two cells narrower, its cell (y, x) being this one's (y + 1, x + 1). */
+static void looked_up_generation(const universe *u, uint32_t rows[32], int side) {
+    uint32_t next[32] = {0};
+    for (int i = 0; i < side / 2 - 1; i++) {
+        uint32_t top = 0, bottom = 0;
+        for (int j = 0; j < side / 2 - 1; j++) {
+            unsigned square = (rows[2 * i] >> (2 * j) & 15) | (rows[2 * i + 1] >> (2 * j) & 15) << 4 |
+                              (rows[2 * i + 2] >> (2 * j) & 15) << 8 | (rows[2 * i + 3] >> (2 * j) & 15) << 12;
+            unsigned quad = u->quads[square];
+            top |= (quad & 3) << (2 * j);
+            bottom |= (quad >> 2 & 3) << (2 * j);
+        }
+        next[2 * i] = top;
+        next[2 * i + 1] = bottom;
+    }
+    memcpy(rows, next, sizeof next);
+}
+
+/* A level 5 node's centre (level 4), `generations` (at most 8) on, computed from its cells at once: no
+ * sub-square of it is hashed, only the four leaves of the answer. */
+static ref base_result(universe *u, ref r, int generations) {
+    uint32_t rows[32];
+    square_of(u, r, rows);
+    for (int g = 0; g < generations; g++) {
+        if (u->counted) {
+            counted_generation(u, rows);
+        } else {
+            looked_up_generation(u, rows, 32 - 2 * g);
+        }
+    }
+    int at = u->counted ? 8 : 8 - generations; /* the centre's top-left cell, which looking up moves */
+    uint64_t quarter[4] = {0, 0, 0, 0};
+    for (int y = 0; y < 16; y++) {
+        uint32_t row = rows[at + y] >> at;
+        quarter[2 * (y / 8)] |= (uint64_t)(row & 0xff) << (8 * (y % 8));
+        quarter[2 * (y / 8) + 1] |= (uint64_t)(row >> 8 & 0xff) << (8 * (y % 8));
+    }
+    return join(u, leaf(u, quarter[0]), leaf(u, quarter[1]), leaf(u, quarter[2]), leaf(u, quarter[3]));
+}
+
+/* A node's centre square, one level down, now (level 5 or more). */
 static ref centre(universe *u, ref r) {
-    if (u->nodes[r].level == 4) return centre_of_level4(u, r);
     const node n = u->nodes[r];
     return join(u, u->nodes[n.nw].se, u->nodes[n.ne].sw, u->nodes[n.sw].ne, u->nodes[n.se].nw);
 }
@@ -294,8 +354,8 @@ static ref result(universe *u, ref r) {
     ref answer;
     if (u->nodes[r].population == 0 && !u->table[0]) {
         answer = u->nodes[r].nw; /* without B0, empty stays empty: the centre is as empty as any child */
-    } else if (level == 4) {
-        answer = base_result(u, r, u->step >= 2 ? 4 : 1 << u->step);
+    } else if (level == 5) {
+        answer = base_result(u, r, u->step >= 3 ? 8 : 1 << u->step);
     } else {
         ref s[9], t[9];
         if (nine(u, r, s) != 0) return 0;
@@ -376,6 +436,7 @@ universe *lifetui_hashlife_new(const uint8_t *table, long max_nodes) {
     }
     memcpy(u->table, table, 512);
     fill_quads(u);
+    fill_counts(u);
     u->max_nodes = max_nodes;
     return u;
 }
