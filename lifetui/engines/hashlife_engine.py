@@ -44,7 +44,7 @@ void lifetui_hashlife_root(const universe *u, long long *top, long long *left, i
 int lifetui_hashlife_bounds(universe *u, long long box[4]);
 int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint32_t *refs);
 int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs);
-void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left);
+int lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left);
 long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, uint8_t *levels);
 int lifetui_hashlife_set(universe *u, const long long *places, long count, int value);
 """
@@ -338,7 +338,7 @@ class HashlifeUniverse(Universe):
             raise LifeError(
                 f"hashlife engine: not enough memory to build the quadtree of the pattern's {len(pattern.runs):,} runs"
             ) from None
-        self._lib.lifetui_hashlife_plant(self._universe, root, top, left)
+        self._plant(root, top, left)
 
     def _root_of_runs(self, runs: np.ndarray, level: int) -> int:
         """The node of side 2^level holding `runs` at its top-left corner."""
@@ -378,8 +378,12 @@ class HashlifeUniverse(Universe):
                                           ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
                 raise LifeError("hashlife engine: out of memory loading the pattern")
             refs[numbers] = made
-        # The root may be a leaf itself (a pattern of 8 x 8 cells): a step grows it first.
-        lib.lifetui_hashlife_plant(universe, int(refs[len(tree.nodes) - 1]), top - tree.top, left - tree.left)
+        # The root may be an 8 x 8 square itself: the C puts it in a leaf, and a step grows that first.
+        self._plant(int(refs[len(tree.nodes) - 1]), top - tree.top, left - tree.left)
+
+    def _plant(self, root: int, top: int, left: int) -> None:
+        if self._lib.lifetui_hashlife_plant(self._universe, root, top, left) != 0:
+            raise LifeError("hashlife engine: out of memory loading the pattern")
 
     def step(self, generations: int) -> None:
         self.engine.step(generations)
@@ -428,7 +432,9 @@ class HashlifeUniverse(Universe):
         distinct live squares, and where the live cells' box starts (`#CXRLE Pos`, as in RLE)."""
         from lifetui.patterns.macrocell import macrocell_of_nodes
 
-        capacity = self.nodes() + 1
+        capacity = self._lib.lifetui_hashlife_dump(self._universe, 0, self._ffi.NULL, self._ffi.NULL)
+        if capacity < 0:
+            raise LifeError("hashlife engine: out of memory writing the pattern")
         words, levels = np.zeros((capacity, 4), dtype=np.uint64), np.zeros(capacity, dtype=np.uint8)
         count = self._lib.lifetui_hashlife_dump(self._universe, capacity, self._ffi.from_buffer("uint64_t[]", words),
                                                 self._ffi.from_buffer("uint8_t[]", levels))  # fmt: skip

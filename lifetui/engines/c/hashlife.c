@@ -1,14 +1,15 @@
 /* lifetui's HashLife engine: Gosper's algorithm, a hashed quadtree whose nodes remember their future.
  *
- * A node of level k is a square of 2^k x 2^k cells. Level 3 nodes are leaves, 8 x 8 cells in 64 bits
- * (row r in bits 8r..8r+7, column c in bit c of its row); a node of level k > 3 has four children of
- * level k - 1. Every node exists once (a hash table finds it by its contents), so a pattern with
- * repeated parts, in space or in time, costs memory once. A node of level k >= 4 remembers its result:
- * its centre square (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current
- * step. A level 4 node computes it cell by cell from the rule's 512-entry table; a higher one from nine
+ * A node of level k is a square of 2^k x 2^k cells. Level 4 nodes are leaves, 16 x 16 cells in sixteen
+ * rows of 16 bits (column c in bit c of its row); a node of level k > 4 has four children of level k - 1.
+ * Every node exists once (a hash table finds it by its contents), so a pattern with repeated parts, in
+ * space or in time, costs memory once. A node of level k >= 5 remembers its result: its centre square
+ * (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current step. A level 5 node
+ * computes it from its 32 x 32 cells at once, bit-parallel (base_result); a higher one from nine
  * overlapping sub-squares, recursively, in two rounds of half the time (Gosper's construction), or, when
  * the step is shorter than its level allows, in one round after taking the sub-squares' centres. A change
- * of step keeps the results that do not depend on it (see set_step).
+ * of step keeps the results that do not depend on it (see set_step). Leaves as large as this keep the
+ * hashing, and the memory, of the squares below 16 x 16 out of every step.
  *
  * On the unbounded plane, the root is a square of the plane at (top, left), dead beyond it: before a step
  * it grows by dead borders until its live cells are in its centre quarter and it is tall enough for the
@@ -30,12 +31,19 @@ typedef uint32_t ref; /* a node's number; 0 is no node */
 /* Entries in each of node_box's four tables of edges already found. */
 #define EDGE_MEMO 4096
 
+#define LEAF 4 /* a leaf's level */
+
 typedef struct {
-    ref nw, ne, sw, se; /* children; for a leaf, its 64 cells in nw (rows 0-3) and ne (rows 4-7) */
-    ref result;         /* the centre 2^min(j, level - 2) generations on, for the current step j; 0: unknown */
-    ref next;           /* the next node in its hash bucket, or in the free list */
-    uint64_t population;
-    uint8_t level;      /* 3 for a leaf; 0 for a free node */
+    union {
+        struct {
+            ref nw, ne, sw, se;  /* children */
+            ref result;          /* the centre 2^min(j, level - 2) generations on, for the current step j; 0: unknown */
+            uint64_t population; /* saturating at 2^64 - 1 */
+        };
+        uint16_t rows[16]; /* a leaf's cells */
+    };
+    ref next;      /* the next node in its hash bucket, or in the free list */
+    uint8_t level; /* LEAF for a leaf; 0 for a free node */
     uint8_t mark;
 } node;
 
@@ -55,7 +63,10 @@ typedef struct {
     long long top, left; /* on the plane, where the root's top-left cell is */
     uint8_t table[512];  /* the rule: bit k of the index is NW N NE W C E SW S SE, k = 0..8 */
     uint8_t quads[1 << 16]; /* a 4 x 4 square (bit 4y + x) -> its centre 2 x 2 a generation on (bit 2y + x) */
+    uint64_t *eighths;      /* the 8 x 8 squares lifetui_hashlife_leaves was given, until they are planted */
+    long eighth_count, eighth_capacity;
     int counted;            /* the rule is outer totalistic: generations by counting (fill_counts) */
+    int life;               /* the rule is Conway's Life */
     uint32_t low[2][4], flip[2][4], eight[2];
     /* node_box's memory of each node's edges, one table per edge, valid for one call (its epoch) */
     struct {
@@ -69,13 +80,27 @@ typedef struct {
     int halted;        /* set once it could be read, until the step returns */
 } universe;
 
-static uint64_t leaf_bits(const node *n) { return (uint64_t)n->nw | (uint64_t)n->ne << 32; }
+static uint64_t leaf_population(const node *n) {
+    uint64_t words[4];
+    memcpy(words, n->rows, sizeof words);
+    return (uint64_t)(__builtin_popcountll(words[0]) + __builtin_popcountll(words[1]) + __builtin_popcountll(words[2]) +
+                      __builtin_popcountll(words[3]));
+}
 
-static uint64_t hash_leaf(uint64_t bits) {
-    bits ^= bits >> 33;
-    bits *= 0xff51afd7ed558ccdULL;
-    bits ^= bits >> 33;
-    return bits;
+/* A node's live cells (saturating at 2^64 - 1). */
+static uint64_t population(const universe *u, ref r) {
+    const node *n = &u->nodes[r];
+    return n->level == LEAF ? leaf_population(n) : n->population;
+}
+
+static uint64_t hash_leaf(const uint16_t rows[16]) {
+    uint64_t words[4], h = 0;
+    memcpy(words, rows, sizeof words);
+    for (int i = 0; i < 4; i++) {
+        h = (h ^ words[i]) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return h;
 }
 
 static uint64_t hash_children(ref nw, ref ne, ref sw, ref se) {
@@ -87,7 +112,7 @@ static uint64_t hash_children(ref nw, ref ne, ref sw, ref se) {
 }
 
 static uint64_t node_hash(const node *n) {
-    return n->level == 3 ? hash_leaf(leaf_bits(n)) : hash_children(n->nw, n->ne, n->sw, n->se);
+    return n->level == LEAF ? hash_leaf(n->rows) : hash_children(n->nw, n->ne, n->sw, n->se);
 }
 
 /* A fresh node slot, or 0 when memory runs out or the universe holds its limit of nodes (a step that
@@ -140,16 +165,19 @@ static int make_room(universe *u) {
     return rehash(u, u->bucket_count * 2);
 }
 
-static ref leaf(universe *u, uint64_t bits) {
-    uint64_t h = hash_leaf(bits);
+/* The leaf of these cells; 0 when memory runs out. */
+static ref leaf(universe *u, const uint16_t rows[16]) {
+    uint64_t h = hash_leaf(rows);
     for (ref r = u->buckets[h & (u->bucket_count - 1)]; r; r = u->nodes[r].next) {
-        if (u->nodes[r].level == 3 && leaf_bits(&u->nodes[r]) == bits) return r;
+        if (u->nodes[r].level == LEAF && !memcmp(u->nodes[r].rows, rows, sizeof u->nodes[r].rows)) return r;
     }
     if (make_room(u) != 0) return 0;
     ref r = allocate(u);
     if (!r) return 0;
     node *n = &u->nodes[r];
-    *n = (node){(ref)bits, (ref)(bits >> 32), 0, 0, 0, 0, (uint64_t)__builtin_popcountll(bits), 3, 0};
+    memcpy(n->rows, rows, sizeof n->rows);
+    n->level = LEAF;
+    n->mark = 0;
     ref b = (ref)(h & (u->bucket_count - 1));
     n->next = u->buckets[b];
     u->buckets[b] = r;
@@ -162,20 +190,19 @@ static ref join(universe *u, ref nw, ref ne, ref sw, ref se) {
     uint64_t h = hash_children(nw, ne, sw, se);
     for (ref r = u->buckets[h & (u->bucket_count - 1)]; r; r = u->nodes[r].next) {
         const node *n = &u->nodes[r];
-        if (n->level > 3 && n->nw == nw && n->ne == ne && n->sw == sw && n->se == se) return r;
+        if (n->level > LEAF && n->nw == nw && n->ne == ne && n->sw == sw && n->se == se) return r;
     }
     if (make_room(u) != 0) return 0;
     ref r = allocate(u);
     if (!r) return 0;
-    const node *c = u->nodes;
-    uint64_t population = 0; /* saturating: a tiling of the torus thirty levels up must not wrap to "empty" */
+    uint64_t total = 0; /* saturating: a tiling of the torus thirty levels up must not wrap to "empty" */
     const ref children[4] = {nw, ne, sw, se};
     for (int i = 0; i < 4; i++) {
-        uint64_t part = c[children[i]].population;
-        population = part > UINT64_MAX - population ? UINT64_MAX : population + part;
+        uint64_t part = population(u, children[i]);
+        total = part > UINT64_MAX - total ? UINT64_MAX : total + part;
     }
     node *n = &u->nodes[r];
-    *n = (node){nw, ne, sw, se, 0, 0, population, (uint8_t)(c[nw].level + 1), 0};
+    *n = (node){.nw = nw, .ne = ne, .sw = sw, .se = se, .population = total, .level = (uint8_t)(u->nodes[nw].level + 1)};
     ref b = (ref)(h & (u->bucket_count - 1));
     n->next = u->buckets[b];
     u->buckets[b] = r;
@@ -210,6 +237,8 @@ static void fill_counts(universe *u) {
         if (*next < 0) *next = u->table[index];
         if (*next != u->table[index]) u->counted = 0;
     }
+    static const int life[2][9] = {{0, 0, 0, 1, 0, 0, 0, 0, 0}, {0, 0, 1, 1, 0, 0, 0, 0, 0}};
+    u->life = u->counted && !memcmp(gives, life, sizeof life);
     for (int s = 0; s < 2; s++) {
         for (int j = 0; j < 4; j++) {
             u->low[s][j] = gives[s][2 * j] ? UINT32_MAX : 0;
@@ -219,54 +248,66 @@ static void fill_counts(universe *u) {
     }
 }
 
-/* Rows of a level 5 node's 32 x 32 square (bit c of row r is column c), from its sixteen leaves. */
+/* Rows of a level 5 node's 32 x 32 square (bit c of row r is column c), from its four leaves. */
 static void square_of(const universe *u, ref r, uint32_t rows[32]) {
     const node *n = &u->nodes[r];
-    const ref quarters[4] = {n->nw, n->ne, n->sw, n->se};
-    memset(rows, 0, 32 * sizeof(uint32_t));
-    for (int q = 0; q < 4; q++) {
-        const node *c = &u->nodes[quarters[q]];
-        const ref leaves[4] = {c->nw, c->ne, c->sw, c->se};
-        for (int l = 0; l < 4; l++) {
-            uint64_t bits = leaf_bits(&u->nodes[leaves[l]]);
-            int top = 16 * (q >> 1) + 8 * (l >> 1), left = 16 * (q & 1) + 8 * (l & 1);
-            for (int y = 0; y < 8; y++) rows[top + y] |= (uint32_t)(bits >> (8 * y) & 0xff) << left;
-        }
+    const uint16_t *nw = u->nodes[n->nw].rows, *ne = u->nodes[n->ne].rows, *sw = u->nodes[n->sw].rows,
+                   *se = u->nodes[n->se].rows;
+    for (int y = 0; y < 16; y++) {
+        rows[y] = nw[y] | (uint32_t)ne[y] << 16;
+        rows[y + 16] = sw[y] | (uint32_t)se[y] << 16;
     }
 }
 
-/* One generation of an outer totalistic rule on rows[0..32), in place, 32 cells at a time: each cell's live
- * neighbours are counted into four bit planes by adders (each row's west + self + east and west + east first,
- * shared by the rows above and below), and the masks of fill_counts pick the next state from the count. A
- * cell is right when its whole neighbourhood was: the square's edge goes wrong, a cell deeper each generation. */
-static void counted_generation(const universe *u, uint32_t rows[32]) {
-    uint32_t three[32], carry3[32], two[32], carry2[32]; /* sums and carries of west + self + east, west + east */
-    for (int y = 0; y < 32; y++) {
-        uint32_t x = rows[y], w = x << 1, e = x >> 1, t = w ^ e;
-        two[y] = t;
-        carry2[y] = w & e;
-        three[y] = t ^ x;
-        carry3[y] = (w & e) | (t & x);
-    }
-    uint32_t next[32] = {0};
-    for (int y = 1; y < 31; y++) {
-        uint32_t a = three[y - 1], b = two[y], c = three[y + 1], t = a ^ b;
-        uint32_t ones = t ^ c, carry = (a & b) | (t & c); /* the count's bit 0, and a carry to its twos */
-        uint32_t p = carry3[y - 1], q = carry2[y], r = carry3[y + 1], t2 = p ^ q;
-        uint32_t twos = t2 ^ r, fours = (p & q) | (t2 & r);
-        uint32_t bit1 = twos ^ carry, more = twos & carry;
-        uint32_t bit2 = fours ^ more, bit3 = fours & more; /* bit 3 is set for a count of 8 only */
-        uint32_t state[2];
+/* The leaf of rows[at..at + 16) x columns [at, at + 16) of a 32 x 32 square. */
+static ref leaf_at(universe *u, const uint32_t rows[32], int at) {
+    uint16_t cells[16];
+    for (int y = 0; y < 16; y++) cells[y] = (uint16_t)(rows[at + y] >> at);
+    return leaf(u, cells);
+}
+
+/* The live neighbours of a row's 32 cells as bits of their count, from the rows above and below: bit 0 in
+ * count[0], bit 1 in count[1], and in count[2] and count[3] two carries whose sum is the count's bits 2 and 3
+ * (one of them set: 4 to 7 neighbours; both: 8). Full adders, 32 cells at a time. */
+static inline void count_neighbours(uint32_t above, uint32_t row, uint32_t below, uint32_t count[4]) {
+    uint32_t aw = above << 1, ae = above >> 1, at = aw ^ ae, a = at ^ above, p = (aw & ae) | (at & above);
+    uint32_t cw = below << 1, ce = below >> 1, ct = cw ^ ce, c = ct ^ below, r = (cw & ce) | (ct & below);
+    uint32_t bw = row << 1, be = row >> 1, b = bw ^ be, q = bw & be;
+    uint32_t t = a ^ b, carry = (a & b) | (t & c); /* ones: above, beside, below; carry into the twos */
+    uint32_t t2 = p ^ q, twos = t2 ^ r;
+    count[0] = t ^ c;
+    count[1] = twos ^ carry;
+    count[2] = (p & q) | (t2 & r);
+    count[3] = twos & carry;
+}
+
+/* One generation of an outer totalistic rule from rows `in` to `out`, rows [low, high) (their neighbours
+ * must be right), 32 cells at a time: the masks of fill_counts pick each cell's next state from its count.
+ * A row's cells at the square's sides go wrong, a cell deeper each generation. Rows are read from one
+ * array and written to another, never read back just after they are stored: that stalls a vector unit. */
+static void counted_generation(const universe *u, const uint32_t *in, uint32_t *out, int low, int high) {
+    for (int y = low; y < high; y++) {
+        uint32_t count[4];
+        count_neighbours(in[y - 1], in[y], in[y + 1], count);
+        uint32_t bit2 = count[2] ^ count[3], bit3 = count[2] & count[3], state[2];
         for (int s = 0; s < 2; s++) {
             uint32_t v[4]; /* v[j]: the next state for a count of 2j + bit 0 */
-            for (int j = 0; j < 4; j++) v[j] = (ones & u->flip[s][j]) ^ u->low[s][j];
-            uint32_t low = v[0] ^ ((v[0] ^ v[1]) & bit1), high = v[2] ^ ((v[2] ^ v[3]) & bit1);
-            uint32_t m = low ^ ((low ^ high) & bit2);
+            for (int j = 0; j < 4; j++) v[j] = (count[0] & u->flip[s][j]) ^ u->low[s][j];
+            uint32_t lower = v[0] ^ ((v[0] ^ v[1]) & count[1]), upper = v[2] ^ ((v[2] ^ v[3]) & count[1]);
+            uint32_t m = lower ^ ((lower ^ upper) & bit2);
             state[s] = m ^ ((m ^ u->eight[s]) & bit3);
         }
-        next[y] = state[0] ^ ((state[0] ^ state[1]) & rows[y]);
+        out[y] = state[0] ^ ((state[0] ^ state[1]) & in[y]);
     }
-    memcpy(rows, next, sizeof next);
+}
+
+/* counted_generation for Conway's Life (B3/S23), the rule most run: alive with 3 neighbours, or 2 and alive. */
+static void life_generation(const uint32_t *in, uint32_t *out, int low, int high) {
+    for (int y = low; y < high; y++) {
+        uint32_t count[4];
+        count_neighbours(in[y - 1], in[y], in[y + 1], count);
+        out[y] = count[1] & ~(count[2] | count[3]) & (count[0] | in[y]);
+    }
 }
 
 /* One generation of any rule on the square rows[0..side) x columns [0, side), 2 x 2 cells at a time from the
@@ -288,37 +329,39 @@ static void looked_up_generation(const universe *u, uint32_t rows[32], int side)
     memcpy(rows, next, sizeof next);
 }
 
-/* A level 5 node's centre (level 4), `generations` (at most 8) on, computed from its cells at once: no
- * sub-square of it is hashed, only the four leaves of the answer. */
+/* A level 5 node's centre (a leaf), `generations` (at most 8) on, computed from its cells at once: no
+ * sub-square of it is hashed, only the answer. */
 static ref base_result(universe *u, ref r, int generations) {
-    uint32_t rows[32];
-    square_of(u, r, rows);
-    for (int g = 0; g < generations; g++) {
-        if (u->counted) {
-            counted_generation(u, rows);
+    uint32_t rows[2][32];
+    square_of(u, r, rows[0]);
+    if (!u->counted) {
+        for (int g = 0; g < generations; g++) looked_up_generation(u, rows[0], 32 - 2 * g);
+        return leaf_at(u, rows[0], 8 - generations); /* looking up moves the centre */
+    }
+    for (int g = 0; g < generations; g++) { /* generation g is right on rows [g + 1, 31 - g) */
+        if (u->life) {
+            life_generation(rows[g & 1], rows[(g + 1) & 1], g + 1, 31 - g);
         } else {
-            looked_up_generation(u, rows, 32 - 2 * g);
+            counted_generation(u, rows[g & 1], rows[(g + 1) & 1], g + 1, 31 - g);
         }
     }
-    int at = u->counted ? 8 : 8 - generations; /* the centre's top-left cell, which looking up moves */
-    uint64_t quarter[4] = {0, 0, 0, 0};
-    for (int y = 0; y < 16; y++) {
-        uint32_t row = rows[at + y] >> at;
-        quarter[2 * (y / 8)] |= (uint64_t)(row & 0xff) << (8 * (y % 8));
-        quarter[2 * (y / 8) + 1] |= (uint64_t)(row >> 8 & 0xff) << (8 * (y % 8));
-    }
-    return join(u, leaf(u, quarter[0]), leaf(u, quarter[1]), leaf(u, quarter[2]), leaf(u, quarter[3]));
+    return leaf_at(u, rows[generations & 1], 8);
 }
 
 /* A node's centre square, one level down, now (level 5 or more). */
 static ref centre(universe *u, ref r) {
     const node n = u->nodes[r];
+    if (n.level == LEAF + 1) {
+        uint32_t rows[32];
+        square_of(u, r, rows);
+        return leaf_at(u, rows, 8);
+    }
     return join(u, u->nodes[n.nw].se, u->nodes[n.ne].sw, u->nodes[n.sw].ne, u->nodes[n.se].nw);
 }
 
 static ref result(universe *u, ref r);
 
-/* The nine overlapping sub-squares of a node, one level down: rows of three, top left first. */
+/* The nine overlapping sub-squares of a node (level 6 or more), one level down: rows of three, top left first. */
 static int nine(universe *u, ref r, ref s[9]) {
     const node n = u->nodes[r];
     const node nw = u->nodes[n.nw], ne = u->nodes[n.ne], sw = u->nodes[n.sw], se = u->nodes[n.se];
@@ -352,9 +395,9 @@ static ref result(universe *u, ref r) {
     if (halting(u)) return 0;
     int level = u->nodes[r].level;
     ref answer;
-    if (u->nodes[r].population == 0 && !u->table[0]) {
+    if (population(u, r) == 0 && !u->table[0]) {
         answer = u->nodes[r].nw; /* without B0, empty stays empty: the centre is as empty as any child */
-    } else if (level == 5) {
+    } else if (level == LEAF + 1) {
         answer = base_result(u, r, u->step >= 3 ? 8 : 1 << u->step);
     } else {
         ref s[9], t[9];
@@ -375,8 +418,9 @@ static ref result(universe *u, ref r) {
     return answer;
 }
 
-/* Forget the results of nodes above `level`. */
+/* Forget the results of nodes above `level` (leaves have none). */
 static void forget_results(universe *u, int level) {
+    if (level < LEAF) level = LEAF;
     for (ref r = 1; r < u->count; r++) {
         if (u->nodes[r].level > level) u->nodes[r].result = 0;
     }
@@ -386,7 +430,7 @@ static void mark(universe *u, ref r) {
     while (r && !u->nodes[r].mark) {
         node *n = &u->nodes[r];
         n->mark = 1;
-        if (n->level == 3) return;
+        if (n->level == LEAF) return;
         mark(u, n->nw);
         mark(u, n->ne);
         mark(u, n->sw);
@@ -406,7 +450,7 @@ static int collect(universe *u) {
     u->live = 0;
     for (ref r = u->count - 1; r >= 1; r--) {
         node *n = &u->nodes[r];
-        n->result = 0;
+        if (n->level > LEAF) n->result = 0;
         if (n->level && n->mark) {
             u->live++;
         } else {
@@ -445,6 +489,7 @@ void lifetui_hashlife_free(universe *u) {
     if (!u) return;
     free(u->nodes);
     free(u->buckets);
+    free(u->eighths);
     free(u);
 }
 
@@ -452,12 +497,12 @@ void lifetui_hashlife_free(universe *u) {
  * (top, left), of side 2^level. */
 /* The square of side 2^level from (top, left) of `cells` (rows `stride` bytes apart). */
 static ref build(universe *u, const uint8_t *cells, long stride, long top, long left, int level) {
-    if (level == 3) {
-        uint64_t bits = 0;
-        for (int y = 0; y < 8; y++) {
-            for (int x = 0; x < 8; x++) bits |= (uint64_t)(cells[(top + y) * stride + left + x] & 1) << (8 * y + x);
+    if (level == LEAF) {
+        uint16_t rows[16] = {0};
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) rows[y] |= (uint16_t)((cells[(top + y) * stride + left + x] & 1) << x);
         }
-        return leaf(u, bits);
+        return leaf(u, rows);
     }
     long half = 1L << (level - 1);
     ref nw = build(u, cells, stride, top, left, level - 1);
@@ -529,7 +574,10 @@ static ref advance(universe *u, int step) {
         ref shifted = doubled ? result(u, doubled) : 0;
         if (!shifted) return 0;
         const node s = u->nodes[shifted];
-        return join(u, s.se, s.sw, s.ne, s.nw);
+        if (s.level > LEAF) return join(u, s.se, s.sw, s.ne, s.nw);
+        uint16_t rows[16]; /* a torus of 16 x 16: its leaf's quarters swapped */
+        for (int y = 0; y < 16; y++) rows[y] = (uint16_t)(s.rows[(y + 8) % 16] >> 8 | s.rows[(y + 8) % 16] << 8);
+        return leaf(u, rows);
     }
     ref tiled = r;
     for (int k = 0; k < step - level + 2 && tiled; k++) tiled = join(u, tiled, tiled, tiled, tiled);
@@ -540,18 +588,21 @@ static ref advance(universe *u, int step) {
 
 /* The dead square of side 2^level. */
 static ref dead(universe *u, int level) {
-    ref r = leaf(u, 0);
-    for (int l = 3; l < level && r; l++) r = join(u, r, r, r, r);
+    static const uint16_t none[16];
+    ref r = leaf(u, none);
+    for (int l = LEAF; l < level && r; l++) r = join(u, r, r, r, r);
     return r;
 }
 
-/* Whether node r (level >= 5) has live cells only in its centre half: its twelve outer grandchildren are dead. */
+/* Whether node r (level >= 6) has live cells only in its centre half: its twelve outer grandchildren are dead. */
 static int centred(const universe *u, ref r) {
     const node *c = u->nodes, n = u->nodes[r];
     const node nw = c[n.nw], ne = c[n.ne], sw = c[n.sw], se = c[n.se];
-    return !(c[nw.nw].population | c[nw.ne].population | c[nw.sw].population | c[ne.nw].population |
-             c[ne.ne].population | c[ne.se].population | c[sw.nw].population | c[sw.sw].population |
-             c[sw.se].population | c[se.ne].population | c[se.sw].population | c[se.se].population);
+    const ref outer[12] = {nw.nw, nw.ne, nw.sw, ne.nw, ne.ne, ne.se, sw.nw, sw.sw, sw.se, se.ne, se.sw, se.se};
+    for (int i = 0; i < 12; i++) {
+        if (population(u, outer[i])) return 0;
+    }
+    return 1;
 }
 
 /* The highest root the plane grows to: its coordinates stay well inside 64 bits. */
@@ -565,9 +616,21 @@ static ref grow(universe *u, ref r, long long *top, long long *left) {
         u->outgrown = 1;
         return 0;
     }
-    ref d = dead(u, level - 1);
     const node n = u->nodes[r];
-    ref grown = join(u, join(u, d, d, d, n.nw), join(u, d, d, n.ne, d), join(u, d, n.sw, d, d), join(u, n.se, d, d, d));
+    ref grown;
+    if (level == LEAF) { /* four leaves, each with a quarter of this one at its inner corner */
+        uint16_t quarters[4][16] = {{0}};
+        for (int y = 0; y < 8; y++) {
+            quarters[0][8 + y] = (uint16_t)(n.rows[y] << 8);
+            quarters[1][8 + y] = (uint16_t)(n.rows[y] >> 8);
+            quarters[2][y] = (uint16_t)(n.rows[8 + y] << 8);
+            quarters[3][y] = (uint16_t)(n.rows[8 + y] >> 8);
+        }
+        grown = join(u, leaf(u, quarters[0]), leaf(u, quarters[1]), leaf(u, quarters[2]), leaf(u, quarters[3]));
+    } else {
+        ref d = dead(u, level - 1);
+        grown = join(u, join(u, d, d, d, n.nw), join(u, d, d, n.ne, d), join(u, d, n.sw, d, d), join(u, n.se, d, d, d));
+    }
     *top -= 1LL << (level - 1);
     *left -= 1LL << (level - 1);
     return grown;
@@ -584,7 +647,7 @@ static void node_box(universe *u, ref r, long long box[4]);
  * from where the root grew, or a small one in a file's huge root, is then held in a root of its own size.
  * 0 when the nodes run out. */
 static ref fit(universe *u, ref r, long long *top, long long *left) {
-    while (r && u->nodes[r].level > 5 && u->nodes[r].population) {
+    while (r && u->nodes[r].level > LEAF + 1 && population(u, r)) {
         long long box[4];
         node_box(u, r, box);
         long long quarter = 1LL << (u->nodes[r].level - 2), half = 2 * quarter;
@@ -602,7 +665,9 @@ static ref fit(universe *u, ref r, long long *top, long long *left) {
 static ref advance_plane(universe *u, int step, long long *top, long long *left) {
     set_step(u, step);
     ref r = fit(u, u->root, top, left);
-    while (r && (u->nodes[r].level < 5 || u->nodes[r].level < step + 2 || !centred(u, r))) r = grow(u, r, top, left);
+    while (r && (u->nodes[r].level < LEAF + 2 || u->nodes[r].level < step + 2 || !centred(u, r))) {
+        r = grow(u, r, top, left);
+    }
     if (r) r = grow(u, r, top, left);
     if (!r) return 0;
     int level = u->nodes[r].level;
@@ -610,7 +675,7 @@ static ref advance_plane(universe *u, int step, long long *top, long long *left)
     if (!next) return 0;
     *top += 1LL << (level - 2);
     *left += 1LL << (level - 2);
-    while (next && u->nodes[next].level > 5 && centred(u, next)) {
+    while (next && u->nodes[next].level > LEAF + 1 && centred(u, next)) {
         level = u->nodes[next].level;
         next = centre(u, next);
         *top += 1LL << (level - 2);
@@ -619,18 +684,54 @@ static ref advance_plane(universe *u, int step, long long *top, long long *left)
     return next;
 }
 
-/* Leaves from their 64 cells each (row r in bits 8r..8r+7, column c in bit c of its row): `count` of them
- * into refs. 0, or -1 when the nodes run out. */
+/* lifetui_hashlife_leaves's numbers for 8 x 8 squares: an index into u->eighths, marked by this bit. */
+#define EIGHTH 0x80000000u
+
+/* The 8 x 8 square of 64 bits (row r in bits 8r..8r+7, column c in bit c of its row) into rows[top..top + 8),
+ * columns [left, left + 8). */
+static void put_eighth(uint16_t rows[16], uint64_t bits, int top, int left) {
+    for (int y = 0; y < 8; y++) rows[top + y] |= (uint16_t)((bits >> (8 * y) & 0xff) << left);
+}
+
+/* The 8 x 8 square from rows[top..top + 8), columns [left, left + 8), as put_eighth takes it. */
+static uint64_t get_eighth(const uint16_t rows[16], int top, int left) {
+    uint64_t bits = 0;
+    for (int y = 0; y < 8; y++) bits |= (uint64_t)(rows[top + y] >> left & 0xff) << (8 * y);
+    return bits;
+}
+
+static uint64_t eighth(const universe *u, uint32_t r) { return r ? u->eighths[r & ~EIGHTH] : 0; }
+
+/* Macrocell's squares are 8 x 8: files are read in them. Each of `count` 8 x 8 squares of 64 bits (row r in
+ * bits 8r..8r+7, column c in bit c of its row) is kept, its number (for lifetui_hashlife_joins of level 3
+ * and lifetui_hashlife_plant) into refs, until the next plant. 0, or -1 when memory runs out. */
 int lifetui_hashlife_leaves(universe *u, const uint64_t *bits, long count, uint32_t *refs) {
+    if (u->eighth_count + count > u->eighth_capacity) {
+        long capacity = 2 * (u->eighth_count + count);
+        uint64_t *grown = capacity < (long)EIGHTH ? realloc(u->eighths, sizeof(uint64_t) * (size_t)capacity) : NULL;
+        if (!grown) return -1;
+        u->eighths = grown;
+        u->eighth_capacity = capacity;
+    }
     for (long i = 0; i < count; i++) {
-        if (!(refs[i] = leaf(u, bits[i]))) return -1;
+        u->eighths[u->eighth_count] = bits[i];
+        refs[i] = EIGHTH | (uint32_t)u->eighth_count++;
     }
     return 0;
 }
 
 /* Nodes of level + 1 from four children each of `level` (nw, ne, sw, se; 0 for a dead one): `count` of them
- * into refs. 0, or -1 when the nodes run out. */
+ * into refs; level 3's children are lifetui_hashlife_leaves's squares. 0, or -1 when the nodes run out. */
 int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs) {
+    if (level == LEAF - 1) {
+        for (long i = 0; i < count; i++) {
+            const uint32_t *c = children + 4 * i;
+            uint16_t rows[16] = {0};
+            for (int k = 0; k < 4; k++) put_eighth(rows, eighth(u, c[k]), 8 * (k >> 1), 8 * (k & 1));
+            if (!(refs[i] = leaf(u, rows))) return -1;
+        }
+        return 0;
+    }
     ref d = dead(u, level);
     if (!d) return -1;
     for (long i = 0; i < count; i++) {
@@ -640,57 +741,131 @@ int lifetui_hashlife_joins(universe *u, const uint32_t *children, long count, in
     return 0;
 }
 
-/* Make node `root` (from lifetui_hashlife_leaves or _joins, level 4 or more) the board, on the unbounded
- * plane with its top-left cell at (top, left). */
-void lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left) {
+/* Make node `root` (from lifetui_hashlife_leaves or _joins) the board, on the unbounded plane with its top-left
+ * cell at (top, left); an 8 x 8 square is held in a leaf's top-left corner. 0, or -1 when the nodes run out. */
+int lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long left) {
+    if (root & EIGHTH) {
+        uint16_t rows[16] = {0};
+        put_eighth(rows, eighth(u, root), 0, 0);
+        root = leaf(u, rows);
+    }
+    free(u->eighths);
+    u->eighths = NULL;
+    u->eighth_count = u->eighth_capacity = 0;
+    if (!root) return -1;
     u->root = root;
     u->plane = 1;
     u->top = top;
     u->left = left;
+    return 0;
 }
 
-/* Number node r and the live nodes below it, children first (macrocell's order); its number, 0 if dead. */
-static uint32_t number(const universe *u, ref r, uint32_t *numbers, long *count, long capacity, uint64_t *words,
-                       uint8_t *levels) {
-    const node *n = &u->nodes[r];
-    if (!n->population) return 0;
-    if (numbers[r]) return numbers[r];
-    uint64_t content[4] = {leaf_bits(n), 0, 0, 0};
-    if (n->level > 3) {
-        const ref kids[4] = {n->nw, n->ne, n->sw, n->se};
-        for (int i = 0; i < 4; i++) {
-            content[i] = number(u, kids[i], numbers, count, capacity, words, levels);
-            if (*count > capacity) return 0;
-        }
+/* Macrocell's numbering of the live squares the board reaches (dump): a number for each node, and for each
+ * 8 x 8 square in a leaf, found in an open-addressed table of its bits. */
+typedef struct {
+    uint32_t *numbers; /* by node */
+    uint64_t *keys;    /* the 8 x 8 squares numbered; 0: a free slot */
+    uint32_t *values;
+    size_t slots, used;
+    int failed;           /* memory ran out */
+    long count, capacity; /* squares numbered so far; room in words and levels */
+    uint64_t *words;      /* NULL: count only */
+    uint8_t *levels;
+} numbering;
+
+static size_t eighth_slot(uint64_t bits, size_t slots) {
+    bits ^= bits >> 33;
+    bits *= 0xff51afd7ed558ccdULL;
+    return (size_t)(bits ^ bits >> 33) & (slots - 1);
+}
+
+/* The table of 8 x 8 squares twice as large; 0, or -1 when memory runs out. */
+static int widen(numbering *m) {
+    size_t slots = m->slots ? 2 * m->slots : 1024;
+    uint64_t *keys = calloc(slots, sizeof(uint64_t));
+    uint32_t *values = malloc(slots * sizeof(uint32_t));
+    if (!keys || !values) {
+        free(keys);
+        free(values);
+        return -1;
     }
-    if (*count >= capacity) {
-        *count = capacity + 1;
+    for (size_t i = 0; i < m->slots; i++) {
+        if (!m->keys[i]) continue;
+        size_t at = eighth_slot(m->keys[i], slots);
+        while (keys[at]) at = (at + 1) & (slots - 1);
+        keys[at] = m->keys[i];
+        values[at] = m->values[i];
+    }
+    free(m->keys);
+    free(m->values);
+    m->keys = keys, m->values = values, m->slots = slots;
+    return 0;
+}
+
+/* The next number, its level and content written when there is room. */
+static uint32_t record(numbering *m, int level, const uint64_t content[4]) {
+    long i = m->count++;
+    if (m->words && i < m->capacity) {
+        memcpy(m->words + 4 * i, content, 4 * sizeof(uint64_t));
+        m->levels[i] = (uint8_t)level;
+    }
+    return (uint32_t)(i + 1);
+}
+
+/* An 8 x 8 square's number; 0 if it is dead (or memory ran out: m->failed). */
+static uint32_t number_eighth(numbering *m, uint64_t bits) {
+    if (!bits || m->failed) return 0;
+    if (2 * (m->used + 1) > m->slots && widen(m) != 0) {
+        m->failed = 1;
         return 0;
     }
-    long i = (*count)++;
-    memcpy(words + 4 * i, content, sizeof content);
-    levels[i] = n->level;
-    return numbers[r] = (uint32_t)(i + 1);
+    size_t at = eighth_slot(bits, m->slots);
+    for (; m->keys[at]; at = (at + 1) & (m->slots - 1)) {
+        if (m->keys[at] == bits) return m->values[at];
+    }
+    const uint64_t content[4] = {bits, 0, 0, 0};
+    m->keys[at] = bits;
+    m->used++;
+    return m->values[at] = record(m, LEAF - 1, content);
 }
 
-/* The live nodes the board reaches, children first, as macrocell numbers them (from 1): node i's level in
- * levels[i], its leaf cells in words[4i] or its children's numbers (0: dead) in words[4i..4i+4). Returns how
- * many, or -1 when there are more than `capacity` or memory runs out. */
+/* Number node r and the live squares below it, children first (macrocell's order); its number, 0 if dead. */
+static uint32_t number(const universe *u, ref r, numbering *m) {
+    const node *n = &u->nodes[r];
+    if (!population(u, r)) return 0;
+    if (m->numbers[r]) return m->numbers[r];
+    uint64_t content[4];
+    const ref kids[4] = {n->nw, n->ne, n->sw, n->se};
+    for (int i = 0; i < 4; i++) {
+        content[i] = n->level == LEAF ? number_eighth(m, get_eighth(n->rows, 8 * (i >> 1), 8 * (i & 1)))
+                                      : number(u, kids[i], m);
+    }
+    return m->numbers[r] = record(m, n->level, content);
+}
+
+/* The live squares the board reaches, children first, as macrocell numbers them (from 1): square i's level
+ * in levels[i], its cells in words[4i] for an 8 x 8 one (level 3) or its children's numbers (0: dead) in
+ * words[4i..4i+4). Returns how many, or -1 when there are more than `capacity` or memory runs out; with
+ * words NULL, only how many there are. */
 long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, uint8_t *levels) {
-    uint32_t *numbers = calloc(u->count, sizeof(uint32_t));
-    if (!numbers) return -1;
-    long count = 0;
-    number(u, u->root, numbers, &count, capacity, words, levels);
-    free(numbers);
-    return count > capacity ? -1 : count;
+    numbering m = {.numbers = calloc(u->count, sizeof(uint32_t)), .capacity = capacity, .words = words,
+                   .levels = levels};
+    m.failed = !m.numbers;
+    if (!m.failed) number(u, u->root, &m);
+    free(m.numbers);
+    free(m.keys);
+    free(m.values);
+    return m.failed || (words && m.count > capacity) ? -1 : m.count;
 }
 
 /* Node r (its top-left cell at (0, 0)) with the cell at (y, x) made `value`; 0 when the nodes run out. */
 static ref with_cell(universe *u, ref r, long long y, long long x, int value) {
     const node n = u->nodes[r];
-    if (n.level == 3) {
-        uint64_t bits = leaf_bits(&n), bit = 1ULL << (8 * y + x);
-        return leaf(u, value ? bits | bit : bits & ~bit);
+    if (n.level == LEAF) {
+        uint16_t rows[16], bit = (uint16_t)(1u << x);
+        memcpy(rows, n.rows, sizeof rows);
+        rows[y] = value ? rows[y] | bit : rows[y] & (uint16_t)~bit;
+        return leaf(u, rows);
     }
     long long half = 1LL << (n.level - 1);
     int k = 2 * (y >= half) + (x >= half);
@@ -746,13 +921,10 @@ void lifetui_hashlife_root(const universe *u, long long *top, long long *left, i
  * side lined with live cells is a few hundred nodes. */
 static long long edge(universe *u, ref r, int axis, int far) {
     const node *n = &u->nodes[r];
-    if (n->level == 3) {
-        uint64_t bits = leaf_bits(n);
-        uint64_t lines = 0; /* bit i: row (axis 0) or column (axis 1) i of the leaf has a live cell */
-        for (int i = 0; i < 8; i++) {
-            lines |= axis ? (bits >> (8 * i) & 0xff) : (uint64_t)((bits >> (8 * i) & 0xff) != 0) << i;
-        }
-        return far ? 64 - __builtin_clzll(lines) : __builtin_ctzll(lines);
+    if (n->level == LEAF) {
+        unsigned lines = 0; /* bit i: row (axis 0) or column (axis 1) i of the leaf has a live cell */
+        for (int i = 0; i < 16; i++) lines |= axis ? n->rows[i] : (unsigned)(n->rows[i] != 0) << i;
+        return far ? 32 - __builtin_clz(lines) : __builtin_ctz(lines);
     }
     int table = 2 * axis + far;
     size_t slot = (size_t)((r * 2654435761u) & (EDGE_MEMO - 1));
@@ -768,7 +940,7 @@ static long long edge(universe *u, ref r, int axis, int far) {
         long long offset = (p == 0) == (far == 1) ? half : 0;
         for (int i = 0; i < 2; i++) {
             ref child = kids[pairs[axis][far][p][i]];
-            if (!u->nodes[child].population) continue;
+            if (!population(u, child)) continue;
             long long value = offset + edge(u, child, axis, far);
             if (far ? value > best : value < best) best = value;
             found = 1;
@@ -797,7 +969,7 @@ static void node_box(universe *u, ref r, long long box[4]) {
 /* The live cells' bounding box in the root's own coordinates, rows [box[0], box[2]) and columns
  * [box[1], box[3]); 0, or -1 when there are none. */
 int lifetui_hashlife_bounds(universe *u, long long box[4]) {
-    if (!u->nodes[u->root].population) return -1;
+    if (!population(u, u->root)) return -1;
     node_box(u, u->root, box);
     return 0;
 }
@@ -864,19 +1036,18 @@ static void region(const universe *u, ref r, long y, long x, const request *q) {
     const node *n = &u->nodes[r];
     long side = 1L << n->level;
     long bottom = q->top + q->height, right = q->left + q->width;
-    if (n->population == 0 || y >= bottom || x >= right || y + side <= q->top || x + side <= q->left) return;
+    if (population(u, r) == 0 || y >= bottom || x >= right || y + side <= q->top || x + side <= q->left) return;
     long dy = q->row - q->top, dx = q->column - q->left; /* a cell's output place, minus its own */
     if (y >= q->top && y + side <= bottom && x >= q->left && x + side <= right &&
         (y + dy) / q->block == (y + side - 1 + dy) / q->block && (x + dx) / q->block == (x + side - 1 + dx) / q->block) {
         q->out[(y + dy) / q->block * q->across + (x + dx) / q->block] = 1; /* inside one output byte */
         return;
     }
-    if (n->level == 3) {
-        uint64_t bits = leaf_bits(n);
-        for (int cy = 0; cy < 8; cy++) {
-            for (int cx = 0; cx < 8; cx++) {
+    if (n->level == LEAF) {
+        for (int cy = 0; cy < 16; cy++) {
+            for (int cx = 0; cx < 16; cx++) {
                 long at_y = y + cy, at_x = x + cx;
-                if (bits >> (8 * cy + cx) & 1 && at_y >= q->top && at_y < bottom && at_x >= q->left && at_x < right) {
+                if (n->rows[cy] >> cx & 1 && at_y >= q->top && at_y < bottom && at_x >= q->left && at_x < right) {
                     q->out[(at_y + dy) / q->block * q->across + (at_x + dx) / q->block] = 1;
                 }
             }
@@ -908,11 +1079,11 @@ void lifetui_hashlife_watch(universe *u, int fd) {
     u->halted = 0;
 }
 
-unsigned long long lifetui_hashlife_population(const universe *u) { return u->nodes[u->root].population; }
+unsigned long long lifetui_hashlife_population(const universe *u) { return population(u, u->root); }
 
 static unsigned __int128 exact_population(const universe *u, ref r, unsigned __int128 *memo, uint8_t *known) {
     const node *n = &u->nodes[r];
-    if (n->population != UINT64_MAX || n->level == 3) return n->population;
+    if (n->level == LEAF || n->population != UINT64_MAX) return population(u, r);
     if (known[r]) return memo[r];
     unsigned __int128 total = exact_population(u, n->nw, memo, known) + exact_population(u, n->ne, memo, known) +
                               exact_population(u, n->sw, memo, known) + exact_population(u, n->se, memo, known);
