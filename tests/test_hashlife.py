@@ -97,10 +97,10 @@ def test_garbage_is_collected_under_the_limit_and_a_board_too_big_for_it_is_refu
     from lifetui.errors import LifeError
 
     unlimited = create_engine("hashlife", CONWAY)
-    assert_follows_numpy(unlimited, soup((64, 64), 9), CONWAY, [1, 40, 3, 100, 1, 250])
-    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 1500)
+    assert_follows_numpy(unlimited, soup((128, 128), 9), CONWAY, [1, 40, 3, 100, 1, 250])
+    monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 1000)
     engine = create_engine("hashlife", CONWAY)
-    assert_follows_numpy(engine, soup((64, 64), 9), CONWAY, [1, 40, 3, 100, 1, 250])  # collected on the way
+    assert_follows_numpy(engine, soup((128, 128), 9), CONWAY, [1, 40, 3, 100, 1, 250])  # collected on the way
     assert engine.nodes() < unlimited.nodes() / 3
     monkeypatch.setattr(hashlife_engine, "max_nodes", lambda: 10)
     with pytest.raises(LifeError, match="needs more than 10 nodes to load"):

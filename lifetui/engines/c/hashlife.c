@@ -67,7 +67,7 @@ typedef struct {
     long eighth_count, eighth_capacity;
     int counted;            /* the rule is outer totalistic: generations by counting (fill_counts) */
     int life;               /* the rule is Conway's Life */
-    uint32_t low[2][4], flip[2][4], eight[2];
+    uint64_t low[2][4], flip[2][4], eight[2];
     /* node_box's memory of each node's edges, one table per edge, valid for one call (its epoch) */
     struct {
         ref key;
@@ -241,10 +241,10 @@ static void fill_counts(universe *u) {
     u->life = u->counted && !memcmp(gives, life, sizeof life);
     for (int s = 0; s < 2; s++) {
         for (int j = 0; j < 4; j++) {
-            u->low[s][j] = gives[s][2 * j] ? UINT32_MAX : 0;
-            u->flip[s][j] = gives[s][2 * j] != gives[s][2 * j + 1] ? UINT32_MAX : 0;
+            u->low[s][j] = gives[s][2 * j] ? UINT64_MAX : 0;
+            u->flip[s][j] = gives[s][2 * j] != gives[s][2 * j + 1] ? UINT64_MAX : 0;
         }
-        u->eight[s] = gives[s][8] ? UINT32_MAX : 0;
+        u->eight[s] = gives[s][8] ? UINT64_MAX : 0;
     }
 }
 
@@ -259,22 +259,40 @@ static void square_of(const universe *u, ref r, uint32_t rows[32]) {
     }
 }
 
-/* The leaf of rows[at..at + 16) x columns [at, at + 16) of a 32 x 32 square. */
-static ref leaf_at(universe *u, const uint32_t rows[32], int at) {
+/* The leaf of rows[top..top + 16) x columns [left, left + 16) of a square up to 64 cells wide. */
+static ref leaf_at(universe *u, const uint64_t *rows, int top, int left) {
     uint16_t cells[16];
-    for (int y = 0; y < 16; y++) cells[y] = (uint16_t)(rows[at + y] >> at);
+    for (int y = 0; y < 16; y++) cells[y] = (uint16_t)(rows[top + y] >> left);
     return leaf(u, cells);
+}
+
+/* Rows of a level 5 or 6 node's square (32 or 64 cells a side), bit c of row r being column c. */
+static void rows_of(const universe *u, ref r, uint64_t rows[64]) {
+    const node *n = &u->nodes[r];
+    if (n->level == LEAF + 1) {
+        uint32_t square[32];
+        square_of(u, r, square);
+        for (int y = 0; y < 32; y++) rows[y] = square[y];
+        return;
+    }
+    const ref quarters[4] = {n->nw, n->ne, n->sw, n->se};
+    for (int q = 0; q < 4; q += 2) {
+        uint32_t west[32], east[32];
+        square_of(u, quarters[q], west);
+        square_of(u, quarters[q + 1], east);
+        for (int y = 0; y < 32; y++) rows[16 * q + y] = west[y] | (uint64_t)east[y] << 32;
+    }
 }
 
 /* The live neighbours of a row's 32 cells as bits of their count, from the rows above and below: bit 0 in
  * count[0], bit 1 in count[1], and in count[2] and count[3] two carries whose sum is the count's bits 2 and 3
  * (one of them set: 4 to 7 neighbours; both: 8). Full adders, 32 cells at a time. */
-static inline void count_neighbours(uint32_t above, uint32_t row, uint32_t below, uint32_t count[4]) {
-    uint32_t aw = above << 1, ae = above >> 1, at = aw ^ ae, a = at ^ above, p = (aw & ae) | (at & above);
-    uint32_t cw = below << 1, ce = below >> 1, ct = cw ^ ce, c = ct ^ below, r = (cw & ce) | (ct & below);
-    uint32_t bw = row << 1, be = row >> 1, b = bw ^ be, q = bw & be;
-    uint32_t t = a ^ b, carry = (a & b) | (t & c); /* ones: above, beside, below; carry into the twos */
-    uint32_t t2 = p ^ q, twos = t2 ^ r;
+static inline void count_neighbours(uint64_t above, uint64_t row, uint64_t below, uint64_t count[4]) {
+    uint64_t aw = above << 1, ae = above >> 1, at = aw ^ ae, a = at ^ above, p = (aw & ae) | (at & above);
+    uint64_t cw = below << 1, ce = below >> 1, ct = cw ^ ce, c = ct ^ below, r = (cw & ce) | (ct & below);
+    uint64_t bw = row << 1, be = row >> 1, b = bw ^ be, q = bw & be;
+    uint64_t t = a ^ b, carry = (a & b) | (t & c); /* ones: above, beside, below; carry into the twos */
+    uint64_t t2 = p ^ q, twos = t2 ^ r;
     count[0] = t ^ c;
     count[1] = twos ^ carry;
     count[2] = (p & q) | (t2 & r);
@@ -285,16 +303,16 @@ static inline void count_neighbours(uint32_t above, uint32_t row, uint32_t below
  * must be right), 32 cells at a time: the masks of fill_counts pick each cell's next state from its count.
  * A row's cells at the square's sides go wrong, a cell deeper each generation. Rows are read from one
  * array and written to another, never read back just after they are stored: that stalls a vector unit. */
-static void counted_generation(const universe *u, const uint32_t *in, uint32_t *out, int low, int high) {
+static void counted_generation(const universe *u, const uint64_t *in, uint64_t *out, int low, int high) {
     for (int y = low; y < high; y++) {
-        uint32_t count[4];
+        uint64_t count[4];
         count_neighbours(in[y - 1], in[y], in[y + 1], count);
-        uint32_t bit2 = count[2] ^ count[3], bit3 = count[2] & count[3], state[2];
+        uint64_t bit2 = count[2] ^ count[3], bit3 = count[2] & count[3], state[2];
         for (int s = 0; s < 2; s++) {
-            uint32_t v[4]; /* v[j]: the next state for a count of 2j + bit 0 */
+            uint64_t v[4]; /* v[j]: the next state for a count of 2j + bit 0 */
             for (int j = 0; j < 4; j++) v[j] = (count[0] & u->flip[s][j]) ^ u->low[s][j];
-            uint32_t lower = v[0] ^ ((v[0] ^ v[1]) & count[1]), upper = v[2] ^ ((v[2] ^ v[3]) & count[1]);
-            uint32_t m = lower ^ ((lower ^ upper) & bit2);
+            uint64_t lower = v[0] ^ ((v[0] ^ v[1]) & count[1]), upper = v[2] ^ ((v[2] ^ v[3]) & count[1]);
+            uint64_t m = lower ^ ((lower ^ upper) & bit2);
             state[s] = m ^ ((m ^ u->eight[s]) & bit3);
         }
         out[y] = state[0] ^ ((state[0] ^ state[1]) & in[y]);
@@ -302,9 +320,9 @@ static void counted_generation(const universe *u, const uint32_t *in, uint32_t *
 }
 
 /* counted_generation for Conway's Life (B3/S23), the rule most run: alive with 3 neighbours, or 2 and alive. */
-static void life_generation(const uint32_t *in, uint32_t *out, int low, int high) {
+static void life_generation(const uint64_t *in, uint64_t *out, int low, int high) {
     for (int y = low; y < high; y++) {
-        uint32_t count[4];
+        uint64_t count[4];
         count_neighbours(in[y - 1], in[y], in[y + 1], count);
         out[y] = count[1] & ~(count[2] | count[3]) & (count[0] | in[y]);
     }
@@ -329,32 +347,44 @@ static void looked_up_generation(const universe *u, uint32_t rows[32], int side)
     memcpy(rows, next, sizeof next);
 }
 
-/* A level 5 node's centre (a leaf), `generations` (at most 8) on, computed from its cells at once: no
- * sub-square of it is hashed, only the answer. */
+/* The level at which results are computed from cells rather than from sub-squares' results: 64 x 64 squares
+ * (a 32 x 32 result, up to 16 generations on) when the rule is counted, 64 cells a word; 32 x 32 otherwise,
+ * 2 x 2 cells a table look-up. */
+static int base_level(const universe *u) { return u->counted ? LEAF + 2 : LEAF + 1; }
+
+/* A node's centre (level 5 or 6, up to the base level), `generations` (at most a quarter of its side) on,
+ * computed from its cells at once: no sub-square of it is hashed, only the answer. */
 static ref base_result(universe *u, ref r, int generations) {
-    uint32_t rows[2][32];
-    square_of(u, r, rows[0]);
+    uint64_t rows[2][64];
+    rows_of(u, r, rows[0]);
+    int side = 1 << u->nodes[r].level, at = side / 4;
     if (!u->counted) {
-        for (int g = 0; g < generations; g++) looked_up_generation(u, rows[0], 32 - 2 * g);
-        return leaf_at(u, rows[0], 8 - generations); /* looking up moves the centre */
+        uint32_t square[32];
+        for (int y = 0; y < 32; y++) square[y] = (uint32_t)rows[0][y];
+        for (int g = 0; g < generations; g++) looked_up_generation(u, square, 32 - 2 * g);
+        for (int y = 0; y < 32; y++) rows[0][y] = square[y];
+        return leaf_at(u, rows[0], at - generations, at - generations); /* looking up moves the centre */
     }
-    for (int g = 0; g < generations; g++) { /* generation g is right on rows [g + 1, 31 - g) */
+    for (int g = 0; g < generations; g++) { /* generation g is right on rows [g + 1, side - 1 - g) */
         if (u->life) {
-            life_generation(rows[g & 1], rows[(g + 1) & 1], g + 1, 31 - g);
+            life_generation(rows[g & 1], rows[(g + 1) & 1], g + 1, side - 1 - g);
         } else {
-            counted_generation(u, rows[g & 1], rows[(g + 1) & 1], g + 1, 31 - g);
+            counted_generation(u, rows[g & 1], rows[(g + 1) & 1], g + 1, side - 1 - g);
         }
     }
-    return leaf_at(u, rows[generations & 1], 8);
+    const uint64_t *done = rows[generations & 1];
+    if (side == 32) return leaf_at(u, done, at, at);
+    return join(u, leaf_at(u, done, at, at), leaf_at(u, done, at, at + 16), leaf_at(u, done, at + 16, at),
+                leaf_at(u, done, at + 16, at + 16));
 }
 
 /* A node's centre square, one level down, now (level 5 or more). */
 static ref centre(universe *u, ref r) {
     const node n = u->nodes[r];
     if (n.level == LEAF + 1) {
-        uint32_t rows[32];
-        square_of(u, r, rows);
-        return leaf_at(u, rows, 8);
+        uint64_t rows[64];
+        rows_of(u, r, rows);
+        return leaf_at(u, rows, 8, 8);
     }
     return join(u, u->nodes[n.nw].se, u->nodes[n.ne].sw, u->nodes[n.sw].ne, u->nodes[n.se].nw);
 }
@@ -397,8 +427,8 @@ static ref result(universe *u, ref r) {
     ref answer;
     if (population(u, r) == 0 && !u->table[0]) {
         answer = u->nodes[r].nw; /* without B0, empty stays empty: the centre is as empty as any child */
-    } else if (level == LEAF + 1) {
-        answer = base_result(u, r, u->step >= 3 ? 8 : 1 << u->step);
+    } else if (level <= base_level(u)) {
+        answer = base_result(u, r, 1 << (u->step < level - 2 ? u->step : level - 2));
     } else {
         ref s[9], t[9];
         if (nine(u, r, s) != 0) return 0;
