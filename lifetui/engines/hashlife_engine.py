@@ -48,7 +48,8 @@ int lifetui_hashlife_plant(universe *u, uint32_t root, long long top, long long 
 long lifetui_hashlife_dump(const universe *u, long capacity, uint64_t *words, uint8_t *levels);
 int lifetui_hashlife_set(universe *u, const long long *places, long count, int value);
 """
-#: Bytes a node takes (hashlife.c's node: six numbers, a population, a level and a mark: 40), and its share
+#: Bytes a node takes (hashlife.c's node: a leaf's 256 cells, or four children, a result and a population;
+#: then the next in its bucket, a level and a mark: 40), and its share
 #: of the hash table (two to four 4-byte buckets a node: at most one node for two buckets).
 NODE_BYTES = 56
 #: The smallest square the C holds (a level 4 node, 16 x 16): smaller tori are tiled up to it.

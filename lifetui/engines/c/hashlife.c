@@ -4,19 +4,20 @@
  * rows of 16 bits (column c in bit c of its row); a node of level k > 4 has four children of level k - 1.
  * Every node exists once (a hash table finds it by its contents), so a pattern with repeated parts, in
  * space or in time, costs memory once. A node of level k >= 5 remembers its result: its centre square
- * (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current step. A level 5 node
- * computes it from its 32 x 32 cells at once, bit-parallel (base_result); a higher one from nine
- * overlapping sub-squares, recursively, in two rounds of half the time (Gosper's construction), or, when
- * the step is shorter than its level allows, in one round after taking the sub-squares' centres. A change
- * of step keeps the results that do not depend on it (see set_step). Leaves as large as this keep the
- * hashing, and the memory, of the squares below 16 x 16 out of every step.
+ * (level k - 1) 2^min(j, k - 2) generations on, where 2^j is the universe's current step. Up to the base
+ * level (6 for an outer totalistic rule, 5 for others) a node computes it from its cells at once, 64 or 32
+ * cells a word (base_result); a higher one from nine overlapping sub-squares, recursively, in two rounds
+ * of half the time (Gosper's construction), or, when the step is shorter than its level allows, in one
+ * round after taking the sub-squares' centres. A change of step keeps the results that do not depend on it
+ * (see set_step). Below the base level nothing is hashed during a step: in a chaotic pattern, where small
+ * squares seldom repeat, hashing them costs more time and memory than computing past them.
  *
  * On the unbounded plane, the root is a square of the plane at (top, left), dead beyond it: before a step
  * it grows by dead borders until its live cells are in its centre quarter and it is tall enough for the
  * step, so its result (its centre, 2^step generations on) holds everything; dead borders are then taken
- * off again. Otherwise the board is a torus whose sides are powers of two, tiled to a square: a square torus of side 2^k is
- * four copies of itself joined into a level k + 1 node, whose result is the torus advanced and shifted
- * by half a side, which swapping its quadrants undoes. Nodes are numbered, not pointed to (the node
+ * off again. Otherwise the board is a torus whose sides are powers of two, tiled to a square: a square
+ * torus of side 2^k is four copies of itself joined into a level k + 1 node, whose result is the torus
+ * advanced and shifted by half a side, which swapping its quadrants undoes. Nodes are numbered, not pointed to (the node
  * array grows by realloc); when there are more than the universe's limit between steps, the nodes the
  * board no longer reaches are collected, and the step fails (-1) if that is not enough.
  */
@@ -365,11 +366,22 @@ static ref base_result(universe *u, ref r, int generations) {
         for (int y = 0; y < 32; y++) rows[0][y] = square[y];
         return leaf_at(u, rows[0], at - generations, at - generations); /* looking up moves the centre */
     }
-    for (int g = 0; g < generations; g++) { /* generation g is right on rows [g + 1, side - 1 - g) */
+    /* Generation g is right on rows [g + 1, side - 1 - g); without B0, only on those of them at most g + 1
+     * rows from a live one of the square (lived) can a cell live. Each buffer's rows are written in ranges
+     * that only grow, so those outside the range stay dead. */
+    int lived[2] = {side, 0};
+    for (int y = 0; y < side; y++) {
+        if (rows[0][y]) lived[0] = y < lived[0] ? y : lived[0], lived[1] = y + 1;
+    }
+    if (u->table[0]) lived[0] = 0, lived[1] = side;
+    memset(rows[1], 0, sizeof rows[1]);
+    for (int g = 0; g < generations; g++) {
+        lived[0] = lived[0] - 1 > g + 1 ? lived[0] - 1 : g + 1;
+        lived[1] = lived[1] + 1 < side - 1 - g ? lived[1] + 1 : side - 1 - g;
         if (u->life) {
-            life_generation(rows[g & 1], rows[(g + 1) & 1], g + 1, side - 1 - g);
+            life_generation(rows[g & 1], rows[(g + 1) & 1], lived[0], lived[1]);
         } else {
-            counted_generation(u, rows[g & 1], rows[(g + 1) & 1], g + 1, side - 1 - g);
+            counted_generation(u, rows[g & 1], rows[(g + 1) & 1], lived[0], lived[1]);
         }
     }
     const uint64_t *done = rows[generations & 1];
