@@ -8,7 +8,9 @@ metapixel-galaxy (macrocell) to 2^20, switch-engine-ping-pong, acorn and 20-cell
 breeder (Life 1.05) to 2^16, and a random soup of 1024 x 1024 cells (35 % alive, seed 1) to 2^12 and 2^16.
 Each tool loads each pattern afresh and advances it in one call, N times (default 3), the two tools
 alternating; the min and median of the stepping times are kept, the populations must agree, and "load" is
-how long reading the file and building the quadtree took (the median). python-lifelib is not a dependency of
+how long reading the file and building the quadtree took (the median); peak memory is the process's (its
+maximum resident set), and "of which the run" what reading and stepping added once the tool was imported
+(numpy alone holds 15 MB in lifetui's process, which lifelib does not import). python-lifelib is not a dependency of
 lifetui: install it in another environment (`python -m venv /tmp/lifelib && /tmp/lifelib/bin/pip install
 python-lifelib`; its first use compiles C++ for the rule, about a minute) and name that Python with
 --lifelib-python, or install it beside lifetui. Prints a Markdown table; "ratio" is lifelib's median time over
@@ -30,27 +32,42 @@ from lifetui.patterns import bundled_patterns, load_pattern
 from lifetui.patterns.rle import write_rle
 from lifetui.rules import CONWAY
 
-LIFELIB_SCRIPT = """
+# Both tools' processes: imports, and their peak resident memory (VmHWM; ru_maxrss would count the
+# benchmark's own, which a child inherits across exec).
+PEAK = """
 import json, sys, time
+def peak_kb():
+    return int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])
+"""
+
+LIFELIB_SCRIPT = (
+    PEAK
+    + """
 import lifelib
 path, generations = sys.argv[1], int(sys.argv[2])
 session = lifelib.load_rules("b3s23")
 tree = session.lifetree(memory=4000)
+ready = peak_kb()
 started = time.perf_counter()
 pattern = tree.load(path)
 loaded = time.perf_counter()
 population = pattern.advance(generations).population  # forces the computation
 done = time.perf_counter()
-print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population}))
+peak = peak_kb()
+print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population, "ready": ready,
+                  "peak": peak}))
 """
+)
 
-LIFETUI_SCRIPT = """
-import json, sys, time
+LIFETUI_SCRIPT = (
+    PEAK
+    + """
 from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY
 from lifetui.world.topology import PLANE
 from lifetui.world.universe import create_universe
 path, generations = sys.argv[1], int(sys.argv[2])
+ready = peak_kb()
 started = time.perf_counter()
 pattern = load_pattern(path)
 plane = create_universe("hashlife", pattern.rule.rule if pattern.rule else CONWAY, PLANE)
@@ -59,8 +76,11 @@ loaded = time.perf_counter()
 plane.step(generations)
 population = plane.population()
 done = time.perf_counter()
-print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population}))
+peak = peak_kb()
+print(json.dumps({"load": loaded - started, "seconds": done - loaded, "population": population, "ready": ready,
+                  "peak": peak}))
 """
+)
 
 CASES = [
     ("Gosper glider gun", "bundled:gosper-glider-gun", 30),
@@ -113,9 +133,9 @@ def main(arguments: list[str]) -> None:
     soup = soup_file(folder)
     print(
         "| case | generations | lifetui min / median | lifelib min / median | ratio | lifetui load | lifelib load "
-        "| population |"
+        "| peak memory, lifetui / lifelib | of which the run | population |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, where, exponent in CASES:
         path = str(bundled_patterns()[where.split(":")[1]]) if where.startswith("bundled:") else (
             soup if where == "soup" else str(golly / where))  # fmt: skip
@@ -126,7 +146,7 @@ def main(arguments: list[str]) -> None:
             theirs.append(one_run(python, LIFELIB_SCRIPT, theirs_path, 1 << exponent))
         ours_ok, theirs_ok = [r for r in ours if r], [r for r in theirs if r]
         if not ours_ok:
-            print(f"| {name} | 2^{exponent} | failed | | | | | |", flush=True)
+            print(f"| {name} | 2^{exponent} | failed | | | | | | | |", flush=True)
             continue
         mine = sorted(r["seconds"] for r in ours_ok)
         line = f"| {name} | 2^{exponent} | {mine[0] * 1e3:,.1f} / {statistics.median(mine) * 1e3:,.1f} ms | "
@@ -136,10 +156,20 @@ def main(arguments: list[str]) -> None:
             agree = "" if theirs_ok[0]["population"] == ours_ok[0]["population"] else " (POPULATIONS DIFFER)"
             line += (f"{other[0] * 1e3:,.1f} / {statistics.median(other) * 1e3:,.1f} ms | {ratio:.2f}{agree} | "
                      f"{statistics.median(r['load'] for r in ours_ok) * 1e3:,.0f} ms | "
-                     f"{statistics.median(r['load'] for r in theirs_ok) * 1e3:,.0f} ms | ")  # fmt: skip
+                     f"{statistics.median(r['load'] for r in theirs_ok) * 1e3:,.0f} ms | "
+                     f"{megabytes(ours_ok, 'peak')} / {megabytes(theirs_ok, 'peak')} MB | "
+                     f"{megabytes(ours_ok, 'run')} / {megabytes(theirs_ok, 'run')} MB | ")  # fmt: skip
         else:
-            line += f"not run | - | {statistics.median(r['load'] for r in ours_ok) * 1e3:,.0f} ms | - | "
+            line += (f"not run | - | {statistics.median(r['load'] for r in ours_ok) * 1e3:,.0f} ms | - | "
+                     f"{megabytes(ours_ok, 'peak')} MB | {megabytes(ours_ok, 'run')} MB | ")  # fmt: skip
         print(line + f"{ours_ok[0]['population']:,} |", flush=True)
+
+
+def megabytes(runs: list[dict], what: str) -> str:
+    """The median peak memory of the runs in MB (the process's whole, or what loading and stepping added to
+    it: `run`, the peak less what the process held before reading the file)."""
+    kilobytes = [r["peak"] - (r["ready"] if what == "run" else 0) for r in runs]
+    return f"{statistics.median(kilobytes) / 1024:,.0f}"
 
 
 if __name__ == "__main__":

@@ -94,14 +94,15 @@ static uint64_t population(const universe *u, ref r) {
     return n->level == LEAF ? leaf_population(n) : n->population;
 }
 
+/* Every bit of the leaf reaches the low bits that pick a bucket (a product carries a bit only upwards: a
+ * last multiplication alone would leave the bottom rows out of them). */
 static uint64_t hash_leaf(const uint16_t rows[16]) {
     uint64_t words[4], h = 0;
     memcpy(words, rows, sizeof words);
-    for (int i = 0; i < 4; i++) {
-        h = (h ^ words[i]) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
+    for (int i = 0; i < 4; i++) h = (h ^ words[i]) * 0x9E3779B97F4A7C15ULL + (h >> 31);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ h >> 33;
 }
 
 static uint64_t hash_children(ref nw, ref ne, ref sw, ref se) {
