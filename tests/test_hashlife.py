@@ -348,3 +348,38 @@ def test_the_live_box_of_a_scattered_pattern_is_its_cells_box(seed):
     reference.load(cells, -7 * seed, 3 * seed)
     reference.step(9)
     assert plane.extent() == reference.extent()
+
+
+def test_a_written_plane_names_each_distinct_8_by_8_square_once():
+    from lifetui.patterns.macrocell import read_macrocell
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    # Leaves are 16 x 16 inside, macrocell's are 8 x 8: the four equal quarters of every leaf here are one line.
+    cells = np.zeros((256, 256), dtype=np.uint8)
+    cells[::8, ::8] = 1
+    cells[3, 5] = 1  # and one quarter unlike the others
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load(cells, top=-7, left=11)
+    text = plane.native_text(CONWAY, 0)
+    squares = [line for line in text.splitlines() if line[:1] in ".*$"]
+    assert len(squares) == 2
+    back = read_macrocell(text)
+    assert back.population == int(cells.sum()) and back.plane_origin() == (-7, 11)
+    assert np.array_equal(back.to_array(), cells[:249, :249])  # the live cells' box
+
+
+def test_a_macrocell_file_of_one_8_by_8_square_runs_from_its_corner():
+    from lifetui.patterns.macrocell import read_macrocell
+    from lifetui.world.topology import PLANE
+    from lifetui.world.universe import create_universe
+
+    glider = "[M2] (test)\n.*$..*$***$\n"  # the whole file is one 8 x 8 square: the root is smaller than a leaf
+    pattern = read_macrocell(glider)
+    top, left = pattern.plane_origin()
+    plane = create_universe("hashlife", CONWAY, PLANE)
+    plane.load_pattern(pattern)
+    assert plane.population() == 5 and plane.extent() == (top, left, 3, 3)
+    plane.step(4)
+    assert plane.population() == 5 and plane.extent() == (top + 1, left + 1, 3, 3)  # a glider: a cell down-right
+    assert np.array_equal(plane.window(top + 1, left + 1, 3, 3), [[0, 1, 0], [0, 0, 1], [1, 1, 1]])
