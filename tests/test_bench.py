@@ -41,7 +41,7 @@ def test_json_has_every_documented_field(lifetui):
     assert set(document["machine"]) == {"cpu", "cores", "compiler"}
     assert (document["width"], document["height"], document["steps"]) == (64, 64, 40)
     names = [entry["engine"] for entry in document["engines"]]
-    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife"]
+    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife", "xla"]
     for entry in document["engines"]:
         assert {"engine", "available", "steps", "seconds", "gens_per_s", "cell_updates_per_s", "population",
                 "matches_reference"} <= set(entry)  # fmt: skip

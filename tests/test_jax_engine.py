@@ -296,7 +296,7 @@ print(json.dumps([counts["/jax/compilation_cache/cache_hits"], counts["/jax/comp
 """
 
 
-@pytest.mark.parametrize("name", ["jax"])
+@pytest.mark.parametrize("name", ["jax", "xla"])
 def test_a_second_process_loads_the_compiled_loop_from_a_private_cache(fresh_cache, name):
     import json
     import subprocess

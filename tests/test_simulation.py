@@ -54,7 +54,8 @@ class LosesTheBoard(NumpyEngine):
 
 @pytest.fixture
 def doubles(monkeypatch):
-    for name, factory in (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard")):
+    doubled = (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard"), ("xla", "PackedEngine"))
+    for name, factory in doubled:
         monkeypatch.setitem(engines.ENGINES, name, EngineInfo(name, "test double", f"{__name__}:{factory}"))
 
 
