@@ -301,6 +301,18 @@ def test_an_engine_stopped_by_seconds_before_the_check_starts_is_checked_from_th
     assert slow.checked.startswith("unchecked: stopped by --seconds before generation ")
 
 
+def test_the_published_experiment_needs_no_pattern(lifetui, monkeypatch):
+    import lifetui.bench.report as report
+
+    monkeypatch.setattr(report, "SEED_EXPERIMENT_SIZE", 64)
+    result = lifetui("--bench", "--seed-experiment", "--engine", "c", "--steps", "20", "--json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["pattern"] == "random 64x64 soup (seed 2025)" and document["engines"][0]["matches_reference"]
+    missing = lifetui("--bench", "--engine", "c")
+    assert missing.code == 2 and "Missing argument 'PATTERN'" in missing.err
+
+
 class Terminal:
     """Standard error as a terminal: what rich draws there, kept."""
 
@@ -329,7 +341,7 @@ def test_progress_shows_on_a_terminal_only(lifetui, monkeypatch, terminal):
     stderr = Terminal()
     if terminal:
         monkeypatch.setattr(sys, "stderr", stderr)
-    result = lifetui("glider", "--bench", "--seed-experiment", "--engine", "c", "--steps", "300")
+    result = lifetui("--bench", "--seed-experiment", "--engine", "c", "--steps", "300")
     assert result.code == 0
     drawn = "".join(stderr.text) + result.err
     if terminal:

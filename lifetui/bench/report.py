@@ -27,17 +27,19 @@ from lifetui.world.board import Board
 SEED_EXPERIMENT_SIZE = 512
 
 
+def seed_experiment_board() -> tuple[str, Board]:
+    """The published setup's board, a 512 x 512 random soup (the same every run), and its name."""
+    rng = np.random.default_rng(2025)
+    cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
+    return f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)", Board.of_cells(CONWAY, cells)
+
+
 def bench_command(
     pattern: str, board: Board, engines: list[str], steps: int | None, seconds: float, options: EngineOptions,
     as_json: bool, seed_experiment: bool,
 ) -> int:  # fmt: skip
-    """Run and report; the exit status is 1 when any engine disagreed with numpy."""
-    if seed_experiment:
-        rng = np.random.default_rng(2025)
-        cells = (rng.random((SEED_EXPERIMENT_SIZE, SEED_EXPERIMENT_SIZE)) < 0.5).astype(np.uint8)
-        board = Board.of_cells(CONWAY, cells)
-        pattern = f"random {SEED_EXPERIMENT_SIZE}x{SEED_EXPERIMENT_SIZE} soup (seed 2025)"
-
+    """Run and report (`seed_experiment`: with the published figures beside); the exit status is 1 when any engine
+    disagreed with numpy."""
     engines = engines or default_engines(board, options)
     steps = steps or default_steps(board, engines)
     console = Console(stderr=True)
