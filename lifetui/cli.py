@@ -160,7 +160,7 @@ DEVICES = click.option(
     epilog="Run lifetui COMMAND --help for a command's own options.",
 )
 @click.version_option(__version__, prog_name="lifetui")
-@click.argument("pattern")
+@click.argument("pattern", required=False)
 @click.option("--engine", "engines", type=ENGINE_CHOICE, multiple=True,
               help="Engine to start on (repeatable with --bench: the engines to measure).")  # fmt: skip
 @board_options
@@ -183,10 +183,11 @@ DEVICES = click.option(
 )
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")
-@click.option("--seed-experiment", is_flag=True, help="With --bench: the published setup, a 512x512 random board.")
+@click.option("--seed-experiment", is_flag=True,
+              help="With --bench: the published setup, a 512x512 random board (no PATTERN needed).")  # fmt: skip
 @click.option("--plane", is_flag=True,
               help="On the unbounded plane (with --bench: and python-lifelib's HashLife if installed).")  # fmt: skip
-def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
+def open_pattern(pattern: str | None, engines: tuple[str, ...], size, rule, model: Path | None, allow_inexact: bool,
                  bench: bool, steps: int | None, seconds: float, threads: int, devices: int, as_json: bool,
                  seed_experiment: bool, plane: bool) -> None:  # fmt: skip
     """Life-like cellular automata in the terminal, with learned logic-gate kernels compiled to C.
@@ -194,16 +195,23 @@ def open_pattern(pattern: str, engines: tuple[str, ...], size, rule, model: Path
     lifetui PATTERN opens PATTERN (a .rle, .cells, .lif or .mc file, gzipped or not, - for standard input,
     or a bundled name such as glider) in the terminal UI; with --bench it measures the engines on it instead.
     """
-    loaded = load_pattern(pattern)
     options = EngineOptions(model, allow_inexact, threads, devices)
     if plane and seed_experiment:
         raise UsageError("--seed-experiment runs the published 512x512 torus; leave out --plane")
-    if bench or seed_experiment:  # a benchmark's board is a torus (the pattern's, else the default size) or the plane
+    if seed_experiment:  # its own board: a PATTERN given is not read
+        from lifetui.bench.report import bench_command, seed_experiment_board
+
+        name, board = seed_experiment_board()
+        sys.exit(bench_command(name, board, list(engines), steps, seconds, options, as_json, seed_experiment=True))
+    if pattern is None:
+        raise click.UsageError("Missing argument 'PATTERN'.", click.get_current_context())
+    loaded = load_pattern(pattern)
+    if bench:  # a benchmark's board is a torus (the pattern's, else the default size) or the plane
         board = board_for(loaded, size, rule, plane=True) if plane else torus_board(loaded, size, rule)
         _warn(loaded)
         from lifetui.bench.report import bench_command
 
-        sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment))
+        sys.exit(bench_command(pattern, board, list(engines), steps, seconds, options, as_json, seed_experiment=False))
     board = board_for(loaded, size, rule, plane)  # as open_board: the pattern is read once, for --bench too
     from lifetui.tui.app import LifeApp
 

@@ -62,7 +62,7 @@ def test_a_letter_changes_the_next_generation():
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("name", ["c", "jax"])
+@pytest.mark.parametrize("name", ["c", "jax", "xla"])
 def test_learned_engines_follow_numpy_on_random_isotropic_rules(tmp_path, seed, name):
     rule = random_isotropic_rule(seed)
     assert rule.kind == "isotropic"
@@ -76,12 +76,13 @@ def test_learned_engines_follow_numpy_on_random_isotropic_rules(tmp_path, seed, 
     assert_follows_numpy(engine, soup((37, 131), seed), rule, [1, 1, 3, 8])
 
 
-def test_c_engine_runs_a_map_rule(tmp_path):
+@pytest.mark.parametrize("name", ["c", "xla"])
+def test_compiled_circuit_engines_run_a_map_rule(tmp_path, name):
     table = np.random.default_rng(9).integers(0, 2, 512).astype(np.uint8)
     rule = Rule.from_table(table)
     assert rule.kind == "map"
     options = EngineOptions(model=kernel_folder(tmp_path / "kernel", rule))
-    assert_follows_numpy(create_engine("c", rule, options), soup((20, 70), 1), rule, [1, 2, 5])
+    assert_follows_numpy(create_engine(name, rule, options), soup((20, 70), 1), rule, [1, 2, 5])
 
 
 def test_bitsliced_says_it_has_no_kernel_for_a_non_totalistic_rule():

@@ -41,7 +41,7 @@ def test_json_has_every_documented_field(lifetui):
     assert set(document["machine"]) == {"cpu", "cores", "compiler"}
     assert (document["width"], document["height"], document["steps"]) == (64, 64, 40)
     names = [entry["engine"] for entry in document["engines"]]
-    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife"]
+    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife", "xla"]
     for entry in document["engines"]:
         assert {"engine", "available", "steps", "seconds", "gens_per_s", "cell_updates_per_s", "population",
                 "matches_reference"} <= set(entry)  # fmt: skip
@@ -244,8 +244,107 @@ def test_tiles_are_compared_at_the_engines_generation_and_one_crosses_the_wrap(s
     monkeypatch.setattr(bench, "TILE", 16)  # four tiles of 16 x 16 on a board of 64 or 96 a side
     monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", WrongAtTheCorner))
     board = Board.of_cells(CONWAY, (np.random.default_rng(4).random(shape) < 0.35).astype(np.uint8))
+    tiles = bench.CheckPlan("tiles")
+
+    def keep(universe):
+        return bench.final_cells(universe, board, tiles)
+
     for name, agrees in (("numpy", True), ("c", True), ("bitsliced", True), ("jax", False)):
-        result, final = bench.bench_engine(name, board, 7, None, bench.DEFAULT_OPTIONS, lambda name, done: None,
-                                           lambda universe: bench.final_cells(universe, board, False))  # fmt: skip
-        bench.check(board, [result], {name: final}, whole=False)
+        result, final = bench.bench_engine(name, board, 7, None, bench.DEFAULT_OPTIONS, lambda name, done: None, keep)
+        bench.check(board, [result], {name: final}, tiles)
         assert result.checked == "tiles" and result.matches_reference is agrees, name
+
+
+def test_the_check_plan_replays_everything_it_can_and_else_the_last_generations_it_can(monkeypatch):
+    board = Board.of_cells(CONWAY, np.zeros((512, 512), dtype=np.uint8))
+    assert bench.plan_check(board, 4096, whole=True) == bench.CheckPlan("board")  # the default steps: all of them
+    assert bench.plan_check(board, 20, whole=False) == bench.CheckPlan("tiles")  # numpy cannot hold it: tiles
+    # A million generations: the whole board's last 8,000 or so, more than tiles could (their margin would wrap).
+    plan = bench.plan_check(board, 1_000_000, whole=True)
+    assert plan is not None and plan.compared == "board" and 990_000 < plan.start < 995_000
+    generations = 1_000_000 - plan.start
+    assert generations * (512 * 512 + bench.GENERATION_CELLS) <= bench.CHECK_CELL_UPDATES
+    assert (generations + 1) * (512 * 512 + bench.GENERATION_CELLS) > bench.CHECK_CELL_UPDATES
+    huge = Board.of_cells(CONWAY, np.zeros((4096, 4096), dtype=np.uint8))
+    plan = bench.plan_check(huge, 1000, whole=True)  # issue 33's board took minutes: tiles' last generations now
+    assert plan is not None and plan.compared == "tiles" and 0 < plan.start < 1000
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 100)
+    assert bench.plan_check(board, 10, whole=True) is None  # not one generation fits: unchecked, said so
+
+
+def test_a_long_bench_checks_its_last_generations_and_catches_an_engine_wrong_in_them(monkeypatch):
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 40 * (64 * 64 + bench.GENERATION_CELLS))  # 40 generations
+    monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", WrongAtTheCorner))
+    board = Board.of_cells(CONWAY, (np.random.default_rng(5).random((64, 64)) < 0.35).astype(np.uint8))
+    steps = 300
+    start = bench.plan_check(board, steps, whole=True).start
+    assert start == 260
+    results = {result.engine: result for result in bench.run_bench(board, ["numpy", "c", "xla", "jax"], steps=steps)}
+    for name, agrees in (("numpy", True), ("c", True), ("xla", True), ("jax", False)):
+        result = results[name]
+        assert result.steps == steps and result.checked_from == start, name
+        assert result.checked == f"board from generation {start:,}" and result.matches_reference is agrees, name
+    reference = NumpyEngine(CONWAY)
+    reference.load(board.cells)
+    reference.step(steps)
+    assert results["c"].population == reference.population()  # the timed run itself went the whole way
+
+
+def test_an_engine_stopped_by_seconds_before_the_check_starts_is_checked_from_the_start_or_unchecked(monkeypatch):
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 30 * (20 * 20 + bench.GENERATION_CELLS))  # 30 generations
+    monkeypatch.setitem(engines.ENGINES, "bitsliced", EngineInfo("bitsliced", "test double", SlowEngine))
+    board = Board.of_cells(CONWAY, (np.random.default_rng(2).random((20, 20)) < 0.4).astype(np.uint8))
+    [slow] = bench.run_bench(board, ["bitsliced"], steps=500, seconds_cap=0.05)  # 10 ms a generation
+    assert slow.steps < 30 and slow.checked == "board" and slow.matches_reference is True
+    [slow] = bench.run_bench(board, ["bitsliced"], steps=500, seconds_cap=0.5)
+    assert 30 < slow.steps < 400 and slow.matches_reference is None
+    assert slow.checked.startswith("unchecked: stopped by --seconds before generation ")
+
+
+def test_the_published_experiment_needs_no_pattern(lifetui, monkeypatch):
+    import lifetui.bench.report as report
+
+    monkeypatch.setattr(report, "SEED_EXPERIMENT_SIZE", 64)
+    result = lifetui("--bench", "--seed-experiment", "--engine", "c", "--steps", "20", "--json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["pattern"] == "random 64x64 soup (seed 2025)" and document["engines"][0]["matches_reference"]
+    missing = lifetui("--bench", "--engine", "c")
+    assert missing.code == 2 and "Missing argument 'PATTERN'" in missing.err
+
+
+class Terminal:
+    """Standard error as a terminal: what rich draws there, kept."""
+
+    def __init__(self):
+        self.text = []
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
+def test_progress_shows_on_a_terminal_only(lifetui, monkeypatch, terminal):
+    import sys
+
+    import lifetui.bench.report as report
+
+    monkeypatch.setattr(report, "SEED_EXPERIMENT_SIZE", 64)
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 40 * (64 * 64 + bench.GENERATION_CELLS))  # checks the last 40
+    stderr = Terminal()
+    if terminal:
+        monkeypatch.setattr(sys, "stderr", stderr)
+    result = lifetui("--bench", "--seed-experiment", "--engine", "c", "--steps", "300")
+    assert result.code == 0
+    drawn = "".join(stderr.text) + result.err
+    if terminal:
+        assert "generations" in drawn and "checking c: " in drawn and "of numpy from its board at" in drawn
+    else:
+        assert drawn == ""

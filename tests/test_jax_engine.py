@@ -277,3 +277,39 @@ def test_the_tui_reads_windows_of_a_board_split_over_devices(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, env=environment,
                             timeout=300, cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+#: Makes the jax or xla engine (argv[1]), steps it, and prints how many compilations JAX found in its persistent
+#: cache and how many it had to make and write there.
+CACHE_PROBE = """
+import collections, json, sys
+import jax
+import numpy as np
+counts = collections.Counter()
+jax.monitoring.register_event_listener(lambda event, **_: counts.update([event]))
+from lifetui.engines import create_engine
+from lifetui.rules import CONWAY
+engine = create_engine(sys.argv[1], CONWAY)
+engine.load(np.eye(40, 70, dtype=np.uint8))
+engine.step(5)
+print(json.dumps([counts["/jax/compilation_cache/cache_hits"], counts["/jax/compilation_cache/cache_misses"]]))
+"""
+
+
+@pytest.mark.parametrize("name", ["jax", "xla"])
+def test_a_second_process_loads_the_compiled_loop_from_a_private_cache(fresh_cache, name):
+    import json
+    import subprocess
+    import sys
+
+    def probe() -> list[int]:
+        completed = subprocess.run([sys.executable, "-c", CACHE_PROBE, name], capture_output=True, text=True,
+                                   env={**os.environ, "XDG_CACHE_HOME": str(fresh_cache)}, timeout=120)  # fmt: skip
+        assert completed.returncode == 0, completed.stderr
+        return json.loads(completed.stdout)
+
+    hits, misses = probe()
+    folder = fresh_cache / "lifetui" / "jax"
+    assert hits == 0 and misses > 0 and any(folder.iterdir())
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert probe() == [misses, 0]  # every compilation the first process made, found

@@ -56,6 +56,30 @@ def test_a_tile_check_catches_a_wrong_cell(small_machine, monkeypatch):
     assert result.checked == "tiles" and result.matches_reference is False
 
 
+def test_a_long_run_on_a_board_the_reference_cannot_hold_checks_the_tiles_last_generations(small_machine, monkeypatch):
+    import lifetui.bench.measure as bench
+    from lifetui.engines.c_engines import BitslicedEngine
+
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 10**8)  # 4 tiles and their light cone: about 100 generations
+    board = soup_board()
+    start = bench.plan_check(board, 400, whole=False).start
+    assert 250 < start < 350
+    results = {result.engine: result for result in run_bench(board, ["c", "bitsliced"], steps=400)}
+    assert results["c"].checked == f"tiles from generation {start:,}" and results["c"].checked_from == start
+    assert results["c"].matches_reference is True
+    top, left = tile_corners(board)[1]  # the tile across the wrap
+    real = BitslicedEngine.step
+
+    def wrong(self, generations=1):
+        real(self, generations)
+        cell = np.array([[(top + 5) % 1024, (left + 5) % 1024]])
+        self.set_cells(cell, 1 - int(self.window(*cell[0], 1, 1)[0, 0]))
+
+    monkeypatch.setattr(BitslicedEngine, "step", wrong)
+    result = run_bench(board, ["bitsliced"], steps=400)[0]
+    assert result.checked == f"tiles from generation {start:,}" and result.matches_reference is False
+
+
 def test_the_tui_starts_on_an_engine_that_can_hold_the_board(small_machine):
     from lifetui.engines import EngineOptions, availability
     from lifetui.simulation import fastest_engine

@@ -116,7 +116,7 @@ async def test_the_tui_runs_it_by_key(sparse):
     pattern = load_pattern("glider")
     app = LifeApp(board_for(pattern, plane=True), pattern.name)
     async with app.run_test() as pilot:
-        await pilot.press("6", "n", "n")
+        await pilot.press(str(list(engines.ENGINES).index("sparse") + 1), "n", "n")
         for _ in range(200):
             if app.last_snapshot.engine == "sparse" and app.last_snapshot.generation == 2:
                 break

@@ -32,7 +32,7 @@ def plane_cells(plane, top: int, left: int, height: int, width: int) -> np.ndarr
     return plane.window(top, left, height, width)
 
 
-@pytest.mark.parametrize("engine", ["numpy", "c", "bitsliced", "hashlife"])
+@pytest.mark.parametrize("engine", ["numpy", "c", "bitsliced", "hashlife", "xla"])
 def test_a_soup_on_the_plane_is_numpy_far_from_any_edge(engine):
     rule = CONWAY
     soup = (np.random.default_rng(4).random((24, 30)) < 0.4).astype(np.uint8)
@@ -49,7 +49,7 @@ def test_a_soup_on_the_plane_is_numpy_far_from_any_edge(engine):
     assert plane.extent() == (box[0] - 7 - margin, box[1] + 11 - margin, box[2], box[3])
 
 
-@pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
+@pytest.mark.parametrize("engine", ["numpy", "c", "hashlife", "xla"])
 def test_a_glider_flies_on_with_no_edge_to_wrap_round(engine):
     plane = create_universe(engine, CONWAY, PLANE)
     plane.load(GLIDER, 0, 0)
@@ -218,7 +218,7 @@ def bounded_oracle(cells: np.ndarray, rule, generations: int) -> np.ndarray:
     return board[2:-2, 2:-2]
 
 
-@pytest.mark.parametrize("engine", ["numpy", "c"])
+@pytest.mark.parametrize("engine", ["numpy", "c", "xla"])
 def test_a_bounded_plane_kills_whatever_would_cross_its_edge(engine):
     from lifetui.rules import BoundedGrid
 
@@ -232,7 +232,7 @@ def test_a_bounded_plane_kills_whatever_would_cross_its_edge(engine):
     assert not plane.window(-11, -16, 22, 32)[[0, -1]].any() and plane.population() == int(expected.sum())
 
 
-@pytest.mark.parametrize("engine", ["numpy", "c"])
+@pytest.mark.parametrize("engine", ["numpy", "c", "xla"])
 def test_a_tube_wraps_one_way_and_is_unbounded_the_other(engine):
     from lifetui.rules import BoundedGrid
 

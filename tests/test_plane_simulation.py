@@ -183,9 +183,8 @@ def test_saving_a_wide_sparse_pattern_writes_rle_from_its_runs(tmp_path):
 def grid_engines(rule=CONWAY, topology=PLANE):
     from lifetui.engines import availability
 
-    return [
-        name for name in ("numpy", "c", "bitsliced", "jax") if availability(name, rule, topology=topology).available
-    ]
+    names = ("numpy", "c", "bitsliced", "jax", "xla")
+    return [name for name in names if availability(name, rule, topology=topology).available]
 
 
 #: Every dead cell with one live neighbour is born, and nothing dies: a single cell grows a cell a generation

@@ -54,7 +54,8 @@ class LosesTheBoard(NumpyEngine):
 
 @pytest.fixture
 def doubles(monkeypatch):
-    for name, factory in (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard")):
+    doubled = (("c", "PackedEngine"), ("bitsliced", "WrongEngine"), ("jax", "LosesTheBoard"), ("xla", "PackedEngine"))
+    for name, factory in doubled:
         monkeypatch.setitem(engines.ENGINES, name, EngineInfo(name, "test double", f"{__name__}:{factory}"))
 
 
@@ -96,20 +97,20 @@ def test_swap_that_loses_the_board_is_refused(doubles):
 @pytest.mark.skipif(not availability("jax", CONWAY).available, reason="needs JAX and a C compiler")
 def test_the_packed_engines_hand_their_words_over_without_unpacking_the_board(monkeypatch):
     from lifetui.engines.c_engines import _CEngine
-    from lifetui.engines.jax_engine import JaxEngine
+    from lifetui.engines.jax_engine import PackedJaxEngine
 
     cells = soup(2, (40, 130)).cells  # 130: neither 32-cell nor 64-cell words fill the last one
     simulation = Simulation(soup(2, (40, 130)), "c")
     simulation.step(4)
-    for engine in (_CEngine, JaxEngine):
+    for engine in (_CEngine, PackedJaxEngine):
         monkeypatch.setattr(engine, "cells", lambda self: pytest.fail("the board went through cells()"))
-    for name in ("bitsliced", "jax", "c", "jax", "bitsliced"):
+    for name in ("bitsliced", "jax", "c", "xla", "jax", "xla", "bitsliced"):
         simulation.swap(name)
         simulation.step(3)
     monkeypatch.undo()
     reference = NumpyEngine(CONWAY)
     reference.load(cells)
-    reference.step(19)
+    reference.step(25)
     assert np.array_equal(simulation.snapshot().cells, reference.cells())
     # A hand-over that came out different is refused like any other.
     monkeypatch.setattr(_CEngine, "take_over", lambda self, other: self.load(np.zeros((40, 130), np.uint8)) or True)

@@ -75,15 +75,18 @@ class Compiled:
         return circuit_source(self.circuit, self.rule, f"at -O{min(self.level, 2)}", self.verified)
 
     def source(self) -> str:
-        """One buildable C file: the circuit's functions, then the runtime that steps a board with them.
+        """One buildable C file: the circuit's functions, then the runtime that steps a board with them."""
+        self.refuse_too_large()
+        return self.function_source() + runtime_source()
 
-        A circuit of more than MAX_GATES operations is refused: gcc would take many minutes over it."""
+    def refuse_too_large(self) -> None:
+        """CircuitTooLarge for a circuit of more than MAX_GATES operations: gcc (or XLA) would take many minutes
+        over it."""
         if self.size > MAX_GATES:
             raise CircuitTooLarge(
                 f"the -O{self.level} circuit has {self.size:,} operations, more than lifetui compiles "
                 f"({MAX_GATES:,}); a trained kernel has a few hundred"
             )
-        return self.function_source() + runtime_source()
 
     def describe(self) -> str:
         if self.stencil and self.stencil.exceptions:

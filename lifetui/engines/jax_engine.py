@@ -16,13 +16,18 @@ at 512 x 512 here (`python benchmarks/float_network.py`).
 
 from __future__ import annotations
 
+import functools
+from abc import abstractmethod
 from collections.abc import Callable
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import platformdirs
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
+from lifetui.compiler.build import BuildError, private_folder
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.memory import memory_shortfall
@@ -64,11 +69,9 @@ def operations_run(layers: list[list[tuple[int, int, int]]]) -> int:
     return sum(op not in (PASS_A, PASS_B) for layer in layers for op, _, _ in layer)
 
 
-def neighbour_words(words: jnp.ndarray, width: int, above: jnp.ndarray, below: jnp.ndarray) -> list[jnp.ndarray]:
-    """The nine neighbourhood words of every word of packed rows (rows, words) of a torus `width` cells
-    wide, given the row above the first and the row below the last, in NEIGHBOURHOOD order: word (r, j)
-    of the NW plane holds, for each of its cells, that cell's north-west neighbour."""
-    words = jnp.concatenate([above[None, :], words, below[None, :]])
+def west_east(words: jnp.ndarray, width: int) -> tuple[jnp.ndarray, jnp.ndarray]:
+    """For packed rows (rows, words) of a torus `width` cells wide, the words of each cell's west and east
+    neighbours, wrapping round each row."""
     last = width - WORD_BITS * (words.shape[1] - 1)  # cells in the last word of a row, 1..32
     previous, following = jnp.roll(words, 1, axis=1), jnp.roll(words, -1, axis=1)
     # West of cell x is x - 1: the bit below, and the previous word's top bit (at the row's start, the
@@ -79,6 +82,15 @@ def neighbour_words(words: jnp.ndarray, width: int, above: jnp.ndarray, below: j
     # cell (bit last - 1 of the last word) has cell 0 east of it.
     east = (words >> 1) | ((following & 1) << (WORD_BITS - 1))
     east = east.at[:, -1].set((words[:, -1] >> 1) | ((words[:, 0] & 1) << (last - 1)))
+    return west, east
+
+
+def neighbour_words(words: jnp.ndarray, width: int, above: jnp.ndarray, below: jnp.ndarray) -> list[jnp.ndarray]:
+    """The nine neighbourhood words of every word of packed rows (rows, words) of a torus `width` cells
+    wide, given the row above the first and the row below the last, in NEIGHBOURHOOD order: word (r, j)
+    of the NW plane holds, for each of its cells, that cell's north-west neighbour."""
+    words = jnp.concatenate([above[None, :], words, below[None, :]])
+    west, east = west_east(words, width)
     row = {-1: west, 0: words, 1: east}
     rows = words.shape[0] - 2
     return [row[dx][1 + dy : 1 + dy + rows] for dy, dx in (OFFSETS[name] for name in NEIGHBOURHOOD)]
@@ -99,39 +111,60 @@ def unpack(words: np.ndarray, width: int) -> np.ndarray:
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width]
 
 
-class JaxEngine(Engine):
-    name = "jax"
+@functools.cache
+def enable_compilation_cache() -> Path | None:
+    """JAX's persistent compilation cache in a private folder of lifetui's user cache (`jax`, beside the C builds),
+    so that a second start or swap loads the compiled loop instead of compiling it again: the folder, or None
+    when it cannot be made ours and private (JAX then compiles each time). A folder the user gave JAX
+    (JAX_COMPILATION_CACHE_DIR) is kept."""
+    given = jax.config.values.get("jax_compilation_cache_dir")
+    if given:
+        return Path(given)
+    folder = Path(platformdirs.user_cache_dir("lifetui")) / "jax"
+    try:
+        private_folder(folder, parents=True)
+    except (BuildError, OSError):
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(folder))
+    # Every loop, however quick to compile: a swap pays for each compilation it waits for.
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    return folder
+
+
+class PackedJaxEngine(Engine):
+    """A board of packed uint32 words held on JAX's device (or split by rows over several), advanced by one
+    jitted loop of many generations a call; a subclass says what one generation computes (`generation`)."""
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
-        network = self._learned_kernel().network
-        problem = too_many_live_gates(network)
-        if problem:
-            raise LifeError(f"jax engine: {problem}")
-        self.gate_count = network.gate_count
-        self.layers = live_gates(network)
-        self.live = sum(len(layer) for layer in self.layers)
+        enable_compilation_cache()
         self._width = 0
-
         self._run = None
         self._sharding = None
         self.devices = self.rows_multiple = options.devices
         if self.devices > 1 and jax.device_count() < self.devices:
             raise LifeError(
-                f"jax engine: {self.devices} devices asked for and JAX sees {jax.device_count()} "
+                f"{self.name} engine: {self.devices} devices asked for and JAX sees {jax.device_count()} "
                 f"(on a CPU, XLA_FLAGS=--xla_force_host_platform_device_count={self.devices} makes that many)"
             )
+
+    @abstractmethod
+    def generation(self, width: int) -> Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]:
+        """One generation of packed rows `width` cells wide, as a function traced into the loop: (rows, the row
+        above the first, the row below the last) -> the rows a generation on (bits past the width are cleared
+        after it)."""
 
     def _compile(self, width: int) -> None:
         """The jitted loop of many generations for rows `width` cells wide: on one device, or with the rows
         split over a mesh of devices, each block's edge rows passed to its neighbours every generation."""
-        layers = self.layers
+        one_generation = self.generation(width)
 
         def generations(words: jnp.ndarray, keep: jnp.ndarray, steps: jnp.ndarray, halo) -> jnp.ndarray:
             def one(_, block):
-                above, below = halo(block)
-                return run_live(layers, neighbour_words(block, width, above, below)) & keep
+                return one_generation(block, *halo(block)) & keep
 
+            # `steps` is traced: one compilation serves every count the callers size from measured speed.
+            # One generation a turn: written out two to eight a turn, they ran 2 to 10 times slower on XLA's CPU.
             return jax.lax.fori_loop(0, steps, one, words)
 
         if self.devices == 1:
@@ -162,13 +195,6 @@ class JaxEngine(Engine):
         self._run = jax.jit(sharded)
         self._sharding = NamedSharding(mesh, PartitionSpec("rows", None))
 
-    def describe(self) -> tuple[str, str]:
-        spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
-        return "Network", (
-            f"{self.live:,} of its {self.gate_count:,} gates run (those the output depends on; "
-            f"{operations_run(self.layers):,} compute), on 32-cell words{spread}"
-        )
-
     def load(self, cells: np.ndarray) -> None:
         self._hold(cells.shape, lambda: pack(cells))
 
@@ -195,12 +221,12 @@ class JaxEngine(Engine):
         problem = memory_shortfall(shape[1], shape[0], BYTES_PER_CELL)
         if problem:
             # Refused before XLA allocates: running out of memory would end the process, board and all.
-            raise LifeError(f"jax engine: {problem}")
+            raise LifeError(f"{self.name} engine: {problem}")
         height, width = shape
         if self.devices > 1 and height % self.devices:
             fits = -(-height // self.devices) * self.devices
             raise LifeError(
-                f"jax engine: {height} rows do not split over {self.devices} devices; try --size {width}x{fits}"
+                f"{self.name} engine: {height} rows do not split over {self.devices} devices; try --size {width}x{fits}"
             )
         if width != self._width or self._run is None:
             self._width = width
@@ -229,3 +255,28 @@ class JaxEngine(Engine):
 
     def population(self) -> int:
         return int(np.asarray(jax.lax.population_count(self._words)).sum(dtype=np.int64))
+
+
+class JaxEngine(PackedJaxEngine):
+    name = "jax"
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        network = self._learned_kernel().network
+        problem = too_many_live_gates(network)
+        if problem:
+            raise LifeError(f"jax engine: {problem}")
+        self.gate_count = network.gate_count
+        self.layers = live_gates(network)
+        self.live = sum(len(layer) for layer in self.layers)
+
+    def generation(self, width: int) -> Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]:
+        layers = self.layers
+        return lambda block, above, below: run_live(layers, neighbour_words(block, width, above, below))
+
+    def describe(self) -> tuple[str, str]:
+        spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
+        return "Network", (
+            f"{self.live:,} of its {self.gate_count:,} gates run (those the output depends on; "
+            f"{operations_run(self.layers):,} compute), on 32-cell words{spread}"
+        )

@@ -1,0 +1,90 @@
+"""The xla engine: the compiled circuit the c engine runs, as JAX operations on a packed board on JAX's device.
+
+The circuit comes from the one pipeline (`compiler.pipeline.compile_network`, at the c engine's level), verified
+there on all 512 neighbourhoods; nothing of it is re-derived here. Each of its gates is traced as the one
+bitwise operation of its type on uint32 words (the jax engine's OPERATIONS), so XLA sees about twenty
+operations a word where the jax engine's network gives it five hundred.
+
+The board is the jax engine's (`PackedJaxEngine`): rows of uint32 words, cell x in bit x % 32 of word x // 32,
+held on JAX's default device between calls and stepped by one jitted loop of many generations a call (the
+count a traced number: no count compiles anything again). A
+generation of a -O3 stencil (every exact Life-like kernel) shares each row's work between the three rows that
+read it, as the C does: the row stage adds a row's west and east cells (the pair) and its west, centre and
+east cells (the sum) once, for the whole board; the combine reads the sums of the rows above and below (the
+same arrays, one row up or down), the middle row's pair and its centre, and decodes the count; a rule that
+is not totalistic adds the exceptions circuit over the nine neighbour words. Any other circuit is evaluated
+on the nine neighbour words directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+
+from lifetui.compiler.circuit import Circuit, Gate
+from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
+from lifetui.compiler.stencil import ROW_GATES, ROW_OUTPUTS, Stencil
+from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
+from lifetui.engines.jax_engine import OPERATIONS, PackedJaxEngine, neighbour_words, west_east
+from lifetui.rules import Rule
+
+Generation = Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]
+
+
+def evaluate(gates: Sequence[Gate], inputs: Sequence[jnp.ndarray]) -> list[jnp.ndarray]:
+    """Every node's words: the inputs, then each gate's (node len(inputs) + i is gate i), in order."""
+    nodes = list(inputs)
+    for gate in gates:
+        nodes.append(OPERATIONS[gate.op](nodes[gate.a], nodes[gate.b]))
+    return nodes
+
+
+def circuit_generation(circuit: Circuit, width: int) -> Generation:
+    """A generation of a circuit over the nine cells of each neighbourhood."""
+
+    def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
+        return evaluate(circuit.gates, neighbour_words(block, width, above, below))[circuit.output]
+
+    return generation
+
+
+def stencil_generation(stencil: Stencil, width: int) -> Generation:
+    """A generation of a -O3 stencil: each row's sums once, read by the rows above, at and below it."""
+    exceptions = stencil.exceptions
+
+    def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
+        rows = jnp.concatenate([above[None, :], block, below[None, :]])
+        west, east = west_east(rows, width)
+        row_stage = evaluate(ROW_GATES, (west, rows, east))
+        pair0, pair1, sum0, sum1 = (row_stage[node] for node in ROW_OUTPUTS)
+        middle = slice(1, 1 + block.shape[0])
+        centre = rows[middle]
+        departures = centre  # read only by a combine with exceptions
+        if exceptions is not None:
+            departures = evaluate(exceptions.gates, neighbour_words(block, width, above, below))[exceptions.output]
+        inputs = (sum0[:-2], sum1[:-2], pair0[middle], pair1[middle], sum0[2:], sum1[2:], centre, departures, centre)
+        return evaluate(stencil.combine.gates, inputs)[stencil.combine.output]
+
+    return generation
+
+
+class XlaEngine(PackedJaxEngine):
+    name = "xla"
+    level = DEFAULT_LEVEL
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        self.compiled = compile_network(self._learned_kernel().network, self.rule, self.level)
+        self.compiled.refuse_too_large()
+
+    def generation(self, width: int) -> Generation:
+        if self.compiled.stencil is not None:
+            return stencil_generation(self.compiled.stencil, width)
+        return circuit_generation(self.compiled.emitted, width)
+
+    def describe(self) -> tuple[str, str]:
+        spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
+        where = jax.devices()[0].platform.upper()
+        return "Circuit", f"{self.compiled.describe()}, in XLA on the {where} on 32-cell words{spread}"
