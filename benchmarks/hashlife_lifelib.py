@@ -8,10 +8,11 @@ metapixel-galaxy (macrocell) to 2^20, switch-engine-ping-pong, acorn and 20-cell
 breeder (Life 1.05) to 2^16, and a random soup of 1024 x 1024 cells (35 % alive, seed 1) to 2^12 and 2^16.
 Each tool loads each pattern afresh and advances it in one call, N times (default 3), the two tools
 alternating; the min and median of the stepping times are kept, the populations must agree, and "load" is
-how long reading the file and building the quadtree took (the median); peak memory is the process's (its
-maximum resident set), and "of which the run" what reading and stepping added once the tool was imported
-(numpy alone holds 15 MB in lifetui's process, which lifelib does not import). python-lifelib is not a dependency of
-lifetui: install it in another environment (`python -m venv /tmp/lifelib && /tmp/lifelib/bin/pip install
+how long reading the file and building the quadtree took (the median), each tool's library already loaded
+(lifelib's tree, lifetui's hashlife universe). Peak memory is the process's (its maximum resident set), and
+"of which the run" what reading and stepping added to it once the library was loaded (numpy alone holds
+15 MB in lifetui's process; lifelib does not import it). python-lifelib is not a dependency of lifetui:
+install it in another environment (`python -m venv /tmp/lifelib && /tmp/lifelib/bin/pip install
 python-lifelib`; its first use compiles C++ for the rule, about a minute) and name that Python with
 --lifelib-python, or install it beside lifetui. Prints a Markdown table; "ratio" is lifelib's median time over
 lifetui's (above 1: lifetui is faster).
@@ -67,10 +68,11 @@ from lifetui.rules import CONWAY
 from lifetui.world.topology import PLANE
 from lifetui.world.universe import create_universe
 path, generations = sys.argv[1], int(sys.argv[2])
+plane = create_universe("hashlife", CONWAY, PLANE)  # as lifelib's tree: made before the clock starts
 ready = peak_kb()
 started = time.perf_counter()
 pattern = load_pattern(path)
-plane = create_universe("hashlife", pattern.rule.rule if pattern.rule else CONWAY, PLANE)
+assert pattern.rule is None or pattern.rule.rule == CONWAY
 plane.load_pattern(pattern)
 loaded = time.perf_counter()
 plane.step(generations)
