@@ -177,6 +177,11 @@ class Simulation:
         return Snapshot(self._read(region, block), self.generation, self.engine_name, self.epoch, population,
                         region, self.shape, block, self.torus, current)  # fmt: skip
 
+    def population(self) -> int:
+        """The live cells now, counted exactly (a snapshot of a huge board may show one a moment old)."""
+        with self._lock:
+            return self._population(exact=True)[0]
+
     def _population(self, exact: bool) -> tuple[int, bool]:
         """The live cells, and whether they were counted at this generation: on a huge board seen in a window,
         a count at most COUNT_SECONDS old will do (counting its cells costs milliseconds, and a few times a

@@ -1,0 +1,103 @@
+"""The Python API (lifetui.api): its docstring's examples run as they read, and what a script would do."""
+
+import doctest
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import lifetui
+from lifetui import api
+from lifetui.errors import LifeError
+from lifetui.patterns import load_pattern
+
+
+def test_the_examples_in_the_docstrings_run_as_written():
+    results = doctest.testmod(api, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert results.attempted >= 10 and results.failed == 0
+
+
+def test_importing_lifetui_leaves_the_api_until_it_is_asked_for(tmp_path):
+    script = ("import sys, lifetui; before = 'lifetui.api' in sys.modules; lifetui.open; "
+              "print(before, 'lifetui.api' in sys.modules)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert done.stdout.split() == ["False", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        lifetui.nothing  # noqa: B018
+
+
+def test_a_file_a_bundled_name_and_text_open_the_same_board(tmp_path):
+    path = tmp_path / "r.rle"
+    path.write_text("#N R\nx = 3, y = 3, rule = B3/S23\nb2o$2o$bo!\n")
+    opened, bundled = lifetui.open(path), lifetui.open("r-pentomino")
+    typed = lifetui.read(path.read_text())
+    for life in (opened, bundled, typed):
+        life.step(1103)
+    assert opened.population == bundled.population == typed.population == 116
+    assert np.array_equal(opened.cells(), bundled.cells()) and opened.box == typed.box
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c", "bitsliced", "hashlife"])
+def test_every_engine_advances_and_agrees_with_the_reference(engine):
+    life = lifetui.open("acorn", size=(256, 256), engine=engine)
+    assert life.engine == engine and life.topology == "256 x 256 torus"
+    assert life.step(200).generation == 200 and life.check()
+
+
+def test_an_engine_is_swapped_mid_run_and_a_bad_one_is_refused_in_words():
+    life = lifetui.open("gosper-glider-gun", engine="numpy")
+    life.step(30)
+    life.engine = "hashlife"
+    assert life.step(2**20).generation == 2**20 + 30 and life.population > 20_000
+    with pytest.raises(LifeError, match="no engine 'warp'"):
+        life.engine = "warp"
+    hensel = lifetui.open("glider", rule="B2-a/S12", engine="numpy")
+    assert hensel.engines()["bitsliced"] is not None  # why it cannot: a rule that is not totalistic
+    with pytest.raises(LifeError, match="engine bitsliced cannot run this board"):
+        hensel.engine = "bitsliced"
+    assert hensel.engine == "numpy"
+
+
+def test_grids_and_the_plane_are_named_and_read_with_their_edges():
+    grid = lifetui.open("glider", rule="B3/S23:P12,10", engine="numpy")
+    assert grid.topology == "bounded plane (:P12,10)"
+    assert lifetui.open("glider", rule="B3/S23:T0,10", engine="numpy").topology == "tube (:T0,10)"
+    grid.step(200)  # the glider ends as a block in the corner of the bounded grid
+    assert grid.check() and grid.population == 4
+    plane = lifetui.open("glider")
+    assert plane.topology == "unbounded plane" and plane.cells((-50, -50, 10, 10)).sum() == 0
+
+
+def test_saved_files_open_again_where_they_were(tmp_path):
+    life = lifetui.open("acorn").step(500)
+    for name in ("acorn.rle", "acorn.mc"):
+        life.save(tmp_path / name)
+        again = lifetui.open(tmp_path / name)
+        assert again.box == life.box and again.population == life.population
+        assert np.array_equal(again.cells(), life.cells())
+        assert load_pattern(str(tmp_path / name)).generation == 500
+    assert life.text("mc").startswith("[M2]") and "#CXRLE Pos=" in life.text()
+    with pytest.raises(ValueError, match="'rle' or 'mc'"):
+        life.text("png")
+
+
+def test_a_check_larger_than_its_bound_is_refused_not_run(monkeypatch):
+    life = lifetui.open("acorn", engine="hashlife").step(10**6)
+    monkeypatch.setattr(api, "CHECK_CELL_UPDATES", 10**6)
+    with pytest.raises(LifeError, match="more than 1,000,000 cell updates"):
+        life.check()
+
+
+def test_a_check_sees_a_board_that_differs_from_the_reference():
+    life = lifetui.open("glider", engine="numpy").step(8)
+    assert life.check()
+    life._simulation.draw([(40, 40)], 1)  # a stray cell the reference never made
+    assert not life.check()
+
+
+def test_notes_say_what_lifetui_chose_and_close_frees_the_engine():
+    with lifetui.open("glider") as life:
+        assert any("hashlife" in note for note in life.notes)
+        with pytest.raises(ValueError, match="negative"):
+            life.step(-1)
