@@ -169,10 +169,13 @@ async def test_panning_while_a_slow_generation_runs_does_not_hold_the_board_back
         await pilot.press("space")
         await settle(pilot, lambda: app.simulation.generation >= 1)
         view, start = app.query_one(BoardView), app.simulation.generation
-        for _ in range(40):  # a drag: the view moves every 20 ms, faster than a generation
+        # A drag: the view moves every 20 ms, faster than a generation. Moving the view asks for a frame, not
+        # for the generation under way to be dropped: generations go on while it moves.
+        for _ in range(1000):
+            if app.simulation.generation >= start + 2:
+                break
             view._pan_cells(0, 1)
             await pilot.pause(0.02)
-        # Moving the view asks for a frame, not for the generation under way to be dropped.
         assert app.simulation.generation >= start + 2
         await settle(pilot, lambda: app.last_snapshot.region == view.board_region())
 

@@ -99,7 +99,8 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
         assert isinstance(app.screen, OpenScreen)
         field = app.screen.query_one("Input")
         field.value = str(tmp_path / "wi")
-        await pilot.pause(0.2)  # the completion is worked out in the background
+        # The completion is worked out by a worker: wait for it, not for a while.
+        await settle(pilot, lambda: field._suggestion == str(tmp_path / "wide.rle"))
         await pilot.press("right")  # takes it
         assert field.value == str(tmp_path / "wide.rle")
         field.value = str(tmp_path / "nothing.rle")
