@@ -267,3 +267,9 @@ def test_macrocell_of_multi_state_cells_is_refused_in_one_line(lifetui, tmp_path
         "lifetui: error: lifetui writes the cells of a generations rule (/2/3) as RLE, not macrocell yet; name the "
         "file .rle"
     ]
+
+
+def test_a_paste_keeps_each_state():
+    simulation = Simulation(Board.of_cells(parse_rule(STAR_WARS).rule, np.zeros((8, 8), np.uint8)), "numpy")
+    simulation.put(2, 3, np.array([[1, 0, 3], [2, 2, 0]], np.uint8), replace=False)
+    assert simulation.snapshot().cells[2:4, 3:6].tolist() == [[1, 0, 3], [2, 2, 0]]
