@@ -12,7 +12,9 @@ generation under the same rule. Boards over 4096 x 4096 are loaded and saved but
 16384, only loaded). A pattern too large for any board here (and not asking for a torus) runs GENERATIONS
 generations on the unbounded plane with hashlife instead, checked against numpy on the plane when its live
 cells fit 4096 x 4096; one asking for a bounded plane or a tube runs on it with numpy and c, which must
-agree. Prints a Markdown table per top-level folder, and every file that failed in a way that is a bug.
+agree. A multi-state rule (Generations, LifeHistory) runs on numpy alone, on the plane too, and is saved as
+RLE only (lifetui writes no multi-state macrocell yet). Prints a Markdown table per top-level folder, and
+every file that failed in a way that is a bug.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
 from lifetui.patterns.macrocell import write_macrocell
 from lifetui.patterns.rle import write_rle
-from lifetui.rules import CONWAY
+from lifetui.rules import CONWAY, Rule
 from lifetui.world.board import board_for, torus_board
 from lifetui.world.topology import PLANE, Topology
 from lifetui.world.universe import create_universe
@@ -46,10 +48,12 @@ def refusal_kind(message: str) -> str:
     for words, kind in (
         ("an MCell file", "MCell file (multi-state, WireWorld)"),
         ("three-dimensional", "three-dimensional pattern (.rle3)"),
-        ("Generations", "Generations rule"),
-        ("Larger than Life", "Larger than Life rule"),
         ("rule table", "rule table (a named rule)"),
-        ("multi-state", "multi-state rule (LifeHistory, ...)"),
+        ("a Generations rule", "Generations rule"),
+        ("Larger than Life", "Larger than Life rule"),
+        ("Super rules", "Super or Investigator rule"),
+        ("multi-state macrocell", "multi-state macrocell file"),
+        ("multi-state", "multi-state rule"),
         ("von Neumann", "von Neumann neighbourhood"),
         ("hexagonal", "hexagonal neighbourhood"),
         ("topology", "bounded plane or other topology"),
@@ -66,11 +70,17 @@ def refusal_kind(message: str) -> str:
     return "other: " + re.sub(r"^.*?: ", "", message)[:60]
 
 
+def rule_kind(rule: Rule) -> str:
+    """How the table is written (totalistic, isotropic, map), or the family of a multi-state rule."""
+    return rule.family if rule.multi_state else rule.kind
+
+
 def on_the_plane(pattern, generations: int) -> tuple[str, str]:
-    """A pattern too large for a board, run on the plane by hashlife (and numpy when it is small enough)."""
+    """A pattern too large for a board, run on the plane by hashlife (and numpy when it is small enough; numpy
+    alone for a multi-state rule)."""
     rule = pattern.rule.rule if pattern.rule else CONWAY
     try:
-        plane = create_universe("hashlife", rule, PLANE)
+        plane = create_universe("numpy" if rule.multi_state else "hashlife", rule, PLANE)
     except LifeError as err:
         return "refused", refusal_kind(str(err))
     plane.load_pattern(pattern)
@@ -82,7 +92,7 @@ def on_the_plane(pattern, generations: int) -> tuple[str, str]:
         reference.step(generations)
         if reference.extent() != box or not np.array_equal(reference.window(*box), plane.window(*box)):
             return "BUG", "hashlife and numpy differ on the plane"
-    return "plane", rule.kind
+    return "plane", rule_kind(rule)
 
 
 def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
@@ -99,7 +109,7 @@ def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
         results.append((plane.extent(), plane.live_cells()[0].tobytes()))
     if len(set(results)) > 1:
         return "BUG", f"numpy and c differ on {topology.suffix()}"
-    return "plane", rule.kind
+    return "plane", rule_kind(rule)
 
 
 def check(path: Path, generations: int) -> tuple[str, str]:
@@ -132,7 +142,7 @@ def check(path: Path, generations: int) -> tuple[str, str]:
     except Exception as err:  # noqa: BLE001 - anything else is a bug to report
         return "BUG", f"{type(err).__name__}: {err}"
     if board.width * board.height > LARGEST_SAVE:
-        return "loaded", board.rule.kind  # numpy could not hold it here; saving it would take gigabytes
+        return "loaded", rule_kind(board.rule)  # numpy could not hold it here; saving it would take gigabytes
     engine = NumpyEngine(board.rule)
     engine.load(board.cells)
     ran = board.width * board.height <= LARGEST_RUN
@@ -140,10 +150,10 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         engine.step(generations)
     cells = engine.cells()
     generation = board.generation + generations * ran
-    for suffix, text in (
-        (".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author)),
-        (".mc", write_macrocell(cells, board.rule, generation)),
-    ):
+    saved = [(".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author))]
+    if not board.rule.multi_state:
+        saved.append((".mc", write_macrocell(cells, board.rule, generation)))
+    for suffix, text in saved:
         reloaded = torus_board(parse_pattern(text.encode(), f"{path.name} (saved as {suffix})", suffix))
         if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):
             return "BUG", f"the saved {suffix} file did not load back as the same board and rule"
@@ -156,7 +166,7 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         follow.step(1)
         if not np.array_equal(follow.cells(), engine.cells()):
             return "BUG", "the reloaded board ran differently"
-    return ("ran" if ran else "loaded"), board.rule.kind
+    return ("ran" if ran else "loaded"), rule_kind(board.rule)
 
 
 def pattern_suffix(path: Path) -> str:

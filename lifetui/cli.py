@@ -76,6 +76,15 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
         raise click.BadParameter(str(err)) from None
 
 
+def _learnable_rule(ctx: click.Context, param: click.Parameter, value: str | None) -> RuleSpec | None:
+    """--rule of train, verify and compile: a kernel is a network of one output, so a two-state rule."""
+    spec = _rule(ctx, param, value)
+    if spec is not None and spec.rule.multi_state:
+        raise click.BadParameter(f"{spec.rule} is a {spec.rule.family} rule of {spec.rule.states} states; kernels "
+                                 "are trained, verified and compiled for two-state rules")  # fmt: skip
+    return spec
+
+
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a finite number of seconds")
@@ -361,7 +370,7 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
 
 
 @commands.command()
-@click.option("--rule", callback=_rule, default="B3/S23", show_default=True, help="Rule to learn.")
+@click.option("--rule", callback=_learnable_rule, default="B3/S23", show_default=True, help="Rule to learn.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed to try.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Kernel folder to write.")
 @click.option(
@@ -414,7 +423,9 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 
 @commands.command()
 @kernel_option("Trained kernel folder (default: the one for --rule; --model: the old name).")
-@click.option("--rule", callback=_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23).")
+@click.option(
+    "--rule", callback=_learnable_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23)."
+)
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
     """Check a trained kernel against its rule on all 512 neighbourhoods."""
     from lifetui.compiler.pipeline import compile_network
@@ -439,7 +450,9 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 
 @commands.command("compile")
 @kernel_option("Trained kernel folder (default: the one for --rule; --model: the old name).")
-@click.option("--rule", callback=_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23).")
+@click.option(
+    "--rule", callback=_learnable_rule, help="Rule whose kernel to compile (default: the kernel's, or B3/S23)."
+)
 @click.option("-O", "level", type=click.IntRange(0, 3), default=3, show_default=True,
               help="Optimisation level: 0 every gate, 1 dead gates and copies gone, 2 constants folded and equal "
                    "nodes merged, 3 resynthesised from the truth table (as a stencil sharing row "

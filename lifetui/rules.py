@@ -1,12 +1,17 @@
-"""Rules of the 3x3 neighbourhood: a 512-entry table, read from and written as B/S, Hensel or MAP notation.
+"""Rules of the 3x3 neighbourhood: a 512-entry table, read from and written as B/S, Hensel or MAP notation,
+and the families that give a cell more than two states on top of such a table (Generations, LifeHistory).
 
-A rule is the next state of a cell for each of the 512 neighbourhoods (bit k of a neighbourhood's
+A two-state rule is the next state of a cell for each of the 512 neighbourhoods (bit k of a neighbourhood's
 index is the cell `NEIGHBOURHOOD[k]`). Three notations spell them, the ones Golly reads:
 
 - totalistic B/S (`B3/S23`): the next state depends on the cell and how many of its eight neighbours live;
 - isotropic non-totalistic, in Alan Hensel's notation (`B2-a/S12`): a letter after a count picks one
   arrangement of that many neighbours up to rotation and reflection, `-` means all but the letters listed;
 - `MAP` and the base64 of the 512 bits, any rule at all.
+
+A multi-state rule keeps such a table for whether a cell is *on* next, and says what its other states do
+(`Rule.transitions`): Generations (`345/2/4`: on is state 1, a cell that turns off decays through states
+2..C-1 to 0, counting as off) and History (`LifeHistory`: Golly's seven states, on being the odd ones).
 
 Every rule has one canonical spelling, in the simplest notation that describes it: `str(rule)`.
 """
@@ -115,15 +120,75 @@ LETTER = _letter_of_each_neighbourhood()
 LETTER_COLUMN = np.array([LETTERS[count].index(letter) + 1 if letter else 0 for count, letter in zip(COUNTS, LETTER)])
 
 
+#: The rule families: what the states beyond on and off do (see Rule.transitions).
+TWO_STATE, GENERATIONS, HISTORY = "two-state", "generations", "history"
+#: Golly's limits on a Generations rule's state count (2 is the two-state rule itself).
+MOST_STATES = 256
+#: LifeHistory's seven states, as Golly's Super algorithm documents them (Help/Algorithms/Super.html).
+HISTORY_STATES = ("off", "on", "history", "marked on", "marked off", "start on", "boundary")
+HISTORY_BOUNDARY = HISTORY_STATES.index("boundary")
+MOORE = "Moore"
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A two-state rule of the 3x3 neighbourhood: the next state for each of the 512 neighbourhoods."""
+    """A rule of the 3x3 (Moore) neighbourhood: whether a cell is on next for each of the 512 neighbourhoods
+    of on cells (`table`), and, for a multi-state `family`, what its `states` do beyond that."""
 
     table: bytes  # 512 bytes, each 0 or 1
+    family: str = TWO_STATE
+    states: int = 2
+    #: Which cells count as neighbours: only the Moore neighbourhood yet (Golly's H and V are to come).
+    neighbourhood: str = MOORE
 
     def __post_init__(self) -> None:
         if len(self.table) != 512 or set(self.table) - {0, 1}:
             raise ValueError("a rule table is 512 entries of 0 or 1")
+        allowed = {TWO_STATE: range(2, 3), GENERATIONS: range(3, MOST_STATES + 1),
+                   HISTORY: range(len(HISTORY_STATES), len(HISTORY_STATES) + 1)}  # fmt: skip
+        if self.states not in allowed.get(self.family, ()) or self.neighbourhood != MOORE:
+            raise ValueError(f"no {self.family} rule of {self.states} states in the {self.neighbourhood} neighbourhood")
+
+    @property
+    def two_state(self) -> Rule:
+        """The two-state rule of the same table: what the on cells do."""
+        return Rule(self.table) if self.family != TWO_STATE else self
+
+    @property
+    def multi_state(self) -> bool:
+        return self.states > 2
+
+    def on_states(self) -> np.ndarray:
+        """`on[state]`: 1 for the states that count as on (live) in a neighbourhood, else 0 (uint8)."""
+        states = np.arange(self.states)
+        if self.family == HISTORY:
+            return (states % 2).astype(np.uint8)  # Golly: odd states are on, even ones off
+        return (states == 1).astype(np.uint8)
+
+    def transitions(self) -> np.ndarray:
+        """`next[state, on, near_boundary]` (uint8, shape (states, 2, 2)): a cell's next state from its state,
+        whether the table turns it on, and whether a neighbour is History's boundary state.
+
+        Generations: an on cell (1) the table keeps on stays 1, else it starts to decay (2); states 2..C-1
+        step to the next, C-1 to 0, whatever the table says; an off cell (0) the table turns on is born (1).
+        History (Golly's Super.html): on cells 1, 3 and 5 turning off leave 2, 4 and 4 (a marked cell stays
+        marked); off cells 0, 2 and 4 turning on become 1, 1 and 3; the boundary (6) never changes and turns
+        off every on cell beside it.
+        """
+        states = np.arange(self.states)
+        on = self.on_states()
+        table = np.zeros((self.states, 2, 2), dtype=np.uint8)
+        if self.family == HISTORY:
+            born = np.array([1, 1, 1, 3, 3, 5, HISTORY_BOUNDARY])  # an on cell kept on stays as it is
+            died = np.array([0, 2, 2, 4, 4, 4, HISTORY_BOUNDARY])  # an off cell kept off too
+            for near in (0, 1):
+                table[:, 0, near] = died
+                table[:, 1, near] = np.where(on == 1, died, born) if near else born
+            return table
+        decay = np.where(states == 0, 0, (states + 1) % self.states)
+        table[:, 0, :] = decay[:, None]
+        table[:, 1, :] = np.where(states <= 1, 1, decay)[:, None]
+        return table
 
     @classmethod
     def from_table(cls, table: np.ndarray) -> Rule:
@@ -189,6 +254,11 @@ class Rule:
         return MAP_PREFIX + base64.b64encode(np.packbits(golly).tobytes()).decode("ascii").rstrip("=")
 
     def __str__(self) -> str:
+        if self.family == GENERATIONS:  # Golly's spelling: survival/birth/states
+            table = self.map_string if self.kind == "map" else self._hensel(1) + "/" + self._hensel(0)
+            return f"{table}/{self.states}"
+        if self.family == HISTORY:
+            return "LifeHistory" if self.table == CONWAY.table else f"{self.two_state}History"
         if self.kind == "map":
             return self.map_string
         return "B" + self._hensel(0) + "/S" + self._hensel(1)
@@ -216,7 +286,12 @@ class Rule:
 
     @property
     def slug(self) -> str:
-        """The rule as a folder name: `b3s23` for B3/S23, `b2-as12` for B2-a/S12, `map...` (base64url)."""
+        """The rule as a folder name: `b3s23` for B3/S23, `b2-as12` for B2-a/S12, `map...` (base64url);
+        Catagolue's `g4b2s345` for Generations' 345/2/4, `b3s23history` for LifeHistory."""
+        if self.family == GENERATIONS:
+            return f"g{self.states}{self.two_state.slug}"
+        if self.family == HISTORY:
+            return f"{self.two_state.slug}history"
         if self.kind == "map":
             return "map" + self.map_string[len(MAP_PREFIX) :].replace("+", "-").replace("/", "_")
         return str(self).replace("/", "").lower()
@@ -265,7 +340,8 @@ _COUNT = re.compile(r"(?P<count>[0-8])(?P<minus>-?)(?P<letters>[a-z]*)")
 
 
 def parse_rule(text: str) -> RuleSpec:
-    """Parse B/S (also S/B and Conway's S/B), Hensel or MAP notation or a rule's name, and a `:Tw,h` torus suffix."""
+    """Parse B/S (also S/B and Conway's S/B), Hensel or MAP notation or a rule's name, a Generations rule
+    (`345/2/4`) or a History rule (`LifeHistory`), and a `:Tw,h` torus suffix."""
     original = text
     text = text.strip()
     if not text:
@@ -283,7 +359,48 @@ def _unsupported(original: str, why: str) -> RuleError:
     return RuleError(f"unsupported rule {original[:100]!r}: {why}")
 
 
+_STATE_COUNT = re.compile(r"\s*[CG]?\s*(?P<states>[0-9]{1,9})\s*", re.IGNORECASE)
+_HISTORY = re.compile(r"(?P<base>.+?)\s*history", re.IGNORECASE)
+
+
 def _parse_body(body: str, original: str) -> Rule:
+    history = _HISTORY.fullmatch(body)
+    if history:
+        return _history(_parse_two_state(history["base"].strip(), original), original)
+    table, states = _generations_parts(body)
+    if states is None:
+        return _parse_two_state(body, original)
+    return _generations(_parse_two_state(table, original), states, original)
+
+
+def _generations_parts(body: str) -> tuple[str, int | None]:
+    """A Generations rule's table and state count, as Golly reads it after the second slash (`345/2/4`,
+    `B2/S345/4`, `MAP.../4`; also `/C4` or `/G4` as LifeWiki writes it); (body, None) for any other rule."""
+    if body[:3].upper() == MAP_PREFIX:
+        head, slash, tail = body.rpartition("/")
+        length = len(head[3:].rstrip("="))
+        count = _STATE_COUNT.fullmatch(tail)
+        return (head, int(count["states"])) if slash and count and length in (86, 22, 6) else (body, None)
+    parts = body.replace("_", "/").split("/")
+    count = _STATE_COUNT.fullmatch(parts[-1]) if len(parts) == 3 else None
+    return ("/".join(parts[:2]), int(count["states"])) if count else (body, None)
+
+
+def _generations(rule: Rule, states: int, original: str) -> Rule:
+    if not 2 <= states <= MOST_STATES:
+        raise _unsupported(original, f"a Generations rule has 2 to {MOST_STATES} states, not {states}")
+    if rule.truth_table()[0]:
+        raise _unsupported(original, "a Generations rule with B0 (Golly refuses it too)")
+    return Rule(rule.table, GENERATIONS, states) if states > 2 else rule
+
+
+def _history(rule: Rule, original: str) -> Rule:
+    if rule.truth_table()[0]:
+        raise _unsupported(original, "a History rule with B0")
+    return Rule(rule.table, HISTORY, len(HISTORY_STATES))
+
+
+def _parse_two_state(body: str, original: str) -> Rule:
     named = NAMED_RULES.get(re.sub(r"[\s&_-]", "", body).lower())
     if named:
         body = named
@@ -305,21 +422,25 @@ def _parse_body(body: str, original: str) -> Rule:
 
 def _not_notation(original: str) -> RuleError:
     return _unsupported(
-        original, "not B/S, Hensel or MAP notation, such as B3/S23 (a rule table's name? lifetui reads no .rule files)"
+        original,
+        "not B/S, Hensel, MAP or Generations notation, such as B3/S23 or 345/2/4 (a rule table's name? lifetui "
+        "reads no .rule files)",
     )
 
 
 def _refuse_other_kinds(body: str, original: str) -> None:
-    """Name the kind of a rule lifetui cannot run: Generations, other neighbourhoods, Larger than Life..."""
+    """Name the kind of a rule lifetui cannot run: other neighbourhoods, Larger than Life, Super..."""
     lowered = body.lower()
-    if lowered.startswith("lifehistory") or lowered.startswith("lifesuper"):
-        raise _unsupported(original, f"{body} is a multi-state rule; only two-state rules are supported")
+    if lowered.endswith("super") or lowered.endswith("investigator"):
+        raise _unsupported(original, f"{body} is one of Golly's Super rules; of them lifetui runs History rules "
+                                     "(LifeHistory)")  # fmt: skip
     if lowered.startswith("r") and "," in body:
         raise _unsupported(original, "Larger than Life rules (range over 1) are not supported")
     if re.fullmatch(r"w[0-9]+", lowered):
         raise _unsupported(original, "Wolfram's one-dimensional rules are not supported")
     if re.search(r"/[^/]*/", body) or re.search(r"/\s*[CG]\d", body, re.IGNORECASE) or re.search(r"[0-9]G\d", body):
-        raise _unsupported(original, "Generations rules (with a state count) are not supported")
+        raise _unsupported(original, "not a Generations rule Golly reads: survival/birth/states, such as 345/2/4 "
+                                     "or B2/S345/4")  # fmt: skip
     totalistic_shape = re.fullmatch(r"[BS]?[0-8]*/?[BS]?[0-8]*[VH]", body, re.IGNORECASE)
     if totalistic_shape and body[-1:].upper() == "V":
         raise _unsupported(original, "von Neumann neighbourhood rules are not supported; only the Moore neighbourhood")

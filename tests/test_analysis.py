@@ -7,7 +7,7 @@ import pytest
 
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.patterns import load_pattern
-from lifetui.rules import CONWAY
+from lifetui.rules import CONWAY, parse_rule
 from lifetui.simulation.analysis import Behaviour, Watcher
 from lifetui.world.board import torus_board
 
@@ -96,3 +96,14 @@ def test_run_until_stable_gives_up_after_steps_and_needs_one_or_the_other(lifetu
     assert summary["behaviour"] is None and summary["generation"] == 50
     missing = lifetui("run", "glider")
     assert missing.code == 2 and "--until-stable" in missing.err and "Traceback" not in missing.err
+
+
+def test_states_tell_boards_apart():
+    """Brian's Brain: the same cells in other states are another board; its spaceship moves 1 cell a step."""
+    watcher = Watcher()
+    on = np.array([[1, 1], [2, 2]], dtype=np.uint8)
+    assert watcher.see(on, 0) is None
+    assert watcher.see(np.array([[2, 2], [1, 1]], dtype=np.uint8), 1) is None
+    cells = np.zeros((40, 40), dtype=np.uint8)
+    cells[20:22, 20:22] = on
+    assert watch(cells, parse_rule("/2/3").rule) == Behaviour("spaceship", 1, 0, 0, -1)

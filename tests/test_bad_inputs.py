@@ -15,12 +15,12 @@ BAD_FILES = [
     ("absurd-run.rle", b"x = 3, y = 3\n4000000000o!", 2, "largest pattern side"),
     ("overflow.rle", b"x = 3, y = 3\n" + b"9" * 5000 + b"o!", 2, "too large"),
     ("huge-rows.rle", b"x = 3, y = 3\n999999999$999999999$o!", 2, "largest pattern side"),
-    ("generations.rle", b"x = 3, y = 3, rule = 23/3/2\no!", 2, "Generations"),
+    ("generations.rle", b"x = 3, y = 3, rule = 23/3/1\no!", 2, "Generations"),
     ("ltl.rle", b"x = 3, y = 3, rule = R2,C0,M1,S2..3,B3..3,NM\no!", 2, "Larger than Life"),
-    ("trailing-junk.rle", b"x = 3, y = 3, rule = B3/S23junk\no!", 2, "not B/S, Hensel or MAP notation"),
+    ("trailing-junk.rle", b"x = 3, y = 3, rule = B3/S23junk\no!", 2, "not B/S, Hensel, MAP or Generations notation"),
     ("latin1.rle", b"#C Gr\xfc\xdfe\nx = 1, y = 1\no!", 2, "not UTF-8"),
     ("empty.rle", b"", 0, "no '!' at the end"),
-    ("multistate.rle", b"x = 3, y = 1\nABC!", 0, "read as live"),
+    ("multistate.rle", b"x = 3, y = 1\nABC!", 0, "read as state 1"),
     ("only-comments.cells", b"!Name: nothing\n", 0, ""),  # an empty pattern, correctly
     ("bad.lif", b"#Life 1.06\n1 2 3\n", 2, "two whole numbers"),
 ]

@@ -87,7 +87,7 @@ def test_generation_continues_from_the_file(lifetui, tmp_path):
         (["run", "glider", "--steps", "1", "--size", "2x2"], 2, "outside 3..65536"),
         (["run", "glider", "--steps", "1", "--size", "65536x65536", "--engine", "numpy"], 1, "GB on the numpy engine"),
         (["run", "glider", "--steps", "1", "--size", "banana"], 2, "WIDTHxHEIGHT"),
-        (["run", "glider", "--steps", "1", "--rule", "B3/S23/C3"], 2, "Generations"),
+        (["run", "glider", "--steps", "1", "--rule", "B3/S23/C1"], 2, "Generations"),
         (["run", "glider", "--steps", "1", "--engine", "warp"], 2, "warp"),
         (["run", "nothing-here.rle", "--steps", "1"], 2, "nothing-here.rle: no such file"),
         (["run", "gosper-glider-gun", "--steps", "1", "--size", "10x10"], 2, "larger than the 10x10 torus"),

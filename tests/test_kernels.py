@@ -112,7 +112,7 @@ def damage(folder, name, change):
     ("name", "change", "words"),
     [
         ("kernel.json", lambda d: d.update(format=99), "unknown kernel format"),
-        ("kernel.json", lambda d: d.update(rule="B3/S23/C4"), "Generations"),
+        ("kernel.json", lambda d: d.update(rule="B3/S23/C4"), "4 states; kernels are of two-state"),
         ("kernel.json", lambda d: d.update(rule=["B3"]), "'rule' must be a string"),
         ("kernel.json", lambda d: d.update(layers=[4, 2, 2]), "ending in 1"),
         ("kernel.json", lambda d: d.update(layers=[10**9, 1]), "layer widths"),

@@ -28,7 +28,7 @@ def test_duplicate_cells_count_once():
         ("#Life 1.05\n#P 0 0\n.*o\n", "x.lif:3:3", "'.' and '*' only"),
         ("#Life 1.05\n#P 0 zero\n*\n", "x.lif:2:1", "two whole numbers"),
         ("#Life 1.05\n#P 99999999999 0\n*\n", "x.lif:2:1", "out of range"),
-        ("#Life 1.05\n#R 23/3/4\n", "x.lif:2:4", "rule"),
+        ("#Life 1.05\n#R 23/3/1\n", "x.lif:2:4", "rule"),
         ("#Life 1.06\n0 0\n1 x\n", "x.lif:3:1", "two whole numbers"),
         ("#Life 1.06\n0 0 0\n", "x.lif:2:1", "two whole numbers"),
         ("#Life 1.06\n0 0\n99999999999 0\n", "x.lif:3:1", "out of range"),

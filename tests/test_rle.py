@@ -7,6 +7,7 @@ from hypothesis.extra.numpy import arrays
 from lifetui.errors import PatternError
 from lifetui.patterns import read_rle, write_rle
 from lifetui.rules import CONWAY, parse_rule
+from lifetui.world.board import board_for
 
 LIFE_MAP = "MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"
 
@@ -90,17 +91,43 @@ def test_header_rule_wins_over_hash_r():
     assert str(read_rle("#r B2/S\nx = 1, y = 1, rule = B36/S23\no!").rule.rule) == "B36/S23"
 
 
-def test_warnings_for_multistate_and_missing_bang():
+def test_warning_for_missing_bang():
     pattern = read_rle("x = 2, y = 1\nAB", "m.rle")
-    assert sum("multi-state" in w for w in pattern.warnings) == 1  # once a file, not once a cell
-    assert any("'!'" in w for w in pattern.warnings)
+    assert [w for w in pattern.warnings if "'!'" in w] == ["m.rle: no '!' at the end of the pattern"]
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("x = 3, y = 1, rule = /2/3\nA.B!", {(0, 0): 1, (2, 0): 2}),
+        ("x = 4, y = 1\n.2X.!", {(1, 0): 24, (2, 0): 24}),
+        ("x = 4, y = 1\npA2qBo!", {(0, 0): 25, (1, 0): 50, (2, 0): 50, (3, 0): 1}),  # `o` is state 1 anywhere
+        ("x = 3, y = 1\nxAxXyO!", {(0, 0): 217, (1, 0): 240, (2, 0): 255}),
+        ("x = 2, y = 2\n.A$2B!", {(1, 0): 1, (0, 1): 2, (1, 1): 2}),
+    ],
+)
+def test_extended_rle_reads_each_cell_state(text, states):
+    pattern = read_rle(text, "states.rle")
+    assert pattern.cell_states() == states
+    cells = pattern.to_array()
+    assert {(int(x), int(y)): int(cells[y, x]) for y, x in zip(*cells.nonzero())} == states
+
+
+def test_a_multi_state_file_under_a_two_state_rule_runs_its_live_cells_saying_so_once():
+    pattern = read_rle("x = 3, y = 1, rule = B3/S23\nABC!", "m.rle")
+    board = board_for(pattern)
+    assert board.pattern.cell_states() == {(0, 0): 1, (1, 0): 1, (2, 0): 1}
+    assert board.pattern.warnings == [
+        "m.rle: 2 cells in states 2 and above, which a rule of 2 states lacks, read as state 1"
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "line", "column", "words"),
     [
         ("x = 3, y = 3\nbob$2bz$3o!", 2, 7, "unexpected character 'z'"),
-        ("x = 3, y = 3, rule = B3/S23/C4\no!", 1, 22, "Generations"),
+        ("x = 3, y = 3, rule = B3/S23/C1\no!", 1, 22, "Generations"),
+        ("x = 1, y = 1\nyP!", 2, 2, "multi-state cell 'yP' is state 256; states end at 255 (yO)"),
         ("x = three, y = 3\no!", 1, 5, "whole number"),
         ("x = 3, y = -3\no!", 1, 12, "whole number"),
         ("x = 9999999999, y = 3\no!", 1, 5, "largest pattern"),
@@ -197,3 +224,42 @@ def test_every_line_ending_reads_the_same_pattern(ending):
     text = ending.join(["#N Glider", "x = 3, y = 3, rule = B3/S23", "bo$2bo$3o!", ""])
     pattern = read_rle(text, "glider.rle")
     assert pattern.name == "Glider" and pattern.population == 5 and (pattern.width, pattern.height) == (3, 3)
+
+
+def test_writer_writes_golly_s_extended_rle_for_a_multi_state_rule():
+    cells = np.zeros((3, 6), dtype=np.uint8)
+    cells[0, 1:3] = 1
+    cells[1, 0] = 2
+    cells[1, 3:5] = 3
+    cells[2, 5] = 255
+    text = write_rle(cells, parse_rule("1456/2356/256").rule, generation=3)
+    assert text.splitlines() == ["#CXRLE Pos=0,0 Gen=3", "x = 6, y = 3, rule = 1456/2356/256:T6,3", ".2A$B2.2C$5.yO!"]
+
+
+def test_two_state_output_is_unchanged_beside_a_multi_state_reader():
+    """The bytes lifetui wrote before multi-state rules, for a two-state board: `b` and `o`."""
+    cells = np.zeros((2, 5), dtype=np.uint8)
+    cells[0, 1:3] = cells[1, 4] = 1
+    assert write_rle(cells, CONWAY).splitlines()[-1] == "b2o$4bo!"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=arrays(np.uint8, st.tuples(st.integers(3, 30), st.integers(3, 60)), elements=st.integers(0, 255)),
+    sparse=st.booleans(),
+)
+def test_extended_round_trip_is_identical(cells, sparse):
+    if sparse:  # long runs of one state and of dead cells too
+        cells = np.where(cells % 4 == 0, cells, 0).astype(np.uint8)
+    rule = parse_rule("2/13/256").rule
+    pattern = read_rle(write_rle(cells, rule, 7), "round.rle")
+    assert np.array_equal(pattern.to_array(), cells)
+    assert (pattern.rule.rule, pattern.generation) == (rule, 7)
+
+
+@settings(max_examples=50, deadline=None)
+@given(state=st.integers(1, 255))
+def test_every_state_has_one_spelling_that_reads_back(state):
+    cells = np.full((1, 3), state, dtype=np.uint8)
+    text = write_rle(cells, parse_rule("/2/256").rule)
+    assert read_rle(text).cell_states() == dict.fromkeys([(0, 0), (1, 0), (2, 0)], state)

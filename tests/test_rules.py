@@ -50,15 +50,20 @@ def test_torus_suffix(text, torus):
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("B3/S23/C3", "Generations"),
-        ("23/3/3", "Generations"),
+        ("B3/S23/C1", "a Generations rule has 2 to 256 states, not 1"),
+        ("23/3/257", "a Generations rule has 2 to 256 states, not 257"),
+        ("23/03/3", "a Generations rule with B0 (Golly refuses it too)"),
+        ("B3/S23/X3", "not a Generations rule Golly reads"),
+        ("23/3/3/3", "not a Generations rule Golly reads"),
+        ("B0/S23History", "a History rule with B0"),
+        ("LifeSuper", "one of Golly's Super rules"),
+        ("B3/S23Investigator", "one of Golly's Super rules"),
         ("B1a/S", "'a' is not a Hensel letter of 1 neighbour (1 takes the letters c, e)"),
         ("B8c/S", "8 takes no letters"),
         ("B2-/S", "'2-' must be followed by the letters it leaves out"),
         ("B3/S23V", "von Neumann"),
         ("B3/S23H", "hexagonal"),
         ("R2,C0,M1,S2..3,B3..3,NM", "Larger than Life"),
-        ("LifeHistory", "multi-state"),
         ("W30", "Wolfram"),
         ("Langtons-Loops", "rule table"),
         ("Banks-IV", "rule table"),
@@ -67,8 +72,8 @@ def test_torus_suffix(text, torus):
         ("MAP" + "A" * 80, "86 base64 characters"),
         ("MAP" + "A" * 85 + "!", "'!' is not a base64 character"),
         ("B9/S23", "0 to 8"),
-        ("B3/S23x", "not B/S, Hensel or MAP notation"),
-        ("Banana", "not B/S, Hensel or MAP notation"),
+        ("B3/S23x", "not B/S, Hensel, MAP or Generations notation"),
+        ("Banana", "not B/S, Hensel, MAP or Generations notation"),
         ("", "empty"),
         ("B3/S23:K64,64", "a tube (:T0,h or :Tw,0) or a bounded plane (:Pw,h)"),
         ("B3/S23:T10+2,8", "torus"),
@@ -277,3 +282,71 @@ def test_golly_bounded_grids(text, bounded, torus):
     assert (spec.bounded, spec.torus) == (bounded, torus)
     if bounded:
         assert parse_rule("B3/S23" + bounded.suffix).bounded == bounded
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "states"),
+    [
+        ("/2/3", "/2/3", 3),  # Brian's Brain
+        ("345/2/4", "345/2/4", 4),  # Star Wars
+        ("B2/S345/4", "345/2/4", 4),  # Golly reads B and S before the state count
+        ("S345/B2/4", "345/2/4", 4),
+        ("B2/S345/C4", "345/2/4", 4),  # LifeWiki's /C
+        ("B2/S345/G4", "345/2/4", 4),
+        ("B2_S345/4", "345/2/4", 4),
+        ("12345/45678/8", "12345/45678/8", 8),
+        ("2/13/21", "2/13/21", 21),
+        ("1456/2356/256", "1456/2356/256", 256),
+        ("1e2-a3-cij4aijkrtz5cnqr/2ce3aejnr4aj5y6a/3", "1e2-a3-cij4aijkrtz5cnqr/2ce3aejnr4aj5y6a/3", 3),
+        ("B2cekin/S/5", "/2-a/5", 5),  # Hensel's letters spelt as Golly spells them
+        ("LifeHistory", "LifeHistory", 7),
+        ("B3/S23History", "LifeHistory", 7),
+        ("B36/S23History", "B36/S23History", 7),
+        ("HighLifeHistory", "B36/S23History", 7),
+        ("B2-a/S12History", "B2-a/S12History", 7),
+    ],
+)
+def test_multi_state_notations(text, canonical, states):
+    rule = parse_rule(text).rule
+    assert (str(rule), rule.states, rule.multi_state) == (canonical, states, True)
+    assert parse_rule(str(rule)).rule == rule  # the canonical spelling reads back as the same rule
+
+
+def test_generations_table_is_the_two_state_rule_of_its_on_cells():
+    assert parse_rule("345/2/4").rule.two_state == parse_rule("B2/S345").rule
+    hensel = parse_rule("1e2-a3-cij4aijkrtz5cnqr/2ce3aejnr4aj5y6a/3").rule
+    assert hensel.two_state == parse_rule("B2ce3aejnr4aj5y6a/S1e2-a3-cij4aijkrtz5cnqr").rule
+    assert parse_rule("LifeHistory").rule.two_state == CONWAY
+
+
+def test_two_generations_states_is_the_two_state_rule():
+    assert parse_rule("23/3/2").rule == CONWAY
+
+
+def test_generations_on_a_grid():
+    spec = parse_rule("345/2/4:T64,32")
+    assert (str(spec.rule), spec.torus) == ("345/2/4", (64, 32))
+    assert parse_rule("LifeHistory:P30,20").bounded == BoundedGrid("P", 30, 20)
+
+
+def test_multi_state_slugs():
+    assert parse_rule("345/2/4").rule.slug == "g4b2s345"
+    assert parse_rule("LifeHistory").rule.slug == "b3s23history"
+
+
+def test_generations_transitions():
+    """Brian's Brain: born on state 1 (`on` = 1), then 1 -> 2 -> 0 whatever the neighbours."""
+    rule = parse_rule("/2/3").rule
+    table = rule.transitions()
+    assert table[:, :, 0].tolist() == [[0, 1], [2, 1], [0, 0]]
+    assert rule.on_states().tolist() == [0, 1, 0]
+
+
+def test_history_counts_odd_states_as_on():
+    assert parse_rule("LifeHistory").rule.on_states().tolist() == [0, 1, 0, 1, 0, 1, 0]
+
+
+def test_rule_objects_say_their_states_and_neighbourhood():
+    assert (CONWAY.states, CONWAY.family, CONWAY.neighbourhood) == (2, "two-state", "Moore")
+    with pytest.raises(ValueError, match="generations rule of 2 states"):
+        Rule(CONWAY.table, "generations", 2)

@@ -94,6 +94,8 @@ class EngineInfo:
     #: Whether a call's cost barely grows with the generations it advances (hashlife's jumps): flat out, the
     #: TUI then advances one step of 2^k generations a call (Golly's step exponent), not as many as it can.
     jumps: bool = False
+    #: Whether it steps rules of more than two states (Generations, History): the others hold a bit a cell.
+    multi_state: bool = False
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
@@ -156,8 +158,9 @@ ENGINES: dict[str, EngineInfo] = {
     for info in (
         EngineInfo(
             "numpy",
-            "reference: numpy neighbour counts or a 512-entry table lookup, any rule",
+            "reference: numpy neighbour counts or a 512-entry table lookup, any rule, multi-state ones too",
             "lifetui.engines.numpy_engine:NumpyEngine",
+            multi_state=True,
             # Measured 11 with tracemalloc: the board, row sums, block sums and numpy's 8-byte index copy.
             bytes_per_cell=12,
             cell_rate=1.3e9,
@@ -232,6 +235,10 @@ def availability(
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
+    if rule.multi_state and not info.multi_state:
+        multi = [other.name for other in ENGINES.values() if other.multi_state]
+        return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
+                                   f"({' and '.join(multi)} runs it)")  # fmt: skip
     try:
         reason = info.why_not(rule, options)
     except LifeError as err:

@@ -68,7 +68,8 @@ class Engine(ABC):
 
     @abstractmethod
     def load(self, cells: np.ndarray) -> None:
-        """Take a (height, width) uint8 board of 0 and 1; it replaces whatever the engine held."""
+        """Take a (height, width) uint8 board of states (0 and 1 under a two-state rule); it replaces whatever the
+        engine held."""
 
     def packed(self) -> tuple[np.ndarray, int] | None:
         """The board as (height, ceil(width / 8)) bytes, cell x of a row in bit x % 8 of byte x // 8 (numpy's
@@ -124,7 +125,7 @@ class Engine(ABC):
         return top + int(rows.min()), left + int(columns.min()), int(np.ptp(rows)) + 1, int(np.ptp(columns)) + 1
 
     def set_cells(self, places: np.ndarray, value: int) -> None:
-        """Make the cells at `places` ((n, 2) rows and columns, within the board) live (value 1) or dead (0).
+        """Put the cells at `places` ((n, 2) rows and columns, within the board) in state `value` (0 dead).
 
         This reloads the whole board; engines override it to change only those cells.
         """
@@ -173,9 +174,10 @@ def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, list[int
 
 
 def any_in_squares(cells: np.ndarray, block: int) -> np.ndarray:
-    """1 for each `block` x `block` square of `cells` (from the top left; the last ones cut off) with a live cell."""
+    """1 for each `block` x `block` square of `cells` (from the top left; the last ones cut off) with a live cell
+    (in any state but 0)."""
     starts = np.arange(0, cells.shape[0], block), np.arange(0, cells.shape[1], block)
-    return np.maximum.reduceat(np.maximum.reduceat(cells, starts[0], axis=0), starts[1], axis=1)
+    return np.minimum(np.maximum.reduceat(np.maximum.reduceat(cells, starts[0], axis=0), starts[1], axis=1), 1)
 
 
 def wrapped(start: int, count: int, size: int) -> np.ndarray:

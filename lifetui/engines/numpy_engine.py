@@ -2,17 +2,21 @@
 
 Two paths, each simple enough to trust at a glance: `step_table` builds each cell's 9-bit neighbourhood
 index and looks it up in the rule's 512-entry table (any rule); `step_cells` counts neighbours (totalistic
-rules, about twice as fast). The tests hold each against the other.
+rules, about twice as fast). The tests hold each against the other. A multi-state rule (Generations,
+History) takes one of them over its on cells, then looks each cell's next state up from its state, whether
+it turns on and whether a History boundary cell touches it (`rows_by_states`, `Rule.transitions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from lifetui.engines.base import Engine, Interrupted, wrapped
-from lifetui.rules import NEIGHBOURHOOD, POSITIONS, Rule
+from lifetui.rules import HISTORY, HISTORY_BOUNDARY, NEIGHBOURHOOD, POSITIONS, Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
 ALIVE_OFFSET = 10
@@ -53,6 +57,39 @@ def rows_by_table(slab: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.take(table, index)
 
 
+@dataclass(frozen=True)
+class StateTables:
+    """What `rows_by_states` steps a multi-state rule with."""
+
+    on: np.ndarray  # on[state]: 1 for the states that count as on
+    rows: Callable[[np.ndarray, np.ndarray], np.ndarray]  # the two-state step of the on cells, and its table
+    table: np.ndarray
+    transitions: np.ndarray  # Rule.transitions(), flat: [state * 4 + turns_on * 2 + near_boundary]
+    boundary: int | None  # History's boundary state, whose neighbours turn off; None for other families
+
+
+def state_tables(rule: Rule) -> StateTables:
+    two_state = rule.two_state
+    rows, table = (
+        (rows_by_counts, next_state_table(two_state))
+        if two_state.is_totalistic
+        else (rows_by_table, two_state.truth_table())
+    )
+    boundary = HISTORY_BOUNDARY if rule.family == HISTORY else None
+    return StateTables(rule.on_states(), rows, table, rule.transitions().ravel(), boundary)
+
+
+def rows_by_states(slab: np.ndarray, tables: StateTables) -> np.ndarray:
+    """The next states of a band of rows, from `slab` as for `rows_by_counts`, under a multi-state rule."""
+    turns_on = tables.rows(np.take(tables.on, slab), tables.table)
+    index = slab[1:-1].astype(np.intp) * 4 + turns_on.astype(np.intp) * 2
+    if tables.boundary is not None:
+        boundary = slab == tables.boundary
+        across = boundary | np.roll(boundary, 1, axis=1) | np.roll(boundary, -1, axis=1)  # the columns wrap
+        index += across[:-2] | across[1:-1] | across[2:]
+    return np.take(tables.transitions, index)
+
+
 #: Cells of the board stepped at a time (a band of rows), so that the temporaries (and numpy's 8-byte
 #: copy of the 9-bit indices in a lookup) take a band's memory, not the board's, and a generation on a
 #: huge board can be interrupted between bands.
@@ -68,8 +105,8 @@ def slab(cells: np.ndarray, top: int, bottom: int) -> np.ndarray:
 
 def step_bands(
     cells: np.ndarray,
-    table: np.ndarray,
-    rows: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    table: Any,
+    rows: Callable[[np.ndarray, Any], np.ndarray],
     interrupted: Callable[[], bool] = lambda: False,
 ) -> np.ndarray | None:
     """One generation of a (height, width) uint8 board on the torus, a band of rows at a time by `rows`;
@@ -100,7 +137,11 @@ class NumpyEngine(Engine):
 
     def load(self, cells: np.ndarray) -> None:
         self._cells = np.array(cells, dtype=np.uint8)
-        if self.rule.is_totalistic:
+        self._rows: Callable[[np.ndarray, Any], np.ndarray]
+        self._table: np.ndarray | StateTables
+        if self.rule.multi_state:
+            self._rows, self._table = rows_by_states, state_tables(self.rule)
+        elif self.rule.is_totalistic:
             self._rows, self._table = rows_by_counts, next_state_table(self.rule)
         else:
             self._rows, self._table = rows_by_table, self.rule.truth_table()
@@ -126,6 +167,9 @@ class NumpyEngine(Engine):
         return int(np.count_nonzero(self._cells))
 
     def describe(self) -> tuple[str, str]:
+        if self.rule.multi_state:
+            counted = "neighbour counts" if self.rule.is_totalistic else "a 512-entry table"
+            return "Method", f"{counted} of on cells, then a table of {self.rule.states} states, in numpy"
         if self.rule.is_totalistic:
             return "Method", "neighbour counts in numpy"
         return "Method", "512-entry table lookup in numpy"

@@ -216,9 +216,12 @@ def _load_metadata(path: Path) -> dict:
     if not isinstance(rule, str):
         raise KernelError(f"{path}: 'rule' must be a string")
     try:
-        parse_rule(rule)
+        parsed = parse_rule(rule).rule
     except LifeError as err:
         raise KernelError(f"{path}: {err}") from None
+    if parsed.multi_state:
+        raise KernelError(f"{path}: a kernel for {parsed}, a {parsed.family} rule of {parsed.states} states; "
+                          "kernels are of two-state rules")  # fmt: skip
     layers = document.get("layers")
     problem = layer_sizes_problem(layers)
     if problem:

@@ -7,7 +7,8 @@ The format, as Golly's help describes it: a `[M2]` line, `#` lines (`#R` the rul
 any other a comment), then one node per line, numbered from 1 in order. A leaf is 8 x 8 cells in rows
 of `.` and `*` ended by `$` (trailing dead cells and rows left out); any other node is `level nw ne sw
 se`, a square of side 2^level from four earlier nodes (0: an empty square). The last node is the
-root. Multi-state files (leaves of level 1) are refused.
+root. Multi-state files (leaves of level 1) are refused, and multi-state boards are not written: their
+RLE is (not yet done: Golly's level-1 nodes of four states).
 
 Reading does not expand repeated squares more than once: every node's population and the bounding box
 of its live cells are worked out first, so a pattern too large for a board is refused before any
@@ -220,7 +221,8 @@ def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
         raise PatternError(source, f"expected a leaf or 'level nw ne sw se', not {line[:40]!r}", number, 1)
     level, *children = (int(group) for group in match.groups())
     if level == 1:
-        raise PatternError(source, "a multi-state macrocell file; lifetui runs two-state rules", number, 1)
+        raise PatternError(source, "a multi-state macrocell file; lifetui reads multi-state patterns as RLE only",
+                           number, 1)  # fmt: skip
     if not 4 <= level <= _MAX_LEVEL:
         raise PatternError(source, f"a node's level is 4 to {_MAX_LEVEL} in a two-state file, not {level}", number, 1)
     half = 1 << (level - 1)
@@ -313,6 +315,9 @@ def write_macrocell(
     top-left cell is at `position` (x, y), which `#CXRLE Pos` keeps as in RLE (the cells must be the live
     cells' box: the reader finds the box from the nodes); with no cells at all (nothing lives there), no
     nodes: an empty universe."""
+    if rule.multi_state:
+        raise UsageError(f"lifetui writes the cells of a {rule.family} rule ({rule}) as RLE, not macrocell yet; "
+                         "name the file .rle")  # fmt: skip
     height, width = cells.shape
     if not cells.any() and not torus:
         return "\n".join(_header(f"{rule}{topology}", generation, None)) + "\n"

@@ -32,7 +32,9 @@ def split_lines(text: str) -> list[str]:
 
 @dataclass
 class Pattern:
-    """Live cells as runs `(y, x, length)` relative to the box's top-left corner.
+    """Live cells as runs `(y, x, length)` relative to the box's top-left corner, and, for a multi-state
+    pattern, each run's state (`run_states`; None: every run is state 1). A live cell is one in a state
+    other than 0.
 
     Runs keep huge, sparse or run-length-encoded patterns cheap until they are placed on a board.
     """
@@ -53,6 +55,22 @@ class Pattern:
     #: keeps its quadtree, which only hashlife on the plane reads.
     unlaid: str = ""
     quadtree: object | None = None
+    run_states: np.ndarray | None = None  # uint8, one a run
+
+    @property
+    def states(self) -> int:
+        """How many states its cells need: 2, or one more than the highest state of a run."""
+        return max(2, int(self.run_states.max()) + 1) if self.run_states is not None and len(self.run_states) else 2
+
+    def fit_states(self, states: int) -> None:
+        """Read cells of a state that a rule of `states` states lacks as live (state 1), saying so once: a
+        multi-state file under a two-state rule runs as its live cells, as lifetui has always read it."""
+        if self.run_states is None or self.states <= states:
+            return
+        beyond = self.run_states >= states
+        self.warnings.append(f"{self.source or 'the pattern'}: {int(self.runs[beyond, 2].sum()):,} cells in states "
+                             f"{states} and above, which a rule of {states} states lacks, read as state 1")  # fmt: skip
+        self.run_states = np.where(beyond, 1, self.run_states).astype(np.uint8)
 
     @property
     def population(self) -> int:
@@ -61,6 +79,11 @@ class Pattern:
     def cells(self) -> set[tuple[int, int]]:
         """Every live cell as `(x, y)`; for tests and small patterns."""
         return {(int(x) + i, int(y)) for y, x, n in self.runs for i in range(int(n))}
+
+    def cell_states(self) -> dict[tuple[int, int], int]:
+        """Every live cell's state by `(x, y)`; for tests and small patterns."""
+        states = self.run_states if self.run_states is not None else np.ones(len(self.runs), dtype=np.uint8)
+        return {(int(x) + i, int(y)): int(state) for (y, x, n), state in zip(self.runs, states) for i in range(int(n))}
 
     def plane_origin(self) -> tuple[int, int]:
         """Where the box's top-left cell goes on the unbounded plane, as (top, left): the file's position,
@@ -78,7 +101,7 @@ class Pattern:
         """The box as a dense uint8 array of shape (height, width)."""
         self.refuse_unlaid()
         cells = np.zeros((self.height, self.width), dtype=np.uint8)
-        paint_runs(cells, self.runs, 0, 0)
+        paint_runs(cells, self.runs, 0, 0, self.run_states)
         return cells
 
 
@@ -114,25 +137,43 @@ def refuse_unreadable(generation: int, position: tuple[int, int] | None = None) 
 PAINT_BAND_CELLS = 1 << 24
 
 
-def paint_runs(board: np.ndarray, runs: np.ndarray, left: int, top: int) -> None:
-    """Set the cells of `runs` live in `board`, offset by (left, top); runs must lie inside the board."""
+def paint_runs(board: np.ndarray, runs: np.ndarray, left: int, top: int, states: np.ndarray | None = None) -> None:
+    """Set the cells of `runs` live in `board` (each run in its state of `states`, else 1), offset by (left,
+    top); runs must lie inside the board, and runs with states must not overlap."""
     if not len(runs):
         return
-    # A +1/-1 edge at each run's ends, summed along the row, marks every cell of every run at once.
+    # A +s/-s edge at each run's ends, summed along the row, marks every cell of every run at once.
     height, width = board.shape
     ys = runs[:, 0] + top
     order = np.argsort(ys, kind="stable")
     ys, xs, lengths = ys[order], runs[order, 1] + left, runs[order, 2]
+    steps = np.ones(len(runs), dtype=np.int8) if states is None else states[order].astype(np.int16)
     band = max(1, PAINT_BAND_CELLS // (width + 1))
     for first in range(int(ys[0]) - int(ys[0]) % band, int(ys[-1]) + 1, band):
         low, high = np.searchsorted(ys, [first, first + band])
         if low == high:
             continue
         rows = min(band, height - first)
-        edges = np.zeros((rows, width + 1), dtype=np.int8)
-        np.add.at(edges, (ys[low:high] - first, xs[low:high]), 1)
-        np.add.at(edges, (ys[low:high] - first, xs[low:high] + lengths[low:high]), -1)
-        board[first : first + rows] |= np.cumsum(edges, axis=1, dtype=np.int8)[:, :width].astype(np.uint8)
+        edges = np.zeros((rows, width + 1), dtype=steps.dtype)
+        np.add.at(edges, (ys[low:high] - first, xs[low:high]), steps[low:high])
+        np.add.at(edges, (ys[low:high] - first, xs[low:high] + lengths[low:high]), -steps[low:high])
+        board[first : first + rows] |= np.cumsum(edges, axis=1, dtype=steps.dtype)[:, :width].astype(np.uint8)
+
+
+def state_runs(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The live cells of a dense 2-D array as runs `(y, x, length)` of one state each, row by row, left to
+    right, and their states (None when every live cell is state 1: `runs_from_array`'s runs)."""
+    if not cells.size or int(cells.max()) <= 1:
+        return runs_from_array(cells), None
+    padded = np.zeros((cells.shape[0], cells.shape[1] + 2), dtype=np.int16)
+    padded[:, 1:-1] = cells
+    # Where the state changes along a row; each change that starts a live state starts a run, which ends
+    # at the row's next change.
+    ys, xs = np.nonzero(np.diff(padded, axis=1))
+    states = padded[ys, xs + 1]
+    starts = np.flatnonzero(states[:-1] != 0)
+    runs = np.stack([ys[starts], xs[starts], xs[starts + 1] - xs[starts]], axis=1).astype(np.int64)
+    return runs, states[starts].astype(np.uint8)
 
 
 def runs_from_array(cells: np.ndarray) -> np.ndarray:

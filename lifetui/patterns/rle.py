@@ -1,4 +1,10 @@
-"""Run Length Encoded patterns: a reader for everything Golly and LifeWiki write, and the contract's writer."""
+"""Run Length Encoded patterns: a reader for everything Golly and LifeWiki write, and the contract's writer.
+
+Two-state cells are `b` (dead) and `o` (live). Golly's extended RLE, for rules of more states, writes state 0
+as `.`, states 1 to 24 as `A` to `X`, and higher ones as a prefix `p` to `y` before such a letter: `pA` is
+25, `qA` 49, ... `yO` 255 (each prefix adds 24). lifetui reads both in any file and writes the extended form
+for a multi-state rule, the two-state one otherwise.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,8 @@ from lifetui.patterns.pattern import (
     Pattern,
     read_position,
     refuse_unreadable,
-    runs_from_array,
     split_lines,
+    state_runs,
 )
 from lifetui.rules import Rule, RuleSpec, parse_rule
 
@@ -28,6 +34,9 @@ DIGITS = "0123456789"
 _CXRLE_ITEM = re.compile(r"(\w+)=(\S+)")
 LARGEST = f"{MAX_PATTERN_SIDE:,}"
 _MULTI_STATE_PREFIX = "pqrstuvwxy"
+#: States a letter `A`..`X` spans, and so each prefix adds.
+LETTER_STATES = 24
+MOST_STATE = 255
 
 
 def read_rle(text: str, source: str = "<rle>") -> Pattern:
@@ -40,6 +49,7 @@ class _RleReader:
         self.text = text
         self.source = source
         self.runs = array("q")  # y, x, length of each run, flat: 24 bytes a run, not a tuple's hundred
+        self.states = array("B")  # each run's state
         self.x = self.y = 0
         self.count = ""
         self.prefix = ""
@@ -47,7 +57,6 @@ class _RleReader:
         self.rule: RuleSpec | None = None
         self.hash_rule: RuleSpec | None = None
         self.pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
-        self.warned_multistate = False
 
     def error(self, message: str, line: int, column: int | None = None) -> PatternError:
         return PatternError(self.source, message, line, column)
@@ -175,17 +184,18 @@ class _RleReader:
             if self.prefix:
                 if not "A" <= char <= "X":
                     raise self.error(f"multi-state cell {self.prefix + char!r} is not valid RLE", number, index + 1)
+                state = _letter_state(self.prefix, char)
+                if state > MOST_STATE:
+                    raise self.error(f"multi-state cell {self.prefix + char!r} is state {state}; states end at "
+                                     f"{MOST_STATE} (yO)", number, index + 1)  # fmt: skip
                 self.prefix = ""
-                self.cells(True, number, index)
+                self.cells(state, number, index)
             elif char in "b.":
-                self.cells(False, number, index)
+                self.cells(0, number, index)
             elif char == "o" or "A" <= char <= "X":
-                if char != "o":
-                    self.warn_multistate(char, number, index)
-                self.cells(True, number, index)
+                self.cells(1 if char == "o" else _letter_state("", char), number, index)
             elif char in _MULTI_STATE_PREFIX:
                 self.prefix = char
-                self.warn_multistate(char, number, index)
             elif char == "$":
                 self.y += self.take_count(number, index)
                 self.x = 0
@@ -200,10 +210,11 @@ class _RleReader:
         self.count = ""
         return count
 
-    def cells(self, alive: bool, number: int, index: int) -> None:
+    def cells(self, state: int, number: int, index: int) -> None:
         count = self.take_count(number, index)
-        if alive:
+        if state:
             self.runs.extend((self.y, self.x, count))
+            self.states.append(state)
         self.x += count
         self.check_extent(number, index)
 
@@ -211,17 +222,12 @@ class _RleReader:
         if self.x > MAX_PATTERN_SIDE or self.y >= MAX_PATTERN_SIDE:
             raise self.error(f"pattern reaches beyond the largest pattern side ({LARGEST} cells)", number, index + 1)
 
-    def warn_multistate(self, char: str, number: int, index: int) -> None:
-        if not self.warned_multistate:
-            self.warned_multistate = True
-            self.pattern.warnings.append(
-                f"{self.source}:{number}:{index + 1}: multi-state cell {char!r} read as live (two-state rules only)"
-            )
-
     def finish(self) -> Pattern:
         pattern = self.pattern
         runs = np.frombuffer(self.runs, dtype=np.int64).reshape(-1, 3).copy()
         pattern.rule = self.rule or self.hash_rule
+        states = np.frombuffer(self.states, dtype=np.uint8)
+        pattern.run_states = states.copy() if len(states) and int(states.max()) > 1 else None
         if self.header is None:
             if len(runs):
                 runs[:, 0] -= runs[:, 0].min()
@@ -238,6 +244,17 @@ class _RleReader:
                 width, height = max(width, used_width), max(height, used_height)
         pattern.width, pattern.height, pattern.runs = width, height, runs
         return pattern
+
+
+def _letter_state(prefix: str, letter: str) -> int:
+    """The state of an extended RLE cell: a letter `A`..`X` after an optional prefix `p`..`y`."""
+    shift = _MULTI_STATE_PREFIX.index(prefix) + 1 if prefix else 0
+    return shift * LETTER_STATES + ord(letter) - ord("A") + 1
+
+
+def _state_text(state: int) -> str:
+    prefix = _MULTI_STATE_PREFIX[(state - 1) // LETTER_STATES - 1] if state > LETTER_STATES else ""
+    return prefix + chr(ord("A") + (state - 1) % LETTER_STATES)
 
 
 def _extent(runs: np.ndarray) -> tuple[int, int]:
@@ -258,10 +275,12 @@ def write_rle(
 ) -> str:
     """The whole torus as RLE: the contract's header, a #CXRLE line, lines of at most 70 characters. With a
     `position` (x, y), `cells` are a part of the unbounded plane (or of the grid `topology`, a suffix such as
-    `:P30,20`) whose top-left cell is there, which `#CXRLE Pos` says."""
+    `:P30,20`) whose top-left cell is there, which `#CXRLE Pos` says. A multi-state rule's cells are written
+    in extended RLE, each in its state."""
     height, width = cells.shape
-    return write_rle_runs(runs_from_array(cells), width, height, rule, generation, name, author, comments, position,
-                          topology)  # fmt: skip
+    runs, states = state_runs(cells)
+    return write_rle_runs(runs, width, height, rule, generation, name, author, comments, position, topology,
+                          states)  # fmt: skip
 
 
 def write_rle_runs(
@@ -275,9 +294,11 @@ def write_rle_runs(
     comments: tuple[str, ...] = (),
     position: tuple[int, int] | None = None,
     topology: str = "",
+    states: np.ndarray | None = None,
 ) -> str:
-    """As write_rle, from runs (y, x, length) inside a `width` x `height` box, in any order, touching or not:
-    a wide sparse pattern is written without a board of its cells."""
+    """As write_rle, from runs (y, x, length) inside a `width` x `height` box, in any order, touching or not,
+    each of its state in `states` (None: state 1): a wide sparse pattern is written without a board of its
+    cells."""
     refuse_unreadable(generation, position)
     x, y = position or (0, 0)
     lines = [f"#CXRLE Pos={x},{y} Gen={generation}"]
@@ -285,37 +306,41 @@ def write_rle_runs(
     lines += [f"#O {_one_line(author)}"] if author else []
     lines += [f"#C {_one_line(comment)}" for comment in comments]
     lines.append(f"x = {width}, y = {height}, rule = {rule}" + (topology if position else f":T{width},{height}"))
-    lines += _wrap(_body_tokens(_merged(runs)))
+    if states is None:
+        states = np.ones(len(runs), dtype=np.uint8)
+    lines += _wrap(_body_tokens(*_merged(runs, states), rule.multi_state))
     return "\n".join(lines) + "\n"
 
 
-def _merged(runs: np.ndarray) -> np.ndarray:
-    """Runs in reading order, each as long as it goes: two that touch on a row become one."""
+def _merged(runs: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs in reading order, each as long as it goes: two of one state that touch on a row become one."""
     if not len(runs):
-        return runs
-    runs = runs[np.lexsort((runs[:, 1], runs[:, 0]))]
-    starts = np.r_[True, (runs[1:, 0] != runs[:-1, 0]) | (runs[1:, 1] != runs[:-1, 1] + runs[:-1, 2])]
+        return runs, states
+    order = np.lexsort((runs[:, 1], runs[:, 0]))
+    runs, states = runs[order], states[order]
+    starts = np.r_[True, (runs[1:, 0] != runs[:-1, 0]) | (runs[1:, 1] != runs[:-1, 1] + runs[:-1, 2])
+                   | (states[1:] != states[:-1])]  # fmt: skip
     first = np.flatnonzero(starts)
     ends = np.r_[first[1:], len(runs)] - 1
     merged = runs[first].copy()
     merged[:, 2] = runs[ends, 1] + runs[ends, 2] - runs[first, 1]
-    return merged
+    return merged, states[first]
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _body_tokens(runs: np.ndarray) -> list[str]:
+def _body_tokens(runs: np.ndarray, states: np.ndarray, extended: bool) -> list[str]:
     tokens: list[str] = []
     row = column = 0
-    for y, x, length in runs.tolist():
+    for (y, x, length), state in zip(runs.tolist(), states.tolist()):
         if y > row:
             tokens.append(_run(y - row, "$"))
             row, column = y, 0
         if x > column:
-            tokens.append(_run(x - column, "b"))
-        tokens.append(_run(length, "o"))
+            tokens.append(_run(x - column, "." if extended else "b"))
+        tokens.append(_run(length, _state_text(state) if extended else "o"))
         column = x + length
     tokens.append("!")
     return tokens

@@ -12,7 +12,7 @@ RLE3_HEADER = "3D version="
 
 def read_mcell(text: str, source: str = "<mcl>") -> Pattern:
     raise PatternError(source, "an MCell file (.mcl): multi-state rules such as WireWorld are not supported yet; "
-                               "lifetui runs two-state rules")  # fmt: skip
+                               "of multi-state rules lifetui runs Generations and LifeHistory, from RLE")  # fmt: skip
 
 
 def read_rle3(text: str, source: str = "<rle3>") -> Pattern:

@@ -62,7 +62,9 @@ class Watcher:
         top, left = int(rows[0]), int(columns[0])
         box = np.ascontiguousarray(cells[top : rows[-1] + 1, left : columns[-1] + 1], dtype=np.uint8)
         top, left = top + origin[0], left + origin[1]
-        digest = hashlib.blake2b(np.packbits(box).tobytes() + repr(box.shape).encode(), digest_size=16).digest()
+        # Two-state boards pack to a bit a cell; a multi-state one is compared state by state.
+        content = np.packbits(box) if int(box.max()) <= 1 else box
+        digest = hashlib.blake2b(content.tobytes() + repr(box.shape).encode(), digest_size=16).digest()
         earlier = self._seen.get(digest)
         if earlier is not None:
             since, was_top, was_left = earlier

@@ -292,18 +292,19 @@ class Simulation:
             self._new_epoch()
 
     def put(self, top: int, left: int, cells: np.ndarray, replace: bool = True) -> None:
-        """Lay `cells` (0/1, any size up to the board's) on the board from (top, left), wrapping round a torus;
-        with `replace` the cells under it become exactly those, else only its live cells are drawn (a paste).
-        Undoable."""
+        """Lay `cells` (states, any size up to the board's) on the board from (top, left), wrapping round a
+        torus; with `replace` the cells under it become exactly those, else only its live cells are drawn (a
+        paste), each in its state. Undoable."""
         height, width = cells.shape
         rows, columns = np.meshgrid(top + np.arange(height), left + np.arange(width), indexing="ij")
         places = np.stack([rows.ravel(), columns.ravel()], axis=1)
-        live = cells.ravel().astype(bool)
+        states = cells.ravel()
         with self._lock:
             self._remember()
             if replace:
-                self._universe.set_cells(places[~live], 0)
-            self._universe.set_cells(places[live], 1)
+                self._universe.set_cells(places[states == 0], 0)
+            for state in np.unique(states[states != 0]):
+                self._universe.set_cells(places[states == state], int(state))
             self._changed()
             self._new_epoch()
 

@@ -34,11 +34,11 @@ from lifetui.simulation.analysis import WATCHED_CELLS, watch
 from lifetui.simulation.checker import ReferenceChecker, Verdict, follow
 from lifetui.simulation.driver import Driver, describe_error
 from lifetui.tui import keys
-from lifetui.tui.board_view import BoardView
+from lifetui.tui.board_view import BoardView, state_colours
 from lifetui.tui.editing import Editing
 from lifetui.tui.messages import Analysed, Checked, Frame, Notice, Occupied
 from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
-from lifetui.tui.sidebar import Sidebar, behaviour_text, board_rows, divergence_text, number, speed_text
+from lifetui.tui.sidebar import Sidebar, behaviour_text, board_rows, divergence_text, number, speed_text, states_rows
 from lifetui.world.board import Board
 from lifetui.world.topology import Region
 
@@ -108,7 +108,7 @@ class LifeApp(Editing):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield BoardView(self.last_snapshot, id="board")
+            yield BoardView(self.last_snapshot, state_colours(self.simulation.rule), id="board")
             yield Sidebar(id="sidebar")
         yield Footer()
 
@@ -250,6 +250,7 @@ class LifeApp(Editing):
             ("Divergence", divergence_text(self.verdict, snapshot)),
             ("Behaviour", behaviour_text(self.analysis, self.simulation, WATCHED_CELLS)),
             ("Rule", str(self.simulation.rule)),
+            *states_rows(self.simulation.rule),
             *board_rows(snapshot, self.simulation),
             ("View", self.query_one(BoardView).mode.describe() if self.query(BoardView) else "-"),
             ("Pattern", self.pattern_name or "-"),
@@ -410,7 +411,9 @@ class LifeApp(Editing):
         wanted = self.simulation.engine_name
         self._take(board, pattern.name or "-", pattern.author, simulation)
         await self.query_one(BoardView).remove()
-        await self.query_one("#main").mount(BoardView(self.last_snapshot, id="board"), before=0)
+        await self.query_one("#main").mount(
+            BoardView(self.last_snapshot, state_colours(self.simulation.rule), id="board"), before=0
+        )
         for warning in [*pattern.warnings, *simulation.notes]:
             self.notify(warning, severity="warning", timeout=10)
         size, where = f"{pattern.width} x {pattern.height}", board.topology.describe()

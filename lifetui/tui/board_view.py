@@ -4,6 +4,10 @@ zoomed by keys or by the mouse wheel at the pointer; drawn on with the left butt
 
 It draws from a region of the board (what the simulation read back for it), never the whole board, and
 tells the app which region it shows, and at what scale, so that only those cells are read.
+
+Under a multi-state rule, large cells and half blocks draw each state in Golly's default colour for it (a
+half block's upper cell in the foreground, its lower one in the background); braille and the zoomed-out
+views merge states: a dot is lit for a cell in any state but 0, in the two-state live colour.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from lifetui.rules import GENERATIONS, HISTORY, Rule
 from lifetui.simulation import Snapshot
 from lifetui.world.topology import Region as BoardRegion
 
@@ -53,6 +58,29 @@ BRAILLE_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
 BRAILLE = np.array([" "] + [chr(0x2800 + code) for code in range(1, 256)])
 #: Mouse buttons that pan the view when dragged (the left one draws).
 PAN_BUTTONS = (2, 3)
+
+
+#: Golly's default colours: Generations' gradient from red (state 1) to yellow (the last state), and the
+#: seven LifeHistory states' as its Super algorithm sets them (off, green, blue, white, red, yellow, grey).
+GENERATIONS_FIRST, GENERATIONS_LAST = (255, 0, 0), (255, 255, 0)
+HISTORY_COLOURS = ((48, 48, 48), (0, 255, 0), (0, 0, 128), (216, 255, 216), (255, 0, 0), (255, 255, 0), (96, 96, 96))
+#: What braille and the zoomed-out views do with states, for the help and the sidebar.
+MERGED_STATES = "braille and zoomed out: any state but 0 lit as live"
+
+
+def state_colours(rule: Rule) -> list[tuple[int, int, int]] | None:
+    """Each state's colour as Golly draws it by default (state 0 is the terminal's background), or None for a
+    two-state rule (drawn in the live colour)."""
+    if rule.family == HISTORY:
+        return list(HISTORY_COLOURS)
+    if rule.family != GENERATIONS:
+        return None
+    steps = rule.states - 2
+    (red, green, blue), (red2, green2, blue2) = GENERATIONS_FIRST, GENERATIONS_LAST
+    return [(0, 0, 0)] + [
+        (red + (red2 - red) * k // steps, green + (green2 - green) * k // steps, blue + (blue2 - blue) * k // steps)
+        for k in range(rule.states - 1)
+    ]
 
 
 def mode_at(index: int) -> Mode:
@@ -100,9 +128,13 @@ class BoardView(Widget):
             super().__init__()
             self.region, self.block = region, block
 
-    def __init__(self, first: Snapshot, **kwargs) -> None:
+    def __init__(self, first: Snapshot, colours: list[tuple[int, int, int]] | None = None, **kwargs) -> None:
+        """`colours`: each state's, for a multi-state rule (state_colours); None draws live cells in one colour."""
         super().__init__(**kwargs)
         self.frame = first
+        self.colours = colours
+        self._state_styles: dict[int, Style] = {}
+        self._state_rows: list[np.ndarray] = []  # per character, (upper state << 8) | lower state
         self.shape = first.shape
         self.torus = first.torus  # else nothing wraps, and the view may go anywhere
         self.differing: np.ndarray | None = None  # (n, 2) rows and columns to mark
@@ -301,7 +333,7 @@ class BoardView(Widget):
         mode = self.mode
         high, wide = mode.cells_high, mode.cells_wide
         padded = np.zeros((-(-window.shape[0] // high) * high, -(-window.shape[1] // wide) * wide), dtype=np.uint8)
-        padded[: window.shape[0], : window.shape[1]] = window
+        padded[: window.shape[0], : window.shape[1]] = window != 0  # any state but 0 is live
         if mode.name == "large":
             return LARGE_CELLS[padded]
         if mode.name == "half":
@@ -309,12 +341,37 @@ class BoardView(Widget):
         blocks = padded.reshape(padded.shape[0] // 4, 4, padded.shape[1] // 2, 2)
         return BRAILLE[np.einsum("yrxc,rc->yx", blocks.astype(np.int32), BRAILLE_BITS)]
 
+    def _states_of(self, window: np.ndarray) -> list[np.ndarray]:
+        """Each character's states, (upper << 8) | lower, where they are drawn in colour (a multi-state rule in
+        large cells or half blocks); none where every line is drawn in the live colour."""
+        mode = self.mode
+        if self.colours is None or mode.name not in ("large", "half"):
+            return []
+        if mode.name == "large":
+            return list(window.astype(np.int32) << 8)  # one cell a character: its state as the upper one
+        padded = np.zeros((-(-window.shape[0] // 2) * 2, window.shape[1]), dtype=np.int32)
+        padded[: window.shape[0]] = window
+        return list(padded[0::2] << 8 | padded[1::2])
+
+    def _state_style(self, key: int) -> Style:
+        style = self._state_styles.get(key)
+        if style is None:
+            assert self.colours is not None
+            upper, lower = key >> 8, key & 255
+            colour = self.colours[upper or lower]
+            background = self.colours[lower] if upper and lower else None
+            style = Style(color=f"rgb{colour}", bgcolor=f"rgb{background}" if background else None)
+            self._state_styles[key] = style
+        return style
+
     def _redraw(self, full: bool = False) -> None:
         if not self.size.width:
             return
         window = self._visible()
         chars = self._encode(window)
         lines = ["".join(row) for row in chars]
+        states = self._states_of(window)
+        old_states, self._state_rows = self._state_rows, states
         marks: list[np.ndarray | None] = [None] * len(lines)
         blank = self._encode(np.zeros_like(window))
         if self.differing is not None:
@@ -329,6 +386,9 @@ class BoardView(Widget):
         for y, (line, mark) in enumerate(zip(lines, marks)):
             old_mark = self._marks[y] if y < len(self._marks) else None
             changed = y >= len(self._lines) or self._lines[y] != line or (mark is not None) or (old_mark is not None)
+            if y < len(states):
+                old = old_states[y] if y < len(old_states) else None
+                changed = changed or old is None or not np.array_equal(states[y], old)
             if full or changed:
                 self.refresh(Region(0, y, self.size.width, 1))
         if len(lines) < len(self._lines):
@@ -340,7 +400,8 @@ class BoardView(Widget):
             return Strip.blank(self.size.width, self._beyond_style(0))
         line, mark = self._lines[y], self._marks[y]
         chosen = self._selected_rows[y] if y < len(self._selected_rows) else None
-        if mark is None and chosen is None:
+        states = self._state_rows[y] if y < len(self._state_rows) else None
+        if mark is None and chosen is None and states is None:
             return Strip([Segment(line, self.live)]).extend_cell_length(self.size.width, self._beyond_style(1))
         per_char = self.mode.chars_per_cell
         segments = []
@@ -350,6 +411,11 @@ class BoardView(Widget):
             if flagged:
                 text = text if text.strip() else "▒" * per_char
             style = self.marked if flagged else self.selected if chosen is not None and chosen[index] else self.live
+            if states is not None and style is self.live and states[index]:
+                key = int(states[index])
+                style = self._state_style(key)
+                if per_char == 1 and key >> 8 and key & 255:  # two live halves: the upper one over the lower
+                    text = HALF_BLOCKS[1]
             segments.append(Segment(text, style))
         return Strip(segments).simplify().extend_cell_length(self.size.width, self._beyond_style(1))
 
@@ -433,7 +499,7 @@ class BoardView(Widget):
         """Whether the cell drawn at character (x, y) is live in the frame on screen."""
         row, column = self._offset(x, y)
         visible = self._visible()
-        return int(row < visible.shape[0] and column < visible.shape[1] and visible[row, column])
+        return int(row < visible.shape[0] and column < visible.shape[1] and visible[row, column] != 0)
 
     def _line(self, start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
         """The cells from `start` to `end` (both included), by the shortest way around the torus."""

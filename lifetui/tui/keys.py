@@ -44,7 +44,8 @@ KEYS = (
         Binding("down", "pan(0, 1)", "Pan", show=False, tooltip="Pan down"),
     )),
     Key("z / x", "zoom in / out: large cells, half blocks, braille, then braille dots of 2, 4, 8... cells (live if "
-        "any cell is) out to the whole board; or the mouse wheel, at the pointer", (
+        "any cell is) out to the whole board; or the mouse wheel, at the pointer. Under a multi-state rule large "
+        "cells and half blocks show each state in Golly's colours, braille any state but 0 as live", (
         Binding("z", "zoom(-1)", "Zoom in"),
         Binding("x", "zoom(1)", "Zoom out"),
     )),

@@ -10,9 +10,11 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Sparkline, Static
 
+from lifetui.rules import Rule
 from lifetui.simulation import Simulation, Snapshot
 from lifetui.simulation.checker import MAX_SPAN, Verdict
 from lifetui.simulation.driver import SPEEDS, Driver
+from lifetui.tui.board_view import MERGED_STATES
 from lifetui.tui.messages import Analysed
 
 
@@ -120,6 +122,13 @@ def behaviour_text(analysis: Analysed | None, simulation: Simulation, most_cells
     if analysis.behaviour is None:
         return Text(f"not repeating yet (followed from generation {number(analysis.followed_from)})", style="dim")
     return Text(analysis.behaviour.describe(start="by"))
+
+
+def states_rows(rule: Rule) -> list[tuple[str, str]]:
+    """For a multi-state rule: how many states, and what the braille views merge."""
+    if not rule.multi_state:
+        return []
+    return [("States", f"{rule.states} ({rule.family}); {MERGED_STATES}")]
 
 
 def board_rows(snapshot: Snapshot, simulation: Simulation) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ import numpy as np
 from lifetui.errors import UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns import MAX_SIDE, Pattern, load_pattern
-from lifetui.patterns.pattern import runs_from_array
+from lifetui.patterns.pattern import state_runs
 from lifetui.rules import CONWAY, Rule, RuleSpec
 from lifetui.world.topology import PLANE, Topology
 from lifetui.world.universe import lay_on_torus
@@ -31,9 +31,10 @@ class Board:
 
     @classmethod
     def of_cells(cls, rule: Rule, cells: np.ndarray, generation: int = 0) -> Board:
-        """A torus of exactly these cells."""
+        """A torus of exactly these cells (each in its state)."""
         height, width = cells.shape
-        pattern = Pattern(width, height, runs_from_array(cells), generation=generation)
+        runs, states = state_runs(cells)
+        pattern = Pattern(width, height, runs, generation=generation, run_states=states)
         return cls(rule, Topology.torus(height, width), pattern)
 
     @property
@@ -98,8 +99,9 @@ def default_size(pattern: Pattern) -> tuple[int, int]:
 
 def asked(pattern: Pattern, rule: RuleSpec | None) -> tuple[Rule, RuleSpec | None]:
     """The rule (--rule's, else the file's, else B3/S23) and the first of them that names a grid by its suffix
-    (`:T` or `:P`), if any: --rule's comes first."""
+    (`:T` or `:P`), if any: --rule's comes first. Cells in states the rule lacks are read as state 1."""
     chosen = (rule or pattern.rule or RuleSpec(CONWAY)).rule
+    pattern.fit_states(chosen.states)
     return chosen, next((spec for spec in (rule, pattern.rule) if spec and (spec.torus or spec.bounded)), None)
 
 

@@ -101,7 +101,7 @@ def lay_on_torus(pattern: Pattern, height: int, width: int) -> np.ndarray:
             f"{pattern.source}: pattern is {pattern.width}x{pattern.height}, larger than the {width}x{height} torus"
         )
     cells = np.zeros((height, width), dtype=np.uint8)
-    paint_runs(cells, pattern.runs, (width - pattern.width) // 2, (height - pattern.height) // 2)
+    paint_runs(cells, pattern.runs, (width - pattern.width) // 2, (height - pattern.height) // 2, pattern.run_states)
     return cells
 
 
@@ -167,7 +167,7 @@ class Universe(ABC):
 
     @abstractmethod
     def set_cells(self, places: np.ndarray, value: int) -> None:
-        """Make the cells at `places` ((n, 2) rows and columns) live (value 1) or dead (0)."""
+        """Put the cells at `places` ((n, 2) rows and columns) in state `value` (1 live, 0 dead)."""
 
     @abstractmethod
     def population(self) -> int: ...
