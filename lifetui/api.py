@@ -181,10 +181,13 @@ class Life:
         if format not in ("rle", "mc"):
             raise ValueError(f"format is 'rle' or 'mc', not {format!r}")
         generation, text_for = self._simulation.capture()
-        return text_for(Path(f"board.{format}"), self.name, "")
+        text = text_for(Path(f"board.{format}"), self.name, "")
+        assert isinstance(text, str)  # RLE and macrocell are text; only a picture's name makes bytes
+        return text
 
     def save(self, path: str | PathLike[str]) -> None:
-        """Write the board to `path` as its name says (macrocell for .mc, else RLE), whole or not at all."""
+        """Write the board to `path` as its name says (macrocell for .mc; a picture of the live cells for .png,
+        .svg, .gif, .webp or .apng, as the TUI's `s` draws it; else RLE), whole or not at all."""
         target = Path(path)
         generation, text_for = self._simulation.capture()
         write_atomically(target, text_for(target, self.name, ""))

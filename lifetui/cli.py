@@ -34,10 +34,11 @@ from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
 from lifetui.simulation import board_text, fastest_engine
-from lifetui.simulation.runner import UNTIL_STABLE_STEPS, step_until_stable, step_with_progress
+from lifetui.simulation.runner import UNTIL_STABLE_STEPS, animate, step_until_stable, step_with_progress
 from lifetui.simulation.simulation import text_of_a_tree
+from lifetui.world import pictures
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
-from lifetui.world.universe import Outgrown, create_universe
+from lifetui.world.universe import Outgrown, Universe, create_universe
 
 
 class EngineChoice(click.Choice):
@@ -83,6 +84,18 @@ def _learnable_rule(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(f"{spec.rule} is a {spec.rule.family} rule of {spec.rule.states} states; kernels "
                                  "are trained, verified and compiled for two-state rules")  # fmt: skip
     return spec
+
+
+def _parsed(parse: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, str | None], object]:
+    """A click callback that parses an option's text with `parse`, its UsageError the option's error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+        try:
+            return parse(value) if value is not None else None
+        except UsageError as err:
+            raise click.BadParameter(str(err)) from None
+
+    return callback
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -241,7 +254,19 @@ def open_pattern(pattern: str | None, engines: tuple[str, ...], size, rule, mode
 @board_options
 @click.option("--plane", is_flag=True,
               help="Run on the unbounded plane (hashlife holds it; the others follow the pattern).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the final board here.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the final board here (a picture: .png, .svg; the run: .gif, .webp, .apng).")  # fmt: skip
+@click.option("--format", "picture_format", type=click.Choice([suffix[1:] for suffix in pictures.SUFFIXES]),
+              help="Draw this picture whatever -o's name (-o /dev/stdout; standard output without -o).")  # fmt: skip
+@click.option("--every", type=click.IntRange(1, MAX_STEPS), metavar="K",
+              help="An animation's frames: one every K generations, and the last (default 1).")  # fmt: skip
+@click.option("--window", callback=_parsed(pictures.parse_window), metavar="X,Y,W,H",
+              help="A picture's view: W x H cells from the cell X,Y (default: fitted to the live cells).")  # fmt: skip
+@click.option("--cell-size", "scale", callback=_parsed(pictures.Scale.parse), metavar="PX|1:N",
+              help="A picture's scale: PX pixels a cell, or 1:N a pixel for N x N cells (default: up to "
+                   f"{pictures.AUTO_CELL}, within {pictures.AUTO_SIDE} pixels a side).")  # fmt: skip
+@click.option("--colors", "colours", callback=_parsed(pictures.Colours.parse), metavar="LIVE,DEAD",
+              help="A picture's colours in hex (default Golly's: ffffff,303030).")  # fmt: skip
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
 def run(
@@ -255,14 +280,23 @@ def run(
     allow_inexact: bool,
     plane: bool,
     output: Path | None,
+    picture_format: str | None,
+    every: int | None,
+    window: tuple[int, int, int, int] | None,
+    scale: pictures.Scale | None,
+    colours: pictures.Colours | None,
     devices: int,
     as_json: bool,
 ) -> None:
-    """Advance PATTERN by --steps generations headless and write the final board as RLE (macrocell for -o X.mc)."""
+    """Advance PATTERN by --steps generations headless and write the final board as RLE (macrocell for -o X.mc, a
+    picture for .png or .svg), or the run as an animation (.gif, .webp, .apng)."""
     if steps is None and not until_stable:
         raise click.UsageError("give --steps N, or --until-stable")
     if output is not None:
         refuse_other_format_name(output)
+    picture = _picture_suffix(output, picture_format, as_json)
+    drawing = pictures.PictureOptions(window, scale, colours or pictures.Colours(), every or 1)
+    _refuse_picture_options(output, picture, steps, every, window, scale, colours, until_stable)
     board = open_board(pattern, size, rule, plane)
     loaded, topology = board.pattern, board.topology
     _warn(loaded)
@@ -277,13 +311,15 @@ def run(
         engine = fastest_engine(board, options, notes)
         for line in notes if sys.stderr.isatty() else ():  # a script reads the engine in --json's "engine"
             click.echo(f"lifetui: {line}", err=True)
+    if window is not None:
+        pictures.refuse_window(window, topology)
     universe = create_universe(engine, board.rule, topology, options)
     if universe.inexact:  # said even with --json: a script must not take this board for the rule's
         click.echo(f"lifetui: warning: {engine} runs an inexact kernel (--allow-inexact), wrong on "
                    f"{universe.inexact} of 512 neighbourhoods: this is not {board.rule}'s board", err=True)  # fmt: skip
     universe.load_pattern(board.pattern)
     started = time.perf_counter()
-    behaviour, stopped = None, None
+    behaviour, stopped, animation = None, None, None
     if until_stable:
 
         def look() -> tuple[np.ndarray, tuple[int, int]]:
@@ -298,6 +334,15 @@ def run(
         steps, behaviour, why_not = step_until_stable(universe, look, board.generation, limit, show)
         if not as_json:
             click.echo(f"{pattern}: {behaviour.describe() if behaviour else why_not}", err=True)
+    elif picture in pictures.ANIMATIONS:
+        assert steps is not None
+
+        def scout() -> Universe:
+            fresh = create_universe(engine, board.rule, topology, options)
+            fresh.load_pattern(board.pattern)
+            return fresh
+
+        animation = animate(universe, scout, picture, steps, drawing, show=not as_json and sys.stderr.isatty())
     else:
         assert steps is not None  # refused above: without --until-stable, --steps is given
         try:
@@ -307,7 +352,11 @@ def run(
     seconds = time.perf_counter() - started
     generation = board.generation + steps
 
-    def text() -> str:
+    def text() -> str | bytes:
+        if animation is not None:
+            return animation
+        if picture is not None:
+            return pictures.still(universe, picture, drawing)
         native = universe.native_text(board.rule, generation) if output and output.suffix.lower() == ".mc" else None
         if native is not None:
             return native  # from the engine's own format, any size
@@ -335,13 +384,45 @@ def run(
         raise LifeError(f"{stopped}{kept}")
 
 
-def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str], summary: dict) -> None:
+def _picture_suffix(output: Path | None, picture_format: str | None, as_json: bool) -> str | None:
+    """The picture asked for, by the output's name or --format (which a name's own format may not contradict)."""
+    named = pictures.picture_suffix(output)
+    if picture_format is None:
+        return named
+    suffix = "." + picture_format
+    if output is not None and output.suffix.lower() in {*pictures.SUFFIXES, ".rle", ".mc"} - {suffix}:
+        raise click.UsageError(f"{output} names another format than --format {picture_format}")
+    if output is None and as_json:
+        raise click.UsageError("--format without -o draws on standard output, where --json writes: give -o FILE")
+    return suffix
+
+
+def _refuse_picture_options(output: Path | None, picture: str | None, steps: int | None, every: int | None, window,
+                            scale, colours, until_stable: bool) -> None:  # fmt: skip
+    """The picture options make sense only for a picture, --every only for an animation, which needs --steps."""
+    given = [name for name, value in (("--every", every), ("--window", window), ("--cell-size", scale),
+                                      ("--colors", colours)) if value is not None]  # fmt: skip
+    if given and picture is None:
+        raise click.UsageError(f"{given[0]} is for a picture: name the output (-o) .png or .svg, or .gif, .webp or "
+                               ".apng for the run")  # fmt: skip
+    if every is not None and picture in pictures.STILLS:
+        raise click.UsageError(f"--every K draws a frame every K generations into an animation (-o X.gif, .webp "
+                               f"or .apng); {output} is a still of the last generation")  # fmt: skip
+    if until_stable and picture in pictures.ANIMATIONS:
+        raise click.UsageError("an animation runs --steps N generations, not --until-stable")
+    if picture in pictures.ANIMATIONS and steps is not None:
+        pictures.frame_offsets(steps, every or 1)  # too many frames: refused before the run
+    if picture is not None:
+        pictures.refuse_unwritable(picture)  # before the run
+
+
+def _finish_run(output: Path | None, as_json: bool, text: Callable[[], str | bytes], summary: dict) -> None:
     """The final board into `output`, or on stdout without --json (--json alone makes no board text); then,
     with --json, the summary."""
     if output is not None:
         write_atomically(output, text())
     elif not as_json:
-        click.echo(text(), nl=False)
+        click.echo(text(), nl=False)  # a picture's bytes too (--format)
     if as_json:
         click.echo(json.dumps(summary))
 

@@ -30,19 +30,20 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path`. A regular file (new, or reached through symlinks, which stay) is written
-    under a temporary name beside it and renamed into place, keeping an existing file's permissions:
-    nobody ever sees half a file, and an interrupted write (Ctrl-C, SIGTERM) leaves nothing behind. A
-    descriptor this process holds (`/dev/stdout`, `/dev/fd/N`), a device or a pipe is written in place,
-    never replaced. A folder is refused, and so is a link that another user planted in a shared sticky
-    folder (as the kernel's protected_symlinks refuses it)."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write `text` (a string as UTF-8, or bytes: a picture) to `path`. A regular file (new, or reached through
+    symlinks, which stay) is written under a temporary name beside it and renamed into place, keeping an existing
+    file's permissions: nobody ever sees half a file, and an interrupted write (Ctrl-C, SIGTERM) leaves nothing
+    behind. A descriptor this process holds (`/dev/stdout`, `/dev/fd/N`), a device or a pipe is written in place,
+    never replaced. A folder is refused, and so is a link that another user planted in a shared sticky folder (as
+    the kernel's protected_symlinks refuses it)."""
     if not str(path) or str(path) == ".":
         raise UsageError("the output file name is empty")
     held = _HELD.fullmatch(str(path))
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if held:
         number = 1 if held["std"] == "out" else 2 if held["std"] == "err" else int(held["fd"] or held["proc"])
-        _write_descriptor(path, number, text)
+        _write_descriptor(path, number, data)
         return
     target = resolve_protected(path)
     try:
@@ -55,8 +56,8 @@ def write_atomically(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: it is a folder")
     if status is not None and not stat.S_ISREG(status.st_mode):
         try:
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with open(target, "wb") as handle:
+                handle.write(data)
         except OSError as err:
             raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
         return
@@ -69,9 +70,9 @@ def write_atomically(path: Path, text: str) -> None:
         except OSError as err:
             raise LifeError(f"cannot write {path}: {err.strerror or err}") from None
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            with os.fdopen(descriptor, "wb") as handle:
                 os.fchmod(handle.fileno(), mode)
-                handle.write(text)
+                handle.write(data)
             os.replace(temporary, target)
         except BaseException as err:  # a full disk, Ctrl-C, SIGTERM: the half-written file goes
             Path(temporary).unlink(missing_ok=True)
@@ -80,12 +81,11 @@ def write_atomically(path: Path, text: str) -> None:
             raise
 
 
-def _write_descriptor(path: Path, descriptor: int, text: str) -> None:
-    """All of `text` to an open descriptor, at its offset, as the process's own output is written."""
+def _write_descriptor(path: Path, descriptor: int, data: bytes) -> None:
+    """All of `data` to an open descriptor, at its offset, as the process's own output is written."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # what the process printed before comes first
-    data = text.encode("utf-8")
     try:
         while data:
             data = data[os.write(descriptor, data) :]

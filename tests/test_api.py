@@ -82,6 +82,14 @@ def test_saved_files_open_again_where_they_were(tmp_path):
         life.text("png")
 
 
+def test_a_picture_name_saves_a_picture_of_the_live_cells(tmp_path):
+    from test_pictures import svg_squares
+
+    life = lifetui.open("acorn").step(500)
+    life.save(tmp_path / "acorn.svg")
+    assert np.array_equal(svg_squares((tmp_path / "acorn.svg").read_text())[0], life.cells())
+
+
 def test_a_check_larger_than_its_bound_is_refused_not_run(monkeypatch):
     life = lifetui.open("acorn", engine="hashlife").step(10**6)
     monkeypatch.setattr(api, "CHECK_CELL_UPDATES", 10**6)

@@ -8,6 +8,7 @@ from functools import partial
 import numpy as np
 import pytest
 from boards import TOPOLOGIES, board_on
+from test_pictures import svg_squares
 
 import lifetui.engines as engines
 import lifetui.world.universe
@@ -178,6 +179,9 @@ def test_saving_a_wide_sparse_pattern_writes_rle_from_its_runs(tmp_path):
     assert (generation, saved.generation, saved.population) == (4, 4, 10)
     assert saved.plane_origin() == simulation.box[:2] and (saved.height, saved.width) == simulation.box[2:]
     assert text(tmp_path / "saved.mc", "far", "").startswith("[M2]")
+    # As a picture: its live box fitted, 200,005 cells at 1:256, a glider's square at each corner.
+    squares = svg_squares(text(tmp_path / "saved.svg", "far", "").decode())[0]
+    assert squares.shape == (782, 782) and squares[0, 0] and squares[-1, -1] and squares.sum() <= 8
 
 
 def grid_engines(rule=CONWAY, topology=PLANE):

@@ -44,6 +44,32 @@ async def test_save_writes_the_contract_rle_and_asks_before_replacing(tmp_path, 
         assert target.read_text() == "precious"
 
 
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".gif"])
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_save_draws_a_picture_for_a_picture_name(tmp_path, topology, suffix):
+    from test_pictures import image_squares, svg_squares
+
+    if suffix != ".svg":
+        image_module = pytest.importorskip("PIL.Image")
+    app = app_on(topology)
+    target = tmp_path / f"saved{suffix}"
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        await pilot.press("s")
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, lambda: target.exists())
+        # The live cells fitted (the torus whole, 64 x 64 cells at 16 pixels), as at the moment s was pressed.
+        cells = app.simulation.snapshot().cells
+        if suffix == ".svg":
+            assert np.array_equal(svg_squares(target.read_text())[0], cells)
+        else:
+            image = image_module.open(target)
+            assert image.format == suffix[1:].upper() and image.size == (cells.shape[1] * 16, cells.shape[0] * 16)
+            assert np.array_equal(image_squares(image, 16), cells)
+
+
 @pytest.mark.parametrize("topology", ["plane", "torus"])
 async def test_go_to_runs_flat_out_to_the_generation_and_pauses_there(topology):
     app = app_on(topology, "r-pentomino", "numpy")  # slow enough to be seen on its way to a million

@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import numpy as np
 
 from lifetui.simulation.analysis import Behaviour, Watcher
+from lifetui.world.pictures import PictureOptions, choose_view, encode, frame, frame_offsets, union
 from lifetui.world.universe import Outgrown, Universe
+
+T = TypeVar("T")
 
 #: --until-stable without --steps looks this many generations ahead at most.
 UNTIL_STABLE_STEPS = 1_000_000
@@ -67,6 +71,42 @@ def step_with_progress(universe: Universe, steps: int, show: bool) -> None:
             if time.perf_counter() - before < 0.1:
                 batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
             advanced(done)
+
+
+def animate(universe: Universe, scout: Callable[[], Universe], suffix: str, steps: int, options: PictureOptions,
+            show: bool) -> bytes:  # fmt: skip
+    """An animation (GIF, WebP, APNG: `suffix`) of `steps` generations of `universe`, which is left at the last, a
+    frame every `options.every`. It shows the window asked for, else a torus whole, else the union of the live
+    cells' boxes over the whole run, found first by running `scout()` (a fresh universe at the same generation)."""
+    count = len(frame_offsets(steps, options.every))  # refused here, before any run, when too many
+    region = options.window
+    if region is None and universe.topology.is_torus:
+        region = universe.extent()
+    elif region is None:
+        first = scout()
+        try:
+            region = union(frames_of_run(first, steps, options.every, show, first.extent))
+        finally:
+            first.close()
+    view = choose_view(region, options.scale, count)
+    frames = frames_of_run(universe, steps, options.every, show, lambda: frame(universe, view))
+    return encode(suffix, view, frames, options.colours)
+
+
+def frames_of_run(universe: Universe, steps: int, every: int, show: bool, look: Callable[[], T]) -> Iterator[T]:
+    """`look()` at each generation an animation shows (the first, one every `every`, the last), advancing the
+    universe between them; with `show`, a run that takes a while shows a progress bar on stderr."""
+    done = 0
+    with progress_bar(steps, show) as advanced:
+        for offset in frame_offsets(steps, every):
+            if offset > done:
+                try:
+                    universe.step(offset - done)
+                except Outgrown as stop:
+                    raise stop.of(done, steps) from None
+                done = offset
+                advanced(done)
+            yield look()
 
 
 @contextlib.contextmanager

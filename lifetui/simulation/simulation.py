@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -35,6 +36,7 @@ from lifetui.patterns import pattern_text
 from lifetui.patterns.macrocell import read_macrocell
 from lifetui.patterns.rle import write_rle_runs
 from lifetui.rules import Rule
+from lifetui.world import pictures
 from lifetui.world.board import Board
 from lifetui.world.topology import Topology
 from lifetui.world.universe import Outgrown, Region, Universe, create_universe
@@ -343,21 +345,29 @@ class Simulation:
         self._new_epoch()
         return True
 
-    def capture(self) -> tuple[int, Callable[[Path, str, str], str]]:
-        """The board now, to save: its generation, and what makes the file's text for a path, name and author
-        (RLE, or macrocell for a .mc name). On a torus the whole torus; elsewhere the live cells with their
-        place (RLE's #CXRLE Pos); a pattern too large to read out as cells saves in the engine's own format
-        where it has one (hashlife's macrocell)."""
+    def capture(self) -> tuple[int, Callable[[Path, str, str], str | bytes]]:
+        """The board now, to save: its generation, and what makes the file's contents for a path, name and
+        author (RLE; macrocell for a .mc name; a picture for a picture's name, lifetui.world.pictures). On a
+        torus the whole torus; elsewhere the live cells with their place (RLE's #CXRLE Pos); a pattern too large
+        to read out as cells saves in the engine's own format where it has one (hashlife's macrocell; else the
+        error comes when it is asked for), and as a picture from any universe: fitted to the live cells, read now
+        at most pictures.AUTO_SIDE squares a side."""
         with self._lock:
             generation = self.generation
+            view = pictures.choose_view(self._universe.extent())
+            squares = pictures.frame(self._universe, view)
             try:
                 cells, top, left = self._universe.live_cells()
-            except Outgrown:
+                text: Callable[[Path, str, str], str] = partial(self._text, cells, top, left, generation)
+            except Outgrown as err:
                 native = self._universe.native_text(self.rule, generation)
-                if native is None:
-                    raise
-                return generation, partial(text_of_a_tree, native, self.topology)
-        return generation, partial(self._text, cells, top, left, generation)
+                text = partial(text_of_a_tree, native, self.topology) if native else partial(_raise, err)
+
+        def contents(path: Path, name: str, author: str) -> str | bytes:
+            suffix = pictures.picture_suffix(path)
+            return text(path, name, author) if suffix is None else pictures.encode(suffix, view, [squares])
+
+        return generation, contents
 
     def _text(self, cells: np.ndarray, top: int, left: int, generation: int, path: Path, name: str,
               author: str) -> str:  # fmt: skip
@@ -366,6 +376,10 @@ class Simulation:
     def close(self) -> None:
         with self._lock:
             self._universe.close()
+
+
+def _raise(error: Exception, *arguments: object) -> NoReturn:
+    raise error
 
 
 def board_text(path: Path | None, cells: np.ndarray, top: int, left: int, rule: Rule, topology: Topology,

@@ -375,7 +375,7 @@ class LifeApp(Editing):
         suggested = str(save_folder() / f"{stem}-gen{generation}.rle")
         self.push_screen(SaveScreen(suggested), lambda path: self._save(path, generation, text))
 
-    def _save(self, path: Path | None, generation: int, text: Callable[[Path, str, str], str]) -> None:
+    def _save(self, path: Path | None, generation: int, text: Callable[[Path, str, str], str | bytes]) -> None:
         if path is None:
             return
         try:

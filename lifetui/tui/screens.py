@@ -96,7 +96,11 @@ class SaveScreen(QuestionScreen):
     """Ask for a file name; an existing file is only replaced after a second Enter on the same name."""
 
     def __init__(self, suggestion: str) -> None:
-        super().__init__("Save the board as RLE (macrocell for a .mc name) to:", suggestion)
+        super().__init__(
+            "Save the board as RLE (macrocell for a .mc name; a picture of the live cells for .png, .svg, .gif, "
+            ".webp or .apng) to:",
+            suggestion,
+        )
         self._confirmed: Path | None = None
 
     def answer(self, text: str) -> Path | str:
