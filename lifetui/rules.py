@@ -13,6 +13,9 @@ A multi-state rule keeps such a table for whether a cell is *on* next, and says 
 (`Rule.transitions`): Generations (`345/2/4`: on is state 1, a cell that turns off decays through states
 2..C-1 to 0, counting as off) and History (`LifeHistory`: Golly's seven states, on being the odd ones).
 
+Larger than Life (`R5,C0,M1,S34..58,B34..45,NM`) is no table: a cell counts its on neighbours within a range of
+up to 500 cells in one of Golly's neighbourhood shapes (`LargerThanLife`, in its own section at the end).
+
 Every rule has one canonical spelling, in the simplest notation that describes it: `str(rule)`.
 """
 
@@ -122,6 +125,7 @@ LETTER_COLUMN = np.array([LETTERS[count].index(letter) + 1 if letter else 0 for 
 
 #: The rule families: what the states beyond on and off do (see Rule.transitions).
 TWO_STATE, GENERATIONS, HISTORY = "two-state", "generations", "history"
+LARGER_THAN_LIFE = "larger than life"
 #: Golly's limits on a Generations rule's state count (2 is the two-state rule itself).
 MOST_STATES = 256
 #: LifeHistory's seven states, as Golly's Super algorithm documents them (Help/Algorithms/Super.html).
@@ -140,10 +144,15 @@ class Rule:
     states: int = 2
     #: Which cells count as neighbours: only the Moore neighbourhood yet (Golly's H and V are to come).
     neighbourhood: str = MOORE
+    #: A Larger than Life rule's range, shape and counts (its `table` is then unused, all 0).
+    ltl: LargerThanLife | None = None
 
     def __post_init__(self) -> None:
         if len(self.table) != 512 or set(self.table) - {0, 1}:
             raise ValueError("a rule table is 512 entries of 0 or 1")
+        if self.ltl is not None or self.family == LARGER_THAN_LIFE:
+            _check_larger_than_life(self)
+            return
         allowed = {TWO_STATE: range(2, 3), GENERATIONS: range(3, MOST_STATES + 1),
                    HISTORY: range(len(HISTORY_STATES), len(HISTORY_STATES) + 1)}  # fmt: skip
         if self.states not in allowed.get(self.family, ()) or self.neighbourhood != MOORE:
@@ -157,6 +166,11 @@ class Rule:
     @property
     def multi_state(self) -> bool:
         return self.states > 2
+
+    @property
+    def range(self) -> int:
+        """How far a cell's state reaches in one generation: 1, or a Larger than Life rule's range."""
+        return self.ltl.range if self.ltl is not None else 1
 
     def on_states(self) -> np.ndarray:
         """`on[state]`: 1 for the states that count as on (live) in a neighbourhood, else 0 (uint8)."""
@@ -206,7 +220,10 @@ class Rule:
 
     @cached_property
     def kind(self) -> str:
-        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits."""
+        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; "larger
+        than life" for a rule that is no table."""
+        if self.ltl is not None:
+            return LARGER_THAN_LIFE
         table = self.truth_table()
         by_count = np.zeros((2, 9), dtype=np.int64)
         np.add.at(by_count, (ALIVE, COUNTS), table)
@@ -254,6 +271,8 @@ class Rule:
         return MAP_PREFIX + base64.b64encode(np.packbits(golly).tobytes()).decode("ascii").rstrip("=")
 
     def __str__(self) -> str:
+        if self.ltl is not None:
+            return self.ltl.text(self.states)
         if self.family == GENERATIONS:  # Golly's spelling: survival/birth/states
             table = self.map_string if self.kind == "map" else self._hensel(1) + "/" + self._hensel(0)
             return f"{table}/{self.states}"
@@ -287,7 +306,11 @@ class Rule:
     @property
     def slug(self) -> str:
         """The rule as a folder name: `b3s23` for B3/S23, `b2-as12` for B2-a/S12, `map...` (base64url);
-        Catagolue's `g4b2s345` for Generations' 345/2/4, `b3s23history` for LifeHistory."""
+        Catagolue's `g4b2s345` for Generations' 345/2/4, `b3s23history` for LifeHistory; a Larger than Life
+        rule's text in lower case, `.` for `..`, `_` for `,` and the shapes' signs spelt out (`r5_c0_m1_s34.58_...`)."""
+        if self.ltl is not None:
+            text = str(self).lower().replace("..", ".").replace(",", "_")
+            return text.replace("+", "plus").replace("*", "star").replace("#", "hash").replace("@", "at")
         if self.family == GENERATIONS:
             return f"g{self.states}{self.two_state.slug}"
         if self.family == HISTORY:
@@ -364,6 +387,8 @@ _HISTORY = re.compile(r"(?P<base>.+?)\s*history", re.IGNORECASE)
 
 
 def _parse_body(body: str, original: str) -> Rule:
+    if _LOOKS_LARGER_THAN_LIFE.match(body):
+        return parse_larger_than_life(body, original)
     history = _HISTORY.fullmatch(body)
     if history:
         return _history(_parse_two_state(history["base"].strip(), original), original)
@@ -434,8 +459,6 @@ def _refuse_other_kinds(body: str, original: str) -> None:
     if lowered.endswith("super") or lowered.endswith("investigator"):
         raise _unsupported(original, f"{body} is one of Golly's Super rules; of them lifetui runs History rules "
                                      "(LifeHistory)")  # fmt: skip
-    if lowered.startswith("r") and "," in body:
-        raise _unsupported(original, "Larger than Life rules (range over 1) are not supported")
     if re.fullmatch(r"w[0-9]+", lowered):
         raise _unsupported(original, "Wolfram's one-dimensional rules are not supported")
     if re.search(r"/[^/]*/", body) or re.search(r"/\s*[CG]\d", body, re.IGNORECASE) or re.search(r"[0-9]G\d", body):
@@ -508,3 +531,172 @@ def _parse_topology(topology: str, original: str) -> BoundedGrid:
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
     return BoundedGrid(match["kind"].upper(), width, height)
+
+
+# Larger than Life: Golly's `ltl` rules, kept apart from the 3x3 tables above.
+
+#: Golly's largest range (its Help/Algorithms/Larger_than_Life.html).
+MOST_RANGE = 500
+#: The shapes lifetui runs, by Golly's letter after `N`, each drawn for range 3 on Golly's help page.
+LTL_NEIGHBOURHOODS = {
+    "M": "Moore", "N": "von Neumann", "C": "circular", "2": "Euclidean", "B": "checkerboard",
+    "D": "aligned checkerboard", "+": "cross", "X": "saltire", "*": "star", "#": "hash", "H": "hexagonal",
+    "A": "asterisk", "@": "custom",
+}  # fmt: skip
+#: Shapes Golly reads that lifetui does not run yet, and why.
+LTL_REFUSED = {
+    "L": "the triangular neighbourhood (NL), which flips on alternate cells, is not supported yet",
+    "3": "the tripod neighbourhood (N3) is not supported yet",
+    "G": "the Gaussian neighbourhood (NG) weighs cells in a way Golly's help does not give; not supported",
+    "W": "weighted neighbourhoods (NW) are not supported yet",
+}
+_LOOKS_LARGER_THAN_LIFE = re.compile(r"\s*(R\s*\d|\d+\s*,\s*\d+\s*,)", re.IGNORECASE)
+_LTL = re.compile(r"R(?P<r>\d+),C(?P<c>\d+),M(?P<m>\d+),S(?P<s1>\d+)\.\.(?P<s2>\d+),B(?P<b1>\d+)\.\.(?P<b2>\d+),"
+                  r"N(?P<n>.)(?P<custom>[0-9A-F]*)")  # fmt: skip
+_EVANS = re.compile(r"(?P<r>\d+),(?P<b1>\d+),(?P<b2>\d+),(?P<s1>\d+),(?P<s2>\d+)")
+_HROT = re.compile(r"R(?P<r>\d+),C(?P<c>\d+),S(?P<s>[0-9,-]*?),?B(?P<b>[0-9,-]*?)(?:,N(?P<n>.)(?P<custom>[0-9A-F]*))?")
+_HROT_ITEM = re.compile(r"(?P<low>\d+)(?:-(?P<high>\d+))?")
+
+
+@dataclass(frozen=True)
+class LargerThanLife:
+    """A Larger than Life rule (Golly's ltl algorithm): a cell counts the on cells (state 1) among its
+    neighbours, the cells of `shape` within `range` (and itself when `middle`); an on cell stays on on a count in
+    `survival`, a dead one (0) is born on a count in `birth`. `notation` is how Golly writes it back: "ltl"
+    (`R5,C0,M1,S34..58,B34..45,NM`, one range each; Kellie Evans' `5,34,45,34,58` too) or "hrot" (LifeViewer's
+    `R5,C2,S33-57,B34-45`: lists, no middle cell, `NM` left out)."""
+
+    range: int
+    shape: str  # Golly's letter, a key of LTL_NEIGHBOURHOODS
+    middle: bool
+    survival: frozenset[int]
+    birth: frozenset[int]
+    notation: str = "hrot"
+    custom: str = ""  # N@'s hexadecimal digits: the square's cells but the middle, row by row, 1 in it
+
+    def mask(self) -> np.ndarray:
+        """(2r + 1, 2r + 1) uint8: 1 for the cells at (row, column) offset (dy + r, dx + r) that count as
+        neighbours, the middle always 0 (`middle` adds it), as Golly's help draws each shape."""
+        r = self.range
+        dy, dx = np.mgrid[-r : r + 1, -r : r + 1]
+        shapes = {
+            "M": np.ones_like(dy, dtype=bool),
+            "N": abs(dx) + abs(dy) <= r,
+            "C": dx * dx + dy * dy <= r * r + r,  # within r + 1/2 of the middle
+            "2": dx * dx + dy * dy <= r * r,
+            "B": (dx + dy) % 2 == 1,
+            "D": (dx + dy) % 2 == 0,
+            "+": (dx == 0) | (dy == 0),
+            "X": abs(dx) == abs(dy),
+            "*": (dx == 0) | (dy == 0) | (abs(dx) == abs(dy)),
+            "#": (abs(dx) == 1) | (abs(dy) == 1),
+            # Golly's hexagonal grid on squares: the Moore square without the corners towards NE and SW.
+            "H": abs(dx - dy) <= r,
+            "A": (dx == 0) | (dy == 0) | (dx == dy),  # the hexagonal grid's three axes
+        }
+        if self.shape == "@":
+            bits = np.unpackbits(np.frombuffer(bytes.fromhex(self.custom), dtype=np.uint8))
+            chosen = np.insert(bits, bits.size // 2, 0).reshape(dy.shape).astype(bool)
+        else:
+            chosen = shapes[self.shape]
+        chosen[r, r] = False
+        return chosen.astype(np.uint8)
+
+    @cached_property
+    def size(self) -> int:
+        """Neighbours, the middle cell left out."""
+        return int(self.mask().sum())
+
+    def text(self, states: int) -> str:
+        """Golly's canonical spelling (C0 for two states)."""
+        count = states if states > 2 else 0
+        shape = f"N{self.shape}{self.custom}"
+        if self.notation == "ltl":
+            s, b = self.survival, self.birth
+            return (f"R{self.range},C{count},M{int(self.middle)},S{min(s)}..{max(s)},B{min(b)}..{max(b)},"
+                    f"{shape}")  # fmt: skip
+        text = f"R{self.range},C{count},S{_count_runs(self.survival)},B{_count_runs(self.birth)}"
+        return text if self.shape == "M" else f"{text},{shape}"
+
+
+def _count_runs(counts: frozenset[int]) -> str:
+    """`0-3,5,7-9`: the counts as Golly lists them."""
+    runs: list[list[int]] = []
+    for count in sorted(counts):
+        if runs and runs[-1][1] == count - 1:
+            runs[-1][1] = count
+        else:
+            runs.append([count, count])
+    return ",".join(str(low) if low == high else f"{low}-{high}" for low, high in runs)
+
+
+def _check_larger_than_life(rule: Rule) -> None:
+    if rule.ltl is None or rule.family != LARGER_THAN_LIFE or not 2 <= rule.states <= MOST_STATES:
+        raise ValueError("a larger than life rule has its ltl part, that family and 2 to 256 states")
+    if rule.neighbourhood != LTL_NEIGHBOURHOODS[rule.ltl.shape] or any(rule.table):
+        raise ValueError("a larger than life rule names its own neighbourhood and has no table")
+
+
+def parse_larger_than_life(body: str, original: str) -> Rule:
+    """A Larger than Life rule in any of Golly's three notations: `R5,C0,M1,S34..58,B34..45,NM`, Kellie Evans'
+    `5,34,45,34,58` (range, birth and survival limits; Moore, middle counted) and HROT's `R5,C2,S33-57,B34-45`."""
+    text = re.sub(r"\s+", "", body).upper()
+    ltl, evans, hrot = _LTL.fullmatch(text), _EVANS.fullmatch(text), _HROT.fullmatch(text)
+    if ltl or evans:
+        found = ltl or evans
+        assert found is not None
+        s1, s2, b1, b2 = (int(found[name]) for name in ("s1", "s2", "b1", "b2"))
+        for side, low, high in (("S", s1, s2), ("B", b1, b2)):
+            if low > high:
+                raise _unsupported(original, f"the {side} range's first count {low} is over its last {high}")
+        middle = int(ltl["m"]) if ltl else 1
+        if middle not in (0, 1):
+            raise _unsupported(original, f"M is 0 or 1 (whether the middle cell counts), not {middle}")
+        states, shape, custom = (int(ltl["c"]), ltl["n"], ltl["custom"]) if ltl else (0, "M", "")
+        survival, birth = frozenset(range(s1, s2 + 1)), frozenset(range(b1, b2 + 1))
+        notation = "ltl"
+    elif hrot:
+        middle, states, shape, custom = 0, int(hrot["c"]), hrot["n"] or "M", hrot["custom"] or ""
+        survival, birth = _hrot_counts(hrot["s"], "S", original), _hrot_counts(hrot["b"], "B", original)
+        notation = "hrot"
+    else:
+        raise _unsupported(original, "not a Larger than Life rule Golly reads: R5,C0,M1,S34..58,B34..45,NM, "
+                                     "5,34,45,34,58 or R5,C2,S33-57,B34-45 (and ,N and a neighbourhood)")  # fmt: skip
+    reach = int((ltl or evans or hrot)["r"])  # type: ignore[index]
+    if not 1 <= reach <= MOST_RANGE:
+        raise _unsupported(original, f"a Larger than Life range is 1 to {MOST_RANGE}, not {reach}")
+    if states > MOST_STATES:
+        raise _unsupported(original, f"C is 0 to {MOST_STATES} states, not {states}")
+    if shape in LTL_REFUSED:
+        raise _unsupported(original, LTL_REFUSED[shape])
+    if shape not in LTL_NEIGHBOURHOODS:
+        raise _unsupported(original, f"N{shape} is not one of Golly's neighbourhoods: N and one of "
+                                     f"{' '.join(LTL_NEIGHBOURHOODS)}")  # fmt: skip
+    if custom and shape != "@":
+        raise _unsupported(original, f"N{shape} takes no digits after it")
+    digits = (2 * reach + 1) ** 2 // 4  # the square but its middle, four cells a digit
+    if shape == "@" and len(custom) != digits:
+        raise _unsupported(original, f"a custom neighbourhood (N@) of range {reach} is {digits} hexadecimal digits, "
+                                     f"not {len(custom)}")  # fmt: skip
+    rule = LargerThanLife(reach, shape, bool(middle), survival, birth, notation, custom)
+    most = rule.size + middle
+    for side, counts, least in (("S", survival, middle), ("B", birth, 0)):
+        if counts and not least <= min(counts) <= max(counts) <= most:
+            raise _unsupported(original, f"{side} counts are {least} to {most} in this neighbourhood, not "
+                                         f"{_count_runs(counts)}")  # fmt: skip
+    if 0 in birth:
+        raise _unsupported(original, "B0 in Larger than Life is not supported (Golly emulates it for two states)")
+    return Rule(bytes(512), LARGER_THAN_LIFE, max(2, states), LTL_NEIGHBOURHOODS[shape], rule)
+
+
+def _hrot_counts(text: str, side: str, original: str) -> frozenset[int]:
+    counts: set[int] = set()
+    for item in text.split(",") if text else ():
+        found = _HROT_ITEM.fullmatch(item)
+        if not found:
+            raise _unsupported(original, f"{side}'s counts are numbers and ranges such as 4-7,9, not {item!r}")
+        low, high = int(found["low"]), int(found["high"] or found["low"])
+        if low > high:
+            raise _unsupported(original, f"{side}'s range {item} runs downwards")
+        counts.update(range(low, high + 1))
+    return frozenset(counts)

@@ -63,7 +63,7 @@ def test_torus_suffix(text, torus):
         ("B2-/S", "'2-' must be followed by the letters it leaves out"),
         ("B3/S23V", "von Neumann"),
         ("B3/S23H", "hexagonal"),
-        ("R2,C0,M1,S2..3,B3..3,NM", "Larger than Life"),
+        ("R2,C0,M1,S2..3,B3..3,NG", "Gaussian neighbourhood (NG)"),
         ("W30", "Wolfram"),
         ("Langtons-Loops", "rule table"),
         ("Banks-IV", "rule table"),

@@ -96,6 +96,8 @@ class EngineInfo:
     jumps: bool = False
     #: Whether it steps rules of more than two states (Generations, History): the others hold a bit a cell.
     multi_state: bool = False
+    #: Whether it steps Larger than Life rules (a range over the 3x3 square): the others read a 3x3 table.
+    larger_than_life: bool = False
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
@@ -161,6 +163,7 @@ ENGINES: dict[str, EngineInfo] = {
             "reference: numpy neighbour counts or a 512-entry table lookup, any rule, multi-state ones too",
             "lifetui.engines.numpy_engine:NumpyEngine",
             multi_state=True,
+            larger_than_life=True,
             # Measured 11 with tracemalloc: the board, row sums, block sums and numpy's 8-byte index copy.
             bytes_per_cell=12,
             cell_rate=1.3e9,
@@ -235,6 +238,11 @@ def availability(
     info = ENGINES.get(name)
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
+    if rule.ltl is not None and not info.larger_than_life:
+        ranged = [other.name for other in ENGINES.values() if other.larger_than_life]
+        runs = "runs" if len(ranged) == 1 else "run"
+        return Availability(False, f"it runs rules of the 3x3 neighbourhood; {rule} is a Larger than Life rule of "
+                                   f"range {rule.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
         multi = [other.name for other in ENGINES.values() if other.multi_state]
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "

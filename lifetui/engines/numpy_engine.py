@@ -4,7 +4,8 @@ Two paths, each simple enough to trust at a glance: `step_table` builds each cel
 index and looks it up in the rule's 512-entry table (any rule); `step_cells` counts neighbours (totalistic
 rules, about twice as fast). The tests hold each against the other. A multi-state rule (Generations,
 History) takes one of them over its on cells, then looks each cell's next state up from its state, whether
-it turns on and whether a History boundary cell touches it (`rows_by_states`, `Rule.transitions`).
+it turns on and whether a History boundary cell touches it (`rows_by_states`, `Rule.transitions`). Larger
+than Life, which has no table, goes to its own module (`larger_than_life.step_range`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from lifetui.engines.base import Engine, Interrupted, wrapped
+from lifetui.engines.larger_than_life import RangeTables, range_tables, rectangles, step_range
 from lifetui.rules import HISTORY, HISTORY_BOUNDARY, NEIGHBOURHOOD, POSITIONS, Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
@@ -139,6 +141,9 @@ class NumpyEngine(Engine):
         self._cells = np.array(cells, dtype=np.uint8)
         self._rows: Callable[[np.ndarray, Any], np.ndarray]
         self._table: np.ndarray | StateTables
+        self._range: RangeTables | None = range_tables(self.rule) if self.rule.ltl is not None else None
+        if self._range is not None:
+            return
         if self.rule.multi_state:
             self._rows, self._table = rows_by_states, state_tables(self.rule)
         elif self.rule.is_totalistic:
@@ -148,7 +153,10 @@ class NumpyEngine(Engine):
 
     def step(self, generations: int = 1) -> None:
         for done in range(generations):
-            cells = step_bands(self._cells, self._table, self._rows, self.interrupted)
+            if self._range is not None:
+                cells = step_range(self._cells, self._range, self.interrupted)
+            else:
+                cells = step_bands(self._cells, self._table, self._rows, self.interrupted)
             if cells is None:
                 raise Interrupted(done)
             self._cells = cells
@@ -167,6 +175,9 @@ class NumpyEngine(Engine):
         return int(np.count_nonzero(self._cells))
 
     def describe(self) -> tuple[str, str]:
+        if self.rule.ltl is not None:
+            shapes = len(rectangles(self.rule.ltl.mask()))
+            return "Method", f"range {self.rule.range} sums from summed-area tables ({shapes} rectangles) in numpy"
         if self.rule.multi_state:
             counted = "neighbour counts" if self.rule.is_totalistic else "a 512-entry table"
             return "Method", f"{counted} of on cells, then a table of {self.rule.states} states, in numpy"

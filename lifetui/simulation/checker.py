@@ -117,10 +117,12 @@ class ReferenceChecker:
 
     def plan_span(self, box: Region | None, around: tuple[int, int] | None) -> tuple[Region | None, int]:
         """The next span: its region (None: every live cell, and on the plane `length` cells round them) and
-        its length in generations, at most MAX_SPAN (a region of a few tiles, whatever the board)."""
+        its length in generations, at most MAX_SPAN cells of the rule's reach (a region of a few tiles, whatever
+        the board)."""
         height, width = (box[2], box[3]) if box else (1, 1)
-        length = min(MAX_SPAN, self.span_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
-        return check_region(box, self.topology.is_torus, length, around), length
+        reach = self.rule.range
+        length = min(max(1, MAX_SPAN // reach), self.span_length(min(height, TILE_SIDE) * min(width, TILE_SIDE)))
+        return check_region(box, self.topology.is_torus, length * reach, around), length
 
     def _advance(self, universe: Universe, generations: int, cancelled: Callable[[], bool],
                  budget: float | None) -> int:  # fmt: skip
@@ -186,21 +188,20 @@ class ReferenceChecker:
 
         `end` waits for the engine's own cells of the region `length` generations on (None if they will not
         come). Along an axis the region does not cover (a tile of a torus, a part of the plane), only cells at
-        least `length` from its edges are compared: no cell outside the region, which the reference does not
-        have, can have reached them.
+        least `length` times the rule's reach from its edges are compared: no cell outside the region, which the
+        reference does not have, can have reached them.
         """
         if self.diverged is not None:
             return self.diverged
         top, left, height, width = start.region
         # Every live cell in the region with `length` cells to spare: along a free axis that is all of it.
-        contains_all = int(np.count_nonzero(start.cells)) == start.population and not live_near_edge(
-            start.cells, length
-        )
+        reach = length * self.rule.range
+        contains_all = int(np.count_nonzero(start.cells)) == start.population and not live_near_edge(start.cells, reach)
         axes, inset = [], []
         for axis, low, side in zip(self.topology.axes, (top, left), (height, width)):
             whole = (axis.kind == WRAP and side == axis.size) or (axis.kind != WRAP and contains_all)
             axes.append(Axis(WRAP, side, low) if axis.kind == WRAP else Axis())
-            inset.append(0 if whole else length)
+            inset.append(0 if whole else reach)
         reference = create_universe(REFERENCE, self.rule, Topology(*axes))
         try:
             reference.load(start.cells, top, left)

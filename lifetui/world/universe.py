@@ -13,6 +13,9 @@ An array engine (numpy, jax, c, bitsliced) steps a board, and ArrayUniverse give
 - along a wrap axis of a tube the board is the tube's period; along a bounded axis the grid and one dead line
   each side, cleared after every generation.
 
+A rule of a longer range (Larger than Life's `Rule.range`, r) reaches r cells a generation: the margin and the
+generations a call are counted in r cells, and a bounded axis has r dead lines each side.
+
 An engine that holds its own universe (hashlife's quadtree on the plane) implements Universe itself.
 """
 
@@ -79,10 +82,10 @@ def refuse_far_places(places: np.ndarray) -> None:
         raise UsageError(f"cells may be drawn at most {MAX_PLACE:,} from (0, 0) of the plane")
 
 
-def board_margin(height: int, width: int) -> int:
+def board_margin(height: int, width: int, reach: int = 1) -> int:
     """The dead margin a following board keeps round live cells of this box: half its larger side, in whole
-    64-cell words, at least MIN_MARGIN."""
-    return max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64)
+    64-cell words, at least MIN_MARGIN and four times the rule's reach."""
+    return max(MIN_MARGIN, -(-max(height, width) // 2 // 64) * 64, -(-4 * reach // 64) * 64)
 
 
 def live_box(cells: np.ndarray) -> Region | None:
@@ -222,7 +225,8 @@ class ArrayUniverse(Universe):
         self._origin = (topology.rows.start, topology.columns.start)  # the topology's place of board cell (0, 0)
         self._shape = topology.shape if self._torus else (0, 0)
         self._box: Region | None = None  # the live cells' box on the board (not kept on a torus)
-        self._margin = MIN_MARGIN
+        self._reach = engine.rule.range  # cells a live cell reaches in a generation
+        self._margin = board_margin(0, 0, self._reach)
         self._borders: np.ndarray | None = None  # a bounded axis's dead lines on the board, cleared each generation
         self._refuse_rows()
 
@@ -403,13 +407,13 @@ class ArrayUniverse(Universe):
         if axis.kind == WRAP:
             return axis.size, 0
         if axis.kind == BOUNDED:
-            return axis.size + 2, 1
+            return axis.size + 2 * self._reach, self._reach
         extent = count + 2 * margin
         return -(-extent // multiple) * multiple, margin
 
     def _check_room(self, height: int, width: int) -> tuple[int, int, int]:
         """The margin and the board's (rows, columns) for live cells of this box, or Outgrown."""
-        margin = board_margin(height, width)
+        margin = board_margin(height, width, self._reach)
         rows = self._layout(self._axes[0], height, margin, self.engine.rows_multiple)[0]
         columns = self._layout(self._axes[1], width, margin, 64)[0]
         problem = memory_shortfall(columns, rows, self._bytes_per_cell)
@@ -435,7 +439,7 @@ class ArrayUniverse(Universe):
             if axis.kind == FREE:
                 origin.append(low - margin)
                 at.append(margin)
-            else:  # the grid's first cell is at the board's 0 (wrap) or 1 (bounded)
+            else:  # the grid's first cell is at the board's 0 (wrap) or the reach (bounded)
                 first = self._layout(axis, 0, margin, 1)[1]
                 origin.append(axis.start - first)
                 at.append(low - axis.start + first)
@@ -466,13 +470,15 @@ class ArrayUniverse(Universe):
         self._lay(self.engine.window(y, x, height, width), self._origin[0] + y, self._origin[1] + x)
 
     def _dead_lines(self) -> np.ndarray | None:
-        """The cells of the dead lines beyond a bounded axis's grid, as (n, 2) rows and columns (None: none)."""
+        """The cells of the dead lines beyond a bounded axis's grid (the reach of them each side), as (n, 2) rows
+        and columns (None: none)."""
         rows, columns = self._shape
         lines = []
+        beyond = [*range(self._reach), *range(-self._reach, 0)]
         if self._axes[0].kind == BOUNDED:
-            lines += [np.stack([np.full(columns, y), np.arange(columns)], axis=1) for y in (0, rows - 1)]
+            lines += [np.stack([np.full(columns, y % rows), np.arange(columns)], axis=1) for y in beyond]
         if self._axes[1].kind == BOUNDED:
-            lines += [np.stack([np.arange(rows), np.full(rows, x)], axis=1) for x in (0, columns - 1)]
+            lines += [np.stack([np.arange(rows), np.full(rows, x % columns)], axis=1) for x in beyond]
         return np.concatenate(lines).astype(np.int64) if lines else None
 
     # Stepping.
@@ -485,14 +491,16 @@ class ArrayUniverse(Universe):
         asked = generations
         while generations > 0 and (self._box is not None or not self.topology.has_free_axis):
             clearance = self._clearance() if self._box is not None else None
-            if clearance is not None and clearance < max(1, self._margin // 4):
+            if clearance is not None and clearance < max(self._reach, self._margin // 4):
                 try:
                     self._relay()
                 except Outgrown as err:
                     done = asked - generations
                     raise Outgrown(err.why, done, asked) from None
                 clearance = self._clearance()
-            # Live cells reach at most one cell a generation: in `clearance` generations none crosses the edge.
+            if clearance is not None:
+                clearance //= self._reach
+            # Live cells reach at most `reach` cells a generation: in `clearance` generations none crosses the edge.
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule
             # may bring them to life; beyond the grid nothing lives).
             count = 1 if self._borders is not None else min(generations, clearance or generations)
@@ -509,10 +517,11 @@ class ArrayUniverse(Universe):
 
     def _find_box(self, generations: int) -> None:
         """The live box after `generations`: on the plane within the old one grown that much each way (live
-        cells reach one cell a generation), so only that is read; round a tube or in a grid, all of it."""
+        cells reach `reach` cells a generation), so only that is read; round a tube or in a grid, all of it."""
         if self._box is None or not self.topology.is_plane:
             self._box = self.engine.live_box(0, 0, *self._shape)
             return
+        generations *= self._reach
         y, x, height, width = self._box
         rows, columns = self._shape
         top, left = max(0, y - generations), max(0, x - generations)

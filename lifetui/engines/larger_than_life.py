@@ -1,0 +1,124 @@
+"""Larger than Life in numpy, the reference: each cell's count of on cells over its range, by summed-area tables.
+
+A neighbourhood shape (`LargerThanLife.mask`) is cut into rectangles: the runs of each of its rows, consecutive
+rows with the same runs merged (Moore is one rectangle, von Neumann one a row, the cross three). A band of rows
+of the torus, with the range's rows above and below it and its columns wrapped the range each side, gets one
+summed-area table, and each rectangle adds four of its entries a cell: the cost a cell is the shape's
+rectangles, not its cells. The next state then follows Golly's ltl rules: an on cell (1) stays on on a count in
+S (itself counted when M1), else starts to decay (2, or 0 with two states); states 2..C-1 advance, C-1 to 0;
+a dead cell (0) is born on a count in B. Only state 1 counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from lifetui.engines.base import wrapped
+from lifetui.rules import LargerThanLife, Rule
+
+#: A rectangle of a shape: first and last row offset, first and last column offset (inclusive).
+Rectangle = tuple[int, int, int, int]
+
+
+def row_runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
+    """(row offset, first column offset, last column offset) of each run of 1s in each row of a shape's mask."""
+    reach = mask.shape[0] // 2
+    runs = []
+    for row in range(mask.shape[0]):
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask[row], [0]])))
+        runs += [(row - reach, int(first) - reach, int(last) - 1 - reach) for first, last in edges.reshape(-1, 2)]
+    return runs
+
+
+def rectangles(mask: np.ndarray) -> list[Rectangle]:
+    """The shape as rectangles: each row's runs, consecutive rows with the same runs merged."""
+    by_row: dict[int, list[tuple[int, int]]] = {}
+    for row, first, last in row_runs(mask):
+        by_row.setdefault(row, []).append((first, last))
+    merged: list[Rectangle] = []
+    open_runs: dict[tuple[int, int], int] = {}  # a run -> the first row of the rectangle it grows
+    reach = mask.shape[0] // 2
+    for row in range(-reach, reach + 2):
+        runs = set(by_row.get(row, ()))
+        for run in [run for run in open_runs if run not in runs]:
+            merged.append((open_runs.pop(run), row - 1, *run))
+        for run in runs - open_runs.keys():
+            open_runs[run] = row
+    return sorted(merged)
+
+
+@dataclass(frozen=True)
+class RangeTables:
+    """What `band_states` steps a Larger than Life rule with."""
+
+    reach: int
+    rectangles: list[Rectangle]
+    middle: int  # 1 when an on cell counts itself
+    birth: np.ndarray  # birth[count], bool, for every count a cell can have
+    survival: np.ndarray
+    states: int
+
+
+def range_tables(rule: Rule) -> RangeTables:
+    ltl = rule.ltl
+    assert isinstance(ltl, LargerThanLife)
+    most = ltl.size + 1
+    birth, survival = np.zeros(most + 1, dtype=bool), np.zeros(most + 1, dtype=bool)
+    birth[sorted(ltl.birth)] = True
+    survival[sorted(ltl.survival)] = True
+    return RangeTables(ltl.range, rectangles(ltl.mask()), int(ltl.middle), birth, survival, rule.states)
+
+
+def band_counts(on: np.ndarray, tables: RangeTables) -> np.ndarray:
+    """Each cell's count of on neighbours (the middle left out) for the rows of `on`, a (rows + 2r, width) 0/1
+    band with the range's rows above and below it; columns wrap. int32 (rows, width)."""
+    reach = tables.reach
+    rows, width = on.shape[0] - 2 * reach, on.shape[1]
+    padded = on[:, wrapped(-reach, width + 2 * reach, width)].astype(np.int32)
+    table = np.zeros((padded.shape[0] + 1, padded.shape[1] + 1), dtype=np.int32)  # int32 wraps: differences hold
+    np.cumsum(padded, axis=0, out=table[1:, 1:])
+    np.cumsum(table[1:, 1:], axis=1, out=table[1:, 1:])
+    counts = np.zeros((rows, width), dtype=np.int32)
+    for top, bottom, left, right in tables.rectangles:
+        y0, y1, x0, x1 = reach + top, reach + bottom + 1, reach + left, reach + right + 1
+        counts += table[y1 : y1 + rows, x1 : x1 + width]
+        counts -= table[y0 : y0 + rows, x1 : x1 + width]
+        counts -= table[y1 : y1 + rows, x0 : x0 + width]
+        counts += table[y0 : y0 + rows, x0 : x0 + width]
+    return counts
+
+
+def next_states(states: np.ndarray, counts: np.ndarray, tables: RangeTables) -> np.ndarray:
+    """The next state of each cell from its state and its count (the middle not in it yet)."""
+    on = states == 1
+    ahead = np.where(states > 0, states.astype(np.int32) + 1, 0)
+    ahead[ahead == tables.states] = 0  # the last decaying state dies; with two states an on cell that is not kept
+    ahead[on & tables.survival[counts + on * tables.middle]] = 1
+    ahead[(states == 0) & tables.birth[counts]] = 1
+    return ahead.astype(np.uint8)
+
+
+#: Cells of the board stepped at a time, as numpy_engine.BAND_CELLS.
+BAND_CELLS = 1 << 18
+
+
+def step_range(
+    cells: np.ndarray, tables: RangeTables, interrupted: Callable[[], bool] = lambda: False
+) -> np.ndarray | None:
+    """One generation of a (height, width) uint8 torus under a Larger than Life rule, a band of rows at a time
+    (at least the range's width, so that the rows read twice stay few); None if interrupted between bands."""
+    height, width = cells.shape
+    reach = tables.reach
+    band = max(2 * reach, BAND_CELLS // width, 1)
+    result = np.empty_like(cells)
+    for top in range(0, height, band):
+        if top and interrupted():
+            return None
+        bottom = min(height, top + band)
+        rows = cells[wrapped(top - reach, bottom - top + 2 * reach, height)]
+        counts = band_counts((rows == 1).view(np.uint8), tables)
+        result[top:bottom] = next_states(cells[top:bottom], counts, tables)
+    return result

@@ -1,0 +1,131 @@
+"""The Larger than Life reference (lifetui/engines/larger_than_life.py, run by the numpy engine) against a
+cell-by-cell count written here, over every shape, states and the middle cell, on every topology."""
+
+import numpy as np
+import pytest
+
+from lifetui.engines.larger_than_life import rectangles, row_runs
+from lifetui.rules import LTL_NEIGHBOURHOODS, BoundedGrid, parse_rule
+from lifetui.world.topology import Topology
+from lifetui.world.universe import create_universe
+
+
+def slow_step(cells, rule, wrap_rows=True, wrap_columns=True):
+    """One generation, a cell at a time: its neighbours read one by one, dead beyond an axis that does not wrap."""
+    ltl, reach = rule.ltl, rule.range
+    height, width = cells.shape
+    offsets = [(dy - reach, dx - reach) for dy, dx in zip(*np.nonzero(ltl.mask()))]
+    out = np.zeros_like(cells)
+    for y in range(height):
+        for x in range(width):
+            count = 0
+            for dy, dx in offsets:
+                row, column = y + dy, x + dx
+                if not wrap_rows and not 0 <= row < height or not wrap_columns and not 0 <= column < width:
+                    continue
+                count += cells[row % height, column % width] == 1
+            state = int(cells[y, x])
+            if state == 0:
+                out[y, x] = count in ltl.birth
+            elif state == 1:
+                kept = count + (1 if ltl.middle else 0) in ltl.survival
+                out[y, x] = 1 if kept else (2 if rule.states > 2 else 0)
+            else:
+                out[y, x] = 0 if state + 1 == rule.states else state + 1
+    return out
+
+
+def soup(shape, states, seed, density=0.45):
+    rng = np.random.default_rng(seed)
+    live = rng.random(shape) < density
+    return (live * rng.integers(1, states, shape)).astype(np.uint8)
+
+
+RULES = [
+    "R2,C0,M1,S5..12,B5..9,NM",
+    "R3,C0,S8-20,B8-14",
+    "R2,C4,S3-7,B4-6,NN",
+    "R3,C3,M1,S6..14,B6..11,NC",
+    "R3,C0,S4-12,B5-9,N2",
+    "R2,C3,S2-6,B3-5,NB",
+    "R2,C0,M1,S3..7,B3..5,ND",
+    "R3,C5,M1,S2..5,B2..4,N+",
+    "R3,C0,S2-5,B2-4,NX",
+    "R2,C0,S3-8,B3-6,N*",
+    "R3,C0,S5-10,B5-8,N#",
+    "R2,C0,S3-9,B4-6,NH",
+    "R3,C3,S2-5,B2-4,NA",
+    "R2,C0,S1-3,B1-2,N@891891",
+    "R1,C0,S2-3,B3",
+    "R5,C0,M1,S34..58,B34..45,NM",
+]
+
+
+def test_the_rules_here_use_every_shape():
+    assert {parse_rule(text).rule.ltl.shape for text in RULES} == set(LTL_NEIGHBOURHOODS)
+
+
+@pytest.mark.parametrize("text", RULES)
+def test_the_reference_on_a_torus_is_the_cell_by_cell_count(text):
+    rule = parse_rule(text).rule
+    for shape, seed in (((14, 19), 1), ((7, 5), 2), ((3, 11), 3)):  # tori narrower than the shape too
+        cells = soup(shape, rule.states, seed)
+        universe = create_universe("numpy", rule, Topology.torus(*shape))
+        universe.load(cells)
+        for _ in range(3):
+            cells = slow_step(cells, rule)
+            universe.step(1)
+            assert np.array_equal(universe.window(0, 0, *shape), cells), (text, shape)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C4,S3-9,B4-7,NN", "R2,C0,S3-9,B4-6,NH"])
+def test_the_reference_on_the_plane_grows_the_board_by_the_range(text):
+    rule = parse_rule(text).rule
+    generations, reach = 6, rule.range
+    pattern = soup((9, 8), rule.states, 4, density=0.6)
+    pad = generations * reach + 1
+    cells = np.pad(pattern, pad)
+    universe = create_universe("numpy", rule, Topology.plane())
+    universe.load(pattern, -3, 5)
+    for _ in range(generations):
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        universe.step(1)
+        assert np.array_equal(universe.window(-3 - pad, 5 - pad, *cells.shape), cells)
+    assert universe.population() == np.count_nonzero(cells)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C3,S2-5,B2-4,N+"])
+def test_the_reference_in_a_bounded_grid_and_a_tube(text):
+    rule = parse_rule(text).rule
+    grid = Topology.grid(BoundedGrid("P", 13, 10))
+    cells = soup((10, 13), rule.states, 5)
+    universe = create_universe("numpy", rule, grid)
+    universe.load(cells, grid.rows.start, grid.columns.start)
+    for _ in range(4):
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        universe.step(1)
+        assert np.array_equal(universe.window(grid.rows.start, grid.columns.start, 10, 13), cells)
+
+    tube = Topology.grid(BoundedGrid("T", 0, 9))  # rows wrap round 9, columns free
+    pattern = soup((9, 6), rule.states, 6)
+    pad = 4 * rule.range + 1
+    cells = np.pad(pattern, ((0, 0), (pad, pad)))
+    universe = create_universe("numpy", rule, tube)
+    universe.load(pattern, tube.rows.start, 0)
+    for _ in range(4):
+        cells = slow_step(cells, rule, wrap_rows=True, wrap_columns=False)
+        universe.step(1)
+        assert np.array_equal(universe.window(tube.rows.start, -pad, *cells.shape), cells)
+
+
+def test_a_shape_is_cut_into_few_rectangles():
+    moore = parse_rule("R10,C0,S1,B1").rule.ltl.mask()
+    assert rectangles(moore) == [(-10, -1, -10, 10), (0, 0, -10, -1), (0, 0, 1, 10), (1, 10, -10, 10)]
+    assert len(rectangles(parse_rule("R10,C0,S1,B1,N+").rule.ltl.mask())) == 4
+    assert len(rectangles(parse_rule("R10,C0,S1,B1,NN").rule.ltl.mask())) == 22  # a row each, the middle's two
+    assert len(row_runs(parse_rule("R3,C0,S1,B1,NX").rule.ltl.mask())) == 12
+
+
+def test_the_numpy_engine_says_how_it_counts():
+    engine = create_universe("numpy", parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule, Topology.torus(16, 16))
+    assert engine.describe() == ("Method", "range 5 sums from summed-area tables (4 rectangles) in numpy")

@@ -1,0 +1,112 @@
+"""Larger than Life rules (lifetui/rules.py, its last section): Golly's three notations, its canonical spelling,
+the shapes as its help page draws them, and one-line refusals."""
+
+import numpy as np
+import pytest
+
+from lifetui.errors import RuleError
+from lifetui.rules import LARGER_THAN_LIFE, parse_rule
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("R5,C0,M1,S34..58,B34..45,NM", "R5,C0,M1,S34..58,B34..45,NM"),  # Bosco's rule, LtL notation
+        ("r5,c2,m1,s34..58,b34..45,nm", "R5,C0,M1,S34..58,B34..45,NM"),  # any case; C2 is two states: C0
+        ("5,34,45,34,58", "R5,C0,M1,S34..58,B34..45,NM"),  # Kellie Evans': r, bmin, bmax, smin, smax
+        ("1,3,3,3,4", "R1,C0,M1,S3..4,B3..3,NM"),  # Life in her notation, as Golly's help gives it
+        ("R5,C2,S33-57,B34-45", "R5,C0,S33-57,B34-45"),  # HROT: Moore left out
+        ("R5,C2,S33-57,B34-45,NM", "R5,C0,S33-57,B34-45"),
+        ("R2,C0,S4-7,9-12,B4,11-12,NB", "R2,C0,S4-7,9-12,B4,11-12,NB"),  # lists
+        ("R2,C0,S4,5,6,7,B4", "R2,C0,S4-7,B4"),  # runs merged
+        ("R1,C0,S,B3", "R1,C0,S,B3"),  # no survival
+        ("R10,C255,S1-2,B3", "R10,C255,S1-2,B3"),
+        ("R3,C2,S2,B3,N+", "R3,C0,S2,B3,N+"),
+        ("R2,C0,S1,B1,N@891891", "R2,C0,S1,B1,N@891891"),
+        ("R1,C0,M0,S2..3,B3..3,NM:T20,10", "R1,C0,M0,S2..3,B3..3,NM"),
+    ],
+)
+def test_every_notation_reads_and_is_spelt_as_golly_spells_it(text, canonical):
+    rule = parse_rule(text).rule
+    assert str(rule) == canonical
+    assert parse_rule(str(rule)).rule == rule
+    assert rule.family == LARGER_THAN_LIFE and rule.kind == LARGER_THAN_LIFE and not rule.is_totalistic
+
+
+def test_the_parts_of_a_rule():
+    spec = parse_rule("R4,C5,M1,S40..81,B41..80,NM:T180,90")
+    rule = spec.rule
+    assert (rule.range, rule.states, rule.neighbourhood, spec.torus) == (4, 5, "Moore", (180, 90))
+    assert rule.ltl.middle
+    assert rule.ltl.survival == frozenset(range(40, 82)) and rule.ltl.birth == frozenset(range(41, 81))
+    assert rule.ltl.size == 80
+    assert parse_rule("R4,C0,S1,B1,NN").rule.ltl.size == 2 * 4 * 5  # a diamond: 2r(r + 1) cells beside its middle
+    assert parse_rule("R2,C0,S2,B3:P30,20").bounded.suffix == ":P30,20"
+    assert parse_rule("B3/S23").rule.range == 1
+
+
+def rows(mask):
+    return ["".join(".#"[cell] for cell in row) for row in mask]
+
+
+# Each shape at range 3 as Golly's help draws it (Help/Algorithms/images), the middle left out ("." here).
+SHAPES = {
+    "M": ["#######", "#######", "#######", "###.###", "#######", "#######", "#######"],
+    "N": ["...#...", "..###..", ".#####.", "###.###", ".#####.", "..###..", "...#..."],
+    "C": ["..###..", ".#####.", "#######", "###.###", "#######", ".#####.", "..###.."],
+    "2": ["...#...", ".#####.", ".#####.", "###.###", ".#####.", ".#####.", "...#..."],
+    "B": [".#.#.#.", "#.#.#.#", ".#.#.#.", "#.#.#.#", ".#.#.#.", "#.#.#.#", ".#.#.#."],
+    "D": ["#.#.#.#", ".#.#.#.", "#.#.#.#", ".#...#.", "#.#.#.#", ".#.#.#.", "#.#.#.#"],
+    "+": ["...#...", "...#...", "...#...", "###.###", "...#...", "...#...", "...#..."],
+    "X": ["#.....#", ".#...#.", "..#.#..", ".......", "..#.#..", ".#...#.", "#.....#"],
+    "*": ["#..#..#", ".#.#.#.", "..###..", "###.###", "..###..", ".#.#.#.", "#..#..#"],
+    "#": ["..#.#..", "..#.#..", "#######", "..#.#..", "#######", "..#.#..", "..#.#.."],
+    # Golly's hexagonal grid: the square without the corners towards NE and SW (QuickLife's H rules, widened).
+    "H": ["####...", "#####..", "######.", "###.###", ".######", "..#####", "...####"],
+}
+
+
+@pytest.mark.parametrize("letter", SHAPES)
+def test_each_shape_is_drawn_as_goldys_help_draws_it(letter):
+    rule = parse_rule(f"R3,C0,S1,B1,N{letter}").rule
+    assert rows(rule.ltl.mask()) == SHAPES[letter]
+
+
+def test_a_custom_shape_is_the_square_but_its_middle_row_by_row():
+    rule = parse_rule("R2,C0,S1,B1,N@891891").rule  # Golly's own example
+    assert rows(rule.ltl.mask()) == ["#...#", "..#..", ".#.#.", "..#..", "#...#"]
+    assert np.array_equal(rule.ltl.mask(), rule.ltl.mask().T)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("R0,C0,S1,B1", "range is 1 to 500, not 0"),
+        ("R501,C0,S1,B1", "range is 1 to 500, not 501"),
+        ("R2,C257,S1,B1", "C is 0 to 256 states, not 257"),
+        ("R1,C0,S2-9,B3", "S counts are 0 to 8 in this neighbourhood, not 2-9"),
+        ("R1,C0,M1,S0..3,B3..3,NM", "S counts are 1 to 9"),
+        ("R1,C0,S2-3,B0-3", "B0 in Larger than Life is not supported"),
+        ("R1,C0,M2,S2..3,B3..3,NM", "M is 0 or 1"),
+        ("R1,C0,M1,S5..3,B3..3,NM", "the S range's first count 5 is over its last 3"),
+        ("R1,C0,S3-2,B3", "S's range 3-2 runs downwards"),
+        ("R1,C0,S2-3,B3,NQ", "NQ is not one of Golly's neighbourhoods"),
+        ("R1,C0,S2-3,B3,NL", "triangular neighbourhood (NL)"),
+        ("R1,C0,S2-3,B3,N3", "tripod"),
+        ("R1,C0,S2-3,B3,NG", "Gaussian"),
+        ("R1,C0,S2-3,B3,NW123401323", "weighted"),
+        ("R2,C0,S1,B1,N@89", "is 6 hexadecimal digits, not 2"),
+        ("R1,C0,S2-3,B3,NM12", "NM takes no digits"),
+        ("R1,C0,S2-3", "not a Larger than Life rule Golly reads"),
+        ("R1,C0,S2-x,B3", "not a Larger than Life rule Golly reads"),
+    ],
+)
+def test_bad_rules_are_refused_in_one_line(text, words):
+    with pytest.raises(RuleError) as raised:
+        parse_rule(text)
+    assert words in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_slug_names_a_folder():
+    assert parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule.slug == "r5_c0_m1_s34.58_b34.45_nm"
+    assert parse_rule("R3,C2,S2,B3,N+").rule.slug == "r3_c0_s2_b3_nplus"
