@@ -41,12 +41,14 @@ def test_json_has_every_documented_field(lifetui):
     assert set(document["machine"]) == {"cpu", "cores", "compiler"}
     assert (document["width"], document["height"], document["steps"]) == (64, 64, 40)
     names = [entry["engine"] for entry in document["engines"]]
-    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife", "xla"]
-    for entry in document["engines"]:
+    assert names == ["numpy", "jax", "c", "bitsliced", "hashlife", "xla", "ltl"]
+    ran = [entry for entry in document["engines"] if entry["engine"] != "ltl"]  # ltl runs Larger than Life only
+    for entry in ran:
         assert {"engine", "available", "steps", "seconds", "gens_per_s", "cell_updates_per_s", "population",
                 "matches_reference"} <= set(entry)  # fmt: skip
         assert entry["available"] and entry["steps"] == 40 and entry["matches_reference"] is True
-    populations = {entry["population"] for entry in document["engines"]}
+    assert document["engines"][-1]["available"] is False and "Larger than Life" in document["engines"][-1]["reason"]
+    populations = {entry["population"] for entry in ran}
     assert len(populations) == 1
 
 

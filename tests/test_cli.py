@@ -136,12 +136,15 @@ def test_output_gets_the_permissions_the_umask_allows(lifetui, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_engines_lists_all_six(lifetui):
+def test_engines_lists_all_seven(lifetui):
     result = lifetui("engines", "--json")
     listing = json.loads(result.out)
-    assert [row["engine"] for row in listing["engines"]] == ["numpy", "jax", "c", "bitsliced", "hashlife", "xla"]
+    names = ["numpy", "jax", "c", "bitsliced", "hashlife", "xla", "ltl"]
+    assert [row["engine"] for row in listing["engines"]] == names
     available = {row["engine"]: row["available"] for row in listing["engines"]}
-    assert set(available.values()) == {True}  # B3/S23 ships a kernel
+    assert {name for name, yes in available.items() if not yes} == {"ltl"}  # B3/S23 ships a kernel; ltl runs LtL
+    ltl = json.loads(lifetui("engines", "--json", "--rule", "R5,C0,M1,S34..58,B34..45,NM").out)["engines"]
+    assert {row["engine"] for row in ltl if row["available"]} == {"numpy", "ltl"}
 
 
 def test_engine_unavailable_is_explained(lifetui):
@@ -341,7 +344,7 @@ def test_train_writes_to_the_data_folder_where_the_engines_find_it(lifetui):
     assert lifetui("engines", "--rule", rule, "--json").out.count('"available": true') == 3
     assert lifetui("train", "--rule", rule, "--layers", "4,2,1").code == 0
     listing = json.loads(lifetui("engines", "--rule", rule, "--json").out)
-    assert all(row["available"] for row in listing["engines"])
+    assert all(row["available"] for row in listing["engines"] if row["engine"] != "ltl")  # ltl: Larger than Life
     assert lifetui("verify", "--rule", rule).code == 0
 
 

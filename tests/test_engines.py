@@ -219,11 +219,11 @@ async def test_a_registered_engine_gets_a_key_help_and_a_palette_entry_in_the_tu
 
     app = LifeApp(Board.of_cells(CONWAY, soup((16, 16), seed=1)), engine="numpy")
     async with app.run_test() as pilot:
-        assert ("1 2 3 4 5 6 7", "engine numpy, jax, c, bitsliced, hashlife, xla, toy") in app.help_rows
+        assert ("1 2 3 4 5 6 7 8", "engine numpy, jax, c, bitsliced, hashlife, xla, ltl, toy") in app.help_rows
         assert "Engine: toy" in [command.title for command in app.get_system_commands(app.screen)]
-        assert app.get_key_display(app.active_bindings["1"].binding) == "1-7"
-        assert app.active_bindings["7"].enabled and "8" not in app.active_bindings
-        await pilot.press("7", "n")
+        assert app.get_key_display(app.active_bindings["1"].binding) == "1-8"
+        assert app.active_bindings["8"].enabled and "9" not in app.active_bindings
+        await pilot.press("8", "n")
         for _ in range(100):
             if app.last_snapshot.engine == "toy" and app.last_snapshot.generation == 1:
                 break

@@ -101,6 +101,9 @@ class EngineInfo:
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
+    #: The same for a Larger than Life rule, Bosco's (R5,C0,M1,S34..58,B34..45,NM), for engines that run them
+    #: (`lifetui liquid-methuseblob-soup.rle --rule R5,C0,M1,S34..58,B34..45,NM --size 512x512 --bench`).
+    range_cell_rate: float = 0.0
 
 
 def _compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -144,6 +147,14 @@ def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     return _learned(rule, options) or _compiler(rule, options)
 
 
+def _larger_than_life_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
+    if rule.ltl is None:
+        return f"it runs Larger than Life rules (R5,C0,M1,S34..58,B34..45,NM, ...) only; {rule} is a 3x3 rule"
+    from lifetui.engines.ltl_engine import too_many_runs
+
+    return too_many_runs(rule) or _compiler(rule, options)
+
+
 def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     if not rule.is_totalistic:
         kind = "isotropic non-totalistic" if rule.kind == "isotropic" else "a MAP rule"
@@ -167,6 +178,7 @@ ENGINES: dict[str, EngineInfo] = {
             # Measured 11 with tracemalloc: the board, row sums, block sums and numpy's 8-byte index copy.
             bytes_per_cell=12,
             cell_rate=1.3e9,
+            range_cell_rate=4.6e7,
         ),
         EngineInfo(
             "jax",
@@ -209,6 +221,17 @@ ENGINES: dict[str, EngineInfo] = {
             bytes_per_cell=6,
             cell_rate=2.5e10,  # 1.7 to 2.6 times jax's in one run here: above it, where there is no C compiler
         ),
+        # After xla, so that the keys 1 to 6 keep their engines.
+        EngineInfo(
+            "ltl",
+            "Larger than Life in C, its range sums running sums: a cell costs the same at range 500 as at 1",
+            "lifetui.engines.ltl_engine:LtlEngine",
+            _larger_than_life_and_compiler,
+            multi_state=True,
+            larger_than_life=True,
+            bytes_per_cell=8,  # the board, the next one and other shapes' int32 prefix sums a cell
+            range_cell_rate=3.8e8,
+        ),
     )
 }
 
@@ -231,6 +254,14 @@ def by_memory() -> list[EngineInfo]:
     return sorted(ENGINES.values(), key=lambda info: info.bytes_per_cell)
 
 
+def _lets_through(info: EngineInfo, rule: Rule) -> bool:
+    """Whether the engine's own check lets the rule through (ltl takes Larger than Life rules only)."""
+    try:
+        return info.why_not(rule, DEFAULT_OPTIONS) is None
+    except LifeError:
+        return False
+
+
 def availability(
     name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, topology: Topology | None = None
 ) -> Availability:
@@ -244,7 +275,7 @@ def availability(
         return Availability(False, f"it runs rules of the 3x3 neighbourhood; {rule} is a Larger than Life rule of "
                                    f"range {rule.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
-        multi = [other.name for other in ENGINES.values() if other.multi_state]
+        multi = [other.name for other in ENGINES.values() if other.multi_state and _lets_through(other, rule)]
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
                                    f"({' and '.join(multi)} runs it)")  # fmt: skip
     try:

@@ -406,11 +406,12 @@ def text_of_a_tree(native: str, topology: Topology, path: Path | None, name: str
 def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> str:
     """The fastest engine that runs the board's rule exactly and holds its topology here, said in `notes`: on
     the plane an engine that holds the plane itself and jumps (hashlife), else the highest measured cell rate
-    (the registry's); the reference when nothing else can."""
+    (the registry's, for a Larger than Life rule its range_cell_rate); the reference when nothing else can."""
     exact = replace(options, allow_inexact=False)
 
     def rank(info: EngineInfo) -> tuple[bool, float]:
-        return not (board.topology.is_plane and info.jumps and info.universe is not None), -info.cell_rate
+        rate = info.range_cell_rate if board.rule.ltl is not None else info.cell_rate
+        return not (board.topology.is_plane and info.jumps and info.universe is not None), -rate
 
     for info in sorted(ENGINES.values(), key=rank):
         if availability(info.name, board.rule, exact, board.topology).available:

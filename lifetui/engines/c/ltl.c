@@ -1,0 +1,107 @@
+/*
+ * Larger than Life, one generation of a torus of bytes (one state a cell), with range sums that cost a cell
+ * the same at range 500 as at range 1 (the Moore square) or one addition a row of the shape (other shapes).
+ *
+ * Layout: `cells` and `out` are height x width bytes, row after row; state 1 is on, 0 dead, 2..states-1
+ * decaying. Columns and rows wrap. A board narrower than 2r + 1 counts a cell as often as the square covers
+ * it, as a torus that small does.
+ *
+ * Moore (ltl_step_moore): a row of column sums, colsum[j] = the on cells of column j - r (wrapped) in the
+ * 2r + 1 rows around the current row, kept for the board's columns padded r each side. Going down a row adds
+ * the row that enters the square and takes away the row that leaves it (two operations a column); along the
+ * row a running sum of 2r + 1 column sums moves right a cell at a time (two more). The middle cell, which the
+ * square holds, is taken away again: `middle` adds it back when the rule counts it (Golly's M1).
+ *
+ * Other shapes (ltl_step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
+ * Each board row's prefix sums over its padded columns (height x (width + 2r + 1) int32) make a run two
+ * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all).
+ *
+ * The next state: a dead cell is born (1) on a count in `birth`; an on cell stays on on a count (plus itself
+ * when `middle`) in `survival`, else decays to 2, or dies with two states; states 2..states-1 advance, the
+ * last to 0. `birth` and `survival` hold an entry for every count a cell can have. Returns 0, or -1 when
+ * memory ran out (the board is then unchanged).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+static inline uint8_t next_state(uint8_t state, int32_t count, int middle, const uint8_t *birth,
+                                 const uint8_t *survival, int states) {
+    if (state == 0) return birth[count];
+    if (state == 1) return survival[count + middle] ? 1 : (states > 2 ? 2 : 0);
+    return state + 1 >= states ? 0 : (uint8_t)(state + 1);
+}
+
+static long *padded_columns(long width, long reach) {
+    long *columns = malloc(sizeof(long) * (size_t)(width + 2 * reach));
+    if (!columns) return NULL;
+    for (long j = 0; j < width + 2 * reach; j++) columns[j] = (((j - reach) % width) + width) % width;
+    return columns;
+}
+
+int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                   const uint8_t *birth, const uint8_t *survival, int states) {
+    long padded = width + 2 * reach, side = 2 * reach + 1;
+    long *columns = padded_columns(width, reach);
+    int32_t *colsum = calloc((size_t)padded, sizeof(int32_t));
+    if (!columns || !colsum) {
+        free(columns);
+        free(colsum);
+        return -1;
+    }
+    for (long dy = -reach; dy <= reach; dy++) {
+        const uint8_t *row = cells + (((dy % height) + height) % height) * width;
+        for (long j = 0; j < padded; j++) colsum[j] += row[columns[j]] == 1;
+    }
+    for (long y = 0; y < height; y++) {
+        const uint8_t *row = cells + y * width;
+        uint8_t *next = out + y * width;
+        int32_t running = 0;
+        for (long j = 0; j < side; j++) running += colsum[j];
+        for (long x = 0; x < width; x++) {
+            next[x] = next_state(row[x], running - (row[x] == 1), middle, birth, survival, states);
+            if (x + 1 < width) running += colsum[x + side] - colsum[x];
+        }
+        const uint8_t *entering = cells + ((y + reach + 1) % height) * width;
+        const uint8_t *leaving = cells + ((((y - reach) % height) + height) % height) * width;
+        for (long j = 0; j < padded; j++)
+            colsum[j] += (entering[columns[j]] == 1) - (leaving[columns[j]] == 1);
+    }
+    free(columns);
+    free(colsum);
+    return 0;
+}
+
+int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
+                  long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states) {
+    long padded = width + 2 * reach, stride = padded + 1;
+    long *columns = padded_columns(width, reach);
+    int32_t *prefix = malloc(sizeof(int32_t) * (size_t)stride * (size_t)height);
+    int32_t *counts = malloc(sizeof(int32_t) * (size_t)width);
+    if (!columns || !prefix || !counts) {
+        free(columns);
+        free(prefix);
+        free(counts);
+        return -1;
+    }
+    for (long y = 0; y < height; y++) {
+        const uint8_t *row = cells + y * width;
+        int32_t *sums = prefix + y * stride;
+        sums[0] = 0;
+        for (long j = 0; j < padded; j++) sums[j + 1] = sums[j] + (row[columns[j]] == 1);
+    }
+    for (long y = 0; y < height; y++) {
+        for (long x = 0; x < width; x++) counts[x] = 0;
+        for (long k = 0; k < run_count; k++) {
+            long dy = runs[3 * k], first = runs[3 * k + 1], last = runs[3 * k + 2];
+            const int32_t *sums = prefix + ((((y + dy) % height) + height) % height) * stride + reach;
+            for (long x = 0; x < width; x++) counts[x] += sums[x + last + 1] - sums[x + first];
+        }
+        const uint8_t *row = cells + y * width;
+        uint8_t *next = out + y * width;
+        for (long x = 0; x < width; x++) next[x] = next_state(row[x], counts[x], middle, birth, survival, states);
+    }
+    free(columns);
+    free(prefix);
+    free(counts);
+    return 0;
+}

@@ -1,0 +1,89 @@
+"""The ltl engine: Larger than Life in C, its range sums running sums (see `c/ltl.c`), a byte a cell."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lifetui.compiler import build
+from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, Interrupted, wrapped
+from lifetui.engines.larger_than_life import range_tables, row_runs
+from lifetui.errors import LifeError
+from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
+
+DECLARATIONS = """
+int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                   const uint8_t *birth, const uint8_t *survival, int states);
+int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
+                  long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states);
+"""
+#: A shape of more runs a row than this costs a cell nearly its cells (the checkerboards): numpy's
+#: rectangles are no better there, and the engine leaves it to numpy rather than be slow.
+MOST_RUNS_A_ROW = 3
+
+
+def too_many_runs(rule: Rule) -> str | None:
+    """Why the ltl engine does not run this Larger than Life rule's shape, or None."""
+    assert rule.ltl is not None
+    runs = len(row_runs(rule.ltl.mask()))
+    rows = 2 * rule.range + 1
+    if runs <= MOST_RUNS_A_ROW * rows:
+        return None
+    shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
+    return (f"the {shape} neighbourhood of range {rule.range} is {runs} runs over its {rows} rows, a cost a cell "
+            f"near its cells; numpy runs it")  # fmt: skip
+
+
+class LtlEngine(Engine):
+    name = "ltl"
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        self._ffi, self._lib = build.load(build.c_source("ltl.c", "lifetui.engines"), DECLARATIONS)
+        tables = range_tables(rule)
+        self._moore = rule.ltl is not None and rule.ltl.shape == "M"
+        self._runs = np.array(row_runs(rule.ltl.mask()) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
+        self._birth = tables.birth.astype(np.uint8)
+        self._survival = tables.survival.astype(np.uint8)
+        self._middle, self._states = tables.middle, tables.states
+        self._cells = np.zeros((0, 0), dtype=np.uint8)
+
+    def load(self, cells: np.ndarray) -> None:
+        self._cells = np.array(cells, dtype=np.uint8, order="C")
+        self._next = np.empty_like(self._cells)
+
+    def step(self, generations: int = 1) -> None:
+        height, width = self._cells.shape
+        pointer = self._ffi.from_buffer
+        for done in range(generations):
+            if done and self.interrupted():
+                raise Interrupted(done)
+            cells, out = pointer("uint8_t[]", self._cells), pointer("uint8_t[]", self._next, require_writable=True)
+            birth, survival = pointer("uint8_t[]", self._birth), pointer("uint8_t[]", self._survival)
+            if self._moore:
+                status = self._lib.ltl_step_moore(cells, out, height, width, self.rule.range, self._middle, birth,
+                                                  survival, self._states)  # fmt: skip
+            else:
+                status = self._lib.ltl_step_runs(cells, out, height, width, self.rule.range,
+                                                 pointer("int32_t[]", self._runs), len(self._runs), self._middle,
+                                                 birth, survival, self._states)  # fmt: skip
+            if status:
+                raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board")
+            self._cells, self._next = self._next, self._cells
+
+    def cells(self) -> np.ndarray:
+        return self._cells.copy()
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows, columns = self._cells.shape
+        return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        self._cells[places[:, 0], places[:, 1]] = value
+
+    def population(self) -> int:
+        return int(np.count_nonzero(self._cells))
+
+    def describe(self) -> tuple[str, str]:
+        if self._moore:
+            return "Method", f"range {self.rule.range} square sums, running down columns then along rows, in C"
+        return "Method", f"range {self.rule.range} sums from row prefix sums, {len(self._runs)} runs a cell, in C"
