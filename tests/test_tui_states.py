@@ -90,3 +90,27 @@ async def test_saving_writes_extended_rle(tmp_path):
         assert saved.rule.rule == STAR_WARS
         assert np.array_equal(saved.to_array(), app.simulation.snapshot().cells)
         assert "A" in (tmp_path / "states.rle").read_text()
+
+
+def bosco_app(engine: str) -> LifeApp:
+    pattern = (np.random.default_rng(3).random((24, 24)) < 0.5).astype(np.uint8)
+    return LifeApp(Board.of_cells(parse_rule("R5,C3,M1,S34..58,B34..45,NM").rule, pattern), "bosco", "", engine)
+
+
+async def test_larger_than_life_swaps_between_numpy_and_ltl_and_the_others_say_why():
+    app = bosco_app("numpy")
+    async with app.run_test() as pilot:
+        await pilot.press("7", "n")
+        await settle(pilot, lambda: app.last_snapshot.engine == "ltl" and app.last_snapshot.generation == 1)
+        assert dict(app.sidebar_rows())["Method"].startswith("range 5 square sums")
+        await pilot.press("3", "1", "n")
+        await settle(pilot, lambda: app.last_snapshot.engine == "numpy" and app.last_snapshot.generation == 2)
+        messages = [notification.message for notification in app._notifications]
+        assert any("c is unavailable: it runs rules of the 3x3 neighbourhood; R5,C3,M1,S34..58,B34..45,NM is a "
+                   "Larger than Life rule of range 5" in message for message in messages)  # fmt: skip
+        assert app.simulation.engine_name == "numpy"
+
+
+def test_larger_than_life_of_more_states_decays_in_generations_colours():
+    assert state_colours(parse_rule("R2,C3,S2-6,B3-5").rule) == [(0, 0, 0), (255, 0, 0), (255, 255, 0)]
+    assert state_colours(parse_rule("R2,C0,S2-6,B3-5").rule) is None

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from lifetui.rules import GENERATIONS, HISTORY, Rule
+from lifetui.rules import GENERATIONS, HISTORY, LARGER_THAN_LIFE, Rule
 from lifetui.simulation import Snapshot
 from lifetui.world.topology import Region as BoardRegion
 
@@ -70,10 +70,11 @@ MERGED_STATES = "braille and zoomed out: any state but 0 lit as live"
 
 def state_colours(rule: Rule) -> list[tuple[int, int, int]] | None:
     """Each state's colour as Golly draws it by default (state 0 is the terminal's background), or None for a
-    two-state rule (drawn in the live colour)."""
+    two-state rule (drawn in the live colour). A Larger than Life rule of C states decays as Generations does, and
+    is drawn in its colours."""
     if rule.family == HISTORY:
         return list(HISTORY_COLOURS)
-    if rule.family != GENERATIONS:
+    if not rule.multi_state or rule.family not in (GENERATIONS, LARGER_THAN_LIFE):
         return None
     steps = rule.states - 2
     (red, green, blue), (red2, green2, blue2) = GENERATIONS_FIRST, GENERATIONS_LAST
