@@ -1,6 +1,8 @@
 """The Larger than Life reference (lifetui/engines/larger_than_life.py, run by the numpy engine) against a
 cell-by-cell count written here, over every shape, states and the middle cell, on every topology."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,26 @@ def test_a_shape_is_cut_into_few_rectangles():
 def test_the_numpy_engine_says_how_it_counts():
     engine = create_universe("numpy", parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule, Topology.torus(16, 16))
     assert engine.describe() == ("Method", "range 5 sums from summed-area tables (4 rectangles) in numpy")
+
+
+# An 11 x 11 blob under Bosco's rule, in HROT notation as Golly's files write it.
+BLOB = b"""x = 11, y = 11, rule = R5,C2,S33-57,B34-45
+3b4o$2b7o$b3o3b3o$4ob5o$3o3b4o$2o5b3o$3o5b2o$4o3b3o$b8o$2b6o$3b4o!
+"""
+
+
+def test_run_writes_and_reads_back_the_rule_and_cells(lifetui, tmp_path):
+    path = tmp_path / "blob.rle"
+    path.write_bytes(BLOB)
+    out = tmp_path / "after.rle"
+    result = lifetui("run", str(path), "--steps", "5", "--engine", "numpy", "-o", str(out), "--json")
+    assert result.code == 0, result.err
+    assert "rule = R5,C0,S33-57,B34-45" in out.read_text()
+    again = lifetui("run", str(out), "--steps", "0", "--json")
+    assert json.loads(again.out)["population"] == json.loads(result.out)["population"]
+
+
+def test_train_refuses_larger_than_life_in_one_line(lifetui):
+    result = lifetui("train", "--rule", "R5,C0,M1,S34..58,B34..45,NM")
+    assert result.code == 2
+    assert "R5,C0,M1,S34..58,B34..45,NM is a Larger than Life rule of range 5; kernels are trained" in result.err

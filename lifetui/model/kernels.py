@@ -219,6 +219,8 @@ def _load_metadata(path: Path) -> dict:
         parsed = parse_rule(rule).rule
     except LifeError as err:
         raise KernelError(f"{path}: {err}") from None
+    if parsed.ltl is not None:
+        raise KernelError(f"{path}: a kernel for {parsed}, a Larger than Life rule; kernels are of 3x3 rules")
     if parsed.multi_state:
         raise KernelError(f"{path}: a kernel for {parsed}, a {parsed.family} rule of {parsed.states} states; "
                           "kernels are of two-state rules")  # fmt: skip
