@@ -81,7 +81,7 @@ def _learnable_rule(ctx: click.Context, param: click.Parameter, value: str | Non
     """--rule of train, verify and compile: a kernel is a network of one output, so a two-state rule."""
     spec = _rule(ctx, param, value)
     if spec is not None and spec.rule.ltl is not None:
-        raise click.BadParameter(f"{spec.rule} is a Larger than Life rule of range {spec.rule.range}; kernels are "
+        raise click.BadParameter(f"{spec.rule} is a Larger than Life rule of range {spec.rule.ltl.range}; kernels are "
                                  "trained, verified and compiled for rules of the 3x3 neighbourhood")  # fmt: skip
     if spec is not None and spec.rule.multi_state:
         raise click.BadParameter(f"{spec.rule} is a {spec.rule.family} rule of {spec.rule.states} states; kernels "

@@ -169,8 +169,9 @@ class Rule:
 
     @property
     def range(self) -> int:
-        """How far a cell's state reaches in one generation: 1, or a Larger than Life rule's range."""
-        return self.ltl.range if self.ltl is not None else 1
+        """How far a cell's state reaches in one generation: 1, or a Larger than Life rule's range (twice it for the
+        triangular shape, whose rows reach 2r columns)."""
+        return self.ltl.reach if self.ltl is not None else 1
 
     def on_states(self) -> np.ndarray:
         """`on[state]`: 1 for the states that count as on (live) in a neighbourhood, else 0 (uint8)."""
@@ -535,17 +536,16 @@ def _parse_topology(topology: str, original: str) -> BoundedGrid:
 
 # Larger than Life: Golly's `ltl` rules, kept apart from the 3x3 tables above.
 
-#: Golly's largest range (its Help/Algorithms/Larger_than_Life.html).
+#: Golly's largest range (its Help/Algorithms/Larger_than_Life.html); the triangular shape's is half of it.
 MOST_RANGE = 500
 #: The shapes lifetui runs, by Golly's letter after `N`, each drawn for range 3 on Golly's help page.
 LTL_NEIGHBOURHOODS = {
     "M": "Moore", "N": "von Neumann", "C": "circular", "2": "Euclidean", "B": "checkerboard",
     "D": "aligned checkerboard", "+": "cross", "X": "saltire", "*": "star", "#": "hash", "H": "hexagonal",
-    "A": "asterisk", "@": "custom",
+    "A": "asterisk", "@": "custom", "L": "triangular",
 }  # fmt: skip
 #: Shapes Golly reads that lifetui does not run yet, and why.
 LTL_REFUSED = {
-    "L": "the triangular neighbourhood (NL), which flips on alternate cells, is not supported yet",
     "3": "the tripod neighbourhood (N3) is not supported yet",
     "G": "the Gaussian neighbourhood (NG) weighs cells in a way Golly's help does not give; not supported",
     "W": "weighted neighbourhoods (NW) are not supported yet",
@@ -574,11 +574,23 @@ class LargerThanLife:
     notation: str = "hrot"
     custom: str = ""  # N@'s hexadecimal digits: the square's cells but the middle, row by row, 1 in it
 
-    def mask(self) -> np.ndarray:
-        """(2r + 1, 2r + 1) uint8: 1 for the cells at (row, column) offset (dy + r, dx + r) that count as
-        neighbours, the middle always 0 (`middle` adds it), as Golly's help draws each shape."""
-        r = self.range
-        dy, dx = np.mgrid[-r : r + 1, -r : r + 1]
+    @property
+    def reach(self) -> int:
+        """How far the shape reaches: its range, or twice it for the triangular shape (2r columns each side)."""
+        return 2 * self.range if self.shape == "L" else self.range
+
+    def mask(self, flipped: bool = False) -> np.ndarray:
+        """(2 reach + 1, 2 reach + 1) uint8: 1 for the cells at (row, column) offset (dy + reach, dx + reach) that
+        count as neighbours, the middle always 0 (`middle` adds it), as Golly's help draws each shape.
+
+        The triangular shape (NL) is of triangles laid on the squares, pointing up and down in turn: a cell whose
+        row and column add up to an even number points up (its neighbours reach 2r columns along its row, 2r + 1
+        - k on the k-th row below its base, 2r - k on the k-th above its apex, r rows each way); one that points
+        down has the shape `flipped` upside down."""
+        r, reach = self.range, self.reach
+        dy, dx = np.mgrid[-reach : reach + 1, -reach : reach + 1]
+        if flipped:
+            dy = -dy
         shapes = {
             "M": np.ones_like(dy, dtype=bool),
             "N": abs(dx) + abs(dy) <= r,
@@ -593,13 +605,14 @@ class LargerThanLife:
             # Golly's hexagonal grid on squares: the Moore square without the corners towards NE and SW.
             "H": abs(dx - dy) <= r,
             "A": (dx == 0) | (dy == 0) | (dx == dy),  # the hexagonal grid's three axes
+            "L": (abs(dy) <= r) & (abs(dx) <= np.where(dy <= 0, 2 * r + dy, 2 * r + 1 - dy)),
         }
         if self.shape == "@":
             bits = np.unpackbits(np.frombuffer(bytes.fromhex(self.custom), dtype=np.uint8))
             chosen = np.insert(bits, bits.size // 2, 0).reshape(dy.shape).astype(bool)
         else:
             chosen = shapes[self.shape]
-        chosen[r, r] = False
+        chosen[reach, reach] = False
         return chosen.astype(np.uint8)
 
     @cached_property
@@ -663,8 +676,9 @@ def parse_larger_than_life(body: str, original: str) -> Rule:
         raise _unsupported(original, "not a Larger than Life rule Golly reads: R5,C0,M1,S34..58,B34..45,NM, "
                                      "5,34,45,34,58 or R5,C2,S33-57,B34-45 (and ,N and a neighbourhood)")  # fmt: skip
     reach = int((ltl or evans or hrot)["r"])  # type: ignore[index]
-    if not 1 <= reach <= MOST_RANGE:
-        raise _unsupported(original, f"a Larger than Life range is 1 to {MOST_RANGE}, not {reach}")
+    most_range = MOST_RANGE // 2 if shape == "L" else MOST_RANGE
+    if not 1 <= reach <= most_range:
+        raise _unsupported(original, f"a Larger than Life range is 1 to {most_range}, not {reach}")
     if states > MOST_STATES:
         raise _unsupported(original, f"C is 0 to {MOST_STATES} states, not {states}")
     if shape in LTL_REFUSED:

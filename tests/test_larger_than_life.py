@@ -12,16 +12,18 @@ from lifetui.world.topology import Topology
 from lifetui.world.universe import create_universe
 
 
-def slow_step(cells, rule, wrap_rows=True, wrap_columns=True):
-    """One generation, a cell at a time: its neighbours read one by one, dead beyond an axis that does not wrap."""
+def slow_step(cells, rule, wrap_rows=True, wrap_columns=True, origin=(0, 0)):
+    """One generation, a cell at a time: its neighbours read one by one, dead beyond an axis that does not wrap.
+    `origin`: where cells[0, 0] is on the topology (a triangle there points up when its row and column sum even)."""
     ltl, reach = rule.ltl, rule.range
     height, width = cells.shape
-    offsets = [(dy - reach, dx - reach) for dy, dx in zip(*np.nonzero(ltl.mask()))]
+    shapes = [[(dy - reach, dx - reach) for dy, dx in zip(*np.nonzero(ltl.mask(flipped)))] for flipped in (0, 1)]
     out = np.zeros_like(cells)
     for y in range(height):
         for x in range(width):
             count = 0
-            for dy, dx in offsets:
+            down = ltl.shape == "L" and (origin[0] + y + origin[1] + x) % 2 == 1
+            for dy, dx in shapes[down]:
                 row, column = y + dy, x + dx
                 if not wrap_rows and not 0 <= row < height or not wrap_columns and not 0 <= column < width:
                     continue
@@ -58,6 +60,8 @@ RULES = [
     "R2,C0,S3-9,B4-6,NH",
     "R3,C3,S2-5,B2-4,NA",
     "R2,C0,S1-3,B1-2,N@891891",
+    "R1,C0,S1-4,B1,10-12,NL",
+    "R2,C3,S8-20,B9-14,NL",
     "R1,C0,S2-3,B3",
     "R5,C0,M1,S34..58,B34..45,NM",
 ]
@@ -80,7 +84,9 @@ def test_the_reference_on_a_torus_is_the_cell_by_cell_count(text):
             assert np.array_equal(universe.window(0, 0, *shape), cells), (text, shape)
 
 
-@pytest.mark.parametrize("text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C4,S3-9,B4-7,NN", "R2,C0,S3-9,B4-6,NH"])
+@pytest.mark.parametrize(
+    "text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C4,S3-9,B4-7,NN", "R2,C0,S3-9,B4-6,NH", "R2,C0,S8-20,B9-14,NL"]
+)
 def test_the_reference_on_the_plane_grows_the_board_by_the_range(text):
     rule = parse_rule(text).rule
     generations, reach = 6, rule.range
@@ -90,21 +96,22 @@ def test_the_reference_on_the_plane_grows_the_board_by_the_range(text):
     universe = create_universe("numpy", rule, Topology.plane())
     universe.load(pattern, -3, 5)
     for _ in range(generations):
-        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False, origin=(-3 - pad, 5 - pad))
         universe.step(1)
         assert np.array_equal(universe.window(-3 - pad, 5 - pad, *cells.shape), cells)
     assert universe.population() == np.count_nonzero(cells)
 
 
-@pytest.mark.parametrize("text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C3,S2-5,B2-4,N+"])
+@pytest.mark.parametrize("text", ["R2,C0,M1,S5..12,B5..9,NM", "R3,C3,S2-5,B2-4,N+", "R1,C0,S1-4,B1,10-12,NL"])
 def test_the_reference_in_a_bounded_grid_and_a_tube(text):
     rule = parse_rule(text).rule
     grid = Topology.grid(BoundedGrid("P", 13, 10))
     cells = soup((10, 13), rule.states, 5)
     universe = create_universe("numpy", rule, grid)
-    universe.load(cells, grid.rows.start, grid.columns.start)
+    corner = (grid.rows.start, grid.columns.start)
+    universe.load(cells, *corner)
     for _ in range(4):
-        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False, origin=corner)
         universe.step(1)
         assert np.array_equal(universe.window(grid.rows.start, grid.columns.start, 10, 13), cells)
 
@@ -115,7 +122,7 @@ def test_the_reference_in_a_bounded_grid_and_a_tube(text):
     universe = create_universe("numpy", rule, tube)
     universe.load(pattern, tube.rows.start, 0)
     for _ in range(4):
-        cells = slow_step(cells, rule, wrap_rows=True, wrap_columns=False)
+        cells = slow_step(cells, rule, wrap_rows=True, wrap_columns=False, origin=(tube.rows.start, -pad))
         universe.step(1)
         assert np.array_equal(universe.window(tube.rows.start, -pad, *cells.shape), cells)
 

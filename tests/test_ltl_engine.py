@@ -89,6 +89,8 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
     reason = availability("ltl", checkerboard).reason
     assert "the checkerboard neighbourhood of range 10 is 220 runs over its 21 rows" in reason
     assert availability("numpy", checkerboard).available
+    triangular = availability("ltl", parse_rule("R2,C0,S1,B1,NL").rule).reason
+    assert triangular == "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
     bosco = parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule
     for name in ("jax", "c", "bitsliced", "hashlife", "xla"):
         reason = availability(name, bosco).reason

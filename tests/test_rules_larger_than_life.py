@@ -66,6 +66,17 @@ SHAPES = {
 }
 
 
+def test_the_triangular_shape_points_up_and_down_as_goldys_help_draws_it():
+    rule = parse_rule("R3,C0,S1,B1,NL").rule
+    up = rows(rule.ltl.mask())
+    assert rule.range == 6 and len(up) == 13  # a row reaches 2r columns each way
+    assert up[:3] == up[10:] == ["." * 13] * 3  # r rows each way
+    # 3, 4, 5 columns each side above the apex, 6 along the row, 6, 5, 4 below the base (the help's drawing)
+    assert [row.count("#") for row in up[3:10]] == [7, 9, 11, 12, 13, 11, 9]
+    assert rows(rule.ltl.mask(flipped=True)) == up[::-1]
+    assert parse_rule("R1,C0,S1,B1,NL").rule.ltl.size == 12  # the 12 triangles touching a triangle
+
+
 @pytest.mark.parametrize("letter", SHAPES)
 def test_each_shape_is_drawn_as_goldys_help_draws_it(letter):
     rule = parse_rule(f"R3,C0,S1,B1,N{letter}").rule
@@ -91,7 +102,7 @@ def test_a_custom_shape_is_the_square_but_its_middle_row_by_row():
         ("R1,C0,M1,S5..3,B3..3,NM", "the S range's first count 5 is over its last 3"),
         ("R1,C0,S3-2,B3", "S's range 3-2 runs downwards"),
         ("R1,C0,S2-3,B3,NQ", "NQ is not one of Golly's neighbourhoods"),
-        ("R1,C0,S2-3,B3,NL", "triangular neighbourhood (NL)"),
+        ("R251,C0,S2-3,B3,NL", "range is 1 to 250, not 251"),
         ("R1,C0,S2-3,B3,N3", "tripod"),
         ("R1,C0,S2-3,B3,NG", "Gaussian"),
         ("R1,C0,S2-3,B3,NW123401323", "weighted"),

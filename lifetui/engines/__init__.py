@@ -150,9 +150,9 @@ def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
 def _larger_than_life_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     if rule.ltl is None:
         return f"it runs Larger than Life rules (R5,C0,M1,S34..58,B34..45,NM, ...) only; {rule} is a 3x3 rule"
-    from lifetui.engines.ltl_engine import too_many_runs
+    from lifetui.engines.ltl_engine import shape_refusal
 
-    return too_many_runs(rule) or _compiler(rule, options)
+    return shape_refusal(rule) or _compiler(rule, options)
 
 
 def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
@@ -273,7 +273,7 @@ def availability(
         ranged = [other.name for other in ENGINES.values() if other.larger_than_life]
         runs = "runs" if len(ranged) == 1 else "run"
         return Availability(False, f"it runs rules of the 3x3 neighbourhood; {rule} is a Larger than Life rule of "
-                                   f"range {rule.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
+                                   f"range {rule.ltl.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
         multi = [other.name for other in ENGINES.values() if other.multi_state and _lets_through(other, rule)]
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "

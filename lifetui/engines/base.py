@@ -55,6 +55,9 @@ class Engine(ABC):
     generations_per_pass: int = 1
     #: Its board's rows must be a multiple of this (jax splits them evenly over its devices).
     rows_multiple: int = 1
+    #: Whether the board's cell (0, 0) sits where a row and a column of odd sum meet on the topology (set by the
+    #: universe that lays the board): Larger than Life's triangular shape points cells up or down by it.
+    origin_parity: int = 0
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = rule

@@ -6,7 +6,9 @@ of the torus, with the range's rows above and below it and its columns wrapped t
 summed-area table, and each rectangle adds four of its entries a cell: the cost a cell is the shape's
 rectangles, not its cells. The next state then follows Golly's ltl rules: an on cell (1) stays on on a count in
 S (itself counted when M1), else starts to decay (2, or 0 with two states); states 2..C-1 advance, C-1 to 0;
-a dead cell (0) is born on a count in B. Only state 1 counts.
+a dead cell (0) is born on a count in B. Only state 1 counts. The triangular shape (NL) has a second set of
+rectangles, upside down, for the cells that point down (their row and column, on the topology, add up to an odd
+number): both counts are made and each cell takes its own.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class RangeTables:
 
     reach: int
     rectangles: list[Rectangle]
+    flipped: list[Rectangle] | None  # the triangular shape's for cells that point down; None for other shapes
     middle: int  # 1 when an on cell counts itself
     birth: np.ndarray  # birth[count], bool, for every count a cell can have
     survival: np.ndarray
@@ -69,12 +72,13 @@ def range_tables(rule: Rule) -> RangeTables:
     birth, survival = np.zeros(most + 1, dtype=bool), np.zeros(most + 1, dtype=bool)
     birth[sorted(ltl.birth)] = True
     survival[sorted(ltl.survival)] = True
-    return RangeTables(ltl.range, rectangles(ltl.mask()), int(ltl.middle), birth, survival, rule.states)
+    flipped = rectangles(ltl.mask(flipped=True)) if ltl.shape == "L" else None
+    return RangeTables(ltl.reach, rectangles(ltl.mask()), flipped, int(ltl.middle), birth, survival, rule.states)
 
 
-def band_counts(on: np.ndarray, tables: RangeTables) -> np.ndarray:
-    """Each cell's count of on neighbours (the middle left out) for the rows of `on`, a (rows + 2r, width) 0/1
-    band with the range's rows above and below it; columns wrap. int32 (rows, width)."""
+def band_counts(on: np.ndarray, tables: RangeTables, shape: list[Rectangle]) -> np.ndarray:
+    """Each cell's count of on neighbours in `shape` (the middle left out) for the rows of `on`, a (rows + 2r,
+    width) 0/1 band with the range's rows above and below it; columns wrap. int32 (rows, width)."""
     reach = tables.reach
     rows, width = on.shape[0] - 2 * reach, on.shape[1]
     padded = on[:, wrapped(-reach, width + 2 * reach, width)].astype(np.int32)
@@ -82,7 +86,7 @@ def band_counts(on: np.ndarray, tables: RangeTables) -> np.ndarray:
     np.cumsum(padded, axis=0, out=table[1:, 1:])
     np.cumsum(table[1:, 1:], axis=1, out=table[1:, 1:])
     counts = np.zeros((rows, width), dtype=np.int32)
-    for top, bottom, left, right in tables.rectangles:
+    for top, bottom, left, right in shape:
         y0, y1, x0, x1 = reach + top, reach + bottom + 1, reach + left, reach + right + 1
         counts += table[y1 : y1 + rows, x1 : x1 + width]
         counts -= table[y0 : y0 + rows, x1 : x1 + width]
@@ -106,10 +110,11 @@ BAND_CELLS = 1 << 18
 
 
 def step_range(
-    cells: np.ndarray, tables: RangeTables, interrupted: Callable[[], bool] = lambda: False
+    cells: np.ndarray, tables: RangeTables, interrupted: Callable[[], bool] = lambda: False, parity: int = 0
 ) -> np.ndarray | None:
     """One generation of a (height, width) uint8 torus under a Larger than Life rule, a band of rows at a time
-    (at least the range's width, so that the rows read twice stay few); None if interrupted between bands."""
+    (at least the range's width, so that the rows read twice stay few); None if interrupted between bands.
+    `parity`: the board's cell (0, 0) points down (1) or up (0) under the triangular shape."""
     height, width = cells.shape
     reach = tables.reach
     band = max(2 * reach, BAND_CELLS // width, 1)
@@ -119,6 +124,10 @@ def step_range(
             return None
         bottom = min(height, top + band)
         rows = cells[wrapped(top - reach, bottom - top + 2 * reach, height)]
-        counts = band_counts((rows == 1).view(np.uint8), tables)
+        on = (rows == 1).view(np.uint8)
+        counts = band_counts(on, tables, tables.rectangles)
+        if tables.flipped is not None:
+            down = (np.add.outer(np.arange(top, bottom), np.arange(width)) + parity) % 2 == 1
+            counts = np.where(down, band_counts(on, tables, tables.flipped), counts)
         result[top:bottom] = next_states(cells[top:bottom], counts, tables)
     return result

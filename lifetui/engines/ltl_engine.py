@@ -21,9 +21,11 @@ int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, l
 MOST_RUNS_A_ROW = 3
 
 
-def too_many_runs(rule: Rule) -> str | None:
+def shape_refusal(rule: Rule) -> str | None:
     """Why the ltl engine does not run this Larger than Life rule's shape, or None."""
     assert rule.ltl is not None
+    if rule.ltl.shape == "L":
+        return "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
     runs = len(row_runs(rule.ltl.mask()))
     rows = 2 * rule.range + 1
     if runs <= MOST_RUNS_A_ROW * rows:

@@ -154,7 +154,7 @@ class NumpyEngine(Engine):
     def step(self, generations: int = 1) -> None:
         for done in range(generations):
             if self._range is not None:
-                cells = step_range(self._cells, self._range, self.interrupted)
+                cells = step_range(self._cells, self._range, self.interrupted, self.origin_parity)
             else:
                 cells = step_bands(self._cells, self._table, self._rows, self.interrupted)
             if cells is None:

@@ -223,6 +223,7 @@ class ArrayUniverse(Universe):
         self._bytes_per_cell = bytes_per_cell
         self._torus = topology.is_torus  # the board is the torus: nothing to follow, nothing to clear
         self._origin = (topology.rows.start, topology.columns.start)  # the topology's place of board cell (0, 0)
+        engine.origin_parity = sum(self._origin) % 2
         self._shape = topology.shape if self._torus else (0, 0)
         self._box: Region | None = None  # the live cells' box on the board (not kept on a torus)
         self._reach = engine.rule.range  # cells a live cell reaches in a generation
@@ -445,6 +446,7 @@ class ArrayUniverse(Universe):
                 at.append(low - axis.start + first)
         board[at[0] : at[0] + height, at[1] : at[1] + width] = live
         self.engine.load(board)
+        self.engine.origin_parity = (origin[0] + origin[1]) % 2
         self._origin, self._shape, self._margin = (origin[0], origin[1]), (rows, columns), margin
         self._box = (at[0], at[1], height, width)
         self._borders = self._dead_lines()
