@@ -171,7 +171,7 @@ ENGINES: dict[str, EngineInfo] = {
     for info in (
         EngineInfo(
             "numpy",
-            "reference: numpy neighbour counts or a 512-entry table lookup, any rule, multi-state ones too",
+            "reference: numpy neighbour counts, a 512-entry table lookup or range sums: any rule, Larger than Life too",
             "lifetui.engines.numpy_engine:NumpyEngine",
             multi_state=True,
             larger_than_life=True,
