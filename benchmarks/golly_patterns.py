@@ -13,8 +13,9 @@ generation under the same rule. Boards over 4096 x 4096 are loaded and saved but
 generations on the unbounded plane with hashlife instead, checked against numpy on the plane when its live
 cells fit 4096 x 4096; one asking for a bounded plane or a tube runs on it with numpy and c, which must
 agree. A multi-state rule (Generations, LifeHistory) runs on numpy alone, on the plane too, and is saved as
-RLE only (lifetui writes no multi-state macrocell yet). Prints a Markdown table per top-level folder, and
-every file that failed in a way that is a bug.
+RLE only (lifetui writes no multi-state macrocell yet). A Larger than Life rule runs on numpy (on the plane
+too), and on the ltl engine beside it where ltl runs its shape, which must agree. Prints a Markdown table per
+top-level folder, and every file that failed in a way that is a bug.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lifetui.engines import availability, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.errors import LifeError
 from lifetui.patterns import load_pattern, parse_pattern
@@ -80,7 +82,7 @@ def on_the_plane(pattern, generations: int) -> tuple[str, str]:
     alone for a multi-state rule)."""
     rule = pattern.rule.rule if pattern.rule else CONWAY
     try:
-        plane = create_universe("numpy" if rule.multi_state else "hashlife", rule, PLANE)
+        plane = create_universe("numpy" if rule.multi_state or rule.ltl else "hashlife", rule, PLANE)
     except LifeError as err:
         return "refused", refusal_kind(str(err))
     plane.load_pattern(pattern)
@@ -99,7 +101,8 @@ def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
     """A pattern on its bounded plane or tube, on numpy and on c (when a kernel exists for its rule)."""
     rule = pattern.rule.rule
     results = []
-    for engine in ("numpy", "c"):
+    engines = ("numpy", "ltl" if rule.ltl else "c")
+    for engine in engines:
         try:
             plane = create_universe(engine, rule, topology)
         except LifeError:
@@ -108,7 +111,7 @@ def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
         plane.step(generations)
         results.append((plane.extent(), plane.live_cells()[0].tobytes()))
     if len(set(results)) > 1:
-        return "BUG", f"numpy and c differ on {topology.suffix()}"
+        return "BUG", f"numpy and {engines[1]} differ on {topology.suffix()}"
     return "plane", rule_kind(rule)
 
 
@@ -149,6 +152,12 @@ def check(path: Path, generations: int) -> tuple[str, str]:
     if ran:
         engine.step(generations)
     cells = engine.cells()
+    if ran and board.rule.ltl and availability("ltl", board.rule).available:
+        fast = create_engine("ltl", board.rule)
+        fast.load(board.cells)
+        fast.step(generations)
+        if not np.array_equal(fast.cells(), cells):
+            return "BUG", "numpy and ltl differ"
     generation = board.generation + generations * ran
     saved = [(".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author))]
     if not board.rule.multi_state:
