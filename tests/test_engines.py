@@ -51,11 +51,20 @@ def toy(monkeypatch):
     monkeypatch.setitem(engines.ENGINES, "toy", TOY)
 
 
+#: Life as a Larger than Life rule (Golly's ltl algorithm's default): the contract's rule for the ltl engine,
+#: which runs no 3x3 rule; its generations are Life's, so the same numpy checks hold.
+LIFE_AS_LARGER_THAN_LIFE = parse_rule("R1,C0,M0,S2..3,B3..3,NM").rule
+
+
+def contract_rule(name):
+    return LIFE_AS_LARGER_THAN_LIFE if name == "ltl" else CONWAY
+
+
 @pytest.fixture(params=[*ENGINES, "toy"])
 def engine_name(request, monkeypatch):
     if request.param == "toy":
         monkeypatch.setitem(engines.ENGINES, "toy", TOY)
-    status = availability(request.param, CONWAY)
+    status = availability(request.param, contract_rule(request.param))
     if not status.available:
         pytest.skip(f"{request.param} cannot run here: {status.reason}")
     return request.param
@@ -75,7 +84,7 @@ def held(name, shape):
 
 @pytest.mark.parametrize("shape", [(64, 64), (37, 100), (3, 70)], ids=lambda s: f"{s[1]}x{s[0]}")
 def test_every_engine_equals_numpy_generation_after_generation(engine_name, shape):
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     shape = held(engine_name, shape)
     assert_follows_numpy(engine, soup(shape, seed=sum(shape)), CONWAY, (1, 2, 7, 30))
     engine.close()
@@ -83,7 +92,7 @@ def test_every_engine_equals_numpy_generation_after_generation(engine_name, shap
 
 def test_every_engine_hands_out_copies_and_steps_zero_generations_as_none(engine_name):
     cells = soup((16, 16), seed=5)
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     engine.step(0)
     copy = engine.cells()
@@ -102,7 +111,7 @@ def test_every_engine_hands_out_copies_and_steps_zero_generations_as_none(engine
 )
 def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_name, top, left, height, width):
     cells = soup(held(engine_name, (37, 100)), seed=11)
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     engine.step(3)
     whole = engine.cells()
@@ -116,7 +125,7 @@ def test_every_engine_reads_a_window_as_the_whole_board_would_show_it(engine_nam
 def test_every_engine_reads_windows_across_the_bottom_edge_of_a_square_or_tall_torus(engine_name, shape):
     from lifetui.engines.base import any_in_squares
 
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(soup(held(engine_name, shape), seed=13))
     engine.step(3)
     whole = engine.cells()
@@ -137,7 +146,7 @@ def test_every_engine_reads_squares_of_cells_as_the_whole_board_would_show_them(
     from lifetui.engines.base import any_in_squares
 
     cells = soup(held(engine_name, (37, 100)), seed=12, density=0.01)
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     whole = engine.cells()
     rng = np.random.default_rng(block)
@@ -162,7 +171,7 @@ def test_every_engine_reads_squares_of_cells_as_the_whole_board_would_show_them(
 
 def test_every_engine_draws_and_erases_cells_in_place(engine_name):
     cells = soup(held(engine_name, (37, 100)), seed=13)
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     places = np.array([(0, 0), (36, 99), (5, 64), (5, 63), (5, 65), (20, 1)])
     engine.set_cells(places, 1)
@@ -180,7 +189,7 @@ def test_every_engine_draws_and_erases_cells_in_place(engine_name):
 
 
 def test_every_engine_describes_itself_and_is_exact(engine_name):
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     label, text = engine.describe()
     assert label and text
     assert engine.inexact == 0
@@ -189,7 +198,7 @@ def test_every_engine_describes_itself_and_is_exact(engine_name):
 
 def test_every_engine_takes_a_hot_swap_both_ways(engine_name):
     shape = held(engine_name, (24, 40))
-    simulation = Simulation(Board.of_cells(CONWAY, soup(shape, seed=3)))
+    simulation = Simulation(Board.of_cells(contract_rule(engine_name), soup(shape, seed=3)))
     simulation.step(5)
     simulation.swap(engine_name)
     simulation.step(6)
@@ -241,7 +250,7 @@ def test_an_unavailable_engine_says_why_everywhere(monkeypatch, lifetui):
 
 def test_every_engine_knows_whether_it_holds_a_board_down_to_the_last_cell(engine_name):
     cells = soup(held(engine_name, (300, 70)), seed=4)  # more rows than one band of the comparison
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     assert engine.holds(cells)
     for y, x in ((0, 0), (255, 69), (256, 0), (cells.shape[0] - 1, cells.shape[1] - 1)):
@@ -267,7 +276,7 @@ def test_every_engine_finds_the_live_box_of_a_window_as_the_cells_show_it(engine
     shape = held(engine_name, (70, 200))
     cells = np.zeros(shape, dtype=np.uint8)
     cells[20:40, 60:140] = soup((20, 80), seed=6, density=0.05)
-    engine = create_engine(engine_name, CONWAY)
+    engine = create_engine(engine_name, contract_rule(engine_name))
     engine.load(cells)
     rng = np.random.default_rng(2)
     for _ in range(40):
