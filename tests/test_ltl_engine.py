@@ -41,6 +41,8 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R5,C0,M1,S34..58,B34..45,NM",
         "R4,C6,S20-40,B22-31",
         "R3,C3,S4-12,B5-9,NN",
+        "R1,C0,S0,B1,NN",
+        "R7,C2,M1,S20..60,B25..40,NN",
         "R3,C0,M1,S6..14,B6..11,NC",
         "R3,C0,S4-12,B5-9,N2",
         "R2,C3,S2-6,B3-5,NB",
@@ -104,4 +106,6 @@ def test_it_says_how_it_counts():
     engine = create_engine("ltl", parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule)
     assert engine.describe() == ("Method", "range 5 square sums, running down columns then along rows, in C")
     engine = create_engine("ltl", parse_rule("R2,C0,S3-8,B3-6,NN").rule)
+    assert engine.describe() == ("Method", "range 2 diamond sums from diagonal prefix sums, edges in and out, in C")
+    engine = create_engine("ltl", parse_rule("R2,C0,S3-8,B3-6,NH").rule)
     assert engine.describe() == ("Method", "range 2 sums from row prefix sums, 6 runs a cell, in C")

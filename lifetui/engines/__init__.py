@@ -229,7 +229,7 @@ ENGINES: dict[str, EngineInfo] = {
             _larger_than_life_and_compiler,
             multi_state=True,
             larger_than_life=True,
-            bytes_per_cell=8,  # the board, the next one and other shapes' int32 prefix sums a cell
+            bytes_per_cell=12,  # the board, the next one, von Neumann's byte and two int32 diagonal sums a cell
             range_cell_rate=3.8e8,
         ),
     )

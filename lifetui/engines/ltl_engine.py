@@ -13,6 +13,8 @@ from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
 DECLARATIONS = """
 int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
                    const uint8_t *birth, const uint8_t *survival, int states);
+int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                     const uint8_t *birth, const uint8_t *survival, int states);
 int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
                   long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states);
 """
@@ -43,6 +45,7 @@ class LtlEngine(Engine):
         self._ffi, self._lib = build.load(build.c_source("ltl.c", "lifetui.engines"), DECLARATIONS)
         tables = range_tables(rule)
         self._moore = rule.ltl is not None and rule.ltl.shape == "M"
+        self._diamond = rule.ltl is not None and rule.ltl.shape == "N"
         self._runs = np.array(row_runs(rule.ltl.mask()) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
         self._birth = tables.birth.astype(np.uint8)
         self._survival = tables.survival.astype(np.uint8)
@@ -64,6 +67,9 @@ class LtlEngine(Engine):
             if self._moore:
                 status = self._lib.ltl_step_moore(cells, out, height, width, self.rule.range, self._middle, birth,
                                                   survival, self._states)  # fmt: skip
+            elif self._diamond:
+                status = self._lib.ltl_step_diamond(cells, out, height, width, self.rule.range, self._middle, birth,
+                                                    survival, self._states)  # fmt: skip
             else:
                 status = self._lib.ltl_step_runs(cells, out, height, width, self.rule.range,
                                                  pointer("int32_t[]", self._runs), len(self._runs), self._middle,
@@ -88,4 +94,6 @@ class LtlEngine(Engine):
     def describe(self) -> tuple[str, str]:
         if self._moore:
             return "Method", f"range {self.rule.range} square sums, running down columns then along rows, in C"
+        if self._diamond:
+            return "Method", f"range {self.rule.range} diamond sums from diagonal prefix sums, edges in and out, in C"
         return "Method", f"range {self.rule.range} sums from row prefix sums, {len(self._runs)} runs a cell, in C"

@@ -12,6 +12,12 @@
  * row a running sum of 2r + 1 column sums moves right a cell at a time (two more). The middle cell, which the
  * square holds, is taken away again: `middle` adds it back when the rule counts it (Golly's M1).
  *
+ * Von Neumann (ltl_step_diamond): the diamond's edges are diagonal segments. Over the board padded r + 2 cells
+ * each way (wrapped), prefix sums along each diagonal (down-right, `main`) and each anti-diagonal (down-left,
+ * `anti`) make a segment two reads. Moving right a cell, the diamond loses its two left edges and gains two right
+ * ones; moving down a row (at the row's first cell), it loses its two upper edges and gains two lower ones: eight
+ * reads a cell whatever r, and one diamond counted cell by cell for the whole board.
+ *
  * Other shapes (ltl_step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
  * Each board row's prefix sums over its padded columns (height x (width + 2r + 1) int32) make a run two
  * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all).
@@ -68,6 +74,73 @@ int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, 
     }
     free(columns);
     free(colsum);
+    return 0;
+}
+
+int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                     const uint8_t *birth, const uint8_t *survival, int states) {
+    long pad = reach + 2, rows = height + 2 * pad, columns = width + 2 * pad;
+    uint8_t *on = malloc((size_t)rows * (size_t)columns);
+    int32_t *main_sums = malloc(sizeof(int32_t) * (size_t)rows * (size_t)columns);
+    int32_t *anti_sums = malloc(sizeof(int32_t) * (size_t)rows * (size_t)columns);
+    if (!on || !main_sums || !anti_sums) {
+        free(on);
+        free(main_sums);
+        free(anti_sums);
+        return -1;
+    }
+    long *wrapped = padded_columns(width, pad);
+    if (!wrapped) {
+        free(on);
+        free(main_sums);
+        free(anti_sums);
+        return -1;
+    }
+    for (long i = 0; i < rows; i++) {
+        const uint8_t *row = cells + ((((i - pad) % height) + height) % height) * width;
+        uint8_t *line = on + i * columns;
+        int32_t *main_line = main_sums + i * columns, *anti_line = anti_sums + i * columns;
+        for (long j = 0; j < columns; j++) line[j] = row[wrapped[j]] == 1;
+        if (i == 0) {
+            for (long j = 0; j < columns; j++) main_line[j] = anti_line[j] = line[j];
+            continue;
+        }
+        main_line[0] = line[0];
+        for (long j = 1; j < columns; j++) main_line[j] = line[j] + main_line[j - columns - 1];
+        for (long j = 0; j + 1 < columns; j++) anti_line[j] = line[j] + anti_line[j - columns + 1];
+        anti_line[columns - 1] = line[columns - 1];
+    }
+    free(wrapped);
+#define MAIN(i, j) main_sums[(i) * columns + (j)]
+#define ANTI(i, j) anti_sums[(i) * columns + (j)]
+    long r = reach;
+    int32_t first = 0; /* the diamond round the row's first cell */
+    for (long dy = -r; dy <= r; dy++) {
+        long span = r - (dy < 0 ? -dy : dy);
+        for (long dx = -span; dx <= span; dx++) first += on[(pad + dy) * columns + pad + dx];
+    }
+    for (long y = 0; y < height; y++) {
+        long Y = y + pad, X = pad;
+        if (y) { /* down a row from (Y - 1, X): its upper edges leave, the new lower edges enter */
+            long U = Y - 1;
+            first -= (ANTI(U, X - r) - ANTI(U - r - 1, X + 1)) + (MAIN(U, X + r) - MAIN(U - r, X));
+            first += (MAIN(U + 1 + r, X) - MAIN(U, X - r - 1)) + (ANTI(U + r, X + 1) - ANTI(U, X + r + 1));
+        }
+        int32_t count = first;
+        const uint8_t *row = cells + y * width;
+        uint8_t *next = out + y * width;
+        for (long x = 0; x < width; x++, X++) {
+            next[x] = next_state(row[x], count - (row[x] == 1), middle, birth, survival, states);
+            if (x + 1 == width) break;
+            count -= (ANTI(Y, X - r) - ANTI(Y - r - 1, X + 1)) + (MAIN(Y + r, X) - MAIN(Y, X - r));
+            count += (MAIN(Y, X + 1 + r) - MAIN(Y - r - 1, X)) + (ANTI(Y + r, X + 1) - ANTI(Y, X + r + 1));
+        }
+    }
+#undef MAIN
+#undef ANTI
+    free(on);
+    free(main_sums);
+    free(anti_sums);
     return 0;
 }
 
