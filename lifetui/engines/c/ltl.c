@@ -1,6 +1,7 @@
 /*
  * Larger than Life, one generation of a torus of bytes (one state a cell), with range sums that cost a cell
- * the same at range 500 as at range 1 (the Moore square) or one addition a row of the shape (other shapes).
+ * the same at range 500 as at range 1 (the Moore square, the von Neumann diamond) or two reads a run of the
+ * shape's rows (other shapes).
  *
  * Layout: `cells` and `out` are height x width bytes, row after row; state 1 is on, 0 dead, 2..states-1
  * decaying. Columns and rows wrap. A board narrower than 2r + 1 counts a cell as often as the square covers
