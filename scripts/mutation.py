@@ -52,6 +52,8 @@ SKIPPED_SUFFIXES = {".pyc", ".so", ".o"}
 #: mutmut's verdicts (`mutmut results --all true`) that count as caught and as missed; the rest are not judged.
 CAUGHT = {"killed", "timeout", "segfault", "caught by type check"}
 MISSED = {"survived", "no tests"}
+#: Verdicts still to reach: never run, or stopped half-way.
+PENDING = {"not checked", "check was interrupted by user"}
 #: mutmut's own generation step (what `mutmut run` does before testing anything), to list the mutants first.
 GENERATE = (
     "import sys\n"
@@ -226,25 +228,33 @@ def main(arguments: list[str]) -> int:
     started = time.monotonic()
     generate = [*MUTMUT[:1], "-c", GENERATE, str(options.max_children)]
     subprocess.run(generate, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    chosen = pick_sample(statuses(), options.sample, options.seed) if options.sample else []
-    run = subprocess.run([*MUTMUT, "run", "--max-children", str(options.max_children), *chosen], cwd=ROOT, check=False)
-    if run.returncode != 0:
-        print(f"mutmut run failed with status {run.returncode}", file=sys.stderr)
-        return run.returncode
     found = statuses()
-    if chosen:
-        found = {name: found[name] for name in chosen}
+    chosen = pick_sample(found, options.sample, options.seed) if options.sample else list(found)
+    # Verdicts already in mutants/ were reached under this key: run only the rest (mutmut would re-run any named).
+    pending = [name for name in chosen if found[name] in PENDING]
+    if pending:
+        named = pending if options.sample else []
+        run = subprocess.run([*MUTMUT, "run", "--max-children", str(options.max_children), *named], cwd=ROOT)
+        if run.returncode != 0:
+            print(f"mutmut run failed with status {run.returncode}", file=sys.stderr)
+            return run.returncode
+    found = statuses()
+    found = {name: found[name] for name in chosen}
     tallies = tally(found, ROOT)
     whole = total(tallies)
     survivors = sorted(name for name, status in found.items() if status in MISSED)
     print(f"\n{len(survivors)} mutants missed (`python -m mutmut show NAME` shows one):")
     for name in survivors:
         print(f"  {name}: {found[name]}")
-    what = f"a sample of {options.sample} per module, seed {options.seed}" if chosen else "every mutant"
+    what = f"a sample of {options.sample} per module, seed {options.seed}" if options.sample else "every mutant"
     print(f"\n{table(tallies)}\n\n{what}: {whole.killed:,} of {whole.judged:,} caught ({whole.score:.1%}) ", end="")
-    print(f"in {time.monotonic() - started:.0f} s with {options.max_children} at once")
+    print(f"in {time.monotonic() - started:.0f} s with {options.max_children} at once ({len(pending)} run now)")
 
-    measured = floor_of(options.sample, options.seed if chosen else None, tallies)
+    unrun = [name for name in chosen if found[name] in PENDING]
+    if unrun:
+        print(f"{len(unrun)} mutants not run (the run was stopped): run again to finish", file=sys.stderr)
+        return 1
+    measured = floor_of(options.sample, options.seed if options.sample else None, tallies)
     floor = json.loads(FLOOR.read_text()) if FLOOR.exists() else None
     if floor is None or not comparable(floor, measured):
         print("no floor for this sample, module list and mutmut: not compared")
