@@ -1,9 +1,9 @@
 """Mutation testing of lifetui's Python with mutmut, outside CI: how many small breakages the owning tests catch.
 
     pip install -e '.[test,mutation]'
-    python scripts/mutation.py --sample 20 --seed 1   # 20 mutants of each module: the pre-release check
+    python scripts/mutation.py --sample 10 --seed 1   # 10 mutants of each module: the pre-release check
     python scripts/mutation.py                        # every mutant (hours on two cores)
-    python scripts/mutation.py --sample 20 --seed 1 --record   # the same, then keep its score as the floor
+    python scripts/mutation.py --sample 10 --seed 1 --record   # the same, then keep its score as the floor
 
 mutmut (configured in pyproject.toml's [tool.mutmut]: which modules, which tests) copies the package to
 `mutants/`, makes every small change it knows in the listed modules (a flipped comparison, a changed constant,
