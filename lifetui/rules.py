@@ -128,6 +128,36 @@ MOST_STATES = 256
 HISTORY_STATES = ("off", "on", "history", "marked on", "marked off", "start on", "boundary")
 HISTORY_BOUNDARY = HISTORY_STATES.index("boundary")
 MOORE = "Moore"
+#: Golly's other neighbourhoods, each the 3x3 block with some inputs ignored (QuickLife.html): hexagonal on its
+#: skewed square grid ignores NE and SW (six neighbours), von Neumann keeps the four orthogonal ones.
+HEXAGONAL, VON_NEUMANN = "hexagonal", "von Neumann"
+IGNORED = {MOORE: (), HEXAGONAL: ("NE", "SW"), VON_NEUMANN: ("NW", "NE", "SW", "SE")}
+#: The letter Golly appends to a rule of each neighbourhood (`B2/S34H`, `B2/S3V`, `23/3/3H`).
+NEIGHBOURHOOD_LETTER = {HEXAGONAL: "H", VON_NEUMANN: "V"}
+
+
+# Golly's hexagonal and von Neumann neighbourhoods: a Moore table that ignores some inputs.
+
+
+def neighbour_counts(neighbourhood: str) -> np.ndarray:
+    """Each of the 512 neighbourhoods' count of live neighbours among those `neighbourhood` reads."""
+    ignored = sum(1 << NEIGHBOURHOOD.index(name) for name in IGNORED[neighbourhood])
+    return np.array([bin(index & ~ignored).count("1") for index in INDEX]) - ALIVE
+
+
+def _totalistic_over(table: np.ndarray, neighbourhood: str) -> bool:
+    """Whether `table` depends only on the cell and its count of live neighbours in `neighbourhood`."""
+    counts = neighbour_counts(neighbourhood)
+    return all(len(set(table[(alive == ALIVE) & (counts == count)])) <= 1 for alive in (0, 1) for count in range(9))
+
+
+def _spell_in_neighbourhood(rule: Rule) -> str:
+    """Golly's spelling of a hexagonal or von Neumann rule: `B2/S34H`, Generations `34/2/3H`."""
+    letter = NEIGHBOURHOOD_LETTER[rule.neighbourhood]
+    birth, survival = ("".join(map(str, sorted(counts))) for counts in (rule.birth, rule.survival))
+    if rule.family == GENERATIONS:
+        return f"{survival}/{birth}/{rule.states}{letter}"
+    return f"B{birth}/S{survival}{letter}"
 
 
 @dataclass(frozen=True)
@@ -138,7 +168,8 @@ class Rule:
     table: bytes  # 512 bytes, each 0 or 1
     family: str = TWO_STATE
     states: int = 2
-    #: Which cells count as neighbours: only the Moore neighbourhood yet (Golly's H and V are to come).
+    #: Which cells count as neighbours: MOORE, or HEXAGONAL or VON_NEUMANN, whose tables ignore the other inputs
+    #: and are totalistic over the rest (Golly reads no other rules of them in B/S notation).
     neighbourhood: str = MOORE
 
     def __post_init__(self) -> None:
@@ -146,13 +177,19 @@ class Rule:
             raise ValueError("a rule table is 512 entries of 0 or 1")
         allowed = {TWO_STATE: range(2, 3), GENERATIONS: range(3, MOST_STATES + 1),
                    HISTORY: range(len(HISTORY_STATES), len(HISTORY_STATES) + 1)}  # fmt: skip
-        if self.states not in allowed.get(self.family, ()) or self.neighbourhood != MOORE:
+        if (
+            self.states not in allowed.get(self.family, ())
+            or self.neighbourhood not in IGNORED
+            or (self.neighbourhood != MOORE and self.family == HISTORY)
+        ):
             raise ValueError(f"no {self.family} rule of {self.states} states in the {self.neighbourhood} neighbourhood")
+        if self.neighbourhood != MOORE and not _totalistic_over(self.truth_table(), self.neighbourhood):
+            raise ValueError(f"a {self.neighbourhood} rule's table is totalistic over its neighbours alone")
 
     @property
     def two_state(self) -> Rule:
         """The two-state rule of the same table: what the on cells do."""
-        return Rule(self.table) if self.family != TWO_STATE else self
+        return Rule(self.table, neighbourhood=self.neighbourhood) if self.family != TWO_STATE else self
 
     @property
     def multi_state(self) -> bool:
@@ -195,10 +232,13 @@ class Rule:
         return cls(np.asarray(table, dtype=np.uint8).tobytes())
 
     @classmethod
-    def from_counts(cls, birth: frozenset[int] | set[int], survival: frozenset[int] | set[int]) -> Rule:
-        """The totalistic rule B(birth)/S(survival)."""
-        table = np.where(ALIVE == 1, np.isin(COUNTS, list(survival)), np.isin(COUNTS, list(birth)))
-        return cls.from_table(table)
+    def from_counts(
+        cls, birth: frozenset[int] | set[int], survival: frozenset[int] | set[int], neighbourhood: str = MOORE
+    ) -> Rule:
+        """The totalistic rule B(birth)/S(survival), counting the neighbours of `neighbourhood`."""
+        counts = neighbour_counts(neighbourhood)
+        table = np.where(ALIVE == 1, np.isin(counts, list(survival)), np.isin(counts, list(birth)))
+        return cls(np.asarray(table, dtype=np.uint8).tobytes(), neighbourhood=neighbourhood)
 
     def truth_table(self) -> np.ndarray:
         """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
@@ -206,7 +246,10 @@ class Rule:
 
     @cached_property
     def kind(self) -> str:
-        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits."""
+        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; for
+        another neighbourhood its name ("hexagonal", "von Neumann": B/S with Golly's letter after it)."""
+        if self.neighbourhood != MOORE:
+            return self.neighbourhood
         table = self.truth_table()
         by_count = np.zeros((2, 9), dtype=np.int64)
         np.add.at(by_count, (ALIVE, COUNTS), table)
@@ -220,23 +263,26 @@ class Rule:
 
     @property
     def is_totalistic(self) -> bool:
+        """Whether the rule goes by the count of the eight Moore neighbours (what counting engines step)."""
         return self.kind == "totalistic"
 
     @property
     def birth(self) -> frozenset[int]:
-        """Neighbour counts at which a dead cell is born (totalistic rules only)."""
+        """Neighbour counts at which a dead cell is born (totalistic rules, and those of another neighbourhood
+        counted over it)."""
         return self._counts(0)
 
     @property
     def survival(self) -> frozenset[int]:
-        """Neighbour counts at which a live cell survives (totalistic rules only)."""
+        """Neighbour counts at which a live cell survives (as `birth`)."""
         return self._counts(1)
 
     def _counts(self, alive: int) -> frozenset[int]:
-        if not self.is_totalistic:
+        if not self.is_totalistic and self.neighbourhood == MOORE:
             raise ValueError(f"{self} is not totalistic: no birth and survival counts")
         table = self.truth_table()
-        return frozenset(int(count) for count in COUNTS[(alive == ALIVE) & (table == 1)])
+        counts = neighbour_counts(self.neighbourhood)
+        return frozenset(int(count) for count in counts[(alive == ALIVE) & (table == 1)])
 
     def lookup(self) -> np.ndarray:
         """`table[alive, neighbours]`: the next state of a cell, as uint8 of shape (2, 9) (totalistic rules)."""
@@ -254,6 +300,8 @@ class Rule:
         return MAP_PREFIX + base64.b64encode(np.packbits(golly).tobytes()).decode("ascii").rstrip("=")
 
     def __str__(self) -> str:
+        if self.neighbourhood != MOORE:
+            return _spell_in_neighbourhood(self)
         if self.family == GENERATIONS:  # Golly's spelling: survival/birth/states
             table = self.map_string if self.kind == "map" else self._hensel(1) + "/" + self._hensel(0)
             return f"{table}/{self.states}"
@@ -366,11 +414,14 @@ _HISTORY = re.compile(r"(?P<base>.+?)\s*history", re.IGNORECASE)
 def _parse_body(body: str, original: str) -> Rule:
     history = _HISTORY.fullmatch(body)
     if history:
-        return _history(_parse_two_state(history["base"].strip(), original), original)
+        base, neighbourhood = _split_neighbourhood(history["base"].strip())
+        if neighbourhood != MOORE:
+            raise _unsupported(original, "History rules are of the Moore neighbourhood only, as Golly's Super ones")
+        return _history(_parse_two_state(base, original), original)
+    body, neighbourhood = _split_neighbourhood(body)
     table, states = _generations_parts(body)
-    if states is None:
-        return _parse_two_state(body, original)
-    return _generations(_parse_two_state(table, original), states, original)
+    two_state = _in_neighbourhood(_parse_two_state(table, original), neighbourhood, table, original)
+    return two_state if states is None else _generations(two_state, states, original)
 
 
 def _generations_parts(body: str) -> tuple[str, int | None]:
@@ -391,7 +442,7 @@ def _generations(rule: Rule, states: int, original: str) -> Rule:
         raise _unsupported(original, f"a Generations rule has 2 to {MOST_STATES} states, not {states}")
     if rule.truth_table()[0]:
         raise _unsupported(original, "a Generations rule with B0 (Golly refuses it too)")
-    return Rule(rule.table, GENERATIONS, states) if states > 2 else rule
+    return Rule(rule.table, GENERATIONS, states, rule.neighbourhood) if states > 2 else rule
 
 
 def _history(rule: Rule, original: str) -> Rule:
@@ -441,11 +492,32 @@ def _refuse_other_kinds(body: str, original: str) -> None:
     if re.search(r"/[^/]*/", body) or re.search(r"/\s*[CG]\d", body, re.IGNORECASE) or re.search(r"[0-9]G\d", body):
         raise _unsupported(original, "not a Generations rule Golly reads: survival/birth/states, such as 345/2/4 "
                                      "or B2/S345/4")  # fmt: skip
-    totalistic_shape = re.fullmatch(r"[BS]?[0-8]*/?[BS]?[0-8]*[VH]", body, re.IGNORECASE)
-    if totalistic_shape and body[-1:].upper() == "V":
-        raise _unsupported(original, "von Neumann neighbourhood rules are not supported; only the Moore neighbourhood")
-    if totalistic_shape and body[-1:].upper() == "H":
-        raise _unsupported(original, "hexagonal neighbourhood rules are not supported; only the Moore neighbourhood")
+
+
+_NEIGHBOURHOOD_SUFFIX = re.compile(r"(?P<body>.*[0-9/bs_])\s*(?P<letter>[hv])", re.IGNORECASE)
+
+
+def _split_neighbourhood(body: str) -> tuple[str, str]:
+    """The rule without Golly's neighbourhood letter at its end (`B2/S34H`, `23/3/3V`), and the neighbourhood."""
+    match = _NEIGHBOURHOOD_SUFFIX.fullmatch(body)
+    if not match:
+        return body, MOORE
+    letter = match["letter"].upper()
+    return match["body"], next(name for name, own in NEIGHBOURHOOD_LETTER.items() if own == letter)
+
+
+def _in_neighbourhood(rule: Rule, neighbourhood: str, table: str, original: str) -> Rule:
+    """A rule parsed as Moore, read again as Golly reads it with an H or V: B/S counts over that neighbourhood."""
+    if neighbourhood == MOORE:
+        return rule
+    if table[:3].upper() == MAP_PREFIX or not rule.is_totalistic:
+        raise _unsupported(original, f"Golly reads {neighbourhood} rules in totalistic B/S notation only, such as "
+                                     f"B2/S34{NEIGHBOURHOOD_LETTER[neighbourhood]}")  # fmt: skip
+    most = 8 - len(IGNORED[neighbourhood])
+    beyond = sorted(count for count in rule.birth | rule.survival if count > most)
+    if beyond:
+        raise _unsupported(original, f"a {neighbourhood} rule counts 0 to {most} neighbours, not {beyond[0]}")
+    return Rule.from_counts(rule.birth, rule.survival, neighbourhood)
 
 
 def _parse_side(text: str, original: str) -> np.ndarray:
