@@ -350,22 +350,56 @@ CONWAY = Rule.from_counts({3}, {2, 3})
 
 @dataclass(frozen=True)
 class BoundedGrid:
-    """Golly's other bounded grids: `:Pw,h`, a plane dead beyond w x h cells, and `:T0,h` or `:Tw,0`, a
-    torus infinite one way (a tube). A side of 0 is unbounded that way (`:P0,h` a strip)."""
+    """Golly's bounded grids other than a plain torus (Help/bounded.html): `:Pw,h`, a plane dead beyond w x h
+    cells; `:T0,h` or `:Tw,0`, a torus infinite one way (a tube); and the surfaces whose edges are glued with a
+    twist or a shift: `:Kw*,h` or `:Kw,h*` a Klein bottle (the starred side's edges joined reversed),
+    `:Cw,h` a cross-surface (both pairs reversed), `:Sw` a sphere (top edge joined to the left, right to the
+    bottom), `:Tw+s,h` or `:Tw,h+s` a shifted torus. A side of 0 is unbounded that way (`:P0,h` a strip)."""
 
-    kind: str  # "P" or "T"
+    kind: str  # "P", "T", "K", "C" or "S"
     width: int
     height: int
+    #: Whether the horizontal edges (top and bottom) are joined reversed: `:K30*,20`, and a cross-surface.
+    horizontal_twist: bool = False
+    #: Whether the vertical edges (left and right) are: `:K30,20*`, and a cross-surface.
+    vertical_twist: bool = False
+    #: Columns a cell moves on as it crosses the bottom edge down (back, crossing the top up): `:T30+5,20`; on a
+    #: Klein bottle 0 or 1 (Golly's `:K30*+1,20`, the reversed edges joined one cell further round).
+    horizontal_shift: int = 0
+    #: Rows a cell moves down as it crosses the right edge: `:T30,20-2`, `:K20,30*+1`.
+    vertical_shift: int = 0
+
+    @property
+    def glued(self) -> bool:
+        """Whether edges are joined other than straight across (a Klein bottle, cross-surface, sphere or
+        shifted torus)."""
+        return self.kind in "KCS" or bool(self.horizontal_shift or self.vertical_shift)
 
     @property
     def suffix(self) -> str:
-        return f":{self.kind}{self.width},{self.height}"
+        """Golly's canonical suffix (its `canonicalsuffix()`): `:K30*+1,20`, `:S30`, `:T30-2,20`, ..."""
+        width, height = self.width, self.height
+        if self.kind == "S":
+            return f":S{width}"
+        if self.kind == "K":
+            across = f"{width}*{'+1' if self.horizontal_shift else ''},{height}"
+            return ":K" + (
+                across if self.horizontal_twist else f"{width},{height}*{'+1' if self.vertical_shift else ''}"
+            )
+        if self.horizontal_shift:
+            return f":T{width}{self.horizontal_shift:+d},{height}"
+        if self.vertical_shift:
+            return f":T{width},{height}{self.vertical_shift:+d}"
+        return f":{self.kind}{width},{height}"
 
     def axis(self, rows: bool) -> tuple[str, int]:
-        """How the grid treats one axis: ("free", 0) unbounded, ("wrap", n) periodic, ("bounded", n) dead beyond."""
+        """How the grid treats one axis: ("free", 0) unbounded, ("wrap", n) periodic, ("bounded", n) dead beyond,
+        ("glued", n) joined to an edge with a twist or a shift."""
         size = self.height if rows else self.width
         if size == 0:
             return "free", 0
+        if self.glued:
+            return "glued", size
         return ("wrap" if self.kind == "T" else "bounded"), size
 
 
@@ -396,7 +430,7 @@ def parse_rule(text: str) -> RuleSpec:
         raise RuleError("empty rule")
     body, _, topology = text.partition(":")
     grid = _parse_topology(topology, original) if topology else None
-    if grid is None or (grid.kind == "T" and grid.width and grid.height):
+    if grid is None or (grid.kind == "T" and grid.width and grid.height and not grid.glued):
         return RuleSpec(_parse_body(body.strip(), original), (grid.width, grid.height) if grid else None)
     if grid.width == grid.height == 0:  # unbounded both ways: the plane, as with no suffix
         return RuleSpec(_parse_body(body.strip(), original))
@@ -568,15 +602,67 @@ def _parse_map(text: str, original: str) -> Rule:
     return Rule.from_table(golly[GOLLY_INDEX])
 
 
+_GRID = re.compile(
+    r"(?P<kind>[TPKCS])(?P<w>[0-9]+)(?P<w_twist>\*?)(?P<w_shift>[+-][0-9]+)?"
+    r"(?:(?P<comma>,)(?P<h>[0-9]+)(?P<h_twist>\*?)(?P<h_shift>[+-][0-9]+)?)?",
+    re.IGNORECASE,
+)
+
+
 def _parse_topology(topology: str, original: str) -> BoundedGrid:
-    match = _TORUS.fullmatch(topology.strip())
+    """Golly's suffix after the colon, refused in one line where Golly refuses it (lifealgo::setgridsize)."""
+    match = _GRID.fullmatch(topology.strip())
     if not match:
         raise RuleError(
-            f"unsupported topology in rule {original!r}: lifetui runs a torus (:Tw,h), a tube (:T0,h or :Tw,0) or "
-            "a bounded plane (:Pw,h)"
+            f"unsupported topology in rule {original!r}: lifetui runs Golly's :Tw,h torus or tube, :Pw,h plane, "
+            ":Kw*,h or :Kw,h* Klein bottle, :Cw,h cross-surface, :Sw sphere and :Tw+s,h or :Tw,h+s shifted torus"
         )
     if any(side and len(side.lstrip("0")) > 9 for side in (match["w"], match["h"])):
         raise RuleError(f"unsupported topology in rule {original[:60]!r}: a side that large cannot be run")
+    kind = match["kind"].upper()
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
-    return BoundedGrid(match["kind"].upper(), width, height)
+    problem = _grid_problem(kind, match, width, height)
+    if problem:
+        raise RuleError(f"unsupported topology in rule {original[:60]!r}: {problem}")
+    return _glued_grid(kind, match, width, height)
+
+
+def _grid_problem(kind: str, match: re.Match[str], width: int, height: int) -> str | None:
+    """Why Golly refuses this suffix, in its words where it has them, or None."""
+    twists, shifts = (match["w_twist"], match["h_twist"]), (match["w_shift"], match["h_shift"])
+    if any(twists) and kind != "K":
+        return "only a Klein bottle (:K) has a twisted (*) side"
+    if all(twists):
+        return "a Klein bottle has one twisted side, not both (:C is the cross-surface)"
+    if any(shifts) and kind in "PSC":
+        return {"P": "a plane", "S": "a sphere", "C": "a cross-surface"}[kind] + " has no shift"
+    if kind == "K" and any(shift and not twist for twist, shift in zip(twists, shifts)):
+        return "a Klein bottle's shift is on its twisted side"
+    if all(shifts):
+        return "a torus is shifted along one side, not both"
+    if kind == "S" and match["comma"]:
+        return "a sphere is square: :Sw"
+    if kind in "KCS" and not (width and height):
+        return (
+            f"a {'Klein bottle' if kind == 'K' else 'cross-surface' if kind == 'C' else 'sphere'} has no infinite side"
+        )
+    if any(shifts) and not (width and height):
+        return "a torus with a shift has no infinite side"
+    return None
+
+
+def _glued_grid(kind: str, match: re.Match[str], width: int, height: int) -> BoundedGrid:
+    """The grid, its shifts reduced as Golly reduces them: a torus's round its side (sign kept), a Klein
+    bottle's to 1 on an even twisted side and to none on an odd one."""
+    horizontal_twist = kind == "C" or (kind == "K" and bool(match["w_twist"]))
+    vertical_twist = kind == "C" or (kind == "K" and not match["w_twist"])  # `:K30,20` twists the vertical edges
+    shifts = []
+    for text, side, twisted in (
+        (match["w_shift"], width, horizontal_twist),
+        (match["h_shift"], height, vertical_twist),
+    ):
+        shift = int(text or 0)
+        shift = (abs(shift) % side) * (1 if shift >= 0 else -1) if side else 0
+        shifts.append(int(bool(shift) and side % 2 == 0) if kind == "K" and twisted else shift)
+    return BoundedGrid(kind, width, height, horizontal_twist, vertical_twist, shifts[0], shifts[1])

@@ -80,8 +80,8 @@ def test_torus_suffix(text, torus):
         ("B3/S23x", "not B/S, Hensel, MAP or Generations notation"),
         ("Banana", "not B/S, Hensel, MAP or Generations notation"),
         ("", "empty"),
-        ("B3/S23:K64,64", "a tube (:T0,h or :Tw,0) or a bounded plane (:Pw,h)"),
-        ("B3/S23:T10+2,8", "torus"),
+        ("B3/S23:X64,64", "torus or tube, :Pw,h plane, :Kw*,h or :Kw,h* Klein bottle, :Cw,h cross-surface, :Sw sphere"),
+        ("B3/S23:T10+2,8+1", "a torus is shifted along one side, not both"),
         ("B3/S23:T1000000000,8", "a side that large cannot be run"),
     ],
 )
