@@ -147,7 +147,7 @@ def test_a_multi_state_file_under_a_two_state_rule_runs_its_live_cells_saying_so
         ("x = 3, y = 3\npo!", 2, 2, "multi-state"),
         ("x = 3 y = 3\no!", 1, 5, "whole number"),
         ("x = 3\no!", 1, 1, "both x and y"),
-        ("#r B3/S23H\no!", 1, 4, "hexagonal"),
+        ("#r B2a/S3H\no!", 1, 4, "hexagonal"),
         ("x = 1, y = 1\nY!", 2, 1, "unexpected character 'Y' in the pattern body"),
         ("x = 1073741825, y = 1\no!", 1, 5, "x = 1073741825 is larger than the largest pattern side (1,073,741,824)"),
         ("x = 3, y = 3\n2b02o!", 2, 3, "a run count does not start with 0 (Golly refuses it too)"),

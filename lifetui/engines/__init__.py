@@ -144,8 +144,11 @@ def _learned_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
 
 def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     if not rule.is_totalistic:
-        kind = "isotropic non-totalistic" if rule.kind == "isotropic" else "a MAP rule"
-        return f"hand-written for totalistic rules only; {rule} is {kind} (c runs any rule)"
+        kinds = {"isotropic": "isotropic non-totalistic", "map": "a MAP rule"}
+        kind = kinds.get(rule.kind, f"of the {rule.kind} neighbourhood")
+        return (
+            f"hand-written for totalistic rules only (of the Moore neighbourhood); {rule} is {kind} (c runs any rule)"
+        )
     return _compiler(rule, options)
 
 
