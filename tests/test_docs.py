@@ -1,4 +1,4 @@
-"""Every command and Python example the docs pages show, run as shown (docs/layout.md, "These pages").
+"""Every command and Python example the docs pages and README show, run as shown (docs/layout.md, "These pages").
 
 The convention: a ```console block's lines that start with `$ ` are commands, run in order by bash in one
 temporary folder that holds the bundled `patterns/` and `kernels/`; the lines after a command, up to the next
@@ -97,7 +97,7 @@ class Block:
 
 def blocks(lang: str) -> list[Block]:
     found = []
-    for page in sorted(DOCS.glob("*.md")):
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
         text = page.read_text()
         for match in BLOCK.finditer(text):
             if match["lang"] != lang:
