@@ -127,10 +127,14 @@ def folder(tmp_path):
     bin_folder = tmp_path / ".bin"
     bin_folder.mkdir()
     (bin_folder / "boot.py").write_text(BOOT)
-    lifetui = bin_folder / "lifetui"
-    lifetui.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{bin_folder / "boot.py"}" "$@"\n')
-    lifetui.chmod(0o755)
-    (bin_folder / "python").symlink_to(sys.executable)
+    # Scripts, not links: a link to a virtual environment's python elsewhere would not find the environment.
+    for name, start in (
+        ("lifetui", f'"{sys.executable}" "{bin_folder / "boot.py"}"'),
+        ("python", f'"{sys.executable}"'),
+    ):
+        script = bin_folder / name
+        script.write_text(f'#!/bin/sh\nexec {start} "$@"\n')
+        script.chmod(0o755)
     return tmp_path
 
 
