@@ -177,7 +177,7 @@ class Life:
         return self._simulation.snapshot(region).cells
 
     def text(self, format: str = "rle") -> str:  # noqa: A002 - the word a user would write
-        """The board as a file's text: "rle" (with its place and generation, README's "Output RLE"), or "mc"
+        """The board as a file's text: "rle" (with its place and generation, docs/boards.md, "Output RLE"), or "mc"
         (macrocell)."""
         if format not in ("rle", "mc"):
             raise ValueError(f"format is 'rle' or 'mc', not {format!r}")

@@ -96,7 +96,7 @@ class EngineInfo:
     jumps: bool = False
     #: Whether it steps rules of more than two states (Generations, History): the others hold a bit a cell.
     multi_state: bool = False
-    #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
+    #: Cell updates per second on a 512 x 512 soup, one thread, measured here (docs/performance.md): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
 

@@ -391,7 +391,7 @@ def _raise(error: Exception, *arguments: object) -> NoReturn:
 def board_text(path: Path | None, cells: np.ndarray, top: int, left: int, rule: Rule, topology: Topology,
                generation: int, name: str = "", author: str = "") -> str:  # fmt: skip
     """The file text of cells at (top, left) of a topology: a torus whole (`:TW,H`); elsewhere the cells with
-    their place and the grid's suffix (README, "Output RLE")."""
+    their place and the grid's suffix (docs/boards.md, "Output RLE")."""
     if topology.is_torus:
         return pattern_text(path, cells, rule, generation, name, author)
     return pattern_text(path, cells, rule, generation, name, author, position=(left, top), topology=topology.suffix())
