@@ -139,13 +139,9 @@ def folder(tmp_path):
 
 
 def environment(folder: Path) -> dict[str, str]:
-    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {
-        **os.environ,
-        "PATH": f"{folder / '.bin'}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
-        "COLUMNS": "200",
-    }
+    """The commands run the lifetui installed in this Python (as a user's would), never the checkout's own
+    folder: an install that is not editable keeps the bundled patterns and kernels only in the package."""
+    return {**os.environ, "PATH": f"{folder / '.bin'}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "200"}
 
 
 @pytest.mark.parametrize("block", params("console"))
