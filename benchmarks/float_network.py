@@ -1,4 +1,4 @@
-"""The gate network run as floats, the way it trains, against the jax engine's packed bits: README's
+"""The gate network run as floats, the way it trains, against the jax engine's packed bits: the docs'
 "about 4 generations/s" and the reason the jax engine packs 32 cells a word.
 
     python benchmarks/float_network.py [SIDE] [SECONDS]      default 512 and 10

@@ -98,7 +98,8 @@ def on_the_plane(pattern, generations: int) -> tuple[str, str]:
 
 
 def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
-    """A pattern on its bounded plane or tube, on numpy and on c (when a kernel exists for its rule)."""
+    """A pattern on its bounded plane, tube or glued surface, on numpy and on c (when a kernel exists for its
+    rule), which must agree; numpy's board is saved as RLE and must read back on the same grid."""
     rule = pattern.rule.rule
     results = []
     engines = ("numpy", "ltl" if rule.ltl else "c")
@@ -109,7 +110,13 @@ def on_a_grid(pattern, topology: Topology, generations: int) -> tuple[str, str]:
             continue
         plane.load_pattern(pattern)
         plane.step(generations)
-        results.append((plane.extent(), plane.live_cells()[0].tobytes()))
+        cells, top, left = plane.live_cells()
+        results.append((plane.extent(), cells.tobytes()))
+        if engine == "numpy" and cells.size:
+            text = write_rle(cells, rule, generations, position=(left, top), topology=topology.suffix())
+            again = board_for(parse_pattern(text.encode(), "saved.rle", ".rle"))
+            if again.topology != topology or not np.array_equal(again.pattern.to_array(), cells):
+                return "BUG", f"saved on {topology.suffix()} and read back as {again.topology.suffix()}"
     if len(set(results)) > 1:
         return "BUG", f"numpy and {engines[1]} differ on {topology.suffix()}"
     return "plane", rule_kind(rule)
@@ -124,7 +131,7 @@ def check(path: Path, generations: int) -> tuple[str, str]:
     except Exception as err:  # noqa: BLE001 - anything else is a bug to report
         return "BUG", f"{type(err).__name__}: {err}"
     topology = board_for(pattern).topology if pattern.rule and pattern.rule.bounded else None
-    if topology is not None:  # a bounded plane or a tube: numpy and c on that grid, which must agree
+    if topology is not None:  # a bounded plane, a tube or a glued surface: numpy and c on it, which must agree
         try:
             return on_a_grid(pattern, topology, generations)
         except LifeError as err:

@@ -1,4 +1,4 @@
-"""Memory per cell while stepping, per engine: the figures behind README's Limits paragraph.
+"""Memory per cell while stepping, per engine: the figures behind the Limits paragraph (docs/boards.md).
 
     python benchmarks/memory.py [--rule RULE] [SIDE] [ENGINE ...]    e.g.  python benchmarks/memory.py 2048 numpy c
 

@@ -1,4 +1,4 @@
-"""How small does -O3 make a rule that is not totalistic? The table behind README's compiler figures.
+"""How small does -O3 make a rule that is not totalistic? The table behind the compiler's figures (docs/compiler.md).
 
     python benchmarks/synthesis.py [RANDOM]       default 10 random isotropic rules
 

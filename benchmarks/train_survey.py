@@ -1,4 +1,4 @@
-"""Does `lifetui train` learn every rule, and how fast? The survey behind README's training table.
+"""Does `lifetui train` learn every rule, and how fast? The survey behind the training table (docs/training.md).
 
     python benchmarks/train_survey.py [RANDOM] [--steps N] [--seeds N]    default 10 random rules
 

@@ -1,4 +1,4 @@
-"""Why lifetui trains as it does: the figures behind README's training recipe table.
+"""Why lifetui trains as it does: the figures behind the training recipe table (docs/training.md).
 
     python benchmarks/training_recipe.py [SEEDS] [STEPS]      default 3 seeds, 6000 steps (train's default)
 

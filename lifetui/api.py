@@ -53,6 +53,7 @@ from lifetui.files import write_atomically
 from lifetui.patterns import load_pattern, parse_pattern
 from lifetui.rules import parse_rule
 from lifetui.simulation.simulation import Simulation
+from lifetui.world import pictures
 from lifetui.world.board import Board, board_for
 from lifetui.world.universe import Region, create_universe
 
@@ -176,7 +177,7 @@ class Life:
         return self._simulation.snapshot(region).cells
 
     def text(self, format: str = "rle") -> str:  # noqa: A002 - the word a user would write
-        """The board as a file's text: "rle" (with its place and generation, README's "Output RLE"), or "mc"
+        """The board as a file's text: "rle" (with its place and generation, docs/boards.md, "Output RLE"), or "mc"
         (macrocell)."""
         if format not in ("rle", "mc"):
             raise ValueError(f"format is 'rle' or 'mc', not {format!r}")
@@ -191,6 +192,21 @@ class Life:
         target = Path(path)
         generation, text_for = self._simulation.capture()
         write_atomically(target, text_for(target, self.name, ""))
+
+    def picture(self, format: str = "png", window: Region | None = None) -> bytes:  # noqa: A002
+        """The board as a picture: "png" (needs Pillow: `pip install 'lifetui[pictures]'`) or "svg", of `window`
+        = (top, left, height, width) or fitted to the live cells, in Golly's colours; a board too large for
+        the picture's pixels is drawn zoomed out (a pixel is live when any of its cells is)."""
+        if format not in ("png", "svg"):
+            raise ValueError(f"format is 'png' or 'svg', not {format!r}")
+        return self._simulation.picture(f".{format}", pictures.PictureOptions(window=window))
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a Life as its picture (None without Pillow: then as its repr)."""
+        try:
+            return self.picture("png")
+        except LifeError:
+            return None
 
     def check(self) -> bool:
         """Whether the reference (numpy) agrees: it replays the board this Life opened on to the current

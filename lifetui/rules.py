@@ -132,6 +132,36 @@ MOST_STATES = 256
 HISTORY_STATES = ("off", "on", "history", "marked on", "marked off", "start on", "boundary")
 HISTORY_BOUNDARY = HISTORY_STATES.index("boundary")
 MOORE = "Moore"
+#: Golly's other neighbourhoods, each the 3x3 block with some inputs ignored (QuickLife.html): hexagonal on its
+#: skewed square grid ignores NE and SW (six neighbours), von Neumann keeps the four orthogonal ones.
+HEXAGONAL, VON_NEUMANN = "hexagonal", "von Neumann"
+IGNORED = {MOORE: (), HEXAGONAL: ("NE", "SW"), VON_NEUMANN: ("NW", "NE", "SW", "SE")}
+#: The letter Golly appends to a rule of each neighbourhood (`B2/S34H`, `B2/S3V`, `23/3/3H`).
+NEIGHBOURHOOD_LETTER = {HEXAGONAL: "H", VON_NEUMANN: "V"}
+
+
+# Golly's hexagonal and von Neumann neighbourhoods: a Moore table that ignores some inputs.
+
+
+def neighbour_counts(neighbourhood: str) -> np.ndarray:
+    """Each of the 512 neighbourhoods' count of live neighbours among those `neighbourhood` reads."""
+    ignored = sum(1 << NEIGHBOURHOOD.index(name) for name in IGNORED[neighbourhood])
+    return np.array([bin(index & ~ignored).count("1") for index in INDEX]) - ALIVE
+
+
+def _totalistic_over(table: np.ndarray, neighbourhood: str) -> bool:
+    """Whether `table` depends only on the cell and its count of live neighbours in `neighbourhood`."""
+    counts = neighbour_counts(neighbourhood)
+    return all(len(set(table[(alive == ALIVE) & (counts == count)])) <= 1 for alive in (0, 1) for count in range(9))
+
+
+def _spell_in_neighbourhood(rule: Rule) -> str:
+    """Golly's spelling of a hexagonal or von Neumann rule: `B2/S34H`, Generations `34/2/3H`."""
+    letter = NEIGHBOURHOOD_LETTER[rule.neighbourhood]
+    birth, survival = ("".join(map(str, sorted(counts))) for counts in (rule.birth, rule.survival))
+    if rule.family == GENERATIONS:
+        return f"{survival}/{birth}/{rule.states}{letter}"
+    return f"B{birth}/S{survival}{letter}"
 
 
 @dataclass(frozen=True)
@@ -142,7 +172,8 @@ class Rule:
     table: bytes  # 512 bytes, each 0 or 1
     family: str = TWO_STATE
     states: int = 2
-    #: Which cells count as neighbours: only the Moore neighbourhood yet (Golly's H and V are to come).
+    #: Which cells count as neighbours: MOORE, or HEXAGONAL or VON_NEUMANN, whose tables ignore the other inputs
+    #: and are totalistic over the rest (Golly reads no other rules of them in B/S notation).
     neighbourhood: str = MOORE
     #: A Larger than Life rule's range, shape and counts (its `table` is then unused, all 0).
     ltl: LargerThanLife | None = None
@@ -155,13 +186,19 @@ class Rule:
             return
         allowed = {TWO_STATE: range(2, 3), GENERATIONS: range(3, MOST_STATES + 1),
                    HISTORY: range(len(HISTORY_STATES), len(HISTORY_STATES) + 1)}  # fmt: skip
-        if self.states not in allowed.get(self.family, ()) or self.neighbourhood != MOORE:
+        if (
+            self.states not in allowed.get(self.family, ())
+            or self.neighbourhood not in IGNORED
+            or (self.neighbourhood != MOORE and self.family == HISTORY)
+        ):
             raise ValueError(f"no {self.family} rule of {self.states} states in the {self.neighbourhood} neighbourhood")
+        if self.neighbourhood != MOORE and not _totalistic_over(self.truth_table(), self.neighbourhood):
+            raise ValueError(f"a {self.neighbourhood} rule's table is totalistic over its neighbours alone")
 
     @property
     def two_state(self) -> Rule:
         """The two-state rule of the same table: what the on cells do."""
-        return Rule(self.table) if self.family != TWO_STATE else self
+        return Rule(self.table, neighbourhood=self.neighbourhood) if self.family != TWO_STATE else self
 
     @property
     def multi_state(self) -> bool:
@@ -210,10 +247,13 @@ class Rule:
         return cls(np.asarray(table, dtype=np.uint8).tobytes())
 
     @classmethod
-    def from_counts(cls, birth: frozenset[int] | set[int], survival: frozenset[int] | set[int]) -> Rule:
-        """The totalistic rule B(birth)/S(survival)."""
-        table = np.where(ALIVE == 1, np.isin(COUNTS, list(survival)), np.isin(COUNTS, list(birth)))
-        return cls.from_table(table)
+    def from_counts(
+        cls, birth: frozenset[int] | set[int], survival: frozenset[int] | set[int], neighbourhood: str = MOORE
+    ) -> Rule:
+        """The totalistic rule B(birth)/S(survival), counting the neighbours of `neighbourhood`."""
+        counts = neighbour_counts(neighbourhood)
+        table = np.where(ALIVE == 1, np.isin(counts, list(survival)), np.isin(counts, list(birth)))
+        return cls(np.asarray(table, dtype=np.uint8).tobytes(), neighbourhood=neighbourhood)
 
     def truth_table(self) -> np.ndarray:
         """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
@@ -221,10 +261,13 @@ class Rule:
 
     @cached_property
     def kind(self) -> str:
-        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; "larger
-        than life" for a rule that is no table."""
+        """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; for
+        another neighbourhood its name ("hexagonal", "von Neumann": B/S with Golly's letter after it); "larger than
+        life" for a rule that is no table."""
         if self.ltl is not None:
             return LARGER_THAN_LIFE
+        if self.neighbourhood != MOORE:
+            return self.neighbourhood
         table = self.truth_table()
         by_count = np.zeros((2, 9), dtype=np.int64)
         np.add.at(by_count, (ALIVE, COUNTS), table)
@@ -238,23 +281,26 @@ class Rule:
 
     @property
     def is_totalistic(self) -> bool:
+        """Whether the rule goes by the count of the eight Moore neighbours (what counting engines step)."""
         return self.kind == "totalistic"
 
     @property
     def birth(self) -> frozenset[int]:
-        """Neighbour counts at which a dead cell is born (totalistic rules only)."""
+        """Neighbour counts at which a dead cell is born (totalistic rules, and those of another neighbourhood
+        counted over it)."""
         return self._counts(0)
 
     @property
     def survival(self) -> frozenset[int]:
-        """Neighbour counts at which a live cell survives (totalistic rules only)."""
+        """Neighbour counts at which a live cell survives (as `birth`)."""
         return self._counts(1)
 
     def _counts(self, alive: int) -> frozenset[int]:
-        if not self.is_totalistic:
+        if not self.is_totalistic and self.neighbourhood == MOORE:
             raise ValueError(f"{self} is not totalistic: no birth and survival counts")
         table = self.truth_table()
-        return frozenset(int(count) for count in COUNTS[(alive == ALIVE) & (table == 1)])
+        counts = neighbour_counts(self.neighbourhood)
+        return frozenset(int(count) for count in counts[(alive == ALIVE) & (table == 1)])
 
     def lookup(self) -> np.ndarray:
         """`table[alive, neighbours]`: the next state of a cell, as uint8 of shape (2, 9) (totalistic rules)."""
@@ -274,6 +320,8 @@ class Rule:
     def __str__(self) -> str:
         if self.ltl is not None:
             return self.ltl.text(self.states)
+        if self.neighbourhood != MOORE:
+            return _spell_in_neighbourhood(self)
         if self.family == GENERATIONS:  # Golly's spelling: survival/birth/states
             table = self.map_string if self.kind == "map" else self._hensel(1) + "/" + self._hensel(0)
             return f"{table}/{self.states}"
@@ -326,22 +374,56 @@ CONWAY = Rule.from_counts({3}, {2, 3})
 
 @dataclass(frozen=True)
 class BoundedGrid:
-    """Golly's other bounded grids: `:Pw,h`, a plane dead beyond w x h cells, and `:T0,h` or `:Tw,0`, a
-    torus infinite one way (a tube). A side of 0 is unbounded that way (`:P0,h` a strip)."""
+    """Golly's bounded grids other than a plain torus (Help/bounded.html): `:Pw,h`, a plane dead beyond w x h
+    cells; `:T0,h` or `:Tw,0`, a torus infinite one way (a tube); and the surfaces whose edges are glued with a
+    twist or a shift: `:Kw*,h` or `:Kw,h*` a Klein bottle (the starred side's edges joined reversed),
+    `:Cw,h` a cross-surface (both pairs reversed), `:Sw` a sphere (top edge joined to the left, right to the
+    bottom), `:Tw+s,h` or `:Tw,h+s` a shifted torus. A side of 0 is unbounded that way (`:P0,h` a strip)."""
 
-    kind: str  # "P" or "T"
+    kind: str  # "P", "T", "K", "C" or "S"
     width: int
     height: int
+    #: Whether the horizontal edges (top and bottom) are joined reversed: `:K30*,20`, and a cross-surface.
+    horizontal_twist: bool = False
+    #: Whether the vertical edges (left and right) are: `:K30,20*`, and a cross-surface.
+    vertical_twist: bool = False
+    #: Columns a cell moves on as it crosses the bottom edge down (back, crossing the top up): `:T30+5,20`; on a
+    #: Klein bottle 0 or 1 (Golly's `:K30*+1,20`, the reversed edges joined one cell further round).
+    horizontal_shift: int = 0
+    #: Rows a cell moves down as it crosses the right edge: `:T30,20-2`, `:K20,30*+1`.
+    vertical_shift: int = 0
+
+    @property
+    def glued(self) -> bool:
+        """Whether edges are joined other than straight across (a Klein bottle, cross-surface, sphere or
+        shifted torus)."""
+        return self.kind in "KCS" or bool(self.horizontal_shift or self.vertical_shift)
 
     @property
     def suffix(self) -> str:
-        return f":{self.kind}{self.width},{self.height}"
+        """Golly's canonical suffix (its `canonicalsuffix()`): `:K30*+1,20`, `:S30`, `:T30-2,20`, ..."""
+        width, height = self.width, self.height
+        if self.kind == "S":
+            return f":S{width}"
+        if self.kind == "K":
+            across = f"{width}*{'+1' if self.horizontal_shift else ''},{height}"
+            return ":K" + (
+                across if self.horizontal_twist else f"{width},{height}*{'+1' if self.vertical_shift else ''}"
+            )
+        if self.horizontal_shift:
+            return f":T{width}{self.horizontal_shift:+d},{height}"
+        if self.vertical_shift:
+            return f":T{width},{height}{self.vertical_shift:+d}"
+        return f":{self.kind}{width},{height}"
 
     def axis(self, rows: bool) -> tuple[str, int]:
-        """How the grid treats one axis: ("free", 0) unbounded, ("wrap", n) periodic, ("bounded", n) dead beyond."""
+        """How the grid treats one axis: ("free", 0) unbounded, ("wrap", n) periodic, ("bounded", n) dead beyond,
+        ("glued", n) joined to an edge with a twist or a shift."""
         size = self.height if rows else self.width
         if size == 0:
             return "free", 0
+        if self.glued:
+            return "glued", size
         return ("wrap" if self.kind == "T" else "bounded"), size
 
 
@@ -372,7 +454,7 @@ def parse_rule(text: str) -> RuleSpec:
         raise RuleError("empty rule")
     body, _, topology = text.partition(":")
     grid = _parse_topology(topology, original) if topology else None
-    if grid is None or (grid.kind == "T" and grid.width and grid.height):
+    if grid is None or (grid.kind == "T" and grid.width and grid.height and not grid.glued):
         return RuleSpec(_parse_body(body.strip(), original), (grid.width, grid.height) if grid else None)
     if grid.width == grid.height == 0:  # unbounded both ways: the plane, as with no suffix
         return RuleSpec(_parse_body(body.strip(), original))
@@ -392,11 +474,14 @@ def _parse_body(body: str, original: str) -> Rule:
         return parse_larger_than_life(body, original)
     history = _HISTORY.fullmatch(body)
     if history:
-        return _history(_parse_two_state(history["base"].strip(), original), original)
+        base, neighbourhood = _split_neighbourhood(history["base"].strip())
+        if neighbourhood != MOORE:
+            raise _unsupported(original, "History rules are of the Moore neighbourhood only, as Golly's Super ones")
+        return _history(_parse_two_state(base, original), original)
+    body, neighbourhood = _split_neighbourhood(body)
     table, states = _generations_parts(body)
-    if states is None:
-        return _parse_two_state(body, original)
-    return _generations(_parse_two_state(table, original), states, original)
+    two_state = _in_neighbourhood(_parse_two_state(table, original), neighbourhood, table, original)
+    return two_state if states is None else _generations(two_state, states, original)
 
 
 def _generations_parts(body: str) -> tuple[str, int | None]:
@@ -417,7 +502,7 @@ def _generations(rule: Rule, states: int, original: str) -> Rule:
         raise _unsupported(original, f"a Generations rule has 2 to {MOST_STATES} states, not {states}")
     if rule.truth_table()[0]:
         raise _unsupported(original, "a Generations rule with B0 (Golly refuses it too)")
-    return Rule(rule.table, GENERATIONS, states) if states > 2 else rule
+    return Rule(rule.table, GENERATIONS, states, rule.neighbourhood) if states > 2 else rule
 
 
 def _history(rule: Rule, original: str) -> Rule:
@@ -465,11 +550,32 @@ def _refuse_other_kinds(body: str, original: str) -> None:
     if re.search(r"/[^/]*/", body) or re.search(r"/\s*[CG]\d", body, re.IGNORECASE) or re.search(r"[0-9]G\d", body):
         raise _unsupported(original, "not a Generations rule Golly reads: survival/birth/states, such as 345/2/4 "
                                      "or B2/S345/4")  # fmt: skip
-    totalistic_shape = re.fullmatch(r"[BS]?[0-8]*/?[BS]?[0-8]*[VH]", body, re.IGNORECASE)
-    if totalistic_shape and body[-1:].upper() == "V":
-        raise _unsupported(original, "von Neumann neighbourhood rules are not supported; only the Moore neighbourhood")
-    if totalistic_shape and body[-1:].upper() == "H":
-        raise _unsupported(original, "hexagonal neighbourhood rules are not supported; only the Moore neighbourhood")
+
+
+_NEIGHBOURHOOD_SUFFIX = re.compile(r"(?P<body>.*[0-9/bs_])\s*(?P<letter>[hv])", re.IGNORECASE)
+
+
+def _split_neighbourhood(body: str) -> tuple[str, str]:
+    """The rule without Golly's neighbourhood letter at its end (`B2/S34H`, `23/3/3V`), and the neighbourhood."""
+    match = _NEIGHBOURHOOD_SUFFIX.fullmatch(body)
+    if not match:
+        return body, MOORE
+    letter = match["letter"].upper()
+    return match["body"], next(name for name, own in NEIGHBOURHOOD_LETTER.items() if own == letter)
+
+
+def _in_neighbourhood(rule: Rule, neighbourhood: str, table: str, original: str) -> Rule:
+    """A rule parsed as Moore, read again as Golly reads it with an H or V: B/S counts over that neighbourhood."""
+    if neighbourhood == MOORE:
+        return rule
+    if table[:3].upper() == MAP_PREFIX or not rule.is_totalistic:
+        raise _unsupported(original, f"Golly reads {neighbourhood} rules in totalistic B/S notation only, such as "
+                                     f"B2/S34{NEIGHBOURHOOD_LETTER[neighbourhood]}")  # fmt: skip
+    most = 8 - len(IGNORED[neighbourhood])
+    beyond = sorted(count for count in rule.birth | rule.survival if count > most)
+    if beyond:
+        raise _unsupported(original, f"a {neighbourhood} rule counts 0 to {most} neighbours, not {beyond[0]}")
+    return Rule.from_counts(rule.birth, rule.survival, neighbourhood)
 
 
 def _parse_side(text: str, original: str) -> np.ndarray:
@@ -520,17 +626,70 @@ def _parse_map(text: str, original: str) -> Rule:
     return Rule.from_table(golly[GOLLY_INDEX])
 
 
+_GRID = re.compile(
+    r"(?P<kind>[TPKCS])(?P<w>[0-9]+)(?P<w_twist>\*?)(?P<w_shift>[+-][0-9]+)?"
+    r"(?:(?P<comma>,)(?P<h>[0-9]+)(?P<h_twist>\*?)(?P<h_shift>[+-][0-9]+)?)?",
+    re.IGNORECASE,
+)
+
+
 def _parse_topology(topology: str, original: str) -> BoundedGrid:
-    match = _TORUS.fullmatch(topology.strip())
+    """Golly's suffix after the colon, refused in one line where Golly refuses it (lifealgo::setgridsize)."""
+    match = _GRID.fullmatch(topology.strip())
     if not match:
         raise RuleError(
-            f"unsupported topology in rule {original!r}: lifetui runs a torus (:Tw,h), a tube (:T0,h or :Tw,0) or "
-            "a bounded plane (:Pw,h)"
+            f"unsupported topology in rule {original!r}: lifetui runs Golly's :Tw,h torus or tube, :Pw,h plane, "
+            ":Kw*,h or :Kw,h* Klein bottle, :Cw,h cross-surface, :Sw sphere and :Tw+s,h or :Tw,h+s shifted torus"
         )
     if any(side and len(side.lstrip("0")) > 9 for side in (match["w"], match["h"])):
         raise RuleError(f"unsupported topology in rule {original[:60]!r}: a side that large cannot be run")
+    kind = match["kind"].upper()
     width = int(match["w"])
     height = int(match["h"]) if match["h"] is not None else width
+    problem = _grid_problem(kind, match, width, height)
+    if problem:
+        raise RuleError(f"unsupported topology in rule {original[:60]!r}: {problem}")
+    return _glued_grid(kind, match, width, height)
+
+
+def _grid_problem(kind: str, match: re.Match[str], width: int, height: int) -> str | None:
+    """Why Golly refuses this suffix, in its words where it has them, or None."""
+    twists, shifts = (match["w_twist"], match["h_twist"]), (match["w_shift"], match["h_shift"])
+    if any(twists) and kind != "K":
+        return "only a Klein bottle (:K) has a twisted (*) side"
+    if all(twists):
+        return "a Klein bottle has one twisted side, not both (:C is the cross-surface)"
+    if any(shifts) and kind in "PSC":
+        return {"P": "a plane", "S": "a sphere", "C": "a cross-surface"}[kind] + " has no shift"
+    if kind == "K" and any(shift and not twist for twist, shift in zip(twists, shifts)):
+        return "a Klein bottle's shift is on its twisted side"
+    if all(shifts):
+        return "a torus is shifted along one side, not both"
+    if kind == "S" and match["comma"]:
+        return "a sphere is square: :Sw"
+    if kind in "KCS" and not (width and height):
+        return (
+            f"a {'Klein bottle' if kind == 'K' else 'cross-surface' if kind == 'C' else 'sphere'} has no infinite side"
+        )
+    if any(shifts) and not (width and height):
+        return "a torus with a shift has no infinite side"
+    return None
+
+
+def _glued_grid(kind: str, match: re.Match[str], width: int, height: int) -> BoundedGrid:
+    """The grid, its shifts reduced as Golly reduces them: a torus's round its side (sign kept), a Klein
+    bottle's to 1 on an even twisted side and to none on an odd one."""
+    horizontal_twist = kind == "C" or (kind == "K" and bool(match["w_twist"]))
+    vertical_twist = kind == "C" or (kind == "K" and not match["w_twist"])  # `:K30,20` twists the vertical edges
+    shifts = []
+    for text, side, twisted in (
+        (match["w_shift"], width, horizontal_twist),
+        (match["h_shift"], height, vertical_twist),
+    ):
+        shift = int(text or 0)
+        shift = (abs(shift) % side) * (1 if shift >= 0 else -1) if side else 0
+        shifts.append(int(bool(shift) and side % 2 == 0) if kind == "K" and twisted else shift)
+    return BoundedGrid(kind, width, height, horizontal_twist, vertical_twist, shifts[0], shifts[1])
     return BoundedGrid(match["kind"].upper(), width, height)
 
 

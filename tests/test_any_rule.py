@@ -150,3 +150,71 @@ def test_the_c_engine_keeps_a_two_cell_oscillator_s_period(tmp_path):
     board = torus_board(load_pattern("two-cell-p195"), (32, 40))
     options = EngineOptions(model=kernel_folder(tmp_path / "kernel", board.rule))
     assert first_return(create_engine("c", board.rule, options), board.cells, 195) == (195, (0, 0))
+
+
+# Golly's hexagonal and von Neumann neighbourhoods: a 3x3 table with some inputs ignored.
+
+#: Each neighbourhood's neighbours as (row, column) offsets, written out from Golly's QuickLife help page.
+OFFSETS = {
+    "H": [(-1, -1), (-1, 0), (0, -1), (0, 1), (1, 0), (1, 1)],  # NE and SW ignored: Golly's skewed hexagons
+    "V": [(-1, 0), (0, -1), (0, 1), (1, 0)],
+}
+
+
+def neighbourhood_step(cells, letter, birth, survival, states=2):
+    """One generation cell by cell on a torus, counting the neighbours at OFFSETS[letter] in state 1; a
+    Generations rule of `states` states decays cells that turn off (states 2 .. states - 1, then 0)."""
+    height, width = cells.shape
+    result = np.zeros_like(cells)
+    for y in range(height):
+        for x in range(width):
+            count = sum(cells[(y + dy) % height, (x + dx) % width] == 1 for dy, dx in OFFSETS[letter])
+            state = cells[y, x]
+            if state == 0:
+                result[y, x] = count in birth
+            elif state == 1:
+                result[y, x] = 1 if count in survival else (2 if states > 2 else 0)
+            else:
+                result[y, x] = (state + 1) % states
+    return result
+
+
+@pytest.mark.parametrize(
+    ("text", "letter", "birth", "survival", "states"),
+    [
+        ("B2/S34H", "H", {2}, {3, 4}, 2),
+        ("B245/S3H", "H", {2, 4, 5}, {3}, 2),
+        ("B13/S012V", "V", {1, 3}, {0, 1, 2}, 2),
+        ("B2/S013V", "V", {2}, {0, 1, 3}, 2),
+        ("23/3/4H", "H", {3}, {2, 3}, 4),
+        ("1/12/3V", "V", {1, 2}, {1}, 3),
+    ],
+)
+def test_numpy_steps_hexagonal_and_von_neumann_rules_as_golly_counts(text, letter, birth, survival, states):
+    rule = parse_rule(text).rule
+    cells = soup((17, 23), 3)
+    engine = NumpyEngine(rule)
+    engine.load(cells)
+    for _ in range(6):
+        engine.step(1)
+        cells = neighbourhood_step(cells, letter, birth, survival, states)
+        assert np.array_equal(engine.cells(), cells)
+
+
+@pytest.mark.parametrize("text", ["B2/S34H", "B13/S012V"])
+def test_hashlife_runs_neighbourhood_rules_from_their_table(text):
+    rule = parse_rule(text).rule
+    assert availability("hashlife", rule).available or "compiler" in availability("hashlife", rule).reason
+    if availability("hashlife", rule).available:
+        assert_follows_numpy(create_engine("hashlife", rule), soup((32, 64), 4), rule, [1, 3, 8])
+
+
+def test_learned_engines_run_a_neighbourhood_rule_with_its_kernel_and_bitsliced_says_why_not(tmp_path):
+    rule = parse_rule("B2/S34H").rule
+    status = availability("bitsliced", rule)
+    assert not status.available and "(of the Moore neighbourhood); B2/S34H is of the hexagonal" in status.reason
+    assert "no trained kernel for B2/S34H" in availability("c", rule).reason
+    options = EngineOptions(model=kernel_folder(tmp_path / "kernel", rule))
+    for name in ("c", "jax"):
+        if availability(name, rule, options).available:
+            assert_follows_numpy(create_engine(name, rule, options), soup((20, 70), 5), rule, [1, 2, 5])

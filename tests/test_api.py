@@ -109,3 +109,37 @@ def test_notes_say_what_lifetui_chose_and_close_frees_the_engine():
         assert any("hashlife" in note for note in life.notes)
         with pytest.raises(ValueError, match="negative"):
             life.step(-1)
+
+
+def test_a_life_draws_itself_for_a_notebook_and_as_svg():
+    import io
+    import xml.etree.ElementTree as ElementTree
+
+    image = pytest.importorskip("PIL.Image")
+    life = lifetui.open("glider")
+    png = life._repr_png_()
+    assert png is not None and png.startswith(b"\x89PNG")
+    pixels = np.asarray(image.open(io.BytesIO(png)).convert("L"))
+    scale = pixels.shape[0] // 3  # fitted to the 3 x 3 live box, a square of pixels a cell
+    drawn = pixels[scale // 2 :: scale, scale // 2 :: scale] > 128
+    assert pixels.shape == (3 * scale, 3 * scale) and np.array_equal(drawn, life.cells().astype(bool))
+    root = ElementTree.fromstring(life.picture("svg", window=(-5, -5, 10, 10)))
+    assert root.tag.endswith("svg")
+    with pytest.raises(ValueError, match="'png' or 'svg'"):
+        life.picture("bmp")
+
+
+def test_without_pillow_a_notebook_shows_the_repr(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pillow(name, *args, **kwargs):
+        if name.startswith("PIL"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pillow)
+    life = lifetui.open("glider")
+    assert life._repr_png_() is None
+    assert b"<svg" in life.picture("svg")[:300]  # SVG is lifetui's own: no Pillow needed

@@ -95,7 +95,7 @@ def test_seed_experiment_reports_our_figures_beside_the_published_ones(lifetui, 
     assert "published (the 2025 blog post's laptop): jax network 14 gen/s, compiled C 24,400" in result.out
     assert "lifetui (this machine" in result.out
     as_json = json.loads(lifetui("glider", "--bench", "--seed-experiment", "--steps", "20", "--json").out)
-    assert [entry["engine"] for entry in as_json["engines"]] == list(engines.ENGINES)  # all, as README says
+    assert [entry["engine"] for entry in as_json["engines"]] == list(engines.ENGINES)  # all, as the docs say
     assert as_json["published"]["speedup"] == 1744.0
 
 

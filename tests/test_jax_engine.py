@@ -303,8 +303,11 @@ def test_a_second_process_loads_the_compiled_loop_from_a_private_cache(fresh_cac
     import sys
 
     def probe() -> list[int]:
+        # In a folder of its own: from the checkout, `python -c` would import its lifetui, which an install
+        # that is not editable keeps the bundled kernels out of.
         completed = subprocess.run([sys.executable, "-c", CACHE_PROBE, name], capture_output=True, text=True,
-                                   env={**os.environ, "XDG_CACHE_HOME": str(fresh_cache)}, timeout=120)  # fmt: skip
+                                   cwd=fresh_cache, env={**os.environ, "XDG_CACHE_HOME": str(fresh_cache)},
+                                   timeout=120)  # fmt: skip
         assert completed.returncode == 0, completed.stderr
         return json.loads(completed.stdout)
 

@@ -1,4 +1,4 @@
-"""The package's layout as README's Layout table describes it, and the boundaries it promises."""
+"""The package's layout as the docs' Layout page (docs/layout.md) describes it, and the boundaries it promises."""
 
 import re
 import tomllib
@@ -13,11 +13,11 @@ def modules() -> set[str]:
 
 
 def layout_section() -> str:
-    readme = (ROOT / "README.md").read_text()
-    return readme.split("## Layout\n", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "layout.md").read_text()
+    return page.split("# Layout\n", 1)[1].split("\n## ", 1)[0]
 
 
-def test_readme_lists_every_module_and_no_other():
+def test_the_layout_page_lists_every_module_and_no_other():
     rows = [line.split("|")[1] for line in layout_section().splitlines() if line.startswith("| `")]
     listed = {name for row in rows for name in re.findall(r"`([\w/]+\.(?:py|c))`", row)}
     assert listed == modules()

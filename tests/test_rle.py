@@ -1,9 +1,12 @@
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import lifetui.patterns.rle as rle_module
 from lifetui.errors import PatternError
 from lifetui.patterns import read_rle, write_rle
 from lifetui.rules import CONWAY, parse_rule
@@ -144,7 +147,7 @@ def test_a_multi_state_file_under_a_two_state_rule_runs_its_live_cells_saying_so
         ("x = 3, y = 3\npo!", 2, 2, "multi-state"),
         ("x = 3 y = 3\no!", 1, 5, "whole number"),
         ("x = 3\no!", 1, 1, "both x and y"),
-        ("#r B3/S23H\no!", 1, 4, "hexagonal"),
+        ("#r B2a/S3H\no!", 1, 4, "hexagonal"),
         ("x = 1, y = 1\nY!", 2, 1, "unexpected character 'Y' in the pattern body"),
         ("x = 1073741825, y = 1\no!", 1, 5, "x = 1073741825 is larger than the largest pattern side (1,073,741,824)"),
         ("x = 3, y = 3\n2b02o!", 2, 3, "a run count does not start with 0 (Golly refuses it too)"),
@@ -263,3 +266,65 @@ def test_every_state_has_one_spelling_that_reads_back(state):
     cells = np.full((1, 3), state, dtype=np.uint8)
     text = write_rle(cells, parse_rule("/2/256").rule)
     assert read_rle(text).cell_states() == dict.fromkeys([(0, 0), (1, 0), (2, 0)], state)
+
+
+def _read_line_by_line(text):
+    """The reader with its whole-body path turned off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rle_module._RleReader, "whole_body", lambda self, lines: False)
+        return read_rle(text)
+
+
+def _same_pattern(first, second):
+    assert (first.width, first.height, first.warnings) == (second.width, second.height, second.warnings)
+    assert np.array_equal(first.runs, second.runs)
+    assert (first.run_states is None) == (second.run_states is None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1), st.floats(0.0, 1.0))
+def test_a_plain_body_read_at_once_reads_as_line_by_line(height, width, seed, density):
+    cells = (np.random.default_rng(seed).random((height, width)) < density).astype(np.uint8)
+    text = write_rle(cells, CONWAY)
+    at_once = read_rle(text)
+    _same_pattern(at_once, _read_line_by_line(text))
+    assert np.array_equal(at_once.to_array(), cells[: at_once.height, : at_once.width])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "12\n3o$\n\n2bo!",  # a count broken across lines: 123
+        "3o 2b$o!",  # a blank inside a line: read line by line
+        "3o$2b3!",  # a count with no cell before the end: a warning
+        "3o$bo",  # no '!': a warning
+        "2o3$b2o!trailing text",  # after '!' nothing is read
+        "$$3o!",  # rows before the first cell
+        "A2B.C!",  # multi-state: line by line
+        "o9999999999bo!",  # a run of ten digits, wider than any pattern: line by line says so
+    ],
+)
+def test_bodies_read_at_once_or_line_by_line_agree(body):
+    text = f"x = 0, y = 0\n{body}\n"
+    try:
+        expected = _read_line_by_line(text)
+    except PatternError as err:
+        with pytest.raises(PatternError, match=re.escape(str(err).split(": ", 1)[1])):
+            read_rle(text)
+        return
+    _same_pattern(read_rle(text), expected)
+
+
+@pytest.mark.parametrize("body", ["03o!", "o12345678901b!"])
+def test_a_count_golly_refuses_is_refused_where_it_stands(body):
+    with pytest.raises(PatternError, match=r":2:\d+: .*(does not start with 0|too large)"):
+        read_rle(f"x = 3, y = 1\n{body}\n")
+
+
+def test_a_soup_as_golly_writes_it_is_read_at_once():
+    cells = (np.random.default_rng(3).random((200, 300)) < 0.35).astype(np.uint8)
+    lines = write_rle(cells, CONWAY).splitlines()
+    body = [index for index, line in enumerate(lines) if line.startswith("x =")][0] + 1
+    reader = rle_module._RleReader("", "<rle>")
+    assert reader.whole_body(lines[body:]) and len(reader.runs) // 3 == len(read_rle("\n".join(lines)).runs)
+    assert not rle_module._RleReader("", "<rle>").whole_body(["3o 2b!"])  # a blank: line by line

@@ -61,8 +61,13 @@ def test_torus_suffix(text, torus):
         ("B1a/S", "'a' is not a Hensel letter of 1 neighbour (1 takes the letters c, e)"),
         ("B8c/S", "8 takes no letters"),
         ("B2-/S", "'2-' must be followed by the letters it leaves out"),
-        ("B3/S23V", "von Neumann"),
-        ("B3/S23H", "hexagonal"),
+        ("B2a/S3V", "Golly reads von Neumann rules in totalistic B/S notation only, such as B2/S34V"),
+        ("B2-a/S12H", "Golly reads hexagonal rules in totalistic B/S notation only"),
+        ("MAP" + "A" * 86 + "/3H", "hexagonal rules in totalistic B/S notation only"),
+        ("B2/S7H", "a hexagonal rule counts 0 to 6 neighbours, not 7"),
+        ("B5/S3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
+        ("/5/3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
+        ("B3/S23HHistory", "History rules are of the Moore neighbourhood only"),
         ("R2,C0,M1,S2..3,B3..3,NG", "Gaussian neighbourhood (NG)"),
         ("W30", "Wolfram"),
         ("Langtons-Loops", "rule table"),
@@ -75,8 +80,8 @@ def test_torus_suffix(text, torus):
         ("B3/S23x", "not B/S, Hensel, MAP or Generations notation"),
         ("Banana", "not B/S, Hensel, MAP or Generations notation"),
         ("", "empty"),
-        ("B3/S23:K64,64", "a tube (:T0,h or :Tw,0) or a bounded plane (:Pw,h)"),
-        ("B3/S23:T10+2,8", "torus"),
+        ("B3/S23:X64,64", "torus or tube, :Pw,h plane, :Kw*,h or :Kw,h* Klein bottle, :Cw,h cross-surface, :Sw sphere"),
+        ("B3/S23:T10+2,8+1", "a torus is shifted along one side, not both"),
         ("B3/S23:T1000000000,8", "a side that large cannot be run"),
     ],
 )
@@ -350,3 +355,43 @@ def test_rule_objects_say_their_states_and_neighbourhood():
     assert (CONWAY.states, CONWAY.family, CONWAY.neighbourhood) == (2, "two-state", "Moore")
     with pytest.raises(ValueError, match="generations rule of 2 states"):
         Rule(CONWAY.table, "generations", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "neighbourhood", "states"),
+    [
+        ("B2/S34H", "B2/S34H", "hexagonal", 2),
+        ("b2/s34h", "B2/S34H", "hexagonal", 2),
+        ("S34/B2H", "B2/S34H", "hexagonal", 2),
+        ("34/2H", "B2/S34H", "hexagonal", 2),
+        ("B13/S012V", "B13/S012V", "von Neumann", 2),
+        ("B2/S013 V", "B2/S013V", "von Neumann", 2),
+        ("B/SV", "B/SV", "von Neumann", 2),
+        ("23/3/3H", "23/3/3H", "hexagonal", 3),
+        ("B3/S23/3H", "23/3/3H", "hexagonal", 3),
+        ("/2/3V", "/2/3V", "von Neumann", 3),
+        ("23/3/2H", "B3/S23H", "hexagonal", 2),
+    ],
+)
+def test_golly_neighbourhood_letters_are_read_and_written_back(text, canonical, neighbourhood, states):
+    rule = parse_rule(text).rule
+    assert (str(rule), rule.neighbourhood, rule.states, rule.kind) == (canonical, neighbourhood, states, neighbourhood)
+    assert parse_rule(str(rule)).rule == rule
+    assert rule.slug == canonical.replace("/", "").lower() if states == 2 else rule.slug.startswith(f"g{states}")
+
+
+def test_a_neighbourhood_rule_ignores_the_inputs_outside_it_and_counts_the_others():
+    hexagonal, von_neumann = parse_rule("B2/S34H").rule, parse_rule("B1/S012V").rule
+    for index in range(512):
+        bits = {name: (index >> k) & 1 for k, name in enumerate(NEIGHBOURHOOD)}
+        six = sum(bits[name] for name in ("NW", "N", "W", "E", "S", "SE"))
+        four = sum(bits[name] for name in ("N", "W", "E", "S"))
+        assert hexagonal.truth_table()[index] == (six in ((3, 4) if bits["C"] else (2,)))
+        assert von_neumann.truth_table()[index] == (four in ((0, 1, 2) if bits["C"] else (1,)))
+    assert hexagonal.birth == {2} and hexagonal.survival == {3, 4} and not hexagonal.is_totalistic
+    assert hexagonal != parse_rule(hexagonal.map_string).rule  # the same table, but not the same rule's name
+
+
+def test_a_neighbourhood_rule_must_be_totalistic_over_its_neighbours():
+    with pytest.raises(ValueError, match="totalistic over its neighbours"):
+        Rule(CONWAY.table, neighbourhood="hexagonal")

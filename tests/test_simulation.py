@@ -406,3 +406,46 @@ def test_the_checker_never_compares_a_board_edited_on_its_way_with_the_board_bef
            rests.append, lambda: (0, 0))  # fmt: skip
     assert reports and all(verdict.agrees for verdict, _ in reports)
     assert reports[-1][0].checked and reports[-1][1] == simulation.epoch
+
+
+def test_a_new_board_is_reported_unchecked_for_its_own_epoch_then_checked():
+    simulation = Simulation(board_on("plane"), engine="numpy")
+    reports, rests = [], []
+
+    def rest(seconds):
+        rests.append(seconds)
+        simulation.step(3)
+
+    follow(simulation, ReferenceChecker(CONWAY, simulation.topology), lambda: len(rests) >= 3,
+           lambda verdict, epoch: reports.append((verdict, epoch)), rest, lambda: (0, 0))  # fmt: skip
+    first, epoch = reports[0]
+    assert not first.checked and epoch == simulation.epoch and first.agreed_through == 0
+    assert reports[-1][0].checked and reports[-1][0].agreed_through == 6 and reports[-1][1] == simulation.epoch
+
+
+def test_a_board_that_outgrows_whole_comparison_is_followed_in_sampled_spans(monkeypatch):
+    import threading
+
+    # The board starts small enough to compare whole; once its live box passes CATCH_UP_CELLS (made tiny
+    # here) the checker must stop comparing it whole and check spans of it instead, which the engine's
+    # own stepping (a thread, as the TUI's) fulfils.
+    monkeypatch.setattr(checker_module, "CATCH_UP_CELLS", 200)
+    simulation = Simulation(board_on("plane", "acorn"), engine="numpy")
+    reports, rests, done = [], [], threading.Event()
+
+    def engine():
+        while not done.is_set() and simulation.generation < 5000:
+            simulation.step(1)
+
+    stepping = threading.Thread(target=engine)
+    stepping.start()
+    try:
+        sampled = lambda: any(verdict.sampled is not None for verdict, _ in reports)  # noqa: E731
+        follow(simulation, ReferenceChecker(CONWAY, simulation.topology), lambda: sampled() or len(rests) > 2000,
+               lambda verdict, epoch: reports.append((verdict, epoch)), rests.append, lambda: (0, 0))  # fmt: skip
+    finally:
+        done.set()
+        stepping.join()
+    box = simulation.box
+    assert box is not None and box[2] * box[3] > 200
+    assert sampled() and all(verdict.agrees for verdict, _ in reports)

@@ -98,7 +98,7 @@ class EngineInfo:
     multi_state: bool = False
     #: Whether it steps Larger than Life rules (a range over the 3x3 square): the others read a 3x3 table.
     larger_than_life: bool = False
-    #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
+    #: Cell updates per second on a 512 x 512 soup, one thread, measured here (docs/performance.md): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
     #: The same for a Larger than Life rule, Bosco's (R5,C0,M1,S34..58,B34..45,NM), for engines that run them
@@ -157,8 +157,11 @@ def _larger_than_life_and_compiler(rule: Rule, options: EngineOptions) -> str | 
 
 def _totalistic_and_compiler(rule: Rule, options: EngineOptions) -> str | None:
     if not rule.is_totalistic:
-        kind = "isotropic non-totalistic" if rule.kind == "isotropic" else "a MAP rule"
-        return f"hand-written for totalistic rules only; {rule} is {kind} (c runs any rule)"
+        kinds = {"isotropic": "isotropic non-totalistic", "map": "a MAP rule"}
+        kind = kinds.get(rule.kind, f"of the {rule.kind} neighbourhood")
+        return (
+            f"hand-written for totalistic rules only (of the Moore neighbourhood); {rule} is {kind} (c runs any rule)"
+        )
     return _compiler(rule, options)
 
 

@@ -202,7 +202,7 @@ class ReferenceChecker:
             whole = (axis.kind == WRAP and side == axis.size) or (axis.kind != WRAP and contains_all)
             axes.append(Axis(WRAP, side, low) if axis.kind == WRAP else Axis())
             inset.append(0 if whole else reach)
-        reference = create_universe(REFERENCE, self.rule, Topology(*axes))
+        reference = create_universe(REFERENCE, self.rule, Topology(axes[0], axes[1]))
         try:
             reference.load(start.cells, top, left)
             began = time.perf_counter()

@@ -369,6 +369,12 @@ class Simulation:
 
         return generation, contents
 
+    def picture(self, suffix: str, options: pictures.PictureOptions | None = None) -> bytes:
+        """The board now as a picture of the format `suffix` names (".png", ".svg"; see lifetui.world.pictures):
+        fitted to the live cells unless `options` give a window, read in squares as the zoomed-out view is."""
+        with self._lock:
+            return pictures.still(self._universe, suffix, options or pictures.PictureOptions())
+
     def _text(self, cells: np.ndarray, top: int, left: int, generation: int, path: Path, name: str,
               author: str) -> str:  # fmt: skip
         return board_text(path, cells, top, left, self.rule, self.topology, generation, name, author)
@@ -385,7 +391,7 @@ def _raise(error: Exception, *arguments: object) -> NoReturn:
 def board_text(path: Path | None, cells: np.ndarray, top: int, left: int, rule: Rule, topology: Topology,
                generation: int, name: str = "", author: str = "") -> str:  # fmt: skip
     """The file text of cells at (top, left) of a topology: a torus whole (`:TW,H`); elsewhere the cells with
-    their place and the grid's suffix (README, "Output RLE")."""
+    their place and the grid's suffix (docs/boards.md, "Output RLE")."""
     if topology.is_torus:
         return pattern_text(path, cells, rule, generation, name, author)
     return pattern_text(path, cells, rule, generation, name, author, position=(left, top), topology=topology.suffix())

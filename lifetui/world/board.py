@@ -129,7 +129,7 @@ def _on_torus(pattern: Pattern, rule: Rule, width: int, height: int, offer_plane
 
 def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleSpec | None = None,
               plane: bool = False) -> Board:  # fmt: skip
-    """Where a pattern runs (README, "Boards and placement"), as in Golly: on the torus that --size or a rule's
+    """Where a pattern runs (docs/boards.md, "Boards and placement"), as in Golly: on the torus that --size or a rule's
     `:T` suffix asks for, on the bounded grid a `:P` or tube suffix asks for, else on the unbounded plane;
     `plane` insists on the plane. A rule with B0 goes on the default torus, said in the pattern's warnings
     (on the plane every dead cell would be born at once)."""

@@ -11,7 +11,10 @@ An array engine (numpy, jax, c, bitsliced) steps a board, and ArrayUniverse give
   the board is laid again around them, larger as they grow; when that needs more memory than this machine
   has, the step stops at the generation it reached with Outgrown, which says how far it got;
 - along a wrap axis of a tube the board is the tube's period; along a bounded axis the grid and one dead line
-  each side, cleared after every generation.
+  each side, cleared after every generation;
+- on Golly's glued surfaces (Klein bottle, cross-surface, sphere, shifted torus) the grid and a ring of cells
+  round it: before each generation the ring takes the states of the cells its edges are joined to (a flipped
+  or shifted copy, Topology.glued_ring), and after it the ring is cleared, as beyond a bounded axis.
 
 A rule of a longer range (Larger than Life's `Rule.range`, r) reaches r cells a generation: the margin and the
 generations a call are counted in r cells, and a bounded axis has r dead lines each side.
@@ -40,7 +43,7 @@ from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns import Pattern
 from lifetui.patterns.pattern import MAX_PLACE, paint_runs
 from lifetui.rules import Rule
-from lifetui.world.topology import BOUNDED, FREE, WRAP, Axis, Region, Topology
+from lifetui.world.topology import BOUNDED, FREE, GLUED, WRAP, Axis, Region, Topology
 
 #: The least dead margin around the live cells on a board that follows them, in cells (a 64-cell word).
 MIN_MARGIN = 64
@@ -229,6 +232,10 @@ class ArrayUniverse(Universe):
         self._reach = engine.rule.range  # cells a live cell reaches in a generation
         self._margin = board_margin(0, 0, self._reach)
         self._borders: np.ndarray | None = None  # a bounded axis's dead lines on the board, cleared each generation
+        if topology.is_glued and self._reach > 1:  # its ring of glued cells is one cell wide
+            raise UsageError(f"Larger than Life runs on a torus, the plane, a bounded plane or a tube, not on "
+                             f"{topology.describe()} (Golly's runs a torus or a plane)")  # fmt: skip
+        self._glue = self._glued_ring() if topology.is_glued else None
         self._refuse_rows()
 
     def _refuse_rows(self) -> None:
@@ -393,7 +400,7 @@ class ArrayUniverse(Universe):
         for index, axis in enumerate(self._axes):
             if axis.kind == WRAP:
                 places[:, index] = axis.start + (places[:, index] - axis.start) % axis.size
-            elif axis.kind == BOUNDED:
+            elif axis.kind in (BOUNDED, GLUED):
                 places = places[(places[:, index] >= axis.start) & (places[:, index] < axis.start + axis.size)]
         return places
 
@@ -407,7 +414,7 @@ class ArrayUniverse(Universe):
         free axis, rounded up to a `multiple` of cells (64-cell words, rows the engine splits)."""
         if axis.kind == WRAP:
             return axis.size, 0
-        if axis.kind == BOUNDED:
+        if axis.kind in (BOUNDED, GLUED):
             return axis.size + 2 * self._reach, self._reach
         extent = count + 2 * margin
         return -(-extent // multiple) * multiple, margin
@@ -477,11 +484,34 @@ class ArrayUniverse(Universe):
         rows, columns = self._shape
         lines = []
         beyond = [*range(self._reach), *range(-self._reach, 0)]
-        if self._axes[0].kind == BOUNDED:
+        if self._axes[0].kind in (BOUNDED, GLUED):
             lines += [np.stack([np.full(columns, y % rows), np.arange(columns)], axis=1) for y in beyond]
-        if self._axes[1].kind == BOUNDED:
+        if self._axes[1].kind in (BOUNDED, GLUED):
             lines += [np.stack([np.arange(rows), np.full(rows, x % columns)], axis=1) for x in beyond]
         return np.concatenate(lines).astype(np.int64) if lines else None
+
+    def _glued_ring(self) -> tuple[np.ndarray, np.ndarray]:
+        """The glued ring's cells on the board, and for each the index of the cell it copies in the grid's edge
+        cells as `_fill_ring` reads them (top row, bottom row, left column, right column)."""
+        height, width = self.topology.shape
+        outside, inside = self.topology.glued_ring()
+        row, column = inside[:, 0], inside[:, 1]
+        edge = np.where(
+            row == 0, column, np.where(row == height - 1, width + column, np.where(column == 0, 2 * width + row,
+                                                                                    2 * width + height + row))
+        )  # fmt: skip
+        return outside + 1, edge
+
+    def _fill_ring(self, ring: tuple[np.ndarray, np.ndarray]) -> None:
+        """Give the glued ring (`_glued_ring`) the states of the edge cells it is joined to (it is dead before)."""
+        places, edge = ring
+        height, width = self.topology.shape
+        window = self.engine.window
+        edges = np.concatenate([window(1, 1, 1, width).ravel(), window(height, 1, 1, width).ravel(),
+                                window(1, 1, height, 1).ravel(), window(1, width, height, 1).ravel()])  # fmt: skip
+        states = edges[edge]
+        for state in np.unique(states[states > 0]):
+            self.engine.set_cells(places[states == state], int(state))
 
     # Stepping.
 
@@ -506,9 +536,13 @@ class ArrayUniverse(Universe):
             # A bounded axis goes a generation at a time, the dead lines beyond it cleared after each (the rule
             # may bring them to life; beyond the grid nothing lives).
             count = 1 if self._borders is not None else min(generations, clearance or generations)
+            if self._glue is not None:
+                self._fill_ring(self._glue)
             try:
                 self.engine.step(count)
             except Interrupted as interrupted:
+                if self._borders is not None:
+                    self.engine.set_cells(self._borders, 0)
                 generations -= interrupted.done
                 self._find_box(interrupted.done)
                 raise Interrupted(asked - generations) from None
