@@ -161,3 +161,11 @@ def test_train_refuses_larger_than_life_in_one_line(lifetui):
     result = lifetui("train", "--rule", "R5,C0,M1,S34..58,B34..45,NM")
     assert result.code == 2
     assert "R5,C0,M1,S34..58,B34..45,NM is a Larger than Life rule of range 5; kernels are trained" in result.err
+
+
+def test_a_glued_surface_refuses_a_longer_reach_in_one_line(lifetui, tmp_path):
+    path = tmp_path / "klein.rle"
+    path.write_bytes(b"x = 3, y = 1, rule = R2,C0,S2-5,B3-4:K20,20\n3o!")
+    result = lifetui("run", str(path), "--steps", "1")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert "Larger than Life runs on a torus, the plane, a bounded plane or a tube, not on" in result.err
