@@ -186,3 +186,23 @@ def any_in_squares(cells: np.ndarray, block: int) -> np.ndarray:
 def wrapped(start: int, count: int, size: int) -> np.ndarray:
     """Indices start, start + 1, ... (count of them) around a torus side of `size`."""
     return (start + np.arange(count)) % size
+
+
+class ArrayBoard:
+    """An engine's board held as one array of cell states (`_cells`, a state a byte): read, drawn on and counted
+    the same way whatever steps it (numpy, ltl)."""
+
+    _cells: np.ndarray
+
+    def cells(self) -> np.ndarray:
+        return self._cells.copy()
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows, columns = self._cells.shape
+        return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        self._cells[places[:, 0], places[:, 1]] = value
+
+    def population(self) -> int:
+        return int(np.count_nonzero(self._cells))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lifetui.compiler import build
-from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, Interrupted, wrapped
+from lifetui.engines.base import DEFAULT_OPTIONS, ArrayBoard, Engine, EngineOptions, Interrupted
 from lifetui.engines.larger_than_life import range_tables, row_runs
 from lifetui.errors import LifeError
 from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
@@ -37,7 +37,7 @@ def shape_refusal(rule: Rule) -> str | None:
             f"near its cells; numpy runs it")  # fmt: skip
 
 
-class LtlEngine(Engine):
+class LtlEngine(ArrayBoard, Engine):
     name = "ltl"
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
@@ -77,19 +77,6 @@ class LtlEngine(Engine):
             if status:
                 raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board")
             self._cells, self._next = self._next, self._cells
-
-    def cells(self) -> np.ndarray:
-        return self._cells.copy()
-
-    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
-        rows, columns = self._cells.shape
-        return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
-
-    def set_cells(self, places: np.ndarray, value: int) -> None:
-        self._cells[places[:, 0], places[:, 1]] = value
-
-    def population(self) -> int:
-        return int(np.count_nonzero(self._cells))
 
     def describe(self) -> tuple[str, str]:
         if self._moore:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from lifetui.engines.base import Engine, Interrupted, wrapped
+from lifetui.engines.base import ArrayBoard, Engine, Interrupted, wrapped
 from lifetui.engines.larger_than_life import RangeTables, range_tables, rectangles, step_range
 from lifetui.rules import HISTORY, HISTORY_BOUNDARY, NEIGHBOURHOOD, POSITIONS, Rule
 
@@ -134,7 +134,7 @@ def step_table(cells: np.ndarray, table: np.ndarray) -> np.ndarray:
     return step_bands(cells, table, rows_by_table)
 
 
-class NumpyEngine(Engine):
+class NumpyEngine(ArrayBoard, Engine):
     name = "numpy"
 
     def load(self, cells: np.ndarray) -> None:
@@ -160,19 +160,6 @@ class NumpyEngine(Engine):
             if cells is None:
                 raise Interrupted(done)
             self._cells = cells
-
-    def cells(self) -> np.ndarray:
-        return self._cells.copy()
-
-    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
-        rows, columns = self._cells.shape
-        return self._cells[np.ix_(wrapped(top, height, rows), wrapped(left, width, columns))]
-
-    def set_cells(self, places: np.ndarray, value: int) -> None:
-        self._cells[places[:, 0], places[:, 1]] = value
-
-    def population(self) -> int:
-        return int(np.count_nonzero(self._cells))
 
     def describe(self) -> tuple[str, str]:
         if self.rule.ltl is not None:
