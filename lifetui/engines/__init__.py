@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError, UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall, physical_memory
-from lifetui.model.network import too_many_live_gates
+from lifetui.model.network import learnable_problem, too_many_live_gates
 from lifetui.rules import Rule
 from lifetui.world.topology import Topology
 
@@ -95,7 +95,11 @@ class EngineInfo:
     #: TUI then advances one step of 2^k generations a call (Golly's step exponent), not as many as it can.
     jumps: bool = False
     #: Whether it steps rules of more than two states (Generations, History): the others hold a bit a cell.
+    #: A learned engine steps those it has a kernel for (`why_not` says when it has none).
     multi_state: bool = False
+    #: "module:Class" (or the class) that steps a multi-state rule, when it is not `factory` (the c engine
+    #: holds such a board as bit planes, in another runtime).
+    states_factory: str | type[Engine] | None = None
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (README, Performance): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
@@ -108,6 +112,9 @@ def _compiler(rule: Rule, options: EngineOptions) -> str | None:
 
 
 def _learned(rule: Rule, options: EngineOptions) -> str | None:
+    problem = learnable_problem(rule)
+    if problem:
+        return problem
     learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises KernelError
     return None
 
@@ -128,6 +135,9 @@ def _jax(rule: Rule, options: EngineOptions) -> str | None:
 
 def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     problem = _jax(rule, options)
+    if problem:
+        return problem
+    problem = learnable_problem(rule)
     if problem:
         return problem
     kernel, _ = learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises
@@ -170,6 +180,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the trained logic gate network, its live gates run in JAX on a packed board",
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
+            multi_state=True,
+            states_factory="lifetui.engines.jax_engine:StatesJaxEngine",
             bytes_per_cell=6,
             cell_rate=1.7e10,
         ),
@@ -178,6 +190,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the network's circuit, optimised and compiled to bit-parallel C",
             "lifetui.engines.c_engines:CircuitEngine",
             _learned_and_compiler,
+            multi_state=True,
+            states_factory="lifetui.engines.c_engines:StatesCircuitEngine",
             cell_rate=1.4e11,
         ),
         EngineInfo(
@@ -203,6 +217,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the c engine's compiled circuit as JAX operations on a packed board on JAX's default device (a GPU)",
             "lifetui.engines.xla_engine:XlaEngine",
             _learned_circuit_and_jax,
+            multi_state=True,
+            states_factory="lifetui.engines.xla_engine:StatesXlaEngine",
             bytes_per_cell=6,
             cell_rate=2.5e10,  # 1.7 to 2.6 times jax's in one run here: above it, where there is no C compiler
         ),
@@ -236,9 +252,8 @@ def availability(
     if info is None:
         return Availability(False, f"unknown engine {name!r}; engines are {', '.join(ENGINES)}")
     if rule.multi_state and not info.multi_state:
-        multi = [other.name for other in ENGINES.values() if other.multi_state]
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
-                                   f"({' and '.join(multi)} runs it)")  # fmt: skip
+                                   f"({_multi_state_engines()})")  # fmt: skip
     try:
         reason = info.why_not(rule, options)
     except LifeError as err:
@@ -249,6 +264,16 @@ def availability(
             return Availability(False, kind, 1 if topology.is_torus else UsageError.exit_code)
         reason = holds_reason(info, topology)
     return Availability(reason is None, reason or "")
+
+
+def _multi_state_engines() -> str:
+    """Which engines run multi-state rules: "numpy runs it; jax, c and xla with a trained kernel"."""
+    any_rule = [info.name for info in ENGINES.values() if info.multi_state and info.why_not is always]
+    learned = [info.name for info in ENGINES.values() if info.multi_state and info.why_not is not always]
+    text = f"{' and '.join(any_rule)} runs it"
+    if learned:
+        text += f"; {', '.join(learned[:-1])}{' and ' if len(learned) > 1 else ''}{learned[-1]} with a trained kernel"
+    return text
 
 
 def available_engines(
@@ -280,4 +305,6 @@ def create_engine(
 ) -> Engine:
     """A ready engine for the rule (and `topology`, if given), or EngineUnavailable saying why not."""
     refuse_unavailable(name, rule, options, topology)
-    return load_factory(ENGINES[name].factory)(rule, options)
+    info = ENGINES[name]
+    factory = info.states_factory if rule.multi_state and info.states_factory else info.factory
+    return load_factory(factory)(rule, options)
