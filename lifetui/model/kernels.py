@@ -64,6 +64,9 @@ class Kernel:
     network: Network
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
+    #: The neighbourhoods the network gets wrong, by rule, once checked: a multi-state rule's 262,144 take a
+    #: second or two, and every key press in the TUI asks the learned engines' availability again.
+    checked: dict[Rule, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rule(self) -> Rule:
