@@ -34,7 +34,7 @@ def float_stepper():
 
     def generation(cells):
         planes = jnp.stack([jnp.roll(cells, (-dy, -dx), axis=(0, 1)) for dy, dx in map(OFFSETS.get, NEIGHBOURHOOD)])
-        return forward(coefficients, wires_a, wires_b, planes)
+        return forward(coefficients, wires_a, wires_b, planes)[0]
 
     run = jax.jit(lambda cells, steps: jax.lax.fori_loop(0, steps, lambda _, c: generation(c), cells))
     return lambda cells, steps: np.asarray(run(jnp.asarray(cells, jnp.float32), steps)).round().astype(np.uint8)

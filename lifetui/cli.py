@@ -29,7 +29,17 @@ from lifetui.model.kernels import (
     refuse_kernel_folder,
     user_kernels_dir,
 )
-from lifetui.model.network import DEFAULT_LAYERS, layer_sizes_problem, wrong_neighbourhoods
+from lifetui.model.network import (
+    DEFAULT_LAYERS,
+    default_layers,
+    input_bits,
+    layer_sizes_problem,
+    learnable_problem,
+    neighbourhood_count,
+    next_state_bits,
+    state_bits,
+    wrong_neighbourhoods,
+)
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
@@ -78,14 +88,14 @@ def _rule(ctx: click.Context, param: click.Parameter, value: str | None) -> Rule
 
 
 def _learnable_rule(ctx: click.Context, param: click.Parameter, value: str | None) -> RuleSpec | None:
-    """--rule of train, verify and compile: a kernel is a network of one output, so a two-state rule."""
+    """--rule of train, verify and compile: a two-state rule, or a Generations rule of a few states."""
     spec = _rule(ctx, param, value)
     if spec is not None and spec.rule.ltl is not None:
         raise click.BadParameter(f"{spec.rule} is a Larger than Life rule of range {spec.rule.ltl.range}; kernels are "
                                  "trained, verified and compiled for rules of the 3x3 neighbourhood")  # fmt: skip
-    if spec is not None and spec.rule.multi_state:
-        raise click.BadParameter(f"{spec.rule} is a {spec.rule.family} rule of {spec.rule.states} states; kernels "
-                                 "are trained, verified and compiled for two-state rules")  # fmt: skip
+    problem = learnable_problem(spec.rule) if spec is not None else None
+    if problem:
+        raise click.BadParameter(problem)
     return spec
 
 
@@ -123,12 +133,15 @@ def _keyboard_from_terminal() -> None:
     sys.stdin = open(0, closefd=False)  # noqa: SIM115 - standard input lives as long as the process
 
 
-def _layers(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
+def _layers(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
+    """--layers as widths; that they end in the rule's outputs is checked once --rule is known."""
+    if value is None:
+        return None
     try:
         layers = tuple(int(part) for part in value.split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from None
-    problem = layer_sizes_problem(layers)
+    problem = layer_sizes_problem(layers, layers[-1] if layers else 1)
     if problem:
         raise click.BadParameter(problem)
     return layers
@@ -318,8 +331,9 @@ def run(
         pictures.refuse_window(window, topology)
     universe = create_universe(engine, board.rule, topology, options)
     if universe.inexact:  # said even with --json: a script must not take this board for the rule's
-        click.echo(f"lifetui: warning: {engine} runs an inexact kernel (--allow-inexact), wrong on "
-                   f"{universe.inexact} of 512 neighbourhoods: this is not {board.rule}'s board", err=True)  # fmt: skip
+        click.echo(f"lifetui: warning: {engine} runs an inexact kernel (--allow-inexact), wrong on {universe.inexact} "
+                   f"of {neighbourhood_count(board.rule)} neighbourhoods: this is not {board.rule}'s board",
+                   err=True)  # fmt: skip
     universe.load_pattern(board.pattern)
     started = time.perf_counter()
     behaviour, stopped, animation = None, None, None
@@ -476,9 +490,8 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
 @click.option(
     "--layers",
     callback=_layers,
-    default=",".join(map(str, DEFAULT_LAYERS)),
-    show_default=True,
-    help="Gates per layer, comma-separated, ending in 1.",
+    help="Gates per layer, comma-separated, ending in one per bit of a state "
+    f"[default: {','.join(map(str, DEFAULT_LAYERS))}, its last 1 a 2 for 3 or 4 states].",
 )
 @click.option(
     "--parallel",
@@ -488,10 +501,17 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
     help="Seeds trained at once (vectorised: one computation, a batch of networks); the first exact one wins.",
 )
 @click.option("--keep-inexact", is_flag=True, help="If no seed is exact, save the best one, marked inexact.")
-def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...],
+def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...] | None,
           parallel: int, keep_inexact: bool) -> None:  # fmt: skip
-    """Train a gate network until it is exact on all 512 neighbourhoods of --rule, and save it."""
+    """Train a gate network until it is exact on every neighbourhood of --rule that can occur (all 512 of a
+    two-state rule; states^9 of a Generations rule's state bits, other codes being don't-cares), and save it."""
     from lifetui.model.interrupts import deferred_interrupts
+
+    outputs = state_bits(rule.rule.states)
+    layers = layers or default_layers(rule.rule)
+    problem = layer_sizes_problem(layers, outputs)
+    if problem:
+        raise click.BadParameter(f"{problem} (one output per bit of {rule.rule}'s states)", param_hint="'--layers'")
 
     folder = refuse_kernel_folder(out or user_kernels_dir() / rule.rule.slug)  # before minutes of training
     if physical_memory() < JAX_LEAST_MEMORY:  # XLA would abort the process, not raise
@@ -511,25 +531,50 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
     "--rule", callback=_learnable_rule, help="Rule whose kernel to check (default: the kernel's own, or B3/S23)."
 )
 def verify(model: Path | None, rule: RuleSpec | None) -> None:
-    """Check a trained kernel against its rule on all 512 neighbourhoods."""
-    from lifetui.compiler.pipeline import compile_network
+    """Check a trained kernel against its rule on every neighbourhood that can occur (all 512 of a two-state rule;
+    of a Generations rule, those of its states, not the codes of states it lacks)."""
+    from lifetui.compiler.pipeline import CompiledStates, compile_network
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
+    bits = state_bits(target.states)
+    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits):
+        raise UsageError(f"kernel {kernel.path} is for {kernel.rule}, whose cells have {kernel.network.outputs} "
+                         f"bit(s); {target}'s have {bits}")  # fmt: skip
     wrong = wrong_neighbourhoods(kernel.network, target)
     compiled = compile_network(kernel.network, target)
+    count = neighbourhood_count(target)
     click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
-    click.echo(f"network: {512 - len(wrong)}/512 exact")
-    click.echo(f"circuit: {512 - len(compiled.wrong)}/512 exact (-O2: {compiled.circuit.size} gates, "
-               f"depth {compiled.circuit.depth()}; default: {compiled.describe()})")  # fmt: skip
+    click.echo(f"network: {count - len(wrong)}/{count} exact")
+    if isinstance(compiled, CompiledStates):
+        click.echo(f"circuit: {count - len(compiled.wrong)}/{count} exact ({compiled.describe()})")
+    else:
+        click.echo(f"circuit: {count - len(compiled.wrong)}/{count} exact (-O2: {compiled.circuit.size} gates, "
+                   f"depth {compiled.circuit.depth()}; default: {compiled.describe()})")  # fmt: skip
     if len(wrong):
         click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
-        expected = target.truth_table()
-        for index in wrong:
-            bits = [(int(index) >> k) & 1 for k in range(9)]
-            rows = " / ".join("".join(".O"[bit] for bit in bits[row * 3 : row * 3 + 3]) for row in range(3))
-            click.echo(f"  #{int(index):3d}  {rows}  rule {expected[index]}, network {1 - expected[index]}")
+        index = np.asarray(wrong, dtype=np.int64)
+        expected = _states_of(next_state_bits(target, index))
+        got = _states_of(kernel.network.evaluate(input_bits(index, kernel.network.inputs)))
+        listed = len(index) if bits == 1 else LISTED_WRONG  # a multi-state kernel can be wrong on thousands
+        for number, neighbourhood in enumerate(index[:listed].tolist()):
+            cells = [sum(((neighbourhood >> (9 * p + k)) & 1) << p for p in range(bits)) for k in range(9)]
+            symbols = ".O" if bits == 1 else ".ABC"
+            rows = " / ".join("".join(symbols[cell] for cell in cells[row * 3 : row * 3 + 3]) for row in range(3))
+            click.echo(f"  #{neighbourhood:{len(str(2 ** (9 * bits)))}d}  {rows}  rule {expected[number]}, "
+                       f"network {got[number]}")  # fmt: skip
+        if len(index) > listed:
+            click.echo(f"  ... and {len(index) - listed:,} more")
         sys.exit(1)
+
+
+#: The wrong neighbourhoods `verify` lists of a multi-state kernel (a two-state one's are at most 512).
+LISTED_WRONG = 100
+
+
+def _states_of(bits: np.ndarray) -> list[int]:
+    """(bits, n) 0/1 as n states."""
+    return [int(value) for value in sum(bits[p].astype(np.int64) << p for p in range(len(bits)))]
 
 
 @commands.command("compile")
@@ -546,7 +591,8 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def compile_command(model: Path | None, rule: RuleSpec | None, level: int, output: Path | None,
                     allow_inexact: bool, as_json: bool) -> None:  # fmt: skip
-    """Extract the trained network's circuit, optimise it, verify it on all 512 neighbourhoods, emit C."""
+    """Extract the trained network's circuit, optimise it, verify it on every neighbourhood that can occur, emit C
+    (a multi-state rule's: a circuit per bit of the state, for the planes runtime)."""
     from lifetui.compiler.pipeline import compile_network
 
     kernel = _chosen_kernel(model, rule)
@@ -559,7 +605,8 @@ def compile_command(model: Path | None, rule: RuleSpec | None, level: int, outpu
         click.echo(json.dumps(compiled.summary()))
     else:
         wrong = len(compiled.wrong)
-        status = f"WRONG on {wrong} neighbourhoods" if wrong else "verified on all 512 neighbourhoods"
+        count = neighbourhood_count(target)
+        status = f"WRONG on {wrong} neighbourhoods" if wrong else f"verified on all {count:,} neighbourhoods"
         click.echo(f"{target} -O{level}: {compiled.network_gates} network gates -> {compiled.describe()}, {status}")
 
 

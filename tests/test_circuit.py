@@ -82,7 +82,7 @@ def test_input_tables_match_the_neighbourhood_encoding():
 
 def test_extraction_computes_what_the_network_computes(shipped):
     network = kernel_for(CONWAY).network
-    expected = network.evaluate(neighbourhoods())
+    expected = network.evaluate(neighbourhoods())[0]
     table = shipped.truth_table()
     assert [(table >> n) & 1 for n in range(512)] == expected.tolist()
     assert len(shipped.gates) == network.gate_count

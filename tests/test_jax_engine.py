@@ -131,8 +131,8 @@ def test_only_the_gates_the_output_depends_on_run_and_they_compute_the_same_func
     assert len(layers[-1]) == 1 and live < network.gate_count / 2 and operations_run(layers) < live
     # all 512 neighbourhoods, 32 to a word: the live gates give the hardened network's answer on each
     inputs = [jnp.asarray(pack(row[None, :]))[0] for row in neighbourhoods()]
-    answers = unpack(np.asarray(run_live(layers, inputs))[None, :], 512)[0]
-    assert np.array_equal(answers, network.evaluate(neighbourhoods()))
+    answers = unpack(np.asarray(run_live(layers, inputs)[0])[None, :], 512)[0]
+    assert np.array_equal(answers, network.evaluate(neighbourhoods())[0])
     # a gate whose type ignores a wire keeps nothing alive through it
     assert sum(len(layer) for layer in live_gates(parity_network())) == 7
 

@@ -39,7 +39,7 @@ def test_hard_evaluation_follows_the_wires():
         [np.eye(16, dtype=np.float32)[[6]], np.eye(16, dtype=np.float32)[[PASS_A]]],
     )  # fmt: skip
     inputs = neighbourhoods()
-    assert np.array_equal(network.evaluate(inputs), inputs[0] ^ inputs[8])
+    assert np.array_equal(network.evaluate(inputs)[0], inputs[0] ^ inputs[8])
 
 
 def test_neighbourhood_bits_are_in_neighbourhood_order():
@@ -112,7 +112,10 @@ def damage(folder, name, change):
     ("name", "change", "words"),
     [
         ("kernel.json", lambda d: d.update(format=99), "unknown kernel format"),
-        ("kernel.json", lambda d: d.update(rule="B3/S23/C4"), "4 states; kernels are of two-state"),
+        ("kernel.json", lambda d: d.update(rule="B3/S23/C4"), "'states' must be 4, the states of 23/3/4"),
+        ("kernel.json", lambda d: d.update(rule="B3/S23/C4", states=4), "ending in 2"),  # two bits a state
+        ("kernel.json", lambda d: d.update(rule="LifeHistory"), "learned for two-state and Generations rules"),
+        ("kernel.json", lambda d: d.update(rule="/2/5", states=5), "rules of up to 4 states"),
         ("kernel.json", lambda d: d.update(rule=["B3"]), "'rule' must be a string"),
         ("kernel.json", lambda d: d.update(layers=[4, 2, 2]), "ending in 1"),
         ("kernel.json", lambda d: d.update(layers=[10**9, 1]), "layer widths"),

@@ -194,15 +194,19 @@ def test_a_dying_cell_keeps_the_plane_s_live_box():
 def test_engines_of_one_bit_a_cell_refuse_multi_state_rules_in_one_line(name):
     status = availability(name, parse_rule(BRIANS_BRAIN).rule)
     assert not status.available
-    assert status.reason == "it runs two-state rules; /2/3 is a generations rule of 3 states (numpy runs it)"
+    assert status.reason == (
+        "it runs two-state rules; /2/3 is a generations rule of 3 states (numpy runs it; jax, c and xla with a "
+        "trained kernel)"
+    )
 
 
-def test_the_simulation_runs_numpy_and_refuses_a_swap_saying_why():
+def test_the_simulation_runs_the_shipped_kernel_and_refuses_a_two_state_engine_saying_why():
     board = board_for(read_rle("x = 2, y = 2, rule = /2/3\n2A$2B!"))
     simulation = Simulation(board)
-    assert simulation.engine_name == "numpy"
-    assert not simulation.availability()["c"].available
-    assert simulation.next_engine_name() == "numpy"
+    assert simulation.engine_name == "c"  # Brian's Brain's kernel ships: the fastest engine that runs it
+    availability = simulation.availability()
+    assert [name for name, status in availability.items() if not status.available] == ["bitsliced", "hashlife", "ltl"]
+    assert "it runs two-state rules" in availability["hashlife"].reason
     simulation.step(4)
     assert simulation.snapshot().population == 4  # Brian's Brain's two-by-four spaceship, 1 cell a step
 
@@ -219,11 +223,11 @@ def test_undo_and_reset_keep_every_state():
     assert np.array_equal(simulation.snapshot().cells, board.cells)
 
 
-def test_run_picks_numpy_and_writes_extended_rle(lifetui, tmp_path):
+def test_run_writes_extended_rle(lifetui, tmp_path):
     path = tmp_path / "bb.rle"
     path.write_text("x = 2, y = 2, rule = /2/3\n2A$2B!\n")
     out = tmp_path / "out.rle"
-    result = lifetui("run", str(path), "--steps", "3", "-o", str(out), "--json")
+    result = lifetui("run", str(path), "--steps", "3", "-o", str(out), "--json", "--engine", "numpy")
     assert result.code == 0, result.err
     summary = json.loads(result.out)
     assert (summary["population"], summary["engine"], summary["rule"]) == (4, "numpy", "/2/3")
@@ -233,7 +237,7 @@ def test_run_picks_numpy_and_writes_extended_rle(lifetui, tmp_path):
     assert "rule = /2/3" in out.read_text() and "2A$2B!" in out.read_text()
 
 
-@pytest.mark.parametrize("engine", ["c", "hashlife", "jax"])
+@pytest.mark.parametrize("engine", ["bitsliced", "hashlife"])
 def test_run_on_an_engine_that_cannot_says_so_in_one_line(lifetui, tmp_path, engine):
     path = tmp_path / "bb.rle"
     path.write_text("x = 2, y = 2, rule = /2/3\n2A$2B!\n")
@@ -241,16 +245,22 @@ def test_run_on_an_engine_that_cannot_says_so_in_one_line(lifetui, tmp_path, eng
     assert result.code == 1
     assert result.err.strip().splitlines() == [
         f"lifetui: error: engine {engine} is unavailable: it runs two-state rules; /2/3 is a generations rule of "
-        "3 states (numpy runs it)"
+        "3 states (numpy runs it; jax, c and xla with a trained kernel)"
     ]
 
 
-def test_train_refuses_a_multi_state_rule(lifetui):
-    result = lifetui("train", "--rule", STAR_WARS)
+def test_run_on_a_learned_engine_without_a_kernel_says_how_to_train_one(lifetui, tmp_path):
+    path = tmp_path / "b.rle"
+    path.write_text("x = 2, y = 2, rule = /23/3\n2A$2B!\n")
+    result = lifetui("run", str(path), "--steps", "3", "--engine", "c")
     assert result.code == 2
-    assert "345/2/4 is a generations rule of 4 states; kernels are trained, verified and compiled for two-state" in (
-        result.err
-    )
+    assert "no trained kernel for /23/3; train one with: lifetui train --rule /23/3" in result.err
+
+
+def test_train_refuses_a_history_rule(lifetui):
+    result = lifetui("train", "--rule", "LifeHistory")
+    assert result.code == 2
+    assert "LifeHistory is a history rule; kernels are learned for two-state and Generations rules" in result.err
 
 
 def test_the_checker_tells_a_dying_cell_from_a_live_one():

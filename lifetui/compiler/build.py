@@ -33,6 +33,11 @@ DECLARATIONS = (
     "void lifetui_blocks(const uint64_t *board, long board_height, long board_width, long top, long left,"
     " long height, long width, long block, uint8_t *out, uint64_t *rows);"
 )
+#: What the planes runtime (planes.c) offers, for a multi-state rule's circuits.
+PLANES_DECLARATIONS = (
+    "int lifetui_step_planes(uint64_t *board, uint64_t *scratch, long height, long width, long generations);"
+    "long lifetui_stride(long width);"
+)
 NATIVE_FLAGS = ("-O3", "-march=native")
 PORTABLE_FLAGS = ("-O3",)
 
@@ -104,6 +109,10 @@ def cache_dir() -> Path:
 
 def runtime_source() -> str:
     return c_source("runtime.c")
+
+
+def planes_source() -> str:
+    return c_source("planes.c")
 
 
 def bitsliced_source() -> str:

@@ -11,6 +11,7 @@ import textwrap
 from lifetui.compiler.circuit import Circuit
 from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUT_NAMES, ROW_OUTPUTS, Stencil
 from lifetui.model.gates import NAMES
+from lifetui.model.network import INPUTS
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 EXPRESSIONS = (
@@ -69,6 +70,28 @@ def _cell_function(circuit: Circuit) -> list[str]:
         f"    return {_node(circuit.output, ARGUMENTS, 'g')};",
         "}",
     ]
+
+
+def states_source(circuits: tuple[Circuit, ...], rule: Rule, how: str, verified: bool) -> str:
+    """The C function lifetui_next for the planes runtime: bit p of a multi-state rule's next state from the
+    9 x bits neighbourhood words in[9 * p + k] (bit p of the cell NEIGHBOURHOOD[k]), a circuit per bit."""
+    planes = len(circuits)
+    inputs = tuple(f"in[{index}]" for index in range(INPUTS * planes))
+    size = sum(circuit.size for circuit in circuits)
+    status = "verified on every neighbourhood that can occur" if verified else "NOT exact on every neighbourhood"
+    lines = [
+        f"/* {rule}: the learned circuits {how}, one per bit of the state, {size} operations per word in all, "
+        f"{status}. */",
+        *WORD_TYPE,
+        f"#define LIFETUI_PLANES {planes}",
+        "",
+        "static inline void lifetui_next(const lifetui_word *in, lifetui_word *out) {",
+    ]
+    for bit, circuit in enumerate(circuits):
+        prefix = f"p{bit}_"
+        lines += _gate_lines(circuit.gates, inputs, prefix)
+        lines.append(f"    out[{bit}] = {_node(circuit.output, inputs, prefix)};")
+    return "\n".join([*lines, "}"]) + "\n"
 
 
 def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:

@@ -1,12 +1,12 @@
 """Optimisation passes: each a function from a circuit to a smaller or equal equivalent one, and the levels.
 
-Every pass is exact: the tests check each one on all 512 neighbourhoods.
+Every pass is exact: the tests check each one on all 512 neighbourhoods. A circuit of more inputs (a
+multi-state rule's state bits) goes through the same passes, exact on every combination of them.
 """
 
 from __future__ import annotations
 
 from lifetui.compiler.circuit import (
-    ALL,
     FALSE,
     NOT_A,
     NOT_B,
@@ -20,21 +20,21 @@ from lifetui.compiler.circuit import (
     swap_operands,
 )
 from lifetui.model.gates import PASS_A, PASS_B, TRUTH
-from lifetui.model.network import INPUTS
 
 # A tiny builder that renumbers as gates are added; passes rebuild circuits with it.
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, inputs: int) -> None:
+        self.inputs = inputs
         self.gates: list[Gate] = []
 
     def add(self, gate: Gate) -> int:
         self.gates.append(gate)
-        return INPUTS + len(self.gates) - 1
+        return self.inputs + len(self.gates) - 1
 
     def build(self, output: int) -> Circuit:
-        return Circuit(tuple(self.gates), output)
+        return Circuit(tuple(self.gates), output, self.inputs)
 
 
 def _normalise(op: int, a: int, b: int) -> tuple[int, int, int]:
@@ -80,20 +80,21 @@ def _finish(builder: _Builder, output: tuple[int, bool]) -> Circuit:
 
 def eliminate_dead_gates(circuit: Circuit) -> Circuit:
     """Drop every gate the output does not depend on."""
-    live = [False] * (INPUTS + len(circuit.gates))
+    inputs = circuit.inputs
+    live = [False] * (inputs + len(circuit.gates))
     live[circuit.output] = True
     for index in range(len(circuit.gates) - 1, -1, -1):
-        node = INPUTS + index
+        node = inputs + index
         if live[node]:
             gate = circuit.gates[index]
             uses_a, uses_b = reads(gate.op)
             live[gate.a] |= uses_a
             live[gate.b] |= uses_b
-    builder = _Builder()
-    renamed = list(range(INPUTS))
+    builder = _Builder(inputs)
+    renamed = list(range(inputs))
     for index, gate in enumerate(circuit.gates):
         renamed.append(-1)
-        if live[INPUTS + index]:
+        if live[inputs + index]:
             renamed[-1] = builder.add(Gate(gate.op, renamed[gate.a] if renamed[gate.a] >= 0 else 0,
                                            renamed[gate.b] if renamed[gate.b] >= 0 else 0))  # fmt: skip
     return builder.build(renamed[circuit.output])
@@ -101,9 +102,9 @@ def eliminate_dead_gates(circuit: Circuit) -> Circuit:
 
 def propagate_copies(circuit: Circuit) -> Circuit:
     """Pass-throughs disappear and negations fold into the ops of the gates that read them."""
-    builder = _Builder()
+    builder = _Builder(circuit.inputs)
     # Each node becomes (node, negated): where its value can be read from in the new circuit.
-    source: list[tuple[int, bool]] = [(k, False) for k in range(INPUTS)]
+    source: list[tuple[int, bool]] = [(k, False) for k in range(circuit.inputs)]
     for gate in circuit.gates:
         op, a, b = _read_through(gate, source)
         if op == PASS_A:
@@ -121,9 +122,9 @@ def propagate_copies(circuit: Circuit) -> Circuit:
 
 def propagate_constants(circuit: Circuit) -> Circuit:
     """Gates fed by constants become constants or copies; then copies are folded away."""
-    builder = _Builder()
+    builder = _Builder(circuit.inputs)
     constant: dict[int, int] = {}
-    renamed = list(range(INPUTS))
+    renamed = list(range(circuit.inputs))
     for gate in circuit.gates:
         op, a, b = gate.op, renamed[gate.a], renamed[gate.b]
         if a in constant:
@@ -140,9 +141,9 @@ def propagate_constants(circuit: Circuit) -> Circuit:
 
 def hash_structure(circuit: Circuit) -> Circuit:
     """Common subexpressions: two gates with the same op on the same operands (in either order) are one."""
-    builder = _Builder()
+    builder = _Builder(circuit.inputs)
     seen: dict[tuple[int, int, int], int] = {}
-    renamed = list(range(INPUTS))
+    renamed = list(range(circuit.inputs))
     for gate in circuit.gates:
         key = _normalise(gate.op, renamed[gate.a], renamed[gate.b])
         if key not in seen:
@@ -152,22 +153,23 @@ def hash_structure(circuit: Circuit) -> Circuit:
 
 
 def merge_equivalent_nodes(circuit: Circuit) -> Circuit:
-    """Nodes computing the same function, or its complement, share one gate (exact: 512-bit tables)."""
+    """Nodes computing the same function, or its complement, share one gate (exact: whole truth tables)."""
     tables = circuit.tables()
-    builder = _Builder()
-    by_table: dict[int, int] = {table: k for k, table in enumerate(tables[:INPUTS])}
-    source: list[tuple[int, bool]] = [(k, False) for k in range(INPUTS)]
-    constants = {0: FALSE, ALL: TRUE}
+    inputs, full = circuit.inputs, circuit.full
+    builder = _Builder(inputs)
+    by_table: dict[int, int] = {table: k for k, table in enumerate(tables[:inputs])}
+    source: list[tuple[int, bool]] = [(k, False) for k in range(inputs)]
+    constants = {0: FALSE, full: TRUE}
     for index, gate in enumerate(circuit.gates):
-        table = tables[INPUTS + index]
+        table = tables[inputs + index]
         if table in constants:
             source.append((builder.add(Gate(constants[table], 0, 0)), False))
             continue
         if table in by_table:
             source.append((by_table[table], False))
             continue
-        if table ^ ALL in by_table:
-            source.append((by_table[table ^ ALL], True))
+        if table ^ full in by_table:
+            source.append((by_table[table ^ full], True))
             continue
         node = builder.add(Gate(*_read_through(gate, source)))
         by_table[table] = node

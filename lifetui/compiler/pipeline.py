@@ -5,6 +5,10 @@ equivalent nodes, -O3 (the default) resynthesises the -O2 circuit's function: as
 row sums (`stencil.py`; for a rule that is not totalistic, with a circuit of exceptions), or, when that
 is smaller, as a circuit synthesised directly from the truth table (`synthesis.py`); it keeps the -O2
 circuit if neither beats it. `verify`, `compile` and the c engine all compile through `compile_network`.
+
+A multi-state rule's network (several outputs, 9 x bits inputs) compiles to one circuit per bit of the next
+state (`CompiledStates`), optimised at up to -O2 (the stencil and the synthesis search are for nine inputs)
+and checked on every neighbourhood that can occur; the planes runtime (c/planes.c) steps it.
 """
 
 from __future__ import annotations
@@ -12,14 +16,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 
-from lifetui.compiler.build import runtime_source
-from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods
-from lifetui.compiler.codegen import circuit_source, stencil_source
+from lifetui.compiler.build import planes_source, runtime_source
+from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods, wrong_states
+from lifetui.compiler.codegen import circuit_source, states_source, stencil_source
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.stencil import Stencil, resynthesise
 from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
-from lifetui.model.network import Network
+from lifetui.model.network import Network, neighbourhood_count
 from lifetui.rules import Rule
 
 DEFAULT_LEVEL = 3
@@ -29,6 +33,16 @@ MAX_GATES = 20_000
 
 class CircuitTooLarge(UsageError):
     """A kernel whose circuit would keep gcc busy for minutes."""
+
+
+def refuse_too_large(size: int, level: int) -> None:
+    """CircuitTooLarge for a circuit of more than MAX_GATES operations: gcc (or XLA) would take many minutes
+    over it."""
+    if size > MAX_GATES:
+        raise CircuitTooLarge(
+            f"the -O{level} circuit has {size:,} operations, more than lifetui compiles "
+            f"({MAX_GATES:,}); a trained kernel has a few hundred"
+        )
 
 
 @dataclass(frozen=True)
@@ -80,13 +94,7 @@ class Compiled:
         return self.function_source() + runtime_source()
 
     def refuse_too_large(self) -> None:
-        """CircuitTooLarge for a circuit of more than MAX_GATES operations: gcc (or XLA) would take many minutes
-        over it."""
-        if self.size > MAX_GATES:
-            raise CircuitTooLarge(
-                f"the -O{self.level} circuit has {self.size:,} operations, more than lifetui compiles "
-                f"({MAX_GATES:,}); a trained kernel has a few hundred"
-            )
+        refuse_too_large(self.size, self.level)
 
     def describe(self) -> str:
         if self.stencil and self.stencil.exceptions:
@@ -108,9 +116,72 @@ class Compiled:
         }  # fmt: skip
 
 
-def compile_network(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> Compiled:
-    """The hardened network as an optimised circuit (a stencil at -O3 where it can be), checked against `rule`."""
+@dataclass(frozen=True)
+class CompiledStates:
+    """A multi-state rule's network compiled at a level: a circuit per bit of the next state, over the 9 x bits
+    state bits of the neighbourhood, with the neighbourhoods that can occur where it departs from the rule."""
+
+    rule: Rule
+    level: int
+    network_gates: int
+    circuits: tuple[Circuit, ...]  # bit p of the next state the p-th, at -O(min(level, 2))
+    wrong: tuple[int, ...]  # neighbourhood indices (bit 9p + k: bit p of cell k's state) that the circuits get wrong
+
+    form = "circuit"
+
+    @property
+    def verified(self) -> bool:
+        """True when the circuits equal the rule on every neighbourhood that can occur."""
+        return not self.wrong
+
+    @property
+    def size(self) -> int:
+        """Two-input operations per 64-cell word, all bit planes together, not counting the neighbours' shifts."""
+        return sum(circuit.size for circuit in self.circuits)
+
+    def depth(self) -> int:
+        return max(circuit.depth() for circuit in self.circuits)
+
+    def function_source(self) -> str:
+        return states_source(self.circuits, self.rule, f"at -O{min(self.level, 2)}", self.verified)
+
+    def source(self) -> str:
+        """One buildable C file: lifetui_next, then the planes runtime that steps a board of bit planes with it."""
+        self.refuse_too_large()
+        return self.function_source() + planes_source()
+
+    def refuse_too_large(self) -> None:
+        refuse_too_large(self.size, self.level)
+
+    def describe(self) -> str:
+        sizes = " + ".join(str(circuit.size) for circuit in self.circuits)
+        kept = " (-O3 is for two-state rules: the -O2 circuits)" if self.level >= 3 else ""
+        return (f"{self.size} gates per word over {len(self.circuits)} bit planes ({sizes}), depth {self.depth()} "
+                f"(-O{min(self.level, 2)}){kept}")  # fmt: skip
+
+    def summary(self) -> dict:
+        """The contract's `compile --json` object, and the neighbourhoods it was checked on."""
+        return {
+            "rule": str(self.rule), "level": self.level, "network_gates": self.network_gates, "form": self.form,
+            "gates": self.size, "depth": self.depth(), "verified": self.verified,
+            "planes": len(self.circuits), "neighbourhoods": neighbourhood_count(self.rule),
+        }  # fmt: skip
+
+
+def compile_network(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> Compiled | CompiledStates:
+    """The hardened network as an optimised circuit (a stencil at -O3 where it can be), checked against `rule`;
+    a multi-state rule's, as a circuit per bit of the state."""
+    if rule.multi_state:
+        return compile_states(network, rule, level)
     return compile_circuit(extract(network), rule, level, network.gate_count)
+
+
+def compile_states(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> CompiledStates:
+    """A multi-state network as a circuit per output bit at -O(min(level, 2)), checked on every neighbourhood
+    of `rule` that can occur."""
+    circuits = tuple(optimise(extract(network, bit), min(level, 2)) for bit in range(network.outputs))
+    wrong = tuple(wrong_states(circuits, rule))
+    return CompiledStates(rule, level, network.gate_count, circuits, wrong)
 
 
 def compile_circuit(extracted: Circuit, rule: Rule, level: int = DEFAULT_LEVEL, network_gates: int = 0) -> Compiled:

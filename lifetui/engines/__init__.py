@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError, UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall, physical_memory
-from lifetui.model.network import too_many_live_gates
+from lifetui.model.network import learnable_problem, too_many_live_gates
 from lifetui.rules import Rule
 from lifetui.world.topology import Topology
 
@@ -95,9 +95,13 @@ class EngineInfo:
     #: TUI then advances one step of 2^k generations a call (Golly's step exponent), not as many as it can.
     jumps: bool = False
     #: Whether it steps rules of more than two states (Generations, History): the others hold a bit a cell.
+    #: A learned engine steps those it has a kernel for (`why_not` says when it has none).
     multi_state: bool = False
     #: Whether it steps Larger than Life rules (a range over the 3x3 square): the others read a 3x3 table.
     larger_than_life: bool = False
+    #: "module:Class" (or the class) that steps a multi-state rule, when it is not `factory` (the c engine
+    #: holds such a board as bit planes, in another runtime).
+    states_factory: str | type[Engine] | None = None
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (docs/performance.md): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
@@ -113,6 +117,9 @@ def _compiler(rule: Rule, options: EngineOptions) -> str | None:
 
 
 def _learned(rule: Rule, options: EngineOptions) -> str | None:
+    problem = learnable_problem(rule)
+    if problem:
+        return problem
     learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises KernelError
     return None
 
@@ -133,6 +140,9 @@ def _jax(rule: Rule, options: EngineOptions) -> str | None:
 
 def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     problem = _jax(rule, options)
+    if problem:
+        return problem
+    problem = learnable_problem(rule)
     if problem:
         return problem
     kernel, _ = learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises
@@ -188,6 +198,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the trained logic gate network, its live gates run in JAX on a packed board",
             "lifetui.engines.jax_engine:JaxEngine",
             _learned_and_jax,
+            multi_state=True,
+            states_factory="lifetui.engines.jax_engine:StatesJaxEngine",
             bytes_per_cell=6,
             cell_rate=1.7e10,
         ),
@@ -196,6 +208,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the network's circuit, optimised and compiled to bit-parallel C",
             "lifetui.engines.c_engines:CircuitEngine",
             _learned_and_compiler,
+            multi_state=True,
+            states_factory="lifetui.engines.c_engines:StatesCircuitEngine",
             cell_rate=1.4e11,
         ),
         EngineInfo(
@@ -221,6 +235,8 @@ ENGINES: dict[str, EngineInfo] = {
             "the c engine's compiled circuit as JAX operations on a packed board on JAX's default device (a GPU)",
             "lifetui.engines.xla_engine:XlaEngine",
             _learned_circuit_and_jax,
+            multi_state=True,
+            states_factory="lifetui.engines.xla_engine:StatesXlaEngine",
             bytes_per_cell=6,
             cell_rate=2.5e10,  # 1.7 to 2.6 times jax's in one run here: above it, where there is no C compiler
         ),
@@ -257,14 +273,6 @@ def by_memory() -> list[EngineInfo]:
     return sorted(ENGINES.values(), key=lambda info: info.bytes_per_cell)
 
 
-def _lets_through(info: EngineInfo, rule: Rule) -> bool:
-    """Whether the engine's own check lets the rule through (ltl takes Larger than Life rules only)."""
-    try:
-        return info.why_not(rule, DEFAULT_OPTIONS) is None
-    except LifeError:
-        return False
-
-
 def availability(
     name: str, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS, topology: Topology | None = None
 ) -> Availability:
@@ -278,9 +286,8 @@ def availability(
         return Availability(False, f"it runs rules of the 3x3 neighbourhood; {rule} is a Larger than Life rule of "
                                    f"range {rule.ltl.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
-        multi = [other.name for other in ENGINES.values() if other.multi_state and _lets_through(other, rule)]
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
-                                   f"({' and '.join(multi)} runs it)")  # fmt: skip
+                                   f"({_multi_state_engines()})")  # fmt: skip
     try:
         reason = info.why_not(rule, options)
     except LifeError as err:
@@ -291,6 +298,17 @@ def availability(
             return Availability(False, kind, 1 if topology.is_torus else UsageError.exit_code)
         reason = holds_reason(info, topology)
     return Availability(reason is None, reason or "")
+
+
+def _multi_state_engines() -> str:
+    """Which engines run multi-state rules: "numpy runs it; jax, c and xla with a trained kernel"."""
+    any_rule = [info.name for info in ENGINES.values() if info.multi_state and info.why_not is always]
+    learned = [info.name for info in ENGINES.values()
+               if info.multi_state and info.why_not is not always and not info.larger_than_life]  # fmt: skip
+    text = f"{' and '.join(any_rule)} runs it"
+    if learned:
+        text += f"; {', '.join(learned[:-1])}{' and ' if len(learned) > 1 else ''}{learned[-1]} with a trained kernel"
+    return text
 
 
 def available_engines(
@@ -322,4 +340,6 @@ def create_engine(
 ) -> Engine:
     """A ready engine for the rule (and `topology`, if given), or EngineUnavailable saying why not."""
     refuse_unavailable(name, rule, options, topology)
-    return load_factory(ENGINES[name].factory)(rule, options)
+    info = ENGINES[name]
+    factory = info.states_factory if rule.multi_state and info.states_factory else info.factory
+    return load_factory(factory)(rule, options)

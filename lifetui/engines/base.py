@@ -62,7 +62,7 @@ class Engine(ABC):
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         self.rule = rule
         self.options = options
-        #: Of the 512 neighbourhoods, how many the learned kernel it runs gets wrong (allowed by
+        #: Of the neighbourhoods that can occur, how many the learned kernel it runs gets wrong (allowed by
         #: --allow-inexact); 0 for an exact kernel and for engines that run none.
         self.inexact = 0
         #: Whether that kernel gives life to an empty neighbourhood (a B0 its rule lacks): on an unbounded
@@ -171,7 +171,9 @@ class Engine(ABC):
 def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, list[int]]:
     """The kernel for `rule` and the neighbourhoods it gets wrong; refused if any, unless allowed."""
     kernel = kernel_for(rule, options.model)
-    wrong = list(wrong_neighbourhoods(kernel.network, rule))
+    wrong = kernel.checked.get(rule)
+    if wrong is None:
+        wrong = kernel.checked[rule] = [int(index) for index in wrong_neighbourhoods(kernel.network, rule)]
     refuse_inexact(len(wrong), rule, options.allow_inexact)
     return kernel, wrong
 

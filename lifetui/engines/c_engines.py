@@ -1,4 +1,5 @@
-"""The c engine (the learned circuit, compiled) and the bitsliced engine (hand-written), on one C runtime."""
+"""The c engine (the learned circuit, compiled) and the bitsliced engine (hand-written), on one C runtime; and
+the c engine of a multi-state rule, its circuits on a board of bit planes (the planes runtime)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lifetui.compiler.codegen import LANES, bitsliced_prefix
 from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
+from lifetui.model.network import state_bits
 from lifetui.rules import Rule
 
 
@@ -215,3 +217,62 @@ class BitslicedEngine(_CEngine):
 
     def describe(self) -> tuple[str, str]:
         return "Method", "hand-written bitsliced C, shared row sums"
+
+
+class StatesCircuitEngine(Engine):
+    """The c engine for a multi-state rule: the board's states as bit planes (plane p holds bit p of each cell's
+    state, each plane in the runtime's row layout), stepped by the planes runtime with a circuit per bit."""
+
+    name = "c"
+    level = DEFAULT_LEVEL
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        self.compiled = compile_network(self._learned_kernel().network, rule, self.level)
+        self.planes = state_bits(rule.states)
+        self._ffi, self._lib = build.load(self.compiled.source(), build.PLANES_DECLARATIONS)
+        if self._lib.lifetui_stride(1000) != stride(1000):
+            raise LifeError("c engine: the planes runtime's row layout is not the one lifetui packs")
+
+    def load(self, cells: np.ndarray) -> None:
+        self._width = cells.shape[1]
+        self._board = np.ascontiguousarray(np.stack([pack((cells >> bit) & 1) for bit in range(self.planes)]))
+        self._scratch = np.empty_like(self._board)
+
+    def step(self, generations: int = 1) -> None:
+        ffi = self._ffi
+        board = ffi.cast("uint64_t *", self._board.ctypes.data)
+        scratch = ffi.cast("uint64_t *", self._scratch.ctypes.data)
+        self._lib.lifetui_step_planes(board, scratch, self._board.shape[1], self._width, generations)
+
+    def cells(self) -> np.ndarray:
+        return self._states(self._board)
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows = self._board[:, wrapped(top, height, self._board.shape[1])]
+        return self._states(rows)[:, wrapped(left, width, self._width)]
+
+    def _states(self, planes: np.ndarray) -> np.ndarray:
+        """The states of some rows of the planes, (planes, rows, stride) -> (rows, width) uint8."""
+        states = unpack(planes[0], self._width)
+        for bit in range(1, self.planes):
+            states |= unpack(planes[bit], self._width) << bit
+        return states
+
+    def set_cells(self, places: np.ndarray, value: int) -> None:
+        rows, columns = places[:, 0], places[:, 1]
+        bits = np.left_shift(np.uint64(1), (columns % 64).astype(np.uint64))
+        words = (rows, 1 + columns // 64)
+        for bit in range(self.planes):
+            if (value >> bit) & 1:
+                np.bitwise_or.at(self._board[bit], words, bits)
+            else:
+                np.bitwise_and.at(self._board[bit], words, ~bits)
+
+    def population(self) -> int:
+        """Cells in any state but 0: a bit set in any plane."""
+        occupied = np.bitwise_or.reduce(self._board[:, :, 1 : 1 + -(-self._width // 64)], axis=0)
+        return int(np.unpackbits(occupied.view(np.uint8)).sum(dtype=np.int64))
+
+    def describe(self) -> tuple[str, str]:
+        return "Circuit", self.compiled.describe()

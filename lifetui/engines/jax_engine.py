@@ -32,7 +32,7 @@ from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.memory import memory_shortfall
 from lifetui.model.gates import PASS_A, PASS_B
-from lifetui.model.network import live_gates, too_many_live_gates
+from lifetui.model.network import live_gates, state_bits, too_many_live_gates
 from lifetui.rules import NEIGHBOURHOOD, Rule
 
 WORD_BITS = 32
@@ -54,14 +54,14 @@ OPERATIONS: tuple[Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray], ...] = (
 )  # fmt: skip
 
 
-def run_live(layers: list[list[tuple[int, int, int]]], inputs: list[jnp.ndarray]) -> jnp.ndarray:
-    """The live gates, layer by layer, on the nine neighbour words; the output's words. A wire a gate does
+def run_live(layers: list[list[tuple[int, int, int]]], inputs: list[jnp.ndarray]) -> list[jnp.ndarray]:
+    """The live gates, layer by layer, on the neighbourhood words; each output's words. A wire a gate does
     not read (-1) is handed any word of the right shape."""
     values, shaped = inputs, inputs[0]
     for layer in layers:
         values = [OPERATIONS[op](values[a] if a >= 0 else shaped, values[b] if b >= 0 else shaped)
                   for op, a, b in layer]  # fmt: skip
-    return values[0]
+    return values
 
 
 def operations_run(layers: list[list[tuple[int, int, int]]]) -> int:
@@ -198,7 +198,7 @@ class PackedJaxEngine(Engine):
     def load(self, cells: np.ndarray) -> None:
         self._hold(cells.shape, lambda: pack(cells))
 
-    def packed(self) -> tuple[np.ndarray, int]:
+    def packed(self) -> tuple[np.ndarray, int] | None:
         return np.asarray(self._words).view(np.uint8)[:, : -(-self._width // 8)], self._width
 
     def take_over(self, other: Engine) -> bool:
@@ -272,11 +272,61 @@ class JaxEngine(PackedJaxEngine):
 
     def generation(self, width: int) -> Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]:
         layers = self.layers
-        return lambda block, above, below: run_live(layers, neighbour_words(block, width, above, below))
+        return lambda block, above, below: run_live(layers, neighbour_words(block, width, above, below))[0]
 
     def describe(self) -> tuple[str, str]:
         spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
         return "Network", (
             f"{self.live:,} of its {self.gate_count:,} gates run (those the output depends on; "
             f"{operations_run(self.layers):,} compute), on 32-cell words{spread}"
+        )
+
+
+class PlanesBoard(PackedJaxEngine):
+    """A multi-state rule's board for the JAX engines: (rows, planes, words) uint32, plane p bit p of each cell's
+    state, each plane packed as a two-state board is; a generation reads every plane's neighbour words, bit
+    plane first (input 9 * p + k is plane p of the cell NEIGHBOURHOOD[k]), and writes the next state's planes."""
+
+    def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
+        super().__init__(rule, options)
+        self.planes = state_bits(rule.states)
+
+    def neighbourhood(self, width: int, block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> list:
+        """The 9 x planes neighbourhood words of every word of the block, plane by plane."""
+        return [word for p in range(self.planes) for word in neighbour_words(block[:, p], width, above[p], below[p])]
+
+    def load(self, cells: np.ndarray) -> None:
+        self._hold(cells.shape, lambda: np.stack([pack((cells >> p) & 1) for p in range(self.planes)], axis=1))
+
+    def packed(self) -> tuple[np.ndarray, int] | None:
+        return None  # a plane of one bit a cell would not be the board
+
+    def take_over(self, other: Engine) -> bool:
+        return False
+
+    def cells(self) -> np.ndarray:
+        return self._states(np.asarray(self._words))
+
+    def window(self, top: int, left: int, height: int, width: int) -> np.ndarray:
+        rows = np.asarray(self._words[wrapped(top, height, self._height)])
+        return self._states(rows)[:, wrapped(left, width, self._width)]
+
+    def _states(self, words: np.ndarray) -> np.ndarray:
+        states = unpack(words[:, 0], self._width)
+        for p in range(1, self.planes):
+            states |= unpack(words[:, p], self._width) << p
+        return states
+
+    def population(self) -> int:
+        occupied = jnp.bitwise_or.reduce(self._words, axis=1) if self.planes > 1 else self._words[:, 0]
+        return int(np.asarray(jax.lax.population_count(occupied)).sum(dtype=np.int64))
+
+
+class StatesJaxEngine(PlanesBoard, JaxEngine):
+    """The jax engine of a multi-state rule: the network's live gates on the board's bit planes."""
+
+    def generation(self, width: int) -> Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]:
+        layers = self.layers
+        return lambda block, above, below: jnp.stack(
+            run_live(layers, self.neighbourhood(width, block, above, below)), axis=1
         )

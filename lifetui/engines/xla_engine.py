@@ -13,7 +13,8 @@ read it, as the C does: the row stage adds a row's west and east cells (the pair
 east cells (the sum) once, for the whole board; the combine reads the sums of the rows above and below (the
 same arrays, one row up or down), the middle row's pair and its centre, and decodes the count; a rule that
 is not totalistic adds the exceptions circuit over the nine neighbour words. Any other circuit is evaluated
-on the nine neighbour words directly.
+on the nine neighbour words directly. A multi-state rule's circuits (one per bit of the state) run on its
+board of bit planes (`PlanesBoard`), each on the 9 x bits neighbour words of all the planes.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ import jax
 import jax.numpy as jnp
 
 from lifetui.compiler.circuit import Circuit, Gate
-from lifetui.compiler.pipeline import DEFAULT_LEVEL, compile_network
+from lifetui.compiler.pipeline import DEFAULT_LEVEL, Compiled, CompiledStates, compile_network
 from lifetui.compiler.stencil import ROW_GATES, ROW_OUTPUTS, Stencil
 from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
-from lifetui.engines.jax_engine import OPERATIONS, PackedJaxEngine, neighbour_words, west_east
+from lifetui.engines.jax_engine import OPERATIONS, PackedJaxEngine, PlanesBoard, neighbour_words, west_east
 from lifetui.rules import Rule
 
 Generation = Callable[[jnp.ndarray, jnp.ndarray, jnp.ndarray], jnp.ndarray]
@@ -80,6 +81,7 @@ class XlaEngine(PackedJaxEngine):
         self.compiled.refuse_too_large()
 
     def generation(self, width: int) -> Generation:
+        assert isinstance(self.compiled, Compiled)  # a multi-state rule's is StatesXlaEngine's
         if self.compiled.stencil is not None:
             return stencil_generation(self.compiled.stencil, width)
         return circuit_generation(self.compiled.emitted, width)
@@ -88,3 +90,17 @@ class XlaEngine(PackedJaxEngine):
         spread = f", rows split over {self.devices} devices" if self.devices > 1 else ""
         where = jax.devices()[0].platform.upper()
         return "Circuit", f"{self.compiled.describe()}, in XLA on the {where} on 32-cell words{spread}"
+
+
+class StatesXlaEngine(PlanesBoard, XlaEngine):
+    """The xla engine of a multi-state rule: the c engine's circuits, one per bit plane of the next state."""
+
+    def generation(self, width: int) -> Generation:
+        assert isinstance(self.compiled, CompiledStates)
+        circuits = self.compiled.circuits
+
+        def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
+            inputs = self.neighbourhood(width, block, above, below)
+            return jnp.stack([evaluate(circuit.gates, inputs)[circuit.output] for circuit in circuits], axis=1)
+
+        return generation

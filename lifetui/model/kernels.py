@@ -23,7 +23,14 @@ import platformdirs
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import current_umask as _current_umask
 from lifetui.model.gates import GATE_COUNT
-from lifetui.model.network import INPUTS, Network, layer_sizes_problem
+from lifetui.model.network import (
+    INPUTS,
+    Network,
+    layer_sizes_problem,
+    learnable_problem,
+    neighbourhood_count,
+    state_bits,
+)
 from lifetui.rules import Rule, parse_rule
 
 FORMAT = 1
@@ -44,7 +51,8 @@ def refuse_inexact(wrong: int, rule: Rule, allow_inexact: bool) -> None:
     """The one policy for a kernel wrong on `wrong` neighbourhoods: refused, unless --allow-inexact."""
     if wrong and not allow_inexact:
         raise InexactKernel(
-            f"the kernel for {rule} is wrong on {wrong} of 512 neighbourhoods (lifetui verify lists them); "
+            f"the kernel for {rule} is wrong on {wrong} of {neighbourhood_count(rule)} neighbourhoods (lifetui "
+            f"verify lists them); "
             f"--allow-inexact uses it anyway"
         )
 
@@ -56,6 +64,9 @@ class Kernel:
     network: Network
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
+    #: The neighbourhoods the network gets wrong, by rule, once checked: a multi-state rule's 262,144 take a
+    #: second or two, and every key press in the TUI asks the learned engines' availability again.
+    checked: dict[Rule, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rule(self) -> Rule:
@@ -179,7 +190,8 @@ def load_kernel(folder: Path) -> Kernel:
     if stamp is not None and cached is not None and cached[0] == stamp:
         return cached[1]
     metadata = _load_metadata(folder / METADATA_FILE)
-    network = _load_network(folder / NETWORK_FILE, metadata["layers"])
+    inputs = INPUTS * state_bits(parse_rule(metadata["rule"]).rule.states)
+    network = _load_network(folder / NETWORK_FILE, metadata["layers"], inputs)
     kernel = Kernel(network, metadata, folder)
     if stamp is not None:
         _loaded[key] = (stamp, kernel)
@@ -221,17 +233,19 @@ def _load_metadata(path: Path) -> dict:
         raise KernelError(f"{path}: {err}") from None
     if parsed.ltl is not None:
         raise KernelError(f"{path}: a kernel for {parsed}, a Larger than Life rule; kernels are of 3x3 rules")
-    if parsed.multi_state:
-        raise KernelError(f"{path}: a kernel for {parsed}, a {parsed.family} rule of {parsed.states} states; "
-                          "kernels are of two-state rules")  # fmt: skip
+    problem = learnable_problem(parsed)
+    if problem:
+        raise KernelError(f"{path}: a kernel for {parsed}: {problem}")
+    if parsed.multi_state and document.get("states") != parsed.states:
+        raise KernelError(f"{path}: 'states' must be {parsed.states}, the states of {parsed}")
     layers = document.get("layers")
-    problem = layer_sizes_problem(layers)
+    problem = layer_sizes_problem(layers, state_bits(parsed.states))
     if problem:
         raise KernelError(f"{path}: 'layers' {problem}")
     return document
 
 
-def _load_network(path: Path, layers: list[int]) -> Network:
+def _load_network(path: Path, layers: list[int], inputs: int) -> Network:
     expected = {f"layer{i:02d}_{part}" for i in range(len(layers)) for part in ("a", "b", "logits")}
     data = _read_bounded(path)
     try:
@@ -258,7 +272,7 @@ def _load_network(path: Path, layers: list[int]) -> Network:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
         raise KernelError(f"{path}: not a readable network file ({err})") from None
     wires_a, wires_b, all_logits = [], [], []
-    width = INPUTS
+    width = inputs
     for i, size in enumerate(layers):
         a, b, logits = (loaded[f"layer{i:02d}_{part}"] for part in ("a", "b", "logits"))
         for name, wires in (("a", a), ("b", b)):
@@ -274,4 +288,4 @@ def _load_network(path: Path, layers: list[int]) -> Network:
         wires_b.append(b.astype(np.intp))
         all_logits.append(logits.astype(np.float32))
         width = size
-    return Network(wires_a, wires_b, all_logits)
+    return Network(wires_a, wires_b, all_logits, inputs)

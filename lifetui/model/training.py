@@ -1,4 +1,5 @@
-"""Training in JAX: the gate network relaxed to soft gates, fitted to all 512 neighbourhoods, seed after seed.
+"""Training in JAX: the gate network relaxed to soft gates, fitted to every neighbourhood that can occur (all 512
+for a two-state rule, states^9 of a Generations rule's state bits), seed after seed.
 
 Imported only by `lifetui train`: nothing else waits for JAX (the jax engine runs hardened networks).
 """
@@ -25,7 +26,19 @@ from lifetui.errors import LifeError
 from lifetui.model.gates import COEFFICIENTS, GATE_COUNT, PASS_A, TRUTH, gate_logits_of_truth_logits
 from lifetui.model.interrupts import deferred_interrupts
 from lifetui.model.kernels import save_kernel
-from lifetui.model.network import DEFAULT_LAYERS, Network, neighbourhoods, random_wiring, wrong_neighbourhoods
+from lifetui.model.network import (
+    DEFAULT_LAYERS,
+    INPUTS,
+    STATE_ENCODING,
+    Network,
+    input_bits,
+    neighbourhood_count,
+    next_state_bits,
+    occurring_neighbourhoods,
+    random_wiring,
+    state_bits,
+    wrong_neighbourhoods,
+)
 from lifetui.rules import Rule
 
 GATE_COEFFICIENTS = jnp.asarray(COEFFICIENTS)
@@ -58,14 +71,14 @@ def initial_truth_logits(layer_sizes: tuple[int, ...], pass_logit: float = TRUTH
 
 
 def forward(coefficients: list[jnp.ndarray], wires_a, wires_b, inputs: jnp.ndarray) -> jnp.ndarray:
-    """Evaluate layers of gates given each gate's (c0, c1, c2, c3); inputs (9, ...) -> output (...)."""
+    """Evaluate layers of gates given each gate's (c0, c1, c2, c3); inputs (inputs, ...) -> outputs (outputs, ...)."""
     values = inputs
     for coefficient, a, b in zip(coefficients, wires_a, wires_b):
         shape = (-1,) + (1,) * (values.ndim - 1)
         c0, c1, c2, c3 = (coefficient[:, k].reshape(shape) for k in range(4))
         left, right = values[a], values[b]
         values = c0 + left * (c1 + c3 * right) + c2 * right
-    return values[0]
+    return values
 
 
 def soft_coefficients(logits: list[jnp.ndarray]) -> list[jnp.ndarray]:
@@ -121,7 +134,7 @@ class Progress:
     seed: int
     step: int
     loss: float
-    exact: int  # of the 512 neighbourhoods, by the hardened network
+    exact: int  # of the neighbourhoods that can occur, by the hardened network
     seconds: float
 
 
@@ -135,7 +148,7 @@ class TrainResult:
 
 
 def train_seed(rule: Rule, seed: int, max_steps: int, **options) -> TrainResult:
-    """Train one seed until the hardened network is exact on all 512 neighbourhoods or steps run out
+    """Train one seed until the hardened network is exact on every neighbourhood that can occur or steps run out
     (`options` as for train_seeds: layer_sizes, report, learning_rate, weight_decay, pass_logit, reheat,
     parametrisation)."""
     return train_seeds(rule, [seed], max_steps, **options)[0]
@@ -157,11 +170,15 @@ def train_seeds(
     networks, each with its own wiring), until one is exact or steps run out; a result per seed, in order.
     `report` hears, every CHECK_EVERY steps, of the seed closest to exact (the lowest such seed)."""
     started = time.perf_counter()
-    wirings = [random_wiring(layer_sizes, seed) for seed in seeds]
+    inputs_count = INPUTS * state_bits(rule.states)
+    wirings = [random_wiring(layer_sizes, seed, inputs_count) for seed in seeds]
     wires_a = [jnp.stack([jnp.asarray(wiring[0][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
     wires_b = [jnp.stack([jnp.asarray(wiring[1][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
-    inputs = jnp.asarray(neighbourhoods(), jnp.float32)
-    target = jnp.asarray(rule.truth_table(), jnp.float32)
+    # Only the neighbourhoods that can occur: the codes of states the rule lacks are don't-cares, in no loss.
+    occurring = occurring_neighbourhoods(rule.states)
+    inputs = jnp.asarray(input_bits(occurring, inputs_count), jnp.float32)
+    target = jnp.asarray(next_state_bits(rule, occurring), jnp.float32)  # (outputs, neighbourhoods)
+    total = len(occurring)
     optimiser = optax.chain(
         optax.clip_by_global_norm(100.0), optax.adamw(learning_rate, b1=0.9, b2=0.99, weight_decay=weight_decay)
     )
@@ -170,31 +187,37 @@ def train_seeds(
     logits = [jnp.broadcast_to(layer, (count, *layer.shape)) for layer in start]
     state = jax.vmap(optimiser.init)(logits)
 
-    def loss_of(params, a, b):
-        return jnp.mean((forward(parametrisation.soft(params), a, b, inputs) - target) ** 2)
+    def loss_of(params, a, b, chosen):
+        fitted = (inputs, target) if chosen is None else (inputs[:, chosen], target[:, chosen])
+        return jnp.mean((forward(parametrisation.soft(params), a, b, fitted[0]) - fitted[1]) ** 2)
 
-    def steps_of_one(params, opt_state, a, b):
+    def steps_of_one(params, opt_state, a, b, chosen):
         def one(carry, _):
             params, opt_state = carry
-            loss, grads = jax.value_and_grad(loss_of)(params, a, b)
+            loss, grads = jax.value_and_grad(loss_of)(params, a, b, chosen)
             updates, opt_state = optimiser.update(grads, opt_state, params)
             return (optax.apply_updates(params, updates), opt_state), loss
 
         (params, opt_state), losses = jax.lax.scan(one, (params, opt_state), None, length=CHECK_EVERY)
-        exact = jnp.sum(forward(parametrisation.hard(params), a, b, inputs) == target)
-        return params, opt_state, losses[-1], exact
+        right = jnp.all(forward(parametrisation.hard(params), a, b, inputs) == target, axis=0)
+        return params, opt_state, losses[-1], right
 
-    train_steps = jax.jit(jax.vmap(steps_of_one))
+    train_steps = jax.jit(jax.vmap(steps_of_one, in_axes=(0, 0, 0, 0, None if total <= BATCH else 0)))
     step = 0
     exact = np.zeros(count, dtype=np.int64)
     best, best_step = np.full(count, -1), np.zeros(count, dtype=np.int64)
+    sampler = np.random.default_rng(seeds[0])
+    wrong: list[np.ndarray] = [np.arange(total)] * count
     while step < max_steps:
-        logits, state, loss, exact_now = train_steps(logits, state, wires_a, wires_b)
+        chosen = None if total <= BATCH else jnp.asarray(np.stack([_batch(sampler, total, w) for w in wrong]))
+        logits, state, loss, right = train_steps(logits, state, wires_a, wires_b, chosen)
         step += CHECK_EVERY
-        exact, losses = np.asarray(exact_now).astype(np.int64), np.asarray(loss)
+        right = np.asarray(right)
+        exact, losses = right.sum(axis=1).astype(np.int64), np.asarray(loss)
+        wrong = [np.flatnonzero(~row) for row in right]
         leader = int(np.argmax(exact))  # the first of the most exact
         report(Progress(seeds[leader], step, float(losses[leader]), int(exact[leader]), time.perf_counter() - started))
-        if exact.max() == 512:
+        if exact.max() == total:
             break
         improved = exact > best
         best_step[improved], best[improved] = step, exact[improved]
@@ -208,9 +231,21 @@ def train_seeds(
     results = []
     for k, seed in enumerate(seeds):
         kept = [parametrisation.gate_logits(np.asarray(layer[k])) for layer in logits]
-        network = Network(wirings[k][0], wirings[k][1], kept)
+        network = Network(wirings[k][0], wirings[k][1], kept, inputs_count)
         results.append(TrainResult(network, seed, step, seconds, int(exact[k])))
     return results
+
+
+#: Neighbourhoods fitted at a time: all of them for a two-state rule, a batch of a Generations rule's thousands
+#: (`_batch`); the hardened network is checked on all of them after every CHECK_EVERY steps.
+BATCH = 4096
+
+
+def _batch(sampler: np.random.Generator, total: int, wrong: np.ndarray) -> np.ndarray:
+    """The neighbourhoods the next CHECK_EVERY steps fit: up to half a batch of those the hardened network last
+    got wrong, the rest drawn from all of them, so that rare neighbourhoods are not left to chance."""
+    focus = sampler.permutation(wrong)[: BATCH // 2]
+    return np.concatenate([focus, sampler.integers(0, total, BATCH - len(focus))])
 
 
 #: The longest rule a progress line names in full; a longer one (Hensel, MAP) would squeeze out the
@@ -240,12 +275,13 @@ def train_kernel(
     """
     console = Console(stderr=True)
     started = time.perf_counter()
+    count = neighbourhood_count(rule)
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("step {task.completed:>5.0f}/{task.total:.0f}"),
         TextColumn("loss {task.fields[loss]:.5f}"),
-        TextColumn("exact {task.fields[exact]:>3}/512"),
+        TextColumn(f"exact {{task.fields[exact]:>{len(str(count))}}}/{count}"),
         TimeElapsedColumn(),
     )
     result = best = None
@@ -267,20 +303,24 @@ def train_kernel(
             for candidate in results:  # the lowest exact seed, else the best so far
                 if best is None or candidate.exact > best.exact:
                     best = candidate
-            if best.exact == 512:
+            if best.exact == count:
                 break
             reached = ", ".join(str(candidate.exact) for candidate in results)
             next_step = f"trying seeds from {batch[-1] + 1}" if batch[-1] < last_seed else "out of seeds"
-            progress.console.print(f"{named} stalled at {reached} of 512 after {results[0].steps} steps; {next_step}")
-    if best is None or (best.exact != 512 and not keep_inexact):
+            progress.console.print(
+                f"{named} stalled at {reached} of {count} after {results[0].steps} steps; {next_step}"
+            )
+    if best is None or (best.exact != count and not keep_inexact):
         raise LifeError(
             f"no seed from {first_seed} to {first_seed + max_seeds - 1} learned {rule} exactly; "
             f"try more --seeds or --steps, or --keep-inexact to keep the best one"
         )
     result = best
-    exact = 512 - len(wrong_neighbourhoods(result.network, rule))
-    if result.exact == 512 and exact != 512:
-        raise LifeError(f"trained network disagrees with {rule} on {512 - exact} neighbourhoods when hardened in numpy")
+    exact = count - len(wrong_neighbourhoods(result.network, rule))
+    if result.exact == count and exact != count:
+        raise LifeError(
+            f"trained network disagrees with {rule} on {count - exact} neighbourhoods when hardened in numpy"
+        )
     total = time.perf_counter() - started
     metadata = {
         "rule": str(rule),
@@ -289,14 +329,16 @@ def train_kernel(
         "seconds": round(result.seconds, 2),
         "seeds_tried": tried,
         "total_seconds": round(total, 2),
-        "accuracy": round(exact / 512, 6),
+        "accuracy": round(exact / count, 6),
         "exact": exact,
         "network_gates": result.network.gate_count,
         "parametrisation": TRUTH_TABLE.name,  # how the gates were learned; network.npz keeps 16 logits either way
         "trained_by": f"lifetui {__version__}, jax {jax.__version__}",
         "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    if exact != 512:
+    if rule.multi_state:  # two-state kernels keep the fields they always had
+        metadata |= {"states": rule.states, "neighbourhoods": count, "encoding": STATE_ENCODING}
+    if exact != count:
         metadata["inexact"] = True
     try:
         save_kernel(out, result.network, metadata)
@@ -304,13 +346,13 @@ def train_kernel(
         kept = Path(tempfile.mkdtemp(prefix=f"lifetui-kernel-{rule.slug}-"))
         save_kernel(kept, result.network, metadata)
         raise LifeError(f"{err}; the trained kernel is kept in {kept} (move it where you want it)") from None
-    if exact != 512:
+    if exact != count:
         console.print(
-            f"{rule}: no seed was exact; kept the best, seed {result.seed}, right on {exact}/512 neighbourhoods "
+            f"{rule}: no seed was exact; kept the best, seed {result.seed}, right on {exact}/{count} neighbourhoods "
             f"(INEXACT: the engines run it only with --allow-inexact); kernel written to {out}"
         )
         return
     console.print(
-        f"{rule}: exact on 512/512 with seed {result.seed} after {result.steps} steps "
+        f"{rule}: exact on {count}/{count} with seed {result.seed} after {result.steps} steps "
         f"({total:.1f} s, {metadata['seeds_tried']} seed(s) tried); kernel written to {out}"
     )
