@@ -281,6 +281,18 @@ def test_the_check_plan_replays_everything_it_can_and_else_the_last_generations_
     assert bench.plan_check(board, 10, whole=True) is None  # not one generation fits: unchecked, said so
 
 
+@pytest.mark.parametrize("spare", [0, 1])
+def test_tiles_are_checked_while_their_margin_fits_round_the_torus_and_not_a_cell_more(spare):
+    # A tile's surroundings reach `steps` + 1 cells out on every side: on a torus exactly that wide the window
+    # is the whole axis once round, still a true picture of what can reach the tile; a cell more steps and
+    # it would reach round to itself, and the plan falls back to the last generations that fit.
+    steps = 30
+    side = bench.TILE + 2 * (steps + 1)
+    board = Board.of_cells(CONWAY, np.zeros((side - spare, side + 7), dtype=np.uint8))
+    plan = bench.plan_check(board, steps, whole=False)
+    assert plan == (bench.CheckPlan("tiles") if spare == 0 else bench.CheckPlan("tiles", 1))
+
+
 def test_a_long_bench_checks_its_last_generations_and_catches_an_engine_wrong_in_them(monkeypatch):
     monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", 40 * (64 * 64 + bench.GENERATION_CELLS))  # 40 generations
     monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", WrongAtTheCorner))

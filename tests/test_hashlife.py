@@ -14,13 +14,19 @@ from lifetui.compiler.build import missing_compiler_reason
 from lifetui.engines import availability, create_engine, power_of_two_sides
 from lifetui.engines.hashlife_engine import HashlifeUnavailable
 from lifetui.engines.numpy_engine import NumpyEngine
+from lifetui.patterns import load_pattern
 from lifetui.rules import CONWAY, Rule, parse_rule
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe, live_box
 
 pytestmark = pytest.mark.skipif(missing_compiler_reason() is not None, reason="no C compiler here")
 
 
 def soup(shape, seed, density=0.35):
     return (np.random.default_rng(seed).random(shape) < density).astype(np.uint8)
+
+
+GLIDER = load_pattern("glider").to_array()
 
 
 @pytest.mark.parametrize("text", ["B3/S23", "B36/S23", "B2-a/S12", "B0/S8", "B012345678/S", "B1357/S1357"])
@@ -383,3 +389,26 @@ def test_a_macrocell_file_of_one_8_by_8_square_runs_from_its_corner():
     plane.step(4)
     assert plane.population() == 5 and plane.extent() == (top + 1, left + 1, 3, 3)  # a glider: a cell down-right
     assert np.array_equal(plane.window(top + 1, left + 1, 3, 3), [[0, 1, 0], [0, 0, 1], [1, 1, 1]])
+
+
+@pytest.mark.parametrize("turns", range(4))
+def test_a_glider_flying_away_from_a_block_is_kept_by_every_jump(turns):
+    # After a step the root is trimmed while its live cells lie in its centre half: a glider in any one of the
+    # twelve outer squares (one at each corner here, in turn), with a block behind it, must keep the root wide.
+    glider = np.rot90(GLIDER, turns).copy()
+    reference = NumpyEngine(CONWAY)
+    reference.load(np.pad(glider, 3))
+    reference.step(4)
+    dy, dx = np.subtract(live_box(reference.cells())[:2], (3, 3))  # a cell diagonally every four generations
+    cells = np.zeros((44, 44), dtype=np.uint8)
+    cells[20:23, 20:23] = glider
+    cells[20 - 18 * dy : 22 - 18 * dy, 20 - 18 * dx : 22 - 18 * dx] = 1  # a block, 18 cells behind
+    for jump in (64, 4096, 1 << 20):
+        plane = create_universe("hashlife", CONWAY, PLANE)
+        plane.load(cells)
+        plane.step(jump)
+        travelled = jump // 4
+        assert plane.population() == 9, jump
+        block = plane.window(20 - 18 * dy, 20 - 18 * dx, 2, 2)
+        flown = plane.window(20 + travelled * dy, 20 + travelled * dx, 3, 3)
+        assert block.all() and np.array_equal(flown, glider), jump

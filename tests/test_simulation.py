@@ -449,3 +449,38 @@ def test_a_board_that_outgrows_whole_comparison_is_followed_in_sampled_spans(mon
     box = simulation.box
     assert box is not None and box[2] * box[3] > 200
     assert sampled() and all(verdict.agrees for verdict, _ in reports)
+
+
+class ForgetsTheRule(NumpyEngine):
+    """Steps Conway's Life whatever rule it was made for."""
+
+    def __init__(self, rule, *args, **kwargs):
+        super().__init__(CONWAY, *args, **kwargs)
+
+
+@pytest.mark.parametrize("where", TOPOLOGIES)
+def test_an_engine_that_forgets_the_rule_is_caught_at_the_first_generation_the_rule_matters(where, monkeypatch):
+    from lifetui.patterns import parse_pattern
+    from lifetui.rules import parse_rule
+    from lifetui.world.board import board_for
+
+    # HighLife first births a cell on six neighbours in this pattern's second generation: an engine stepping
+    # Conway's Life instead agrees for one generation. The checker compares at generation 3 and replays, on
+    # a fresh engine of the kind checked and the board's own rule, to the first generation that differs.
+    double = EngineInfo("bitsliced", "test double", f"{__name__}:ForgetsTheRule")
+    monkeypatch.setitem(engines.ENGINES, "bitsliced", double)
+    pattern = parse_pattern(b"x = 4, y = 4, rule = B36/S23\nobbo$obbo$bobo$obob!\n", "highlife.rle", ".rle")
+    suffix = "" if where == "plane" else f":{where}"
+    board = board_for(pattern, plane=where == "plane", rule=parse_rule(f"B36/S23{suffix}"))
+    simulation = Simulation(board, engine="bitsliced")
+    reports, rests = [], []
+
+    def rest(seconds):
+        rests.append(seconds)
+        simulation.step(3)
+
+    follow(simulation, ReferenceChecker(board.rule, simulation.topology), lambda: len(rests) >= 2,
+           lambda verdict, epoch: reports.append((verdict, epoch)), rest, lambda: (0, 0))  # fmt: skip
+    verdict = reports[-1][0]
+    assert not verdict.agrees
+    assert (verdict.generation, verdict.agreed_through) == (2, 1) and len(verdict.differing) > 0
