@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-import platformdirs
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -37,7 +36,8 @@ from lifetui.tui import keys
 from lifetui.tui.board_view import BoardView
 from lifetui.tui.editing import Editing
 from lifetui.tui.messages import Analysed, Checked, Frame, Notice, Occupied
-from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
+from lifetui.tui.recording import Recorder
+from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen, save_folder, suggested_name
 from lifetui.tui.sidebar import Sidebar, behaviour_text, board_rows, divergence_text, number, speed_text, states_rows
 from lifetui.world.board import Board
 from lifetui.world.pictures import state_colours
@@ -50,12 +50,7 @@ POPULATION_POINTS = 4096
 FIT_SQUARES = 1 << 22
 
 
-def save_folder() -> Path:
-    """Where `s` offers to save: lifetui's folder among the user's documents (not wherever lifetui started)."""
-    return Path(platformdirs.user_documents_dir()) / "lifetui"
-
-
-class LifeApp(Editing):
+class LifeApp(Editing, Recorder):
     TITLE = "lifetui"
     CSS = "Screen { layout: vertical; } #main { height: 1fr; }"
     BINDINGS = keys.bindings()
@@ -101,6 +96,7 @@ class LifeApp(Editing):
         self.populations: list[int] = []  # one a frame for this board (reset, edits and loads start it again)
         self._populations_seen: tuple[int, int] | None = None  # (epoch, generation) of the last one
         self.engine_description = simulation.describe_engine()
+        self.recording = None  # `a` records one board: a recording of the board before ends unsaved
 
     def _start_threads(self) -> None:
         """The simulation, checker and analysis threads for this board."""
@@ -197,6 +193,7 @@ class LifeApp(Editing):
         self.driver.frame_pending.clear()
         self.last_snapshot = message.snapshot
         self._record_population(message.snapshot)
+        self.record(message.snapshot)
         if self.verdict_epoch != message.snapshot.epoch:
             self.verdict = None  # reached for the board before a reset, an edit or a swap
         if not self.query(BoardView):
@@ -375,8 +372,7 @@ class LifeApp(Editing):
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
-        stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
-        suggested = str(save_folder() / f"{stem}-gen{generation}.rle")
+        suggested = suggested_name(self.pattern_name, f"gen{generation}.rle")
         self.push_screen(SaveScreen(suggested), lambda path: self._save(path, generation, write))
 
     def _save(self, path: Path | None, generation: int, write: Callable[[Path], None]) -> None:
