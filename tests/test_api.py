@@ -197,3 +197,13 @@ def test_capture_writes_the_generation_it_was_taken_at(tmp_path):
     assert "#N Glider\n#O Richard K. Guy" in life.contents(None) and isinstance(life.contents("x.png"), bytes)
     with pytest.raises(ValueError, match="for a picture's name"):
         life.contents("x.rle", cell_size="2")
+
+
+def test_an_animation_of_a_plane_too_wide_to_read_out_as_cells_runs_its_copy_from_the_tree():
+    image = pytest.importorskip("PIL.Image")
+    import io
+
+    life = lifetui.open("gosper-glider-gun", engine="hashlife").step(1 << 30)  # 268 million cells across
+    gif = image.open(io.BytesIO(life.animation(1 << 28, every=1 << 27)))
+    assert gif.n_frames == 3 and max(gif.size) <= 1024 and life.generation == 5 << 28
+    assert life.box[3] > 335_000_000  # fitted to the run: the view's width is the last frame's box

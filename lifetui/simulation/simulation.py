@@ -415,12 +415,19 @@ class Simulation:
             return self._universe.live_cells()
 
     def fork(self) -> Universe:
-        """A new universe of this engine holding the board as it is now (to run ahead on, and close)."""
+        """A new universe of this engine holding the board as it is now (to run ahead on, and close): taken over
+        from the engine's own format, else as cells, else (too many to read out) from its own file's text."""
         with self._lock:
             universe = self._universe_of(self.engine_name)
             try:
                 if not universe.take_over(self._universe):
-                    universe.load(*self._universe.live_cells())
+                    try:
+                        universe.load(*self._universe.live_cells())
+                    except Outgrown:
+                        native = self._universe.native_text(self.rule, self.generation)
+                        if native is None:
+                            raise
+                        universe.load_pattern(read_macrocell(native))
             except BaseException:
                 universe.close()
                 raise
