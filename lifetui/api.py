@@ -204,11 +204,11 @@ class Life:
         "extinct", "still life", "oscillator" or "spaceship", period, since, dx and dy), or None and why it
         stopped looking (a live area past runner.UNTIL_STABLE_CELLS is not compared).
 
-        >>> import lifetui
-        >>> lifetui.open("glider").until_stable().describe()
-        'spaceship, period 4, moving +1,+1 each period (from generation 0)'
-        >>> lifetui.open("r-pentomino").until_stable(100).why_not
-        'no repeat within 100 generations'
+            >>> import lifetui
+            >>> lifetui.open("glider").until_stable().describe()
+            'spaceship, period 4, moving +1,+1 each period (from generation 0)'
+            >>> lifetui.open("r-pentomino").until_stable(100).why_not
+            'no repeat within 100 generations'
         """
         topology = self.simulation.topology
         if not (topology.is_torus or topology.is_plane):
@@ -224,12 +224,12 @@ class Life:
         `window`, else a torus whole, else fitted to every place the live cells go on the way (found by running
         a copy first: `progress` hears of both runs). `cell_size` and `colours` as picture() takes them.
 
-        >>> import lifetui
-        >>> from PIL import Image
-        >>> import io
-        >>> gif = Image.open(io.BytesIO(lifetui.open("glider").animation(4, frame_ms=250)))
-        >>> gif.n_frames, gif.size, gif.info["duration"]  # 5 frames of a 4 x 4 box of 16-pixel cells
-        (5, (64, 64), 250)
+            >>> import lifetui
+            >>> from PIL import Image
+            >>> import io
+            >>> gif = Image.open(io.BytesIO(lifetui.open("glider").animation(4, frame_ms=250)))
+            >>> gif.n_frames, gif.size, gif.info["duration"]  # 5 frames of a 4 x 4 box of 16-pixel cells
+            (5, (64, 64), 250)
         """
         suffix = f".{format}"
         if suffix not in pictures.ANIMATIONS:
@@ -269,11 +269,11 @@ class Life:
         """The board now, to write later (the TUI's `s` asks where first, while the board runs on): its
         generation, and what writes it to a path as save() would (a picture fitted to the live cells).
 
-        >>> import lifetui
-        >>> life = lifetui.open("glider")
-        >>> generation, write = life.capture()
-        >>> life.step(8).generation, generation  # write(path) would write generation 0
-        (8, 0)
+            >>> import lifetui
+            >>> life = lifetui.open("glider")
+            >>> generation, write = life.capture()
+            >>> life.step(8).generation, generation  # write(path) would write generation 0
+            (8, 0)
         """
         generation, contents = self.simulation.capture()
 
@@ -303,10 +303,10 @@ class Life:
         automatic: a board too large for the picture's pixels is drawn zoomed out (a pixel is live when any of
         its cells is).
 
-        >>> import lifetui
-        >>> svg = lifetui.open("glider").picture("svg", cell_size="2", colours="000000,ffffff")
-        >>> print(svg.decode().splitlines()[1])  # the dead colour behind, then a group per live state
-        <rect width="3" height="3" fill="#ffffff"/>
+            >>> import lifetui
+            >>> svg = lifetui.open("glider").picture("svg", cell_size="2", colours="000000,ffffff")
+            >>> print(svg.decode().splitlines()[1])  # the dead colour behind, then a group per live state
+            <rect width="3" height="3" fill="#ffffff"/>
         """
         if format not in ("png", "svg"):
             raise ValueError(f"format is 'png' or 'svg', not {format!r}")
