@@ -17,6 +17,7 @@ import click
 import numpy as np
 
 from lifetui import __version__
+from lifetui.api import Life
 from lifetui.engines import ENGINES, JAX_LEAST_MEMORY, EngineOptions, available_engines
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
@@ -43,12 +44,10 @@ from lifetui.model.network import (
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.patterns.pattern import MAX_GENERATION
 from lifetui.rules import CONWAY, RuleSpec, parse_rule
-from lifetui.simulation import board_text, fastest_engine
-from lifetui.simulation.runner import UNTIL_STABLE_STEPS, animate, step_until_stable, step_with_progress
-from lifetui.simulation.simulation import text_of_a_tree
+from lifetui.simulation.runner import UNTIL_STABLE_STEPS, progress_bar
 from lifetui.world import pictures
 from lifetui.world.board import board_for, open_board, parse_size, torus_board
-from lifetui.world.universe import Outgrown, Universe, create_universe
+from lifetui.world.universe import Outgrown
 
 
 class EngineChoice(click.Choice):
@@ -282,7 +281,10 @@ def open_pattern(pattern: str | None, engines: tuple[str, ...], size, rule, mode
               help="A picture's scale: PX pixels a cell, or 1:N a pixel for N x N cells (default: up to "
                    f"{pictures.AUTO_CELL}, within {pictures.AUTO_SIDE} pixels a side).")  # fmt: skip
 @click.option("--colors", "colours", callback=_parsed(pictures.Colours.parse), metavar="LIVE,DEAD",
-              help="A picture's colours in hex (default Golly's: ffffff,303030).")  # fmt: skip
+              help="A picture's colours in hex (default Golly's: ffffff,303030; a multi-state rule's other states "
+                   "keep Golly's).")  # fmt: skip
+@click.option("--frame-ms", type=click.IntRange(1, pictures.MAX_FRAME_MS), metavar="MS",
+              help=f"How long an animation shows each frame, in ms (default {pictures.FRAME_MS}).")  # fmt: skip
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of the board.")
 def run(
@@ -301,6 +303,7 @@ def run(
     window: tuple[int, int, int, int] | None,
     scale: pictures.Scale | None,
     colours: pictures.Colours | None,
+    frame_ms: int | None,
     devices: int,
     as_json: bool,
 ) -> None:
@@ -311,8 +314,7 @@ def run(
     if output is not None:
         refuse_other_format_name(output)
     picture = _picture_suffix(output, picture_format, as_json)
-    drawing = pictures.PictureOptions(window, scale, colours or pictures.Colours(), every or 1)
-    _refuse_picture_options(output, picture, steps, every, window, scale, colours, until_stable)
+    _refuse_picture_options(output, picture, steps, every, window, scale, colours, frame_ms, until_stable)
     board = open_board(pattern, size, rule, plane)
     loaded, topology = board.pattern, board.topology
     _warn(loaded)
@@ -321,83 +323,62 @@ def run(
                                f"generation lifetui runs to and writes ({MAX_GENERATION:,})")  # fmt: skip
     if until_stable and not (topology.is_torus or topology.is_plane):
         raise click.UsageError(f"--until-stable runs on a torus or the plane, not {topology.suffix()}; give --size WxH")
-    options = EngineOptions(model, allow_inexact, devices=devices)
-    if engine is None:
-        notes: list[str] = []
-        engine = fastest_engine(board, options, notes)
-        for line in notes if sys.stderr.isatty() else ():  # a script reads the engine in --json's "engine"
-            click.echo(f"lifetui: {line}", err=True)
     if window is not None:
         pictures.refuse_window(window, topology)
-    universe = create_universe(engine, board.rule, topology, options)
-    if universe.inexact:  # said even with --json: a script must not take this board for the rule's
-        click.echo(f"lifetui: warning: {engine} runs an inexact kernel (--allow-inexact), wrong on {universe.inexact} "
-                   f"of {neighbourhood_count(board.rule)} neighbourhoods: this is not {board.rule}'s board",
-                   err=True)  # fmt: skip
-    universe.load_pattern(board.pattern)
+    life = Life(board, engine, EngineOptions(model, allow_inexact, devices=devices))
+    for line in life.simulation.notes if sys.stderr.isatty() else ():  # a script reads the engine in --json's
+        click.echo(f"lifetui: {line}", err=True)
+    if life.inexact:  # said even with --json: a script must not take this board for the rule's
+        click.echo(f"lifetui: warning: {life.engine} runs an inexact kernel (--allow-inexact), wrong on "
+                   f"{life.inexact} of {neighbourhood_count(board.rule)} neighbourhoods: this is not {board.rule}'s "
+                   "board", err=True)  # fmt: skip
+    show = not as_json and sys.stderr.isatty()
     started = time.perf_counter()
-    behaviour, stopped, animation = None, None, None
+    stability, stopped, animation = None, None, None
     if until_stable:
-
-        def look() -> tuple[np.ndarray, tuple[int, int]]:
-            cells, top, left = universe.live_cells()
-            return cells, (top, left)
-
         limit = UNTIL_STABLE_STEPS if steps is None else steps
-        show = not as_json and sys.stderr.isatty()
         if show:
             click.echo(f"lifetui: watching {pattern} for a repeat, up to {limit:,} generations (--steps N sets the"
                        " limit)", err=True)  # fmt: skip
-        steps, behaviour, why_not = step_until_stable(universe, look, board.generation, limit, show)
+        with progress_bar(limit, show) as advanced:
+            stability = life.until_stable(limit, progress=advanced)
+        steps = stability.generations
         if not as_json:
-            click.echo(f"{pattern}: {behaviour.describe() if behaviour else why_not}", err=True)
+            click.echo(f"{pattern}: {stability.describe()}", err=True)
     elif picture in pictures.ANIMATIONS:
         assert steps is not None
-
-        def scout() -> Universe:
-            fresh = create_universe(engine, board.rule, topology, options)
-            fresh.load_pattern(board.pattern)
-            return fresh
-
-        animation = animate(universe, scout, picture, steps, drawing, show=not as_json and sys.stderr.isatty())
+        with progress_bar(steps, show) as advanced:
+            animation = life.animation(steps, picture[1:], every=every or 1, window=window, cell_size=scale,
+                                       colours=colours, frame_ms=frame_ms or pictures.FRAME_MS,
+                                       progress=advanced)  # fmt: skip
     else:
         assert steps is not None  # refused above: without --until-stable, --steps is given
         try:
-            step_with_progress(universe, steps, show=not as_json and sys.stderr.isatty())
+            with progress_bar(steps, show) as advanced:
+                life.step(steps, progress=advanced)
         except Outgrown as err:  # more than this machine holds: what was reached is still written, then said
             stopped, steps = err, err.done
     seconds = time.perf_counter() - started
-    generation = board.generation + steps
 
     def text() -> str | bytes:
         if animation is not None:
             return animation
         if picture is not None:
-            return pictures.still(universe, picture, drawing)
-        native = universe.native_text(board.rule, generation) if output and output.suffix.lower() == ".mc" else None
-        if native is not None:
-            return native  # from the engine's own format, any size
-        try:
-            cells, top, left = universe.live_cells()
-        except Outgrown:  # too wide for a board of its cells: RLE from its runs, where the engine has a tree
-            native = universe.native_text(board.rule, generation)
-            if native is None:
-                raise
-            return text_of_a_tree(native, topology, output, loaded.name, loaded.author)
-        return board_text(output, cells, top, left, board.rule, topology, generation, loaded.name, loaded.author)
+            return life.picture(picture[1:], window, cell_size=scale, colours=colours)
+        return life.contents(output)
 
-    top, left, height, width = universe.extent() or (None, None, 0, 0)
+    top, left, height, width = life.box or (None, None, 0, 0)
     summary = {
         "pattern": pattern, "rule": str(board.rule), "topology": topology.suffix()[1:] or "plane",
-        "width": width, "height": height, "top": top, "left": left, "engine": engine, "steps": steps,
-        "generation": generation, "population": universe.population(), "seconds": round(seconds, 6),
-        "output": str(output) if output else None, "inexact": universe.inexact,
+        "width": width, "height": height, "top": top, "left": left, "engine": life.engine, "steps": steps,
+        "generation": life.generation, "population": life.population, "seconds": round(seconds, 6),
+        "output": str(output) if output else None, "inexact": life.inexact,
     }  # fmt: skip
-    if until_stable:
-        summary["behaviour"] = behaviour.as_json() if behaviour else None
+    if stability is not None:
+        summary["behaviour"] = stability.behaviour.as_json() if stability.behaviour else None
     _finish_run(output, as_json, text, summary)
     if stopped is not None:
-        kept = f"; generation {generation:,} is written to {output}" if output else ""
+        kept = f"; generation {life.generation:,} is written to {output}" if output else ""
         raise LifeError(f"{stopped}{kept}")
 
 
@@ -415,16 +396,21 @@ def _picture_suffix(output: Path | None, picture_format: str | None, as_json: bo
 
 
 def _refuse_picture_options(output: Path | None, picture: str | None, steps: int | None, every: int | None, window,
-                            scale, colours, until_stable: bool) -> None:  # fmt: skip
-    """The picture options make sense only for a picture, --every only for an animation, which needs --steps."""
-    given = [name for name, value in (("--every", every), ("--window", window), ("--cell-size", scale),
-                                      ("--colors", colours)) if value is not None]  # fmt: skip
+                            scale, colours, frame_ms: int | None, until_stable: bool) -> None:  # fmt: skip
+    """The picture options make sense only for a picture, --every and --frame-ms only for an animation, which
+    needs --steps."""
+    options = (("--every", every), ("--window", window), ("--cell-size", scale), ("--colors", colours),
+               ("--frame-ms", frame_ms))  # fmt: skip
+    given = [name for name, value in options if value is not None]
     if given and picture is None:
         raise click.UsageError(f"{given[0]} is for a picture: name the output (-o) .png or .svg, or .gif, .webp or "
                                ".apng for the run")  # fmt: skip
     if every is not None and picture in pictures.STILLS:
         raise click.UsageError(f"--every K draws a frame every K generations into an animation (-o X.gif, .webp "
                                f"or .apng); {output} is a still of the last generation")  # fmt: skip
+    if frame_ms is not None and picture in pictures.STILLS:
+        raise click.UsageError(f"--frame-ms is how long each frame of an animation shows (-o X.gif, .webp or "
+                               f".apng); {output} is a still of the last generation")  # fmt: skip
     if until_stable and picture in pictures.ANIMATIONS:
         raise click.UsageError("an animation runs --steps N generations, not --until-stable")
     if picture in pictures.ANIMATIONS and steps is not None:

@@ -100,7 +100,7 @@ def test_a_check_larger_than_its_bound_is_refused_not_run(monkeypatch):
 def test_a_check_sees_a_board_that_differs_from_the_reference():
     life = lifetui.open("glider", engine="numpy").step(8)
     assert life.check()
-    life._simulation.draw([(40, 40)], 1)  # a stray cell the reference never made
+    life.simulation.draw([(40, 40)], 1)  # a stray cell the reference never made
     assert not life.check()
 
 
@@ -143,3 +143,67 @@ def test_without_pillow_a_notebook_shows_the_repr(monkeypatch):
     life = lifetui.open("glider")
     assert life._repr_png_() is None
     assert b"<svg" in life.picture("svg")[:300]  # SVG is lifetui's own: no Pillow needed
+
+
+def test_a_long_step_says_its_progress_and_an_outgrown_board_how_far_it_got(monkeypatch):
+    heard = []
+    life = lifetui.open("r-pentomino", engine="numpy").step(1000, progress=heard.append)
+    assert life.generation == 1000 and heard[-1] == 1000 and heard == sorted(set(heard))
+    from lifetui.world.universe import Outgrown
+
+    def outgrow(self, generations):
+        raise Outgrown("too big here", done=3)
+
+    monkeypatch.setattr(type(life.simulation._universe), "step", outgrow)
+    with pytest.raises(Outgrown, match=r"too big here \(stopped after 3 of the 10 generations") as stop:
+        life.step(10)
+    assert stop.value.done == 3 and life.generation == 1003
+
+
+def test_until_stable_says_what_the_board_does_or_why_it_stopped_looking():
+    found = lifetui.open("pulsar", size=(32, 32)).until_stable()
+    assert (found.behaviour.kind, found.behaviour.period, found.generations) == ("oscillator", 3, 3)
+    heard = []
+    assert lifetui.open("diehard").until_stable(progress=heard.append).behaviour.kind == "extinct"
+    assert heard[-1] == 130 and len(heard) == 130
+    with pytest.raises(LifeError, match="until_stable runs on a torus or the plane, not :P12,10"):
+        lifetui.open("glider", rule="B3/S23:P12,10").until_stable()
+
+
+def test_an_animation_is_the_run_and_leaves_the_life_at_its_end(tmp_path):
+    image = pytest.importorskip("PIL.Image")
+    import io
+
+    life = lifetui.open("glider", size=(8, 8), engine="numpy")
+    gif = image.open(io.BytesIO(life.animation(8, every=4, cell_size="2", colours="ff0000,000000", frame_ms=70)))
+    assert life.generation == 8 and (gif.n_frames, gif.size, gif.info["duration"]) == (3, (16, 16), 70)
+    gif.seek(2)
+    red = (np.asarray(gif.convert("RGB")) == (255, 0, 0)).all(axis=-1)[::2, ::2]
+    assert np.array_equal(red, life.cells().astype(bool))  # the last frame is the board it ended on
+    for bad, message in (({"format": "png"}, "'gif', 'webp' or 'apng'"), ({"frame_ms": 0}, "frame_ms is from 1"),
+                         ({"every": 0}, "every is 1 or more")):  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            life.animation(4, **bad)
+
+
+def test_capture_writes_the_generation_it_was_taken_at(tmp_path):
+    life = lifetui.open("glider", engine="numpy")
+    generation, write = life.capture()
+    life.step(5)
+    write(tmp_path / "then.rle")
+    life.save(tmp_path / "now.rle")
+    then, now = load_pattern(str(tmp_path / "then.rle")), load_pattern(str(tmp_path / "now.rle"))
+    assert (generation, then.generation, now.generation) == (0, 0, 5) and then.name == now.name == "Glider"
+    assert "#N Glider\n#O Richard K. Guy" in life.contents(None) and isinstance(life.contents("x.png"), bytes)
+    with pytest.raises(ValueError, match="for a picture's name"):
+        life.contents("x.rle", cell_size="2")
+
+
+def test_an_animation_of_a_plane_too_wide_to_read_out_as_cells_runs_its_copy_from_the_tree():
+    image = pytest.importorskip("PIL.Image")
+    import io
+
+    life = lifetui.open("gosper-glider-gun", engine="hashlife").step(1 << 30)  # 268 million cells across
+    gif = image.open(io.BytesIO(life.animation(1 << 28, every=1 << 27)))
+    assert gif.n_frames == 3 and max(gif.size) <= 1024 and life.generation == 5 << 28
+    assert life.box[3] > 335_000_000  # fitted to the run: the view's width is the last frame's box

@@ -702,12 +702,12 @@ def test_under_an_address_space_limit_jax_is_unavailable_not_a_crash(tmp_path):
 
 
 def test_memory_running_out_where_no_check_foresaw_it_is_one_line(lifetui, monkeypatch):
-    import lifetui.cli as cli
+    import lifetui.simulation.simulation as simulation
 
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(cli, "board_text", exhausted)
+    monkeypatch.setattr(simulation, "board_text", exhausted)
     result = lifetui("run", "glider", "--steps", "1")
     assert result.code == 1
     assert result.err == "lifetui: error: out of memory (this machine's, or a limit such as ulimit -v)\n"

@@ -13,7 +13,7 @@ import pytest
 from lifetui.engines.base import any_in_squares
 from lifetui.errors import UsageError
 from lifetui.patterns import load_pattern
-from lifetui.rules import CONWAY
+from lifetui.rules import CONWAY, parse_rule
 from lifetui.world import pictures
 from lifetui.world.pictures import Colours, Scale, View, choose_view, frame_offsets, parse_window
 from lifetui.world.topology import PLANE, Topology
@@ -115,6 +115,54 @@ def test_zoomed_out_a_square_is_live_when_any_of_its_cells_is():
     assert np.array_equal(squares, expected)
 
 
+def test_golly_s_default_colours_for_each_state():
+    assert pictures.state_colours(parse_rule("/2/3").rule) == [(48, 48, 48), (255, 0, 0), (255, 255, 0)]
+    assert pictures.state_colours(parse_rule("345/2/4").rule)[1:] == [(255, 0, 0), (255, 127, 0), (255, 255, 0)]
+    assert pictures.state_colours(parse_rule("LifeHistory").rule) == list(pictures.HISTORY_COLOURS)
+    assert pictures.state_colours(parse_rule("R2,C3,S2-6,B3-5").rule) == [(48, 48, 48), (255, 0, 0), (255, 255, 0)]
+    assert pictures.state_colours(parse_rule("B3/S23").rule) is None
+    assert pictures.state_colours(parse_rule("R2,C0,S2-6,B3-5").rule) is None
+    # --colors LIVE,DEAD sets states 1 and 0; the others keep Golly's.
+    given = Colours((1, 2, 3), (4, 5, 6))
+    assert Colours.golly(parse_rule("345/2/4").rule, given).palette() == [(4, 5, 6), (1, 2, 3), (255, 127, 0),
+                                                                          (255, 255, 0)]  # fmt: skip
+    assert Colours.golly(CONWAY) == Colours() and Colours.golly(CONWAY, given) == given
+
+
+STATES = "#C a cell of each of Star Wars's states and a zero between\nx = 5, y = 2, rule = 345/2/4\nABC$A.A!\n"
+
+
+def svg_states(text: str) -> dict[str, np.ndarray]:
+    """Each colour an SVG of lifetui's draws, and the squares it fills (its rectangles in a group of that fill)."""
+    root = ElementTree.fromstring(text)
+    columns, rows = (int(number) for number in root.get("viewBox").split()[2:])
+    drawn = {}
+    for group in root.findall(f"{SVG}g"):
+        squares = drawn.setdefault(group.get("fill"), np.zeros((rows, columns), dtype=np.uint8))
+        for rect in group.findall(f"{SVG}rect"):
+            x, y, width, height = (int(rect.get(key)) for key in ("x", "y", "width", "height"))
+            squares[y : y + height, x : x + width] = 1
+    return {"background": root.find(f"{SVG}rect").get("fill"), **drawn}
+
+
+def test_a_multi_state_board_is_drawn_in_golly_s_colour_for_each_state(lifetui, tmp_path):
+    (tmp_path / "states.rle").write_text(STATES)
+    out = tmp_path / "states.svg"
+    assert lifetui("run", str(tmp_path / "states.rle"), "--steps", "0", "-o", str(out)).code == 0
+    drawn = svg_states(out.read_text())
+    assert drawn.pop("background") == "#303030"
+    assert {colour: squares.tolist() for colour, squares in drawn.items()} == {
+        "#ff0000": [[1, 0, 0], [1, 0, 1]], "#ff7f00": [[0, 1, 0], [0, 0, 0]], "#ffff00": [[0, 0, 1], [0, 0, 0]],
+    }  # fmt: skip
+    image_module = pytest.importorskip("PIL.Image")
+    png = tmp_path / "states.png"
+    assert lifetui("run", str(tmp_path / "states.rle"), "--steps", "0", "-o", str(png), "--cell-size", "1",
+                   "--colors", "ffffff,000000").code == 0  # fmt: skip
+    pixels = np.asarray(image_module.open(png).convert("RGB")).tolist()
+    white, black, orange, yellow = [255, 255, 255], [0, 0, 0], [255, 127, 0], [255, 255, 0]
+    assert pixels == [[white, orange, yellow], [white, black, white]]  # --colors: states 1 and 0
+
+
 # The command line: SVG (no Pillow needed).
 
 
@@ -206,6 +254,9 @@ def test_picture_options_need_a_picture_and_every_an_animation(lifetui, tmp_path
         ("--format", "svg", "--json"): "--format without -o draws on standard output, where --json writes",
         ("--cell-size", "1", "--window", "0,0,20000,20000", "-o", str(tmp_path / "x.svg")): "over the limit",
         ("--steps", "20000", "-o", str(tmp_path / "x.gif")): "20,001 frames",
+        ("--frame-ms", "50"): "--frame-ms is for a picture",
+        ("--frame-ms", "50", "-o", str(tmp_path / "x.png")): "--frame-ms is how long each frame of an animation",
+        ("--frame-ms", "0", "-o", str(tmp_path / "x.gif")): "0 is not in the range 1<=x<=60000",
     }
     for args, message in cases.items():
         steps = () if "--steps" in args else ("--steps", "3")
@@ -291,6 +342,17 @@ def test_an_animation_has_a_frame_every_k_generations_and_the_last(lifetui, tmp_
         image.seek(index)
         assert np.array_equal(image_squares(image, 2), universe.window(top, left, height, width)), generation
         assert image.info["duration"] == pictures.FRAME_MS
+
+
+def test_frame_ms_sets_how_long_each_frame_of_an_animation_shows(lifetui, tmp_path):
+    image_module = pytest.importorskip("PIL.Image")
+    for suffix, frame_ms in ((".gif", 40), (".apng", 1000)):
+        out = tmp_path / f"slow{suffix}"
+        assert lifetui("run", "blinker", "--steps", "2", "--frame-ms", str(frame_ms), "-o", str(out)).code == 0
+        image = image_module.open(out)
+        for index in range(image.n_frames):
+            image.seek(index)
+            assert image.info["duration"] == frame_ms, (suffix, index)
 
 
 def test_an_animation_on_a_torus_shows_the_whole_torus(lifetui, tmp_path):

@@ -122,7 +122,7 @@ async def test_a_board_no_engine_can_hold_is_a_notice_and_the_board_it_would_rep
     (tmp_path / "big.rle").write_text("x = 3, y = 1\n3o!\n")
     app = app_on("plane")
     async with app.run_test() as pilot:
-        monkeypatch.setattr(app_module, "Simulation", no_engine_holds_it)
+        monkeypatch.setattr(app_module, "Life", no_engine_holds_it)
         await pilot.press("o")
         app.screen.query_one("Input").value = str(tmp_path / "big.rle")
         await pilot.press("enter")

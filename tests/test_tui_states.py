@@ -5,7 +5,7 @@ from tui_helpers import save_through_the_screen, settle
 
 from lifetui.rules import parse_rule
 from lifetui.tui.app import LifeApp
-from lifetui.tui.board_view import HISTORY_COLOURS, BoardView, state_colours
+from lifetui.tui.board_view import BoardView
 from lifetui.world.board import Board
 
 STAR_WARS = parse_rule("345/2/4").rule
@@ -22,13 +22,6 @@ def colours_of(view: BoardView, y: int) -> list[tuple[str, tuple | None, tuple |
         return None if color is None else tuple(color.get_truecolor())
 
     return [(segment.text, rgb(segment.style.color), rgb(segment.style.bgcolor)) for segment in view.render_line(y)]
-
-
-def test_golly_s_default_colours():
-    assert state_colours(parse_rule("/2/3").rule) == [(0, 0, 0), (255, 0, 0), (255, 255, 0)]
-    assert state_colours(STAR_WARS)[1:] == [(255, 0, 0), (255, 127, 0), (255, 255, 0)]
-    assert state_colours(parse_rule("LifeHistory").rule)[1:] == list(HISTORY_COLOURS[1:])
-    assert state_colours(parse_rule("B3/S23").rule) is None
 
 
 async def test_large_cells_draw_each_state_in_its_colour_and_half_blocks_two_states_a_character():
@@ -113,8 +106,3 @@ async def test_larger_than_life_swaps_between_numpy_and_ltl_and_the_others_say_w
         assert any("c is unavailable: it runs rules of the 3x3 neighbourhood; R5,C3,M1,S34..58,B34..45,NM is a "
                    "Larger than Life rule of range 5" in message for message in messages)  # fmt: skip
         assert app.simulation.engine_name == "numpy"
-
-
-def test_larger_than_life_of_more_states_decays_in_generations_colours():
-    assert state_colours(parse_rule("R2,C3,S2-6,B3-5").rule) == [(0, 0, 0), (255, 0, 0), (255, 255, 0)]
-    assert state_colours(parse_rule("R2,C0,S2-6,B3-5").rule) is None

@@ -1,116 +1,136 @@
-"""Headless runs: advancing a universe with a progress bar on a terminal, or until its board repeats."""
+"""Headless runs of a Simulation (what `lifetui.Life` and so `lifetui run` do): advancing it with a word of
+progress now and then, until its board repeats, or drawing it into an animation; and a progress bar for them."""
 
 from __future__ import annotations
 
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
-import numpy as np
-
 from lifetui.simulation.analysis import Behaviour, Watcher
-from lifetui.world.pictures import PictureOptions, choose_view, encode, frame, frame_offsets, union
-from lifetui.world.universe import Outgrown, Universe
+from lifetui.simulation.simulation import Simulation
+from lifetui.world.pictures import Colours, PictureOptions, choose_view, encode, frame_offsets, union
+from lifetui.world.universe import Outgrown
 
 T = TypeVar("T")
+#: A callback taking the generations done so far in a run.
+Progress = Callable[[int], None]
 
-#: --until-stable without --steps looks this many generations ahead at most.
+#: until_stable looks this many generations ahead at most unless told otherwise.
 UNTIL_STABLE_STEPS = 1_000_000
 
 
-#: --until-stable compares whole boards: one whose live area grows past this many cells stops it.
+#: until_stable compares whole boards: one whose live area grows past this many cells stops it.
 UNTIL_STABLE_CELLS = 4096 * 4096
 
+#: A batch of generations between two words of progress takes about this long, at least a generation.
+PROGRESS_BATCH_SECONDS = 0.1
 
-def step_until_stable(
-    universe: Universe,
-    look: Callable[[], tuple[np.ndarray, tuple[int, int]]],
-    generation: int,
-    limit: int,
-    show: bool = False,
-) -> tuple[int, Behaviour | None, str]:
-    """Advance a universe a generation at a time until its board, as `look()` gives it (the cells and where their
-    (0, 0) is), repeats, `limit` generations have passed, or its live area grows past UNTIL_STABLE_CELLS: how
-    many it advanced, what the board does (None if it did not repeat) and, if not, why it stopped looking. With
-    `show`, a run that takes a while shows a progress bar on stderr."""
-    watcher = Watcher()
-    with progress_bar(limit, show) as advanced:
-        for done in range(limit + 1):
-            if done:
-                universe.step(1)
-                advanced(done)
-            extent = universe.extent()
-            if extent is not None and extent[2] * extent[3] > UNTIL_STABLE_CELLS:
-                return done, None, (f"no repeat by generation {generation + done:,}: the live area outgrew "
-                                    f"{UNTIL_STABLE_CELLS:,} cells ({extent[3]:,} x {extent[2]:,}), past which "
-                                    "--until-stable does not compare whole boards")  # fmt: skip
-            cells, origin = look()
-            behaviour = watcher.see(cells, generation + done, origin)
-            if behaviour is not None:
-                return done, behaviour, ""
-    return limit, None, f"no repeat within {limit:,} generations"
+
+@dataclass(frozen=True)
+class Stability:
+    """What a run until the board repeats found: the generations it advanced, what the board does (None: it did
+    not repeat) and, if it did not, why the run stopped looking."""
+
+    generations: int
+    behaviour: Behaviour | None
+    why_not: str = ""
+
+    def describe(self) -> str:
+        return self.behaviour.describe() if self.behaviour else self.why_not
+
+
+def advance(simulation: Simulation, generations: int, progress: Progress | None = None) -> None:
+    """Advance `generations`, saying the generations done to `progress` after each batch (batches grow while
+    they take under PROGRESS_BATCH_SECONDS). A board the engine cannot hold any further stops where it got to:
+    Outgrown, counting the generations of this whole call."""
+    done, batch = 0, generations if progress is None else 1
+    while done < generations:
+        count = min(batch, generations - done)
+        before = time.perf_counter()
+        try:
+            simulation.step(count, interruptible=False)
+        except Outgrown as stop:
+            raise stop.of(done, generations) from None
+        done += count
+        if time.perf_counter() - before < PROGRESS_BATCH_SECONDS:
+            batch *= 2  # the word comes often enough, the overhead stays small
+        if progress is not None:
+            progress(done)
+
+
+def until_stable(simulation: Simulation, limit: int, progress: Progress | None = None) -> Stability:
+    """Advance a generation at a time until the board repeats, `limit` generations have passed, or its live area
+    grows past UNTIL_STABLE_CELLS (on a torus or the plane)."""
+    watcher, generation = Watcher(), simulation.generation
+    for done in range(limit + 1):
+        if done:
+            simulation.step(1, interruptible=False)
+            if progress is not None:
+                progress(done)
+        height, width = simulation.shape
+        if height * width > UNTIL_STABLE_CELLS:
+            return Stability(done, None, f"no repeat by generation {generation + done:,}: the live area outgrew "
+                                         f"{UNTIL_STABLE_CELLS:,} cells ({width:,} x {height:,}), past which "
+                                         "--until-stable does not compare whole boards")  # fmt: skip
+        cells, top, left = simulation.live_cells()
+        behaviour = watcher.see(cells, generation + done, (top, left))
+        if behaviour is not None:
+            return Stability(done, behaviour)
+    return Stability(limit, None, f"no repeat within {limit:,} generations")
+
+
+def animate(simulation: Simulation, suffix: str, steps: int, options: PictureOptions,
+            progress: Progress | None = None) -> bytes:  # fmt: skip
+    """An animation (GIF, WebP, APNG: `suffix`) of the next `steps` generations, which the simulation is left at
+    the last of, a frame every `options.every`. It shows the window asked for, else a torus whole, else the union
+    of the live cells' boxes over the whole run, found first by running a copy (simulation.fork): then
+    `progress` hears of both runs."""
+    count = len(frame_offsets(steps, options.every))  # refused here, before any run, when too many
+    region = options.window
+    if region is None and simulation.torus:
+        region = simulation.box
+    elif region is None:
+        scout = simulation.fork()
+        try:
+            region = union(frames_of_run(scout.step, steps, options.every, progress, scout.extent))
+        finally:
+            scout.close()
+    view = choose_view(region, options.scale, count)
+
+    def step(generations: int) -> None:
+        simulation.step(generations, interruptible=False)
+
+    frames = frames_of_run(step, steps, options.every, progress, lambda: simulation.frame(view))
+    colours = Colours.golly(simulation.rule, options.colours)
+    return encode(suffix, view, frames, colours, options.frame_ms)
+
+
+def frames_of_run(step: Callable[[int], None], steps: int, every: int, progress: Progress | None,
+                  look: Callable[[], T]) -> Iterator[T]:  # fmt: skip
+    """`look()` at each generation an animation shows (the first, one every `every`, the last), advancing by
+    `step` between them and saying how far to `progress`."""
+    done = 0
+    for offset in frame_offsets(steps, every):
+        if offset > done:
+            try:
+                step(offset - done)
+            except Outgrown as stop:
+                raise stop.of(done, steps) from None
+            done = offset
+            if progress is not None:
+                progress(done)
+        yield look()
 
 
 #: A run expected to take longer than this shows a progress bar on a terminal.
 PROGRESS_AFTER_SECONDS = 1.0
 
 
-def step_with_progress(universe: Universe, steps: int, show: bool) -> None:
-    """Advance a universe by `steps`; with `show`, a run that takes a while shows a progress bar on stderr."""
-    done, batch = 0, 1
-    with progress_bar(steps, show) as advanced:
-        while done < steps:
-            count = min(batch, steps - done)
-            before = time.perf_counter()
-            try:
-                universe.step(count)
-            except Outgrown as stop:
-                raise stop.of(done, steps) from None
-            done += count
-            if time.perf_counter() - before < 0.1:
-                batch *= 2  # calls of a tenth of a second: the bar moves, the overhead stays small
-            advanced(done)
-
-
-def animate(universe: Universe, scout: Callable[[], Universe], suffix: str, steps: int, options: PictureOptions,
-            show: bool) -> bytes:  # fmt: skip
-    """An animation (GIF, WebP, APNG: `suffix`) of `steps` generations of `universe`, which is left at the last, a
-    frame every `options.every`. It shows the window asked for, else a torus whole, else the union of the live
-    cells' boxes over the whole run, found first by running `scout()` (a fresh universe at the same generation)."""
-    count = len(frame_offsets(steps, options.every))  # refused here, before any run, when too many
-    region = options.window
-    if region is None and universe.topology.is_torus:
-        region = universe.extent()
-    elif region is None:
-        first = scout()
-        try:
-            region = union(frames_of_run(first, steps, options.every, show, first.extent))
-        finally:
-            first.close()
-    view = choose_view(region, options.scale, count)
-    frames = frames_of_run(universe, steps, options.every, show, lambda: frame(universe, view))
-    return encode(suffix, view, frames, options.colours)
-
-
-def frames_of_run(universe: Universe, steps: int, every: int, show: bool, look: Callable[[], T]) -> Iterator[T]:
-    """`look()` at each generation an animation shows (the first, one every `every`, the last), advancing the
-    universe between them; with `show`, a run that takes a while shows a progress bar on stderr."""
-    done = 0
-    with progress_bar(steps, show) as advanced:
-        for offset in frame_offsets(steps, every):
-            if offset > done:
-                try:
-                    universe.step(offset - done)
-                except Outgrown as stop:
-                    raise stop.of(done, steps) from None
-                done = offset
-                advanced(done)
-            yield look()
-
-
 @contextlib.contextmanager
-def progress_bar(total: int, show: bool) -> Iterator[Callable[[int], None]]:
+def progress_bar(total: int, show: bool) -> Iterator[Progress]:
     """A callback taking the generations done so far: once PROGRESS_AFTER_SECONDS have passed (with `show`), it
     draws a progress bar of them out of `total` on stderr, gone when the run ends."""
     began, progress, task = time.perf_counter(), None, None

@@ -345,13 +345,18 @@ class Simulation:
         self._new_epoch()
         return True
 
+    @property
+    def colours(self) -> pictures.Colours:
+        """Golly's colours for the rule's states, as pictures draw them by default."""
+        return pictures.Colours.golly(self.rule)
+
     def capture(self) -> tuple[int, Callable[[Path, str, str], str | bytes]]:
         """The board now, to save: its generation, and what makes the file's contents for a path, name and
         author (RLE; macrocell for a .mc name; a picture for a picture's name, lifetui.world.pictures). On a
         torus the whole torus; elsewhere the live cells with their place (RLE's #CXRLE Pos); a pattern too large
         to read out as cells saves in the engine's own format where it has one (hashlife's macrocell; else the
         error comes when it is asked for), and as a picture from any universe: fitted to the live cells, read now
-        at most pictures.AUTO_SIDE squares a side."""
+        at most pictures.AUTO_SIDE squares a side, in Golly's colours."""
         with self._lock:
             generation = self.generation
             view = pictures.choose_view(self._universe.extent())
@@ -365,15 +370,68 @@ class Simulation:
 
         def contents(path: Path, name: str, author: str) -> str | bytes:
             suffix = pictures.picture_suffix(path)
-            return text(path, name, author) if suffix is None else pictures.encode(suffix, view, [squares])
+            if suffix is None:
+                return text(path, name, author)
+            return pictures.encode(suffix, view, [squares], self.colours)
 
         return generation, contents
+
+    def file_text(self, path: Path | None, name: str = "", author: str = "") -> str:
+        """The board now as the pattern file `path` names (None: RLE): macrocell for a .mc name, from the engine's
+        own where it has one (any size); else RLE of the live cells, or of the engine's tree where they are too
+        many to read out as cells (then Outgrown where it has none)."""
+        with self._lock:
+            universe, generation = self._universe, self.generation
+            mc = path is not None and path.suffix.lower() == ".mc"
+            native = universe.native_text(self.rule, generation) if mc else None
+            if native is not None:
+                return native
+            try:
+                cells, top, left = universe.live_cells()
+            except Outgrown:
+                native = universe.native_text(self.rule, generation)
+                if native is None:
+                    raise
+                return text_of_a_tree(native, self.topology, path, name, author)
+            return board_text(path, cells, top, left, self.rule, self.topology, generation, name, author)
 
     def picture(self, suffix: str, options: pictures.PictureOptions | None = None) -> bytes:
         """The board now as a picture of the format `suffix` names (".png", ".svg"; see lifetui.world.pictures):
         fitted to the live cells unless `options` give a window, read in squares as the zoomed-out view is."""
+        options = options or pictures.PictureOptions()
+        colours = pictures.Colours.golly(self.rule, options.colours)
         with self._lock:
-            return pictures.still(self._universe, suffix, options or pictures.PictureOptions())
+            return pictures.still(self._universe, suffix, replace(options, colours=colours))
+
+    def frame(self, view: pictures.View) -> np.ndarray:
+        """The view's squares of the board now (pictures.frame)."""
+        with self._lock:
+            return pictures.frame(self._universe, view)
+
+    def live_cells(self) -> tuple[np.ndarray, int, int]:
+        """Every live cell now (a torus whole) and the place of the first: (cells, top, left); Outgrown where they
+        are too many to read out as cells."""
+        with self._lock:
+            return self._universe.live_cells()
+
+    def fork(self) -> Universe:
+        """A new universe of this engine holding the board as it is now (to run ahead on, and close): taken over
+        from the engine's own format, else as cells, else (too many to read out) from its own file's text."""
+        with self._lock:
+            universe = self._universe_of(self.engine_name)
+            try:
+                if not universe.take_over(self._universe):
+                    try:
+                        universe.load(*self._universe.live_cells())
+                    except Outgrown:
+                        native = self._universe.native_text(self.rule, self.generation)
+                        if native is None:
+                            raise
+                        universe.load_pattern(read_macrocell(native))
+            except BaseException:
+                universe.close()
+                raise
+            return universe
 
     def _text(self, cells: np.ndarray, top: int, left: int, generation: int, path: Path, name: str,
               author: str) -> str:  # fmt: skip

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-import platformdirs
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -25,21 +24,23 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from lifetui.api import Life
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, EngineOptions
 from lifetui.errors import LifeError
-from lifetui.files import write_atomically
 from lifetui.patterns import Pattern, refuse_other_format_name
-from lifetui.simulation import Simulation, Snapshot
+from lifetui.simulation import Snapshot
 from lifetui.simulation.analysis import WATCHED_CELLS, watch
 from lifetui.simulation.checker import ReferenceChecker, Verdict, follow
 from lifetui.simulation.driver import Driver, describe_error
 from lifetui.tui import keys
-from lifetui.tui.board_view import BoardView, state_colours
+from lifetui.tui.board_view import BoardView
 from lifetui.tui.editing import Editing
 from lifetui.tui.messages import Analysed, Checked, Frame, Notice, Occupied
-from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen
+from lifetui.tui.recording import Recorder
+from lifetui.tui.screens import GotoScreen, HelpScreen, OpenScreen, SaveScreen, save_folder, suggested_name
 from lifetui.tui.sidebar import Sidebar, behaviour_text, board_rows, divergence_text, number, speed_text, states_rows
 from lifetui.world.board import Board
+from lifetui.world.pictures import state_colours
 from lifetui.world.topology import Region
 
 SWITCH_SECONDS = 0.0005
@@ -49,12 +50,7 @@ POPULATION_POINTS = 4096
 FIT_SQUARES = 1 << 22
 
 
-def save_folder() -> Path:
-    """Where `s` offers to save: lifetui's folder among the user's documents (not wherever lifetui started)."""
-    return Path(platformdirs.user_documents_dir()) / "lifetui"
-
-
-class LifeApp(Editing):
+class LifeApp(Editing, Recorder):
     TITLE = "lifetui"
     CSS = "Screen { layout: vertical; } #main { height: 1fr; }"
     BINDINGS = keys.bindings()
@@ -73,13 +69,16 @@ class LifeApp(Editing):
         self.help_rows = keys.help_rows(self.engine_keys)
         self.speed_history: deque[float] = deque(maxlen=60)
         self._stopping = threading.Event()  # set when the app ends: the workers' rests end at once
-        simulation = Simulation(board, engine, options)
-        self.warnings = [*(warnings or []), *simulation.notes]
-        self._take(board, pattern_name, author, simulation)
+        life = Life(board, engine, options)
+        self.warnings = [*(warnings or []), *life.simulation.notes]
+        self._take(board, pattern_name, author, life)
 
-    def _take(self, board: Board, pattern_name: str, author: str, simulation: Simulation) -> None:
-        """Start afresh on `board`, paused, run by `simulation` (at start, and when a file is opened)."""
+    def _take(self, board: Board, pattern_name: str, author: str, life: Life) -> None:
+        """Start afresh on `board`, paused, run by `life`'s simulation (at start, and when a file is opened); it
+        saves under the name and author shown."""
         self.board, self.pattern_name, self.author = board, pattern_name, author
+        self.life, simulation = life, life.simulation
+        life.name, life.author = pattern_name, author
         self.simulation = simulation
         self.driver = Driver(simulation)
         self.speed_history.clear()
@@ -97,6 +96,7 @@ class LifeApp(Editing):
         self.populations: list[int] = []  # one a frame for this board (reset, edits and loads start it again)
         self._populations_seen: tuple[int, int] | None = None  # (epoch, generation) of the last one
         self.engine_description = simulation.describe_engine()
+        self.recording = None  # `a` records one board: a recording of the board before ends unsaved
 
     def _start_threads(self) -> None:
         """The simulation, checker and analysis threads for this board."""
@@ -193,6 +193,7 @@ class LifeApp(Editing):
         self.driver.frame_pending.clear()
         self.last_snapshot = message.snapshot
         self._record_population(message.snapshot)
+        self.record(message.snapshot)
         if self.verdict_epoch != message.snapshot.epoch:
             self.verdict = None  # reached for the board before a reset, an edit or a swap
         if not self.query(BoardView):
@@ -367,22 +368,21 @@ class LifeApp(Editing):
 
     def action_save(self) -> None:
         try:
-            generation, text = self.simulation.capture()  # the whole board (the plane's live cells), now
+            generation, write = self.life.capture()  # the whole board (the plane's live cells), now
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
-        stem = Path(self.pattern_name).stem if self.pattern_name and self.pattern_name != "-" else "board"
-        suggested = str(save_folder() / f"{stem}-gen{generation}.rle")
-        self.push_screen(SaveScreen(suggested), lambda path: self._save(path, generation, text))
+        suggested = suggested_name(self.pattern_name, f"gen{generation}.rle")
+        self.push_screen(SaveScreen(suggested), lambda path: self._save(path, generation, write))
 
-    def _save(self, path: Path | None, generation: int, text: Callable[[Path, str, str], str | bytes]) -> None:
+    def _save(self, path: Path | None, generation: int, write: Callable[[Path], None]) -> None:
         if path is None:
             return
         try:
             refuse_other_format_name(path)
             if path.parent == save_folder():
                 path.parent.mkdir(parents=True, exist_ok=True)  # the folder offered: made on first use
-            write_atomically(path, text(path, self.pattern_name, self.author))
+            write(path)
         except LifeError as err:
             self.notify(str(err), severity="error")
             return
@@ -400,7 +400,7 @@ class LifeApp(Editing):
             return
         board, pattern = opened
         try:
-            simulation = Simulation(board, None, self.simulation.options)
+            life = Life(board, None, self.simulation.options)
         except (LifeError, MemoryError) as err:  # no engine holds it here: this board stays, and runs on
             self.notify(f"cannot open {pattern.source or 'the pattern'}: {describe_error(err)}", severity="error")
             return
@@ -409,7 +409,8 @@ class LifeApp(Editing):
         self.simulation.interrupt()
         self.driver.wake.set()
         wanted = self.simulation.engine_name
-        self._take(board, pattern.name or "-", pattern.author, simulation)
+        self._take(board, pattern.name or "-", pattern.author, life)
+        simulation = life.simulation
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(
             BoardView(self.last_snapshot, state_colours(self.simulation.rule), id="board"), before=0

@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from lifetui.rules import GENERATIONS, HISTORY, LARGER_THAN_LIFE, Rule
 from lifetui.simulation import Snapshot
 from lifetui.world.topology import Region as BoardRegion
 
@@ -60,28 +59,8 @@ BRAILLE = np.array([" "] + [chr(0x2800 + code) for code in range(1, 256)])
 PAN_BUTTONS = (2, 3)
 
 
-#: Golly's default colours: Generations' gradient from red (state 1) to yellow (the last state), and the
-#: seven LifeHistory states' as its Super algorithm sets them (off, green, blue, white, red, yellow, grey).
-GENERATIONS_FIRST, GENERATIONS_LAST = (255, 0, 0), (255, 255, 0)
-HISTORY_COLOURS = ((48, 48, 48), (0, 255, 0), (0, 0, 128), (216, 255, 216), (255, 0, 0), (255, 255, 0), (96, 96, 96))
 #: What braille and the zoomed-out views do with states, for the help and the sidebar.
 MERGED_STATES = "braille and zoomed out: any state but 0 lit as live"
-
-
-def state_colours(rule: Rule) -> list[tuple[int, int, int]] | None:
-    """Each state's colour as Golly draws it by default (state 0 is the terminal's background), or None for a
-    two-state rule (drawn in the live colour). A Larger than Life rule of C states decays as Generations does, and
-    is drawn in its colours."""
-    if rule.family == HISTORY:
-        return list(HISTORY_COLOURS)
-    if not rule.multi_state or rule.family not in (GENERATIONS, LARGER_THAN_LIFE):
-        return None
-    steps = rule.states - 2
-    (red, green, blue), (red2, green2, blue2) = GENERATIONS_FIRST, GENERATIONS_LAST
-    return [(0, 0, 0)] + [
-        (red + (red2 - red) * k // steps, green + (green2 - green) * k // steps, blue + (blue2 - blue) * k // steps)
-        for k in range(rule.states - 1)
-    ]
 
 
 def mode_at(index: int) -> Mode:
@@ -130,7 +109,7 @@ class BoardView(Widget):
             self.region, self.block = region, block
 
     def __init__(self, first: Snapshot, colours: list[tuple[int, int, int]] | None = None, **kwargs) -> None:
-        """`colours`: each state's, for a multi-state rule (state_colours); None draws live cells in one colour."""
+        """`colours`: each state's, for a multi-state rule (pictures.state_colours); None: all in one colour."""
         super().__init__(**kwargs)
         self.frame = first
         self.colours = colours

@@ -58,6 +58,8 @@ KEYS = (
     )),
     Key("s", "save the board as RLE (a .mc name: macrocell; .png, .svg, .gif, .webp or .apng: a picture)",
         (Binding("s", "save", "Save"),)),
+    Key("a", "record an animation of the view (each new board shown); a again stops and saves it as .gif, .webp "
+        "or .apng", (Binding("a", "record", "Record", show=False),)),
     Key("o", "open a pattern file (or a bundled pattern) in place of this one", (Binding("o", "open", "Open"),)),
     Key("g", "go to a generation, flat out (space stops)", (Binding("g", "goto", "Go to generation", show=False),)),
     Key("i", "hide / show the sidebar", (Binding("i", "toggle_sidebar", "Sidebar", show=False),)),

@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+import platformdirs
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -92,19 +93,36 @@ class QuestionScreen(ModalScreen):
         self.dismiss(None)
 
 
+def save_folder() -> Path:
+    """Where `s` and `a` offer to save: lifetui's folder among the user's documents (not wherever lifetui
+    started)."""
+    return Path(platformdirs.user_documents_dir()) / "lifetui"
+
+
+def suggested_name(pattern_name: str, tail: str) -> str:
+    """The name a save dialog offers: in save_folder(), the pattern's name (else "board"), a dash and `tail`."""
+    stem = Path(pattern_name).stem if pattern_name and pattern_name != "-" else "board"
+    return str(save_folder() / f"{stem}-{tail}")
+
+
+SAVE_BOARD = ("Save the board as RLE (macrocell for a .mc name; a picture of the live cells for .png, .svg, .gif, "
+              ".webp or .apng) to:")  # fmt: skip
+SAVE_RECORDING = "Save the recording as an animation (.gif, .webp or .apng) to:"
+
+
 class SaveScreen(QuestionScreen):
     """Ask for a file name; an existing file is only replaced after a second Enter on the same name."""
 
-    def __init__(self, suggestion: str) -> None:
-        super().__init__(
-            "Save the board as RLE (macrocell for a .mc name; a picture of the live cells for .png, .svg, .gif, "
-            ".webp or .apng) to:",
-            suggestion,
-        )
+    def __init__(self, suggestion: str, prompt: str = SAVE_BOARD, suffixes: tuple[str, ...] = ()) -> None:
+        """`suffixes`: the only names it takes (none: any), else it says which."""
+        super().__init__(prompt, suggestion)
         self._confirmed: Path | None = None
+        self.suffixes = suffixes
 
     def answer(self, text: str) -> Path | str:
         path = Path(text).expanduser()
+        if self.suffixes and path.suffix.lower() not in self.suffixes:
+            return f"a name ending {', '.join(self.suffixes[:-1])} or {self.suffixes[-1]}, please"
         try:
             exists = path.exists()
         except OSError as err:  # a name too long for the system, say

@@ -13,22 +13,29 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from lifetui.errors import LifeError, UsageError
 from lifetui.patterns.pattern import MAX_PLACE
+from lifetui.rules import GENERATIONS, HISTORY, LARGER_THAN_LIFE, Rule
 from lifetui.world.topology import Region, Topology
 from lifetui.world.universe import Universe
 
 STILLS = (".png", ".svg")
 ANIMATIONS = (".gif", ".webp", ".apng")
 SUFFIXES = STILLS + ANIMATIONS
+RGB = tuple[int, int, int]
 #: Golly's colours for two-state rules (QuickLife's and HashLife's defaults, gollybase/qlifealgo.cpp and
 #: hlifealgo.cpp): live cells white, dead ones dark grey.
 GOLLY_LIVE, GOLLY_DEAD = (255, 255, 255), (48, 48, 48)
+#: Golly's default colours of multi-state rules: Generations' gradient from red (state 1) to yellow (the last
+#: state), and the seven LifeHistory states' as its Super algorithm sets them (off, green, blue, white, red,
+#: yellow, grey). State 0 is GOLLY_DEAD in both.
+GENERATIONS_FIRST, GENERATIONS_LAST = (255, 0, 0), (255, 255, 0)
+HISTORY_COLOURS = (GOLLY_DEAD, (0, 255, 0), (0, 0, 128), (216, 255, 216), (255, 0, 0), (255, 255, 0), (96, 96, 96))
 #: The automatic scale: a cell at most AUTO_CELL pixels a side, the picture at most AUTO_SIDE pixels a side
 #: (zoomed out past AUTO_SIDE cells: squares of 2, 4, 8, ... cells a pixel).
 AUTO_CELL, AUTO_SIDE = 16, 1024
@@ -40,8 +47,8 @@ MAX_PIXELS = 1 << 26
 MAX_FRAMES = 10_000
 #: An SVG's live runs at most (each a <rect>, about 50 bytes).
 MAX_SVG_RECTS = 1 << 20
-#: How long each frame of an animation shows.
-FRAME_MS = 100
+#: How long each frame of an animation shows, by default and at most (GIF keeps hundredths of a second).
+FRAME_MS, MAX_FRAME_MS = 100, 60_000
 _PILLOW_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP", ".apng": "PNG"}
 
 
@@ -69,10 +76,29 @@ class Scale:
         return scale
 
 
+def state_colours(rule: Rule) -> list[RGB] | None:
+    """Each state's colour as Golly draws it by default, state 0 first, or None for a two-state rule (GOLLY_LIVE
+    on GOLLY_DEAD). A Larger than Life rule of C states decays as Generations does, and is drawn in its colours."""
+    if rule.family == HISTORY:
+        return list(HISTORY_COLOURS)
+    if not rule.multi_state or rule.family not in (GENERATIONS, LARGER_THAN_LIFE):
+        return None
+    steps = rule.states - 2
+    (red, green, blue), (red2, green2, blue2) = GENERATIONS_FIRST, GENERATIONS_LAST
+    return [GOLLY_DEAD] + [
+        (red + (red2 - red) * k // steps, green + (green2 - green) * k // steps, blue + (blue2 - blue) * k // steps)
+        for k in range(rule.states - 1)
+    ]
+
+
 @dataclass(frozen=True)
 class Colours:
-    live: tuple[int, int, int] = GOLLY_LIVE
-    dead: tuple[int, int, int] = GOLLY_DEAD
+    """A picture's colours: state 0 (`dead`), state 1 (`live`) and, under a multi-state rule, states 2, 3, ...
+    (`more`). A zoomed-out square, live when any of its cells is in any state but 0, is drawn `live`."""
+
+    live: RGB = GOLLY_LIVE
+    dead: RGB = GOLLY_DEAD
+    more: tuple[RGB, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> Colours:
@@ -82,6 +108,17 @@ class Colours:
             raise UsageError(f"colours {text!r} are not LIVE,DEAD in hex, such as ffffff,303030")
         (red, green, blue), (red_dead, green_dead, blue_dead) = bytes.fromhex(found[1]), bytes.fromhex(found[2])
         return cls((red, green, blue), (red_dead, green_dead, blue_dead))
+
+    @classmethod
+    def golly(cls, rule: Rule, given: Colours | None = None) -> Colours:
+        """Golly's default colours for `rule`'s states, with the dead and live colours of `given` if any."""
+        states = state_colours(rule)
+        default = cls() if states is None else cls(states[1], states[0], tuple(states[2:]))
+        return default if given is None else replace(default, live=given.live, dead=given.dead)
+
+    def palette(self) -> list[RGB]:
+        """The colour of each state, 0 first."""
+        return [self.dead, self.live, *self.more]
 
 
 def parse_window(text: str) -> Region:
@@ -184,18 +221,21 @@ def frame(universe: Universe, view: View) -> np.ndarray:
 @dataclass(frozen=True)
 class PictureOptions:
     """What a picture shows and how: a window (None: fitted to the live cells), a scale (None: automatic), the
-    colours, and for an animation a frame every `every` generations."""
+    colours (None: Golly's for the rule), and for an animation a frame every `every` generations, each shown
+    `frame_ms` milliseconds."""
 
     window: Region | None = None
     scale: Scale | None = None
-    colours: Colours = Colours()
+    colours: Colours | None = None
     every: int = 1
+    frame_ms: int = FRAME_MS
 
 
 def still(universe: Universe, suffix: str, options: PictureOptions = PictureOptions()) -> bytes:
-    """The universe now as a picture: the window asked for, else every live cell (a torus whole)."""
+    """The universe now as a picture: the window asked for, else every live cell (a torus whole), in the colours
+    asked for (None: two states, Golly's; the caller knows the rule: Colours.golly)."""
     view = choose_view(options.window or universe.extent(), options.scale)
-    return encode(suffix, view, [frame(universe, view)], options.colours)
+    return encode(suffix, view, [frame(universe, view)], options.colours or Colours())
 
 
 def refuse_unwritable(suffix: str) -> None:
@@ -205,8 +245,10 @@ def refuse_unwritable(suffix: str) -> None:
     _pillow(suffix)
 
 
-def encode(suffix: str, view: View, frames: Iterable[np.ndarray], colours: Colours = Colours()) -> bytes:
-    """The frames (one for a still; an animation's drawn as they come) as a file of the format `suffix` names."""
+def encode(suffix: str, view: View, frames: Iterable[np.ndarray], colours: Colours = Colours(),
+           frame_ms: int = FRAME_MS) -> bytes:  # fmt: skip
+    """The frames (one for a still; an animation's drawn as they come, each shown `frame_ms`) as a file of the
+    format `suffix` names."""
     if suffix == ".svg":
         (only,) = frames
         return svg(only, view, colours).encode()
@@ -217,7 +259,7 @@ def encode(suffix: str, view: View, frames: Iterable[np.ndarray], colours: Colou
     if suffix in ANIMATIONS:
         rest: Iterable = list(images) if suffix == ".apng" else images  # Pillow's APNG writer reads them twice
         options = {"lossless": True} if suffix == ".webp" else {}
-        first.save(buffer, _PILLOW_FORMATS[suffix], save_all=True, append_images=rest, duration=FRAME_MS, loop=0,
+        first.save(buffer, _PILLOW_FORMATS[suffix], save_all=True, append_images=rest, duration=frame_ms, loop=0,
                    **options)  # fmt: skip
     else:
         first.save(buffer, _PILLOW_FORMATS[suffix], optimize=True)
@@ -225,10 +267,10 @@ def encode(suffix: str, view: View, frames: Iterable[np.ndarray], colours: Colou
 
 
 def _image(image_module, squares: np.ndarray, view: View, colours: Colours):
-    """A palette image of the squares (0 dead, 1 live), each `pixels` a side."""
+    """A palette image of the squares (each a state: 0 dead, 1 live, ...), each `pixels` a side."""
     rows, columns = squares.shape
     image = image_module.frombytes("P", (columns, rows), np.ascontiguousarray(squares, dtype=np.uint8).tobytes())
-    image.putpalette([*colours.dead, *colours.live])
+    image.putpalette([channel for colour in colours.palette() for channel in colour])
     width, height = view.size
     return image.resize((width, height), image_module.Resampling.NEAREST) if view.scale.pixels > 1 else image
 
@@ -246,31 +288,40 @@ def _pillow(suffix: str):
 
 
 def svg(squares: np.ndarray, view: View, colours: Colours) -> str:
-    """The squares as SVG: the dead colour behind, and one rectangle per run of live squares in a row, in squares'
-    units (the picture `pixels` a square); at most MAX_SVG_RECTS of them."""
+    """The squares as SVG: the dead colour behind, and for state 1 and each other state drawn a group of its
+    colour holding one rectangle per run of its squares in a row, in squares' units (the picture `pixels` a
+    square); at most MAX_SVG_RECTS of them."""
     rows, columns = squares.shape
     width, height = view.size
-    padded = np.zeros((rows, columns + 2), dtype=np.int8)
-    padded[:, 1:-1] = squares != 0
-    edges = np.diff(padded, axis=1)  # 1 where a run starts, -1 just after it ends
-    count = int(np.count_nonzero(edges == 1))
+    palette = ["#" + bytes(colour).hex() for colour in colours.palette()]
+    runs = {}  # each state's runs: where they start (rows, columns) and end (columns)
+    for state in sorted({1, *np.unique(squares[squares != 0]).tolist()}):
+        padded = np.zeros((rows, columns + 2), dtype=np.int8)
+        padded[:, 1:-1] = squares == state
+        edges = np.diff(padded, axis=1)  # 1 where a run starts, -1 just after it ends
+        starts, ends = np.nonzero(edges == 1), np.nonzero(edges == -1)  # row by row: the n-th start and end pair
+        runs[state] = (starts[0], starts[1], ends[1])
+    count = sum(len(rows_of) for rows_of, _, _ in runs.values())
     if count > MAX_SVG_RECTS:
         raise UsageError(
             f"the SVG would hold {count:,} rectangles, over {MAX_SVG_RECTS:,}; give a coarser --cell-size "
             "(1:N draws N x N cells a square) or write PNG"
         )
-    starts, ends = np.nonzero(edges == 1), np.nonzero(edges == -1)  # row by row, so the n-th start and end pair
-    live, dead = ("#" + bytes(colour).hex() for colour in (colours.live, colours.dead))
+    groups = []
+    for state, (run_rows, firsts, lasts) in runs.items():
+        groups += [
+            f'<g fill="{palette[min(state, len(palette) - 1)]}">',
+            *(
+                f'<rect x="{first}" y="{row}" width="{last - first}" height="1"/>'
+                for row, first, last in zip(run_rows.tolist(), firsts.tolist(), lasts.tolist())
+            ),
+            "</g>",
+        ]
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {columns} {rows}" '
         'shape-rendering="crispEdges">',
-        f'<rect width="{columns}" height="{rows}" fill="{dead}"/>',
-        f'<g fill="{live}">',
-        *(
-            f'<rect x="{first}" y="{row}" width="{last - first}" height="1"/>'
-            for row, first, last in zip(starts[0].tolist(), starts[1].tolist(), ends[1].tolist())
-        ),
-        "</g>",
+        f'<rect width="{columns}" height="{rows}" fill="{palette[0]}"/>',
+        *groups,
         "</svg>",
     ]
     return "\n".join(lines) + "\n"
