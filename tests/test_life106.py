@@ -11,6 +11,11 @@ def test_reads_coordinates_and_normalises_the_box():
     assert (pattern.width, pattern.height) == (3, 3)
 
 
+def test_name_and_author_lines():
+    pattern = read_life106("#Life 1.06\n#N Blinker\n#O Jane Doe, 1970\n0 0\n0 1\n0 2\n", "b.lif")
+    assert (pattern.name, pattern.author) == ("Blinker", "Jane Doe, 1970")
+
+
 def test_rule_line():
     assert str(read_life106("#Life 1.06\n#R 23/36\n0 0\n").rule.rule) == "B36/S23"
 

@@ -98,6 +98,10 @@ def test_mcell_and_3d_files_are_refused_naming_the_format(lifetui, tmp_path, nam
     path = tmp_path / name
     path.write_text(text)
     one_line_error(lifetui("run", str(path), "--steps", "1"), words)
+    with pytest.raises(PatternError) as refused:  # the reader itself: the file and the format, in words
+        parse_pattern(text.encode(), str(path), path.suffix)
+    assert refused.value.source == str(path) and str(refused.value).startswith(f"{path}: ")
+    assert words in str(refused.value)
 
 
 NOT_ASCII_MAP = "MAP" + "é" * 86

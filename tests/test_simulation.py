@@ -484,3 +484,19 @@ def test_an_engine_that_forgets_the_rule_is_caught_at_the_first_generation_the_r
     verdict = reports[-1][0]
     assert not verdict.agrees
     assert (verdict.generation, verdict.agreed_through) == (2, 1) and len(verdict.differing) > 0
+
+
+@pytest.mark.parametrize("torus", [False, True])
+@pytest.mark.parametrize("rule", ["B3/S23", "R5,C0,M1,S34..58,B34..45,NM"])
+def test_a_span_of_a_large_board_is_a_tile_with_a_margin_its_length_times_the_reach(torus, rule):
+    from lifetui.rules import parse_rule
+    from lifetui.world.topology import PLANE, Topology
+
+    # Cells further than `length` x reach outside the compared tile cannot reach it in `length` generations:
+    # the region the reference replays is the tile and that margin, centred where the user looks.
+    parsed = parse_rule(rule).rule
+    checker = ReferenceChecker(parsed, Topology.torus(4096, 4096) if torus else PLANE)
+    region, length = checker.plan_span((0, 0, 3000, 3000), (1500, 1200))
+    side = checker_module.TILE_SIDE + 2 * length * parsed.range
+    assert length >= 1 and length * parsed.range <= checker_module.MAX_SPAN
+    assert region == (1500 - side // 2, 1200 - side // 2, side, side)
