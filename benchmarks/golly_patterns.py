@@ -13,7 +13,7 @@ generation under the same rule. Boards over 4096 x 4096 are loaded and saved but
 generations on the unbounded plane with hashlife instead, checked against numpy on the plane when its live
 cells fit 4096 x 4096; one asking for a bounded plane or a tube runs on it with numpy and c, which must
 agree. A multi-state rule (Generations, LifeHistory) runs on numpy alone, on the plane too, and is saved as
-RLE only (lifetui writes no multi-state macrocell yet). A Larger than Life rule runs on numpy (on the plane
+RLE and as Golly's multi-state macrocell. A Larger than Life rule runs on numpy (on the plane
 too), and on the ltl engine beside it where ltl runs its shape, which must agree. Prints a Markdown table per
 top-level folder, and every file that failed in a way that is a bug.
 """
@@ -54,7 +54,6 @@ def refusal_kind(message: str) -> str:
         ("a Generations rule", "Generations rule"),
         ("Larger than Life", "Larger than Life rule"),
         ("Super rules", "Super or Investigator rule"),
-        ("multi-state macrocell", "multi-state macrocell file"),
         ("multi-state", "multi-state rule"),
         ("von Neumann", "von Neumann neighbourhood"),
         ("hexagonal", "hexagonal neighbourhood"),
@@ -166,9 +165,10 @@ def check(path: Path, generations: int) -> tuple[str, str]:
         if not np.array_equal(fast.cells(), cells):
             return "BUG", "numpy and ltl differ"
     generation = board.generation + generations * ran
-    saved = [(".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author))]
-    if not board.rule.multi_state:
-        saved.append((".mc", write_macrocell(cells, board.rule, generation)))
+    saved = [
+        (".rle", write_rle(cells, board.rule, generation, pattern.name, pattern.author)),
+        (".mc", write_macrocell(cells, board.rule, generation)),
+    ]
     for suffix, text in saved:
         reloaded = torus_board(parse_pattern(text.encode(), f"{path.name} (saved as {suffix})", suffix))
         if reloaded.rule != board.rule or not np.array_equal(reloaded.cells, cells):

@@ -7,7 +7,8 @@ index is the cell `NEIGHBOURHOOD[k]`). Three notations spell them, the ones Goll
 - totalistic B/S (`B3/S23`): the next state depends on the cell and how many of its eight neighbours live;
 - isotropic non-totalistic, in Alan Hensel's notation (`B2-a/S12`): a letter after a count picks one
   arrangement of that many neighbours up to rotation and reflection, `-` means all but the letters listed;
-- `MAP` and the base64 of the 512 bits, any rule at all.
+- `MAP` and the base64 of the 512 bits, any rule at all (of 128 or 32 bits, any rule of Golly's hexagonal or
+  von Neumann neighbourhood).
 
 A multi-state rule keeps such a table for whether a cell is *on* next, and says what its other states do
 (`Rule.transitions`): Generations (`345/2/4`: on is state 1, a cell that turns off decays through states
@@ -75,7 +76,6 @@ for _count in (5, 6, 7):
 LETTERS = {count: "".join(HENSEL.get(count, {})) for count in range(9)}
 
 MAP_PREFIX = "MAP"
-MAP_CHARACTERS = 86  # 512 bits, six a character
 BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
@@ -100,8 +100,6 @@ SYMMETRIES = _symmetries()
 INDEX = np.arange(512)
 ALIVE = (INDEX >> CENTRE_BIT) & 1
 COUNTS = np.array([bin(index).count("1") for index in INDEX]) - ALIVE
-#: Each neighbourhood's index in Golly's order (NW the most significant of the nine bits), used by MAP.
-GOLLY_INDEX = sum(((INDEX >> k) & 1) << (8 - k) for k in range(9))
 
 
 def _mask(names: str) -> int:
@@ -138,6 +136,30 @@ HEXAGONAL, VON_NEUMANN = "hexagonal", "von Neumann"
 IGNORED = {MOORE: (), HEXAGONAL: ("NE", "SW"), VON_NEUMANN: ("NW", "NE", "SW", "SE")}
 #: The letter Golly appends to a rule of each neighbourhood (`B2/S34H`, `B2/S3V`, `23/3/3H`).
 NEIGHBOURHOOD_LETTER = {HEXAGONAL: "H", VON_NEUMANN: "V"}
+#: The cells a MAP string of each neighbourhood reads, the most significant bit of a neighbourhood's index first,
+#: as Golly reads them. Its help gives Moore's (NW first, in reading order); the others were found by running
+#: bgolly 4.3 on rules whose next state is one input. Von Neumann's string is in reading order everywhere, but
+#: the hexagonal one is not read alike by Golly's algorithms: its two-state ones (liferules.cpp) read the rows
+#: bottom up, its Generations one (generationsalgo.cpp) in reading order. lifetui reads each as Golly does, so
+#: that Golly's files run here as there (`_map_inputs`).
+MAP_INPUTS = {
+    MOORE: NEIGHBOURHOOD,
+    HEXAGONAL: ("S", "SE", "W", "C", "E", "NW", "N"),
+    VON_NEUMANN: ("N", "W", "C", "E", "S"),
+}
+GENERATIONS_HEXAGONAL_MAP_INPUTS = ("NW", "N", "W", "C", "E", "S", "SE")
+#: Base64 characters of each neighbourhood's MAP string: its 512, 128 or 32 bits, six a character.
+MAP_CHARACTERS = {name: -(-(1 << len(cells)) // 6) for name, cells in MAP_INPUTS.items()}
+
+
+def _map_inputs(neighbourhood: str, generations: bool) -> tuple[str, ...]:
+    return GENERATIONS_HEXAGONAL_MAP_INPUTS if generations and neighbourhood == HEXAGONAL else MAP_INPUTS[neighbourhood]
+
+
+def _map_index(inputs: tuple[str, ...]) -> np.ndarray:
+    """Each of the 512 neighbourhoods' bit in a MAP string of these inputs."""
+    bits = [((INDEX >> NEIGHBOURHOOD.index(name)) & 1) << (len(inputs) - 1 - j) for j, name in enumerate(inputs)]
+    return np.sum(bits, axis=0)
 
 
 # Golly's hexagonal and von Neumann neighbourhoods: a Moore table that ignores some inputs.
@@ -149,6 +171,12 @@ def neighbour_counts(neighbourhood: str) -> np.ndarray:
     return np.array([bin(index & ~ignored).count("1") for index in INDEX]) - ALIVE
 
 
+def _ignores_the_others(table: np.ndarray, neighbourhood: str) -> bool:
+    """Whether `table` is the same whatever the cells outside `neighbourhood`."""
+    ignored = sum(1 << NEIGHBOURHOOD.index(name) for name in IGNORED[neighbourhood])
+    return bool(np.array_equal(table, table[INDEX & ~ignored]))
+
+
 def _totalistic_over(table: np.ndarray, neighbourhood: str) -> bool:
     """Whether `table` depends only on the cell and its count of live neighbours in `neighbourhood`."""
     counts = neighbour_counts(neighbourhood)
@@ -156,7 +184,10 @@ def _totalistic_over(table: np.ndarray, neighbourhood: str) -> bool:
 
 
 def _spell_in_neighbourhood(rule: Rule) -> str:
-    """Golly's spelling of a hexagonal or von Neumann rule: `B2/S34H`, Generations `34/2/3H`."""
+    """Golly's spelling of a hexagonal or von Neumann rule: `B2/S34H`, Generations `34/2/3H`; one that is not
+    totalistic over its neighbours as Golly writes a MAP string, of 22 or 6 characters (Generations `MAP.../3`)."""
+    if not rule.counts_neighbours:
+        return rule.map_string + (f"/{rule.states}" if rule.family == GENERATIONS else "")
     letter = NEIGHBOURHOOD_LETTER[rule.neighbourhood]
     birth, survival = ("".join(map(str, sorted(counts))) for counts in (rule.birth, rule.survival))
     if rule.family == GENERATIONS:
@@ -173,7 +204,7 @@ class Rule:
     family: str = TWO_STATE
     states: int = 2
     #: Which cells count as neighbours: MOORE, or HEXAGONAL or VON_NEUMANN, whose tables ignore the other inputs
-    #: and are totalistic over the rest (Golly reads no other rules of them in B/S notation).
+    #: (totalistic over the rest in B/S notation, any table of them in MAP notation).
     neighbourhood: str = MOORE
     #: A Larger than Life rule's range, shape and counts (its `table` is then unused, all 0).
     ltl: LargerThanLife | None = None
@@ -192,8 +223,8 @@ class Rule:
             or (self.neighbourhood != MOORE and self.family == HISTORY)
         ):
             raise ValueError(f"no {self.family} rule of {self.states} states in the {self.neighbourhood} neighbourhood")
-        if self.neighbourhood != MOORE and not _totalistic_over(self.truth_table(), self.neighbourhood):
-            raise ValueError(f"a {self.neighbourhood} rule's table is totalistic over its neighbours alone")
+        if self.neighbourhood != MOORE and not _ignores_the_others(self.truth_table(), self.neighbourhood):
+            raise ValueError(f"a {self.neighbourhood} rule's table ignores the cells outside its neighbourhood")
 
     @property
     def two_state(self) -> Rule:
@@ -284,6 +315,14 @@ class Rule:
         """Whether the rule goes by the count of the eight Moore neighbours (what counting engines step)."""
         return self.kind == "totalistic"
 
+    @cached_property
+    def counts_neighbours(self) -> bool:
+        """Whether the rule goes by the cell and its count of live neighbours in its own neighbourhood: B/S
+        notation, with Golly's H or V for another neighbourhood."""
+        if self.neighbourhood == MOORE:
+            return self.is_totalistic
+        return self.ltl is None and _totalistic_over(self.truth_table(), self.neighbourhood)
+
     @property
     def birth(self) -> frozenset[int]:
         """Neighbour counts at which a dead cell is born (totalistic rules, and those of another neighbourhood
@@ -296,7 +335,7 @@ class Rule:
         return self._counts(1)
 
     def _counts(self, alive: int) -> frozenset[int]:
-        if not self.is_totalistic and self.neighbourhood == MOORE:
+        if not self.counts_neighbours:
             raise ValueError(f"{self} is not totalistic: no birth and survival counts")
         table = self.truth_table()
         counts = neighbour_counts(self.neighbourhood)
@@ -311,10 +350,12 @@ class Rule:
 
     @cached_property
     def map_string(self) -> str:
-        """The rule in MAP notation, whatever its kind: Golly's bit order, NW the most significant input."""
-        golly = np.zeros(512, dtype=np.uint8)
-        golly[GOLLY_INDEX] = self.truth_table()
-        # Bit 0 first, six a character: standard base64 of the 64 bytes, without its "==" padding.
+        """The rule in MAP notation, whatever its kind, of its neighbourhood's cells in Golly's order (`MAP_INPUTS`):
+        86 characters, or 22 (hexagonal) or 6 (von Neumann); the last character's unused bits 0, as Golly writes it."""
+        inputs = _map_inputs(self.neighbourhood, self.family == GENERATIONS)
+        golly = np.zeros(1 << len(inputs), dtype=np.uint8)
+        golly[_map_index(inputs)] = self.truth_table()  # the ignored cells' copies agree
+        # Bit 0 first, six a character: standard base64 of the bytes, without its "=" padding.
         return MAP_PREFIX + base64.b64encode(np.packbits(golly).tobytes()).decode("ascii").rstrip("=")
 
     def __str__(self) -> str:
@@ -360,13 +401,13 @@ class Rule:
         if self.ltl is not None:
             text = str(self).lower().replace("..", ".").replace(",", "_")
             return text.replace("+", "plus").replace("*", "star").replace("#", "hash").replace("@", "at")
+        spelt_as_map = self.kind == "map" or not (self.neighbourhood == MOORE or self.counts_neighbours)
+        map_slug = "map" + self.map_string[len(MAP_PREFIX) :].replace("+", "-").replace("/", "_")
         if self.family == GENERATIONS:
-            return f"g{self.states}{self.two_state.slug}"
+            return f"g{self.states}{map_slug if spelt_as_map else self.two_state.slug}"
         if self.family == HISTORY:
             return f"{self.two_state.slug}history"
-        if self.kind == "map":
-            return "map" + self.map_string[len(MAP_PREFIX) :].replace("+", "-").replace("/", "_")
-        return str(self).replace("/", "").lower()
+        return map_slug if spelt_as_map else str(self).replace("/", "").lower()
 
 
 CONWAY = Rule.from_counts({3}, {2, 3})
@@ -475,12 +516,13 @@ def _parse_body(body: str, original: str) -> Rule:
     history = _HISTORY.fullmatch(body)
     if history:
         base, neighbourhood = _split_neighbourhood(history["base"].strip())
-        if neighbourhood != MOORE:
+        rule = _parse_two_state(base, original)
+        if neighbourhood != MOORE or rule.neighbourhood != MOORE:
             raise _unsupported(original, "History rules are of the Moore neighbourhood only, as Golly's Super ones")
-        return _history(_parse_two_state(base, original), original)
+        return _history(rule, original)
     body, neighbourhood = _split_neighbourhood(body)
     table, states = _generations_parts(body)
-    two_state = _in_neighbourhood(_parse_two_state(table, original), neighbourhood, table, original)
+    two_state = _in_neighbourhood(_parse_two_state(table, original, states is not None), neighbourhood, table, original)
     return two_state if states is None else _generations(two_state, states, original)
 
 
@@ -491,7 +533,9 @@ def _generations_parts(body: str) -> tuple[str, int | None]:
         head, slash, tail = body.rpartition("/")
         length = len(head[3:].rstrip("="))
         count = _STATE_COUNT.fullmatch(tail)
-        return (head, int(count["states"])) if slash and count and length in (86, 22, 6) else (body, None)
+        if slash and count and length in MAP_CHARACTERS.values():
+            return head, int(count["states"])
+        return body, None
     parts = body.replace("_", "/").split("/")
     count = _STATE_COUNT.fullmatch(parts[-1]) if len(parts) == 3 else None
     return ("/".join(parts[:2]), int(count["states"])) if count else (body, None)
@@ -511,12 +555,14 @@ def _history(rule: Rule, original: str) -> Rule:
     return Rule(rule.table, HISTORY, len(HISTORY_STATES))
 
 
-def _parse_two_state(body: str, original: str) -> Rule:
+def _parse_two_state(body: str, original: str, generations: bool = False) -> Rule:
+    """The two-state table of a rule (of a Generations rule's, with `generations`: Golly reads its MAP strings
+    apart)."""
     named = NAMED_RULES.get(re.sub(r"[\s&_-]", "", body).lower())
     if named:
         body = named
     if body[:3].upper() == MAP_PREFIX:
-        return _parse_map(body[3:], original)
+        return _parse_map(body[3:], original, generations)
     body = body.replace("_", "/")  # Golly's other B/S separator (`B3_S23-a4ei6`), as in a rule file's name
     _refuse_other_kinds(body, original)
     if re.search(r"[^0-9bs/" + "".join(LETTERS.values()) + "-]", body.lower()):
@@ -556,9 +602,10 @@ _NEIGHBOURHOOD_SUFFIX = re.compile(r"(?P<body>.*[0-9/bs_])\s*(?P<letter>[hv])", 
 
 
 def _split_neighbourhood(body: str) -> tuple[str, str]:
-    """The rule without Golly's neighbourhood letter at its end (`B2/S34H`, `23/3/3V`), and the neighbourhood."""
+    """The rule without Golly's neighbourhood letter at its end (`B2/S34H`, `23/3/3V`), and the neighbourhood.
+    A MAP string takes no letter: its length says its neighbourhood."""
     match = _NEIGHBOURHOOD_SUFFIX.fullmatch(body)
-    if not match:
+    if not match or body[:3].upper() == MAP_PREFIX:
         return body, MOORE
     letter = match["letter"].upper()
     return match["body"], next(name for name, own in NEIGHBOURHOOD_LETTER.items() if own == letter)
@@ -568,9 +615,11 @@ def _in_neighbourhood(rule: Rule, neighbourhood: str, table: str, original: str)
     """A rule parsed as Moore, read again as Golly reads it with an H or V: B/S counts over that neighbourhood."""
     if neighbourhood == MOORE:
         return rule
-    if table[:3].upper() == MAP_PREFIX or not rule.is_totalistic:
-        raise _unsupported(original, f"Golly reads {neighbourhood} rules in totalistic B/S notation only, such as "
-                                     f"B2/S34{NEIGHBOURHOOD_LETTER[neighbourhood]}")  # fmt: skip
+    if not rule.is_totalistic:
+        characters = MAP_CHARACTERS[neighbourhood]
+        raise _unsupported(original, f"Golly reads {neighbourhood} rules in totalistic B/S notation, such as "
+                                     f"B2/S34{NEIGHBOURHOOD_LETTER[neighbourhood]}, or as a MAP string of "
+                                     f"{characters} characters")  # fmt: skip
     most = 8 - len(IGNORED[neighbourhood])
     beyond = sorted(count for count in rule.birth | rule.survival if count > most)
     if beyond:
@@ -610,20 +659,22 @@ def _parse_side(text: str, original: str) -> np.ndarray:
     return side
 
 
-def _parse_map(text: str, original: str) -> Rule:
-    digits = text.rstrip("=")
-    if len(digits) == 22:
-        raise _unsupported(original, "MAP rules of the hexagonal neighbourhood are not supported; only the Moore")
-    if len(digits) == 6:
-        raise _unsupported(original, "MAP rules of the von Neumann neighbourhood are not supported; only the Moore")
-    if len(digits) != MAP_CHARACTERS:
-        raise _unsupported(original, f"a MAP rule is {MAP_CHARACTERS} base64 characters (512 bits), not {len(digits)}")
+def _parse_map(text: str, original: str, generations: bool) -> Rule:
+    """A MAP string's rule, its neighbourhood by its length (Golly's 86, 22 or 6 characters, then perhaps
+    "=="), its cells in the order Golly's algorithm for the rule reads them (`MAP_INPUTS`); the last character's
+    unused bits are ignored, as Golly ignores them."""
+    digits = text.removesuffix("==")
+    neighbourhood = next((name for name, length in MAP_CHARACTERS.items() if length == len(digits)), None)
+    if neighbourhood is None:
+        raise _unsupported(original, f"a MAP rule is 86 base64 characters (512 bits; 22 for the hexagonal "
+                                     f"neighbourhood, 6 for von Neumann's), not {len(digits)}")  # fmt: skip
     bad = next((char for char in digits if char not in BASE64_ALPHABET), None)
     if bad is not None:  # b64decode would take a non-ASCII character for a programming error, not bad input
         raise _unsupported(original, f"{bad!r} is not a base64 character")
-    raw = base64.b64decode(digits + "==", validate=True)
-    golly = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))[:512]
-    return Rule.from_table(golly[GOLLY_INDEX])
+    raw = base64.b64decode(digits + "=" * (-len(digits) % 4), validate=True)
+    golly = np.unpackbits(np.frombuffer(raw, dtype=np.uint8))
+    table = golly[_map_index(_map_inputs(neighbourhood, generations))]
+    return Rule(np.asarray(table, dtype=np.uint8).tobytes(), neighbourhood=neighbourhood)
 
 
 _GRID = re.compile(

@@ -7,7 +7,10 @@ from conftest import assert_follows_numpy, kernel_folder, naive_step, naive_tabl
 
 from lifetui.engines import EngineOptions, availability, create_engine
 from lifetui.engines.numpy_engine import NumpyEngine, next_state_table, step_cells, step_table
+from lifetui.patterns import read_rle
 from lifetui.rules import CONWAY, Rule, parse_rule
+from lifetui.world.topology import PLANE
+from lifetui.world.universe import create_universe
 
 
 def soup(shape, seed, density=0.35):
@@ -218,3 +221,49 @@ def test_learned_engines_run_a_neighbourhood_rule_with_its_kernel_and_bitsliced_
     for name in ("c", "jax"):
         if availability(name, rule, options).available:
             assert_follows_numpy(create_engine(name, rule, options), soup((20, 70), 5), rule, [1, 2, 5])
+
+
+# MAP strings of the hexagonal and von Neumann neighbourhoods, run against Golly itself: bgolly 4.3 (QuickLife,
+# Generations) ran each rule six generations from the start given and wrote the RLE here; numpy and hashlife
+# (two states) must give the same cells on the plane.
+SOUP = "2obo2bo$bo3b2o$3o2bobo$o4bo$b2obo$2o3b3o!"
+GOLLY_RUNS = [
+    (
+        "MAPUNDRAMNlr7LdB9ptxieMTA",  # hexagonal
+        SOUP,
+        "13o$10bob2o$7o2b2ob3o$3b5o2bobob2o$b2o5b5ob3o$o2bo2bo2bo4bob2o$2b2o3bobob2ob2o2bo$3bo4b2obobo2b2o$4bob4obob"
+        "3ob3o$2b2o5bobobobo2bo$3bo8bobobo$9bob2o2bo3bo$4b2o2b3o6b2o$6bob6obobo$5bob4o2bob2o$5bobobobobobo$8bo5bo$6b"
+        "2o3b3o!",
+    ),
+    (
+        "MAPV/lnXw",  # von Neumann
+        SOUP,
+        "2obo2bo$3ob4o$3ob3obo$10o$9obo$8ob3o$7ob3obo$13o$12obo$12o$11obo$2ob3ob2ob4o!",
+    ),
+    (
+        "MAPT/9x1xCCni9XvMVe++9KWg/3",  # hexagonal Generations, whose string Golly reads in another order
+        "2AB.A2.A$.A3.2A$3A2.A.A$A4.A$.2A.A$2A3.3A!",
+        "A3.A2.A$3A.6A$4A.B3AB2A$AB2.2A.A2B4A$4A2.5A2.A$AB.3A.2A.AB$2AB.5A.4A$AB.3AB4.A.A$3A2B.4A2.A$AB.3AB.AB.AB2A$"
+        "AB.2A.3AB2A.2A$A2B3AB2A2.B3AB$2.A.2AB2.4AB.B$5.2AB2.3A.2AB$7.2A3.2A2B$14.2A!",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "golly"), GOLLY_RUNS)
+def test_hexagonal_and_von_neumann_map_rules_run_as_golly_runs_them(text, start, golly):
+    rule = parse_rule(text).rule
+    pattern = read_rle(f"x = 8, y = 6, rule = {text}\n{start}\n")
+    expected = read_rle(f"x = 0, y = 0, rule = {text}\n{golly}\n").to_array()
+    engines = ["numpy"] + (["hashlife"] if rule.states == 2 else [])
+    assert availability("hashlife", rule).available == (rule.states == 2)
+    for name in engines:
+        plane = create_universe(name, rule, PLANE)
+        plane.load_pattern(pattern)
+        plane.step(6)
+        assert np.array_equal(plane.live_cells()[0], expected), name
+
+
+def test_bitsliced_and_the_learned_engines_say_why_they_do_not_run_a_hexagonal_map_rule():
+    rule = parse_rule("MAPUNDRAMNlr7LdB9ptxieMTA").rule
+    assert "MAPUNDRAMNlr7LdB9ptxieMTA is of the hexagonal neighbourhood" in availability("bitsliced", rule).reason
+    assert "no trained kernel for MAPUNDRAMNlr7LdB9ptxieMTA" in availability("c", rule).reason

@@ -1,6 +1,7 @@
 """Macrocell files (Golly's .mc) and gzipped patterns: read, written, read back; refused with one line."""
 
 import gzip
+import re
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifetui.errors import PatternError, UsageError
-from lifetui.patterns import MAX_FILE_BYTES, parse_pattern
+from lifetui.patterns import MAX_FILE_BYTES, parse_pattern, read_rle
 from lifetui.patterns.macrocell import MAX_POPULATION, read_macrocell, write_macrocell
 from lifetui.rules import CONWAY, parse_rule
 from lifetui.world.board import torus_board
@@ -83,7 +84,11 @@ def test_written_squares_are_shared():
         ("#R B3/S23\n", "x.mc:1:1", "[M2]"),
         ("[M2]\n4 1 0 0 0\n", "x.mc:2:1", "used before it is defined"),
         (f"[M2]\n{GLIDER_LEAF}\n5 1 0 0 0\n", "x.mc:3:1", "level 3, not 4"),
-        ("[M2]\n1 0 1 0 1\n", "x.mc:2:1", "multi-state"),
+        (f"[M2]\n{GLIDER_LEAF}\n1 0 1 0 1\n", "x.mc:3:1", "a multi-state leaf (level 1) in a two-state file"),
+        ("[M2]\n1 0 1 0 1\n..*$\n", "x.mc:3:1", "an 8 x 8 two-state leaf in a multi-state file"),
+        ("[M2]\n1 0 1 0 256\n", "x.mc:2:1", "a cell's state is 0 to 255, not 256"),
+        ("[M2]\n1 0 1 0 1\n3 1 0 0 0\n", "x.mc:3:1", "node 1 is of level 1, not 2"),
+        ("[M2]\n1 0 1 0 1\n70 0 0 0 0\n", "x.mc:3:1", "level is 2 to 62 in a multi-state file"),
         ("[M2]\n..*x$\n", "x.mc:2:1", "only '.', '*' and '$'"),
         ("[M2]\n.........*$\n", "x.mc:2:1", "8 x 8"),
         ("[M2]\n4 0 0 0\n", "x.mc:2:1", "'level nw ne sw se'"),
@@ -213,3 +218,107 @@ def test_one_leaf_past_the_population_limit_is_kept_as_a_quadtree():
     big = read_macrocell("\n".join(lines) + "\n", "big.mc")
     assert MAX_POPULATION == 1 << 26
     assert big.unlaid == f"big.mc: {(1 << 26) + 64:,} live cells, more than lifetui lays out on a board (67,108,864)"
+
+
+# Golly's own files (bgolly 4.3, `-a Generations` and `-a Super`, `-o X.mc`): Brian's Brain three generations on
+# from `.A2B$2A.A$B2A!`, and a LifeHistory pattern of every state two on; with the RLE Golly wrote of each.
+GOLLY_BRIANS_BRAIN = """[M2] (golly 4.3)
+#R /2/3
+#G 3
+1 0 0 0 2
+1 0 2 2 1
+2 0 0 1 2
+1 0 1 0 0
+1 1 0 0 0
+2 4 5 0 0
+3 3 0 6 0
+4 0 0 0 7
+"""
+GOLLY_LIFE_HISTORY = """[M2] (golly 4.3)
+#R LifeHistory
+#G 2
+1 0 0 2 2
+2 0 0 1 1
+1 0 0 4 0
+2 0 0 3 0
+3 0 0 2 4
+1 2 1 4 1
+1 6 2 2 4
+1 0 1 0 0
+1 2 0 0 0
+2 6 7 8 9
+3 10 0 0 0
+4 0 5 0 11
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "rle"),
+    [
+        (GOLLY_BRIANS_BRAIN, "x = 3, y = 3, rule = /2/3\n2.B$2BA$2A!\n"),
+        (GOLLY_LIFE_HISTORY, "x = 5, y = 4, rule = LifeHistory\n4BD$BAFB$DABD$.AB!\n"),
+    ],
+)
+def test_multi_state_files_as_golly_writes_them(text, rle):
+    pattern, expected = read_macrocell(text), read_rle(rle)
+    assert str(pattern.rule.rule) == str(expected.rule.rule) and pattern.generation in (2, 3)
+    assert (pattern.width, pattern.height) == (expected.width, expected.height)
+    assert pattern.cell_states() == expected.cell_states()
+
+
+def test_multi_state_squares_are_placed_by_their_quadrants():
+    # leaf 1 in the north-west of a level 2 node, leaf 2 in its south-east; node 3 in the north-east and
+    # south-west of the root (level 3): each state where its quadrants put it
+    text = "[M2]\n#R 345/2/4\n1 1 2 0 3\n1 0 0 2 0\n2 1 0 0 2\n3 0 3 3 0\n"
+    states = {(0, 0): 1, (1, 0): 2, (1, 1): 3, (2, 3): 2}  # (x, y) in node 3
+    expected = {(x + dx, y + dy): s for (x, y), s in states.items() for dx, dy in ((4, 0), (0, 4))}
+    pattern = read_macrocell(text)
+    assert pattern.cell_states() == expected and (pattern.width, pattern.height) == (7, 8)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 40), st.integers(3, 40), st.integers(0, 2**32 - 1), st.sampled_from(["/2/3", "LifeHistory",
+                                                                                          "345/2/200"]))  # fmt: skip
+def test_a_multi_state_board_written_as_macrocell_reads_back_in_place(height, width, seed, rule_text):
+    rule = parse_rule(rule_text).rule
+    rng = np.random.default_rng(seed)
+    cells = np.where(rng.random((height, width)) < 0.4, rng.integers(1, rule.states, (height, width)), 0)
+    cells = cells.astype(np.uint8)
+    text = write_macrocell(cells, rule, 9)
+    assert all(re.fullmatch(r"[1-9][0-9]*( [0-9]+){4}", line) for line in text.splitlines()[3:])  # nodes of states
+    board = torus_board(read_macrocell(text))
+    assert board.rule == rule and board.generation == 9 and np.array_equal(board.cells, cells)
+
+
+def test_multi_state_cells_on_the_plane_keep_their_place():
+    cells = np.array([[0, 2, 0], [1, 0, 0], [0, 0, 3]], np.uint8)
+    pattern = read_macrocell(write_macrocell(cells, parse_rule("345/2/4").rule, torus=False, position=(-9, 4)))
+    assert pattern.position == (-9, 4) and (pattern.width, pattern.height) == (3, 3)
+    assert pattern.cell_states() == {(1, 0): 2, (0, 1): 1, (2, 2): 3}
+
+
+def test_written_multi_state_squares_are_shared():
+    cells = np.zeros((256, 256), dtype=np.uint8)
+    cells[::16, ::16] = 2
+    text = write_macrocell(cells, parse_rule("/2/3").rule)
+    node_lines = [line for line in text.splitlines() if not line.startswith(("[", "#"))]
+    assert node_lines[0] == "1 2 0 0 0" and len(node_lines) <= 1 + 2 * (8 - 1)
+    assert read_macrocell(text).to_array().tolist() == cells.tolist()
+
+
+def test_a_multi_state_file_too_large_for_a_board_is_refused_in_one_line(lifetui, tmp_path):
+    # two cells at opposite corners of a level 40 square: 2^40 cells a side, a board no machine holds
+    lines = ["[M2] (test)", "#R /2/3", "1 1 0 0 0", "1 0 0 0 2"]
+    north_west, south_east = 1, 2
+    for level in range(2, 41):
+        lines += [f"{level} {north_west} 0 0 0", f"{level} 0 0 0 {south_east}"]
+        north_west, south_east = len(lines) - 3, len(lines) - 2
+    lines.append(f"41 {north_west} 0 0 {south_east}")
+    path = tmp_path / "huge.mc"
+    path.write_text("\n".join(lines) + "\n")
+    side = f"{2**41:,}"
+    with pytest.raises(PatternError, match=f"^huge.mc: a multi-state pattern spanning {side} x {side} cells: "):
+        read_macrocell(path.read_text(), "huge.mc")
+    result = lifetui("run", str(path), "--steps", "1")
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert "lifetui runs multi-state rules on a board of cells (hashlife runs two-state rules only)" in result.err

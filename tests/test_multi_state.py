@@ -268,14 +268,18 @@ def test_the_checker_tells_a_dying_cell_from_a_live_one():
     assert placed_difference((live, 5, 7), (dying, 5, 7)).tolist() == [[5, 7]]
 
 
-def test_macrocell_of_multi_state_cells_is_refused_in_one_line(lifetui, tmp_path):
+def test_run_writes_multi_state_macrocell_that_reads_back(lifetui, tmp_path):
     path = tmp_path / "bb.rle"
-    path.write_text("x = 2, y = 2, rule = /2/3\n2A$2B!\n")
-    result = lifetui("run", str(path), "--steps", "1", "-o", str(tmp_path / "out.mc"))
-    assert result.code == 2
-    assert result.err.strip().splitlines() == [
-        "lifetui: error: lifetui writes the cells of a generations rule (/2/3) as RLE, not macrocell yet; name the "
-        "file .rle"
+    path.write_text("x = 4, y = 3, rule = /2/3\n.A2B$2A.A$B2A!\n")
+    out = tmp_path / "out.mc"
+    assert lifetui("run", str(path), "--steps", "3", "--size", "16x8", "-o", str(out)).code == 0
+    text = out.read_text()
+    assert text.startswith("[M2] (lifetui)\n#R /2/3:T16,8\n#G 3\n") and "\n1 " in text  # Golly's 2 x 2 leaves
+    again = lifetui("run", str(out), "--steps", "4")
+    direct = lifetui("run", str(path), "--steps", "7", "--size", "16x8")
+    assert again.code == direct.code == 0
+    assert [line for line in again.out.splitlines() if not line.startswith("#")] == [
+        line for line in direct.out.splitlines() if not line.startswith("#")
     ]
 
 
@@ -283,3 +287,11 @@ def test_a_paste_keeps_each_state():
     simulation = Simulation(Board.of_cells(parse_rule(STAR_WARS).rule, np.zeros((8, 8), np.uint8)), "numpy")
     simulation.put(2, 3, np.array([[1, 0, 3], [2, 2, 0]], np.uint8), replace=False)
     assert simulation.snapshot().cells[2:4, 3:6].tolist() == [[1, 0, 3], [2, 2, 0]]
+
+
+def test_a_multi_state_pattern_too_wide_for_a_board_is_not_sent_to_hashlife(lifetui, tmp_path):
+    path = tmp_path / "wide.rle"
+    path.write_text("x = 1000000, y = 1000000, rule = /2/3\nA999998.A$999998$A!\n")
+    result = lifetui("run", str(path), "--steps", "1", "--plane")
+    assert result.code != 0 and len(result.err.strip().splitlines()) == 1
+    assert "a torus (--size WxH) or a smaller grid would fit" in result.err and "hashlife" not in result.err

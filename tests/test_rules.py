@@ -61,9 +61,10 @@ def test_torus_suffix(text, torus):
         ("B1a/S", "'a' is not a Hensel letter of 1 neighbour (1 takes the letters c, e)"),
         ("B8c/S", "8 takes no letters"),
         ("B2-/S", "'2-' must be followed by the letters it leaves out"),
-        ("B2a/S3V", "Golly reads von Neumann rules in totalistic B/S notation only, such as B2/S34V"),
-        ("B2-a/S12H", "Golly reads hexagonal rules in totalistic B/S notation only"),
-        ("MAP" + "A" * 86 + "/3H", "hexagonal rules in totalistic B/S notation only"),
+        ("B2a/S3V", "Golly reads von Neumann rules in totalistic B/S notation, such as B2/S34V"),
+        ("B2-a/S12H", "Golly reads hexagonal rules in totalistic B/S notation, such as B2/S34H, or as a MAP"),
+        ("B2-a/S12V", "von Neumann rules in totalistic B/S notation, such as B2/S34V, or as a MAP string of 6"),
+        ("MAP" + "A" * 86 + "/3H", "a MAP rule is 86 base64 characters (512 bits; 22 for the hexagonal"),
         ("B2/S7H", "a hexagonal rule counts 0 to 6 neighbours, not 7"),
         ("B5/S3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
         ("/5/3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
@@ -72,8 +73,9 @@ def test_torus_suffix(text, torus):
         ("W30", "Wolfram"),
         ("Langtons-Loops", "rule table"),
         ("Banks-IV", "rule table"),
-        ("MAP" + "A" * 22, "MAP rules of the hexagonal neighbourhood"),
-        ("MAP" + "A" * 6, "MAP rules of the von Neumann neighbourhood"),
+        ("MAP" + "A" * 21, "6 for von Neumann's), not 21"),
+        ("MAP" + "A" * 22 + "=", "not 23"),
+        ("MAP" + "A" * 22 + "History", "History rules are of the Moore neighbourhood only"),
         ("MAP" + "A" * 80, "86 base64 characters"),
         ("MAP" + "A" * 85 + "!", "'!' is not a base64 character"),
         ("B9/S23", "0 to 8"),
@@ -389,9 +391,78 @@ def test_a_neighbourhood_rule_ignores_the_inputs_outside_it_and_counts_the_other
         assert hexagonal.truth_table()[index] == (six in ((3, 4) if bits["C"] else (2,)))
         assert von_neumann.truth_table()[index] == (four in ((0, 1, 2) if bits["C"] else (1,)))
     assert hexagonal.birth == {2} and hexagonal.survival == {3, 4} and not hexagonal.is_totalistic
-    assert hexagonal != parse_rule(hexagonal.map_string).rule  # the same table, but not the same rule's name
+    assert parse_rule(hexagonal.map_string).rule == hexagonal and len(hexagonal.map_string) == len("MAP") + 22
 
 
-def test_a_neighbourhood_rule_must_be_totalistic_over_its_neighbours():
-    with pytest.raises(ValueError, match="totalistic over its neighbours"):
+def test_a_neighbourhood_rule_ignores_the_cells_outside_its_neighbourhood():
+    with pytest.raises(ValueError, match="ignores the cells outside its neighbourhood"):
         Rule(CONWAY.table, neighbourhood="hexagonal")
+
+
+def golly_map(bits):
+    """A MAP string of these bits, the first the most significant of the first character, as Golly's help
+    describes it: six bits a base64 character, the last one's unused bits 0."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    bits = list(bits)
+    bits += [0] * (-len(bits) % 6)
+    return "MAP" + "".join(alphabet[int("".join(map(str, bits[i : i + 6])), 2)] for i in range(0, len(bits), 6))
+
+
+def counting_map(cells, centre, birth, survival):
+    """The MAP string of a totalistic rule over `cells` inputs: bit k is the next state of the neighbourhood
+    whose index is k, the centre at bit `centre` counted from the most significant (the middle input of
+    Golly's hexagonal and von Neumann strings, whatever the order of the others)."""
+    weight = 1 << (cells - 1 - centre)
+    return golly_map(
+        int(bin(k).count("1") - bool(k & weight) in (survival if k & weight else birth)) for k in range(1 << cells)
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "centre", "birth", "survival", "states", "canonical"),
+    [
+        (7, 3, {2}, {3, 4}, 2, "B2/S34H"),
+        (7, 3, {2, 4, 5}, {3}, 2, "B245/S3H"),
+        (5, 2, {1, 3}, {0, 1, 2}, 2, "B13/S012V"),
+        (7, 3, {3}, {2, 3}, 4, "23/3/4H"),
+        (5, 2, {1, 2}, {1}, 3, "1/12/3V"),
+    ],
+)
+def test_hexagonal_and_von_neumann_map_strings_of_totalistic_rules_are_their_b_s_rules(
+    cells, centre, birth, survival, states, canonical
+):
+    text = counting_map(cells, centre, birth, survival) + (f"/{states}" if states > 2 else "")
+    rule = parse_rule(text).rule
+    assert rule == parse_rule(canonical).rule and str(rule) == canonical
+    assert len(text.removesuffix(f"/{states}")) == len("MAP") + (22 if cells == 7 else 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "neighbourhood", "slug"),
+    [
+        # as bgolly 4.3 writes them back (the last character's unused bits cleared, no "==")
+        ("MAPUNDRAMNlr7LdB9ptxieMTB==", "MAPUNDRAMNlr7LdB9ptxieMTA", "hexagonal", "mapUNDRAMNlr7LdB9ptxieMTA"),
+        ("mapV/lnXw", "MAPV/lnXw", "von Neumann", "mapV_lnXw"),
+        ("MAPT/9x1xCCni9XvMVe++9KWg/3", "MAPT/9x1xCCni9XvMVe++9KWg/3", "hexagonal", "g3mapT_9x1xCCni9XvMVe--9KWg"),
+        ("MAPbx7jHx==/4", "MAPbx7jHw/4", "von Neumann", "g4mapbx7jHw"),
+    ],
+)
+def test_other_neighbourhoods_map_strings_are_spelled_as_golly_spells_them(text, canonical, neighbourhood, slug):
+    rule = parse_rule(text).rule
+    assert (str(rule), rule.neighbourhood, rule.kind, rule.slug) == (canonical, neighbourhood, neighbourhood, slug)
+    table = canonical.removesuffix(f"/{rule.states}") if rule.states > 2 else canonical
+    assert parse_rule(canonical).rule == rule and rule.map_string == table
+    with pytest.raises(ValueError, match="not totalistic"):
+        _ = rule.birth
+
+
+def test_golly_reads_a_hexagonal_map_string_apart_in_generations():
+    # Golly's two-state algorithms read a hexagonal MAP string's rows bottom up (S SE / W C E / NW N), its
+    # Generations algorithm top down (NW N / W C E / S SE): a rule whose next state is the first input
+    first = golly_map(k >> 6 for k in range(128))
+    index = np.arange(512)
+    two_state = parse_rule(first).rule
+    assert np.array_equal(two_state.truth_table(), (index >> NEIGHBOURHOOD.index("S")) & 1)
+    generations = parse_rule(first + "/3").rule
+    assert np.array_equal(generations.truth_table(), (index >> NEIGHBOURHOOD.index("NW")) & 1)
+    assert str(generations) == first + "/3"

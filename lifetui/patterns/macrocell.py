@@ -7,8 +7,10 @@ The format, as Golly's help describes it: a `[M2]` line, `#` lines (`#R` the rul
 any other a comment), then one node per line, numbered from 1 in order. A leaf is 8 x 8 cells in rows
 of `.` and `*` ended by `$` (trailing dead cells and rows left out); any other node is `level nw ne sw
 se`, a square of side 2^level from four earlier nodes (0: an empty square). The last node is the
-root. Multi-state files (leaves of level 1) are refused, and multi-state boards are not written: their
-RLE is (not yet done: Golly's level-1 nodes of four states).
+root. A file of a multi-state rule (Generations, LifeHistory) is Golly's other kind: its leaves are
+`1 nw ne sw se`, a 2 x 2 square of four states, and its other nodes of level 2 and up; its first node says
+which kind a file is. Multi-state rules run on boards of cells (not hashlife), so such a file is laid out
+as runs at once, and one too large for any board here is refused in one line.
 
 Reading does not expand repeated squares more than once: every node's population and the bounding box
 of its live cells are worked out first, so a pattern too large for a board is refused before any
@@ -24,6 +26,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError, UsageError
+from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns.pattern import (
     MAX_GENERATION,
     MAX_PATTERN_SIDE,
@@ -31,6 +34,7 @@ from lifetui.patterns.pattern import (
     read_position,
     refuse_unreadable,
     split_lines,
+    state_runs,
 )
 from lifetui.rules import Rule, parse_rule
 
@@ -43,14 +47,17 @@ MAX_RUNS = 1 << 23
 _NODE = re.compile(r"([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})\s+([0-9]{1,19})")
 _LEAF = re.compile(r"[.*$]+")
 _MAX_LEVEL = 62
+#: The highest state a multi-state leaf may hold (Golly's 256 states, as in extended RLE).
+MOST_STATE = 255
 _GENERATION = re.compile(r"[0-9]+")
 #: The line lifetui writes to keep a pattern's place on the plane or a bounded grid, as RLE's `#CXRLE Pos`
 #: (Golly takes it for a comment): the live cells' box's top-left cell.
 POSITION_TAG = "#CXRLE"
 
 # A node: (level, population, box, content, runs); box is (top, left, bottom, right) of its live cells
-# (exclusive ends) relative to its corner, or None; content is a leaf's 8 row bytes or four child numbers;
-# runs the horizontal runs of live cells it lays out.
+# (exclusive ends) relative to its corner, or None; content is a leaf's bytes (a two-state leaf's 8 rows, a
+# multi-state leaf's 4 states) or a tuple of four child numbers; runs the horizontal runs of live cells it
+# lays out.
 _EMPTY = (0, 0, None, None, 0)
 
 
@@ -61,6 +68,7 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     pattern = Pattern(0, 0, np.zeros((0, 3), dtype=np.int64), source=source)
     nodes: list[tuple] = [_EMPTY]  # node 0: the empty square of any size
     node_lines = array("q", [0])  # where each node was defined
+    multi_state: bool | None = None  # Golly's multi-state kind of file, as its first node says
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.strip()
         if not line:
@@ -68,7 +76,15 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         if line.startswith("#"):
             _header_line(pattern, line, source, number)
             continue
-        nodes.append(_leaf(line, source, number) if line[0] in ".*$" else _inner(line, nodes, source, number))
+        if multi_state is None:
+            multi_state = _first_node_is_multi_state(line)
+        if line[0] in ".*$":
+            if multi_state:
+                raise PatternError(source, "an 8 x 8 two-state leaf in a multi-state file (its first node is of "
+                                           "level 1 to 3)", number, 1)  # fmt: skip
+            nodes.append(_leaf(line, source, number))
+        else:
+            nodes.append(_inner(line, nodes, source, number, multi_state))
         node_lines.append(number)
     if len(nodes) == 1:
         return pattern  # no nodes: an empty universe
@@ -82,6 +98,9 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         # A torus, as lifetui writes one: its cells from the root's top left corner, the box the torus.
         top, left, bottom, right = 0, 0, torus[1], torus[0]
     pattern.width, pattern.height = right - left, bottom - top
+    if multi_state:
+        _lay_out_states(pattern, nodes, (top, left, bottom, right))
+        return pattern
     if root[1] > MAX_POPULATION:
         unlaid = f"{root[1]:,} live cells, more than lifetui lays out on a board ({MAX_POPULATION:,})"
     elif root[4] > MAX_RUNS:
@@ -133,8 +152,8 @@ def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None
     and lifetui write no others). A file cut short leaves nodes whose parents were cut off: read as it is,
     its last node would be another pattern."""
     referenced = bytearray(len(nodes))
-    for level, _, _, content, _ in nodes[1:]:
-        if level > 3:
+    for _, _, _, content, _ in nodes[1:]:
+        if isinstance(content, tuple):
             for child in content:
                 referenced[child] = 1
     orphan = referenced.find(0, 1, len(nodes) - 1)
@@ -215,16 +234,42 @@ def _leaf(line: str, source: str, number: int) -> tuple:
     return (3, sum(row.bit_count() for row in bits), box, bytes(bits), runs)
 
 
-def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
+def _first_node_is_multi_state(line: str) -> bool:
+    """Whether a file's first node line is of Golly's multi-state kind: a leaf of level 1, or a node of level 2 or 3
+    (the smallest of a two-state file are leaves of level 3 and nodes of level 4)."""
+    level = re.match(r"[0-9]{1,3}(?![0-9])", line)
+    return level is not None and 1 <= int(level[0]) <= 3
+
+
+def _state_leaf(states: list[int], source: str, number: int) -> tuple:
+    """A multi-state leaf, `1 nw ne sw se`: a 2 x 2 square of states."""
+    beyond = next((state for state in states if state > MOST_STATE), None)
+    if beyond is not None:
+        raise PatternError(source, f"a cell's state is 0 to {MOST_STATE}, not {beyond}", number, 1)
+    rows = (states[:2], states[2:])
+    live = [y for y, row in enumerate(rows) if any(row)]
+    if not live:
+        return (1, 0, None, bytes(4), 0)
+    columns = [x for x in (0, 1) if rows[0][x] or rows[1][x]]
+    box = (live[0], columns[0], live[-1] + 1, columns[-1] + 1)
+    runs = sum(bool(west) + bool(east and east != west) for west, east in rows)
+    return (1, sum(map(bool, states)), box, bytes(states), runs)
+
+
+def _inner(line: str, nodes: list[tuple], source: str, number: int, multi_state: bool) -> tuple:
     match = _NODE.fullmatch(line)
     if not match:
         raise PatternError(source, f"expected a leaf or 'level nw ne sw se', not {line[:40]!r}", number, 1)
     level, *children = (int(group) for group in match.groups())
+    if level == 1 and multi_state:
+        return _state_leaf(children, source, number)
     if level == 1:
-        raise PatternError(source, "a multi-state macrocell file; lifetui reads multi-state patterns as RLE only",
+        raise PatternError(source, "a multi-state leaf (level 1) in a two-state file, whose leaves are 8 x 8 "
+                                   "(its first node is)", number, 1)  # fmt: skip
+    lowest, kind = (2, "multi-state") if multi_state else (4, "two-state")
+    if not lowest <= level <= _MAX_LEVEL:
+        raise PatternError(source, f"a node's level is {lowest} to {_MAX_LEVEL} in a {kind} file, not {level}",
                            number, 1)  # fmt: skip
-    if not 4 <= level <= _MAX_LEVEL:
-        raise PatternError(source, f"a node's level is 4 to {_MAX_LEVEL} in a two-state file, not {level}", number, 1)
     half = 1 << (level - 1)
     population, box, runs = 0, None, 0
     for child, (dy, dx) in zip(children, ((0, 0), (0, half), (half, 0), (half, half))):
@@ -241,6 +286,56 @@ def _inner(line: str, nodes: list[tuple], source: str, number: int) -> tuple:
             box = moved if box is None else (min(box[0], moved[0]), min(box[1], moved[1]),
                                              max(box[2], moved[2]), max(box[3], moved[3]))  # fmt: skip
     return (level, population, box, tuple(children), runs)
+
+
+def _lay_out_states(pattern: Pattern, nodes: list[tuple], box: tuple[int, int, int, int]) -> None:
+    """Lay a multi-state file's cells in `box` (top, left, bottom, right of the root) out as runs of states,
+    or refuse in one line a pattern too large for a board of its cells here."""
+    top, left, bottom, right = box
+    height, width = bottom - top, right - left
+    problem = memory_shortfall(width, height, BOARD_BYTES_PER_CELL, " to simulate")
+    if problem or max(height, width) > MAX_PATTERN_SIDE:
+        raise PatternError(
+            pattern.source,
+            f"a multi-state pattern spanning {width:,} x {height:,} cells: lifetui runs multi-state rules on a board "
+            f"of cells (hashlife runs two-state rules only), and {problem or 'that is beyond the largest pattern'}",
+        )
+    cells = _state_cells(nodes, box)
+    pattern.runs, pattern.run_states = state_runs(cells)
+
+
+def _state_cells(nodes: list[tuple], box: tuple[int, int, int, int]) -> np.ndarray:
+    """The states in `box` of a multi-state file's root (its last node), as a dense array.
+
+    Top down, a level at a time: a grid of node numbers, each a square of the level, becomes the grid of their
+    children, kept to the squares that meet the box; at level 1 each number becomes its 2 x 2 states. Node 0
+    is the empty square at every level, its children and its states all 0."""
+    top, left, bottom, right = box
+    children = np.zeros((len(nodes), 4), dtype=np.int64)
+    states = np.zeros((len(nodes), 4), dtype=np.uint8)
+    for index, (_, _, _, content, _) in enumerate(nodes[1:], start=1):
+        if isinstance(content, tuple):
+            children[index] = content
+        else:
+            states[index] = np.frombuffer(content, dtype=np.uint8)
+    grid = np.array([[len(nodes) - 1]], dtype=np.int64)
+    level, corner_y, corner_x = nodes[-1][0], 0, 0  # the grid's top-left cell in the root
+    while True:
+        quarters = states[grid] if level == 1 else children[grid]
+        rows, columns = grid.shape
+        finer = np.empty((2 * rows, 2 * columns), dtype=quarters.dtype)
+        finer[0::2, 0::2], finer[0::2, 1::2] = quarters[..., 0], quarters[..., 1]
+        finer[1::2, 0::2], finer[1::2, 1::2] = quarters[..., 2], quarters[..., 3]
+        level -= 1
+        side = 1 << level
+        first_y, first_x = (top - corner_y) // side, (left - corner_x) // side
+        last_y, last_x = -(-(bottom - corner_y) // side), -(-(right - corner_x) // side)
+        grid = finer[first_y:last_y, first_x:last_x]
+        corner_y, corner_x = corner_y + first_y * side, corner_x + first_x * side
+        if level == 0:  # a torus's box may reach past the root (a file's small root on a large torus)
+            cells = np.zeros((bottom - top, right - left), dtype=np.uint8)
+            cells[: grid.shape[0], : grid.shape[1]] = grid
+            return cells
 
 
 def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
@@ -306,42 +401,47 @@ def write_macrocell(
     topology: str = "",
     position: tuple[int, int] | None = None,
 ) -> str:
-    """The torus as a macrocell file: the smallest square of side 2^k >= 16 that holds it, its top left at
-    the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it reads back in place.
+    """The torus as a macrocell file: the smallest square of side 2^k >= 16 (>= 4 for a multi-state rule) that
+    holds it, its top left at the root's, and the rule with the torus' size (`#R B3/S23:T256,256`), so that it
+    reads back in place.
 
-    Built bottom up in numpy: the 8 x 8 leaves as 64-bit numbers, then each level's squares as rows of
-    four child numbers, each distinct one numbered once. Without `torus`, the cells are a part of the
+    Built bottom up in numpy: the leaves as numbers (a two-state rule's 8 x 8 leaves as 64 bits; a multi-state
+    rule's, Golly's `1 nw ne sw se`, as their four state bytes), then each level's squares as rows of four
+    child numbers, each distinct one numbered once. Without `torus`, the cells are a part of the
     unbounded plane (the rule has no suffix) or of the grid `topology` (its suffix, `:P30,20`), whose
     top-left cell is at `position` (x, y), which `#CXRLE Pos` keeps as in RLE (the cells must be the live
     cells' box: the reader finds the box from the nodes); with no cells at all (nothing lives there), no
     nodes: an empty universe."""
-    if rule.multi_state:
-        raise UsageError(f"lifetui writes the cells of a {rule.family} rule ({rule}) as RLE, not macrocell yet; "
-                         "name the file .rle")  # fmt: skip
     height, width = cells.shape
     if not cells.any() and not torus:
         return "\n".join(_header(f"{rule}{topology}", generation, None)) + "\n"
-    level = 4  # the root is never a leaf
+    leaf_level = 1 if rule.multi_state else 3
+    side = 1 << leaf_level
+    level = leaf_level + 1  # the root is never a leaf
     while (1 << level) < max(height, width):
         level += 1
-    # Whole leaves: the board padded to multiples of 8; the squares beyond are padded level by level.
-    square = np.zeros((-(-height // 8) * 8, -(-width // 8) * 8), dtype=np.uint8)
+    # Whole leaves: the board padded to whole leaves; the squares beyond are padded level by level.
+    square = np.zeros((-(-height // side) * side, -(-width // side) * side), dtype=np.uint8)
     square[:height, :width] = cells
     suffix = f":T{width},{height}" if torus else topology
     lines = _header(f"{rule}{suffix}", generation, None if torus else position)
-    # Leaf (i, j) holds rows 8i.., columns 8j..; its byte r is row r, cell x in bit x.
-    rows, columns = square.shape[0] // 8, square.shape[1] // 8
-    blocks = square.reshape(rows, 8, columns, 8).transpose(0, 2, 1, 3)
-    keys = np.packbits(blocks, axis=-1, bitorder="little").reshape(rows, columns, 8).view("<u8")[..., 0]
+    # Leaf (i, j) holds rows side*i.., columns side*j..: 8 x 8, its byte r is row r, cell x in bit x; 2 x 2, its
+    # bytes the states of nw, ne, sw and se.
+    rows, columns = square.shape[0] // side, square.shape[1] // side
+    blocks = square.reshape(rows, side, columns, side).transpose(0, 2, 1, 3)
+    if rule.multi_state:
+        keys = np.ascontiguousarray(blocks).reshape(rows, columns, 4).view("<u4")[..., 0]
+    else:
+        keys = np.packbits(blocks, axis=-1, bitorder="little").reshape(rows, columns, 8).view("<u8")[..., 0]
     distinct, nodes = np.unique(keys, return_inverse=True)
     nodes = nodes.reshape(keys.shape)  # 0 is the empty leaf when there is one: node 0, the empty square
     if distinct[0] != 0:
         nodes = nodes + 1
     numbered = 0
-    for key in distinct[distinct != 0]:
-        lines.append(_leaf_text(int(key)))
+    for key in distinct[distinct != 0].tolist():
+        lines.append("1 {} {} {} {}".format(*key.to_bytes(4, "little")) if rule.multi_state else _leaf_text(key))
         numbered += 1
-    for node_level in range(4, level + 1):
+    for node_level in range(leaf_level + 1, level + 1):
         nodes = np.pad(nodes, ((0, nodes.shape[0] % 2), (0, nodes.shape[1] % 2)))  # empty squares past the board
         quads = np.stack([nodes[0::2, 0::2], nodes[0::2, 1::2], nodes[1::2, 0::2], nodes[1::2, 1::2]], axis=-1)
         flat = quads.reshape(-1, 4)

@@ -428,7 +428,7 @@ class ArrayUniverse(Universe):
         if problem:
             offer = (
                 "the hashlife engine (--engine hashlife) runs the plane without a board"
-                if self.topology.is_plane
+                if self.topology.is_plane and not self.engine.rule.multi_state
                 else "a torus (--size WxH) or a smaller grid would fit"
             )
             raise Outgrown(
