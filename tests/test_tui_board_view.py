@@ -61,11 +61,11 @@ async def test_click_on_the_jax_engine_toggles_a_cell():
     app = make_app(size=(16, 16))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "z")
-        await settle(pilot, lambda: app.simulation.engine_name == "jax", 30)
+        await settle(pilot, lambda: app.simulation.engine_name == "jax")
         view = app.query_one(BoardView)
         await pilot.click(BoardView, offset=(0, 0))
         top, left = view.origin
-        await settle(pilot, lambda: app.simulation.snapshot().cells[top, left] == 1, 10)
+        await settle(pilot, lambda: app.simulation.snapshot().cells[top, left] == 1)
         assert app.last_snapshot.engine == "jax"
 
 

@@ -120,7 +120,7 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
     app = make_app("glider", (32, 24))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("4", "space")  # on bitsliced, running
-        await settle(pilot, lambda: app.last_snapshot.engine == "bitsliced" and app.last_snapshot.generation > 0, 10)
+        await settle(pilot, lambda: app.last_snapshot.engine == "bitsliced" and app.last_snapshot.generation > 0)
         await pilot.press("o")
         assert isinstance(app.screen, OpenScreen)
         field = app.screen.query_one("Input")
@@ -146,10 +146,10 @@ async def test_o_opens_another_pattern_in_place_of_this_one_and_says_what_is_wro
         assert str(app.simulation.rule) == "B36/S23"
         assert app.pattern_name == "Wide" and not app.driver.playing
         await settle(pilot, lambda: not app.last_snapshot.torus and app.last_snapshot.population == 3)
-        await settle(pilot, lambda: app.simulation.engine_name == "bitsliced", 30)
+        await settle(pilot, lambda: app.simulation.engine_name == "bitsliced")
         await pilot.press("n")
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 3)
-        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1, 10)
+        await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1)
         assert not app.query_one(BoardView).torus and app.simulation.box == (-1, 0, 3, 1)  # the blinker turned
 
 

@@ -54,7 +54,7 @@ async def test_an_inexact_circuit_lights_up_the_divergence_panel(tmp_path, topol
     app = app_on(topology, "r-pentomino", "c", options=EngineOptions(tmp_path / "still", allow_inexact=True))
     async with app.run_test() as pilot:
         await pilot.press("n", "n", "n")
-        await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees, 10)
+        await settle(pilot, lambda: app.verdict is not None and not app.verdict.agrees)
         assert app.verdict.generation == 1
         assert str(dict(app.sidebar_rows())["Divergence"]).startswith("first differs at generation 1:")
         assert str(dict(app.sidebar_rows())["Engine"]) == "c (inexact kernel: wrong on 228 of 512)"
@@ -90,7 +90,7 @@ async def test_the_speed_sparkline_is_flat_until_something_runs():
         lines = [app.query_one("#speed", Sparkline).render_line(y).text for y in range(3)]
         assert "█" not in "".join(lines)
         await pilot.press(*["plus"] * 12, "space")
-        await settle(pilot, lambda: any(app.speed_history), 5)
+        await settle(pilot, lambda: any(app.speed_history))
         speed = app.query_one("#speed", Sparkline)
         await settle(pilot, lambda: "█" in "".join(speed.render_line(y).text for y in range(3)))
 
@@ -98,23 +98,22 @@ async def test_the_speed_sparkline_is_flat_until_something_runs():
 async def test_the_sidebar_hides_and_the_footer_keeps_help_and_quit_when_narrow():
     app = make_app()
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
-        footer = app.export_screenshot()
-        assert "Help" in footer and "Quit" in footer
+        await settle(pilot, lambda: "Quit" in app.export_screenshot())
+        assert "Help" in app.export_screenshot()
         view = app.query_one(BoardView)
+        await settle(pilot, lambda: 0 < view.size.width < 60)  # laid out beside the sidebar
         narrow = view.size.width
+        assert narrow >= 33  # the sidebar takes at most 45 % of a narrow terminal
         await pilot.press("i")
-        await pilot.pause()
-        assert view.size.width == 60 and narrow >= 33  # the sidebar takes at most 45 % of a narrow terminal
+        await settle(pilot, lambda: view.size.width == 60)
         await pilot.press("i")
-        await pilot.pause()
-        assert view.size.width == narrow
+        await settle(pilot, lambda: view.size.width == narrow)
 
 
 async def test_the_sidebar_says_what_the_board_does_and_plots_its_population():
     app = make_app("pulsar", (40, 30))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot, lambda: app.analysis is not None and app.analysis.behaviour is not None, 10)
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.behaviour is not None)
         assert str(dict(app.sidebar_rows())["Behaviour"]) == "oscillator, period 3 (by generation 0)"
         await settle(pilot, lambda: app.populations == [48])
         for generation in (1, 2, 3):  # a key at a time, each drawn
@@ -126,7 +125,7 @@ async def test_the_sidebar_says_what_the_board_does_and_plots_its_population():
         await settle(pilot, lambda: app.last_snapshot.generation == 0 and app.populations == [48])
         view = app.query_one(BoardView)
         await pilot.click(BoardView, offset=(view.size.width // 2, view.size.height // 2))  # an edit: a new board
-        await settle(pilot, lambda: app.analysis is not None and app.analysis.epoch == app.simulation.epoch, 10)
+        await settle(pilot, lambda: app.analysis is not None and app.analysis.epoch == app.simulation.epoch)
 
 
 async def test_a_board_too_big_to_follow_says_so():
@@ -149,19 +148,19 @@ async def test_sampled_windows_catch_an_inexact_kernel_at_full_speed(tmp_path, m
     right = LifeApp(board, pattern.name)
     async with right.run_test() as pilot:
         await pilot.press(*["plus"] * 12, "space")
-        await settle(pilot, lambda: right.verdict is not None and right.verdict.sampled is not None, 10)
-        await settle(pilot, lambda: right.verdict.sampled.spans >= 3, 10)
+        await settle(pilot, lambda: right.verdict is not None and right.verdict.sampled is not None)
+        await settle(pilot, lambda: right.verdict.sampled.spans >= 3)
         assert right.verdict.agrees and str(dict(right.sidebar_rows())["Divergence"]).startswith("sampled: ")
     options = EngineOptions(tmp_path / "still", allow_inexact=True)
     wrong = LifeApp(board, pattern.name, engine="c", options=options)
     async with wrong.run_test() as pilot:
         await pilot.press(*["plus"] * 12, "space")
-        await settle(pilot, lambda: wrong.verdict is not None and not wrong.verdict.agrees, 10)
+        await settle(pilot, lambda: wrong.verdict is not None and not wrong.verdict.agrees)
         assert wrong.verdict.sampled is not None and len(wrong.verdict.differing) > 0
         assert str(dict(wrong.sidebar_rows())["Divergence"]).startswith("differs at generation")
         await pilot.press("space", "1")  # away from the wrong engine: the panel starts afresh
-        await settle(pilot, lambda: wrong.last_snapshot.engine == "numpy", 10)
-        await settle(pilot, lambda: wrong.verdict is not None and wrong.verdict.agrees, 10)
+        await settle(pilot, lambda: wrong.last_snapshot.engine == "numpy")
+        await settle(pilot, lambda: wrong.verdict is not None and wrong.verdict.agrees)
 
 
 async def test_a_patterns_name_and_author_are_shown_as_written_in_the_sidebar_and_notices(tmp_path):
