@@ -13,7 +13,7 @@ from lifetui.compiler.circuit import state_tables
 from lifetui.compiler.codegen import states_stencil_source
 from lifetui.compiler.pipeline import compile_network
 from lifetui.compiler.states import compose, resynthesise_states
-from lifetui.engines import create_engine
+from lifetui.engines import EngineOptions, create_engine
 from lifetui.engines.c_engines import pack, unpack
 from lifetui.engines.numpy_engine import NumpyEngine
 from lifetui.model.gates import NAMES
@@ -84,9 +84,12 @@ def random_states(rule, shape, seed) -> np.ndarray:
 
 
 @pytest.mark.parametrize("text", ["/2/3", "345/2/4", "23/3/3"])
-@pytest.mark.parametrize("shape", [(1, 70), (2, 64), (5, 600), (7, 1029)])
-def test_the_stencil_s_c_matches_numpy(text, shape):
-    """Boards of one and two rows, of several strips of words, and a last word of 5 cells."""
+@pytest.mark.parametrize(
+    ("shape", "threads"), [((1, 70), 1), ((2, 64), 2), ((5, 600), 3), ((7, 1029), 1), ((7, 1029), 4)]
+)
+def test_the_stencil_s_c_matches_numpy(text, shape, threads):
+    """Boards of one and two rows, of several strips of words, and a last word of 5 cells; bands of rows on
+    threads, more threads than rows too."""
     rule, (stencil, _) = rule_stencil(text)
     source = states_stencil_source(stencil, rule, True) + build.planes_source()
     ffi, lib = build.load(source, build.PLANES_DECLARATIONS)
@@ -97,16 +100,16 @@ def test_the_stencil_s_c_matches_numpy(text, shape):
     reference.load(cells)
     for generations in (1, 2, 5):  # an odd count ends in the scratch buffer, copied back
         lib.lifetui_step_planes(ffi.cast("uint64_t *", board.ctypes.data), ffi.cast("uint64_t *", scratch.ctypes.data),
-                                shape[0], shape[1], generations)  # fmt: skip
+                                shape[0], shape[1], generations, threads)  # fmt: skip
         reference.step(generations)
         stepped = unpack(board[0], shape[1]) | unpack(board[1], shape[1]) << 1
         assert np.array_equal(stepped, reference.cells())
 
 
-@pytest.mark.parametrize("engine", ["c", "xla"])
-def test_the_engines_run_the_shipped_kernels_stencil(engine):
+@pytest.mark.parametrize(("engine", "threads"), [("c", 1), ("c", 2), ("xla", 1)])
+def test_the_engines_run_the_shipped_kernels_stencil(engine, threads):
     rule = parse_rule("345/2/4").rule
-    stepper = create_engine(engine, rule)
+    stepper = create_engine(engine, rule, EngineOptions(threads=threads))
     assert "stencil" in stepper.describe()[1]
     cells = random_states(rule, (33, 200), 11)
     reference = NumpyEngine(rule)

@@ -15,15 +15,20 @@
  * past `width` zero, word 0 and the words after the cells padding. Plane p holds bit p of every cell's
  * state. Before a generation each row's padding is set so that shifts wrap round the torus: bit 63 of
  * word 0 is the row's last cell, and the bit just past the last cell is its first. The rows wrap by
- * index. Plain and single-threaded: a generation writes the planes of the next state to the other of
- * `board` and `scratch`, and after an odd number of them the last is copied back to `board`. The circuits
- * read every plane's three rows for each strip of words; the stencil walks a strip of words down the
- * rows, computing each row's on plane and its sums once and keeping them in registers for the three rows
- * that read them, as the two-state runtime does. Its on plane of the words either side of a strip (for
- * the bits shifted in at its edges) is computed again there: the on plane costs at most a few operations,
- * and a word of it is never stored.
+ * index. A generation writes the planes of the next state to the other of `board` and `scratch`, and
+ * after an odd number of them the last is copied back to `board`, its padding cleared. Threads each take
+ * a band of rows (started for the call, they meet at a barrier after each generation: the rows either
+ * side of a band are its neighbours'). The circuits read every plane's three rows for each strip of
+ * words; the stencil walks a strip of words down a band's rows, computing each row's on plane and its
+ * sums once and keeping them in registers for the three rows that read them, as the two-state runtime
+ * does. Its on plane of the words either side of a strip (for the bits shifted in at its edges) is
+ * computed again there: the on plane costs at most a few operations, and a word of it is never stored.
+ * Unlike runtime.c there is no thread pool and no temporal blocking: a call with threads pays for
+ * starting them.
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if !defined(LIFETUI_LANES) || !defined(LIFETUI_PLANES)
@@ -42,6 +47,13 @@ static inline __attribute__((always_inline)) lifetui_word load(const uint64_t *p
 }
 
 static inline __attribute__((always_inline)) void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v); }
+
+/* A row's padding cleared, as lifetui reads boards: word 0, the bits past the last cell and the words after. */
+static void clean_row(uint64_t *row, long words, int last_bits, long stride) {
+    if (last_bits < 64) row[words] &= ((uint64_t)1 << last_bits) - 1;
+    row[0] = 0;
+    for (long k = words + 1; k < stride; k++) row[k] = 0;
+}
 
 /* The padding that makes a row wrap: the last cell west of the first, the first east of the last. */
 static void wrap_row(uint64_t *row, long words, int last_bits, long stride) {
@@ -74,10 +86,12 @@ static inline __attribute__((always_inline)) row_sums sums_of(const uint64_t *ro
     return sums;
 }
 
-/* One generation of the rows' words [k, k + LIFETUI_LANES) of `board`, written to `scratch`. */
-static void step_strip(const uint64_t *board, uint64_t *scratch, long height, long stride, long plane, long k) {
-    row_sums up = sums_of(board + (height - 1) * stride, plane, k), mid = sums_of(board, plane, k);
-    for (long r = 0; r < height; r++) {
+/* One generation of words [k, k + LIFETUI_LANES) of rows [first, last) of `board`, written to `scratch`. */
+static void step_strip(const uint64_t *board, uint64_t *scratch, long height, long stride, long plane, long k,
+                       long first, long last) {
+    row_sums up = sums_of(board + (first + height - 1) % height * stride, plane, k);
+    row_sums mid = sums_of(board + first * stride, plane, k);
+    for (long r = first; r < last; r++) {
         row_sums down = sums_of(board + (r + 1) % height * stride, plane, k);
         lifetui_word state[LIFETUI_PLANES], out[LIFETUI_PLANES];
         for (int p = 0; p < LIFETUI_PLANES; p++) state[p] = load(board + p * plane + r * stride + k + 1);
@@ -88,9 +102,10 @@ static void step_strip(const uint64_t *board, uint64_t *scratch, long height, lo
     }
 }
 #else
-/* One generation of the rows' words [k, k + LIFETUI_LANES) of `board`, written to `scratch`. */
-static void step_strip(const uint64_t *board, uint64_t *scratch, long height, long stride, long plane, long k) {
-    for (long r = 0; r < height; r++) {
+/* One generation of words [k, k + LIFETUI_LANES) of rows [first, last) of `board`, written to `scratch`. */
+static void step_strip(const uint64_t *board, uint64_t *scratch, long height, long stride, long plane, long k,
+                       long first, long last) {
+    for (long r = first; r < last; r++) {
         long rows[3] = {(r + height - 1) % height, r, (r + 1) % height};
         lifetui_word in[9 * LIFETUI_PLANES], out[LIFETUI_PLANES];
         for (int p = 0; p < LIFETUI_PLANES; p++)
@@ -107,26 +122,110 @@ static void step_strip(const uint64_t *board, uint64_t *scratch, long height, lo
 }
 #endif
 
-int lifetui_step_planes(uint64_t *board, uint64_t *scratch, long height, long width, long generations) {
+/* A barrier for the threads of one call: each generation reads the rows its neighbours wrote in the last. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t turned;
+    int count, waiting, cancelled;
+    unsigned long turn;
+} barrier;
+
+static void barrier_wait(barrier *b) {
+    pthread_mutex_lock(&b->lock);
+    unsigned long turn = b->turn;
+    if (++b->waiting >= b->count) {
+        b->waiting = 0;
+        b->turn++;
+        pthread_cond_broadcast(&b->turned);
+    } else {
+        while (turn == b->turn) pthread_cond_wait(&b->turned, &b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* One thread's share of a call: rows [first, last) of every plane, for every generation. */
+typedef struct {
+    uint64_t *board, *scratch;
+    long height, width, generations, first, last;
+    barrier *sync; /* NULL for a single thread */
+} planes_job;
+
+static void run_job(const planes_job *job) {
+    long height = job->height, width = job->width, first = job->first, last = job->last;
     long words = (width + 63) / 64, stride = lifetui_stride(width), plane = height * stride;
     int last_bits = (int)(width - 64 * (words - 1));
-    uint64_t last_mask = last_bits == 64 ? ~(uint64_t)0 : (((uint64_t)1 << last_bits) - 1);
-    uint64_t *current = board, *next = scratch;
-    for (long generation = 0; generation < generations; generation++) {
+    for (int p = 0; p < LIFETUI_PLANES; p++)
+        for (long r = first; r < last; r++) wrap_row(job->board + p * plane + r * stride, words, last_bits, stride);
+    if (job->sync) {
+        barrier_wait(job->sync); /* every row wrapped; or the call was cancelled */
+        if (job->sync->cancelled) return;
+    }
+    uint64_t *current = job->board, *next = job->scratch;
+    for (long generation = 0; generation < job->generations; generation++) {
+        for (long k = 0; k < words; k += LIFETUI_LANES) step_strip(current, next, height, stride, plane, k, first, last);
+        /* The rows just written, made ready for the next generation (wrapped), or after the last (clean). */
         for (int p = 0; p < LIFETUI_PLANES; p++)
-            for (long r = 0; r < height; r++) wrap_row(current + p * plane + r * stride, words, last_bits, stride);
-        for (long k = 0; k < words; k += LIFETUI_LANES) step_strip(current, next, height, stride, plane, k);
-        for (int p = 0; p < LIFETUI_PLANES; p++)
-            for (long r = 0; r < height; r++) {
+            for (long r = first; r < last; r++) {
                 uint64_t *row = next + p * plane + r * stride;
-                row[words] &= last_mask;
-                row[0] = 0;
-                for (long k = words + 1; k < stride; k++) row[k] = 0;
+                clean_row(row, words, last_bits, stride);
+                if (generation + 1 < job->generations) wrap_row(row, words, last_bits, stride);
             }
+        if (job->sync) barrier_wait(job->sync);
         uint64_t *stepped = next;
         next = current;
         current = stepped;
     }
-    if (current != board) memcpy(board, current, sizeof(uint64_t) * LIFETUI_PLANES * plane);
-    return 0;
+    if (current != job->board)
+        for (int p = 0; p < LIFETUI_PLANES; p++)
+            memcpy(job->board + p * plane + first * stride, current + p * plane + first * stride,
+                   sizeof(uint64_t) * (size_t)((last - first) * stride));
+}
+
+static void *run_thread(void *job) {
+    run_job(job);
+    return NULL;
+}
+
+/* Advance the board `generations` steps with `threads` threads (each its band of rows, meeting after every
+ * generation); `scratch` is a second board of the same shape. Returns 0, or 1 when the threads cannot be had
+ * (the board is then unchanged). */
+int lifetui_step_planes(uint64_t *board, uint64_t *scratch, long height, long width, long generations, int threads) {
+    if (generations < 1) return 0;
+    if (threads > height) threads = (int)height;
+    if (threads <= 1) {
+        planes_job job = {board, scratch, height, width, generations, 0, height, NULL};
+        run_job(&job);
+        return 0;
+    }
+    planes_job *jobs = malloc(sizeof(planes_job) * (size_t)threads);
+    pthread_t *workers = malloc(sizeof(pthread_t) * (size_t)threads);
+    if (!jobs || !workers) {
+        free(jobs);
+        free(workers);
+        return 1;
+    }
+    barrier sync = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, threads, 0, 0, 0};
+    for (int t = 0; t < threads; t++)
+        jobs[t] = (planes_job){board, scratch, height, width, generations, height * t / threads,
+                               height * (t + 1) / threads, &sync};
+    int started = 1;
+    for (; started < threads; started++)
+        if (pthread_create(&workers[started], NULL, run_thread, &jobs[started]) != 0) break;
+    if (started < threads) {
+        /* The threads started wait at the first barrier: they and this one meet there, and all stop. */
+        pthread_mutex_lock(&sync.lock);
+        sync.count = started;
+        sync.cancelled = 1;
+        pthread_mutex_unlock(&sync.lock);
+    }
+    run_job(&jobs[0]);
+    for (int t = 1; t < started; t++) pthread_join(workers[t], NULL);
+    if (started < threads) {
+        long words = (width + 63) / 64, stride = lifetui_stride(width);
+        for (long r = 0; r < LIFETUI_PLANES * height; r++)
+            clean_row(board + r * stride, words, (int)(width - 64 * (words - 1)), stride);
+    }
+    free(jobs);
+    free(workers);
+    return started < threads;
 }
