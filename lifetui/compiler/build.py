@@ -109,11 +109,11 @@ def cache_dir() -> Path:
 
 
 def runtime_source() -> str:
-    return c_source("runtime.c")
+    return c_source("words.c") + c_source("runtime.c")
 
 
 def planes_source() -> str:
-    return c_source("planes.c")
+    return c_source("words.c") + c_source("planes.c")
 
 
 def bitsliced_source() -> str:

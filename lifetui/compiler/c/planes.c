@@ -10,6 +10,8 @@
  * next state's bit planes from the sums of the rows above and below, the pair of the middle row, the
  * centre's on plane and its state bits.
  *
+ * words.c, just before this file, gives lifetui_stride, load and store.
+ *
  * Board layout: LIFETUI_PLANES planes one after the other, each `height` rows of lifetui_stride(width)
  * words, the runtime's row layout (runtime.c): cell x of a row is bit x % 64 of word 1 + x / 64, bits
  * past `width` zero, word 0 and the words after the cells padding. Plane p holds bit p of every cell's
@@ -34,19 +36,6 @@
 #if !defined(LIFETUI_LANES) || !defined(LIFETUI_PLANES)
 #error "the code before the runtime defines lifetui_word, LIFETUI_LANES, LIFETUI_PLANES and its step functions"
 #endif
-
-long lifetui_stride(long width) {
-    long words = (width + 63) / 64;
-    return (words + LIFETUI_LANES - 1) / LIFETUI_LANES * LIFETUI_LANES + 2;
-}
-
-static inline __attribute__((always_inline)) lifetui_word load(const uint64_t *p) {
-    lifetui_word v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline __attribute__((always_inline)) void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v); }
 
 /* A row's padding cleared, as lifetui reads boards: word 0, the bits past the last cell and the words after. */
 static void clean_row(uint64_t *row, long words, int last_bits, long stride) {
