@@ -23,6 +23,7 @@ from lifetui.compiler.passes import (
     optimise,
     propagate_constants,
     propagate_copies,
+    share_gates,
 )
 from lifetui.model.gates import TRUTH
 from lifetui.model.kernels import kernel_for
@@ -120,6 +121,16 @@ def test_structural_hashing_merges_swapped_duplicates():
     # The two ANDs are one, so the XOR reads the same node twice: it is the constant false.
     assert result.gates == (Gate(0, 0, 0),)
     assert result.truth_table() == 0
+
+
+def test_shared_gates_keep_each_output_and_one_copy_of_what_two_spell_alike():
+    # Both read NW AND N (spelt N AND NW in the second); the first XORs it with W, the second ORs it with E.
+    first = Circuit((Gate(1, NW, N), Gate(6, g(0), W)), g(1))
+    second = Circuit((Gate(1, N, NW), Gate(7, g(0), E)), g(1))
+    gates, outputs = share_gates((first, second))
+    assert len(gates) == 3
+    for circuit, output in zip((first, second), outputs, strict=True):
+        assert Circuit(gates, output).truth_table() == circuit.truth_table()
 
 
 def test_merging_finds_complements():

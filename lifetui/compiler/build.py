@@ -35,7 +35,8 @@ DECLARATIONS = (
 )
 #: What the planes runtime (planes.c) offers, for a multi-state rule's circuits.
 PLANES_DECLARATIONS = (
-    "int lifetui_step_planes(uint64_t *board, uint64_t *scratch, long height, long width, long generations);"
+    "int lifetui_step_planes(uint64_t *board, uint64_t *scratch, long height, long width, long generations,"
+    " int threads);"
     "long lifetui_stride(long width);"
 )
 NATIVE_FLAGS = ("-O3", "-march=native")
@@ -108,11 +109,11 @@ def cache_dir() -> Path:
 
 
 def runtime_source() -> str:
-    return c_source("runtime.c")
+    return c_source("words.c") + c_source("runtime.c")
 
 
 def planes_source() -> str:
-    return c_source("planes.c")
+    return c_source("words.c") + c_source("planes.c")
 
 
 def bitsliced_source() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from lifetui.compiler.circuit import Circuit
+from lifetui.compiler.states import SUMS, StatesStencil
 from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUT_NAMES, ROW_OUTPUTS, Stencil
 from lifetui.model.gates import NAMES
 from lifetui.model.network import INPUTS
@@ -94,6 +95,66 @@ def states_source(circuits: tuple[Circuit, ...], rule: Rule, how: str, verified:
     return "\n".join([*lines, "}"]) + "\n"
 
 
+def _row_function() -> list[str]:
+    """lifetui_row: a row's pair (west + east) and sum (west + centre + east), two bit planes each."""
+    return [
+        "static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, "
+        + ", ".join(f"lifetui_word *{name}" for name in ROW_OUTPUT_NAMES)
+        + ") {",
+        *_gate_lines(ROW_GATES, ROW_INPUTS, "r"),
+        *(f"    *{name} = {_node(node, ROW_INPUTS, 'r')};" for name, node in zip(ROW_OUTPUT_NAMES, ROW_OUTPUTS)),
+        "}",
+    ]
+
+
+def states_stencil_source(stencil: StatesStencil, rule: Rule, verified: bool) -> str:
+    """A multi-state rule's -O3 stencil for the planes runtime: lifetui_on (the on plane of a word's cells from
+    their state bits), lifetui_row (its row sums) and lifetui_rows (each bit of the next state from the sums, the
+    centre's on plane and its state bits)."""
+    planes = stencil.planes
+    states = ", ".join(map(str, stencil.on_states)) or "none"
+    status = "verified on every neighbourhood that can occur" if verified else "NOT exact on every neighbourhood"
+    about = (
+        "Every bit of the next state depends only on the centre's state and how many of its neighbours are in "
+        f"the on states ({states}: the on plane, which lifetui_on computes from a word's state bits). "
+        "lifetui_row adds a row's west and east cells of that plane (the pair) and its west, centre and east "
+        "cells (the sum), two bit planes each; the runtime calls it once per row and shares them between the "
+        "three rows that read them. lifetui_rows compresses the sums of the rows above and below and the pair of "
+        "the middle row and decodes each bit of the next state from the count, the centre's on plane and its "
+        "state bits. */"
+    )
+    state = tuple(f"state[{p}]" for p in range(planes))
+    combine_inputs = (*SUMS, "on", *state)
+    title = (
+        f"{rule}: the learned circuits resynthesised at -O3 as a stencil over an on plane, {stencil.size} operations "
+        f"per 64-cell word ({stencil.on.size} in lifetui_on, {len(ROW_GATES)} in lifetui_row, {stencil.combine_size} "
+        f"in lifetui_rows), depth {stencil.depth()}, {status}."
+    )
+    lines = [
+        *textwrap.wrap(title, 100, initial_indent="/* ", subsequent_indent=" * "),
+        " *",
+        *textwrap.wrap(about, 100, initial_indent=" * ", subsequent_indent=" * "),
+        *WORD_TYPE,
+        f"#define LIFETUI_PLANES {planes}",
+        "#define LIFETUI_ROW_SUMS 1",
+        "",
+        "static inline lifetui_word lifetui_on(const lifetui_word *state) {",
+        *_gate_lines(stencil.on.gates, state, "o"),
+        f"    return {_node(stencil.on.output, state, 'o')};",
+        "}",
+        "",
+        *_row_function(),
+        "",
+        "static inline void lifetui_rows("
+        + ", ".join(f"lifetui_word {name}" for name in (*SUMS, "on"))
+        + ", const lifetui_word *state, lifetui_word *out) {",
+        *_gate_lines(stencil.gates, combine_inputs, "g"),
+        *(f"    out[{bit}] = {_node(node, combine_inputs, 'g')};" for bit, node in enumerate(stencil.outputs)),
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
     """The -O3 stencil as lifetui_row (shared row sums) and lifetui_rows (adder and decode), and, for a rule
     that is not totalistic, lifetui_cell (its exceptions), for the runtime."""
@@ -131,12 +192,7 @@ def stencil_source(stencil: Stencil, rule: Rule, verified: bool) -> str:
         "#define LIFETUI_ROW_SUMS 1",
         *(["#define LIFETUI_ROW_CELLS 1"] if exceptions else []),
         "",
-        "static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, "
-        + ", ".join(f"lifetui_word *{name}" for name in ROW_OUTPUT_NAMES)
-        + ") {",
-        *_gate_lines(ROW_GATES, ROW_INPUTS, "r"),
-        *(f"    *{name} = {_node(node, ROW_INPUTS, 'r')};" for name, node in zip(ROW_OUTPUT_NAMES, ROW_OUTPUTS)),
-        "}",
+        *_row_function(),
         "",
         "static inline lifetui_word lifetui_rows(" + ", ".join(f"lifetui_word {name}" for name in parameters) + ") {",
         *_gate_lines(stencil.combine.gates, combine_inputs, "g"),

@@ -192,3 +192,21 @@ def optimise(circuit: Circuit, level: int = 2) -> Circuit:
             circuit = optimisation(circuit)
         if (len(circuit.gates), circuit.size) == before or not LEVELS[level]:
             return circuit
+
+
+def share_gates(circuits: tuple[Circuit, ...]) -> tuple[tuple[Gate, ...], tuple[int, ...]]:
+    """Circuits over the same inputs as one list of gates, a gate two of them spell alike kept once, and each
+    circuit's output node in it: several outputs computed together (a multi-state rule's bits of the state)."""
+    inputs = circuits[0].inputs
+    builder = _Builder(inputs)
+    seen: dict[tuple[int, int, int], int] = {}
+    outputs = []
+    for circuit in circuits:
+        renamed = list(range(inputs))
+        for gate in circuit.gates:
+            key = _normalise(gate.op, renamed[gate.a], renamed[gate.b])
+            if key not in seen:
+                seen[key] = builder.add(Gate(*key))
+            renamed.append(seen[key])
+        outputs.append(renamed[circuit.output])
+    return tuple(builder.gates), tuple(outputs)

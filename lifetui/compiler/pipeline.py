@@ -7,8 +7,10 @@ is smaller, as a circuit synthesised directly from the truth table (`synthesis.p
 circuit if neither beats it. `verify`, `compile` and the c engine all compile through `compile_network`.
 
 A multi-state rule's network (several outputs, 9 x bits inputs) compiles to one circuit per bit of the next
-state (`CompiledStates`), optimised at up to -O2 (the stencil and the synthesis search are for nine inputs)
-and checked on every neighbourhood that can occur; the planes runtime (c/planes.c) steps it.
+state (`CompiledStates`), optimised at up to -O2 and checked on every neighbourhood that can occur; -O3
+resynthesises them as a stencil over an on plane (`states.py`) where the rule counts its neighbours in one set
+of states, and keeps the -O2 circuits, saying why, where it does not. The planes runtime (c/planes.c) steps
+either.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from dataclasses import dataclass, replace
 
 from lifetui.compiler.build import planes_source, runtime_source
 from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods, wrong_states
-from lifetui.compiler.codegen import circuit_source, states_source, stencil_source
+from lifetui.compiler.codegen import circuit_source, states_source, states_stencil_source, stencil_source
 from lifetui.compiler.passes import optimise
-from lifetui.compiler.stencil import Stencil, resynthesise
+from lifetui.compiler.states import StatesStencil, resynthesise_states
+from lifetui.compiler.stencil import ROW_GATES, Stencil, resynthesise
 from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
 from lifetui.model.network import Network, neighbourhood_count
@@ -126,8 +129,12 @@ class CompiledStates:
     network_gates: int
     circuits: tuple[Circuit, ...]  # bit p of the next state the p-th, at -O(min(level, 2))
     wrong: tuple[int, ...]  # neighbourhood indices (bit 9p + k: bit p of cell k's state) that the circuits get wrong
+    stencil: StatesStencil | None = None  # -O3, where it is smaller than the circuits
+    kept: str = ""  # at -O3 without a stencil, why
 
-    form = "circuit"
+    @property
+    def form(self) -> str:
+        return "stencil" if self.stencil else "circuit"
 
     @property
     def verified(self) -> bool:
@@ -137,16 +144,19 @@ class CompiledStates:
     @property
     def size(self) -> int:
         """Two-input operations per 64-cell word, all bit planes together, not counting the neighbours' shifts."""
-        return sum(circuit.size for circuit in self.circuits)
+        return self.stencil.size if self.stencil else sum(circuit.size for circuit in self.circuits)
 
     def depth(self) -> int:
-        return max(circuit.depth() for circuit in self.circuits)
+        return self.stencil.depth() if self.stencil else max(circuit.depth() for circuit in self.circuits)
 
     def function_source(self) -> str:
+        if self.stencil:
+            return states_stencil_source(self.stencil, self.rule, self.verified)
         return states_source(self.circuits, self.rule, f"at -O{min(self.level, 2)}", self.verified)
 
     def source(self) -> str:
-        """One buildable C file: lifetui_next, then the planes runtime that steps a board of bit planes with it."""
+        """One buildable C file: the step functions, then the planes runtime that steps a board of bit planes with
+        them."""
         self.refuse_too_large()
         return self.function_source() + planes_source()
 
@@ -154,9 +164,20 @@ class CompiledStates:
         refuse_too_large(self.size, self.level)
 
     def describe(self) -> str:
+        planes = len(self.circuits)
+        if self.stencil:
+            on_states = self.stencil.on_states
+            on = (
+                f"state{'s' if len(on_states) > 1 else ''} {', '.join(map(str, on_states))}"
+                if on_states
+                else "no state"
+            )
+            return (f"{self.size} gates per word over {planes} bit planes, depth {self.depth()} (-O{self.level} "
+                    f"stencil over the on plane of {on}: {self.stencil.on.size} for that plane, {len(ROW_GATES)} for "
+                    f"its row sums, {self.stencil.combine_size} for the count and the next state)")  # fmt: skip
         sizes = " + ".join(str(circuit.size) for circuit in self.circuits)
-        kept = " (-O3 is for two-state rules: the -O2 circuits)" if self.level >= 3 else ""
-        return (f"{self.size} gates per word over {len(self.circuits)} bit planes ({sizes}), depth {self.depth()} "
+        kept = f" (-O3 kept the -O2 circuits: {self.kept})" if self.level >= 3 else ""
+        return (f"{self.size} gates per word over {planes} bit planes ({sizes}), depth {self.depth()} "
                 f"(-O{min(self.level, 2)}){kept}")  # fmt: skip
 
     def summary(self) -> dict:
@@ -178,10 +199,24 @@ def compile_network(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) ->
 
 def compile_states(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> CompiledStates:
     """A multi-state network as a circuit per output bit at -O(min(level, 2)), checked on every neighbourhood
-    of `rule` that can occur."""
+    of `rule` that can occur; at -O3, as a stencil over an on plane where that is smaller."""
     circuits = tuple(optimise(extract(network, bit), min(level, 2)) for bit in range(network.outputs))
     wrong = tuple(wrong_states(circuits, rule))
-    return CompiledStates(rule, level, network.gate_count, circuits, wrong)
+    compiled = CompiledStates(rule, level, network.gate_count, circuits, wrong)
+    if level < 3:
+        return compiled
+    stencil, why = _states_stencil(tuple(circuit.truth_table() for circuit in circuits), rule.states)
+    if stencil is None:
+        return replace(compiled, kept=why)
+    if stencil.size >= compiled.size:
+        return replace(compiled, kept=f"smaller than the stencil over an on plane ({stencil.size} gates)")
+    return replace(compiled, stencil=stencil)
+
+
+@functools.lru_cache(maxsize=16)
+def _states_stencil(tables: tuple[int, ...], states: int) -> tuple[StatesStencil | None, str]:
+    """`states.resynthesise_states`, kept for the next engine swap."""
+    return resynthesise_states(tables, states)
 
 
 def compile_circuit(extracted: Circuit, rule: Rule, level: int = DEFAULT_LEVEL, network_gates: int = 0) -> Compiled:

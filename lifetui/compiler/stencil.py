@@ -27,6 +27,7 @@ directly, without the split, and emits the smaller.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lifetui.compiler.circuit import Circuit, Gate
@@ -163,6 +164,19 @@ def _stencil(
         gates.append(Gate(op, a, b))
         return INPUTS + len(gates) - 1
 
+    (output,) = decodes(((on, care),), 6, (MIDDLE, EXCEPTIONS), add)
+    stencil = Stencil(optimise(Circuit(tuple(gates), output), 2), born, survival, exceptions, departures)
+    if compose(stencil).truth_table() != table:
+        raise StencilError("the -O3 stencil differs from the function it was made from")
+    return stencil
+
+
+def decodes(
+    tables: Sequence[tuple[int, int]], variables: int, extra: tuple[int, ...], add: Callable[[int, int, int], int],
+) -> list[int]:  # fmt: skip
+    """The count's compressors over the combine's first six inputs (UP0 .. DOWN1), then a decode of each
+    (on, care) table of `variables` variables: the compressed ones (parity, not all equal), the compressed
+    twos, then the nodes `extra`. Gates go through add(op, a, b) -> node; returns each decode's node."""
     # Each bit plane's three bits (above, middle pair, below) compressed to a parity and "not all equal",
     # which together say how many of the three are set: the neighbours are ones + 2 x twos.
     planes = []
@@ -172,24 +186,23 @@ def _stencil(
     # The search splits on one variable at a time; a plane's parity XOR "unequal" (its count is 2 or 3)
     # is often the better variable, so each plane is also tried recoded that way, at one gate each.
     recodings = [(ones, twos) for ones in (False, True) for twos in (False, True)]
-    decode = Search(6)
-    costs = {recoding: decode.best(*_recode(on, care, *recoding)) for recoding in recodings}
-    ones, twos = min(recodings, key=lambda recoding: costs[recoding][0] + sum(recoding))
+    search = Search(variables)
+    found = {
+        recoding: [search.best(*_recode(on, care, variables, *recoding)) for on, care in tables]
+        for recoding in recodings
+    }  # fmt: skip
+    ones, twos = min(recodings, key=lambda recoding: sum(cost for cost, _ in found[recoding]) + sum(recoding))
     if ones:
         planes[1] = add(XOR, planes[0], planes[1])
     if twos:
         planes[3] = add(XOR, planes[2], planes[3])
-    output = emit(costs[ones, twos][1], (*planes, MIDDLE, EXCEPTIONS), add)
-    stencil = Stencil(optimise(Circuit(tuple(gates), output), 2), born, survival, exceptions, departures)
-    if compose(stencil).truth_table() != table:
-        raise StencilError("the -O3 stencil differs from the function it was made from")
-    return stencil
+    return [emit(plan, (*planes, *extra), add) for _, plan in found[ones, twos]]
 
 
-def _recode(on: int, care: int, ones: bool, twos: bool) -> tuple[int, int]:
+def _recode(on: int, care: int, variables: int, ones: bool, twos: bool) -> tuple[int, int]:
     """The decode's tables with variable 1 replaced by variable 0 XOR 1 (`ones`), 3 by 2 XOR 3 (`twos`)."""
     recoded_on = recoded_care = 0
-    for minterm in range(64):
+    for minterm in range(1 << variables):
         if (care >> minterm) & 1:
             target = minterm ^ ((minterm & 1) << 1 if ones else 0) ^ ((minterm >> 2 & 1) << 3 if twos else 0)
             recoded_care |= 1 << target

@@ -243,7 +243,9 @@ class StatesCircuitEngine(Engine):
         ffi = self._ffi
         board = ffi.cast("uint64_t *", self._board.ctypes.data)
         scratch = ffi.cast("uint64_t *", self._scratch.ctypes.data)
-        self._lib.lifetui_step_planes(board, scratch, self._board.shape[1], self._width, generations)
+        threads = min(self.options.threads, usable_cpus())
+        if self._lib.lifetui_step_planes(board, scratch, self._board.shape[1], self._width, generations, threads):
+            raise LifeError(f"{self.name} engine: could not get memory or threads for {threads} thread(s)")
 
     def cells(self) -> np.ndarray:
         return self._states(self._board)

@@ -14,7 +14,9 @@ east cells (the sum) once, for the whole board; the combine reads the sums of th
 same arrays, one row up or down), the middle row's pair and its centre, and decodes the count; a rule that
 is not totalistic adds the exceptions circuit over the nine neighbour words. Any other circuit is evaluated
 on the nine neighbour words directly. A multi-state rule's circuits (one per bit of the state) run on its
-board of bit planes (`PlanesBoard`), each on the 9 x bits neighbour words of all the planes.
+board of bit planes (`PlanesBoard`), each on the 9 x bits neighbour words of all the planes; its -O3 stencil
+computes the on plane of every row from the planes, that plane's row sums as above, and decodes each bit of
+the next state from the sums, the centre's on plane and its state bits.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import jax.numpy as jnp
 
 from lifetui.compiler.circuit import Circuit, Gate
 from lifetui.compiler.pipeline import DEFAULT_LEVEL, Compiled, CompiledStates, compile_network
+from lifetui.compiler.states import StatesStencil
 from lifetui.compiler.stencil import ROW_GATES, ROW_OUTPUTS, Stencil
 from lifetui.engines.base import DEFAULT_OPTIONS, EngineOptions
 from lifetui.engines.jax_engine import OPERATIONS, PackedJaxEngine, PlanesBoard, neighbour_words, west_east
@@ -71,6 +74,25 @@ def stencil_generation(stencil: Stencil, width: int) -> Generation:
     return generation
 
 
+def states_stencil_generation(stencil: StatesStencil, width: int) -> Generation:
+    """A generation of a multi-state rule's -O3 stencil on rows of bit planes (rows, planes, words): the on plane
+    of each row, its row sums once, and a decode per bit of the next state."""
+
+    def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
+        rows = jnp.concatenate([above[None], block, below[None]])
+        on = evaluate(stencil.on.gates, [rows[:, p] for p in range(stencil.planes)])[stencil.on.output]
+        west, east = west_east(on, width)
+        row_stage = evaluate(ROW_GATES, (west, on, east))
+        pair0, pair1, sum0, sum1 = (row_stage[node] for node in ROW_OUTPUTS)
+        middle = slice(1, 1 + block.shape[0])
+        state = [block[:, p] for p in range(stencil.planes)]
+        inputs = (sum0[:-2], sum1[:-2], pair0[middle], pair1[middle], sum0[2:], sum1[2:], on[middle], *state)
+        nodes = evaluate(stencil.gates, inputs)
+        return jnp.stack([nodes[output] for output in stencil.outputs], axis=1)
+
+    return generation
+
+
 class XlaEngine(PackedJaxEngine):
     name = "xla"
     level = DEFAULT_LEVEL
@@ -97,6 +119,8 @@ class StatesXlaEngine(PlanesBoard, XlaEngine):
 
     def generation(self, width: int) -> Generation:
         assert isinstance(self.compiled, CompiledStates)
+        if self.compiled.stencil is not None:
+            return states_stencil_generation(self.compiled.stencil, width)
         circuits = self.compiled.circuits
 
         def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:

@@ -11,6 +11,8 @@
  *     well, lifetui_rows takes one more word, lifetui_cell's (the -O3 stencil of a rule that is not
  *     totalistic: its nearest totalistic rule, and a circuit for the neighbourhoods that depart from it).
  *
+ * words.c, just before this file, gives lifetui_stride, load and store.
+ *
  * Board layout: `height` rows of lifetui_stride(width) words. Words 1..words hold the cells (cell x is
  * bit x % 64 of word 1 + x / 64; bits past `width` are always zero); word 0 and the words after the
  * cells pad the row to whole vectors with room either side (their contents mean nothing). The torus
@@ -39,20 +41,6 @@ typedef struct {
     int last_bits;              /* cells in the last word of a row, 1..64 */
     uint64_t last_mask;
 } geometry;
-
-/* Words a row takes: the cells, padded to whole strips of LIFETUI_LANES words, and a word either side. */
-long lifetui_stride(long width) {
-    long words = (width + 63) / 64;
-    return (words + LIFETUI_LANES - 1) / LIFETUI_LANES * LIFETUI_LANES + 2;
-}
-
-static inline __attribute__((always_inline)) lifetui_word load(const uint64_t *p) {
-    lifetui_word v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline __attribute__((always_inline)) void store(uint64_t *p, lifetui_word v) { memcpy(p, &v, sizeof v); }
 
 /* A row as the three output rows that read it need it, computed once. */
 typedef struct {
