@@ -2,6 +2,7 @@
 
 import json
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -309,6 +310,32 @@ def test_a_long_bench_checks_its_last_generations_and_catches_an_engine_wrong_in
     reference.load(board.cells)
     reference.step(steps)
     assert results["c"].population == reference.population()  # the timed run itself went the whole way
+
+
+def test_a_board_the_reference_cannot_hold_checks_its_tiles_last_generations_from_the_engines_board(monkeypatch):
+    # The reference cannot hold the board (as on a huge torus), so tiles are compared; not all 100 generations
+    # of their light cones fit the budget, so the replay starts from each engine's own tiles at generation 70.
+    monkeypatch.setattr(bench, "TILE", 16)
+
+    def cost(generations):
+        return bench.TILES * ((16 + 2 * (generations + 1)) ** 2 + bench.GENERATION_CELLS) * generations
+
+    monkeypatch.setattr(bench, "CHECK_CELL_UPDATES", cost(30))
+    real = bench.availability
+
+    def reference_cannot_hold_it(name, *args, **kwargs):
+        status = real(name, *args, **kwargs)
+        return replace(status, available=False) if name == "numpy" else status
+
+    monkeypatch.setattr(bench, "availability", reference_cannot_hold_it)
+    monkeypatch.setitem(engines.ENGINES, "jax", EngineInfo("jax", "test double", WrongAtTheCorner))
+    board = Board.of_cells(CONWAY, (np.random.default_rng(6).random((128, 128)) < 0.35).astype(np.uint8))
+    assert bench.plan_check(board, 100, whole=False) == bench.CheckPlan("tiles", 70)
+    results = {result.engine: result for result in bench.run_bench(board, ["c", "jax"], steps=100)}
+    for name, agrees in (("c", True), ("jax", False)):
+        result = results[name]
+        assert result.checked == "tiles from generation 70" and result.checked_from == 70, name
+        assert result.matches_reference is agrees, name
 
 
 def test_an_engine_stopped_by_seconds_before_the_check_starts_is_checked_from_the_start_or_unchecked(monkeypatch):
