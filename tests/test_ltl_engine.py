@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lifetui.compiler.build import missing_compiler_reason
-from lifetui.engines import availability, create_engine
+from lifetui.engines import EngineOptions, availability, create_engine, ltl_engine
 from lifetui.rules import BoundedGrid, parse_rule
 from lifetui.world.topology import Topology
 from lifetui.world.universe import create_universe
@@ -82,6 +82,26 @@ def test_ltl_is_numpy_on_the_plane_a_grid_and_a_tube(text):
     same_run(text, grid, soup((30, 40), rule.states, 9), -15, -20, 12, (-15, -20, 30, 40))
     tube = Topology.grid(BoundedGrid("T", 0, 32))
     same_run(text, tube, soup((32, 20), rule.states, 10), -16, 0, 12, (-16, -50, 32, 120))
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [("R5,C0,M1,S34..58,B34..45,NM", (61, 47)), ("R3,C4,S4-12,B5-9,NN", (40, 33)),
+     ("R4,C0,S14-30,B14-22,NH", (37, 29)), ("R2,C0,M1,S5..12,B5..9,NM", (3, 40))],
+)  # fmt: skip
+@pytest.mark.parametrize("threads", [1, 2, 3, 5])
+def test_threads_split_the_rows_and_agree_with_numpy(monkeypatch, text, shape, threads):
+    monkeypatch.setattr(ltl_engine, "usable_cpus", lambda: 8)  # bands for each thread asked, whatever this machine has
+    rule = parse_rule(text).rule
+    cells = soup(shape, rule.states, threads)
+    fast = create_engine("ltl", rule, EngineOptions(threads=threads))
+    reference = create_engine("numpy", rule)
+    fast.load(cells)
+    reference.load(cells)
+    for generations in (1, 2, 5):
+        fast.step(generations)
+        reference.step(generations)
+        assert np.array_equal(fast.cells(), reference.cells()), (text, threads)
 
 
 def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():

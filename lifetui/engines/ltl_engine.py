@@ -6,18 +6,17 @@ import numpy as np
 
 from lifetui.compiler import build
 from lifetui.engines.base import DEFAULT_OPTIONS, ArrayBoard, Engine, EngineOptions, Interrupted
+from lifetui.engines.c_engines import usable_cpus
 from lifetui.engines.larger_than_life import range_tables, row_runs
 from lifetui.errors import LifeError
 from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
 
 DECLARATIONS = """
-int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
-                   const uint8_t *birth, const uint8_t *survival, int states);
-int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
-                     const uint8_t *birth, const uint8_t *survival, int states);
-int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-                  long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states);
+int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
+             long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads);
 """
+#: ltl_step's shape argument: the Moore square, the von Neumann diamond, or any shape as runs of its rows.
+MOORE, DIAMOND, RUNS = 0, 1, 2
 #: A shape of more runs a row than this costs a cell nearly its cells (the checkerboards): numpy's
 #: rectangles are no better there, and the engine leaves it to numpy rather than be slow.
 MOST_RUNS_A_ROW = 3
@@ -44,8 +43,8 @@ class LtlEngine(ArrayBoard, Engine):
         super().__init__(rule, options)
         self._ffi, self._lib = build.load(build.c_source("ltl.c", "lifetui.engines"), DECLARATIONS)
         tables = range_tables(rule)
-        self._moore = rule.ltl is not None and rule.ltl.shape == "M"
-        self._diamond = rule.ltl is not None and rule.ltl.shape == "N"
+        letter = rule.ltl.shape if rule.ltl is not None else ""
+        self._shape = {"M": MOORE, "N": DIAMOND}.get(letter, RUNS)
         self._runs = np.array(row_runs(rule.ltl.mask()) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
         self._birth = tables.birth.astype(np.uint8)
         self._survival = tables.survival.astype(np.uint8)
@@ -59,28 +58,22 @@ class LtlEngine(ArrayBoard, Engine):
     def step(self, generations: int = 1) -> None:
         height, width = self._cells.shape
         pointer = self._ffi.from_buffer
+        threads = min(self.options.threads, usable_cpus())
         for done in range(generations):
             if done and self.interrupted():
                 raise Interrupted(done)
             cells, out = pointer("uint8_t[]", self._cells), pointer("uint8_t[]", self._next, require_writable=True)
             birth, survival = pointer("uint8_t[]", self._birth), pointer("uint8_t[]", self._survival)
-            if self._moore:
-                status = self._lib.ltl_step_moore(cells, out, height, width, self.rule.range, self._middle, birth,
-                                                  survival, self._states)  # fmt: skip
-            elif self._diamond:
-                status = self._lib.ltl_step_diamond(cells, out, height, width, self.rule.range, self._middle, birth,
-                                                    survival, self._states)  # fmt: skip
-            else:
-                status = self._lib.ltl_step_runs(cells, out, height, width, self.rule.range,
-                                                 pointer("int32_t[]", self._runs), len(self._runs), self._middle,
-                                                 birth, survival, self._states)  # fmt: skip
+            status = self._lib.ltl_step(self._shape, cells, out, height, width, self.rule.range,
+                                        pointer("int32_t[]", self._runs), len(self._runs), self._middle, birth,
+                                        survival, self._states, threads)  # fmt: skip
             if status:
-                raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board")
+                raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board ({threads} threads)")
             self._cells, self._next = self._next, self._cells
 
     def describe(self) -> tuple[str, str]:
-        if self._moore:
+        if self._shape == MOORE:
             return "Method", f"range {self.rule.range} square sums, running down columns then along rows, in C"
-        if self._diamond:
+        if self._shape == DIAMOND:
             return "Method", f"range {self.rule.range} diamond sums from diagonal prefix sums, edges in and out, in C"
         return "Method", f"range {self.rule.range} sums from row prefix sums, {len(self._runs)} runs a cell, in C"

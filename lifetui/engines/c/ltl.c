@@ -20,14 +20,20 @@
  * reads a cell whatever r, and one diamond counted cell by cell for the whole board.
  *
  * Other shapes (ltl_step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
- * Each board row's prefix sums over its padded columns (height x (width + 2r + 1) int32) make a run two
+ * Each board row's prefix sums over its padded columns ((rows + 2r) x (width + 2r + 1) int32) make a run two
  * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all).
+ *
+ * Threads (ltl_step): the board's rows are cut into as many bands as threads, one a thread, each band's
+ * sums started afresh at its first row (the Moore column sums over the 2r + 1 rows round it, the diagonal and
+ * row prefix sums over the band and r + 2 or r rows each side of it), so threads share nothing but the board
+ * they read. The calling thread takes the first band; the others are started and joined each generation.
  *
  * The next state: a dead cell is born (1) on a count in `birth`; an on cell stays on on a count (plus itself
  * when `middle`) in `survival`, else decays to 2, or dies with two states; states 2..states-1 advance, the
  * last to 0. `birth` and `survival` hold an entry for every count a cell can have. Returns 0, or -1 when
  * memory ran out (the board is then unchanged).
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -38,6 +44,8 @@ static inline uint8_t next_state(uint8_t state, int32_t count, int middle, const
     return state + 1 >= states ? 0 : (uint8_t)(state + 1);
 }
 
+static inline long wrap(long i, long n) { return ((i % n) + n) % n; }
+
 static long *padded_columns(long width, long reach) {
     long *columns = malloc(sizeof(long) * (size_t)(width + 2 * reach));
     if (!columns) return NULL;
@@ -45,8 +53,8 @@ static long *padded_columns(long width, long reach) {
     return columns;
 }
 
-int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
-                   const uint8_t *birth, const uint8_t *survival, int states) {
+static int step_moore(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                      const uint8_t *birth, const uint8_t *survival, int states, long first_row, long last_row) {
     long padded = width + 2 * reach, side = 2 * reach + 1;
     long *columns = padded_columns(width, reach);
     int32_t *colsum = calloc((size_t)padded, sizeof(int32_t));
@@ -56,10 +64,10 @@ int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, 
         return -1;
     }
     for (long dy = -reach; dy <= reach; dy++) {
-        const uint8_t *row = cells + (((dy % height) + height) % height) * width;
+        const uint8_t *row = cells + wrap(first_row + dy, height) * width;
         for (long j = 0; j < padded; j++) colsum[j] += row[columns[j]] == 1;
     }
-    for (long y = 0; y < height; y++) {
+    for (long y = first_row; y < last_row; y++) {
         const uint8_t *row = cells + y * width;
         uint8_t *next = out + y * width;
         int32_t running = 0;
@@ -68,8 +76,9 @@ int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, 
             next[x] = next_state(row[x], running - (row[x] == 1), middle, birth, survival, states);
             if (x + 1 < width) running += colsum[x + side] - colsum[x];
         }
-        const uint8_t *entering = cells + ((y + reach + 1) % height) * width;
-        const uint8_t *leaving = cells + ((((y - reach) % height) + height) % height) * width;
+        if (y + 1 == last_row) break;
+        const uint8_t *entering = cells + wrap(y + reach + 1, height) * width;
+        const uint8_t *leaving = cells + wrap(y - reach, height) * width;
         for (long j = 0; j < padded; j++)
             colsum[j] += (entering[columns[j]] == 1) - (leaving[columns[j]] == 1);
     }
@@ -78,9 +87,9 @@ int ltl_step_moore(const uint8_t *cells, uint8_t *out, long height, long width, 
     return 0;
 }
 
-int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
-                     const uint8_t *birth, const uint8_t *survival, int states) {
-    long pad = reach + 2, rows = height + 2 * pad, columns = width + 2 * pad;
+static int step_diamond(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                        const uint8_t *birth, const uint8_t *survival, int states, long first_row, long last_row) {
+    long pad = reach + 2, rows = last_row - first_row + 2 * pad, columns = width + 2 * pad;
     uint8_t *on = malloc((size_t)rows * (size_t)columns);
     int32_t *main_sums = malloc(sizeof(int32_t) * (size_t)rows * (size_t)columns);
     int32_t *anti_sums = malloc(sizeof(int32_t) * (size_t)rows * (size_t)columns);
@@ -98,7 +107,7 @@ int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width
         return -1;
     }
     for (long i = 0; i < rows; i++) {
-        const uint8_t *row = cells + ((((i - pad) % height) + height) % height) * width;
+        const uint8_t *row = cells + wrap(first_row + i - pad, height) * width;
         uint8_t *line = on + i * columns;
         int32_t *main_line = main_sums + i * columns, *anti_line = anti_sums + i * columns;
         for (long j = 0; j < columns; j++) line[j] = row[wrapped[j]] == 1;
@@ -120,9 +129,9 @@ int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width
         long span = r - (dy < 0 ? -dy : dy);
         for (long dx = -span; dx <= span; dx++) first += on[(pad + dy) * columns + pad + dx];
     }
-    for (long y = 0; y < height; y++) {
-        long Y = y + pad, X = pad;
-        if (y) { /* down a row from (Y - 1, X): its upper edges leave, the new lower edges enter */
+    for (long y = first_row; y < last_row; y++) {
+        long Y = y - first_row + pad, X = pad;
+        if (y > first_row) { /* down a row from (Y - 1, X): its upper edges leave, the new lower edges enter */
             long U = Y - 1;
             first -= (ANTI(U, X - r) - ANTI(U - r - 1, X + 1)) + (MAIN(U, X + r) - MAIN(U - r, X));
             first += (MAIN(U + 1 + r, X) - MAIN(U, X - r - 1)) + (ANTI(U + r, X + 1) - ANTI(U, X + r + 1));
@@ -145,11 +154,12 @@ int ltl_step_diamond(const uint8_t *cells, uint8_t *out, long height, long width
     return 0;
 }
 
-int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-                  long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states) {
-    long padded = width + 2 * reach, stride = padded + 1;
+static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
+                     long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states,
+                     long first_row, long last_row) {
+    long padded = width + 2 * reach, stride = padded + 1, rows = last_row - first_row + 2 * reach;
     long *columns = padded_columns(width, reach);
-    int32_t *prefix = malloc(sizeof(int32_t) * (size_t)stride * (size_t)height);
+    int32_t *prefix = malloc(sizeof(int32_t) * (size_t)stride * (size_t)rows);
     int32_t *counts = malloc(sizeof(int32_t) * (size_t)width);
     if (!columns || !prefix || !counts) {
         free(columns);
@@ -157,17 +167,17 @@ int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, l
         free(counts);
         return -1;
     }
-    for (long y = 0; y < height; y++) {
-        const uint8_t *row = cells + y * width;
-        int32_t *sums = prefix + y * stride;
+    for (long i = 0; i < rows; i++) { /* local row i is the board's row first_row - reach + i, wrapped */
+        const uint8_t *row = cells + wrap(first_row - reach + i, height) * width;
+        int32_t *sums = prefix + i * stride;
         sums[0] = 0;
         for (long j = 0; j < padded; j++) sums[j + 1] = sums[j] + (row[columns[j]] == 1);
     }
-    for (long y = 0; y < height; y++) {
+    for (long y = first_row; y < last_row; y++) {
         for (long x = 0; x < width; x++) counts[x] = 0;
         for (long k = 0; k < run_count; k++) {
             long dy = runs[3 * k], first = runs[3 * k + 1], last = runs[3 * k + 2];
-            const int32_t *sums = prefix + ((((y + dy) % height) + height) % height) * stride + reach;
+            const int32_t *sums = prefix + (y - first_row + reach + dy) * stride + reach;
             for (long x = 0; x < width; x++) counts[x] += sums[x + last + 1] - sums[x + first];
         }
         const uint8_t *row = cells + y * width;
@@ -178,4 +188,69 @@ int ltl_step_runs(const uint8_t *cells, uint8_t *out, long height, long width, l
     free(prefix);
     free(counts);
     return 0;
+}
+
+/* What one thread computes: the rows [first_row, last_row) of the next generation. */
+typedef struct {
+    int shape; /* LTL_MOORE, LTL_DIAMOND or LTL_RUNS */
+    const uint8_t *cells;
+    uint8_t *out;
+    long height, width, reach;
+    const int32_t *runs;
+    long run_count;
+    int middle;
+    const uint8_t *birth, *survival;
+    int states;
+    long first_row, last_row;
+    int status;
+} band_job;
+
+enum { LTL_MOORE = 0, LTL_DIAMOND = 1, LTL_RUNS = 2 };
+
+static void *step_band(void *argument) {
+    band_job *job = argument;
+    if (job->shape == LTL_MOORE)
+        job->status = step_moore(job->cells, job->out, job->height, job->width, job->reach, job->middle, job->birth,
+                                 job->survival, job->states, job->first_row, job->last_row);
+    else if (job->shape == LTL_DIAMOND)
+        job->status = step_diamond(job->cells, job->out, job->height, job->width, job->reach, job->middle,
+                                   job->birth, job->survival, job->states, job->first_row, job->last_row);
+    else
+        job->status = step_runs(job->cells, job->out, job->height, job->width, job->reach, job->runs, job->run_count,
+                                job->middle, job->birth, job->survival, job->states, job->first_row, job->last_row);
+    return NULL;
+}
+
+int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
+             long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads) {
+    if (threads > height) threads = (int)height;
+    if (threads < 1) threads = 1;
+    band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
+    pthread_t *started = malloc(sizeof(pthread_t) * (size_t)threads);
+    int *running = calloc((size_t)threads, sizeof(int));
+    if (!jobs || !started || !running) {
+        free(jobs);
+        free(started);
+        free(running);
+        return -1;
+    }
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (band_job){shape, cells, out, height, width, reach, runs, run_count, middle, birth, survival,
+                             states, height * t / threads, height * (t + 1) / threads, 0};
+        /* A thread that cannot be started has its band done here, after the first. */
+        if (t > 0) running[t] = pthread_create(&started[t], NULL, step_band, &jobs[t]) == 0;
+    }
+    step_band(&jobs[0]);
+    int status = jobs[0].status;
+    for (int t = 1; t < threads; t++) {
+        if (running[t])
+            pthread_join(started[t], NULL);
+        else
+            step_band(&jobs[t]);
+        if (jobs[t].status) status = jobs[t].status;
+    }
+    free(jobs);
+    free(started);
+    free(running);
+    return status;
 }
