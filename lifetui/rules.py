@@ -259,6 +259,13 @@ class Rule:
         """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
         return np.frombuffer(self.table, dtype=np.uint8).copy()
 
+    @property
+    def born_on_empty(self) -> bool:
+        """Whether a dead cell with no live neighbour is born (B0): on an unbounded axis every dead cell would be."""
+        if self.ltl is not None:
+            return 0 in self.ltl.birth
+        return bool(self.table[0])
+
     @cached_property
     def kind(self) -> str:
         """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; for
@@ -857,8 +864,8 @@ def parse_larger_than_life(body: str, original: str) -> Rule:
         if counts and not least <= min(counts) <= max(counts) <= most:
             raise _unsupported(original, f"{side} counts are {least} to {most} in this neighbourhood, not "
                                          f"{_count_runs(counts)}")  # fmt: skip
-    if 0 in birth:
-        raise _unsupported(original, "B0 in Larger than Life is not supported (Golly emulates it for two states)")
+    if 0 in birth and states > 2:
+        raise _unsupported(original, "B0 with more than 2 states (Golly refuses it too)")
     return Rule(bytes(512), LARGER_THAN_LIFE, max(2, states), LTL_NEIGHBOURHOODS[shape], rule)
 
 

@@ -1,6 +1,7 @@
 """The Larger than Life reference (lifetui/engines/larger_than_life.py, run by the numpy engine) against a
 cell-by-cell count written here, over every shape, states and the middle cell, on every topology."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -125,6 +126,74 @@ def test_the_reference_in_a_bounded_grid_and_a_tube(text):
         cells = slow_step(cells, rule, wrap_rows=True, wrap_columns=False, origin=(tube.rows.start, -pad))
         universe.step(1)
         assert np.array_equal(universe.window(tube.rows.start, -pad, *cells.shape), cells)
+
+
+def with_counts(rule, birth, survival):
+    """The rule with other birth and survival counts."""
+    counts = dataclasses.replace(rule.ltl, birth=frozenset(birth), survival=frozenset(survival))
+    return dataclasses.replace(rule, ltl=counts)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,S6-12,B0,7-10", "R1,C0,S3-8,B0,2", "R2,C0,M1,S1..4,B0..3,NN"])
+def test_b0_runs_as_it_is_on_a_torus_and_a_bounded_grid(text):
+    rule = parse_rule(text).rule
+    for shape, seed in (((14, 19), 1), ((5, 7), 2)):
+        cells = soup(shape, 2, seed)
+        universe = create_universe("numpy", rule, Topology.torus(*shape))
+        universe.load(cells)
+        for _ in range(4):
+            cells = slow_step(cells, rule)
+            universe.step(1)
+            assert np.array_equal(universe.window(0, 0, *shape), cells), (text, shape)
+    grid = Topology.grid(BoundedGrid("P", 13, 10))
+    cells = soup((10, 13), 2, 5)
+    universe = create_universe("numpy", rule, grid)
+    universe.load(cells, grid.rows.start, grid.columns.start)
+    for _ in range(4):  # beyond the grid stays dead
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        universe.step(1)
+        assert np.array_equal(universe.window(grid.rows.start, grid.columns.start, 10, 13), cells)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,S6-12,B0,7-10", "R2,C0,S0-11,B0-7,16-24"])
+def test_golly_emulating_b0_shows_these_generations_the_odd_ones_inverted(text):
+    """Golly's emulation (its Help): without Smax, even generations under NOT(B), NOT(S) and odd ones under
+    B = reverse(S), S = reverse(B) (counts n - i, n the shape's cells), so that nothing strobes; with Smax one
+    rule, B = NOT(reverse(S)), S = NOT(reverse(B)), every generation. Written here from that description: what
+    Golly shows on a torus is lifetui's board on even generations and its inverse on odd ones (with Smax on all
+    but the first)."""
+    rule = parse_rule(text).rule
+    n = rule.ltl.size
+    counts = range(n + 1)
+    smax = n in rule.ltl.survival
+    not_bits = with_counts(rule, [i for i in counts if i not in rule.ltl.birth],
+                           [i for i in counts if i not in rule.ltl.survival])  # fmt: skip
+    reverse = with_counts(rule, [i for i in counts if n - i in rule.ltl.survival],
+                          [i for i in counts if n - i in rule.ltl.birth])  # fmt: skip
+    not_reverse = with_counts(rule, [i for i in counts if n - i not in rule.ltl.survival],
+                              [i for i in counts if n - i not in rule.ltl.birth])  # fmt: skip
+    shown = soup((16, 18), 2, 9)
+    universe = create_universe("numpy", rule, Topology.torus(16, 18))
+    universe.load(shown)
+    for generation in range(1, 7):
+        shown = slow_step(shown, not_reverse if smax else (reverse if generation % 2 == 0 else not_bits))
+        universe.step(1)
+        ours = universe.window(0, 0, 16, 18)
+        inverted = smax or generation % 2 == 1
+        assert np.array_equal(1 - ours if inverted else ours, shown), generation
+    assert not np.all(shown == shown[0, 0])
+
+
+def test_b0_leaves_the_plane_for_a_torus_and_refuses_plane_in_one_line(lifetui, tmp_path):
+    path = tmp_path / "blob.rle"
+    path.write_bytes(BLOB.replace(b"R5,C2,S33-57,B34-45", b"R2,C0,S0-3,B0-2"))
+    result = lifetui("run", str(path), "--steps", "2", "--json")
+    assert result.code == 0, result.err
+    assert "has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus" in result.err
+    assert json.loads(result.out)["topology"].startswith("T")
+    refused = lifetui("run", str(path), "--steps", "2", "--plane")
+    assert refused.code != 0 and len(refused.err.strip().splitlines()) == 1
+    assert "has B0: every dead cell of the unbounded plane would be born at once" in refused.err
 
 
 def test_a_shape_is_cut_into_few_rectangles():

@@ -53,6 +53,7 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R4,C0,S14-30,B14-22,NH",
         "R3,C3,S2-5,B2-4,NA",
         "R2,C0,S1-3,B1-2,N@891891",
+        "R2,C0,S0-3,B0-2",
     ],
 )
 def test_ltl_is_numpy_on_tori_of_any_size(text):

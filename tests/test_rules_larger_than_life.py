@@ -97,7 +97,7 @@ def test_a_custom_shape_is_the_square_but_its_middle_row_by_row():
         ("R2,C257,S1,B1", "C is 0 to 256 states, not 257"),
         ("R1,C0,S2-9,B3", "S counts are 0 to 8 in this neighbourhood, not 2-9"),
         ("R1,C0,M1,S0..3,B3..3,NM", "S counts are 1 to 9"),
-        ("R1,C0,S2-3,B0-3", "B0 in Larger than Life is not supported"),
+        ("R1,C3,S2-3,B0-3", "B0 with more than 2 states (Golly refuses it too)"),
         ("R1,C0,M2,S2..3,B3..3,NM", "M is 0 or 1"),
         ("R1,C0,M1,S5..3,B3..3,NM", "the S range's first count 5 is over its last 3"),
         ("R1,C0,S3-2,B3", "S's range 3-2 runs downwards"),
