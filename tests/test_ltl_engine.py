@@ -54,6 +54,7 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R3,C3,S2-5,B2-4,NA",
         "R2,C0,S1-3,B1-2,N@891891",
         "R2,C0,S0-3,B0-2",
+        "R3,C3,M1,S2..6,B2..4,N3",
     ],
 )
 def test_ltl_is_numpy_on_tori_of_any_size(text):
@@ -114,6 +115,11 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
     assert availability("numpy", checkerboard).available
     triangular = availability("ltl", parse_rule("R2,C0,S1,B1,NL").rule).reason
     assert triangular == "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
+    flipped = availability("ltl", parse_rule("R2,C0,S1,B1,N@891891L").rule).reason
+    assert flipped == "N@ on Golly's triangular grid (L) flips the shape on every other cell; numpy runs it"
+    gaussian = availability("ltl", parse_rule("R2,C0,S1,B1,NG").rule).reason
+    assert gaussian == "the Gaussian neighbourhood (NG) weighs its cells; numpy runs it"
+    assert availability("ltl", parse_rule("R2,C0,S1,B1,N@891891H").rule).available  # H: only how Golly draws it
     bosco = parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule
     for name in ("jax", "c", "bitsliced", "hashlife", "xla"):
         reason = availability(name, bosco).reason

@@ -27,11 +27,15 @@ def shape_refusal(rule: Rule) -> str | None:
     assert rule.ltl is not None
     if rule.ltl.shape == "L":
         return "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
+    if rule.ltl.triangular:
+        return f"N{rule.ltl.shape} on Golly's triangular grid (L) flips the shape on every other cell; numpy runs it"
+    shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
+    if rule.ltl.weighted:
+        return f"the {shape} neighbourhood (N{rule.ltl.shape}) weighs its cells; numpy runs it"
     runs = len(row_runs(rule.ltl.mask()))
     rows = 2 * rule.range + 1
     if runs <= MOST_RUNS_A_ROW * rows:
         return None
-    shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
     return (f"the {shape} neighbourhood of range {rule.range} is {runs} runs over its {rows} rows, a cost a cell "
             f"near its cells; numpy runs it")  # fmt: skip
 
