@@ -461,11 +461,23 @@ def parse_rule(text: str) -> RuleSpec:
         raise RuleError("empty rule")
     body, _, topology = text.partition(":")
     grid = _parse_topology(topology, original) if topology else None
+    rule = _parse_body(body.strip(), original)
+    if grid is not None and rule.ltl is not None:
+        grid = _grown_to_twice_the_reach(grid, rule.ltl.reach)
     if grid is None or (grid.kind == "T" and grid.width and grid.height and not grid.glued):
-        return RuleSpec(_parse_body(body.strip(), original), (grid.width, grid.height) if grid else None)
+        return RuleSpec(rule, (grid.width, grid.height) if grid else None)
     if grid.width == grid.height == 0:  # unbounded both ways: the plane, as with no suffix
-        return RuleSpec(_parse_body(body.strip(), original))
-    return RuleSpec(_parse_body(body.strip(), original), None, grid)
+        return RuleSpec(rule)
+    return RuleSpec(rule, None, grid)
+
+
+def _grown_to_twice_the_reach(grid: BoundedGrid, reach: int) -> BoundedGrid:
+    """Golly's ltl makes a bounded grid's sides at least twice the range (the triangular shape's doubled range,
+    its reach), growing those below that (its help, "Grid topology and size limits"); a side of 0 stays
+    unbounded here, a tube, which Golly's ltl does not have (it grows 0 too)."""
+    width, height = (side and max(side, 2 * reach) for side in (grid.width, grid.height))
+    return BoundedGrid(grid.kind, width, height, grid.horizontal_twist, grid.vertical_twist, grid.horizontal_shift,
+                       grid.vertical_shift)  # fmt: skip
 
 
 def _unsupported(original: str, why: str) -> RuleError:

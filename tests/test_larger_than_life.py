@@ -323,6 +323,14 @@ def test_run_writes_and_reads_back_the_rule_and_cells(lifetui, tmp_path):
     assert json.loads(again.out)["population"] == json.loads(result.out)["population"]
 
 
+def test_a_small_torus_in_the_rule_runs_grown_to_twice_the_range(lifetui, tmp_path):
+    path = tmp_path / "small.rle"
+    path.write_bytes(b"x = 3, y = 1, rule = R5,C0,S2-3,B3:T4,30\n3o!")
+    result = lifetui("run", str(path), "--steps", "1", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["topology"] == "T10,30"
+
+
 def test_train_refuses_larger_than_life_in_one_line(lifetui):
     result = lifetui("train", "--rule", "R5,C0,M1,S34..58,B34..45,NM")
     assert result.code == 2

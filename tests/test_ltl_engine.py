@@ -55,6 +55,9 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R2,C0,S1-3,B1-2,N@891891",
         "R2,C0,S0-3,B0-2",
         "R3,C3,M1,S2..6,B2..4,N3",
+        "R1,C0,S1-4,B1,10-12,NL",
+        "R2,C3,S8-20,B9-14,NL",
+        "R2,C0,M1,S1..4,B1..2,N@891891L",
     ],
 )
 def test_ltl_is_numpy_on_tori_of_any_size(text):
@@ -75,7 +78,7 @@ def test_large_ranges_agree(text, side):
     same_run(text, Topology.torus(side, side + 8), cells, 0, 0, 2, (0, 0, side, side + 8))
 
 
-@pytest.mark.parametrize("text", ["R5,C0,M1,S34..58,B34..45,NM", "R3,C4,S4-12,B5-9,NN"])
+@pytest.mark.parametrize("text", ["R5,C0,M1,S34..58,B34..45,NM", "R3,C4,S4-12,B5-9,NN", "R2,C0,S8-20,B9-14,NL"])
 def test_ltl_is_numpy_on_the_plane_a_grid_and_a_tube(text):
     rule = parse_rule(text).rule
     pattern = soup((24, 20), rule.states, 8, density=0.55)
@@ -89,7 +92,8 @@ def test_ltl_is_numpy_on_the_plane_a_grid_and_a_tube(text):
 @pytest.mark.parametrize(
     ("text", "shape"),
     [("R5,C0,M1,S34..58,B34..45,NM", (61, 47)), ("R3,C4,S4-12,B5-9,NN", (40, 33)),
-     ("R4,C0,S14-30,B14-22,NH", (37, 29)), ("R2,C0,M1,S5..12,B5..9,NM", (3, 40))],
+     ("R4,C0,S14-30,B14-22,NH", (37, 29)), ("R2,C0,M1,S5..12,B5..9,NM", (3, 40)),
+     ("R2,C3,S8-20,B9-14,NL", (30, 26))],
 )  # fmt: skip
 @pytest.mark.parametrize("threads", [1, 2, 3, 5])
 def test_threads_split_the_rows_and_agree_with_numpy(monkeypatch, text, shape, threads):
@@ -113,10 +117,6 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
     reason = availability("ltl", checkerboard).reason
     assert "the checkerboard neighbourhood of range 10 is 220 runs over its 21 rows" in reason
     assert availability("numpy", checkerboard).available
-    triangular = availability("ltl", parse_rule("R2,C0,S1,B1,NL").rule).reason
-    assert triangular == "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
-    flipped = availability("ltl", parse_rule("R2,C0,S1,B1,N@891891L").rule).reason
-    assert flipped == "N@ on Golly's triangular grid (L) flips the shape on every other cell; numpy runs it"
     gaussian = availability("ltl", parse_rule("R2,C0,S1,B1,NG").rule).reason
     assert gaussian == "the Gaussian neighbourhood (NG) weighs its cells; numpy runs it"
     assert availability("ltl", parse_rule("R2,C0,S1,B1,N@891891H").rule).available  # H: only how Golly draws it

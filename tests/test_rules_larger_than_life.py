@@ -153,6 +153,16 @@ def test_b0_is_a_birth_among_dead_cells_whatever_they_weigh():
     assert parse_rule("R1,C0,S10-30,B30-38,NW123401323,21").rule.born_on_empty
 
 
+def test_a_bounded_grid_under_twice_the_range_grows_to_it_as_in_golly():
+    assert parse_rule("R5,C0,S2-3,B3:T4,30").torus == (10, 30)
+    assert parse_rule("R5,C0,S2-3,B3:T20,20").torus == (20, 20)
+    grid = parse_rule("R5,C0,S2-3,B3:P40,3").bounded
+    assert (grid.kind, grid.width, grid.height) == ("P", 40, 10)
+    assert parse_rule("R2,C0,S1,B1,NL:T5,5").torus == (8, 8)  # the triangular shape reaches twice its range
+    assert parse_rule("R2,C0,S1,B1:T0,3").bounded.width == 0  # a tube stays a tube
+    assert parse_rule("B3/S23:T2,2").torus == (2, 2)  # only Larger than Life
+
+
 def test_a_slug_names_a_folder():
     assert parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule.slug == "r5_c0_m1_s34.58_b34.45_nm"
     assert parse_rule("R3,C2,S2,B3,N+").rule.slug == "r3_c0_s2_b3_nplus"

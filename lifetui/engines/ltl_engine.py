@@ -13,7 +13,8 @@ from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
 
 DECLARATIONS = """
 int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-             long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads);
+             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
+             const uint8_t *birth, const uint8_t *survival, int states, int threads);
 """
 #: ltl_step's shape argument: the Moore square, the von Neumann diamond, or any shape as runs of its rows.
 MOORE, DIAMOND, RUNS = 0, 1, 2
@@ -25,14 +26,10 @@ MOST_RUNS_A_ROW = 3
 def shape_refusal(rule: Rule) -> str | None:
     """Why the ltl engine does not run this Larger than Life rule's shape, or None."""
     assert rule.ltl is not None
-    if rule.ltl.shape == "L":
-        return "the triangular neighbourhood (NL) points cells up and down in turn; numpy runs it"
-    if rule.ltl.triangular:
-        return f"N{rule.ltl.shape} on Golly's triangular grid (L) flips the shape on every other cell; numpy runs it"
     shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
     if rule.ltl.weighted:
         return f"the {shape} neighbourhood (N{rule.ltl.shape}) weighs its cells; numpy runs it"
-    runs = len(row_runs(rule.ltl.mask()))
+    runs = max(len(row_runs(rule.ltl.mask(flipped))) for flipped in (False, True))
     rows = 2 * rule.range + 1
     if runs <= MOST_RUNS_A_ROW * rows:
         return None
@@ -49,7 +46,12 @@ class LtlEngine(ArrayBoard, Engine):
         tables = range_tables(rule)
         letter = rule.ltl.shape if rule.ltl is not None else ""
         self._shape = {"M": MOORE, "N": DIAMOND}.get(letter, RUNS)
-        self._runs = np.array(row_runs(rule.ltl.mask()) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
+        self._runs, self._flipped = (
+            np.array(row_runs(rule.ltl.mask(flipped)) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
+            for flipped in (False, True)
+        )
+        if rule.ltl is None or not rule.ltl.triangular:
+            self._flipped = self._flipped[:0]
         self._birth = tables.birth.astype(np.uint8)
         self._survival = tables.survival.astype(np.uint8)
         self._middle, self._states = tables.middle, tables.states
@@ -69,8 +71,9 @@ class LtlEngine(ArrayBoard, Engine):
             cells, out = pointer("uint8_t[]", self._cells), pointer("uint8_t[]", self._next, require_writable=True)
             birth, survival = pointer("uint8_t[]", self._birth), pointer("uint8_t[]", self._survival)
             status = self._lib.ltl_step(self._shape, cells, out, height, width, self.rule.range,
-                                        pointer("int32_t[]", self._runs), len(self._runs), self._middle, birth,
-                                        survival, self._states, threads)  # fmt: skip
+                                        pointer("int32_t[]", self._runs), len(self._runs),
+                                        pointer("int32_t[]", self._flipped), len(self._flipped), self.origin_parity,
+                                        self._middle, birth, survival, self._states, threads)  # fmt: skip
             if status:
                 raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board ({threads} threads)")
             self._cells, self._next = self._next, self._cells

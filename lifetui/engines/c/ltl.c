@@ -7,21 +7,23 @@
  * decaying. Columns and rows wrap. A board narrower than 2r + 1 counts a cell as often as the square covers
  * it, as a torus that small does.
  *
- * Moore (ltl_step_moore): a row of column sums, colsum[j] = the on cells of column j - r (wrapped) in the
+ * Moore (step_moore): a row of column sums, colsum[j] = the on cells of column j - r (wrapped) in the
  * 2r + 1 rows around the current row, kept for the board's columns padded r each side. Going down a row adds
  * the row that enters the square and takes away the row that leaves it (two operations a column); along the
  * row a running sum of 2r + 1 column sums moves right a cell at a time (two more). The middle cell, which the
  * square holds, is taken away again: `middle` adds it back when the rule counts it (Golly's M1).
  *
- * Von Neumann (ltl_step_diamond): the diamond's edges are diagonal segments. Over the board padded r + 2 cells
+ * Von Neumann (step_diamond): the diamond's edges are diagonal segments. Over the board padded r + 2 cells
  * each way (wrapped), prefix sums along each diagonal (down-right, `main`) and each anti-diagonal (down-left,
  * `anti`) make a segment two reads. Moving right a cell, the diamond loses its two left edges and gains two right
  * ones; moving down a row (at the row's first cell), it loses its two upper edges and gains two lower ones: eight
  * reads a cell whatever r, and one diamond counted cell by cell for the whole board.
  *
- * Other shapes (ltl_step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
+ * Other shapes (step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
  * Each board row's prefix sums over its padded columns ((rows + 2r) x (width + 2r + 1) int32) make a run two
- * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all).
+ * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all). A triangular
+ * shape has a second set, `flipped_runs`, for the cells that point down (row + column + `parity` odd): each set
+ * is added to every other cell of a row, so a cell still costs its own shape's runs.
  *
  * Threads (ltl_step): the board's rows are cut into as many bands as threads, one a thread, each band's
  * sums started afresh at its first row (the Moore column sums over the 2r + 1 rows round it, the diagonal and
@@ -154,9 +156,18 @@ static int step_diamond(const uint8_t *cells, uint8_t *out, long height, long wi
     return 0;
 }
 
+static void add_runs(int32_t *counts, const int32_t *prefix, long stride, long reach, long local_row, long width,
+                     const int32_t *runs, long run_count, long first_x, long step) {
+    for (long k = 0; k < run_count; k++) {
+        long dy = runs[3 * k], first = runs[3 * k + 1], last = runs[3 * k + 2];
+        const int32_t *sums = prefix + (local_row + reach + dy) * stride + reach;
+        for (long x = first_x; x < width; x += step) counts[x] += sums[x + last + 1] - sums[x + first];
+    }
+}
+
 static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-                     long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states,
-                     long first_row, long last_row) {
+                     long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
+                     const uint8_t *birth, const uint8_t *survival, int states, long first_row, long last_row) {
     long padded = width + 2 * reach, stride = padded + 1, rows = last_row - first_row + 2 * reach;
     long *columns = padded_columns(width, reach);
     int32_t *prefix = malloc(sizeof(int32_t) * (size_t)stride * (size_t)rows);
@@ -175,10 +186,12 @@ static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width
     }
     for (long y = first_row; y < last_row; y++) {
         for (long x = 0; x < width; x++) counts[x] = 0;
-        for (long k = 0; k < run_count; k++) {
-            long dy = runs[3 * k], first = runs[3 * k + 1], last = runs[3 * k + 2];
-            const int32_t *sums = prefix + (y - first_row + reach + dy) * stride + reach;
-            for (long x = 0; x < width; x++) counts[x] += sums[x + last + 1] - sums[x + first];
+        if (flipped_count) { /* up cells (row + column + parity even) read `runs`, down ones `flipped_runs` */
+            long up = (y + parity) & 1;
+            add_runs(counts, prefix, stride, reach, y - first_row, width, runs, run_count, up, 2);
+            add_runs(counts, prefix, stride, reach, y - first_row, width, flipped_runs, flipped_count, 1 - up, 2);
+        } else {
+            add_runs(counts, prefix, stride, reach, y - first_row, width, runs, run_count, 0, 1);
         }
         const uint8_t *row = cells + y * width;
         uint8_t *next = out + y * width;
@@ -196,9 +209,9 @@ typedef struct {
     const uint8_t *cells;
     uint8_t *out;
     long height, width, reach;
-    const int32_t *runs;
-    long run_count;
-    int middle;
+    const int32_t *runs, *flipped_runs;
+    long run_count, flipped_count;
+    int parity, middle;
     const uint8_t *birth, *survival;
     int states;
     long first_row, last_row;
@@ -217,12 +230,14 @@ static void *step_band(void *argument) {
                                    job->birth, job->survival, job->states, job->first_row, job->last_row);
     else
         job->status = step_runs(job->cells, job->out, job->height, job->width, job->reach, job->runs, job->run_count,
-                                job->middle, job->birth, job->survival, job->states, job->first_row, job->last_row);
+                                job->flipped_runs, job->flipped_count, job->parity, job->middle, job->birth,
+                                job->survival, job->states, job->first_row, job->last_row);
     return NULL;
 }
 
 int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-             long run_count, int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads) {
+             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
+             const uint8_t *birth, const uint8_t *survival, int states, int threads) {
     if (threads > height) threads = (int)height;
     if (threads < 1) threads = 1;
     band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
@@ -235,8 +250,11 @@ int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long wi
         return -1;
     }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (band_job){shape, cells, out, height, width, reach, runs, run_count, middle, birth, survival,
-                             states, height * t / threads, height * (t + 1) / threads, 0};
+        jobs[t] = (band_job){.shape = shape, .cells = cells, .out = out, .height = height, .width = width,
+                             .reach = reach, .runs = runs, .flipped_runs = flipped_runs, .run_count = run_count,
+                             .flipped_count = flipped_count, .parity = parity, .middle = middle, .birth = birth,
+                             .survival = survival, .states = states, .first_row = height * t / threads,
+                             .last_row = height * (t + 1) / threads};
         /* A thread that cannot be started has its band done here, after the first. */
         if (t > 0) running[t] = pthread_create(&started[t], NULL, step_band, &jobs[t]) == 0;
     }
