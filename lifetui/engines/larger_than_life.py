@@ -147,11 +147,11 @@ def step_range(
         rows = cells[wrapped(top - reach, bottom - top + 2 * reach, height)]
         on = tables.values[rows]
         counts = np.zeros((bottom - top, width), dtype=np.int32)
-        down = (np.add.outer(np.arange(top, bottom), np.arange(width)) + parity) % 2 == 1
         for weight, shape, flipped in tables.layers:
             layer = band_counts(on, tables, shape)
             if flipped is not None:
+                down = (np.add.outer(np.arange(top, bottom), np.arange(width)) + parity) % 2 == 1
                 layer = np.where(down, band_counts(on, tables, flipped), layer)
-            counts += weight * layer
+            counts += layer if weight == 1 else weight * layer
         result[top:bottom] = next_states(cells[top:bottom], counts, tables)
     return result
