@@ -58,6 +58,8 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R1,C0,S1-4,B1,10-12,NL",
         "R2,C3,S8-20,B9-14,NL",
         "R2,C0,M1,S1..4,B1..2,N@891891L",
+        "R2,C0,M0,S20..45,B18..30,NG",
+        "R3,C4,M1,S60..150,B50..120,NG",
     ],
 )
 def test_ltl_is_numpy_on_tori_of_any_size(text):
@@ -68,6 +70,7 @@ def test_ltl_is_numpy_on_tori_of_any_size(text):
 
 
 @pytest.mark.parametrize(("text", "side"), [("R10,C0,M1,S123..212,B123..170,NM", 96),
+                                            ("R50,C0,S3300000-3500000,B3350000-3450000,NG", 120),
                                             ("R25,C0,S849-1323,B777-1600", 128),
                                             ("R50,C2,S3333-5192,B3025-6154", 160),
                                             ("R100,C0,S5611-9775,B5612-7585,NN", 220),
@@ -93,7 +96,7 @@ def test_ltl_is_numpy_on_the_plane_a_grid_and_a_tube(text):
     ("text", "shape"),
     [("R5,C0,M1,S34..58,B34..45,NM", (61, 47)), ("R3,C4,S4-12,B5-9,NN", (40, 33)),
      ("R4,C0,S14-30,B14-22,NH", (37, 29)), ("R2,C0,M1,S5..12,B5..9,NM", (3, 40)),
-     ("R2,C3,S8-20,B9-14,NL", (30, 26))],
+     ("R2,C3,S8-20,B9-14,NL", (30, 26)), ("R3,C4,M1,S60..150,B50..120,NG", (33, 41))],
 )  # fmt: skip
 @pytest.mark.parametrize("threads", [1, 2, 3, 5])
 def test_threads_split_the_rows_and_agree_with_numpy(monkeypatch, text, shape, threads):
@@ -117,8 +120,8 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
     reason = availability("ltl", checkerboard).reason
     assert "the checkerboard neighbourhood of range 10 is 220 runs over its 21 rows" in reason
     assert availability("numpy", checkerboard).available
-    gaussian = availability("ltl", parse_rule("R2,C0,S1,B1,NG").rule).reason
-    assert gaussian == "the Gaussian neighbourhood (NG) weighs its cells; numpy runs it"
+    weighted = availability("ltl", parse_rule("R1,C0,S1,B1,NW123401323").rule).reason
+    assert weighted == "the weighted neighbourhood (NW) weighs its cells; numpy runs it"
     assert availability("ltl", parse_rule("R2,C0,S1,B1,N@891891H").rule).available  # H: only how Golly draws it
     bosco = parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule
     for name in ("jax", "c", "bitsliced", "hashlife", "xla"):

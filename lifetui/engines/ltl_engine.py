@@ -16,8 +16,9 @@ int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long wi
              long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
              const uint8_t *birth, const uint8_t *survival, int states, int threads);
 """
-#: ltl_step's shape argument: the Moore square, the von Neumann diamond, or any shape as runs of its rows.
-MOORE, DIAMOND, RUNS = 0, 1, 2
+#: ltl_step's shape argument: the Moore square, the von Neumann diamond, any shape as runs of its rows, or the
+#: Gaussian's weights as a tent each way.
+MOORE, DIAMOND, RUNS, TENT = 0, 1, 2, 3
 #: A shape of more runs a row than this costs a cell nearly its cells (the checkerboards): numpy's
 #: rectangles are no better there, and the engine leaves it to numpy rather than be slow.
 MOST_RUNS_A_ROW = 3
@@ -27,6 +28,8 @@ def shape_refusal(rule: Rule) -> str | None:
     """Why the ltl engine does not run this Larger than Life rule's shape, or None."""
     assert rule.ltl is not None
     shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
+    if rule.ltl.shape == "G":
+        return None
     if rule.ltl.weighted:
         return f"the {shape} neighbourhood (N{rule.ltl.shape}) weighs its cells; numpy runs it"
     runs = max(len(row_runs(rule.ltl.mask(flipped))) for flipped in (False, True))
@@ -45,7 +48,7 @@ class LtlEngine(ArrayBoard, Engine):
         self._ffi, self._lib = build.load(build.c_source("ltl.c", "lifetui.engines"), DECLARATIONS)
         tables = range_tables(rule)
         letter = rule.ltl.shape if rule.ltl is not None else ""
-        self._shape = {"M": MOORE, "N": DIAMOND}.get(letter, RUNS)
+        self._shape = {"M": MOORE, "N": DIAMOND, "G": TENT}.get(letter, RUNS)
         self._runs, self._flipped = (
             np.array(row_runs(rule.ltl.mask(flipped)) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
             for flipped in (False, True)
@@ -81,6 +84,8 @@ class LtlEngine(ArrayBoard, Engine):
     def describe(self) -> tuple[str, str]:
         if self._shape == MOORE:
             return "Method", f"range {self.rule.range} square sums, running down columns then along rows, in C"
+        if self._shape == TENT:
+            return "Method", f"range {self.rule.range} Gaussian sums, a tent each way from running box sums, in C"
         if self._shape == DIAMOND:
             return "Method", f"range {self.rule.range} diamond sums from diagonal prefix sums, edges in and out, in C"
         return "Method", f"range {self.rule.range} sums from row prefix sums, {len(self._runs)} runs a cell, in C"

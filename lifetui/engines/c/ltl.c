@@ -1,7 +1,7 @@
 /*
  * Larger than Life, one generation of a torus of bytes (one state a cell), with range sums that cost a cell
- * the same at range 500 as at range 1 (the Moore square, the von Neumann diamond) or two reads a run of the
- * shape's rows (other shapes).
+ * the same at range 500 as at range 1 (the Moore square, the von Neumann diamond, the Gaussian's weights) or
+ * two reads a run of the shape's rows (other shapes).
  *
  * Layout: `cells` and `out` are height x width bytes, row after row; state 1 is on, 0 dead, 2..states-1
  * decaying. Columns and rows wrap. A board narrower than 2r + 1 counts a cell as often as the square covers
@@ -24,6 +24,13 @@
  * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all). A triangular
  * shape has a second set, `flipped_runs`, for the cells that point down (row + column + `parity` odd): each set
  * is added to every other cell of a row, so a cell still costs its own shape's runs.
+ *
+ * Gaussian (step_tent): Golly's NG weighs the cell at (dx, dy) (r + 1 - |dx|) x (r + 1 - |dy|), the middle
+ * (r + 1)² included: a tent each way, and a tent of 2r + 1 cells is a box of r + 1 cells run twice. Each row of
+ * the band and r rows each side gets its tent along the row (two running box sums over its padded columns,
+ * `across`); then, a row at a time, a box of r + 1 of those rows (`boxes`) and a running sum of r + 1 boxes
+ * give the tent down the columns: four box sums a cell whatever r. The count includes the middle, so `middle`
+ * adds only M.
  *
  * Threads (ltl_step): the board's rows are cut into as many bands as threads, one a thread, each band's
  * sums started afresh at its first row (the Moore column sums over the 2r + 1 rows round it, the diagonal and
@@ -203,9 +210,79 @@ static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width
     return 0;
 }
 
+/* A tent along a line: out[p] = the sum over d = -r..r of (r + 1 - |d|) in[p + r + d], for p in [0, n);
+ * `in` is n + 2r long, `box` scratch of as many. */
+static void tent(const int32_t *in, int32_t *out, long n, long r, int32_t *box) {
+    int32_t sum = 0;
+    for (long j = 0; j < n + 2 * r; j++) { /* box[j] = in[j - r] + ... + in[j] */
+        sum += in[j];
+        if (j > r) sum -= in[j - r - 1];
+        box[j] = sum;
+    }
+    int32_t total = 0;
+    for (long k = 0; k <= r; k++) total += box[r + k];
+    for (long p = 0; p < n; p++) {
+        out[p] = total;
+        if (p + 1 < n) total += box[p + 2 * r + 1] - box[p + r];
+    }
+}
+
+static int step_tent(const uint8_t *cells, uint8_t *out, long height, long width, long reach, int middle,
+                     const uint8_t *birth, const uint8_t *survival, int states, long first_row, long last_row) {
+    long r = reach, band = last_row - first_row, rows = band + 2 * r, padded = width + 2 * r;
+    long *columns = padded_columns(width, r);
+    int32_t *line = malloc(sizeof(int32_t) * (size_t)padded);
+    int32_t *scratch = malloc(sizeof(int32_t) * (size_t)padded);
+    int32_t *across = malloc(sizeof(int32_t) * (size_t)rows * (size_t)width);
+    int32_t *boxes = malloc(sizeof(int32_t) * (size_t)rows * (size_t)width);
+    int32_t *counts = calloc((size_t)width, sizeof(int32_t));
+    if (!columns || !line || !scratch || !across || !boxes || !counts) {
+        free(columns);
+        free(line);
+        free(scratch);
+        free(across);
+        free(boxes);
+        free(counts);
+        return -1;
+    }
+    for (long i = 0; i < rows; i++) { /* local row i is the board's row first_row - r + i, wrapped */
+        const uint8_t *row = cells + wrap(first_row - r + i, height) * width;
+        for (long j = 0; j < padded; j++) line[j] = row[columns[j]] == 1;
+        tent(line, across + i * width, width, r, scratch);
+    }
+    for (long x = 0; x < width; x++) boxes[x] = across[x];
+    for (long i = 1; i < rows; i++) { /* boxes row i: across rows i - r .. i */
+        int32_t *box = boxes + i * width;
+        const int32_t *previous = boxes + (i - 1) * width, *entering = across + i * width;
+        if (i > r) {
+            const int32_t *leaving = across + (i - r - 1) * width;
+            for (long x = 0; x < width; x++) box[x] = previous[x] + entering[x] - leaving[x];
+        } else {
+            for (long x = 0; x < width; x++) box[x] = previous[x] + entering[x];
+        }
+    }
+    for (long k = 0; k <= r; k++)
+        for (long x = 0; x < width; x++) counts[x] += boxes[(r + k) * width + x];
+    for (long p = 0; p < band; p++) {
+        const uint8_t *row = cells + (first_row + p) * width;
+        uint8_t *next = out + (first_row + p) * width;
+        for (long x = 0; x < width; x++) next[x] = next_state(row[x], counts[x], middle, birth, survival, states);
+        if (p + 1 == band) break;
+        const int32_t *entering = boxes + (p + 2 * r + 1) * width, *leaving = boxes + (p + r) * width;
+        for (long x = 0; x < width; x++) counts[x] += entering[x] - leaving[x];
+    }
+    free(columns);
+    free(line);
+    free(scratch);
+    free(across);
+    free(boxes);
+    free(counts);
+    return 0;
+}
+
 /* What one thread computes: the rows [first_row, last_row) of the next generation. */
 typedef struct {
-    int shape; /* LTL_MOORE, LTL_DIAMOND or LTL_RUNS */
+    int shape; /* LTL_MOORE, LTL_DIAMOND, LTL_RUNS or LTL_TENT */
     const uint8_t *cells;
     uint8_t *out;
     long height, width, reach;
@@ -218,7 +295,7 @@ typedef struct {
     int status;
 } band_job;
 
-enum { LTL_MOORE = 0, LTL_DIAMOND = 1, LTL_RUNS = 2 };
+enum { LTL_MOORE = 0, LTL_DIAMOND = 1, LTL_RUNS = 2, LTL_TENT = 3 };
 
 static void *step_band(void *argument) {
     band_job *job = argument;
@@ -228,6 +305,9 @@ static void *step_band(void *argument) {
     else if (job->shape == LTL_DIAMOND)
         job->status = step_diamond(job->cells, job->out, job->height, job->width, job->reach, job->middle,
                                    job->birth, job->survival, job->states, job->first_row, job->last_row);
+    else if (job->shape == LTL_TENT)
+        job->status = step_tent(job->cells, job->out, job->height, job->width, job->reach, job->middle, job->birth,
+                                job->survival, job->states, job->first_row, job->last_row);
     else
         job->status = step_runs(job->cells, job->out, job->height, job->width, job->reach, job->runs, job->run_count,
                                 job->flipped_runs, job->flipped_count, job->parity, job->middle, job->birth,
