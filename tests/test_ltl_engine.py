@@ -60,6 +60,11 @@ def same_run(text, topology, cells, top, left, generations, window):
         "R2,C0,M1,S1..4,B1..2,N@891891L",
         "R2,C0,M0,S20..45,B18..30,NG",
         "R3,C4,M1,S60..150,B50..120,NG",
+        "R1,C0,S5-12,B4-9,NW123401323",
+        "R1,C0,S0-4,B1-3,NW9F8701234",
+        "R1,C4,S8-60,B6-40,NW123401323,012A",
+        "R1,C3,S26-34,B28-32,NW123401323,212",
+        "R1,C0,S3-9,B3-5,NW123401323L",
     ],
 )
 def test_ltl_is_numpy_on_tori_of_any_size(text):
@@ -81,7 +86,8 @@ def test_large_ranges_agree(text, side):
     same_run(text, Topology.torus(side, side + 8), cells, 0, 0, 2, (0, 0, side, side + 8))
 
 
-@pytest.mark.parametrize("text", ["R5,C0,M1,S34..58,B34..45,NM", "R3,C4,S4-12,B5-9,NN", "R2,C0,S8-20,B9-14,NL"])
+@pytest.mark.parametrize("text", ["R5,C0,M1,S34..58,B34..45,NM", "R3,C4,S4-12,B5-9,NN", "R2,C0,S8-20,B9-14,NL",
+                                  "R1,C3,S26-34,B28-32,NW123401323,212", "R3,C4,M1,S60..150,B50..120,NG"])  # fmt: skip
 def test_ltl_is_numpy_on_the_plane_a_grid_and_a_tube(text):
     rule = parse_rule(text).rule
     pattern = soup((24, 20), rule.states, 8, density=0.55)
@@ -120,8 +126,8 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
     reason = availability("ltl", checkerboard).reason
     assert "the checkerboard neighbourhood of range 10 is 220 runs over its 21 rows" in reason
     assert availability("numpy", checkerboard).available
-    weighted = availability("ltl", parse_rule("R1,C0,S1,B1,NW123401323").rule).reason
-    assert weighted == "the weighted neighbourhood (NW) weighs its cells; numpy runs it"
+    weighted = availability("ltl", parse_rule("R2,C0,S1,B1,NW1212121212121212121212121").rule).reason
+    assert "the weighted neighbourhood of range 2 is 25 runs over its 5 rows" in weighted
     assert availability("ltl", parse_rule("R2,C0,S1,B1,N@891891H").rule).available  # H: only how Golly draws it
     bosco = parse_rule("R5,C0,M1,S34..58,B34..45,NM").rule
     for name in ("jax", "c", "bitsliced", "hashlife", "xla"):

@@ -13,8 +13,8 @@ from lifetui.rules import LTL_NEIGHBOURHOODS, Rule
 
 DECLARATIONS = """
 int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
-             const uint8_t *birth, const uint8_t *survival, int states, int threads);
+             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, const int32_t *values,
+             int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads);
 """
 #: ltl_step's shape argument: the Moore square, the von Neumann diamond, any shape as runs of its rows, or the
 #: Gaussian's weights as a tent each way.
@@ -30,14 +30,19 @@ def shape_refusal(rule: Rule) -> str | None:
     shape = LTL_NEIGHBOURHOODS[rule.ltl.shape]
     if rule.ltl.shape == "G":
         return None
-    if rule.ltl.weighted:
-        return f"the {shape} neighbourhood (N{rule.ltl.shape}) weighs its cells; numpy runs it"
-    runs = max(len(row_runs(rule.ltl.mask(flipped))) for flipped in (False, True))
+    runs = max(len(weighted_runs(rule.ltl.weights(flipped))) for flipped in (False, True))
     rows = 2 * rule.range + 1
     if runs <= MOST_RUNS_A_ROW * rows:
         return None
     return (f"the {shape} neighbourhood of range {rule.range} is {runs} runs over its {rows} rows, a cost a cell "
             f"near its cells; numpy runs it")  # fmt: skip
+
+
+def weighted_runs(weights: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(row offset, first column offset, last column offset, weight) of each run of one nonzero weight in each row
+    of a shape's weights (a plain shape's are its mask: weight 1, the middle 0)."""
+    return [(*run, int(weight)) for weight in np.unique(weights[weights != 0])
+            for run in row_runs((weights == weight).astype(np.uint8))]  # fmt: skip
 
 
 class LtlEngine(ArrayBoard, Engine):
@@ -50,14 +55,14 @@ class LtlEngine(ArrayBoard, Engine):
         letter = rule.ltl.shape if rule.ltl is not None else ""
         self._shape = {"M": MOORE, "N": DIAMOND, "G": TENT}.get(letter, RUNS)
         self._runs, self._flipped = (
-            np.array(row_runs(rule.ltl.mask(flipped)) if rule.ltl else [], dtype=np.int32).reshape(-1, 3)
+            np.array(weighted_runs(rule.ltl.weights(flipped)) if rule.ltl else [], dtype=np.int32).reshape(-1, 4)
             for flipped in (False, True)
         )
         if rule.ltl is None or not rule.ltl.triangular:
             self._flipped = self._flipped[:0]
         self._birth = tables.birth.astype(np.uint8)
         self._survival = tables.survival.astype(np.uint8)
-        self._middle, self._states = tables.middle, tables.states
+        self._middle, self._states, self._values = tables.middle, tables.states, tables.values
         self._cells = np.zeros((0, 0), dtype=np.uint8)
 
     def load(self, cells: np.ndarray) -> None:
@@ -76,7 +81,8 @@ class LtlEngine(ArrayBoard, Engine):
             status = self._lib.ltl_step(self._shape, cells, out, height, width, self.rule.range,
                                         pointer("int32_t[]", self._runs), len(self._runs),
                                         pointer("int32_t[]", self._flipped), len(self._flipped), self.origin_parity,
-                                        self._middle, birth, survival, self._states, threads)  # fmt: skip
+                                        pointer("int32_t[]", self._values), self._middle, birth, survival,
+                                        self._states, threads)  # fmt: skip
             if status:
                 raise LifeError(f"the ltl engine ran out of memory on a {width} x {height} board ({threads} threads)")
             self._cells, self._next = self._next, self._cells

@@ -19,9 +19,10 @@
  * ones; moving down a row (at the row's first cell), it loses its two upper edges and gains two lower ones: eight
  * reads a cell whatever r, and one diamond counted cell by cell for the whole board.
  *
- * Other shapes (step_runs): the shape as runs, (dy, first dx, last dx) for each run of each of its rows.
- * Each board row's prefix sums over its padded columns ((rows + 2r) x (width + 2r + 1) int32) make a run two
- * reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all). A triangular
+ * Other shapes (step_runs): the shape as runs, (dy, first dx, last dx, weight) for each run of equal weights
+ * of each of its rows (weight 1 but for Golly's weighted NW). Each board row's prefix sums over its padded
+ * columns ((rows + 2r) x (width + 2r + 1) int32) of what each cell counts as (`values[state]`: 1 for state 1, or
+ * NW's state weights) make a run two reads; a cell costs the shape's runs (von Neumann, circular, hexagonal: one a row, 2r + 1 in all). A triangular
  * shape has a second set, `flipped_runs`, for the cells that point down (row + column + `parity` odd): each set
  * is added to every other cell of a row, so a cell still costs its own shape's runs.
  *
@@ -48,8 +49,9 @@
 
 static inline uint8_t next_state(uint8_t state, int32_t count, int middle, const uint8_t *birth,
                                  const uint8_t *survival, int states) {
-    if (state == 0) return birth[count];
-    if (state == 1) return survival[count + middle] ? 1 : (states > 2 ? 2 : 0);
+    /* A count below 0 (NW's negative weights) keeps nothing and gives no birth, as in Golly. */
+    if (state == 0) return count >= 0 && birth[count];
+    if (state == 1) return count + middle >= 0 && survival[count + middle] ? 1 : (states > 2 ? 2 : 0);
     return state + 1 >= states ? 0 : (uint8_t)(state + 1);
 }
 
@@ -166,15 +168,20 @@ static int step_diamond(const uint8_t *cells, uint8_t *out, long height, long wi
 static void add_runs(int32_t *counts, const int32_t *prefix, long stride, long reach, long local_row, long width,
                      const int32_t *runs, long run_count, long first_x, long step) {
     for (long k = 0; k < run_count; k++) {
-        long dy = runs[3 * k], first = runs[3 * k + 1], last = runs[3 * k + 2];
+        long dy = runs[4 * k], first = runs[4 * k + 1], last = runs[4 * k + 2];
+        int32_t weight = runs[4 * k + 3];
         const int32_t *sums = prefix + (local_row + reach + dy) * stride + reach;
-        for (long x = first_x; x < width; x += step) counts[x] += sums[x + last + 1] - sums[x + first];
+        if (weight == 1)
+            for (long x = first_x; x < width; x += step) counts[x] += sums[x + last + 1] - sums[x + first];
+        else
+            for (long x = first_x; x < width; x += step) counts[x] += weight * (sums[x + last + 1] - sums[x + first]);
     }
 }
 
 static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-                     long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
-                     const uint8_t *birth, const uint8_t *survival, int states, long first_row, long last_row) {
+                     long run_count, const int32_t *flipped_runs, long flipped_count, int parity,
+                     const int32_t *values, int middle, const uint8_t *birth, const uint8_t *survival, int states,
+                     long first_row, long last_row) {
     long padded = width + 2 * reach, stride = padded + 1, rows = last_row - first_row + 2 * reach;
     long *columns = padded_columns(width, reach);
     int32_t *prefix = malloc(sizeof(int32_t) * (size_t)stride * (size_t)rows);
@@ -189,7 +196,7 @@ static int step_runs(const uint8_t *cells, uint8_t *out, long height, long width
         const uint8_t *row = cells + wrap(first_row - reach + i, height) * width;
         int32_t *sums = prefix + i * stride;
         sums[0] = 0;
-        for (long j = 0; j < padded; j++) sums[j + 1] = sums[j] + (row[columns[j]] == 1);
+        for (long j = 0; j < padded; j++) sums[j + 1] = sums[j] + values[row[columns[j]]];
     }
     for (long y = first_row; y < last_row; y++) {
         for (long x = 0; x < width; x++) counts[x] = 0;
@@ -286,7 +293,7 @@ typedef struct {
     const uint8_t *cells;
     uint8_t *out;
     long height, width, reach;
-    const int32_t *runs, *flipped_runs;
+    const int32_t *runs, *flipped_runs, *values;
     long run_count, flipped_count;
     int parity, middle;
     const uint8_t *birth, *survival;
@@ -310,14 +317,14 @@ static void *step_band(void *argument) {
                                 job->survival, job->states, job->first_row, job->last_row);
     else
         job->status = step_runs(job->cells, job->out, job->height, job->width, job->reach, job->runs, job->run_count,
-                                job->flipped_runs, job->flipped_count, job->parity, job->middle, job->birth,
-                                job->survival, job->states, job->first_row, job->last_row);
+                                job->flipped_runs, job->flipped_count, job->parity, job->values, job->middle,
+                                job->birth, job->survival, job->states, job->first_row, job->last_row);
     return NULL;
 }
 
 int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long width, long reach, const int32_t *runs,
-             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, int middle,
-             const uint8_t *birth, const uint8_t *survival, int states, int threads) {
+             long run_count, const int32_t *flipped_runs, long flipped_count, int parity, const int32_t *values,
+             int middle, const uint8_t *birth, const uint8_t *survival, int states, int threads) {
     if (threads > height) threads = (int)height;
     if (threads < 1) threads = 1;
     band_job *jobs = malloc(sizeof(band_job) * (size_t)threads);
@@ -332,7 +339,8 @@ int ltl_step(int shape, const uint8_t *cells, uint8_t *out, long height, long wi
     for (int t = 0; t < threads; t++) {
         jobs[t] = (band_job){.shape = shape, .cells = cells, .out = out, .height = height, .width = width,
                              .reach = reach, .runs = runs, .flipped_runs = flipped_runs, .run_count = run_count,
-                             .flipped_count = flipped_count, .parity = parity, .middle = middle, .birth = birth,
+                             .flipped_count = flipped_count, .parity = parity, .values = values,
+                             .middle = middle, .birth = birth,
                              .survival = survival, .states = states, .first_row = height * t / threads,
                              .last_row = height * (t + 1) / threads};
         /* A thread that cannot be started has its band done here, after the first. */
