@@ -216,7 +216,7 @@ DEVICES = click.option(
     type=click.IntRange(1, 1024),
     default=1,
     show_default=True,
-    help="Threads for the engines that thread (c and bitsliced) in --bench; at most the CPUs lifetui may use.",
+    help="Threads for the engines that thread (c, bitsliced, ltl) in --bench; at most the CPUs lifetui may use.",
 )
 @DEVICES
 @click.option("--json", "as_json", is_flag=True, help="With --bench: print only JSON.")

@@ -290,6 +290,13 @@ class Rule:
         """The next state for each of the 512 neighbourhoods; bit k of the index is input NEIGHBOURHOOD[k]."""
         return np.frombuffer(self.table, dtype=np.uint8).copy()
 
+    @property
+    def born_on_empty(self) -> bool:
+        """Whether a dead cell with no live neighbour is born (B0): on an unbounded axis every dead cell would be."""
+        if self.ltl is not None:
+            return self.ltl.empty_count in self.ltl.birth
+        return bool(self.table[0])
+
     @cached_property
     def kind(self) -> str:
         """ "totalistic", "isotropic" (non-totalistic) or "map" (neither): the simplest notation that fits; for
@@ -495,11 +502,23 @@ def parse_rule(text: str) -> RuleSpec:
         raise RuleError("empty rule")
     body, _, topology = text.partition(":")
     grid = _parse_topology(topology, original) if topology else None
+    rule = _parse_body(body.strip(), original)
+    if grid is not None and rule.ltl is not None:
+        grid = _grown_to_twice_the_reach(grid, rule.ltl.reach)
     if grid is None or (grid.kind == "T" and grid.width and grid.height and not grid.glued):
-        return RuleSpec(_parse_body(body.strip(), original), (grid.width, grid.height) if grid else None)
+        return RuleSpec(rule, (grid.width, grid.height) if grid else None)
     if grid.width == grid.height == 0:  # unbounded both ways: the plane, as with no suffix
-        return RuleSpec(_parse_body(body.strip(), original))
-    return RuleSpec(_parse_body(body.strip(), original), None, grid)
+        return RuleSpec(rule)
+    return RuleSpec(rule, None, grid)
+
+
+def _grown_to_twice_the_reach(grid: BoundedGrid, reach: int) -> BoundedGrid:
+    """Golly's ltl makes a bounded grid's sides at least twice the range (the triangular shape's doubled range,
+    its reach), growing those below that (its help, "Grid topology and size limits"); a side of 0 stays
+    unbounded here, a tube, which Golly's ltl does not have (it grows 0 too)."""
+    width, height = (side and max(side, 2 * reach) for side in (grid.width, grid.height))
+    return BoundedGrid(grid.kind, width, height, grid.horizontal_twist, grid.vertical_twist, grid.horizontal_shift,
+                       grid.vertical_shift)  # fmt: skip
 
 
 def _unsupported(original: str, why: str) -> RuleError:
@@ -746,25 +765,23 @@ def _glued_grid(kind: str, match: re.Match[str], width: int, height: int) -> Bou
 
 # Larger than Life: Golly's `ltl` rules, kept apart from the 3x3 tables above.
 
-#: Golly's largest range (its Help/Algorithms/Larger_than_Life.html); the triangular shape's is half of it.
+#: Golly's largest range (its Help/Algorithms/Larger_than_Life.html); the triangular shape's is half of it, the
+#: Gaussian's a tenth.
 MOST_RANGE = 500
+MOST_GAUSSIAN_RANGE = 50
 #: The shapes lifetui runs, by Golly's letter after `N`, each drawn for range 3 on Golly's help page.
 LTL_NEIGHBOURHOODS = {
     "M": "Moore", "N": "von Neumann", "C": "circular", "2": "Euclidean", "B": "checkerboard",
     "D": "aligned checkerboard", "+": "cross", "X": "saltire", "*": "star", "#": "hash", "H": "hexagonal",
-    "A": "asterisk", "@": "custom", "L": "triangular",
+    "A": "asterisk", "@": "custom", "L": "triangular", "3": "tripod", "G": "Gaussian", "W": "weighted",
 }  # fmt: skip
-#: Shapes Golly reads that lifetui does not run yet, and why.
-LTL_REFUSED = {
-    "3": "the tripod neighbourhood (N3) is not supported yet",
-    "G": "the Gaussian neighbourhood (NG) weighs cells in a way Golly's help does not give; not supported",
-    "W": "weighted neighbourhoods (NW) are not supported yet",
-}
 _LOOKS_LARGER_THAN_LIFE = re.compile(r"\s*(R\s*\d|\d+\s*,\s*\d+\s*,)", re.IGNORECASE)
+#: After N@ or NW: the hexadecimal digits, NW's state weights after a comma, and Golly's grid letter.
+_CUSTOM = r"(?P<custom>[0-9A-F]*)(?:,(?P<states>[0-9A-F]+))?(?P<grid>[HL]?)"
 _LTL = re.compile(r"R(?P<r>\d+),C(?P<c>\d+),M(?P<m>\d+),S(?P<s1>\d+)\.\.(?P<s2>\d+),B(?P<b1>\d+)\.\.(?P<b2>\d+),"
-                  r"N(?P<n>.)(?P<custom>[0-9A-F]*)")  # fmt: skip
+                  rf"N(?P<n>.){_CUSTOM}")  # fmt: skip
 _EVANS = re.compile(r"(?P<r>\d+),(?P<b1>\d+),(?P<b2>\d+),(?P<s1>\d+),(?P<s2>\d+)")
-_HROT = re.compile(r"R(?P<r>\d+),C(?P<c>\d+),S(?P<s>[0-9,-]*?),?B(?P<b>[0-9,-]*?)(?:,N(?P<n>.)(?P<custom>[0-9A-F]*))?")
+_HROT = re.compile(rf"R(?P<r>\d+),C(?P<c>\d+),S(?P<s>[0-9,-]*?),?B(?P<b>[0-9,-]*?)(?:,N(?P<n>.){_CUSTOM})?")
 _HROT_ITEM = re.compile(r"(?P<low>\d+)(?:-(?P<high>\d+))?")
 
 
@@ -782,12 +799,63 @@ class LargerThanLife:
     survival: frozenset[int]
     birth: frozenset[int]
     notation: str = "hrot"
-    custom: str = ""  # N@'s hexadecimal digits: the square's cells but the middle, row by row, 1 in it
+    #: N@'s hexadecimal digits (the square's cells but the middle, row by row, 1 in it) or NW's weights (every
+    #: cell of the square, the middle too, row by row: one digit each, -7 to 7, or two, -127 to 127; the top bit
+    #: is the sign, 8 is -0).
+    custom: str = ""
+    state_weights: str = ""  # NW's optional weight of each state, a hexadecimal digit a state, 0 to 15
+    grid: str = ""  # N@ and NW: "H" (Golly draws a hexagonal grid; counts unchanged) or "L" (triangular)
 
     @property
     def reach(self) -> int:
         """How far the shape reaches: its range, or twice it for the triangular shape (2r columns each side)."""
         return 2 * self.range if self.shape == "L" else self.range
+
+    @property
+    def triangular(self) -> bool:
+        """Whether cells point up and down in turn, the shape flipped for those pointing down: NL, and N@ or NW
+        with Golly's L after them."""
+        return self.shape == "L" or self.grid == "L"
+
+    @property
+    def weighted(self) -> bool:
+        """Whether cells count with weights (NW, NG) rather than once each."""
+        return self.shape in ("W", "G")
+
+    def weights(self, flipped: bool = False) -> np.ndarray:
+        """(2 reach + 1, 2 reach + 1) int32: what an on cell at each offset adds to the count, the middle included.
+
+        NW: the weights given. NG (as Golly's ltlalgo counts it; its help gives no formula): (r + 1 - |dx|) x
+        (r + 1 - |dy|), the middle (r + 1)² too, and `middle` (M1) adds 1 more for an on cell's own survival,
+        as for the other shapes. Others: the mask (1 a neighbour, the middle 0)."""
+        if self.shape == "G":
+            side = self.range + 1 - abs(np.arange(-self.range, self.range + 1))
+            return np.outer(side, side).astype(np.int32)
+        if self.shape != "W":
+            return self.mask(flipped).astype(np.int32)
+        digits = 1 if len(self.custom) == (2 * self.range + 1) ** 2 else 2
+        values = [int(self.custom[k : k + digits], 16) for k in range(0, len(self.custom), digits)]
+        sign = 1 << (4 * digits - 1)
+        weights = np.array([-(value - sign) if value & sign else value for value in values], dtype=np.int32)
+        square = weights.reshape(2 * self.range + 1, -1)
+        return square[::-1].copy() if flipped else square
+
+    def state_values(self, states: int) -> np.ndarray:
+        """`value[state]` (int32, 256 entries): what a cell in each state counts as, times its weight: 1 for
+        state 1 and 0 for the others, or NW's state weights (the dead state's too)."""
+        values = np.zeros(256, dtype=np.int32)
+        if self.state_weights:
+            values[:states] = [int(digit, 16) for digit in self.state_weights]
+        else:
+            values[1] = 1
+        return values
+
+    @property
+    def empty_count(self) -> int:
+        """The count of a dead cell among dead cells: 0, unless NW's state weights weigh the dead state."""
+        if not self.state_weights:
+            return 0
+        return int(self.weights().sum()) * int(self.state_weights[0], 16)
 
     def mask(self, flipped: bool = False) -> np.ndarray:
         """(2 reach + 1, 2 reach + 1) uint8: 1 for the cells at (row, column) offset (dy + reach, dx + reach) that
@@ -798,6 +866,10 @@ class LargerThanLife:
         - k on the k-th row below its base, 2r - k on the k-th above its apex, r rows each way); one that points
         down has the shape `flipped` upside down."""
         r, reach = self.range, self.reach
+        if self.weighted:
+            chosen = self.weights(flipped) != 0
+            chosen[reach, reach] = False
+            return chosen.astype(np.uint8)
         dy, dx = np.mgrid[-reach : reach + 1, -reach : reach + 1]
         if flipped:
             dy = -dy
@@ -815,11 +887,14 @@ class LargerThanLife:
             # Golly's hexagonal grid on squares: the Moore square without the corners towards NE and SW.
             "H": abs(dx - dy) <= r,
             "A": (dx == 0) | (dy == 0) | (dx == dy),  # the hexagonal grid's three axes
+            "3": (dx == 0) & (dy < 0) | (dy == 0) & (dx < 0) | (dx == dy) & (dx > 0),  # every other hexagonal axis
             "L": (abs(dy) <= r) & (abs(dx) <= np.where(dy <= 0, 2 * r + dy, 2 * r + 1 - dy)),
         }
         if self.shape == "@":
             bits = np.unpackbits(np.frombuffer(bytes.fromhex(self.custom), dtype=np.uint8))
             chosen = np.insert(bits, bits.size // 2, 0).reshape(dy.shape).astype(bool)
+            if flipped:
+                chosen = chosen[::-1].copy()
         else:
             chosen = shapes[self.shape]
         chosen[reach, reach] = False
@@ -827,13 +902,19 @@ class LargerThanLife:
 
     @cached_property
     def size(self) -> int:
-        """Neighbours, the middle cell left out."""
-        return int(self.mask().sum())
+        """Neighbours, the middle cell left out; for a weighted shape the most its count can be (Golly's: the
+        positive weights, the middle's too, times the largest state weight)."""
+        if not self.weighted:
+            return int(self.mask().sum())
+        largest = max((int(digit, 16) for digit in self.state_weights), default=1)
+        weights = self.weights()
+        return int(weights[weights > 0].sum()) * largest
 
     def text(self, states: int) -> str:
         """Golly's canonical spelling (C0 for two states)."""
         count = states if states > 2 else 0
-        shape = f"N{self.shape}{self.custom}"
+        states_text = f",{self.state_weights}" if self.state_weights else ""
+        shape = f"N{self.shape}{self.custom}{states_text}{self.grid}"
         if self.notation == "ltl":
             s, b = self.survival, self.birth
             return (f"R{self.range},C{count},M{int(self.middle)},S{min(s)}..{max(s)},B{min(b)}..{max(b)},"
@@ -876,40 +957,49 @@ def parse_larger_than_life(body: str, original: str) -> Rule:
         if middle not in (0, 1):
             raise _unsupported(original, f"M is 0 or 1 (whether the middle cell counts), not {middle}")
         states, shape, custom = (int(ltl["c"]), ltl["n"], ltl["custom"]) if ltl else (0, "M", "")
+        state_weights, grid = (ltl["states"] or "", ltl["grid"]) if ltl else ("", "")
         survival, birth = frozenset(range(s1, s2 + 1)), frozenset(range(b1, b2 + 1))
         notation = "ltl"
     elif hrot:
         middle, states, shape, custom = 0, int(hrot["c"]), hrot["n"] or "M", hrot["custom"] or ""
+        state_weights, grid = hrot["states"] or "", hrot["grid"] or ""
         survival, birth = _hrot_counts(hrot["s"], "S", original), _hrot_counts(hrot["b"], "B", original)
         notation = "hrot"
     else:
         raise _unsupported(original, "not a Larger than Life rule Golly reads: R5,C0,M1,S34..58,B34..45,NM, "
                                      "5,34,45,34,58 or R5,C2,S33-57,B34-45 (and ,N and a neighbourhood)")  # fmt: skip
     reach = int((ltl or evans or hrot)["r"])  # type: ignore[index]
-    most_range = MOST_RANGE // 2 if shape == "L" else MOST_RANGE
+    most_range = {"L": MOST_RANGE // 2, "G": MOST_GAUSSIAN_RANGE}.get(shape, MOST_RANGE)
     if not 1 <= reach <= most_range:
         raise _unsupported(original, f"a Larger than Life range is 1 to {most_range}, not {reach}")
     if states > MOST_STATES:
         raise _unsupported(original, f"C is 0 to {MOST_STATES} states, not {states}")
-    if shape in LTL_REFUSED:
-        raise _unsupported(original, LTL_REFUSED[shape])
     if shape not in LTL_NEIGHBOURHOODS:
         raise _unsupported(original, f"N{shape} is not one of Golly's neighbourhoods: N and one of "
                                      f"{' '.join(LTL_NEIGHBOURHOODS)}")  # fmt: skip
-    if custom and shape != "@":
-        raise _unsupported(original, f"N{shape} takes no digits after it")
+    if (custom or grid) and shape not in "@W":
+        raise _unsupported(original, f"N{shape} takes no digits or grid letter after it")
+    if state_weights and shape != "W":
+        raise _unsupported(original, "only a weighted neighbourhood (NW) takes state weights")
     digits = (2 * reach + 1) ** 2 // 4  # the square but its middle, four cells a digit
     if shape == "@" and len(custom) != digits:
         raise _unsupported(original, f"a custom neighbourhood (N@) of range {reach} is {digits} hexadecimal digits, "
                                      f"not {len(custom)}")  # fmt: skip
-    rule = LargerThanLife(reach, shape, bool(middle), survival, birth, notation, custom)
+    cells = (2 * reach + 1) ** 2
+    if shape == "W" and len(custom) not in (cells, 2 * cells):
+        raise _unsupported(original, f"a weighted neighbourhood (NW) of range {reach} is {cells} hexadecimal digits "
+                                     f"(or {2 * cells}, two a weight), not {len(custom)}")  # fmt: skip
+    if state_weights and len(state_weights) != max(2, states):
+        raise _unsupported(original, f"NW's state weights are one digit a state, {max(2, states)}, not "
+                                     f"{len(state_weights)}")  # fmt: skip
+    rule = LargerThanLife(reach, shape, bool(middle), survival, birth, notation, custom, state_weights, grid)
     most = rule.size + middle
     for side, counts, least in (("S", survival, middle), ("B", birth, 0)):
         if counts and not least <= min(counts) <= max(counts) <= most:
             raise _unsupported(original, f"{side} counts are {least} to {most} in this neighbourhood, not "
                                          f"{_count_runs(counts)}")  # fmt: skip
-    if 0 in birth:
-        raise _unsupported(original, "B0 in Larger than Life is not supported (Golly emulates it for two states)")
+    if 0 in birth and states > 2:
+        raise _unsupported(original, "B0 with more than 2 states (Golly refuses it too)")
     return Rule(bytes(512), LARGER_THAN_LIFE, max(2, states), LTL_NEIGHBOURHOODS[shape], rule)
 
 

@@ -16,7 +16,7 @@ BAD_FILES = [
     ("overflow.rle", b"x = 3, y = 3\n" + b"9" * 5000 + b"o!", 2, "too large"),
     ("huge-rows.rle", b"x = 3, y = 3\n999999999$999999999$o!", 2, "largest pattern side"),
     ("generations.rle", b"x = 3, y = 3, rule = 23/3/1\no!", 2, "Generations"),
-    ("ltl.rle", b"x = 3, y = 3, rule = R2,C0,M1,S2..3,B3..3,NG\no!", 2, "Gaussian neighbourhood (NG)"),
+    ("ltl.rle", b"x = 3, y = 3, rule = R2,C0,M1,S2..3,B3..3,NW12\no!", 2, "NW) of range 2 is 25 hexadecimal digits"),
     ("trailing-junk.rle", b"x = 3, y = 3, rule = B3/S23junk\no!", 2, "not B/S, Hensel, MAP or Generations notation"),
     ("latin1.rle", b"#C Gr\xfc\xdfe\nx = 1, y = 1\no!", 2, "not UTF-8"),
     ("empty.rle", b"", 0, "no '!' at the end"),

@@ -1,6 +1,7 @@
 """The Larger than Life reference (lifetui/engines/larger_than_life.py, run by the numpy engine) against a
 cell-by-cell count written here, over every shape, states and the middle cell, on every topology."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -68,7 +69,83 @@ RULES = [
 
 
 def test_the_rules_here_use_every_shape():
-    assert {parse_rule(text).rule.ltl.shape for text in RULES} == set(LTL_NEIGHBOURHOODS)
+    assert {parse_rule(text).rule.ltl.shape for text in RULES + [text for text, _, _, _ in WEIGHED]} == set(
+        LTL_NEIGHBOURHOODS
+    )
+
+
+def weighed_step(cells, rule, weights, values=None, extra=0, flip=False):
+    """One generation on a torus, a cell at a time, from an independent statement of the shape: `weights` maps
+    each (dy, dx), the middle included, to what a cell there adds times `values[state]` (1 for state 1 and 0
+    otherwise when None); `extra` is added to an on cell's own count for survival; `flip`: cells whose row and
+    column sum odd read the offsets upside down (Golly's triangular grid). A count below 0 keeps nothing."""
+    height, width = cells.shape
+    values = values or {1: 1}
+    out = np.zeros_like(cells)
+    for y in range(height):
+        for x in range(width):
+            upside_down = flip and (y + x) % 2 == 1
+            count = 0
+            for (dy, dx), weight in weights.items():
+                state = int(cells[(y + (-dy if upside_down else dy)) % height, (x + dx) % width])
+                count += weight * values.get(state, 0)
+            state = int(cells[y, x])
+            if state == 0:
+                out[y, x] = count >= 0 and count in rule.ltl.birth
+            elif state == 1:
+                kept = count + extra >= 0 and count + extra in rule.ltl.survival
+                out[y, x] = 1 if kept else (2 if rule.states > 2 else 0)
+            else:
+                out[y, x] = 0 if state + 1 == rule.states else state + 1
+    return out
+
+
+def tripod(r):
+    """Golly's tripod: the column above, the row to the left, the diagonal down to the right."""
+    return {**{(-k, 0): 1 for k in range(1, r + 1)}, **{(0, -k): 1 for k in range(1, r + 1)},
+            **{(k, k): 1 for k in range(1, r + 1)}}  # fmt: skip
+
+
+def gaussian(r):
+    """Golly's NG as its ltlalgo counts: weights falling by one a cell from (r + 1)² at the middle, both ways."""
+    return {(dy, dx): (r + 1 - abs(dy)) * (r + 1 - abs(dx)) for dy in range(-r, r + 1) for dx in range(-r, r + 1)}
+
+
+def written(rows):
+    """Offsets of a square of weights written out row by row."""
+    r = len(rows) // 2
+    return {(dy - r, dx - r): weight for dy, row in enumerate(rows) for dx, weight in enumerate(row) if weight}
+
+
+CUSTOM = written([[1, 0, 0, 0, 1], [0, 0, 1, 0, 0], [0, 1, 0, 1, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 1]])  # 891891
+# (rule, weights, state values, extra for an on cell) and whether the offsets flip on odd cells
+WEIGHED = [
+    ("R2,C0,S1-3,B1-2,N3", tripod(2), None, 0),
+    ("R3,C3,M1,S2..6,B2..4,N3", tripod(3), None, 1),
+    ("R2,C0,M0,S20..45,B18..30,NG", gaussian(2), None, 0),
+    ("R2,C4,M1,S20..45,B18..30,NG", gaussian(2), None, 1),  # M1: Golly adds 1 more for the middle
+    ("R1,C0,S5-12,B4-9,NW123401323", written([[1, 2, 3], [4, 0, 1], [3, 2, 3]]), None, 0),
+    ("R1,C0,S20-60,B10-40,NW0810080a850a081008", written([[8, 16, 8], [10, -5, 10], [8, 16, 8]]), None, 0),
+    ("R1,C0,S0-4,B1-3,NW9F8701234", written([[-1, -7, 0], [7, 0, 1], [2, 3, 4]]), None, 0),
+    ("R1,C4,S8-60,B6-40,NW123401323,012A", written([[1, 2, 3], [4, 0, 1], [3, 2, 3]]), {1: 1, 2: 2, 3: 10}, 0),
+    ("R1,C3,S26-34,B28-32,NW123401323,212", written([[1, 2, 3], [4, 0, 1], [3, 2, 3]]), {0: 2, 1: 1, 2: 2}, 0),
+    ("R1,C0,S3-9,B3-5,NW123401323L", written([[1, 2, 3], [4, 0, 1], [3, 2, 3]]), None, 0),
+    ("R2,C0,M1,S1..4,B1..2,N@891891L", CUSTOM, None, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "weights", "values", "extra"), WEIGHED)
+def test_tripod_gaussian_and_weighted_shapes_are_the_cell_by_cell_count(text, weights, values, extra):
+    rule = parse_rule(text).rule
+    for shape, seed in (((14, 18), 1), ((6, 8), 2)):  # even sides: a torus keeps the triangles' parity
+        cells = soup(shape, rule.states, seed, density=0.5)
+        universe = create_universe("numpy", rule, Topology.torus(*shape))
+        universe.load(cells)
+        for _ in range(3):
+            cells = weighed_step(cells, rule, weights, values, extra, flip=text.endswith("L"))
+            universe.step(1)
+            assert np.array_equal(universe.window(0, 0, *shape), cells), (text, shape)
+        assert 0 < np.count_nonzero(cells) < cells.size, text
 
 
 @pytest.mark.parametrize("text", RULES)
@@ -127,6 +204,95 @@ def test_the_reference_in_a_bounded_grid_and_a_tube(text):
         assert np.array_equal(universe.window(tube.rows.start, -pad, *cells.shape), cells)
 
 
+@pytest.mark.parametrize("text", ["R2,C3,M1,S2..6,B2..4,N3", "R2,C4,M1,S20..45,B18..30,NG",
+                                  "R1,C0,S0-4,B1-3,NW9F8701234", "R1,C3,S26-34,B28-32,NW123401323,212",
+                                  "R1,C0,S3-9,B3-5,NW123401323L"])  # fmt: skip
+def test_weighed_shapes_on_the_plane_are_as_on_a_torus_round_them(text):
+    """Checked cell by cell on tori above; elsewhere the cells of a torus so wide that nothing reaches round."""
+    rule = parse_rule(text).rule
+    generations = 5
+    pattern = soup((8, 10), rule.states, 11, density=0.6)
+    pad = generations * rule.range + 2
+    torus = create_universe("numpy", rule, Topology.torus(8 + 2 * pad, 10 + 2 * pad))
+    torus.load(np.pad(pattern, pad), 0, 0)
+    plane = create_universe("numpy", rule, Topology.plane())
+    plane.load(pattern, pad, pad)  # cell (0, 0) at the same place, so that triangles point the same way
+    for _ in range(generations):
+        torus.step(1)
+        plane.step(1)
+        box = (0, 0, 8 + 2 * pad, 10 + 2 * pad)
+        assert np.array_equal(plane.window(*box), torus.window(*box))
+    assert plane.population() == torus.population() > 0
+
+
+def with_counts(rule, birth, survival):
+    """The rule with other birth and survival counts."""
+    counts = dataclasses.replace(rule.ltl, birth=frozenset(birth), survival=frozenset(survival))
+    return dataclasses.replace(rule, ltl=counts)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,S6-12,B0,7-10", "R1,C0,S3-8,B0,2", "R2,C0,M1,S1..4,B0..3,NN"])
+def test_b0_runs_as_it_is_on_a_torus_and_a_bounded_grid(text):
+    rule = parse_rule(text).rule
+    for shape, seed in (((14, 19), 1), ((5, 7), 2)):
+        cells = soup(shape, 2, seed)
+        universe = create_universe("numpy", rule, Topology.torus(*shape))
+        universe.load(cells)
+        for _ in range(4):
+            cells = slow_step(cells, rule)
+            universe.step(1)
+            assert np.array_equal(universe.window(0, 0, *shape), cells), (text, shape)
+    grid = Topology.grid(BoundedGrid("P", 13, 10))
+    cells = soup((10, 13), 2, 5)
+    universe = create_universe("numpy", rule, grid)
+    universe.load(cells, grid.rows.start, grid.columns.start)
+    for _ in range(4):  # beyond the grid stays dead
+        cells = slow_step(cells, rule, wrap_rows=False, wrap_columns=False)
+        universe.step(1)
+        assert np.array_equal(universe.window(grid.rows.start, grid.columns.start, 10, 13), cells)
+
+
+@pytest.mark.parametrize("text", ["R2,C0,S6-12,B0,7-10", "R2,C0,S0-11,B0-7,16-24"])
+def test_golly_emulating_b0_shows_these_generations_the_odd_ones_inverted(text):
+    """Golly's emulation (its Help): without Smax, even generations under NOT(B), NOT(S) and odd ones under
+    B = reverse(S), S = reverse(B) (counts n - i, n the shape's cells), so that nothing strobes; with Smax one
+    rule, B = NOT(reverse(S)), S = NOT(reverse(B)), every generation. Written here from that description: what
+    Golly shows on a torus is lifetui's board on even generations and its inverse on odd ones (with Smax on all
+    but the first)."""
+    rule = parse_rule(text).rule
+    n = rule.ltl.size
+    counts = range(n + 1)
+    smax = n in rule.ltl.survival
+    not_bits = with_counts(rule, [i for i in counts if i not in rule.ltl.birth],
+                           [i for i in counts if i not in rule.ltl.survival])  # fmt: skip
+    reverse = with_counts(rule, [i for i in counts if n - i in rule.ltl.survival],
+                          [i for i in counts if n - i in rule.ltl.birth])  # fmt: skip
+    not_reverse = with_counts(rule, [i for i in counts if n - i not in rule.ltl.survival],
+                              [i for i in counts if n - i not in rule.ltl.birth])  # fmt: skip
+    shown = soup((16, 18), 2, 9)
+    universe = create_universe("numpy", rule, Topology.torus(16, 18))
+    universe.load(shown)
+    for generation in range(1, 7):
+        shown = slow_step(shown, not_reverse if smax else (reverse if generation % 2 == 0 else not_bits))
+        universe.step(1)
+        ours = universe.window(0, 0, 16, 18)
+        inverted = smax or generation % 2 == 1
+        assert np.array_equal(1 - ours if inverted else ours, shown), generation
+    assert not np.all(shown == shown[0, 0])
+
+
+def test_b0_leaves_the_plane_for_a_torus_and_refuses_plane_in_one_line(lifetui, tmp_path):
+    path = tmp_path / "blob.rle"
+    path.write_bytes(BLOB.replace(b"R5,C2,S33-57,B34-45", b"R2,C0,S0-3,B0-2"))
+    result = lifetui("run", str(path), "--steps", "2", "--json")
+    assert result.code == 0, result.err
+    assert "has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus" in result.err
+    assert json.loads(result.out)["topology"].startswith("T")
+    refused = lifetui("run", str(path), "--steps", "2", "--plane")
+    assert refused.code != 0 and len(refused.err.strip().splitlines()) == 1
+    assert "has B0: every dead cell of the unbounded plane would be born at once" in refused.err
+
+
 def test_a_shape_is_cut_into_few_rectangles():
     moore = parse_rule("R10,C0,S1,B1").rule.ltl.mask()
     assert rectangles(moore) == [(-10, -1, -10, 10), (0, 0, -10, -1), (0, 0, 1, 10), (1, 10, -10, 10)]
@@ -155,6 +321,14 @@ def test_run_writes_and_reads_back_the_rule_and_cells(lifetui, tmp_path):
     assert "rule = R5,C0,S33-57,B34-45" in out.read_text()
     again = lifetui("run", str(out), "--steps", "0", "--json")
     assert json.loads(again.out)["population"] == json.loads(result.out)["population"]
+
+
+def test_a_small_torus_in_the_rule_runs_grown_to_twice_the_range(lifetui, tmp_path):
+    path = tmp_path / "small.rle"
+    path.write_bytes(b"x = 3, y = 1, rule = R5,C0,S2-3,B3:T4,30\n3o!")
+    result = lifetui("run", str(path), "--steps", "1", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["topology"] == "T10,30"
 
 
 def test_train_refuses_larger_than_life_in_one_line(lifetui):

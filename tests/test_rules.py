@@ -69,7 +69,7 @@ def test_torus_suffix(text, torus):
         ("B5/S3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
         ("/5/3V", "a von Neumann rule counts 0 to 4 neighbours, not 5"),
         ("B3/S23HHistory", "History rules are of the Moore neighbourhood only"),
-        ("R2,C0,M1,S2..3,B3..3,NG", "Gaussian neighbourhood (NG)"),
+        ("R51,C0,M1,S2..3,B3..3,NG", "a Larger than Life range is 1 to 50, not 51"),
         ("W30", "Wolfram"),
         ("Langtons-Loops", "rule table"),
         ("Banks-IV", "rule table"),

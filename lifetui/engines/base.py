@@ -164,7 +164,7 @@ class Engine(ABC):
         """The kernel this engine runs, under the one inexact policy every learned engine follows."""
         kernel, wrong = learned_kernel(self.rule, self.options)
         self.inexact = len(wrong)
-        self.births_on_empty = 0 in wrong and not self.rule.truth_table()[0]
+        self.births_on_empty = 0 in wrong and not self.rule.born_on_empty
         return kernel
 
 

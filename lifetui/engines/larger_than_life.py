@@ -8,7 +8,11 @@ rectangles, not its cells. The next state then follows Golly's ltl rules: an on 
 S (itself counted when M1), else starts to decay (2, or 0 with two states); states 2..C-1 advance, C-1 to 0;
 a dead cell (0) is born on a count in B. Only state 1 counts. The triangular shape (NL) has a second set of
 rectangles, upside down, for the cells that point down (their row and column, on the topology, add up to an odd
-number): both counts are made and each cell takes its own.
+number): both counts are made and each cell takes its own (so do N@ and NW with Golly's `L` after them).
+
+Weighted shapes (NW, NG) are cut by weight: the cells of each weight, the middle among them, are a shape of their
+own, its count times the weight. What a cell adds is 1 for state 1 (others 0), or NW's weight of its state; a
+count below 0 neither keeps nor gives birth, as in Golly.
 """
 
 from __future__ import annotations
@@ -52,17 +56,27 @@ def rectangles(mask: np.ndarray) -> list[Rectangle]:
     return sorted(merged)
 
 
+#: Cells of one weight in a shape: the weight, their rectangles, and those of the shape flipped (triangular
+#: shapes, for cells that point down; else None).
+Layer = tuple[int, list[Rectangle], list[Rectangle] | None]
+
+
 @dataclass(frozen=True)
 class RangeTables:
     """What `band_states` steps a Larger than Life rule with."""
 
     reach: int
-    rectangles: list[Rectangle]
-    flipped: list[Rectangle] | None  # the triangular shape's for cells that point down; None for other shapes
-    middle: int  # 1 when an on cell counts itself
-    birth: np.ndarray  # birth[count], bool, for every count a cell can have
+    layers: list[Layer]  # one of weight 1 for a shape whose cells count once each (the middle not in it)
+    middle: int  # what an on cell adds to its own count for survival beyond its layers: M (NW: 0)
+    birth: np.ndarray  # birth[count], bool, for every count from 0 up to the most a cell can have
     survival: np.ndarray
     states: int
+    values: np.ndarray  # values[state], int32: what a cell in that state counts as, times its weight
+
+    @property
+    def rectangles(self) -> int:
+        """The rectangles a cell's count costs."""
+        return sum(len(shape) for _, shape, _ in self.layers)
 
 
 def range_tables(rule: Rule) -> RangeTables:
@@ -72,13 +86,19 @@ def range_tables(rule: Rule) -> RangeTables:
     birth, survival = np.zeros(most + 1, dtype=bool), np.zeros(most + 1, dtype=bool)
     birth[sorted(ltl.birth)] = True
     survival[sorted(ltl.survival)] = True
-    flipped = rectangles(ltl.mask(flipped=True)) if ltl.shape == "L" else None
-    return RangeTables(ltl.reach, rectangles(ltl.mask()), flipped, int(ltl.middle), birth, survival, rule.states)
+    weights, upside_down = ltl.weights(), ltl.weights(flipped=True)
+    layers = [
+        (int(weight), rectangles(weights == weight), rectangles(upside_down == weight) if ltl.triangular else None)
+        for weight in np.unique(weights[weights != 0])
+    ]
+    middle = 0 if ltl.shape == "W" else int(ltl.middle)
+    return RangeTables(ltl.reach, layers, middle, birth, survival, rule.states, ltl.state_values(rule.states))
 
 
 def band_counts(on: np.ndarray, tables: RangeTables, shape: list[Rectangle]) -> np.ndarray:
-    """Each cell's count of on neighbours in `shape` (the middle left out) for the rows of `on`, a (rows + 2r,
-    width) 0/1 band with the range's rows above and below it; columns wrap. int32 (rows, width)."""
+    """Each cell's sum of `on` over `shape` for the rows of `on`, a (rows + 2r, width) band of what each cell
+    counts as (0 or 1, or a state's weight) with the range's rows above and below it; columns wrap. int32 (rows,
+    width)."""
     reach = tables.reach
     rows, width = on.shape[0] - 2 * reach, on.shape[1]
     padded = on[:, wrapped(-reach, width + 2 * reach, width)].astype(np.int32)
@@ -100,8 +120,9 @@ def next_states(states: np.ndarray, counts: np.ndarray, tables: RangeTables) -> 
     on = states == 1
     ahead = np.where(states > 0, states.astype(np.int32) + 1, 0)
     ahead[ahead == tables.states] = 0  # the last decaying state dies; with two states an on cell that is not kept
-    ahead[on & tables.survival[counts + on * tables.middle]] = 1
-    ahead[(states == 0) & tables.birth[counts]] = 1
+    kept = counts + on * tables.middle
+    ahead[on & (kept >= 0) & tables.survival[np.clip(kept, 0, None)]] = 1
+    ahead[(states == 0) & (counts >= 0) & tables.birth[np.clip(counts, 0, None)]] = 1
     return ahead.astype(np.uint8)
 
 
@@ -124,10 +145,13 @@ def step_range(
             return None
         bottom = min(height, top + band)
         rows = cells[wrapped(top - reach, bottom - top + 2 * reach, height)]
-        on = (rows == 1).view(np.uint8)
-        counts = band_counts(on, tables, tables.rectangles)
-        if tables.flipped is not None:
-            down = (np.add.outer(np.arange(top, bottom), np.arange(width)) + parity) % 2 == 1
-            counts = np.where(down, band_counts(on, tables, tables.flipped), counts)
+        on = tables.values[rows]
+        counts = np.zeros((bottom - top, width), dtype=np.int32)
+        for weight, shape, flipped in tables.layers:
+            layer = band_counts(on, tables, shape)
+            if flipped is not None:
+                down = (np.add.outer(np.arange(top, bottom), np.arange(width)) + parity) % 2 == 1
+                layer = np.where(down, band_counts(on, tables, flipped), layer)
+            counts += layer if weight == 1 else weight * layer
         result[top:bottom] = next_states(cells[top:bottom], counts, tables)
     return result

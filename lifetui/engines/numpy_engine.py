@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from lifetui.engines.base import ArrayBoard, Engine, Interrupted, wrapped
-from lifetui.engines.larger_than_life import RangeTables, range_tables, rectangles, step_range
+from lifetui.engines.larger_than_life import RangeTables, range_tables, step_range
 from lifetui.rules import HISTORY, HISTORY_BOUNDARY, NEIGHBOURHOOD, POSITIONS, Rule
 
 #: Offset added to a live cell's 3x3 sum so one table serves dead (0..8) and live (10..19) cells.
@@ -163,8 +163,10 @@ class NumpyEngine(ArrayBoard, Engine):
 
     def describe(self) -> tuple[str, str]:
         if self.rule.ltl is not None:
-            shapes = len(rectangles(self.rule.ltl.mask()))
-            return "Method", f"range {self.rule.range} sums from summed-area tables ({shapes} rectangles) in numpy"
+            tables = range_tables(self.rule)
+            weights = f"{len(tables.layers)} weights, " if self.rule.ltl.weighted else ""
+            return "Method", (f"range {self.rule.range} sums from summed-area tables ({weights}{tables.rectangles} "
+                              f"rectangles) in numpy")  # fmt: skip
         if self.rule.multi_state:
             counted = "neighbour counts" if self.rule.is_totalistic else "a 512-entry table"
             return "Method", f"{counted} of on cells, then a table of {self.rule.states} states, in numpy"

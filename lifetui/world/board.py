@@ -146,7 +146,7 @@ def board_for(pattern: Pattern, size: tuple[int, int] | None = None, rule: RuleS
     if suffix and suffix.torus:
         width, height = suffix.torus
         return _on_torus(pattern, chosen, width, height, offer_plane=True)
-    if not chosen.truth_table()[0]:
+    if not chosen.born_on_empty:
         return Board(chosen, PLANE, pattern)
     pattern.warnings.append(
         f"rule {chosen} has B0: on the unbounded plane every dead cell would be born at once; it runs on a torus"

@@ -72,7 +72,7 @@ class Outgrown(LifeError):
 def refuse_b0_on_free_axes(rule: Rule, topology: Topology) -> None:
     """Refuse a rule under which a dead neighbourhood is born (B0) where an axis is unbounded: infinitely many
     cells would be born at once."""
-    if topology.has_free_axis and rule.truth_table()[0]:
+    if topology.has_free_axis and rule.born_on_empty:
         raise UsageError(
             f"rule {rule} has B0: every dead cell of {topology.describe()} would be born at once; "
             "run it on a torus (--size WxH)"
