@@ -168,6 +168,13 @@ def test_the_median_trial_is_reported_not_the_fastest(monkeypatch):
     assert result.gens_per_s == round(1 / 0.03, 2)  # the 30 ms trial: not the 10 ms (fastest) nor the 50 ms
 
 
+def test_a_run_too_quick_for_the_clock_to_see_reports_no_speed_not_a_crash(monkeypatch):
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: 42.0)  # a clock that never moves
+    cells = (np.random.default_rng(1).random((16, 16)) < 0.4).astype(np.uint8)
+    [result] = bench.run_bench(Board.of_cells(CONWAY, cells), ["numpy"], steps=3)
+    assert result.steps == 3 and result.gens_per_s == 0 and result.matches_reference is True
+
+
 def test_engines_cut_short_are_compared_at_their_own_generation_whatever_their_order(monkeypatch):
     cells = (np.random.default_rng(2).random((20, 20)) < 0.4).astype(np.uint8)
     # numpy runs all 60; bitsliced after it (a second of the bench's clock a generation) is cut short by the

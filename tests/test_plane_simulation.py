@@ -52,6 +52,21 @@ def test_cells_drawn_anywhere_on_the_plane_are_there_and_blocks_match_the_cells(
         assert np.array_equal(plane.blocks(-333, -7100, 6000, 8000, block), any_in_squares(window, block))
 
 
+@pytest.mark.parametrize("engine", ["numpy", "c"])
+@pytest.mark.parametrize("side", ["above", "below", "left", "right"])
+def test_a_cell_drawn_one_past_a_grid_engines_board_on_the_plane_lands_there(engine, side):
+    # A grid engine holds the plane as a board round the live cells: a cell drawn one past its edge (in range
+    # along the other axis) must lay the board again, not wrap round it to the far edge.
+    plane = create_universe(engine, CONWAY, PLANE)
+    plane.load_pattern(load_pattern("r-pentomino"))
+    before = live_set(*plane.live_cells())
+    (top, left), (rows, columns) = plane._origin, plane._shape  # the board the engine steps now
+    place = {"above": (top - 1, left + 3), "below": (top + rows, left + 3),
+             "left": (top + 3, left - 1), "right": (top + 3, left + columns)}[side]  # fmt: skip
+    plane.set_cells(np.array([place]), 1)
+    assert live_set(*plane.live_cells()) == before | {place}
+
+
 def test_simulation_on_the_plane_swaps_engines_with_the_cells_in_place():
     simulation = Simulation(board_for(load_pattern("r-pentomino"), plane=True))
     assert not simulation.torus and simulation.topology == PLANE
