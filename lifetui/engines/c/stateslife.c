@@ -11,10 +11,12 @@
  * cell; a node of level k > 3 has four children of level k - 1, and every node exists once (a hash table
  * finds it by its contents). A node of level k >= 6 remembers its result: its centre square (level k - 1)
  * 2^min(j, k - 2) generations on, where 2^j is the current step. A level 6 node (64 x 64 cells) computes its
- * result from its cells at once, generation by generation on a byte array, the on cells as bits of a word a
- * row (base_result); a higher one from nine overlapping sub-squares, recursively, in two rounds of half the
- * time, or in one round after taking their centres when the step is shorter than its level allows. A dead
- * square stays dead (B0 rules are refused on the plane, and tiled tori keep it in the table).
+ * result from its cells at once, generation by generation on a byte array, its on, live and boundary cells
+ * also as bits of a word a row, so that a cell's index is three slices of words and the cells that must stay
+ * dead are skipped a word at a time (base_result); a higher one from nine overlapping sub-squares,
+ * recursively, in two rounds of half the time, or in one round after taking their centres when the step is
+ * shorter than its level allows. Without B0 (refused on the plane; Golly refuses it in Generations rules) a
+ * dead square stays dead at once.
  *
  * The plane, the tori whose sides are powers of two, garbage collection, interruption and the node limit
  * work as in hashlife.c, whose header explains them; this file keeps its layout and its names, with
@@ -242,41 +244,53 @@ static ref build(universe *u, const uint8_t *cells, long stride, long top, long 
     return join(u, nw, ne, sw, se);
 }
 
-/* One generation on a 64 x 64 square, from `in` to `out`, on rows and columns [low + 1, high - 1) (those of
- * [low, high) are right in `in`). The on cells of a row are the bits of a word, so a cell's 9-bit index is
- * three 3-bit slices of three words; `nonzero[y]` says whether row y has a cell of any state, and a row with
- * none around it stays dead. Returns whether any cell changed. */
-static int generation(const universe *u, const uint8_t in[BASE_SIDE][BASE_SIDE], uint8_t out[BASE_SIDE][BASE_SIDE],
-                      int low, int high) {
-    uint64_t on[BASE_SIDE] = {0}, near[BASE_SIDE] = {0};
-    uint8_t nonzero[BASE_SIDE] = {0};
+/* A 64 x 64 square being stepped: its states, and for each row, bit x for column x, its on cells, its cells in
+ * a state other than 0 and its boundary cells. */
+typedef struct {
+    uint8_t cells[BASE_SIDE][BASE_SIDE];
+    uint64_t on[BASE_SIDE], live[BASE_SIDE], edge[BASE_SIDE];
+} square;
+
+/* The bits of `s` (its rows and columns [low, high)) from its cells. */
+static void square_bits(const universe *u, square *s, int low, int high) {
     for (int y = low; y < high; y++) {
-        uint64_t bits = 0, edge = 0;
-        uint8_t any = 0;
+        uint64_t on = 0, live = 0, edge = 0;
         for (int x = low; x < high; x++) {
-            uint8_t s = in[y][x];
-            bits |= (uint64_t)u->on[s] << x;
-            edge |= (uint64_t)(s == u->boundary) << x;
-            any |= s;
+            uint8_t state = s->cells[y][x];
+            on |= (uint64_t)u->on[state] << x;
+            live |= (uint64_t)(state != 0) << x;
+            edge |= (uint64_t)(state == u->boundary) << x;
         }
-        on[y] = bits;
-        near[y] = edge;
-        nonzero[y] = any != 0;
+        s->on[y] = on, s->live[y] = live, s->edge[y] = edge;
     }
+}
+
+/* One generation from `in` to `out` on rows and columns [low + 1, high - 1) (those of [low, high) are right in
+ * `in`). A cell's 9-bit index is three 3-bit slices of the on rows. Without B0 only cells that are live or touch
+ * an on cell can be other than 0 next: the others are skipped, a word of them at a time. Returns whether any
+ * cell changed. */
+static int generation(const universe *u, const square *in, square *out, int low, int high) {
+    uint64_t inside = (~0ULL >> (BASE_SIDE - (high - low - 2))) << (low + 1);
     int changed = 0;
     for (int y = low + 1; y < high - 1; y++) {
-        uint64_t above = on[y - 1], row = on[y], below = on[y + 1];
-        if (!nonzero[y] && !(above | row | below)) {
-            memset(out[y] + low + 1, 0, (size_t)(high - low - 2));
-            continue;
-        }
-        uint64_t boundary = near[y - 1] | near[y] | near[y + 1];
-        for (int x = low + 1; x < high - 1; x++) {
+        uint64_t above = in->on[y - 1], row = in->on[y], below = in->on[y + 1], any = above | row | below;
+        uint64_t edges = in->edge[y - 1] | in->edge[y] | in->edge[y + 1];
+        uint64_t near = edges | edges << 1 | edges >> 1;
+        uint64_t todo = u->table[0] ? inside : ((any | any << 1 | any >> 1) | in->live[y]) & inside;
+        uint64_t on = 0, live = 0, edge = 0;
+        memset(out->cells[y] + low + 1, 0, (size_t)(high - low - 2));
+        while (todo) {
+            int x = __builtin_ctzll(todo);
+            todo &= todo - 1;
             unsigned index = (unsigned)((above >> (x - 1) & 7) | (row >> (x - 1) & 7) << 3 | (below >> (x - 1) & 7) << 6);
-            uint8_t s = in[y][x], next = u->transitions[s][u->table[index] * 2 + ((boundary >> (x - 1) & 7) != 0)];
-            out[y][x] = next;
-            changed |= next != s;
+            uint8_t state = in->cells[y][x], next = u->transitions[state][u->table[index] * 2 + (near >> x & 1)];
+            out->cells[y][x] = next;
+            on |= (uint64_t)u->on[next] << x;
+            live |= (uint64_t)(next != 0) << x;
+            edge |= (uint64_t)(next == u->boundary) << x;
+            changed |= next != state;
         }
+        out->on[y] = on, out->live[y] = live, out->edge[y] = edge;
     }
     return changed;
 }
@@ -285,16 +299,17 @@ static int generation(const universe *u, const uint8_t in[BASE_SIDE][BASE_SIDE],
  * sub-square of it is hashed, only the answer. Generation g is right on [g, 64 - g); a generation that
  * changes nothing there leaves the rest unchanged too. */
 static ref base_result(universe *u, ref r, int generations) {
-    uint8_t squares[2][BASE_SIDE][BASE_SIDE];
-    memset(squares[0], 0, sizeof squares[0]);
-    cells_of(u, r, &squares[0][0][0], BASE_SIDE, 0, 0);
+    square squares[2];
+    memset(squares[0].cells, 0, sizeof squares[0].cells);
+    cells_of(u, r, &squares[0].cells[0][0], BASE_SIDE, 0, 0);
+    square_bits(u, &squares[0], 0, BASE_SIDE);
     int g = 0, current = 0;
     while (g < generations) {
-        if (!generation(u, squares[current], squares[!current], g, BASE_SIDE - g)) break;
+        if (!generation(u, &squares[current], &squares[!current], g, BASE_SIDE - g)) break;
         current = !current;
         g++;
     }
-    return build(u, &squares[current][0][0], BASE_SIDE, BASE_SIDE / 4, BASE_SIDE / 4, BASE - 1);
+    return build(u, &squares[current].cells[0][0], BASE_SIDE, BASE_SIDE / 4, BASE_SIDE / 4, BASE - 1);
 }
 
 /* A node's centre square, one level down, now (level 5 or more). */
@@ -336,8 +351,8 @@ static ref result(universe *u, ref r) {
     if (halting(u)) return 0;
     int level = u->nodes[r].level;
     ref answer;
-    if (population(u, r) == 0) {
-        answer = u->nodes[r].nw; /* a dead square stays dead: its centre is as dead as any child */
+    if (population(u, r) == 0 && !u->table[0]) {
+        answer = u->nodes[r].nw; /* without B0 a dead square stays dead: its centre is as dead as any child */
     } else if (level == BASE) {
         answer = base_result(u, r, 1 << (u->step < level - 2 ? u->step : level - 2));
     } else {
