@@ -570,8 +570,9 @@ def create_universe(name: str, rule: Rule, topology: Topology, options: EngineOp
     names one for the topology), or EngineUnavailable saying why not."""
     refuse_unavailable(name, rule, options, topology)
     info = ENGINES[name]
-    if info.universe is not None and topology.is_plane:
-        return load_factory(info.universe)(rule, options)
+    universe = info.states_universe if rule.multi_state and info.states_universe else info.universe
+    if universe is not None and topology.is_plane:
+        return load_factory(universe)(rule, options)
     engine = create_engine(name, rule, options)
     try:
         return ArrayUniverse(engine, topology, info.bytes_per_cell)
