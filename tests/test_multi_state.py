@@ -298,9 +298,14 @@ def test_a_paste_keeps_each_state():
     assert simulation.snapshot().cells[2:4, 3:6].tolist() == [[1, 0, 3], [2, 2, 0]]
 
 
-def test_a_multi_state_pattern_too_wide_for_a_board_is_not_sent_to_hashlife(lifetui, tmp_path):
+def test_a_multi_state_pattern_too_wide_for_a_board_runs_on_hashlife_and_is_not_read_out_as_cells(lifetui, tmp_path):
     path = tmp_path / "wide.rle"
     path.write_text("x = 1000000, y = 1000000, rule = /2/3\nA999998.A$999998$A!\n")
-    result = lifetui("run", str(path), "--steps", "1", "--plane")
+    result = lifetui("run", str(path), "--steps", "1", "--plane", "--json")
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    assert (summary["engine"], summary["population"], summary["width"]) == ("hashlife", 3, 1_000_000)
+    result = lifetui("run", str(path), "--steps", "1", "--plane")  # its RLE would need a board of its cells
     assert result.code != 0 and len(result.err.strip().splitlines()) == 1
-    assert "a torus (--size WxH) or a smaller grid would fit" in result.err and "hashlife" not in result.err
+    assert "too many to read out as cells here" in result.err and "--json for its size" in result.err
+    assert "macrocell" not in result.err  # a multi-state rule's macrocell is written from its cells too
