@@ -178,7 +178,15 @@ def test_learned_engines_hold_every_state_of_an_odd_width_board(engine):
 
 
 def test_availability_of_learned_engines_for_multi_state_rules(tmp_path):
-    assert {name for name, info in ENGINES.items() if info.multi_state} == {"numpy", "jax", "c", "xla", "ltl"}
+    assert {name for name, info in ENGINES.items() if info.multi_state} == {
+        "numpy",
+        "jax",
+        "c",
+        "hashlife",
+        "xla",
+        "ltl",
+    }
+    assert {name for name, info in ENGINES.items() if info.learned} == {"jax", "c", "xla"}
     for name in ("c", "jax", "xla"):
         assert availability(name, BRIANS_BRAIN, options(BRIANS_BRAIN)).available
         missing = availability(name, BRIANS_BRAIN, EngineOptions(model=tmp_path / "none"))

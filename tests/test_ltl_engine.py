@@ -136,7 +136,9 @@ def test_it_refuses_what_it_does_not_run_and_the_others_refuse_ltl():
                           "Life rule of range 5 (numpy and ltl run it)")  # fmt: skip
     generations = parse_rule("/2/3").rule
     refused = availability("bitsliced", generations).reason  # ltl runs no Generations rule: not named
-    assert refused.endswith("(numpy runs it; jax, c and xla with a trained kernel)") and "ltl" not in refused
+    assert (
+        refused.endswith("(numpy and hashlife run it; jax, c and xla with a trained kernel)") and "ltl" not in refused
+    )
 
 
 def test_it_says_how_it_counts():

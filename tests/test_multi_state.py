@@ -195,20 +195,30 @@ def test_engines_of_one_bit_a_cell_refuse_multi_state_rules_in_one_line(name):
     status = availability(name, parse_rule(BRIANS_BRAIN).rule)
     assert not status.available
     assert status.reason == (
-        "it runs two-state rules; /2/3 is a generations rule of 3 states (numpy runs it; jax, c and xla with a "
-        "trained kernel)"
+        "it runs two-state rules; /2/3 is a generations rule of 3 states (numpy and hashlife run it; jax, c and xla "
+        "with a trained kernel)"
     )
 
 
 def test_the_simulation_runs_the_shipped_kernel_and_refuses_a_two_state_engine_saying_why():
-    board = board_for(read_rle("x = 2, y = 2, rule = /2/3\n2A$2B!"))
+    board = board_for(read_rle("x = 2, y = 2, rule = /2/3\n2A$2B!"), size=(64, 64))
     simulation = Simulation(board)
-    assert simulation.engine_name == "c"  # Brian's Brain's kernel ships: the fastest engine that runs it
+    assert simulation.engine_name == "c"  # Brian's Brain's kernel ships: the fastest engine that runs it on a torus
     availability = simulation.availability()
-    assert [name for name, status in availability.items() if not status.available] == ["bitsliced", "hashlife", "ltl"]
-    assert "it runs two-state rules" in availability["hashlife"].reason
+    assert [name for name, status in availability.items() if not status.available] == ["bitsliced", "ltl"]
+    assert "it runs two-state rules" in availability["bitsliced"].reason
     simulation.step(4)
     assert simulation.snapshot().population == 4  # Brian's Brain's two-by-four spaceship, 1 cell a step
+
+
+def test_on_the_plane_the_simulation_starts_on_hashlife_as_for_two_state_rules():
+    simulation = Simulation(board_for(read_rle("x = 2, y = 2, rule = /2/3\n2A$2B!")))
+    assert simulation.engine_name == "hashlife"  # it jumps: the plane's engine, whatever the rule
+    simulation.step(1 << 20)
+    snapshot = simulation.snapshot()
+    assert snapshot.population == 4 and snapshot.generation == 1 << 20
+    assert snapshot.region == (-(1 << 20) - 1, -1, 2, 2)  # a cell a generation, upwards
+    assert snapshot.cells.tolist() == [[1, 1], [2, 2]]
 
 
 def test_undo_and_reset_keep_every_state():
@@ -237,15 +247,14 @@ def test_run_writes_extended_rle(lifetui, tmp_path):
     assert "rule = /2/3" in out.read_text() and "2A$2B!" in out.read_text()
 
 
-@pytest.mark.parametrize("engine", ["bitsliced", "hashlife"])
-def test_run_on_an_engine_that_cannot_says_so_in_one_line(lifetui, tmp_path, engine):
+def test_run_on_an_engine_that_cannot_says_so_in_one_line(lifetui, tmp_path):
     path = tmp_path / "bb.rle"
     path.write_text("x = 2, y = 2, rule = /2/3\n2A$2B!\n")
-    result = lifetui("run", str(path), "--steps", "3", "--engine", engine)
+    result = lifetui("run", str(path), "--steps", "3", "--engine", "bitsliced")
     assert result.code == 1
     assert result.err.strip().splitlines() == [
-        f"lifetui: error: engine {engine} is unavailable: it runs two-state rules; /2/3 is a generations rule of "
-        "3 states (numpy runs it; jax, c and xla with a trained kernel)"
+        "lifetui: error: engine bitsliced is unavailable: it runs two-state rules; /2/3 is a generations rule of "
+        "3 states (numpy and hashlife run it; jax, c and xla with a trained kernel)"
     ]
 
 
@@ -289,9 +298,14 @@ def test_a_paste_keeps_each_state():
     assert simulation.snapshot().cells[2:4, 3:6].tolist() == [[1, 0, 3], [2, 2, 0]]
 
 
-def test_a_multi_state_pattern_too_wide_for_a_board_is_not_sent_to_hashlife(lifetui, tmp_path):
+def test_a_multi_state_pattern_too_wide_for_a_board_runs_on_hashlife_and_is_not_read_out_as_cells(lifetui, tmp_path):
     path = tmp_path / "wide.rle"
     path.write_text("x = 1000000, y = 1000000, rule = /2/3\nA999998.A$999998$A!\n")
-    result = lifetui("run", str(path), "--steps", "1", "--plane")
+    result = lifetui("run", str(path), "--steps", "1", "--plane", "--json")
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    assert (summary["engine"], summary["population"], summary["width"]) == ("hashlife", 3, 1_000_000)
+    result = lifetui("run", str(path), "--steps", "1", "--plane")  # its RLE would need a board of its cells
     assert result.code != 0 and len(result.err.strip().splitlines()) == 1
-    assert "a torus (--size WxH) or a smaller grid would fit" in result.err and "hashlife" not in result.err
+    assert "too many to read out as cells here" in result.err and "--json for its size" in result.err
+    assert "macrocell" not in result.err  # a multi-state rule's macrocell is written from its cells too

@@ -102,6 +102,10 @@ class EngineInfo:
     #: "module:Class" (or the class) that steps a multi-state rule, when it is not `factory` (the c engine
     #: holds such a board as bit planes, in another runtime).
     states_factory: str | type[Engine] | None = None
+    #: "module:Class" of the Universe for a multi-state rule on the plane, when it is not `universe`.
+    states_universe: str | None = None
+    #: Whether it runs a trained kernel of the rule rather than the rule's table (jax, c, xla).
+    learned: bool = False
     #: Cell updates per second on a 512 x 512 soup, one thread, measured here (docs/performance.md): `run`
     #: without --engine takes the fastest exact engine that can hold the board.
     cell_rate: float = 0.0
@@ -200,6 +204,7 @@ ENGINES: dict[str, EngineInfo] = {
             _learned_and_jax,
             multi_state=True,
             states_factory="lifetui.engines.jax_engine:StatesJaxEngine",
+            learned=True,
             bytes_per_cell=6,
             cell_rate=1.7e10,
         ),
@@ -210,6 +215,7 @@ ENGINES: dict[str, EngineInfo] = {
             _learned_and_compiler,
             multi_state=True,
             states_factory="lifetui.engines.c_engines:StatesCircuitEngine",
+            learned=True,
             cell_rate=1.4e11,
         ),
         EngineInfo(
@@ -227,6 +233,9 @@ ENGINES: dict[str, EngineInfo] = {
             tori_and_the_plane,
             universe="lifetui.engines.hashlife_engine:HashlifeUniverse",
             jumps=True,
+            multi_state=True,  # a byte a cell, in a C of its own
+            states_factory="lifetui.engines.stateslife_engine:StatesHashlifeEngine",
+            states_universe="lifetui.engines.stateslife_engine:StatesHashlifeUniverse",
             cell_rate=1e8,  # a soup; a pattern with structure runs far faster, the plane's pattern above all
         ),
         # Last, so that the keys 1 to 5 keep their engines.
@@ -237,6 +246,7 @@ ENGINES: dict[str, EngineInfo] = {
             _learned_circuit_and_jax,
             multi_state=True,
             states_factory="lifetui.engines.xla_engine:StatesXlaEngine",
+            learned=True,
             bytes_per_cell=6,
             cell_rate=2.5e10,  # 1.7 to 2.6 times jax's in one run here: above it, where there is no C compiler
         ),
@@ -301,11 +311,12 @@ def availability(
 
 
 def _multi_state_engines() -> str:
-    """Which engines run multi-state rules: "numpy runs it; jax, c and xla with a trained kernel"."""
-    any_rule = [info.name for info in ENGINES.values() if info.multi_state and info.why_not is always]
-    learned = [info.name for info in ENGINES.values()
-               if info.multi_state and info.why_not is not always and not info.larger_than_life]  # fmt: skip
-    text = f"{' and '.join(any_rule)} runs it"
+    """Which engines run multi-state rules of the 3x3 neighbourhood: "numpy and hashlife run it; jax, c and xla
+    with a trained kernel" (ltl, which runs Larger than Life alone, is not named)."""
+    any_rule = [info.name for info in ENGINES.values() if info.multi_state and not info.learned
+                and (info.why_not is always or not info.larger_than_life)]  # fmt: skip
+    learned = [info.name for info in ENGINES.values() if info.multi_state and info.learned]
+    text = f"{' and '.join(any_rule)} {'runs' if len(any_rule) == 1 else 'run'} it"
     if learned:
         text += f"; {', '.join(learned[:-1])}{' and ' if len(learned) > 1 else ''}{learned[-1]} with a trained kernel"
     return text

@@ -172,12 +172,14 @@ def max_nodes() -> int:
 
 class HashlifeEngine(Engine):
     name = "hashlife"
+    #: What a node costs (max_nodes) and the smallest square the C holds: a subclass's C may differ.
+    node_bytes = NODE_BYTES
+    smallest_side = SMALLEST_SIDE
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
-        self._ffi, self._lib = build.load(build.c_source("hashlife.c", "lifetui.engines"), DECLARATIONS)
-        table = self._ffi.new("uint8_t[512]", bytes(rule.truth_table()))
-        universe = self._lib.lifetui_hashlife_new(table, max_nodes())
+        self._max_nodes = max_nodes() * NODE_BYTES // self.node_bytes  # the same memory, whatever a node costs
+        self._ffi, self._lib, universe = self._new_universe(rule)
         if universe == self._ffi.NULL:
             raise LifeError("hashlife engine: out of memory")
         self._universe = self._ffi.gc(universe, self._lib.lifetui_hashlife_free)
@@ -191,20 +193,26 @@ class HashlifeEngine(Engine):
         weakref.finalize(self, _close_all, self._stop_read, self._stop_write)
         self._lib.lifetui_hashlife_watch(self._universe, self._stop_read)
 
+    def _new_universe(self, rule: Rule):
+        """The C library's ffi and functions, and a new universe of it for the rule (NULL without memory)."""
+        ffi, lib = build.load(build.c_source("hashlife.c", "lifetui.engines"), DECLARATIONS)
+        return ffi, lib, lib.lifetui_hashlife_new(ffi.new("uint8_t[512]", bytes(rule.truth_table())), self._max_nodes)
+
     def load(self, cells: np.ndarray) -> None:
         height, width = cells.shape
         problem = power_of_two_sides(height, width)
         if problem:
             raise HashlifeUnavailable(f"hashlife engine: {problem}")
-        side = max(height, width, SMALLEST_SIDE)
-        # Sides under SMALLEST_SIDE are tiled up to it here (a small copy); the C tiles the rest to a square.
-        tiles = (max(1, SMALLEST_SIDE // height), max(1, SMALLEST_SIDE // width))
+        smallest = self.smallest_side
+        side = max(height, width, smallest)
+        # Sides under the smallest are tiled up to it here (a small copy); the C tiles the rest to a square.
+        tiles = (max(1, smallest // height), max(1, smallest // width))
         tiled = np.ascontiguousarray(np.tile(cells, tiles) if tiles != (1, 1) else cells, dtype=np.uint8)
         status = self._lib.lifetui_hashlife_load(
             self._universe, self._ffi.from_buffer("uint8_t[]", tiled), tiled.shape[0], tiled.shape[1]
         )
         if status != 0:
-            raise LifeError(f"hashlife engine: the board needs more than {max_nodes():,} nodes to load")
+            raise LifeError(f"hashlife engine: the board needs more than {self._max_nodes:,} nodes to load")
         self._shape, self._side = (height, width), side
 
     def wake(self) -> None:
@@ -231,8 +239,8 @@ class HashlifeEngine(Engine):
                     raise Outgrown("hashlife engine: the pattern would span more than the plane's 2^60 cells a side",
                                    done, generations)  # fmt: skip
                 if status != 0:
-                    raise Outgrown(f"hashlife engine: more than {max_nodes():,} nodes even after collecting garbage "
-                                   "(a quarter of this machine's memory)", done, generations)  # fmt: skip
+                    raise Outgrown(f"hashlife engine: more than {self._max_nodes:,} nodes even after collecting "
+                                   "garbage (a quarter of this machine's memory)", done, generations)  # fmt: skip
                 done += jump
 
     def _drain(self) -> None:
@@ -300,15 +308,17 @@ class HashlifeUniverse(Universe):
     """The unbounded plane as hashlife's quadtree: the root grows dead borders as the pattern grows."""
 
     topology = PLANE
+    engine: HashlifeEngine
+    engine_class: type[HashlifeEngine] = HashlifeEngine
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         refuse_b0_on_free_axes(rule, PLANE)
-        self.engine = HashlifeEngine(rule, options)
+        self.engine = self.engine_class(rule, options)
         self._ffi, self._lib, self._universe = self.engine._ffi, self.engine._lib, self.engine._universe
 
     def load(self, cells: np.ndarray, top: int = 0, left: int = 0) -> None:
         height, width = cells.shape
-        side = max(16, 1 << (max(height, width, 1) - 1).bit_length())
+        side = max(self.engine.smallest_side, 1 << (max(height, width, 1) - 1).bit_length())
         square = np.zeros((side, side), dtype=np.uint8)
         square[:height, :width] = cells
         if self._lib.lifetui_hashlife_load(self._universe, self._ffi.from_buffer("uint8_t[]", square), side, side) != 0:

@@ -192,10 +192,11 @@ class Universe(ABC):
         top, left, height, width = extent
         problem = memory_shortfall(width, height, 2, " to read out")  # the cells, and their text
         if height * width > MAX_READ_CELLS or problem:
+            # A multi-state rule's macrocell is written from its cells (the states hashlife writes no tree).
+            tree = "" if self.engine.rule.multi_state else "write macrocell from hashlife (-o X.mc), or "
             raise Outgrown(
                 f"the pattern spans {width:,} x {height:,} cells, too many to read out as cells here "
-                f"({problem or f'at most {MAX_READ_CELLS:,}'}); write macrocell from hashlife (-o X.mc), "
-                "or --json for its size and population"
+                f"({problem or f'at most {MAX_READ_CELLS:,}'}); {tree}--json for its size and population"
             )
         return self.window(top, left, height, width), top, left
 
@@ -570,8 +571,9 @@ def create_universe(name: str, rule: Rule, topology: Topology, options: EngineOp
     names one for the topology), or EngineUnavailable saying why not."""
     refuse_unavailable(name, rule, options, topology)
     info = ENGINES[name]
-    if info.universe is not None and topology.is_plane:
-        return load_factory(info.universe)(rule, options)
+    universe = info.states_universe if rule.multi_state and info.states_universe else info.universe
+    if universe is not None and topology.is_plane:
+        return load_factory(universe)(rule, options)
     engine = create_engine(name, rule, options)
     try:
         return ArrayUniverse(engine, topology, info.bytes_per_cell)
