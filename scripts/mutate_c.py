@@ -45,6 +45,7 @@ OWNERS = {
     "lifetui/compiler/c/words.c": ["tests/test_c_engines.py", "tests/test_states.py", "-k", "c or stencil"],
     "lifetui/compiler/c/planes.c": ["tests/test_states.py", "tests/test_learned_states.py", "-k", "stencil or engine"],
     "lifetui/engines/c/ltl.c": ["tests/test_ltl_engine.py"],
+    "lifetui/engines/c/stateslife.c": ["tests/test_stateslife.py"],
 }
 #: What a build that failed says (lifetui.compiler.build): the mutant is not C, not a miss of the tests.
 NOT_C = "the C compiler failed"

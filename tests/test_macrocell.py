@@ -321,4 +321,4 @@ def test_a_multi_state_file_too_large_for_a_board_is_refused_in_one_line(lifetui
         read_macrocell(path.read_text(), "huge.mc")
     result = lifetui("run", str(path), "--steps", "1")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
-    assert "lifetui runs multi-state rules on a board of cells (hashlife runs two-state rules only)" in result.err
+    assert "lifetui reads multi-state macrocell into a board of its cells" in result.err

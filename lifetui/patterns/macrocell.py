@@ -297,8 +297,8 @@ def _lay_out_states(pattern: Pattern, nodes: list[tuple], box: tuple[int, int, i
     if problem or max(height, width) > MAX_PATTERN_SIDE:
         raise PatternError(
             pattern.source,
-            f"a multi-state pattern spanning {width:,} x {height:,} cells: lifetui runs multi-state rules on a board "
-            f"of cells (hashlife runs two-state rules only), and {problem or 'that is beyond the largest pattern'}",
+            f"a multi-state pattern spanning {width:,} x {height:,} cells: lifetui reads multi-state macrocell "
+            f"into a board of its cells, and {problem or 'that is beyond the largest pattern'}",
         )
     cells = _state_cells(nodes, box)
     pattern.runs, pattern.run_states = state_runs(cells)
