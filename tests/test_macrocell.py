@@ -322,3 +322,13 @@ def test_a_multi_state_file_too_large_for_a_board_is_refused_in_one_line(lifetui
     result = lifetui("run", str(path), "--steps", "1")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert "lifetui reads multi-state macrocell into a board of its cells" in result.err
+
+
+def test_a_torus_is_written_without_a_position_and_a_part_of_the_plane_with_its_own():
+    cells = read_rle("x = 3, y = 1\n3o!\n").to_array()
+    on_torus = write_macrocell(cells, CONWAY, torus=True, position=(5, -7))
+    assert "#R B3/S23:T3,1" in on_torus and "Pos=" not in on_torus  # its top-left is the root's
+    on_plane = write_macrocell(cells, CONWAY, torus=False, position=(5, -7))
+    assert "#CXRLE Pos=5,-7" in on_plane
+    back = read_macrocell(on_plane, "p.mc")
+    assert back.population == 3 and back.position == (5, -7)

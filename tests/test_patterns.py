@@ -141,3 +141,26 @@ def test_runs_are_painted_a_band_of_rows_at_a_time_exactly(monkeypatch):
     grid = np.zeros_like(expected)
     pattern_module.paint_runs(grid, runs, 3, 4)
     assert np.array_equal(grid, expected)
+
+
+def test_a_file_of_exactly_the_largest_size_is_read_and_one_byte_more_is_refused(monkeypatch):
+    import lifetui.patterns as patterns
+
+    text = b"x = 3, y = 1\n3o!\n"
+    monkeypatch.setattr(patterns, "MAX_FILE_BYTES", len(text))
+    assert parse_pattern(text, "max.rle").population == 3
+    with pytest.raises(PatternError, match="file is larger than"):
+        parse_pattern(text + b"\n", "max.rle")
+
+
+@pytest.mark.parametrize("name", ["out.lif", "out.cells", "out.gz", "out.RLE3"])
+def test_an_output_name_of_a_format_lifetui_does_not_write_is_refused(name):
+    from pathlib import Path
+
+    from lifetui.errors import UsageError
+    from lifetui.patterns import refuse_other_format_name
+
+    with pytest.raises(UsageError, match="lifetui writes RLE and macrocell"):
+        refuse_other_format_name(Path(name))
+    for written in ("out.rle", "out.mc"):
+        refuse_other_format_name(Path(written))  # no error

@@ -12,6 +12,19 @@ def test_reads_cells_name_and_comments():
     assert (pattern.width, pattern.height) == (3, 3)
 
 
+def test_a_name_with_no_space_after_its_colon_is_read_whole():
+    assert read_plaintext("!Name:Glider\n.O.\n..O\nOOO\n", "g.cells").name == "Glider"
+
+
+def test_a_line_longer_than_the_largest_board_is_located_at_its_first_cell_too_many(monkeypatch):
+    import lifetui.patterns.plaintext as plaintext
+
+    monkeypatch.setattr(plaintext, "MAX_SIDE", 8)
+    with pytest.raises(PatternError) as raised:
+        read_plaintext("O\n.........O\n", "long.cells")
+    assert str(raised.value).startswith("long.cells:2:9: line is longer than the largest board side (8)")
+
+
 def test_box_is_the_live_cells_bounding_box():
     pattern = read_plaintext("......\n......\n...O*.\r\n......\n")
     assert pattern.cells() == {(0, 0), (1, 0)}

@@ -89,9 +89,21 @@ def test_a_life_105_corner_of_thousands_of_digits_is_one_line(lifetui, tmp_path)
 @pytest.mark.parametrize(
     ("name", "text", "words"),
     [
-        ("wire.mcl", "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n", "multi-state rules"),
-        ("wire.rle", "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n", "multi-state rules"),
-        ("tree.rle3", "3D version=1 size=50 pos=19,14,19\nx = 1, y = 1, z = 1\no!\n", "three-dimensional"),
+        (
+            "wire.mcl",
+            "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n",
+            "an MCell file (.mcl): multi-state rules such as WireWorld",
+        ),
+        (
+            "wire.rle",
+            "#MCell 4.00\n#GAME Rules table\n#GOLLY WireWorld\n#L 3A\n",
+            "an MCell file (.mcl): multi-state rules such as WireWorld",
+        ),
+        (
+            "tree.rle3",
+            "3D version=1 size=50 pos=19,14,19\nx = 1, y = 1, z = 1\no!\n",
+            "a three-dimensional pattern (Golly's .rle3)",
+        ),
     ],
 )
 def test_mcell_and_3d_files_are_refused_naming_the_format(lifetui, tmp_path, name, text, words):

@@ -201,3 +201,13 @@ def test_a_stencil_that_differs_from_its_table_is_refused_not_emitted(monkeypatc
     monkeypatch.setattr(stencil_module, "optimise", negated)
     with pytest.raises(stencil_module.StencilError, match="differs from the function it was made from"):
         resynthesise(rule_table(CONWAY))
+
+
+def test_the_compile_summary_is_the_json_contract_of_the_shipped_kernel():
+    network = kernel_for(CONWAY).network
+    compiled = compile_network(network, CONWAY)
+    summary = compiled.summary()
+    assert set(summary) == {"rule", "level", "network_gates", "form", "gates", "depth", "verified"}
+    assert summary["rule"] == "B3/S23" and summary["level"] == 3 and summary["form"] == "stencil"
+    assert summary["network_gates"] == network.gate_count and summary["gates"] == compiled.size
+    assert summary["verified"] is True and summary["depth"] == compiled.depth() > 0
