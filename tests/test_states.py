@@ -128,3 +128,26 @@ def test_compile_reports_the_stencil(lifetui, tmp_path):
     text = lifetui("compile", "--rule", "345/2/4")
     assert "29 gates per word over 2 bit planes" in text.out
     assert "over the on plane of state 1: 1 for that plane, 5 for its row sums, 23 for" in text.out
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("text", ["/2/3", "345/2/4"])
+def test_the_c_engine_at_o2_runs_the_learned_circuits_cell_by_cell_as_numpy(text, threads):
+    # -O2 keeps the network's own circuits, which the planes runtime feeds each cell's nine neighbours' bits
+    # (the path a rule with no on plane takes): every neighbour must be the right one, across word edges too.
+    from lifetui.engines.c_engines import StatesCircuitEngine
+
+    class AtO2(StatesCircuitEngine):
+        level = 2
+
+    rule = parse_rule(text).rule
+    stepper = AtO2(rule, EngineOptions(threads=threads))
+    assert "stencil" not in stepper.describe()[1]
+    cells = random_states(rule, (21, 131), 5)
+    reference = NumpyEngine(rule)
+    for each in (stepper, reference):
+        each.load(cells)
+    for generations in (1, 2, 5):
+        stepper.step(generations)
+        reference.step(generations)
+        assert np.array_equal(stepper.cells(), reference.cells())
