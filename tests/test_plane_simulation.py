@@ -361,3 +361,17 @@ def test_swaps_between_the_packed_engines_keep_the_board_on_every_topology(where
         reference.step(done)
         snapshot = simulation.snapshot()
         assert simulation.box == reference.extent() and reference.holds(snapshot.cells, *snapshot.region[:2])
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c", "hashlife"])
+def test_the_extent_of_a_few_cells_drawn_anywhere_is_their_box(engine):
+    # hashlife finds each edge of the live cells from its quadtree, its children in pairs along the axis:
+    # a cell in any one quadrant alone, at any level, must bound the box.
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        places = rng.integers(-200, 200, size=(int(rng.integers(1, 4)), 2))
+        plane = create_universe(engine, CONWAY, PLANE)
+        plane.load(np.zeros((1, 1), dtype=np.uint8))
+        plane.set_cells(places, 1)
+        (top, left), (bottom, right) = places.min(axis=0), places.max(axis=0)
+        assert plane.extent() == (top, left, bottom - top + 1, right - left + 1), places.tolist()

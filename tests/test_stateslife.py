@@ -222,3 +222,20 @@ async def test_the_tui_starts_on_hashlife_for_a_multi_state_file_on_the_plane_an
         await settle(pilot, lambda: app.last_snapshot.engine == "hashlife" and app.last_snapshot.generation == 4)
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 4, 10)
         assert app.verdict.agrees
+
+
+def test_cells_drawn_round_a_small_root_stay_where_they_were_drawn_in_their_states():
+    # Drawing beyond the root grows it, each quarter moving to the inner corner of a new node: every cell
+    # drawn before must stay in place, in its state.
+    rule = parse_rule(STAR_WARS).rule
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        plane = create_universe("hashlife", rule, PLANE)
+        plane.load(np.zeros((1, 1), dtype=np.uint8))
+        drawn = {}
+        for y, x in rng.integers(-12, 12, size=(6, 2)).tolist():
+            state = int(rng.integers(1, rule.states))
+            plane.set_cells(np.array([[y, x]]), state)
+            drawn[(y, x)] = state
+        window = plane.window(-12, -12, 24, 24)
+        assert {(int(y) - 12, int(x) - 12): int(window[y, x]) for y, x in np.argwhere(window)} == drawn
