@@ -4,6 +4,7 @@ following on the plane."""
 
 import threading
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -346,3 +347,18 @@ def test_swaps_between_the_packed_engines_keep_the_board_on_every_topology(where
         reference.step(done)
         snapshot = simulation.snapshot()
         assert simulation.box == reference.extent() and reference.holds(snapshot.cells, *snapshot.region[:2])
+
+
+def test_a_tree_too_large_for_rle_is_refused_in_the_name_of_the_file_asked_for(tmp_path, monkeypatch):
+    """Once "<mc>: 119,375,031 live cells, ...": the label of the engine's own macrocell text, read back."""
+    import lifetui.patterns.macrocell as macrocell
+
+    monkeypatch.setattr(lifetui.world.universe, "MAX_READ_CELLS", 4)
+    monkeypatch.setattr(macrocell, "MAX_POPULATION", 2)
+    simulation = Simulation(board_for(load_pattern("glider"), plane=True), "hashlife")
+    generation, text = simulation.capture()
+    with pytest.raises(lifetui.errors.LifeError) as refused:
+        text(tmp_path / "x.rle", "", "")
+    assert str(refused.value).startswith(f"{tmp_path / 'x.rle'}: 5 live cells, more than lifetui lays out")
+    with pytest.raises(lifetui.errors.LifeError, match=r"^x\.rle: 5 live cells"):
+        simulation.file_text(Path("x.rle"))

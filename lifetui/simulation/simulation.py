@@ -461,7 +461,7 @@ def text_of_a_tree(native: str, topology: Topology, path: Path | None, name: str
     RLE is as small as its runs); one of too many runs says to write macrocell."""
     if path is not None and path.suffix.lower() == ".mc":
         return native
-    pattern = read_macrocell(native)
+    pattern = read_macrocell(native, str(path) if path is not None else "the board")  # refusals name the file
     assert pattern.rule is not None and pattern.position is not None  # lifetui's macrocell says both
     return write_rle_runs(pattern.runs, pattern.width, pattern.height, pattern.rule.rule, pattern.generation, name,
                           author, position=pattern.position, topology=topology.suffix())  # fmt: skip
