@@ -287,7 +287,7 @@ def availability(
                                    f"range {rule.ltl.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
-                                   f"({_multi_state_engines()})")  # fmt: skip
+                                   f"({_multi_state_engines(rule)})")  # fmt: skip
     try:
         reason = info.why_not(rule, options)
     except LifeError as err:
@@ -300,11 +300,13 @@ def availability(
     return Availability(reason is None, reason or "")
 
 
-def _multi_state_engines() -> str:
-    """Which engines run multi-state rules: "numpy runs it; jax, c and xla with a trained kernel"."""
+def _multi_state_engines(rule: Rule) -> str:
+    """Which engines run the multi-state `rule`: "numpy runs it; jax, c and xla with a trained kernel" (the learned
+    ones only where a kernel can be trained for it)."""
     any_rule = [info.name for info in ENGINES.values() if info.multi_state and info.why_not is always]
     learned = [info.name for info in ENGINES.values()
-               if info.multi_state and info.why_not is not always and not info.larger_than_life]  # fmt: skip
+               if info.multi_state and info.why_not is not always and not info.larger_than_life
+               and learnable_problem(rule) is None]  # fmt: skip
     text = f"{' and '.join(any_rule)} runs it"
     if learned:
         text += f"; {', '.join(learned[:-1])}{' and ' if len(learned) > 1 else ''}{learned[-1]} with a trained kernel"
