@@ -296,11 +296,12 @@ class Simulation:
     def put(self, top: int, left: int, cells: np.ndarray, replace: bool = True) -> None:
         """Lay `cells` (states, any size up to the board's) on the board from (top, left), wrapping round a
         torus; with `replace` the cells under it become exactly those, else only its live cells are drawn (a
-        paste), each in its state. Undoable."""
+        paste), each in its state; a state the rule lacks as live (state 1), as a file's are read. Undoable."""
         height, width = cells.shape
         rows, columns = np.meshgrid(top + np.arange(height), left + np.arange(width), indexing="ij")
         places = np.stack([rows.ravel(), columns.ravel()], axis=1)
         states = cells.ravel()
+        states = np.where(states >= self.rule.states, 1, states)  # copied from a board of more states, say
         with self._lock:
             self._remember()
             if replace:
