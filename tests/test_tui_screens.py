@@ -231,7 +231,8 @@ async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tm
         await pilot.press("o")
         app.screen.query_one("Input").value = str(tmp_path / "far.rle")
         await pilot.press("enter")
-        await settle(pilot, lambda: app.pattern_name == "-" and app.simulation.engine_name == "hashlife")
+        far = str(tmp_path / "far.rle")  # no #N: named by its path
+        await settle(pilot, lambda: app.pattern_name == far and app.simulation.engine_name == "hashlife")
         await settle(pilot, lambda: any("too many to read out as cells" in notice for notice in notices(app)))
         await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
