@@ -403,6 +403,8 @@ def _refuse_picture_options(output: Path | None, picture: str | None, steps: int
                ("--frame-ms", frame_ms))  # fmt: skip
     given = [name for name, value in options if value is not None]
     if given and picture is None:
+        if given[0] in ("--every", "--frame-ms"):
+            raise click.UsageError(f"{given[0]} is for an animation: name the output (-o) .gif, .webp or .apng")
         raise click.UsageError(f"{given[0]} is for a picture: name the output (-o) .png or .svg, or .gif, .webp or "
                                ".apng for the run")  # fmt: skip
     if every is not None and picture in pictures.STILLS:

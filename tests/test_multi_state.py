@@ -200,6 +200,15 @@ def test_engines_of_one_bit_a_cell_refuse_multi_state_rules_in_one_line(name):
     )
 
 
+@pytest.mark.parametrize("rule", ["2/13/21", "LifeHistory"])
+def test_a_rule_no_kernel_can_be_learned_for_names_only_the_engines_running_it(rule):
+    """Once "(numpy and hashlife run it; jax, c and xla with a trained kernel)" for Golly's 21-state fireworks
+    too, which no kernel can be trained for (jax and c say so when asked)."""
+    status = availability("bitsliced", parse_rule(rule).rule)
+    assert not status.available and status.reason.endswith("states (numpy and hashlife run it)")
+    assert "kernels are learned" in availability("c", parse_rule(rule).rule).reason
+
+
 def test_the_simulation_runs_the_shipped_kernel_and_refuses_a_two_state_engine_saying_why():
     board = board_for(read_rle("x = 2, y = 2, rule = /2/3\n2A$2B!"), size=(64, 64))
     simulation = Simulation(board)

@@ -249,12 +249,14 @@ def test_picture_options_need_a_picture_and_every_an_animation(lifetui, tmp_path
         ("--window", "0,0,4,4"): "--window is for a picture: name the output (-o) .png or .svg",
         ("--every", "2", "-o", str(tmp_path / "x.svg")): "--every K draws a frame every K generations into an "
         "animation (-o X.gif, .webp or .apng)",
-        ("--every", "2", "-o", str(tmp_path / "x.rle")): "--every is for a picture",
+        # --every and --frame-ms name only the animations: once "is for a picture: ... .png or .svg" too.
+        ("--every", "2", "-o", str(tmp_path / "x.rle")): "--every is for an animation: name the output (-o) .gif, "
+        ".webp or .apng",
         ("--format", "svg", "-o", str(tmp_path / "x.rle")): "names another format than --format svg",
         ("--format", "svg", "--json"): "--format without -o draws on standard output, where --json writes",
         ("--cell-size", "1", "--window", "0,0,20000,20000", "-o", str(tmp_path / "x.svg")): "over the limit",
         ("--steps", "20000", "-o", str(tmp_path / "x.gif")): "20,001 frames",
-        ("--frame-ms", "50"): "--frame-ms is for a picture",
+        ("--frame-ms", "50"): "--frame-ms is for an animation: name the output (-o) .gif, .webp or .apng",
         ("--frame-ms", "50", "-o", str(tmp_path / "x.png")): "--frame-ms is how long each frame of an animation",
         ("--frame-ms", "0", "-o", str(tmp_path / "x.gif")): "0 is not in the range 1<=x<=60000",
     }

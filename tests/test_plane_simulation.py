@@ -4,6 +4,7 @@ following on the plane."""
 
 import threading
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -375,3 +376,18 @@ def test_the_extent_of_a_few_cells_drawn_anywhere_is_their_box(engine):
         plane.set_cells(places, 1)
         (top, left), (bottom, right) = places.min(axis=0), places.max(axis=0)
         assert plane.extent() == (top, left, bottom - top + 1, right - left + 1), places.tolist()
+
+
+def test_a_tree_too_large_for_rle_is_refused_in_the_name_of_the_file_asked_for(tmp_path, monkeypatch):
+    """Once "<mc>: 119,375,031 live cells, ...": the label of the engine's own macrocell text, read back."""
+    import lifetui.patterns.macrocell as macrocell
+
+    monkeypatch.setattr(lifetui.world.universe, "MAX_READ_CELLS", 4)
+    monkeypatch.setattr(macrocell, "MAX_POPULATION", 2)
+    simulation = Simulation(board_for(load_pattern("glider"), plane=True), "hashlife")
+    generation, text = simulation.capture()
+    with pytest.raises(lifetui.errors.LifeError) as refused:
+        text(tmp_path / "x.rle", "", "")
+    assert str(refused.value).startswith(f"{tmp_path / 'x.rle'}: 5 live cells, more than lifetui lays out")
+    with pytest.raises(lifetui.errors.LifeError, match=r"^x\.rle: 5 live cells"):
+        simulation.file_text(Path("x.rle"))

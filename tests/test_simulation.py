@@ -500,3 +500,14 @@ def test_a_span_of_a_large_board_is_a_tile_with_a_margin_its_length_times_the_re
     side = checker_module.TILE_SIDE + 2 * length * parsed.range
     assert length >= 1 and length * parsed.range <= checker_module.MAX_SPAN
     assert region == (1500 - side // 2, 1200 - side // 2, side, side)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "c"])
+def test_put_lays_states_a_rule_lacks_as_live_cells(engine):
+    """What p pastes can come from a board of more states (copied before o opened a two-state file): states 2
+    and up went into numpy's board as they were, and its next step failed on them (IndexError)."""
+    simulation = Simulation(torus_board(load_pattern("glider"), (32, 32)), engine)
+    simulation.put(20, 20, np.array([[2, 3, 1]], dtype=np.uint8), replace=False)
+    assert simulation.snapshot().cells[20, 20:23].tolist() == [1, 1, 1]
+    simulation.step(1)
+    assert simulation.generation == 1 and simulation.snapshot().cells.max() == 1

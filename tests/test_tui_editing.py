@@ -147,3 +147,27 @@ async def test_a_reference_that_cannot_hold_the_board_is_a_notice_and_the_app_ru
         await pilot.press("n")
         await settle(pilot, lambda: app.last_snapshot.generation == 1)
         assert app.is_running
+
+
+@pytest.mark.parametrize("topology", ["plane", "torus"])
+async def test_a_multi_state_pattern_pasted_on_a_two_state_board_runs_as_its_live_cells(tmp_path, topology):
+    """Once its states 2 and up went onto the board as they were: numpy's next step indexed its two-state table
+    with them (IndexError) and the simulation and analysis threads stopped."""
+    from textual.events import Paste
+    from tui_helpers import notices
+
+    (tmp_path / "brain.rle").write_text("x = 3, y = 1, rule = /2/3\nABA!\n")
+    app = app_on(topology, engine="numpy")
+    async with app.run_test() as pilot:
+        await pilot.hover(BoardView, offset=(2, 2))  # away from the glider in the middle
+        await pilot.press("P")
+        app.screen.query_one("Input").value = str(tmp_path / "brain.rle")
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.simulation.snapshot().population == 5 + 3)
+        assert any("1 cells in states 2 and above" in notice and "read as state 1" in notice for notice in notices(app))
+        app.post_message(Paste("x = 3, y = 1, rule = /2/3\nBBB!\n"))
+        await settle(pilot, lambda: sum("read as state 1" in notice for notice in notices(app)) == 2)
+        await pilot.press("n")
+        await settle(pilot, lambda: app.simulation.generation == 1)
+        assert app.is_running and app.simulation.snapshot().cells.max() == 1
+        assert not any("error" in notice for notice in notices(app))

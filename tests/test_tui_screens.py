@@ -231,7 +231,8 @@ async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tm
         await pilot.press("o")
         app.screen.query_one("Input").value = str(tmp_path / "far.rle")
         await pilot.press("enter")
-        await settle(pilot, lambda: app.pattern_name == "-" and app.simulation.engine_name == "hashlife")
+        far = str(tmp_path / "far.rle")  # no #N: named by its path
+        await settle(pilot, lambda: app.pattern_name == far and app.simulation.engine_name == "hashlife")
         await settle(pilot, lambda: any("too many to read out as cells" in notice for notice in notices(app)))
         await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
@@ -252,3 +253,22 @@ async def test_a_name_too_long_for_the_system_is_a_warning_in_the_dialogs(tmp_pa
             assert "File name too long" in str(app.screen.query_one("#warning").render())
             await pilot.press("escape")
         assert app.is_running and app.pattern_name == "Glider"
+
+
+async def test_a_file_opened_without_a_name_is_called_by_its_path_as_on_the_command_line(tmp_path, monkeypatch):
+    """A file with no #N line (most of Golly's collection) is named by its path, as `lifetui FILE` names it: in the
+    sidebar, the notice and the name s offers; once it was "-", "the pattern" and board-gen0.rle."""
+    from tui_helpers import notices
+
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Documents"))
+    path = tmp_path / "two-blinkers.rle"
+    path.write_text("#C no name here\nx = 7, y = 1, rule = B3/S23\n3o1b3o!\n")
+    app = make_app("glider", (32, 24))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("o")
+        app.screen.query_one("Input").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot, lambda: any(notice.startswith(f"opened {path}: 7 x 1") for notice in notices(app)))
+        assert app.pattern_name == str(path)
+        await pilot.press("s")
+        assert app.screen.query_one("Input").value == str(tmp_path / "Documents" / "lifetui" / "two-blinkers-gen0.rle")

@@ -297,7 +297,7 @@ def availability(
                                    f"range {rule.ltl.range} ({' and '.join(ranged)} {runs} it)")  # fmt: skip
     if rule.multi_state and not info.multi_state:
         return Availability(False, f"it runs two-state rules; {rule} is a {rule.family} rule of {rule.states} states "
-                                   f"({_multi_state_engines()})")  # fmt: skip
+                                   f"({_multi_state_engines(rule)})")  # fmt: skip
     try:
         reason = info.why_not(rule, options)
     except LifeError as err:
@@ -310,12 +310,14 @@ def availability(
     return Availability(reason is None, reason or "")
 
 
-def _multi_state_engines() -> str:
-    """Which engines run multi-state rules of the 3x3 neighbourhood: "numpy and hashlife run it; jax, c and xla
-    with a trained kernel" (ltl, which runs Larger than Life alone, is not named)."""
+def _multi_state_engines(rule: Rule) -> str:
+    """Which engines run the multi-state `rule`: "numpy and hashlife run it; jax, c and xla with a trained kernel"
+    (the learned ones only where a kernel can be trained for it; ltl, which runs Larger than Life alone, is not
+    named)."""
     any_rule = [info.name for info in ENGINES.values() if info.multi_state and not info.learned
                 and (info.why_not is always or not info.larger_than_life)]  # fmt: skip
-    learned = [info.name for info in ENGINES.values() if info.multi_state and info.learned]
+    learned = [info.name for info in ENGINES.values()
+               if info.multi_state and info.learned and learnable_problem(rule) is None]  # fmt: skip
     text = f"{' and '.join(any_rule)} {'runs' if len(any_rule) == 1 else 'run'} it"
     if learned:
         text += f"; {', '.join(learned[:-1])}{' and ' if len(learned) > 1 else ''}{learned[-1]} with a trained kernel"

@@ -296,11 +296,12 @@ class Simulation:
     def put(self, top: int, left: int, cells: np.ndarray, replace: bool = True) -> None:
         """Lay `cells` (states, any size up to the board's) on the board from (top, left), wrapping round a
         torus; with `replace` the cells under it become exactly those, else only its live cells are drawn (a
-        paste), each in its state. Undoable."""
+        paste), each in its state; a state the rule lacks as live (state 1), as a file's are read. Undoable."""
         height, width = cells.shape
         rows, columns = np.meshgrid(top + np.arange(height), left + np.arange(width), indexing="ij")
         places = np.stack([rows.ravel(), columns.ravel()], axis=1)
         states = cells.ravel()
+        states = np.where(states >= self.rule.states, 1, states)  # copied from a board of more states, say
         with self._lock:
             self._remember()
             if replace:
@@ -461,7 +462,7 @@ def text_of_a_tree(native: str, topology: Topology, path: Path | None, name: str
     RLE is as small as its runs); one of too many runs says to write macrocell."""
     if path is not None and path.suffix.lower() == ".mc":
         return native
-    pattern = read_macrocell(native)
+    pattern = read_macrocell(native, str(path) if path is not None else "the board")  # refusals name the file
     assert pattern.rule is not None and pattern.position is not None  # lifetui's macrocell says both
     return write_rle_runs(pattern.runs, pattern.width, pattern.height, pattern.rule.rule, pattern.generation, name,
                           author, position=pattern.position, topology=topology.suffix())  # fmt: skip

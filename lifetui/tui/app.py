@@ -409,7 +409,8 @@ class LifeApp(Editing, Recorder):
         self.simulation.interrupt()
         self.driver.wake.set()
         wanted = self.simulation.engine_name
-        self._take(board, pattern.name or "-", pattern.author, life)
+        name = pattern.name or pattern.source or "-"  # as the command line names it: a file's path if no #N
+        self._take(board, name, pattern.author, life)
         simulation = life.simulation
         await self.query_one(BoardView).remove()
         await self.query_one("#main").mount(
@@ -418,7 +419,7 @@ class LifeApp(Editing, Recorder):
         for warning in [*pattern.warnings, *simulation.notes]:
             self.notify(warning, severity="warning", timeout=10)
         size, where = f"{pattern.width} x {pattern.height}", board.topology.describe()
-        self.notify(f"opened {pattern.name or 'the pattern'}: {size} on {where}, {board.rule}")
+        self.notify(f"opened {name}: {size} on {where}, {board.rule}")
         self._start_threads()
         if wanted != simulation.engine_name:
             self.driver.submit(lambda: self._swap(wanted))  # the engine it was on, if it can run this board

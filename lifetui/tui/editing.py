@@ -78,6 +78,9 @@ class Editing(App):
         if refusal:
             self.notify(refusal, severity="error")
             return
+        pattern.fit_states(self.simulation.rule.states)  # a multi-state file on a board of fewer states
+        for warning in pattern.warnings:
+            self.notify(warning, severity="warning", timeout=10)
         self._put_at_pointer(pattern.to_array())
 
     def _refuse_paste(self, height: int, width: int) -> str:
