@@ -151,3 +151,14 @@ def test_the_c_engine_at_o2_runs_the_learned_circuits_cell_by_cell_as_numpy(text
         stepper.step(generations)
         reference.step(generations)
         assert np.array_equal(stepper.cells(), reference.cells())
+
+
+@pytest.mark.parametrize(("text", "folder"), [("/2/3", "g3b2s"), ("345/2/4", "g4b2s345")])
+def test_the_shipped_c_of_a_multi_state_kernel_is_what_the_compiler_emits_today(text, folder):
+    from importlib import resources
+
+    from lifetui.model.kernels import kernel_for
+
+    rule = parse_rule(text).rule
+    shipped_c = (resources.files("lifetui.bundled_kernels") / folder / "kernel.c").read_text(encoding="utf-8")
+    assert shipped_c == compile_network(kernel_for(rule).network, rule).function_source()
