@@ -59,7 +59,9 @@ class _Renamed:
         self._lib = lib
 
     def __getattr__(self, name: str):
-        return getattr(self._lib, name.replace("lifetui_hashlife_", "lifetui_stateslife_", 1))
+        function = getattr(self._lib, name.replace("lifetui_hashlife_", "lifetui_stateslife_", 1))
+        setattr(self, name, function)  # looked up once: the next call finds it on the instance
+        return function
 
 
 class StatesHashlifeEngine(HashlifeEngine):
