@@ -22,6 +22,7 @@ from lifetui.engines import ENGINES, JAX_LEAST_MEMORY, EngineOptions, available_
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.memory import physical_memory
+from lifetui.model.factored import FactoredNetwork, cells_to_inputs, mistakes
 from lifetui.model.kernels import (
     Kernel,
     kernel_for,
@@ -33,13 +34,12 @@ from lifetui.model.kernels import (
 from lifetui.model.network import (
     DEFAULT_LAYERS,
     default_layers,
-    input_bits,
+    factored,
     layer_sizes_problem,
     learnable_problem,
     neighbourhood_count,
-    next_state_bits,
+    next_states,
     state_bits,
-    wrong_neighbourhoods,
 )
 from lifetui.patterns import Pattern, load_pattern, refuse_other_format_name
 from lifetui.patterns.pattern import MAX_GENERATION
@@ -495,11 +495,15 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
     two-state rule; states^9 of a Generations rule's state bits, other codes being don't-cares), and save it."""
     from lifetui.model.interrupts import deferred_interrupts
 
-    outputs = state_bits(rule.rule.states)
     layers = layers or default_layers(rule.rule)
-    problem = layer_sizes_problem(layers, outputs)
+    if factored(rule.rule):  # learned in parts: --layers are those of its rule part, a two-state network's
+        problem = layer_sizes_problem(layers, 1)
+        about = f"{rule.rule} is learned in parts, and these are the layers of its rule part, one output"
+    else:
+        problem = layer_sizes_problem(layers, state_bits(rule.rule.states))
+        about = f"one output per bit of {rule.rule}'s states"
     if problem:
-        raise click.BadParameter(f"{problem} (one output per bit of {rule.rule}'s states)", param_hint="'--layers'")
+        raise click.BadParameter(f"{problem} ({about})", param_hint="'--layers'")
 
     folder = refuse_kernel_folder(out or user_kernels_dir() / rule.rule.slug)  # before minutes of training
     if physical_memory() < JAX_LEAST_MEMORY:  # XLA would abort the process, not raise
@@ -526,38 +530,49 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     bits = state_bits(target.states)
-    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits):
+    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits) or isinstance(
+        kernel.network, FactoredNetwork
+    ) != factored(target):
         raise UsageError(f"kernel {kernel.path} is for {kernel.rule}, whose cells have {kernel.network.outputs} "
-                         f"bit(s); {target}'s have {bits}")  # fmt: skip
-    wrong = wrong_neighbourhoods(kernel.network, target)
+                         f"bit(s){' (a network in parts)' if isinstance(kernel.network, FactoredNetwork) else ''}; "
+                         f"{target}'s have {bits}{' (a network in parts)' if factored(target) else ''}")  # fmt: skip
+    wrong = mistakes(kernel.network, target)
     compiled = compile_network(kernel.network, target)
     count = neighbourhood_count(target)
     click.echo(f"kernel: {kernel.path} ({kernel.rule}, {kernel.network.gate_count} gates)")
-    click.echo(f"network: {count - len(wrong)}/{count} exact")
+    click.echo(f"network: {count - wrong.count}/{count} exact")
     if isinstance(compiled, CompiledStates):
-        click.echo(f"circuit: {count - len(compiled.wrong)}/{count} exact ({compiled.describe()})")
+        click.echo(f"circuit: {count - compiled.wrong_count}/{count} exact ({compiled.describe()})")
     else:
-        click.echo(f"circuit: {count - len(compiled.wrong)}/{count} exact (-O2: {compiled.circuit.size} gates, "
+        click.echo(f"circuit: {count - compiled.wrong_count}/{count} exact (-O2: {compiled.circuit.size} gates, "
                    f"depth {compiled.circuit.depth()}; default: {compiled.describe()})")  # fmt: skip
-    if len(wrong):
-        click.echo(f"wrong on {len(wrong)} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
-        index = np.asarray(wrong, dtype=np.int64)
-        expected = _states_of(next_state_bits(target, index))
-        got = _states_of(kernel.network.evaluate(input_bits(index, kernel.network.inputs)))
-        listed = len(index) if bits == 1 else LISTED_WRONG  # a multi-state kernel can be wrong on thousands
-        for number, neighbourhood in enumerate(index[:listed].tolist()):
-            cells = [sum(((neighbourhood >> (9 * p + k)) & 1) << p for p in range(bits)) for k in range(9)]
-            symbols = ".O" if bits == 1 else ".ABC"
-            rows = " / ".join("".join(symbols[cell] for cell in cells[row * 3 : row * 3 + 3]) for row in range(3))
-            click.echo(f"  #{neighbourhood:{len(str(2 ** (9 * bits)))}d}  {rows}  rule {expected[number]}, "
-                       f"network {got[number]}")  # fmt: skip
-        if len(index) > listed:
-            click.echo(f"  ... and {len(index) - listed:,} more")
+    if wrong.count:
+        click.echo(f"wrong on {wrong.count} neighbourhoods (rows NW N NE / W C E / SW S SE; rule says, network says):")
+        cells = wrong.listed.T  # (9, listed)
+        expected = next_states(target, cells)
+        got = _states_of(kernel.network.evaluate(cells_to_inputs(cells, bits)))
+        listed = len(expected) if bits == 1 else min(len(expected), LISTED_WRONG)  # multi-state: thousands
+        width = len(str(2 ** (9 * bits)))
+        for number in range(listed):
+            states = [int(state) for state in cells[:, number]]
+            index = sum(((state >> p) & 1) << (9 * p + k) for k, state in enumerate(states) for p in range(bits))
+            rows = " / ".join("".join(_symbol(state, bits) for state in states[row * 3 : row * 3 + 3])
+                              for row in range(3))  # fmt: skip
+            click.echo(f"  #{index:{width}d}  {rows}  rule {expected[number]}, network {got[number]}")
+        if wrong.count > listed:
+            click.echo(f"  ... and {wrong.count - listed:,} more")
         sys.exit(1)
 
 
 #: The wrong neighbourhoods `verify` lists of a multi-state kernel (a two-state one's are at most 512).
 LISTED_WRONG = 100
+
+
+def _symbol(state: int, bits: int) -> str:
+    """A state as verify draws it: . and O for two states, else . and A, B, ... (Golly's letters up to X)."""
+    if bits == 1:
+        return ".O"[state]
+    return "." if state == 0 else chr(ord("A") + state - 1) if state <= 24 else f"({state})"
 
 
 def _states_of(bits: np.ndarray) -> list[int]:
@@ -586,13 +601,13 @@ def compile_command(model: Path | None, rule: RuleSpec | None, level: int, outpu
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     compiled = compile_network(kernel.network, target, level)
-    refuse_inexact(len(compiled.wrong), target, allow_inexact)
+    refuse_inexact(compiled.wrong_count, target, allow_inexact)
     if output is not None:
         write_atomically(output, compiled.source())
     if as_json:
         click.echo(json.dumps(compiled.summary()))
     else:
-        wrong = len(compiled.wrong)
+        wrong = compiled.wrong_count
         count = neighbourhood_count(target)
         status = f"WRONG on {wrong} neighbourhoods" if wrong else f"verified on all {count:,} neighbourhoods"
         click.echo(f"{target} -O{level}: {compiled.network_gates} network gates -> {compiled.describe()}, {status}")

@@ -256,7 +256,7 @@ def test_interrupted_training_leaves_no_kernel(lifetui, tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "train_seeds", interrupted)
+    monkeypatch.setattr(training, "fit_seeds", interrupted)
     result = lifetui("train", "--out", str(tmp_path / "k"))
     assert result.code == 130
     assert list(tmp_path.iterdir()) == []
@@ -494,7 +494,7 @@ def test_ctrl_c_stops_a_long_c_run_with_status_130(tmp_path, args, interruptible
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("point", ["import:jax", "call:lifetui.model.training:train_seeds"])
+@pytest.mark.parametrize("point", ["import:jax", "call:lifetui.model.training:fit_seeds"])
 def test_ctrl_c_during_training_stops_it_cleanly_with_status_130(tmp_path, point, interruptible):
     # While JAX is imported (a Ctrl-C there once crashed the process, or was lost between the command line's
     # deferral and training's own), and once training has begun; the full network, one seed.

@@ -114,8 +114,8 @@ def damage(folder, name, change):
         ("kernel.json", lambda d: d.update(format=99), "unknown kernel format"),
         ("kernel.json", lambda d: d.update(rule="B3/S23/C4"), "'states' must be 4, the states of 23/3/4"),
         ("kernel.json", lambda d: d.update(rule="B3/S23/C4", states=4), "ending in 2"),  # two bits a state
-        ("kernel.json", lambda d: d.update(rule="LifeHistory"), "learned for two-state and Generations rules"),
-        ("kernel.json", lambda d: d.update(rule="/2/5", states=5), "rules of up to 4 states"),
+        ("kernel.json", lambda d: d.update(rule="LifeHistory", states=7), "LifeHistory is in parts: 'parts' must"),
+        ("kernel.json", lambda d: d.update(rule="/2/5", states=5), "a kernel for /2/5 is in parts"),
         ("kernel.json", lambda d: d.update(rule=["B3"]), "'rule' must be a string"),
         ("kernel.json", lambda d: d.update(layers=[4, 2, 2]), "ending in 1"),
         ("kernel.json", lambda d: d.update(layers=[10**9, 1]), "layer widths"),
@@ -195,8 +195,8 @@ def test_an_unchanged_kernel_is_read_once_and_a_changed_one_again(tmp_path, monk
     import lifetui.model.kernels as kernels
 
     reads = []
-    real = kernels._load_network
-    monkeypatch.setattr(kernels, "_load_network", lambda *args: reads.append(args) or real(*args))
+    real = kernels._load_arrays
+    monkeypatch.setattr(kernels, "_load_arrays", lambda *args: reads.append(args) or real(*args))
     save_kernel(tmp_path / "k", pass_through_network(), {"rule": "B3/S23"})
     first = load_kernel(tmp_path / "k")
     assert load_kernel(tmp_path / "k") is first and len(reads) == 1

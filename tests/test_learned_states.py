@@ -14,6 +14,7 @@ from lifetui.engines import ENGINES, EngineOptions, availability, create_engine
 from lifetui.model.kernels import KernelError, load_kernel, save_kernel
 from lifetui.model.network import (
     INPUTS,
+    factored,
     input_bits,
     learnable_problem,
     next_state_bits,
@@ -21,7 +22,7 @@ from lifetui.model.network import (
     state_bits,
     wrong_neighbourhoods,
 )
-from lifetui.rules import BoundedGrid, parse_rule
+from lifetui.rules import CONWAY, BoundedGrid, parse_rule
 from lifetui.world.topology import PLANE, Topology
 from lifetui.world.universe import create_universe
 
@@ -54,8 +55,11 @@ def test_next_state_bits_follow_the_rule():
 
 def test_learnable_rules():
     assert learnable_problem(STAR_WARS) is None and learnable_problem(parse_rule("B3/S23").rule) is None
-    assert "up to 4 states" in learnable_problem(parse_rule("/2/5").rule)
-    assert "two-state and Generations" in learnable_problem(parse_rule("LifeHistory").rule)
+    # Five or more states, and History, are learned in parts; Larger than Life's ranges are not 3x3.
+    many, history = parse_rule("/2/5").rule, parse_rule("LifeHistory").rule
+    assert learnable_problem(many) is None and learnable_problem(history) is None
+    assert factored(many) and factored(history) and not factored(STAR_WARS) and not factored(CONWAY)
+    assert "two-state, Generations and History" in learnable_problem(parse_rule("R2,C3,M1,S2..3,B3..3,NM").rule)
 
 
 def test_a_small_generations_rule_is_learned_exactly_in_seconds():
@@ -120,8 +124,8 @@ def test_circuits_that_miss_the_rule_are_caught():
 
 
 def test_train_and_compile_take_generations_rules_and_refuse_the_others(lifetui, tmp_path):
-    history = lifetui("train", "--rule", "LifeHistory", "--out", str(tmp_path / "k"))
-    assert history.code == 2 and "learned for two-state and Generations rules" in history.err
+    history = lifetui("train", "--rule", "LifeHistory", "--layers", "4,2", "--out", str(tmp_path / "k"))
+    assert history.code == 2 and "ending in 1 (LifeHistory is learned in parts" in history.err
     layers = lifetui("train", "--rule", "/2/3", "--layers", "4,2,1", "--out", str(tmp_path / "k"))
     assert layers.code == 2 and "ending in 2" in layers.err
     compiled = lifetui("compile", "--kernel", str(SHIPPED[STAR_WARS]), "--json")
@@ -191,8 +195,9 @@ def test_availability_of_learned_engines_for_multi_state_rules(tmp_path):
         assert availability(name, BRIANS_BRAIN, options(BRIANS_BRAIN)).available
         missing = availability(name, BRIANS_BRAIN, EngineOptions(model=tmp_path / "none"))
         assert not missing.available and "no such kernel folder" in missing.reason
-        history = availability(name, parse_rule("LifeHistory").rule)
-        assert "learned for two-state and Generations rules" in history.reason
+        assert availability(name, parse_rule("LifeHistory").rule).available  # its kernel ships
+        fireworks = availability(name, parse_rule("2/13/21").rule)
+        assert "no trained kernel for 2/13/21; train one with" in fireworks.reason
     wrong_rule = EngineOptions(model=SHIPPED[BRIANS_BRAIN])
     assert "is for /2/3, not 345/2/4" in availability("c", STAR_WARS, wrong_rule).reason
     with pytest.raises(KernelError):

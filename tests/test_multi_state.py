@@ -201,12 +201,14 @@ def test_engines_of_one_bit_a_cell_refuse_multi_state_rules_in_one_line(name):
 
 
 @pytest.mark.parametrize("rule", ["2/13/21", "LifeHistory"])
-def test_a_rule_no_kernel_can_be_learned_for_names_only_the_engines_running_it(rule):
-    """Once "(numpy and hashlife run it; jax, c and xla with a trained kernel)" for Golly's 21-state fireworks
-    too, which no kernel can be trained for (jax and c say so when asked)."""
+def test_a_rule_learned_in_parts_names_the_learned_engines_too(rule):
+    """Golly's 21-state fireworks and LifeHistory are learned in parts: the learned engines run them once a
+    kernel is trained (LifeHistory's ships), and say how to train one."""
     status = availability("bitsliced", parse_rule(rule).rule)
-    assert not status.available and status.reason.endswith("states (numpy and hashlife run it)")
-    assert "kernels are learned" in availability("c", parse_rule(rule).rule).reason
+    assert not status.available
+    assert status.reason.endswith("states (numpy and hashlife run it; jax, c and xla with a trained kernel)")
+    learned = availability("c", parse_rule(rule).rule)
+    assert learned.available if rule == "LifeHistory" else "no trained kernel for 2/13/21" in learned.reason
 
 
 def test_the_simulation_runs_the_shipped_kernel_and_refuses_a_two_state_engine_saying_why():
@@ -275,10 +277,10 @@ def test_run_on_a_learned_engine_without_a_kernel_says_how_to_train_one(lifetui,
     assert "no trained kernel for /23/3; train one with: lifetui train --rule /23/3" in result.err
 
 
-def test_train_refuses_a_history_rule(lifetui):
-    result = lifetui("train", "--rule", "LifeHistory")
+def test_train_refuses_a_larger_than_life_rule_of_several_states(lifetui):
+    result = lifetui("train", "--rule", "R2,C3,M1,S2..3,B3..3,NM")
     assert result.code == 2
-    assert "LifeHistory is a history rule; kernels are learned for two-state and Generations rules" in result.err
+    assert "is a Larger than Life rule of range 2; kernels are trained" in result.err
 
 
 def test_the_checker_tells_a_dying_cell_from_a_live_one():

@@ -153,7 +153,10 @@ def test_the_c_engine_at_o2_runs_the_learned_circuits_cell_by_cell_as_numpy(text
         assert np.array_equal(stepper.cells(), reference.cells())
 
 
-@pytest.mark.parametrize(("text", "folder"), [("/2/3", "g3b2s"), ("345/2/4", "g4b2s345")])
+@pytest.mark.parametrize(
+    ("text", "folder"),
+    [("/2/3", "g3b2s"), ("345/2/4", "g4b2s345"), ("LifeHistory", "b3s23history"), ("234/34678/24", "g24b34678s234")],
+)
 def test_the_shipped_c_of_a_multi_state_kernel_is_what_the_compiler_emits_today(text, folder):
     from importlib import resources
 

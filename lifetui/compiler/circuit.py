@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lifetui.model.gates import PASS_A, PASS_B, TRUTH
+from lifetui.model.gates import PASS_A, PASS_B, TRUTH, apply_gate
 from lifetui.model.network import INPUTS, Network, next_state_bits, occurring_neighbourhoods
 from lifetui.rules import Rule
 
@@ -144,6 +144,14 @@ def wrong_states(circuits: tuple[Circuit, ...], rule: Rule) -> list[int]:
         difference >>= low + 1
         offset += low + 1
     return wrong
+
+
+def run_gates(gates: tuple[Gate, ...], inputs: np.ndarray) -> list[np.ndarray]:
+    """Every node's values on 0/1 inputs of shape (inputs, n): the inputs, then each gate's, in order."""
+    nodes = list(np.asarray(inputs, dtype=np.uint8))
+    for gate in gates:
+        nodes.append(apply_gate(gate.op, nodes[gate.a], nodes[gate.b]))
+    return nodes
 
 
 def extract(network: Network, output: int = 0) -> Circuit:

@@ -73,12 +73,13 @@ def _cell_function(circuit: Circuit) -> list[str]:
     ]
 
 
-def states_source(circuits: tuple[Circuit, ...], rule: Rule, how: str, verified: bool) -> str:
+def states_source(circuits: tuple[Circuit, ...], rule: Rule, how: str, verified: bool, shared: bool = False) -> str:
     """The C function lifetui_next for the planes runtime: bit p of a multi-state rule's next state from the
-    9 x bits neighbourhood words in[9 * p + k] (bit p of the cell NEIGHBOURHOOD[k]), a circuit per bit."""
+    9 x bits neighbourhood words in[9 * p + k] (bit p of the cell NEIGHBOURHOOD[k]), a circuit per bit; `shared`
+    circuits, one list of gates with an output node per bit, have it written once."""
     planes = len(circuits)
     inputs = tuple(f"in[{index}]" for index in range(INPUTS * planes))
-    size = sum(circuit.size for circuit in circuits)
+    size = circuits[0].size if shared else sum(circuit.size for circuit in circuits)
     status = "verified on every neighbourhood that can occur" if verified else "NOT exact on every neighbourhood"
     lines = [
         f"/* {rule}: the learned circuits {how}, one per bit of the state, {size} operations per word in all, "
@@ -88,6 +89,10 @@ def states_source(circuits: tuple[Circuit, ...], rule: Rule, how: str, verified:
         "",
         "static inline void lifetui_next(const lifetui_word *in, lifetui_word *out) {",
     ]
+    if shared:
+        lines += _gate_lines(circuits[0].gates, inputs, "g")
+        lines += [f"    out[{bit}] = {_node(circuit.output, inputs, 'g')};" for bit, circuit in enumerate(circuits)]
+        return "\n".join([*lines, "}"]) + "\n"
     for bit, circuit in enumerate(circuits):
         prefix = f"p{bit}_"
         lines += _gate_lines(circuit.gates, inputs, prefix)

@@ -21,12 +21,14 @@ from dataclasses import dataclass, replace
 from lifetui.compiler.build import planes_source, runtime_source
 from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods, wrong_states
 from lifetui.compiler.codegen import circuit_source, states_source, states_stencil_source, stencil_source
+from lifetui.compiler.parts import check_composed, compose_parts, part_circuits, shared_size, stencil_of_parts
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.states import StatesStencil, resynthesise_states
 from lifetui.compiler.stencil import ROW_GATES, Stencil, resynthesise
 from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
-from lifetui.model.network import Network, neighbourhood_count
+from lifetui.model.factored import FactoredNetwork, Mistakes
+from lifetui.model.network import Network, neighbourhood_count, state_bits
 from lifetui.rules import Rule
 
 DEFAULT_LEVEL = 3
@@ -64,6 +66,10 @@ class Compiled:
     def emitted(self) -> Circuit:
         """The circuit emitted when there is no stencil."""
         return self.synthesised or self.circuit
+
+    @property
+    def wrong_count(self) -> int:
+        return len(self.wrong)
 
     @property
     def verified(self) -> bool:
@@ -128,23 +134,37 @@ class CompiledStates:
     level: int
     network_gates: int
     circuits: tuple[Circuit, ...]  # bit p of the next state the p-th, at -O(min(level, 2))
-    wrong: tuple[int, ...]  # neighbourhood indices (bit 9p + k: bit p of cell k's state) that the circuits get wrong
+    #: Neighbourhood indices (bit 9p + k: bit p of cell k's state) that the circuits get wrong; with `checked`, the
+    #: first few as the nine cells' states.
+    wrong: tuple[int | tuple[int, ...], ...]
     stencil: StatesStencil | None = None  # -O3, where it is smaller than the circuits
     kept: str = ""  # at -O3 without a stencil, why
+    #: A network in parts: its circuits share one list of gates, and were checked by class (`parts.py`); `wrong`
+    #: then lists the first few neighbourhoods it departs from the rule on, as tuples of the nine states.
+    checked: Mistakes | None = None
 
     @property
     def form(self) -> str:
         return "stencil" if self.stencil else "circuit"
 
     @property
+    def wrong_count(self) -> int:
+        """The neighbourhoods that can occur where the circuits depart from the rule."""
+        return self.checked.count if self.checked else len(self.wrong)
+
+    @property
     def verified(self) -> bool:
         """True when the circuits equal the rule on every neighbourhood that can occur."""
-        return not self.wrong
+        return not self.wrong_count
 
     @property
     def size(self) -> int:
         """Two-input operations per 64-cell word, all bit planes together, not counting the neighbours' shifts."""
-        return self.stencil.size if self.stencil else sum(circuit.size for circuit in self.circuits)
+        if self.stencil:
+            return self.stencil.size
+        if self.checked:
+            return shared_size(self.circuits)
+        return sum(circuit.size for circuit in self.circuits)
 
     def depth(self) -> int:
         return self.stencil.depth() if self.stencil else max(circuit.depth() for circuit in self.circuits)
@@ -152,7 +172,10 @@ class CompiledStates:
     def function_source(self) -> str:
         if self.stencil:
             return states_stencil_source(self.stencil, self.rule, self.verified)
-        return states_source(self.circuits, self.rule, f"at -O{min(self.level, 2)}", self.verified)
+        how = f"at -O{min(self.level, 2)}"
+        if self.checked:
+            how = f"at -O{self.level}, composed from the network's parts"
+        return states_source(self.circuits, self.rule, how, self.verified, shared=self.checked is not None)
 
     def source(self) -> str:
         """One buildable C file: the step functions, then the planes runtime that steps a board of bit planes with
@@ -175,8 +198,13 @@ class CompiledStates:
             return (f"{self.size} gates per word over {planes} bit planes, depth {self.depth()} (-O{self.level} "
                     f"stencil over the on plane of {on}: {self.stencil.on.size} for that plane, {len(ROW_GATES)} for "
                     f"its row sums, {self.stencil.combine_size} for the count and the next state)")  # fmt: skip
-        sizes = " + ".join(str(circuit.size) for circuit in self.circuits)
+        if self.checked:
+            how = f"-O{self.level}" + (f", each part resynthesised where smaller; no stencil: {self.kept}"
+                                       if self.level >= 3 else "")  # fmt: skip
+            return (f"{self.size} gates per word over {planes} bit planes, composed from the network's parts, "
+                    f"depth {self.depth()} ({how})")  # fmt: skip
         kept = f" (-O3 kept the -O2 circuits: {self.kept})" if self.level >= 3 else ""
+        sizes = " + ".join(str(circuit.size) for circuit in self.circuits)
         return (f"{self.size} gates per word over {planes} bit planes ({sizes}), depth {self.depth()} "
                 f"(-O{min(self.level, 2)}){kept}")  # fmt: skip
 
@@ -189,12 +217,39 @@ class CompiledStates:
         }  # fmt: skip
 
 
-def compile_network(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> Compiled | CompiledStates:
+def compile_network(
+    network: Network | FactoredNetwork, rule: Rule, level: int = DEFAULT_LEVEL
+) -> Compiled | CompiledStates:
     """The hardened network as an optimised circuit (a stencil at -O3 where it can be), checked against `rule`;
     a multi-state rule's, as a circuit per bit of the state."""
+    if isinstance(network, FactoredNetwork):
+        return compile_factored(network, rule, level)
     if rule.multi_state:
         return compile_states(network, rule, level)
     return compile_circuit(extract(network), rule, level, network.gate_count)
+
+
+def compile_factored(network: FactoredNetwork, rule: Rule, level: int = DEFAULT_LEVEL) -> CompiledStates:
+    """A network in parts: each part optimised at -O(min(level, 2)), composed into circuits over the 9 x bits
+    state bits that share their gates, checked by class; at -O3, where the parts are exact, the stencil of what
+    they compute where that is smaller (`parts.py`)."""
+    if network.planes != state_bits(rule.states):
+        raise UsageError(f"the kernel's cells have {network.planes} bits; {rule}'s have {state_bits(rule.states)}")
+    parts = part_circuits(network, rule, level)
+    circuits = compose_parts(parts, network.planes)
+    checked = check_composed(rule, parts["cell"], circuits)
+    wrong = tuple(tuple(int(state) for state in cells) for cells in checked.listed)
+    compiled = CompiledStates(rule, level, network.gate_count, circuits, wrong, checked=checked)
+    if level < 3:
+        return compiled
+    if checked.count:
+        return replace(compiled, kept="the parts depart from the rule, and -O3 resynthesises only exact ones")
+    stencil, why = stencil_of_parts(parts, rule)
+    if stencil is None:
+        return replace(compiled, kept=why)
+    if stencil.size >= compiled.size:
+        return replace(compiled, kept=f"smaller than the stencil over an on plane ({stencil.size} gates)")
+    return replace(compiled, stencil=stencil)
 
 
 def compile_states(network: Network, rule: Rule, level: int = DEFAULT_LEVEL) -> CompiledStates:

@@ -96,7 +96,7 @@ def resynthesise_states(tables: tuple[int, ...], states: int) -> tuple[StatesSte
         following = _following(cells, values, on_states, states)
         if following is None:
             continue
-        for stencil in _stencils(on_states, following, states):
+        for stencil in stencils(on_states, following, states):
             if best is None or stencil.size < best.size:
                 best = stencil
     if best is None:
@@ -147,7 +147,7 @@ def _classes(following: np.ndarray) -> list[tuple[int, int, int]]:
     return found
 
 
-def _stencils(on_states: tuple[int, ...], following: np.ndarray, states: int) -> list[StatesStencil]:
+def stencils(on_states: tuple[int, ...], following: np.ndarray, states: int) -> list[StatesStencil]:
     """Stencils of the on plane `on_states` and this table of next states: each bit decoded from the count, the
     centre's on plane and its state, and also from the two-state rule the on plane follows (whether the centre
     is on next), which a Generations rule's bits read."""

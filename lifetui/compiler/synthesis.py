@@ -133,19 +133,19 @@ def emit(plan: Plan, variables: tuple[int, ...], add: Callable[[int, int, int], 
     return add(plan[1], a, b)
 
 
-def synthesise(table: int, care: int = ALL, budget: int | None = None) -> Circuit:
-    """A small circuit over the nine cells with this 512-bit truth table on the neighbourhoods `care`
-    (default: all), optimised at -O2 and checked; OverBudget if the search needs more than `budget`
+def synthesise(table: int, care: int = ALL, budget: int | None = None, inputs: int = INPUTS) -> Circuit:
+    """A small circuit over the nine cells (or `inputs` inputs) with this truth table on the minterms `care`
+    (default: all 512), optimised at -O2 and checked; OverBudget if the search needs more than `budget`
     subfunctions."""
     gates: list[Gate] = []
 
     def add(op: int, a: int, b: int) -> int:
         gates.append(Gate(op, a, b))
-        return INPUTS + len(gates) - 1
+        return inputs + len(gates) - 1
 
-    _, plan = Search(INPUTS, budget).best(table & care, care)
-    output = emit(plan, tuple(range(INPUTS)), add)
-    circuit = optimise(Circuit(tuple(gates), output), 2)
+    _, plan = Search(inputs, budget).best(table & care, care)
+    output = emit(plan, tuple(range(inputs)), add)
+    circuit = optimise(Circuit(tuple(gates), output, inputs), 2)
     if (circuit.truth_table() ^ table) & care:
         raise AssertionError("synthesis produced a circuit with another function: a compiler bug")
     return circuit

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, learned_kernel
 from lifetui.errors import LifeError, UsageError
 from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall, physical_memory
+from lifetui.model.factored import flat
 from lifetui.model.network import learnable_problem, too_many_live_gates
 from lifetui.rules import Rule
 from lifetui.world.topology import Topology
@@ -150,7 +151,7 @@ def _learned_and_jax(rule: Rule, options: EngineOptions) -> str | None:
     if problem:
         return problem
     kernel, _ = learned_kernel(rule, options)  # a missing, damaged, inexact or other rule's kernel raises
-    return too_many_live_gates(kernel.network)
+    return too_many_live_gates(flat(kernel.network))
 
 
 def _learned_circuit_and_jax(rule: Rule, options: EngineOptions) -> str | None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lifetui.model.factored import Mistakes, mistakes
 from lifetui.model.kernels import Kernel, kernel_for, refuse_inexact
-from lifetui.model.network import wrong_neighbourhoods
 from lifetui.rules import Rule
 
 
@@ -163,18 +163,18 @@ class Engine(ABC):
     def _learned_kernel(self) -> Kernel:
         """The kernel this engine runs, under the one inexact policy every learned engine follows."""
         kernel, wrong = learned_kernel(self.rule, self.options)
-        self.inexact = len(wrong)
-        self.births_on_empty = 0 in wrong and not self.rule.born_on_empty
+        self.inexact = wrong.count
+        self.births_on_empty = wrong.empty and not self.rule.born_on_empty
         return kernel
 
 
-def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, list[int]]:
+def learned_kernel(rule: Rule, options: EngineOptions) -> tuple[Kernel, Mistakes]:
     """The kernel for `rule` and the neighbourhoods it gets wrong; refused if any, unless allowed."""
     kernel = kernel_for(rule, options.model)
     wrong = kernel.checked.get(rule)
     if wrong is None:
-        wrong = kernel.checked[rule] = [int(index) for index in wrong_neighbourhoods(kernel.network, rule)]
-    refuse_inexact(len(wrong), rule, options.allow_inexact)
+        wrong = kernel.checked[rule] = mistakes(kernel.network, rule)
+    refuse_inexact(wrong.count, rule, options.allow_inexact)
     return kernel, wrong
 
 

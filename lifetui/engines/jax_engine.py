@@ -31,6 +31,7 @@ from lifetui.compiler.build import BuildError, private_folder
 from lifetui.engines.base import DEFAULT_OPTIONS, Engine, EngineOptions, wrapped
 from lifetui.errors import LifeError
 from lifetui.memory import memory_shortfall
+from lifetui.model.factored import flat
 from lifetui.model.gates import PASS_A, PASS_B
 from lifetui.model.network import live_gates, state_bits, too_many_live_gates
 from lifetui.rules import NEIGHBOURHOOD, Rule
@@ -262,7 +263,7 @@ class JaxEngine(PackedJaxEngine):
 
     def __init__(self, rule: Rule, options: EngineOptions = DEFAULT_OPTIONS):
         super().__init__(rule, options)
-        network = self._learned_kernel().network
+        network = flat(self._learned_kernel().network)
         problem = too_many_live_gates(network)
         if problem:
             raise LifeError(f"jax engine: {problem}")

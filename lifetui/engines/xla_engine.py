@@ -122,9 +122,13 @@ class StatesXlaEngine(PlanesBoard, XlaEngine):
         if self.compiled.stencil is not None:
             return states_stencil_generation(self.compiled.stencil, width)
         circuits = self.compiled.circuits
+        shared = self.compiled.checked is not None  # a network in parts: its circuits share one list of gates
 
         def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
             inputs = self.neighbourhood(width, block, above, below)
+            if shared:
+                nodes = evaluate(circuits[0].gates, inputs)
+                return jnp.stack([nodes[circuit.output] for circuit in circuits], axis=1)
             return jnp.stack([evaluate(circuit.gates, inputs)[circuit.output] for circuit in circuits], axis=1)
 
         return generation

@@ -16,16 +16,19 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import platformdirs
 
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import current_umask as _current_umask
+from lifetui.model.factored import FactoredNetwork, Mistakes, part_cases, part_names
 from lifetui.model.gates import GATE_COUNT
 from lifetui.model.network import (
     INPUTS,
     Network,
+    factored,
     layer_sizes_problem,
     learnable_problem,
     neighbourhood_count,
@@ -61,12 +64,12 @@ def refuse_inexact(wrong: int, rule: Rule, allow_inexact: bool) -> None:
 class Kernel:
     """A trained network, the metadata it was saved with (rule, seed, steps, ...), and where it came from."""
 
-    network: Network
+    network: Network | FactoredNetwork  # a rule of 5 or more states, or a History rule: in parts
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
     #: The neighbourhoods the network gets wrong, by rule, once checked: a multi-state rule's 262,144 take a
     #: second or two, and every key press in the TUI asks the learned engines' availability again.
-    checked: dict[Rule, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    checked: dict[Rule, Mistakes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rule(self) -> Rule:
@@ -134,7 +137,7 @@ def refuse_kernel_folder(folder: Path) -> Path:
     return folder
 
 
-def save_kernel(folder: Path, network: Network, metadata: dict) -> None:
+def save_kernel(folder: Path, network: Network | FactoredNetwork, metadata: dict) -> None:
     """Write the kernel folder whole or not at all: build it beside the target, then rename it in (a folder
     holding only a kernel is replaced). OSError becomes LifeError, the target as it was."""
     try:
@@ -143,18 +146,20 @@ def save_kernel(folder: Path, network: Network, metadata: dict) -> None:
         raise LifeError(f"cannot write the kernel to {folder}: {err.strerror or err}") from None
 
 
-def _save_kernel(folder: Path, network: Network, metadata: dict) -> None:
+def _save_kernel(folder: Path, network: Network | FactoredNetwork, metadata: dict) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
         staging.chmod(0o777 & ~_current_umask())
-        arrays = {}
-        for i, (a, b, logits) in enumerate(zip(network.wires_a, network.wires_b, network.logits)):
-            arrays[f"layer{i:02d}_a"] = a.astype(np.int32)
-            arrays[f"layer{i:02d}_b"] = b.astype(np.int32)
-            arrays[f"layer{i:02d}_logits"] = logits.astype(np.float32)
+        if isinstance(network, FactoredNetwork):
+            arrays: dict[str, Any] = {
+                key: array for name, part in network.parts.items() for key, array in _arrays(part, name).items()
+            }
+            document = {"format": FORMAT, "parts": network.part_sizes, **metadata}
+        else:
+            arrays = _arrays(network)
+            document = {"format": FORMAT, "layers": list(network.layer_sizes), **metadata}
         np.savez_compressed(staging / NETWORK_FILE, **arrays)
-        document = {"format": FORMAT, "layers": list(network.layer_sizes), **metadata}
         (staging / METADATA_FILE).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         replaced = None
         if folder.exists():
@@ -167,6 +172,17 @@ def _save_kernel(folder: Path, network: Network, metadata: dict) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _arrays(network: Network, part: str = "") -> dict[str, np.ndarray]:
+    """A network's arrays as network.npz names them: `layer00_a`, or `cell_layer00_a` for a part."""
+    prefix = f"{part}_" if part else ""
+    arrays = {}
+    for i, (a, b, logits) in enumerate(zip(network.wires_a, network.wires_b, network.logits)):
+        arrays[f"{prefix}layer{i:02d}_a"] = a.astype(np.int32)
+        arrays[f"{prefix}layer{i:02d}_b"] = b.astype(np.int32)
+        arrays[f"{prefix}layer{i:02d}_logits"] = logits.astype(np.float32)
+    return arrays
 
 
 def load_kernel(folder: Path) -> Kernel:
@@ -190,8 +206,22 @@ def load_kernel(folder: Path) -> Kernel:
     if stamp is not None and cached is not None and cached[0] == stamp:
         return cached[1]
     metadata = _load_metadata(folder / METADATA_FILE)
-    inputs = INPUTS * state_bits(parse_rule(metadata["rule"]).rule.states)
-    network = _load_network(folder / NETWORK_FILE, metadata["layers"], inputs)
+    rule = parse_rule(metadata["rule"]).rule
+    planes = state_bits(rule.states)
+    network: Network | FactoredNetwork
+    if factored(rule):
+        sizes = metadata["parts"]
+        names = {f"{name}_layer{i:02d}_{kind}" for name in sizes for i in range(len(sizes[name]))
+                 for kind in ("a", "b", "logits")}  # fmt: skip
+        loaded = _load_arrays(folder / NETWORK_FILE, names)
+        inputs = {name: len(part_cases(rule, name)[0]) for name in sizes}
+        parts = {name: _network(folder / NETWORK_FILE, loaded, f"{name}_", sizes[name], inputs[name]) for name in sizes}
+        network = FactoredNetwork(parts, planes)
+    else:
+        layers = metadata["layers"]
+        names = {f"layer{i:02d}_{kind}" for i in range(len(layers)) for kind in ("a", "b", "logits")}
+        loaded = _load_arrays(folder / NETWORK_FILE, names)
+        network = _network(folder / NETWORK_FILE, loaded, "", layers, INPUTS * planes)
     kernel = Kernel(network, metadata, folder)
     if stamp is not None:
         _loaded[key] = (stamp, kernel)
@@ -238,6 +268,17 @@ def _load_metadata(path: Path) -> dict:
         raise KernelError(f"{path}: a kernel for {parsed}: {problem}")
     if parsed.multi_state and document.get("states") != parsed.states:
         raise KernelError(f"{path}: 'states' must be {parsed.states}, the states of {parsed}")
+    if factored(parsed):
+        parts = document.get("parts")
+        names = part_names(parsed)
+        if not isinstance(parts, dict) or sorted(parts) != sorted(names):
+            raise KernelError(f"{path}: a kernel for {parsed} is in parts: 'parts' must give the layers of "
+                              f"{', '.join(names)}")  # fmt: skip
+        for name in names:
+            problem = layer_sizes_problem(parts[name], len(part_cases(parsed, name)[1]))
+            if problem:
+                raise KernelError(f"{path}: the layers of part '{name}' {problem}")
+        return document
     layers = document.get("layers")
     problem = layer_sizes_problem(layers, state_bits(parsed.states))
     if problem:
@@ -245,8 +286,8 @@ def _load_metadata(path: Path) -> dict:
     return document
 
 
-def _load_network(path: Path, layers: list[int], inputs: int) -> Network:
-    expected = {f"layer{i:02d}_{part}" for i in range(len(layers)) for part in ("a", "b", "logits")}
+def _load_arrays(path: Path, expected: set[str]) -> dict[str, np.ndarray]:
+    """The arrays of a network file, which must be exactly `expected`, each checked before numpy allocates it."""
     data = _read_bounded(path)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -271,19 +312,25 @@ def _load_network(path: Path, layers: list[int], inputs: int) -> Network:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
         raise KernelError(f"{path}: not a readable network file ({err})") from None
+    return loaded
+
+
+def _network(path: Path, loaded: dict[str, np.ndarray], prefix: str, layers: list[int], inputs: int) -> Network:
+    """The validated network (or part, its arrays' names starting with `prefix`) of `inputs` inputs."""
     wires_a, wires_b, all_logits = [], [], []
     width = inputs
+    where = f"part '{prefix[:-1]}' " if prefix else ""
     for i, size in enumerate(layers):
-        a, b, logits = (loaded[f"layer{i:02d}_{part}"] for part in ("a", "b", "logits"))
+        a, b, logits = (loaded[f"{prefix}layer{i:02d}_{part}"] for part in ("a", "b", "logits"))
         for name, wires in (("a", a), ("b", b)):
             if wires.shape != (size,) or not np.issubdtype(wires.dtype, np.integer):
-                raise KernelError(f"{path}: layer {i} wires {name} must be {size} integers")
+                raise KernelError(f"{path}: {where}layer {i} wires {name} must be {size} integers")
             if len(wires) and (wires.min() < 0 or wires.max() >= width):
-                raise KernelError(f"{path}: layer {i} wire {name} reads outside 0..{width - 1}")
+                raise KernelError(f"{path}: {where}layer {i} wire {name} reads outside 0..{width - 1}")
         if logits.shape != (size, GATE_COUNT) or not np.issubdtype(logits.dtype, np.floating):
-            raise KernelError(f"{path}: layer {i} logits must be {size} x {GATE_COUNT} floats")
+            raise KernelError(f"{path}: {where}layer {i} logits must be {size} x {GATE_COUNT} floats")
         if not np.isfinite(logits).all():
-            raise KernelError(f"{path}: layer {i} logits are not all finite")
+            raise KernelError(f"{path}: {where}layer {i} logits are not all finite")
         wires_a.append(a.astype(np.intp))
         wires_b.append(b.astype(np.intp))
         all_logits.append(logits.astype(np.float32))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifetui.model.gates import TRUTH, apply_gates
-from lifetui.rules import GENERATIONS, NEIGHBOURHOOD, Rule
+from lifetui.rules import GENERATIONS, HISTORY, HISTORY_BOUNDARY, NEIGHBOURHOOD, Rule
 
 INPUTS = len(NEIGHBOURHOOD)
 DEFAULT_LAYERS = (128,) * 17 + (64, 32, 16, 8, 4, 2, 1)
@@ -25,8 +25,10 @@ MAX_LAYERS = 64
 MAX_LAYER_WIDTH = 4096
 
 
-#: The most inputs a learned network reads: two bits a cell, rules of up to four states. Every one of the
-#: 2^18 inputs then has an exact truth table of 32 KB in the compiler; three bits a cell would make them 16 MB.
+#: The most inputs a whole learned network reads: two bits a cell, rules of up to four states. Every one of the
+#: 2^18 inputs then has an exact truth table of 32 KB in the compiler; three bits a cell would make them 16 MB,
+#: and 5^9 neighbourhoods (of 25^9 for Golly's largest Generations file) too many to fit. A rule of more states
+#: is learned in parts instead (`factored`).
 MAX_INPUTS = 2 * INPUTS
 
 
@@ -35,8 +37,9 @@ STATE_ENCODING = "input 9p+k is bit p of cell k's state (NW N NE W C E SW S SE);
 
 
 def default_layers(rule: Rule) -> tuple[int, ...]:
-    """DEFAULT_LAYERS, ending in one gate for each bit of the rule's states."""
-    return DEFAULT_LAYERS[:-1] + (state_bits(rule.states),)
+    """DEFAULT_LAYERS, ending in one gate for each bit of the rule's states (one, for the rule part of a rule
+    learned in parts)."""
+    return DEFAULT_LAYERS[:-1] + (1 if factored(rule) else state_bits(rule.states),)
 
 
 def state_bits(states: int) -> int:
@@ -48,12 +51,15 @@ def learnable_problem(rule: Rule) -> str | None:
     """Why no kernel can be trained, verified or compiled for `rule`, or None when one can."""
     if not rule.multi_state:
         return None
-    if rule.family != GENERATIONS:
-        return f"{rule} is a {rule.family} rule; kernels are learned for two-state and Generations rules"
-    if INPUTS * state_bits(rule.states) > MAX_INPUTS:
-        return (f"{rule} has {rule.states} states, {state_bits(rule.states)} bits a cell; kernels are learned for "
-                f"rules of up to 4 states ({MAX_INPUTS} inputs)")  # fmt: skip
+    if rule.family not in (GENERATIONS, HISTORY):
+        return f"{rule} is a {rule.family} rule; kernels are learned for two-state, Generations and History rules"
     return None
+
+
+def factored(rule: Rule) -> bool:
+    """Whether `rule`'s kernel is a network in parts (`factored.py`): a rule of more than two bits a cell (5 or
+    more states), whose neighbourhoods are too many to fit whole, and every History rule."""
+    return rule.multi_state and (INPUTS * state_bits(rule.states) > MAX_INPUTS or rule.family == HISTORY)
 
 
 def layer_sizes_problem(layers: object, outputs: int = 1) -> str | None:
@@ -155,12 +161,21 @@ def next_state_bits(rule: Rule, index: np.ndarray) -> np.ndarray:
     """The rule's next state of the centre cell of each neighbourhood index, as (state_bits, n) 0/1."""
     bits = state_bits(rule.states)
     cells = input_bits(index, INPUTS * bits).reshape(bits, INPUTS, -1)
-    states = sum(cells[p].astype(np.intp) << p for p in range(bits))  # (9, n)
-    on = rule.on_states()[states]
-    turns_on = rule.truth_table()[sum(on[k].astype(np.intp) << k for k in range(INPUTS))]
-    centre = states[NEIGHBOURHOOD.index("C")]
-    following = rule.transitions()[centre, turns_on, 0] if rule.multi_state else turns_on
+    following = next_states(rule, sum(cells[p].astype(np.intp) << p for p in range(bits)))
     return ((following[None, :] >> np.arange(bits)[:, None]) & 1).astype(np.uint8)
+
+
+def next_states(rule: Rule, cells: np.ndarray) -> np.ndarray:
+    """The rule's next state of the centre of each neighbourhood, given as (9, n) states (NEIGHBOURHOOD order), as
+    the numpy reference steps it: which cells are on, the table over them, and for History whether one of the
+    nine is the boundary state."""
+    cells = np.asarray(cells, dtype=np.intp)
+    on = rule.on_states()[cells]
+    turns_on = rule.truth_table()[sum(on[k].astype(np.intp) << k for k in range(INPUTS))]
+    if not rule.multi_state:
+        return turns_on
+    near = (cells == HISTORY_BOUNDARY).any(axis=0) if rule.family == HISTORY else np.zeros_like(turns_on)
+    return rule.transitions()[cells[NEIGHBOURHOOD.index("C")], turns_on, near.astype(np.intp)]
 
 
 def neighbourhood_count(rule: Rule) -> int:

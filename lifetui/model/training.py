@@ -23,6 +23,7 @@ from rich.progress import Progress as ProgressDisplay
 
 from lifetui import __version__
 from lifetui.errors import LifeError
+from lifetui.model.factored import FactoredNetwork, mistakes, part_cases, part_layers, part_names
 from lifetui.model.gates import COEFFICIENTS, GATE_COUNT, PASS_A, TRUTH, gate_logits_of_truth_logits
 from lifetui.model.interrupts import deferred_interrupts
 from lifetui.model.kernels import save_kernel
@@ -31,13 +32,13 @@ from lifetui.model.network import (
     INPUTS,
     STATE_ENCODING,
     Network,
+    factored,
     input_bits,
     neighbourhood_count,
     next_state_bits,
     occurring_neighbourhoods,
     random_wiring,
     state_bits,
-    wrong_neighbourhoods,
 )
 from lifetui.rules import Rule
 
@@ -154,8 +155,21 @@ def train_seed(rule: Rule, seed: int, max_steps: int, **options) -> TrainResult:
     return train_seeds(rule, [seed], max_steps, **options)[0]
 
 
-def train_seeds(
-    rule: Rule,
+def train_seeds(rule: Rule, seeds: list[int], max_steps: int, layer_sizes: tuple[int, ...] = DEFAULT_LAYERS,
+                **options) -> list[TrainResult]:  # fmt: skip
+    """Train several seeds at once, vectorised over seeds (`jax.vmap`: one computation, a batch of
+    networks, each with its own wiring), until one is exact on every neighbourhood of `rule` that can occur or
+    steps run out; a result per seed, in order. `options` as for fit_seeds."""
+    inputs_count = INPUTS * state_bits(rule.states)
+    # Only the neighbourhoods that can occur: the codes of states the rule lacks are don't-cares, in no loss.
+    occurring = occurring_neighbourhoods(rule.states)
+    inputs = input_bits(occurring, inputs_count)
+    return fit_seeds(inputs, next_state_bits(rule, occurring), seeds, max_steps, layer_sizes, **options)
+
+
+def fit_seeds(
+    inputs_given: np.ndarray,
+    target_given: np.ndarray,
     seeds: list[int],
     max_steps: int,
     layer_sizes: tuple[int, ...] = DEFAULT_LAYERS,
@@ -166,19 +180,18 @@ def train_seeds(
     reheat: bool = True,
     parametrisation: Parametrisation = TRUTH_TABLE,
 ) -> list[TrainResult]:
-    """Train several seeds at once, vectorised over seeds (`jax.vmap`: one computation, a batch of
-    networks, each with its own wiring), until one is exact or steps run out; a result per seed, in order.
-    `report` hears, every CHECK_EVERY steps, of the seed closest to exact (the lowest such seed)."""
+    """Fit networks of `layer_sizes` to a function given by its cases (`inputs_given`: (inputs, cases) 0/1,
+    `target_given`: (outputs, cases) 0/1), several seeds at once, until one is exact on every case or steps run
+    out; a result per seed, in order. `report` hears, every CHECK_EVERY steps, of the seed closest to exact (the
+    lowest such seed)."""
     started = time.perf_counter()
-    inputs_count = INPUTS * state_bits(rule.states)
+    inputs_count = len(inputs_given)
     wirings = [random_wiring(layer_sizes, seed, inputs_count) for seed in seeds]
     wires_a = [jnp.stack([jnp.asarray(wiring[0][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
     wires_b = [jnp.stack([jnp.asarray(wiring[1][depth]) for wiring in wirings]) for depth in range(len(layer_sizes))]
-    # Only the neighbourhoods that can occur: the codes of states the rule lacks are don't-cares, in no loss.
-    occurring = occurring_neighbourhoods(rule.states)
-    inputs = jnp.asarray(input_bits(occurring, inputs_count), jnp.float32)
-    target = jnp.asarray(next_state_bits(rule, occurring), jnp.float32)  # (outputs, neighbourhoods)
-    total = len(occurring)
+    inputs = jnp.asarray(inputs_given, jnp.float32)
+    target = jnp.asarray(target_given, jnp.float32)  # (outputs, cases)
+    total = inputs.shape[1]
     optimiser = optax.chain(
         optax.clip_by_global_norm(100.0), optax.adamw(learning_rate, b1=0.9, b2=0.99, weight_decay=weight_decay)
     )
@@ -270,6 +283,9 @@ def train_kernel(
 ) -> None:
     """Train and save; the kernel folder appears complete or not at all (Ctrl-C included).
 
+    A rule of 5 or more states, or a History rule, is learned in parts (`factored.py`), each part exact on all its
+    cases before the next starts; `layers` are then the layers of its `rule` part, a two-state network.
+
     With `keep_inexact`, when no seed is exact the best one is saved all the same, marked inexact (its
     metadata says how many neighbourhoods it gets right), for study with --allow-inexact.
     """
@@ -281,78 +297,121 @@ def train_kernel(
         BarColumn(),
         TextColumn("step {task.completed:>5.0f}/{task.total:.0f}"),
         TextColumn("loss {task.fields[loss]:.5f}"),
-        TextColumn(f"exact {{task.fields[exact]:>{len(str(count))}}}/{count}"),
+        TextColumn("exact {task.fields[exact]}/{task.fields[cases]}"),
         TimeElapsedColumn(),
     )
-    result = best = None
-    last_seed = first_seed + max_seeds - 1
-    tried = 0
     with deferred_interrupts() as interrupted, ProgressDisplay(*columns, console=console) as progress:
-        for first in range(first_seed, last_seed + 1, parallel):
-            batch = list(range(first, min(first + parallel, last_seed + 1)))
-            named = f"seed {first}" if len(batch) == 1 else f"seeds {first}-{batch[-1]}"
-            task = progress.add_task(f"{task_label(rule)} {named}", total=max_steps, loss=1.0, exact=0)
-
-            def report(update: Progress, task=task) -> None:
-                progress.update(task, completed=update.step, loss=update.loss, exact=update.exact)
-                if interrupted.is_set():
-                    raise KeyboardInterrupt  # here, between computations, not inside one
-
-            results = train_seeds(rule, batch, max_steps, layers, report)
-            tried += len(batch)
-            for candidate in results:  # the lowest exact seed, else the best so far
-                if best is None or candidate.exact > best.exact:
-                    best = candidate
-            if best.exact == count:
-                break
-            reached = ", ".join(str(candidate.exact) for candidate in results)
-            next_step = f"trying seeds from {batch[-1] + 1}" if batch[-1] < last_seed else "out of seeds"
-            progress.console.print(
-                f"{named} stalled at {reached} of {count} after {results[0].steps} steps; {next_step}"
-            )
-    if best is None or (best.exact != count and not keep_inexact):
-        raise LifeError(
-            f"no seed from {first_seed} to {first_seed + max_seeds - 1} learned {rule} exactly; "
-            f"try more --seeds or --steps, or --keep-inexact to keep the best one"
-        )
-    result = best
-    exact = count - len(wrong_neighbourhoods(result.network, rule))
-    if result.exact == count and exact != count:
+        search = _SeedSearch(progress, interrupted, first_seed, max_seeds, max_steps, parallel, keep_inexact)
+        if factored(rule):
+            planes = state_bits(rule.states)
+            found = {
+                name: search.best(
+                    f"{task_label(rule)} {name}",
+                    f"{rule}'s {name} part",
+                    *part_cases(rule, name),
+                    part_layers(rule, name, layers),
+                )
+                for name in part_names(rule)
+            }
+            network: Network | FactoredNetwork = FactoredNetwork({name: r.network for name, r in found.items()}, planes)
+            steps = sum(r.steps for r in found.values())
+            seconds = sum(r.seconds for r in found.values())
+            seed = found["rule"].seed
+        else:
+            occurring = occurring_neighbourhoods(rule.states)
+            inputs = input_bits(occurring, INPUTS * state_bits(rule.states))
+            whole = search.best(task_label(rule), str(rule), inputs, next_state_bits(rule, occurring), layers)
+            network, steps, seconds, seed = whole.network, whole.steps, whole.seconds, whole.seed
+    exact = count - mistakes(network, rule).count
+    if not search.inexact and exact != count:
         raise LifeError(
             f"trained network disagrees with {rule} on {count - exact} neighbourhoods when hardened in numpy"
         )
     total = time.perf_counter() - started
     metadata = {
         "rule": str(rule),
-        "seed": result.seed,
-        "steps": result.steps,
-        "seconds": round(result.seconds, 2),
-        "seeds_tried": tried,
+        "seed": seed,
+        "steps": steps,
+        "seconds": round(seconds, 2),
+        "seeds_tried": search.tried,
         "total_seconds": round(total, 2),
         "accuracy": round(exact / count, 6),
         "exact": exact,
-        "network_gates": result.network.gate_count,
+        "network_gates": network.gate_count,
         "parametrisation": TRUTH_TABLE.name,  # how the gates were learned; network.npz keeps 16 logits either way
         "trained_by": f"lifetui {__version__}, jax {jax.__version__}",
         "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     if rule.multi_state:  # two-state kernels keep the fields they always had
         metadata |= {"states": rule.states, "neighbourhoods": count, "encoding": STATE_ENCODING}
+    if isinstance(network, FactoredNetwork):
+        metadata["part_seeds"] = {name: r.seed for name, r in found.items()}
     if exact != count:
         metadata["inexact"] = True
     try:
-        save_kernel(out, result.network, metadata)
+        save_kernel(out, network, metadata)
     except LifeError as err:  # the folder went away or filled up during training: keep the kernel elsewhere
         kept = Path(tempfile.mkdtemp(prefix=f"lifetui-kernel-{rule.slug}-"))
-        save_kernel(kept, result.network, metadata)
+        save_kernel(kept, network, metadata)
         raise LifeError(f"{err}; the trained kernel is kept in {kept} (move it where you want it)") from None
     if exact != count:
         console.print(
-            f"{rule}: no seed was exact; kept the best, seed {result.seed}, right on {exact}/{count} neighbourhoods "
+            f"{rule}: no seed was exact; kept the best, seed {seed}, right on {exact}/{count} neighbourhoods "
             f"(INEXACT: the engines run it only with --allow-inexact); kernel written to {out}"
         )
         return
     console.print(
-        f"{rule}: exact on {count}/{count} with seed {result.seed} after {result.steps} steps "
+        f"{rule}: exact on {count}/{count} with seed {seed} after {steps} steps "
         f"({total:.1f} s, {metadata['seeds_tried']} seed(s) tried); kernel written to {out}"
     )
+
+
+class _SeedSearch:
+    """Seeds tried a batch at a time, each batch's progress a line, until one fits its cases exactly: for a
+    whole network, or for each part of a factored one in turn."""
+
+    def __init__(self, progress: ProgressDisplay, interrupted, first_seed: int, max_seeds: int, max_steps: int,
+                 parallel: int, keep_inexact: bool) -> None:  # fmt: skip
+        self.progress, self.interrupted = progress, interrupted
+        self.first_seed, self.last_seed = first_seed, first_seed + max_seeds - 1
+        self.max_steps, self.parallel, self.keep_inexact = max_steps, parallel, keep_inexact
+        self.tried = 0
+        self.inexact = False  # whether a search kept a seed that is not exact
+
+    def best(self, label: str, what: str, inputs: np.ndarray, target: np.ndarray, layers: tuple[int, ...]
+             ) -> TrainResult:  # fmt: skip
+        """The lowest seed exact on `what` (the rule, or a part of its network), else the best one, kept (and
+        `inexact` set) only with keep_inexact."""
+        cases = inputs.shape[1]
+        best = None
+        for first in range(self.first_seed, self.last_seed + 1, self.parallel):
+            batch = list(range(first, min(first + self.parallel, self.last_seed + 1)))
+            named = f"seed {first}" if len(batch) == 1 else f"seeds {first}-{batch[-1]}"
+            task = self.progress.add_task(f"{label} {named}", total=self.max_steps, loss=1.0, exact=0, cases=cases)
+
+            def report(update: Progress, task=task) -> None:
+                self.progress.update(task, completed=update.step, loss=update.loss, exact=update.exact)
+                if self.interrupted.is_set():
+                    raise KeyboardInterrupt  # here, between computations, not inside one
+
+            results = fit_seeds(inputs, target, batch, self.max_steps, layers, report)
+            self.tried += len(batch)
+            for candidate in results:  # the lowest exact seed, else the best so far
+                if best is None or candidate.exact > best.exact:
+                    best = candidate
+            assert best is not None
+            if best.exact == cases:
+                return best
+            reached = ", ".join(str(candidate.exact) for candidate in results)
+            next_step = f"trying seeds from {batch[-1] + 1}" if batch[-1] < self.last_seed else "out of seeds"
+            self.progress.console.print(
+                f"{label} {named} stalled at {reached} of {cases} after {results[0].steps} steps; {next_step}"
+            )
+        assert best is not None
+        if not self.keep_inexact:
+            raise LifeError(
+                f"no seed from {self.first_seed} to {self.last_seed} learned {what} exactly; "
+                f"try more --seeds or --steps, or --keep-inexact to keep the best one"
+            )
+        self.inexact = True
+        return best
