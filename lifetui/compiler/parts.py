@@ -129,7 +129,7 @@ def stencil_of_parts(parts: PartCircuits, rule: Rule) -> tuple[StatesStencil | N
     """-O3 for a network in parts: the smallest multi-state stencil of what its parts compute, checked by class;
     or None, and why."""
     if "near" in parts:
-        return None, "the next state also reads whether the boundary is near, which the stencil does not count"
+        return None, "the next state also reads whether History's boundary is near"
     on_table, rule_table = parts["cell"][0].truth_table(), parts["rule"][0].truth_table()
     on_states = tuple(state for state in range(1, rule.states) if (on_table >> state) & 1)
     if on_table & 1:

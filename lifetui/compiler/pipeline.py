@@ -199,10 +199,9 @@ class CompiledStates:
                     f"stencil over the on plane of {on}: {self.stencil.on.size} for that plane, {len(ROW_GATES)} for "
                     f"its row sums, {self.stencil.combine_size} for the count and the next state)")  # fmt: skip
         if self.checked:
-            how = f"-O{self.level}" + (f", each part resynthesised where smaller; no stencil: {self.kept}"
-                                       if self.level >= 3 else "")  # fmt: skip
-            return (f"{self.size} gates per word over {planes} bit planes, composed from the network's parts, "
-                    f"depth {self.depth()} ({how})")  # fmt: skip
+            how = f"-O{self.level}" + (f", each resynthesised; no stencil: {self.kept}" if self.level >= 3 else "")
+            parts = f"{planes} bit planes from the network's parts"
+            return f"{self.size} gates per word over {parts}, depth {self.depth()} ({how})"
         kept = f" (-O3 kept the -O2 circuits: {self.kept})" if self.level >= 3 else ""
         sizes = " + ".join(str(circuit.size) for circuit in self.circuits)
         return (f"{self.size} gates per word over {planes} bit planes ({sizes}), depth {self.depth()} "
