@@ -10,6 +10,7 @@ import pytest
 
 from lifetui.compiler.parts import check_composed, compose_parts, part_circuits
 from lifetui.compiler.pipeline import CompiledStates, compile_network
+from lifetui.compiler.synthesis import A_AND_NOT_B
 from lifetui.engines import EngineOptions, create_engine
 from lifetui.model.factored import (
     FactoredNetwork,
@@ -74,20 +75,20 @@ def test_the_composed_network_is_the_rule_on_neighbourhoods_of_every_state(rule)
     assert network.flat.inputs == INPUTS * network.planes and network.flat.outputs == network.planes
 
 
-def small_rule_in_parts(rule_text: str) -> tuple:
-    """A factored network of a 3-state rule (19,683 neighbourhoods, few enough to check one by one): the rule
-    part is LifeHistory's (B3/S23), the cell and next parts trained here."""
-    from lifetui.model.training import fit_seeds
+def small_rule_in_parts() -> tuple:
+    """`23/3/3` (Life with one decaying state, 19,683 neighbourhoods, few enough to check one by one) as a network
+    in parts: the rule part LifeHistory's (B3/S23), the others one layer of gates each, by hand. A cell is on in
+    state 1 (bit 0 AND NOT bit 1); the next state's bit 0 is "turned on" AND NOT bit 1 (state 2 decays to 0), its
+    bit 1 is bit 0 AND NOT "turned on" (state 1 that does not survive becomes 2)."""
 
-    rule = parse_rule(rule_text).rule
-    parts = {"rule": shipped(HISTORY).parts["rule"]}
-    for name, layers in (("cell", (8, 4, 1)), ("next", (32, 16, 8, 2))):
-        inputs, target = part_cases(rule, name)
-        result = fit_seeds(inputs, target, [0, 1, 2, 3], 3000, layers)
-        best = max(result, key=lambda r: r.exact)
-        assert best.exact == inputs.shape[1]
-        parts[name] = best.network
-    return rule, FactoredNetwork(parts, state_bits(rule.states))
+    def layer(wires: list[tuple[int, int]], inputs: int) -> Network:
+        logits = np.zeros((len(wires), 16), dtype=np.float32)
+        logits[:, A_AND_NOT_B] = 1
+        a, b = (np.array([pair[k] for pair in wires], dtype=np.intp) for k in (0, 1))
+        return Network([a], [b], [logits], inputs)
+
+    parts = {"cell": layer([(0, 1)], 2), "rule": shipped(HISTORY).parts["rule"], "next": layer([(2, 1), (0, 2)], 3)}
+    return parse_rule("23/3/3").rule, FactoredNetwork(parts, 2)
 
 
 def every_mistake(network, rule) -> int:
@@ -105,7 +106,7 @@ def broken(network: Network, layer: int, gate: int, op: int) -> Network:
 
 
 def test_checking_by_class_counts_what_checking_every_neighbourhood_counts():
-    rule, network = small_rule_in_parts("23/3/3")
+    rule, network = small_rule_in_parts()
     assert mistakes(network, rule).count == every_mistake(network, rule) == 0
     for name, op in (("next", 0), ("cell", 15), ("rule", 0)):  # a part's output gate made constant
         part = network.parts[name]
