@@ -489,14 +489,24 @@ def engines(rule: RuleSpec, model: Path | None, allow_inexact: bool, as_json: bo
     help="Seeds trained at once (vectorised: one computation, a batch of networks); the first exact one wins.",
 )
 @click.option("--keep-inexact", is_flag=True, help="If no seed is exact, save the best one, marked inexact.")
+@click.option(
+    "--parts",
+    "in_parts",
+    is_flag=True,
+    help="Learn a rule of 3 or 4 states as a network in parts, in seconds rather than minutes (always so for 5 or "
+    "more states and LifeHistory); --layers are then those of its two-state part.",
+)
 def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, layers: tuple[int, ...] | None,
-          parallel: int, keep_inexact: bool) -> None:  # fmt: skip
+          parallel: int, keep_inexact: bool, in_parts: bool) -> None:  # fmt: skip
     """Train a gate network until it is exact on every neighbourhood of --rule that can occur (all 512 of a
     two-state rule; states^9 of a Generations rule's state bits, other codes being don't-cares), and save it."""
     from lifetui.model.interrupts import deferred_interrupts
 
-    layers = layers or default_layers(rule.rule)
-    if factored(rule.rule):  # learned in parts: --layers are those of its rule part, a two-state network's
+    if in_parts and not rule.rule.multi_state:
+        raise click.BadParameter(f"{rule.rule} is a two-state rule, learned as one network", param_hint="'--parts'")
+    in_parts = in_parts or factored(rule.rule)
+    layers = layers or (DEFAULT_LAYERS if in_parts else default_layers(rule.rule))
+    if in_parts:  # learned in parts: --layers are those of its rule part, a two-state network's
         problem = layer_sizes_problem(layers, 1)
         about = f"{rule.rule} is learned in parts, and these are the layers of its rule part, one output"
     else:
@@ -514,7 +524,7 @@ def train(rule: RuleSpec, seed: int, out: Path | None, steps: int, seeds: int, l
 
         if interrupted.is_set():
             raise KeyboardInterrupt
-        train_kernel(rule.rule, seed, folder, steps, seeds, layers, keep_inexact, parallel)
+        train_kernel(rule.rule, seed, folder, steps, seeds, layers, keep_inexact, parallel, in_parts)
 
 
 @commands.command()
@@ -530,11 +540,10 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     bits = state_bits(target.states)
-    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits) or isinstance(
-        kernel.network, FactoredNetwork
-    ) != factored(target):
+    in_parts = isinstance(kernel.network, FactoredNetwork)
+    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits) or (factored(target) and not in_parts):
         raise UsageError(f"kernel {kernel.path} is for {kernel.rule}, whose cells have {kernel.network.outputs} "
-                         f"bit(s){' (a network in parts)' if isinstance(kernel.network, FactoredNetwork) else ''}; "
+                         f"bit(s){' (a network in parts)' if in_parts else ''}; "
                          f"{target}'s have {bits}{' (a network in parts)' if factored(target) else ''}")  # fmt: skip
     wrong = mistakes(kernel.network, target)
     compiled = compile_network(kernel.network, target)

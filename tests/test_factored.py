@@ -244,3 +244,23 @@ def test_train_learns_a_rule_of_five_states_in_parts(lifetui, tmp_path):
     run = lifetui("run", "glider", "--rule", "/2/5", "--engine", "c", "--kernel", str(out), "--steps", "8",
                   "--size", "32x32", "--json")  # fmt: skip
     assert run.code == 0 and json.loads(run.out)["inexact"] == 0
+
+
+def test_train_learns_a_rule_of_three_states_in_parts_when_asked_and_a_two_state_rule_whole(lifetui, tmp_path):
+    out = tmp_path / "brain"
+    result = lifetui("train", "--rule", "/2/3", "--parts", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "/2/3: exact on 19683/19683" in result.err
+    assert sorted(json.loads((out / "kernel.json").read_text())["parts"]) == ["cell", "next", "rule"]
+    assert isinstance(load_kernel(out).network, FactoredNetwork)
+    verified = lifetui("verify", "--kernel", str(out))
+    assert verified.code == 0 and "circuit: 19683/19683 exact (19 gates per word" in verified.out
+    refused = lifetui("train", "--rule", "B3/S23", "--parts", "--out", str(tmp_path / "life"))
+    assert refused.code == 2 and "B3/S23 is a two-state rule, learned as one network" in refused.err
+    # A two-state kernel.json that claims parts is damaged.
+    save_kernel(tmp_path / "k", shipped(HISTORY).parts["rule"], {"rule": "B3/S23"})
+    document = json.loads((tmp_path / "k" / "kernel.json").read_text())
+    document["parts"] = {"rule": document.pop("layers")}
+    (tmp_path / "k" / "kernel.json").write_text(json.dumps(document))
+    with pytest.raises(KernelError, match="a two-state rule, is one network"):
+        load_kernel(tmp_path / "k")

@@ -209,7 +209,7 @@ def load_kernel(folder: Path) -> Kernel:
     rule = parse_rule(metadata["rule"]).rule
     planes = state_bits(rule.states)
     network: Network | FactoredNetwork
-    if factored(rule):
+    if "parts" in metadata:
         sizes = metadata["parts"]
         names = {f"{name}_layer{i:02d}_{kind}" for name in sizes for i in range(len(sizes[name]))
                  for kind in ("a", "b", "logits")}  # fmt: skip
@@ -268,7 +268,10 @@ def _load_metadata(path: Path) -> dict:
         raise KernelError(f"{path}: a kernel for {parsed}: {problem}")
     if parsed.multi_state and document.get("states") != parsed.states:
         raise KernelError(f"{path}: 'states' must be {parsed.states}, the states of {parsed}")
-    if factored(parsed):
+    if "parts" in document and not parsed.multi_state:
+        raise KernelError(f"{path}: a kernel for {parsed}, a two-state rule, is one network: 'parts' is for rules "
+                          "of several states")  # fmt: skip
+    if factored(parsed) or "parts" in document:
         parts = document.get("parts")
         names = part_names(parsed)
         if not isinstance(parts, dict) or sorted(parts) != sorted(names):

@@ -280,11 +280,13 @@ def train_kernel(
     layers: tuple[int, ...] = DEFAULT_LAYERS,
     keep_inexact: bool = False,
     parallel: int = 1,
+    in_parts: bool = False,
 ) -> None:
     """Train and save; the kernel folder appears complete or not at all (Ctrl-C included).
 
     A rule of 5 or more states, or a History rule, is learned in parts (`factored.py`), each part exact on all its
-    cases before the next starts; `layers` are then the layers of its `rule` part, a two-state network.
+    cases before the next starts, and so is a rule of 3 or 4 states `in_parts`; `layers` are then the layers of
+    its `rule` part, a two-state network.
 
     With `keep_inexact`, when no seed is exact the best one is saved all the same, marked inexact (its
     metadata says how many neighbourhoods it gets right), for study with --allow-inexact.
@@ -302,7 +304,7 @@ def train_kernel(
     )
     with deferred_interrupts() as interrupted, ProgressDisplay(*columns, console=console) as progress:
         search = _SeedSearch(progress, interrupted, first_seed, max_seeds, max_steps, parallel, keep_inexact)
-        if factored(rule):
+        if in_parts or factored(rule):
             planes = state_bits(rule.states)
             found = {
                 name: search.best(
