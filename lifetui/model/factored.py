@@ -49,9 +49,8 @@ PARTS = ("cell", "rule", "near", "next")
 #: Default layer widths of each part but `rule` (a two-state rule's, `network.DEFAULT_LAYERS`), before its last
 #: layer of one gate per output.
 PART_LAYERS = {"cell": (32, 32, 16, 8), "near": (32, 16, 8, 4, 2), "next": (64,) * 8 + (32, 16)}
-#: The most neighbourhood classes `mistakes` evaluates (a part that is wrong can split the states into more
-#: classes than the right one's two or three; the check then says it cannot decide rather than run for hours).
-MAX_CLASS_ROWS = 1 << 26
+#: Tuples of the eight neighbours' classes `class_mistakes` checks at a time (for each centre state).
+CLASS_BAND = 1 << 15
 #: Wrong neighbourhoods `mistakes` lists (there can be 10^12 of them).
 LISTED = 100
 
@@ -193,27 +192,29 @@ def class_mistakes(
     Two states that `read` takes to the same bits and that the rule counts alike (on, History's boundary) are
     interchangeable in any neighbour's place, for `step` and for the rule: so each class of neighbourhood, the
     centre's state and a class of state for each of the eight neighbours, is checked at one neighbourhood and
-    counted as many times as it has members."""
+    counted as many times as it has members. A right cell part makes 2 classes (History 3): 256 x 2^8
+    neighbourhoods stand for a 256-state rule's 256^9. A wrong one makes at most 4 (History 7, every state its
+    own), 256 x 4^8 or 7^9 neighbourhoods, a minute or two."""
     states = np.arange(rule.states)
     keys = np.concatenate([read(states), features(rule)]).astype(np.int64)
     key = sum(row << bit for bit, row in enumerate(keys))
     classes, first, sizes = np.unique(key, return_index=True, return_counts=True)
     count_classes = len(classes)
-    rows = rule.states * count_classes ** (INPUTS - 1)
-    if rows > MAX_CLASS_ROWS:
-        raise ValueError(f"{count_classes} classes of a neighbour's state make {rows:,} neighbourhoods to check")
-    # Every tuple of classes for the eight neighbours, then every centre state.
-    listed: list[np.ndarray]
-    choice = np.indices((count_classes,) * (INPUTS - 1)).reshape(INPUTS - 1, -1)
-    members = np.prod(sizes[choice].astype(object), axis=0)  # Python ints: 256^8 overflows int64
-    neighbours = first[choice]
-    total, listed = 0, []
-    for centre in states:
-        cells = np.insert(neighbours, CENTRE, centre, axis=0)
-        wrong = step(cells) != next_states(rule, cells)
-        if wrong.any():
-            total += int(sum(members[wrong]))
-            listed += [cells[:, n] for n in np.flatnonzero(wrong)[: LISTED - len(listed)]]
+    tuples = count_classes ** (INPUTS - 1)
+    # Every tuple of classes for the eight neighbours (a band of them at a time), then every centre state.
+    listed: list[np.ndarray] = []
+    total = 0
+    for start in range(0, tuples, CLASS_BAND):
+        choice = np.array(
+            np.unravel_index(np.arange(start, min(start + CLASS_BAND, tuples)), (count_classes,) * (INPUTS - 1))
+        )
+        neighbours = first[choice]
+        for centre in states:
+            cells = np.insert(neighbours, CENTRE, centre, axis=0)
+            wrong = np.flatnonzero(step(cells) != next_states(rule, cells))
+            if len(wrong):
+                total += int(np.prod(sizes[choice[:, wrong]].astype(object), axis=0).sum())  # 256^8 > int64
+                listed += [cells[:, n] for n in wrong[: LISTED - len(listed)]]
     zero = np.zeros((INPUTS, 1), dtype=np.int64)
     empty = bool(step(zero)[0] != next_states(rule, zero)[0])
     return Mistakes(total, np.array(listed, dtype=np.int64).reshape(-1, INPUTS), empty)
