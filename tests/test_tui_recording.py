@@ -57,3 +57,23 @@ async def test_a_records_each_generation_of_the_view_and_saves_the_animation(tmp
     for index, view in enumerate(views):
         image.seek(index)
         assert np.array_equal(image_squares(image, 16), view) and image.info["duration"] == pictures.FRAME_MS
+
+
+async def test_q_while_recording_offers_to_save_the_frames_then_quits(tmp_path):
+    pytest.importorskip("PIL.Image")
+    target = tmp_path / "quit.gif"
+    app = make_app("glider", (16, 16))
+    async with app.run_test() as pilot:
+        await pilot.press("a", "n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        await pilot.press("q")  # the frames are not dropped: the save screen asks first
+        assert app.return_code is None and app.recording is None and isinstance(app.screen, SaveScreen)
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0 and target.exists()
+    dropped = make_app("glider", (16, 16))
+    async with dropped.run_test() as pilot:
+        await pilot.press("a", "q", "escape")  # Esc at the save screen drops them and quits all the same
+        await settle(pilot, lambda: dropped.return_code is not None)
+    assert dropped.return_code == 0

@@ -85,19 +85,32 @@ class Recorder(App):
         else:
             self._stop_recording("recording stopped")
 
-    def _stop_recording(self, why: str) -> None:
-        """Stop recording and ask where to save the frames (Esc drops them)."""
+    async def action_quit(self) -> None:
+        """Quit; while recording, first ask where to save the frames (and quit once saved, or dropped with Esc)."""
+        if self.recording is not None:
+            self._stop_recording("recording stopped to quit", then_quit=True)
+            return
+        await super().action_quit()
+
+    def _stop_recording(self, why: str, then_quit: bool = False) -> None:
+        """Stop recording and ask where to save the frames (Esc drops them); `then_quit` quits after, unless the
+        frames could not be written."""
         recording, self.recording = self.recording, None
         assert recording is not None
         first, last = recording.generations[0], recording.generations[-1]
         self.notify(f"{why}: {len(recording.frames):,} frames, generations {first:,} to {last:,}")
         screen = SaveScreen(suggested_name(self.pattern_name, f"gen{first}-{last}.gif"), SAVE_RECORDING,
                             pictures.ANIMATIONS)  # fmt: skip
-        self.push_screen(screen, lambda path: self._save_recording(path, recording))
+        self.push_screen(screen, lambda path: self._save_recording(path, recording, then_quit))
 
-    def _save_recording(self, path: Path | None, recording: Recording) -> None:
-        if path is None:
-            return
+    def _save_recording(self, path: Path | None, recording: Recording, then_quit: bool = False) -> None:
+        if path is not None and not self._write_recording(path, recording):
+            return  # the error is shown; q quits
+        if then_quit:
+            self.exit()
+
+    def _write_recording(self, path: Path, recording: Recording) -> bool:
+        """Write the animation to `path`; False, with the reason shown, when it could not be."""
         suffix = pictures.picture_suffix(path)
         assert suffix in pictures.ANIMATIONS  # the screen takes no other name
         try:
@@ -106,8 +119,9 @@ class Recorder(App):
             write_atomically(path, recording.encode(suffix, self.simulation.colours))
         except LifeError as err:
             self.notify(str(err), severity="error")
-            return
+            return False
         except OSError as err:
             self.notify(f"cannot write {path}: {err.strerror or err}", severity="error")
-            return
+            return False
         self.notify(f"saved {len(recording.frames):,} frames to {path}")
+        return True
