@@ -306,22 +306,72 @@ def test_written_multi_state_squares_are_shared():
     assert read_macrocell(text).to_array().tolist() == cells.tolist()
 
 
-def test_a_multi_state_file_too_large_for_a_board_is_refused_in_one_line(lifetui, tmp_path):
-    # two cells at opposite corners of a level 40 square: 2^40 cells a side, a board no machine holds
-    lines = ["[M2] (test)", "#R /2/3", "1 1 0 0 0", "1 0 0 0 2"]
-    north_west, south_east = 1, 2
-    for level in range(2, 41):
-        lines += [f"{level} {north_west} 0 0 0", f"{level} 0 0 0 {south_east}"]
+def far_corners(level: int, rule: str = "/2/3", nodes: tuple[str, ...] = ("1 1 0 0 0", "1 0 0 0 2"),
+                corners: tuple[int, int] = (1, 2)) -> str:  # fmt: skip
+    """A multi-state file of `nodes` whose root (level `level`) holds the first of `corners` (node numbers, of the
+    level of the last node) at its north-west corner and the second at its south-east one: two squares 2^level
+    cells apart, in a few lines a level."""
+    lines = ["[M2] (test)", f"#R {rule}", *nodes]
+    north_west, south_east = corners
+    for level_ in range(int(nodes[-1].split()[0]) + 1, level):
+        lines += [f"{level_} {north_west} 0 0 0", f"{level_} 0 0 0 {south_east}"]
         north_west, south_east = len(lines) - 3, len(lines) - 2
-    lines.append(f"41 {north_west} 0 0 {south_east}")
+    lines.append(f"{level} {north_west} 0 0 {south_east}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_multi_state_file_too_large_for_a_board_keeps_its_quadtree_and_a_board_refuses_it_in_one_line(
+    lifetui, tmp_path
+):
+    # two cells at opposite corners of a level 41 square: 2^41 cells a side, a board no machine holds
+    huge = read_macrocell(far_corners(41), "huge.mc")
+    side = 2**41
+    assert (huge.width, huge.height, huge.population) == (side, side, 2)
+    assert huge.states == 3 and huge.quadtree is not None and huge._runs is None  # nothing laid out
+    assert huge.unlaid == f"huge.mc: pattern spans {side} x {side}, more than the largest pattern (1,073,741,824)"
+    with pytest.raises(UsageError, match="^huge.mc: pattern spans .*`lifetui run --plane --engine hashlife` runs it"):
+        huge.to_array()
     path = tmp_path / "huge.mc"
-    path.write_text("\n".join(lines) + "\n")
-    side = f"{2**41:,}"
-    with pytest.raises(PatternError, match=f"^huge.mc: a multi-state pattern spanning {side} x {side} cells: "):
-        read_macrocell(path.read_text(), "huge.mc")
-    result = lifetui("run", str(path), "--steps", "1")
-    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
-    assert "lifetui reads multi-state macrocell into a board of its cells" in result.err
+    path.write_text(far_corners(41))
+    for board in (["--engine", "numpy"], ["--size", "64x64"]):
+        result = lifetui("run", str(path), "--steps", "1", *board)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+        assert "huge.mc: pattern spans 2199023255552 x 2199023255552, more than the largest pattern" in result.err
+
+
+def test_a_multi_state_file_s_runs_and_states_are_made_from_its_quadtree_when_first_asked_for():
+    pattern = read_macrocell(GOLLY_LIFE_HISTORY)
+    assert pattern._runs is None and pattern.states == 7 and pattern.population == 15
+    expected = read_rle("x = 5, y = 4, rule = LifeHistory\n4BD$BAFB$DABD$.AB!\n")
+    assert pattern.run_states is not None and pattern._runs is not None  # the states ask for the runs too
+    assert pattern.cell_states() == expected.cell_states()
+    assert np.array_equal(pattern.to_array(), expected.to_array())
+
+
+def test_a_multi_state_file_of_more_states_than_the_rule_reads_them_as_state_1_in_its_leaves():
+    from lifetui.world.board import asked
+
+    pattern, expected = (
+        read_macrocell(GOLLY_LIFE_HISTORY, "h.mc"),
+        read_rle("x = 5, y = 4, rule = LifeHistory\n4BD$BAFB$DABD$.AB!\n", "h.mc"),
+    )
+    for each in (pattern, expected):
+        asked(each, parse_rule("345/2/4"))  # Star Wars: four states; 4 (D) and 6 (F) become 1
+    assert pattern._runs is None and pattern.states == 3  # states 1 and 2 left
+    assert (
+        pattern.warnings
+        == expected.warnings
+        == ["h.mc: 4 cells in states 4 and above, which a rule of 4 states lacks, read as state 1"]
+    )
+    assert pattern.cell_states() == expected.cell_states()
+
+
+def test_a_torus_written_in_multi_state_macrocell_reads_back_lazily_in_place():
+    cells = np.zeros((40, 24), dtype=np.uint8)
+    cells[3, 5], cells[39, 0], cells[20, 23] = 2, 1, 2
+    pattern = read_macrocell(write_macrocell(cells, parse_rule("/2/3").rule))
+    assert pattern._runs is None and (pattern.width, pattern.height) == (24, 40)
+    assert torus_board(pattern).cells.tolist() == cells.tolist()
 
 
 def test_a_torus_is_written_without_a_position_and_a_part_of_the_plane_with_its_own():

@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from lifetui.engines import ENGINES, availability
 from lifetui.engines.numpy_engine import NumpyEngine
-from lifetui.patterns import read_rle
+from lifetui.patterns import load_pattern, read_rle
 from lifetui.rules import BoundedGrid, parse_rule
 from lifetui.simulation.checker import placed_difference
 from lifetui.simulation.simulation import Simulation
@@ -309,14 +309,17 @@ def test_a_paste_keeps_each_state():
     assert simulation.snapshot().cells[2:4, 3:6].tolist() == [[1, 0, 3], [2, 2, 0]]
 
 
-def test_a_multi_state_pattern_too_wide_for_a_board_runs_on_hashlife_and_is_not_read_out_as_cells(lifetui, tmp_path):
+def test_a_multi_state_pattern_too_wide_for_a_board_runs_on_hashlife_and_is_written_from_its_tree(lifetui, tmp_path):
     path = tmp_path / "wide.rle"
     path.write_text("x = 1000000, y = 1000000, rule = /2/3\nA999998.A$999998$A!\n")
     result = lifetui("run", str(path), "--steps", "1", "--plane", "--json")
     assert result.code == 0, result.err
     summary = json.loads(result.out)
     assert (summary["engine"], summary["population"], summary["width"]) == ("hashlife", 3, 1_000_000)
-    result = lifetui("run", str(path), "--steps", "1", "--plane")  # its RLE would need a board of its cells
-    assert result.code != 0 and len(result.err.strip().splitlines()) == 1
-    assert "too many to read out as cells here" in result.err and "--json for its size" in result.err
-    assert "macrocell" not in result.err  # a multi-state rule's macrocell is written from its cells too
+    # Too many cells to read out as a board: its RLE comes from the quadtree's macrocell, every state kept.
+    result = lifetui("run", str(path), "--steps", "1", "--plane")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1:] == ["x = 1000000, y = 1000000, rule = /2/3", "B999998.B999999$B!"]
+    out = tmp_path / "wide.mc"
+    assert lifetui("run", str(path), "--steps", "1", "--plane", "-o", str(out)).code == 0
+    assert load_pattern(str(out)).cell_states() == {(0, 0): 2, (999_999, 0): 2, (0, 999_999): 2}

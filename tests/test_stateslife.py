@@ -239,3 +239,143 @@ def test_cells_drawn_round_a_small_root_stay_where_they_were_drawn_in_their_stat
             drawn[(y, x)] = state
         window = plane.window(-12, -12, 24, 24)
         assert {(int(y) - 12, int(x) - 12): int(window[y, x]) for y, x in np.argwhere(window)} == drawn
+
+
+# Multi-state macrocell straight to and from the quadtree (lifetui/patterns/macrocell.py, stateslife.c's dump).
+
+
+def written_from_cells(plane) -> str:
+    """write_macrocell's text of the plane's live cells: what the quadtree's own must be, line for line."""
+    from lifetui.patterns.macrocell import write_macrocell
+
+    top, left, height, width = plane.extent()
+    rule = plane.engine.rule
+    return write_macrocell(plane.window(top, left, height, width), rule, 7, torus=False, position=(left, top))
+
+
+@pytest.mark.parametrize("name", ["GOLLY_BRIANS_BRAIN", "GOLLY_LIFE_HISTORY"])
+def test_golly_s_multi_state_files_plant_run_and_write_back_as_the_cells_do(name):
+    import test_macrocell
+
+    from lifetui.patterns.macrocell import read_macrocell
+
+    pattern = read_macrocell(getattr(test_macrocell, name))
+    rule = pattern.rule.rule
+    plane, grid = create_universe("hashlife", rule, PLANE), create_universe("numpy", rule, PLANE)
+    plane.load_pattern(pattern)
+    assert pattern._runs is None  # planted from the nodes
+    grid.load_pattern(pattern)  # from the runs, made now
+    assert plane.extent() == grid.extent() == (*pattern.plane_origin(), pattern.height, pattern.width)
+    text = plane.native_text(rule, 7)
+    assert text == written_from_cells(plane)
+    back = read_macrocell(text)
+    assert back.position == pattern.position or back.plane_origin() == pattern.plane_origin()
+    assert back.cell_states() == pattern.cell_states() and back.generation == 7
+    for universe in (plane, grid):
+        universe.step(37)
+    assert plane.extent() == grid.extent() and plane.population() == grid.population()
+    cells, top, left = grid.live_cells()
+    assert np.array_equal(plane.window(top, left, *cells.shape), cells)
+    again = create_universe("hashlife", rule, PLANE)
+    again.load_pattern(read_macrocell(plane.native_text(rule, 7)))
+    assert again.native_text(rule, 7) == plane.native_text(rule, 7) == written_from_cells(grid)
+
+
+@pytest.mark.parametrize("text", RULES)
+@pytest.mark.parametrize(
+    ("shape", "top", "left"), [((1, 1), 0, 0), ((3, 5), -7, 11), ((17, 9), 5, -3), ((40, 70), 1_000_003, -999)]
+)
+def test_the_quadtree_s_macrocell_is_write_macrocell_s_wherever_its_cells_lie_in_its_nodes(text, shape, top, left):
+    # The file's squares start at the live cells' corner, which may fall anywhere inside the held nodes.
+    rule = parse_rule(text).rule
+    soup = state_soup(rule, shape, abs(top) + shape[1])
+    soup[0, 0] = soup[-1, -1] = 1
+    plane = create_universe("hashlife", rule, PLANE)
+    plane.load(soup, top=top, left=left)
+    for generations in (0, 3, 5):
+        plane.step(generations)
+        if plane.extent() is None:
+            break
+        text = plane.native_text(rule, 7)
+        assert text == written_from_cells(plane)
+        assert f"#CXRLE Pos={plane.extent()[1]},{plane.extent()[0]}" in text
+
+
+def test_an_empty_multi_state_plane_writes_no_nodes():
+    from lifetui.patterns.macrocell import read_macrocell
+
+    plane = create_universe("hashlife", parse_rule(BRIANS_BRAIN).rule, PLANE)
+    plane.load(np.array([[1]], dtype=np.uint8))
+    plane.step(2)  # 1 -> 2 -> 0
+    text = plane.native_text(plane.engine.rule, 2)
+    assert text == "[M2] (lifetui)\n#R /2/3\n#G 2\n" and read_macrocell(text).population == 0
+
+
+def test_a_file_whose_root_is_smaller_than_a_leaf_plants_in_place():
+    from lifetui.patterns.macrocell import read_macrocell
+
+    for text in ("[M2]\n#R 345/2/4\n1 1 2 0 3\n", "[M2]\n#R 345/2/4\n1 1 2 0 3\n2 0 0 0 1\n"):
+        pattern = read_macrocell(text)
+        rule = pattern.rule.rule
+        plane, grid = create_universe("hashlife", rule, PLANE), create_universe("numpy", rule, PLANE)
+        for universe in (plane, grid):
+            universe.load_pattern(pattern)
+        top, left = pattern.plane_origin()
+        assert plane.extent() == grid.extent() == (top, left, 2, 2)
+        assert plane.window(top, left, 2, 2).tolist() == [[1, 2], [0, 3]]
+        for universe in (plane, grid):
+            universe.step(1)  # the 2 and 3 decay (3 dies), the 1 stays with two neighbours on
+        assert plane.extent() == grid.extent() and plane.population() == grid.population() == 2
+        assert np.array_equal(plane.window(*grid.extent()), grid.window(*grid.extent()))
+
+
+def test_a_two_state_file_runs_on_the_multi_state_quadtree_under_a_multi_state_rule():
+    from lifetui.patterns.macrocell import read_macrocell
+
+    pattern = read_macrocell("[M2] (test)\n$$..*$...*$.***$$$$\n4 1 0 0 1\n")  # two gliders
+    rule = parse_rule(HISTORY).rule
+    plane, grid = create_universe("hashlife", rule, PLANE), create_universe("numpy", rule, PLANE)
+    for universe in (plane, grid):
+        universe.load_pattern(pattern)
+        universe.step(20)
+    assert plane.extent() == grid.extent() and plane.population() == grid.population() > 10
+    assert np.array_equal(plane.window(*grid.extent()), grid.window(*grid.extent()))
+
+
+# Two LifeHistory gliders (state 1), at the north-west and south-east corners of a square 2^41 cells a side.
+GLIDER_NODES = ("1 0 1 0 0", "1 0 0 1 0", "1 1 1 0 0", "1 1 0 0 0", "2 1 2 3 4")
+GLIDER = np.array([[0, 1, 0], [0, 0, 1], [1, 1, 1]], dtype=np.uint8)
+
+
+def test_a_file_spanning_2_to_the_41_runs_from_its_nodes_and_writes_back_from_them(lifetui, tmp_path):
+    from test_macrocell import far_corners
+
+    from lifetui.patterns.macrocell import read_macrocell
+
+    side = 1 << 41
+    pattern = read_macrocell(far_corners(41, HISTORY, GLIDER_NODES, (5, 5)), "far.mc")
+    assert pattern.unlaid and (pattern.width, pattern.height) == (side - 1, side - 1)  # the glider's last row is 3
+    rule = pattern.rule.rule
+    plane = create_universe("hashlife", rule, PLANE)
+    plane.load_pattern(pattern)
+    top, left = pattern.plane_origin()
+    plane.step(40)
+    # Each glider flies 10 cells down and right, leaving history (state 2) behind, as on a small board.
+    expected, margin = far_from_any_edge(GLIDER, rule, 40)
+    for y, x in ((top, left), (top + side - 4, left + side - 4)):
+        assert np.array_equal(plane.window(y - margin, x - margin, *expected.shape), expected)
+    assert plane.population() == 2 * np.count_nonzero(expected)
+    assert plane.nodes() < 5000  # a square of 2^82 cells, as 1,525 nodes
+    text = plane.native_text(rule, 40)
+    assert len(text.splitlines()) < 300  # a few lines a level (215 nodes up to level 42)
+    back = read_macrocell(text)
+    assert back.plane_origin() == plane.extent()[:2] and (back.width, back.height) == plane.extent()[:1:-1]
+    again = create_universe("hashlife", rule, PLANE)
+    again.load_pattern(back)
+    assert again.extent() == plane.extent() and again.native_text(rule, 40) == text
+    # On the command line: the file runs and writes back, end to end.
+    source, out = tmp_path / "far.mc", tmp_path / "later.mc"
+    source.write_text(far_corners(41, HISTORY, GLIDER_NODES, (5, 5)))
+    result = lifetui("run", str(source), "--steps", "40", "--json", "-o", str(out))
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["engine"] == "hashlife" and out.read_text() == text

@@ -372,13 +372,20 @@ class HashlifeUniverse(Universe):
             refs = made[which.ravel()]
         return int(refs[(rows == 0) & (starts == 0)][0])
 
+    #: How the C takes a leaf's cells: 64 bits (two-state); a multi-state universe's C takes 64 bytes.
+    leaf_type = "uint64_t[]"
+
+    def _tree_leaves(self, tree) -> tuple[np.ndarray, np.ndarray]:
+        """A macrocell file's 8 x 8 squares: their node numbers, and their cells as the C takes them."""
+        return tree.leaves()
+
     def _plant_quadtree(self, tree, top: int, left: int) -> None:
         """A macrocell file's nodes, level by level (leaves first), its box's top-left cell at (top, left)."""
         lib, ffi, universe = self._lib, self._ffi, self._universe
         refs = np.zeros(len(tree.nodes), dtype=np.uint32)  # by node number; 0 (dead) for node 0
-        numbers, bits = tree.leaves()
+        numbers, leaves = self._tree_leaves(tree)
         made = np.zeros(len(numbers), dtype=np.uint32)
-        if len(numbers) and lib.lifetui_hashlife_leaves(universe, ffi.from_buffer("uint64_t[]", bits), len(bits),
+        if len(numbers) and lib.lifetui_hashlife_leaves(universe, ffi.from_buffer(self.leaf_type, leaves), len(numbers),
                                                         ffi.from_buffer("uint32_t[]", made)) != 0:  # fmt: skip
             raise LifeError("hashlife engine: out of memory loading the pattern")
         refs[numbers] = made

@@ -39,6 +39,8 @@ int lifetui_stateslife_leaves(universe *u, const uint8_t *cells, long count, uin
 int lifetui_stateslife_joins(universe *u, const uint32_t *children, long count, int level, uint32_t *refs);
 int lifetui_stateslife_plant(universe *u, uint32_t root, long long top, long long left);
 int lifetui_stateslife_set(universe *u, const long long *places, long count, int value);
+long lifetui_stateslife_dump(const universe *u, long long top, long long left, int level, long capacity,
+                             uint32_t *children, uint8_t *levels);
 """
 #: Bytes a node takes (stateslife.c's node: a leaf's 64 bytes, or four children, a result and a population;
 #: then the next in its bucket, a level and a mark: 72), and its share of the hash table.
@@ -88,13 +90,21 @@ class StatesHashlifeUniverse(HashlifeUniverse):
     """The unbounded plane as a multi-state hashlife quadtree."""
 
     engine_class = StatesHashlifeEngine
+    leaf_type = "uint8_t[]"
+
+    def _tree_leaves(self, tree) -> tuple[np.ndarray, np.ndarray]:
+        return tree.leaf_cells()
 
     def load_pattern(self, pattern: Pattern) -> None:
-        """Built from the pattern's live cells, never its box: a pattern of a few cells spread far apart costs
-        a few nodes. The cells go into their 8 x 8 leaves, and each level's nodes are joined from the level
-        below by their places, four children at a time."""
-        pattern.refuse_unlaid()
+        """A macrocell file's quadtree planted node by node (its 8 x 8 squares made from Golly's 2 x 2 leaves),
+        whatever its size. Else built from the pattern's live cells, never its box: a pattern of a few cells
+        spread far apart costs a few nodes. The cells go into their 8 x 8 leaves, and each level's nodes are
+        joined from the level below by their places, four children at a time."""
         top, left = pattern.plane_origin()
+        if pattern.quadtree is not None:
+            self._plant_quadtree(pattern.quadtree, top, left)
+            return
+        pattern.refuse_unlaid()
         size = max(pattern.width, pattern.height, 1 << BASE_LEVEL)
         level = max(BASE_LEVEL, (size - 1).bit_length())
         try:
@@ -143,5 +153,25 @@ class StatesHashlifeUniverse(HashlifeUniverse):
         return keys, contents
 
     def native_text(self, rule: Rule, generation: int) -> str | None:
-        """None: macrocell of a multi-state rule is written from the cells (lifetui.patterns.macrocell)."""
-        return None
+        """The plane as Golly's multi-state macrocell, straight from the quadtree: any size, the root the
+        smallest square from the live cells' top-left corner that holds them, where that corner is on the plane
+        (`#CXRLE Pos`), and the same text as write_macrocell makes of the same cells."""
+        from lifetui.patterns.macrocell import macrocell_of_states
+
+        box = self.extent()
+        if box is None:
+            return macrocell_of_states(np.zeros((0, 4), np.uint32), np.zeros(0, np.uint8), rule, generation)
+        top, left, height, width = box
+        root_top, root_left, _ = self._root()
+        level = max(2, (max(height, width) - 1).bit_length())
+        lib, ffi, universe = self._lib, self._ffi, self._universe
+        place = (top - root_top, left - root_left, level)
+        capacity = lib.lifetui_stateslife_dump(universe, *place, 0, ffi.NULL, ffi.NULL)
+        if capacity < 0:
+            raise LifeError("hashlife engine: out of memory writing the pattern")
+        children, levels = np.zeros((capacity, 4), dtype=np.uint32), np.zeros(capacity, dtype=np.uint8)
+        count = lib.lifetui_stateslife_dump(universe, *place, capacity, ffi.from_buffer("uint32_t[]", children),
+                                            ffi.from_buffer("uint8_t[]", levels))  # fmt: skip
+        if count < 0:
+            raise LifeError("hashlife engine: out of memory writing the pattern")
+        return macrocell_of_states(children[:count], levels[:count], rule, generation, (left, top))

@@ -9,8 +9,7 @@ of `.` and `*` ended by `$` (trailing dead cells and rows left out); any other n
 se`, a square of side 2^level from four earlier nodes (0: an empty square). The last node is the
 root. A file of a multi-state rule (Generations, LifeHistory) is Golly's other kind: its leaves are
 `1 nw ne sw se`, a 2 x 2 square of four states, and its other nodes of level 2 and up; its first node says
-which kind a file is. Multi-state rules run on boards of cells (not hashlife), so such a file is laid out
-as runs at once, and one too large for any board here is refused in one line.
+which kind a file is. Either kind keeps its quadtree, which hashlife on the plane plants node by node.
 
 Reading does not expand repeated squares more than once: every node's population and the bounding box
 of its live cells are worked out first, so a pattern too large for a board is refused before any
@@ -26,7 +25,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from lifetui.errors import PatternError, RuleError, UsageError
-from lifetui.memory import BOARD_BYTES_PER_CELL, memory_shortfall
 from lifetui.patterns.pattern import (
     MAX_GENERATION,
     MAX_PATTERN_SIDE,
@@ -34,7 +32,6 @@ from lifetui.patterns.pattern import (
     read_position,
     refuse_unreadable,
     split_lines,
-    state_runs,
 )
 from lifetui.rules import Rule, parse_rule
 
@@ -98,9 +95,6 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
         # A torus, as lifetui writes one: its cells from the root's top left corner, the box the torus.
         top, left, bottom, right = 0, 0, torus[1], torus[0]
     pattern.width, pattern.height = right - left, bottom - top
-    if multi_state:
-        _lay_out_states(pattern, nodes, (top, left, bottom, right))
-        return pattern
     if root[1] > MAX_POPULATION:
         unlaid = f"{root[1]:,} live cells, more than lifetui lays out on a board ({MAX_POPULATION:,})"
     elif root[4] > MAX_RUNS:
@@ -113,38 +107,89 @@ def read_macrocell(text: str, source: str = "<mc>") -> Pattern:
     # are, so a file opens in time and memory by its nodes, not its cells. One too large to lay out on a board
     # (`unlaid`) runs on hashlife alone; one of too many cells or runs has no runs either.
     tree = TreePattern(**{f.name: getattr(pattern, f.name) for f in fields(Pattern)})
-    tree.quadtree, tree.tree_population, tree._runs = Quadtree(nodes, top, left), root[1], None
+    tree.quadtree, tree.tree_population, tree._runs = Quadtree(nodes, top, left, bool(multi_state)), root[1], None
     tree.unlaid = f"{source}: {unlaid}" if unlaid else ""
     tree.runs_unlaid = root[1] > MAX_POPULATION or root[4] > MAX_RUNS
     return tree
 
 
 class TreePattern(Pattern):
-    """A macrocell file's pattern: its quadtree (`quadtree`), and its runs made from it when first asked for."""
+    """A macrocell file's pattern: its quadtree (`quadtree`), and its runs (and a multi-state file's run states)
+    made from it when first asked for."""
 
     _runs: np.ndarray | None = None
+    _run_states: np.ndarray | None = None
     tree_population = 0
     runs_unlaid = False  # too many cells or runs to list: `unlaid` says why
 
     @property  # type: ignore[override]
     def runs(self) -> np.ndarray:
         if self._runs is None:
-            if self.runs_unlaid:
-                raise UsageError(f"{self.unlaid}; write it as macrocell (-o X.mc)")
-            tree = self.quadtree
-            assert isinstance(tree, Quadtree)
-            runs = array("q")
-            _emit(tree.nodes, len(tree.nodes) - 1, -tree.top, -tree.left, runs)
-            self._runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array lives through it
+            self._lay_out()
+        assert self._runs is not None
         return self._runs
 
     @runs.setter
     def runs(self, value: np.ndarray) -> None:
         self._runs = value
 
+    @property  # type: ignore[override]
+    def run_states(self) -> np.ndarray | None:
+        if self._runs is None and self._tree().multi_state:
+            self._lay_out()
+        return self._run_states
+
+    @run_states.setter
+    def run_states(self, value: np.ndarray | None) -> None:
+        self._run_states = value
+
+    def _tree(self) -> Quadtree:
+        assert isinstance(self.quadtree, Quadtree)
+        return self.quadtree
+
+    def _lay_out(self) -> None:
+        if self.runs_unlaid:
+            raise UsageError(f"{self.unlaid}; write it as macrocell (-o X.mc)")
+        tree = self._tree()
+        if tree.multi_state:
+            self._runs, states = _state_runs_of_tree(tree)
+            self._run_states = states if len(states) and int(states.max()) > 1 else None
+            return
+        runs = array("q")
+        _emit(tree.nodes, len(tree.nodes) - 1, -tree.top, -tree.left, runs)
+        self._runs = np.frombuffer(runs, dtype=np.int64).reshape(-1, 3)  # a view: the array lives through it
+
     @property
     def population(self) -> int:
         return self.tree_population
+
+    @property
+    def states(self) -> int:
+        """As Pattern.states, from the leaves, without laying the cells out."""
+        if self._runs is not None or not self._tree().multi_state:
+            return super().states
+        return max(2, max((max(node[3]) for node in self._tree().nodes[1:] if node[0] == 1), default=0) + 1)
+
+    def fit_states(self, states: int) -> None:
+        """As Pattern.fit_states, on the leaves: a cell of a state the rule lacks becomes state 1 in every leaf
+        that holds one, counted through the nodes (a leaf used a million times counts a million times)."""
+        tree = self._tree()
+        if self._runs is not None or not tree.multi_state:
+            super().fit_states(states)
+            return
+        if self.states <= states:
+            return
+        beyond = [0] * len(tree.nodes)  # each node's cells in states the rule lacks
+        for index, (level, _, _, content, _) in enumerate(tree.nodes[1:], start=1):
+            if level == 1:
+                beyond[index] = sum(state >= states for state in content)
+                if beyond[index]:
+                    fitted = bytes(1 if state >= states else state for state in content)
+                    tree.nodes[index] = (*tree.nodes[index][:3], fitted, tree.nodes[index][4])
+            else:
+                beyond[index] = sum(beyond[child] for child in content)
+        self.warnings.append(f"{self.source or 'the pattern'}: {beyond[-1]:,} cells in states {states} and above, "
+                             f"which a rule of {states} states lacks, read as state 1")  # fmt: skip
 
 
 def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None:
@@ -165,17 +210,51 @@ def _refuse_headless(nodes: list[tuple], source: str, node_lines: array) -> None
 @dataclass(frozen=True)
 class Quadtree:
     """A macrocell file's nodes as read (node 0 the empty square, the last the root), and where the live
-    cells' box starts in the root: the pattern's box is the root's square from (top, left)."""
+    cells' box starts in the root: the pattern's box is the root's square from (top, left). A multi-state
+    file's leaves are Golly's 2 x 2 squares of states (level 1), a two-state file's 8 x 8 squares of bits."""
 
     nodes: list[tuple]
     top: int
     left: int
+    multi_state: bool = False
 
     def leaves(self) -> tuple[np.ndarray, np.ndarray]:
-        """The leaves' node numbers and their 64 cells each (row r in bits 8r..8r+7, column c in bit c)."""
+        """The 8 x 8 squares' node numbers and their 64 cells each as bits, live or not (row r in bits
+        8r..8r+7, column c in bit c): the two-state hashlife's leaves."""
+        if self.multi_state:
+            leaves, cells = self.leaf_cells()
+            bits = np.packbits(cells.reshape(-1, 8, 8) != 0, axis=-1, bitorder="little").reshape(-1, 8)
+            return leaves, np.ascontiguousarray(bits).view("<u8").reshape(-1)
         numbers = [i for i, node in enumerate(self.nodes) if i and node[0] == 3]
         bits = np.array([int.from_bytes(self.nodes[i][3], "little") for i in numbers], dtype=np.uint64)
         return np.array(numbers, dtype=np.int64), bits
+
+    def leaf_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """The 8 x 8 squares' node numbers and their 64 states each, row by row (the multi-state hashlife's
+        leaves). A multi-state file's are put together from its levels 1 to 3, a level at a time; a root
+        smaller than 8 x 8 is one too, in its north-west corner."""
+        if not self.multi_state:
+            numbers, bits = self.leaves()
+            cells = np.unpackbits(bits.astype("<u8").view(np.uint8), bitorder="little").reshape(-1, 64)
+            return numbers, cells
+        levels = np.array([0] + [node[0] for node in self.nodes[1:]], dtype=np.int64)
+        ones = np.flatnonzero(levels == 1)
+        squares = {1: np.zeros((len(self.nodes), 2, 2), dtype=np.uint8)}  # each level's squares by node number
+        if len(ones):
+            squares[1][ones] = np.frombuffer(b"".join(self.nodes[i][3] for i in ones), np.uint8).reshape(-1, 2, 2)
+        for level in (2, 3):
+            numbers = np.flatnonzero(levels == level)
+            children = np.array([self.nodes[i][3] for i in numbers], dtype=np.int64).reshape(-1, 4)
+            half = 1 << (level - 1)
+            quarters = squares[level - 1][children].reshape(-1, 2, 2, half, half)  # (n, row, column, y, x)
+            squares[level] = np.zeros((len(self.nodes), 2 * half, 2 * half), dtype=np.uint8)
+            squares[level][numbers] = quarters.transpose(0, 1, 3, 2, 4).reshape(-1, 2 * half, 2 * half)
+        root, top = len(self.nodes) - 1, int(levels[-1])
+        if top < 3:  # the root alone is smaller than 8 x 8
+            corner = np.zeros((1, 8, 8), dtype=np.uint8)
+            corner[0, : 1 << top, : 1 << top] = squares[top][root]
+            return np.array([root], dtype=np.int64), corner.reshape(1, 64)
+        return numbers, squares[3][numbers].reshape(-1, 64)
 
     def levels(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """The other nodes by level, lowest first: their numbers and their children's (n x 4, 0 empty)."""
@@ -288,54 +367,38 @@ def _inner(line: str, nodes: list[tuple], source: str, number: int, multi_state:
     return (level, population, box, tuple(children), runs)
 
 
-def _lay_out_states(pattern: Pattern, nodes: list[tuple], box: tuple[int, int, int, int]) -> None:
-    """Lay a multi-state file's cells in `box` (top, left, bottom, right of the root) out as runs of states,
-    or refuse in one line a pattern too large for a board of its cells here."""
-    top, left, bottom, right = box
-    height, width = bottom - top, right - left
-    problem = memory_shortfall(width, height, BOARD_BYTES_PER_CELL, " to simulate")
-    if problem or max(height, width) > MAX_PATTERN_SIDE:
-        raise PatternError(
-            pattern.source,
-            f"a multi-state pattern spanning {width:,} x {height:,} cells: lifetui reads multi-state macrocell "
-            f"into a board of its cells, and {problem or 'that is beyond the largest pattern'}",
-        )
-    cells = _state_cells(nodes, box)
-    pattern.runs, pattern.run_states = state_runs(cells)
+def _state_runs_of_tree(tree: Quadtree) -> tuple[np.ndarray, np.ndarray]:
+    """A multi-state file's cells as runs (y, x, length) from the box's top-left corner, and each run's state.
 
-
-def _state_cells(nodes: list[tuple], box: tuple[int, int, int, int]) -> np.ndarray:
-    """The states in `box` of a multi-state file's root (its last node), as a dense array.
-
-    Top down, a level at a time: a grid of node numbers, each a square of the level, becomes the grid of their
-    children, kept to the squares that meet the box; at level 1 each number becomes its 2 x 2 states. Node 0
-    is the empty square at every level, its children and its states all 0."""
-    top, left, bottom, right = box
+    Top down, a level at a time: the live squares of a level, as node numbers and corners, become their live
+    children; at level 1 each 2 x 2 square's rows become runs, a row of two cells in one state one run. Memory
+    follows the runs (a leaf makes one to four), never the box."""
+    nodes = tree.nodes
     children = np.zeros((len(nodes), 4), dtype=np.int64)
     states = np.zeros((len(nodes), 4), dtype=np.uint8)
-    for index, (_, _, _, content, _) in enumerate(nodes[1:], start=1):
-        if isinstance(content, tuple):
-            children[index] = content
-        else:
+    populations = np.zeros(len(nodes), dtype=bool)
+    for index, (level, population, _, content, _) in enumerate(nodes[1:], start=1):
+        populations[index] = population > 0
+        if level == 1:
             states[index] = np.frombuffer(content, dtype=np.uint8)
-    grid = np.array([[len(nodes) - 1]], dtype=np.int64)
-    level, corner_y, corner_x = nodes[-1][0], 0, 0  # the grid's top-left cell in the root
-    while True:
-        quarters = states[grid] if level == 1 else children[grid]
-        rows, columns = grid.shape
-        finer = np.empty((2 * rows, 2 * columns), dtype=quarters.dtype)
-        finer[0::2, 0::2], finer[0::2, 1::2] = quarters[..., 0], quarters[..., 1]
-        finer[1::2, 0::2], finer[1::2, 1::2] = quarters[..., 2], quarters[..., 3]
-        level -= 1
-        side = 1 << level
-        first_y, first_x = (top - corner_y) // side, (left - corner_x) // side
-        last_y, last_x = -(-(bottom - corner_y) // side), -(-(right - corner_x) // side)
-        grid = finer[first_y:last_y, first_x:last_x]
-        corner_y, corner_x = corner_y + first_y * side, corner_x + first_x * side
-        if level == 0:  # a torus's box may reach past the root (a file's small root on a large torus)
-            cells = np.zeros((bottom - top, right - left), dtype=np.uint8)
-            cells[: grid.shape[0], : grid.shape[1]] = grid
-            return cells
+        else:
+            children[index] = content
+    squares, ys, xs = np.array([len(nodes) - 1]), np.array([-tree.top]), np.array([-tree.left])
+    for level in range(nodes[-1][0], 1, -1):
+        half = 1 << (level - 1)
+        squares = children[squares].reshape(-1)
+        ys = (ys[:, None] + np.array([0, 0, half, half])).reshape(-1)
+        xs = (xs[:, None] + np.array([0, half, 0, half])).reshape(-1)
+        live = populations[squares]
+        squares, ys, xs = squares[live], ys[live], xs[live]
+    runs, run_states = [], []
+    for row in (0, 1):
+        west, east = states[squares, 2 * row], states[squares, 2 * row + 1]
+        pair = (west != 0) & (west == east)
+        for cells, dx, length in ((pair, 0, 2), ((west != 0) & ~pair, 0, 1), ((east != 0) & ~pair, 1, 1)):
+            runs.append(np.stack([ys[cells] + row, xs[cells] + dx, np.full(int(cells.sum()), length)], axis=1))
+            run_states.append((west if dx == 0 else east)[cells])
+    return np.concatenate(runs).astype(np.int64), np.concatenate(run_states)
 
 
 def _emit(nodes: list[tuple], index: int, y: int, x: int, runs: array) -> None:
@@ -390,6 +453,31 @@ def macrocell_of_nodes(
     lines = _header(str(rule), generation, position)
     for level, word in zip(levels.tolist(), words.tolist()):
         lines.append(_leaf_text(word[0]) if level == 3 else f"{level} {word[0]} {word[1]} {word[2]} {word[3]}")
+    return "\n".join(lines) + "\n"
+
+
+def macrocell_of_states(
+    children: np.ndarray, levels: np.ndarray, rule: Rule, generation: int = 0, position: tuple[int, int] | None = None
+) -> str:
+    """A multi-state macrocell file of squares numbered children first (multi-state hashlife's quadtree,
+    `lifetui_stateslife_dump`): square i's level, and its four states (level 1) or its children's numbers in
+    children[i]; `position` (x, y) the live cells' box's top-left cell on the plane. Numbered again as
+    write_macrocell numbers them, a level at a time in order of content, so that the same cells make the same
+    text however they were held."""
+    lines = _header(str(rule), generation, position)
+    renumbered = np.zeros(len(levels) + 1, dtype=np.int64)  # by the dump's number; 0 stays 0 (dead)
+    numbered = 0
+    for level in np.unique(levels).tolist():
+        which = np.flatnonzero(levels == level)
+        content = children[which].astype(np.int64)
+        if level == 1:
+            order = np.argsort(content[:, 0] | content[:, 1] << 8 | content[:, 2] << 16 | content[:, 3] << 24)
+        else:
+            content = renumbered[content]
+            order = np.lexsort(content.T[::-1])
+        renumbered[which[order] + 1] = np.arange(numbered + 1, numbered + 1 + len(which))
+        numbered += len(which)
+        lines.extend(f"{level} {a} {b} {c} {d}" for a, b, c, d in content[order].tolist())
     return "\n".join(lines) + "\n"
 
 

@@ -465,7 +465,8 @@ def text_of_a_tree(native: str, topology: Topology, path: Path | None, name: str
     pattern = read_macrocell(native, str(path) if path is not None else "the board")  # refusals name the file
     assert pattern.rule is not None and pattern.position is not None  # lifetui's macrocell says both
     return write_rle_runs(pattern.runs, pattern.width, pattern.height, pattern.rule.rule, pattern.generation, name,
-                          author, position=pattern.position, topology=topology.suffix())  # fmt: skip
+                          author, position=pattern.position, topology=topology.suffix(),
+                          states=pattern.run_states)  # fmt: skip
 
 
 def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> str:

@@ -868,3 +868,189 @@ int lifetui_stateslife_population_exact(const universe *u, unsigned long long ou
     out[1] = (unsigned long long)(total >> 64);
     return 0;
 }
+
+/* Writing Golly's multi-state macrocell: its leaves are 2 x 2 squares of states (level 1), its other nodes of
+ * level 2 and up, and the file's root is the square from the live cells' top-left corner, which need not be
+ * where any node here starts. A square of the file is therefore four of the universe's nodes of its level (a 2 x 2
+ * block) seen from a fixed offset, the same at every square of a level: (top, left) modulo the side. Each block
+ * is worked out once (`memo`), and each distinct square of the file is numbered once by its content (`numbers`),
+ * children first, as the file lists them. */
+typedef struct {
+    uint32_t key[5]; /* a level (0: a free slot), then four nodes, numbers or states */
+    uint32_t value;
+} dump_slot;
+
+typedef struct {
+    dump_slot *slots;
+    size_t size, used; /* size a power of two, or 0 */
+} dump_table;
+
+typedef struct {
+    const universe *u;
+    dump_table memo, numbers;
+    long long top, left; /* the file's root's top-left cell in the universe's root */
+    int failed;          /* memory ran out */
+    long count, capacity;
+    uint32_t *children; /* four a square; NULL: count only */
+    uint8_t *levels;
+} dumping;
+
+static size_t dump_hash(const uint32_t key[5], size_t size) {
+    uint64_t h = key[0];
+    for (int i = 1; i < 5; i++) h = (h ^ key[i]) * 0x9E3779B97F4A7C15ULL + (h >> 29);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return (size_t)(h ^ h >> 33) & (size - 1);
+}
+
+/* The slot of `key` in t: its own, or the free one it would take (the table grown first when half full); NULL
+ * when memory runs out. */
+static dump_slot *dump_find(dump_table *t, const uint32_t key[5]) {
+    if (2 * (t->used + 1) > t->size) {
+        size_t size = t->size ? 2 * t->size : 1024;
+        dump_slot *slots = calloc(size, sizeof(dump_slot));
+        if (!slots) return NULL;
+        for (size_t i = 0; i < t->size; i++) {
+            if (!t->slots[i].key[0]) continue;
+            size_t at = dump_hash(t->slots[i].key, size);
+            while (slots[at].key[0]) at = (at + 1) & (size - 1);
+            slots[at] = t->slots[i];
+        }
+        free(t->slots);
+        t->slots = slots, t->size = size;
+    }
+    size_t at = dump_hash(key, t->size);
+    while (t->slots[at].key[0] && memcmp(t->slots[at].key, key, sizeof t->slots[at].key)) at = (at + 1) & (t->size - 1);
+    return &t->slots[at];
+}
+
+/* The number of the square `key` (its level and four children's numbers or states), numbered now if it is new;
+ * 0 when memory runs out (d->failed). */
+static uint32_t dump_number(dumping *d, const uint32_t key[5]) {
+    dump_slot *s = d->failed ? NULL : dump_find(&d->numbers, key);
+    if (!s) {
+        d->failed = 1;
+        return 0;
+    }
+    if (s->key[0]) return s->value;
+    long i = d->count++;
+    if (d->children && i < d->capacity) {
+        memcpy(d->children + 4 * i, key + 1, 4 * sizeof(uint32_t));
+        d->levels[i] = (uint8_t)key[0];
+    }
+    memcpy(s->key, key, sizeof s->key);
+    d->numbers.used++;
+    return s->value = (uint32_t)(i + 1);
+}
+
+/* The number of the square of side 2^level (1 to 3) at (y, x) of an 8 x 8 square of states; 0 if all are 0. */
+static uint32_t dump_cells(dumping *d, const uint8_t cells[64], int y, int x, int level) {
+    uint32_t key[5] = {(uint32_t)level};
+    int half = 1 << (level - 1);
+    for (int i = 0; i < 4; i++) {
+        int cy = y + (i >> 1) * half, cx = x + (i & 1) * half;
+        key[1 + i] = level == 1 ? cells[LEAF_SIDE * cy + cx] : dump_cells(d, cells, cy, cx, level - 1);
+    }
+    if (!(key[1] | key[2] | key[3] | key[4])) return 0;
+    return dump_number(d, key);
+}
+
+/* The 8 x 8 states at (y, x) of the 16 x 16 square of four leaves (0: dead). */
+static void dump_window(const universe *u, const ref quad[4], int y, int x, uint8_t out[64]) {
+    uint8_t cells[2 * LEAF_SIDE][2 * LEAF_SIDE] = {{0}};
+    for (int i = 0; i < 4; i++) {
+        if (!quad[i]) continue;
+        for (int cy = 0; cy < LEAF_SIDE; cy++) {
+            memcpy(&cells[(i >> 1) * LEAF_SIDE + cy][(i & 1) * LEAF_SIDE], u->nodes[quad[i]].cells + LEAF_SIDE * cy,
+                   LEAF_SIDE);
+        }
+    }
+    for (int cy = 0; cy < LEAF_SIDE; cy++) memcpy(out + LEAF_SIDE * cy, &cells[y + cy][x], LEAF_SIDE);
+}
+
+static ref live_child(const universe *u, ref r, int i) {
+    if (!r) return 0;
+    const node *n = &u->nodes[r];
+    ref c = i == 0 ? n->nw : i == 1 ? n->ne : i == 2 ? n->sw : n->se;
+    return population(u, c) ? c : 0;
+}
+
+/* The number of the file's square of side 2^level (3 or more) in the 2 x 2 block `quad` of nodes of that level
+ * (nw, ne, sw, se; 0 for a dead one), from the level's offset; 0 if it is dead or memory runs out. */
+static uint32_t dump_block(dumping *d, ref quad[4], int level) {
+    long long side = 1LL << level, y = d->top & (side - 1), x = d->left & (side - 1);
+    if (!y) quad[2] = quad[3] = 0; /* the square is the block's top row, or its left column, or its nw node */
+    if (!x) quad[1] = quad[3] = 0;
+    if (!(quad[0] | quad[1] | quad[2] | quad[3]) || d->failed) return 0;
+    uint32_t memo_key[5] = {(uint32_t)level, quad[0], quad[1], quad[2], quad[3]};
+    dump_slot *s = dump_find(&d->memo, memo_key);
+    if (!s) {
+        d->failed = 1;
+        return 0;
+    }
+    if (s->key[0]) return s->value;
+    uint32_t number;
+    if (level == LEAF) {
+        uint8_t cells[64];
+        dump_window(d->u, quad, (int)y, (int)x, cells);
+        number = dump_cells(d, cells, 0, 0, LEAF);
+    } else {
+        ref grid[4][4]; /* the block's sixteen children, a level down: row gy, column gx */
+        for (int gy = 0; gy < 4; gy++) {
+            for (int gx = 0; gx < 4; gx++) {
+                grid[gy][gx] = live_child(d->u, quad[gy / 2 * 2 + gx / 2], gy % 2 * 2 + gx % 2);
+            }
+        }
+        int row = (int)(y >> (level - 1)), column = (int)(x >> (level - 1));
+        uint32_t key[5] = {(uint32_t)level};
+        for (int i = 0; i < 4; i++) {
+            int gy = row + (i >> 1), gx = column + (i & 1);
+            ref sub[4] = {grid[gy][gx], grid[gy][gx + 1], grid[gy + 1][gx], grid[gy + 1][gx + 1]};
+            key[1 + i] = dump_block(d, sub, level - 1);
+        }
+        number = key[1] | key[2] | key[3] | key[4] ? dump_number(d, key) : 0;
+    }
+    if (d->failed) return 0;
+    s = dump_find(&d->memo, memo_key); /* the table may have grown meanwhile */
+    if (!s) {
+        d->failed = 1;
+        return 0;
+    }
+    memcpy(s->key, memo_key, sizeof s->key);
+    d->memo.used++;
+    return s->value = number;
+}
+
+/* The root's node of `level` at (row, column) in squares of that side; 0 beyond the root or dead. */
+static ref dump_descend(const universe *u, int level, long long row, long long column) {
+    ref r = u->root;
+    int top = u->nodes[r].level;
+    if (row >> (top - level) || column >> (top - level)) return 0;
+    for (int l = top; l > level && r; l--) {
+        int k = (int)(2 * (row >> (l - 1 - level) & 1) + (column >> (l - 1 - level) & 1));
+        r = live_child(u, r, k);
+    }
+    return r && population(u, r) ? r : 0;
+}
+
+/* The square of side 2^level (2 to the root's level) from (top, left) of the root (cells beyond it are dead) as
+ * Golly's multi-state macrocell numbers it (from 1), children first: square i's level in levels[i] and its four
+ * children's numbers (0: dead), or a leaf's four states, in children[4i..4i+4). Returns how many, or -1 when there
+ * are more than `capacity` or memory runs out; with children NULL, only how many there are. */
+long lifetui_stateslife_dump(const universe *u, long long top, long long left, int level, long capacity,
+                             uint32_t *children, uint8_t *levels) {
+    dumping d = {.u = u, .top = top, .left = left, .capacity = capacity, .children = children, .levels = levels};
+    int block = level < LEAF ? LEAF : level;
+    ref quad[4];
+    for (int i = 0; i < 4; i++) quad[i] = dump_descend(u, block, (top >> block) + (i >> 1), (left >> block) + (i & 1));
+    if (level < LEAF) { /* a root smaller than a leaf: the north-west quarter of the leaf's window */
+        uint8_t cells[64];
+        dump_window(u, quad, (int)(top & (LEAF_SIDE - 1)), (int)(left & (LEAF_SIDE - 1)), cells);
+        dump_cells(&d, cells, 0, 0, level);
+    } else {
+        dump_block(&d, quad, level);
+    }
+    free(d.memo.slots);
+    free(d.numbers.slots);
+    return d.failed || (children && d.count > capacity) ? -1 : d.count;
+}
