@@ -324,4 +324,6 @@ async def test_without_an_engine_the_tui_starts_on_the_fastest_exact_one_and_say
         await settle(pilot, lambda: app.last_snapshot.generation == 1)
         assert app.last_snapshot.engine == expected
         assert any(f"running on {expected}, the fastest exact engine" in n.message for n in app._notifications)
+        # A notice in the TUI names no command-line option (it once said "--engine numpy for the reference").
+        assert not any("--" in n.message for n in app._notifications)
         await settle(pilot, lambda: app.verdict is not None and app.verdict.agreed_through == 1)

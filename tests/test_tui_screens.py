@@ -233,7 +233,11 @@ async def test_o_opens_a_huge_sparse_box_on_the_plane_where_hashlife_holds_it(tm
         await pilot.press("enter")
         far = str(tmp_path / "far.rle")  # no #N: named by its path
         await settle(pilot, lambda: app.pattern_name == far and app.simulation.engine_name == "hashlife")
-        await settle(pilot, lambda: any("too many to read out as cells" in notice for notice in notices(app)))
+        said = "too many to read out as cells here ("
+        await settle(pilot, lambda: any(said in notice for notice in notices(app)))
+        notice = next(notice for notice in notices(app) if said in notice)
+        # Said in the TUI: no command-line option in it (it once said "-o X.mc" and "--json").
+        assert notice.endswith("hashlife holds it, and saves it as macrocell (.mc)") and " -" not in notice
         await pilot.press("n")  # numpy, the engine it was on, cannot hold it: it stays on hashlife
         await settle(pilot, lambda: app.last_snapshot.generation == 1 and app.last_snapshot.population == 0)
         assert app.is_running and app.simulation.engine_name == "hashlife"

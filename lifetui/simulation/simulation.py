@@ -482,7 +482,8 @@ def fastest_engine(board: Board, options: EngineOptions, notes: list[str]) -> st
     for info in sorted(ENGINES.values(), key=rank):
         if availability(info.name, board.rule, exact, board.topology).available:
             if info.name != REFERENCE:
+                # Said on a terminal's stderr and in a TUI notice alike: the reference named, not how to pick it.
                 notes.append(f"running on {info.name}, the fastest exact engine here for {board.rule} on "
-                             f"{board.topology.describe()} (--engine {REFERENCE} for the reference)")  # fmt: skip
+                             f"{board.topology.describe()}; {REFERENCE} is the reference")  # fmt: skip
             return info.name
     return REFERENCE

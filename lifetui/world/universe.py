@@ -192,11 +192,10 @@ class Universe(ABC):
         top, left, height, width = extent
         problem = memory_shortfall(width, height, 2, " to read out")  # the cells, and their text
         if height * width > MAX_READ_CELLS or problem:
-            # A multi-state rule's macrocell is written from its cells (the states hashlife writes no tree).
-            tree = "" if self.engine.rule.multi_state else "write macrocell from hashlife (-o X.mc), or "
+            # Said to the TUI (an engine swap, a save) and the command line alike: no option of either in it.
             raise Outgrown(
                 f"the pattern spans {width:,} x {height:,} cells, too many to read out as cells here "
-                f"({problem or f'at most {MAX_READ_CELLS:,}'}); {tree}--json for its size and population"
+                f"({problem or f'at most {MAX_READ_CELLS:,}'}); hashlife holds it, and saves it as macrocell (.mc)"
             )
         return self.window(top, left, height, width), top, left
 
