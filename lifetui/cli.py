@@ -22,7 +22,7 @@ from lifetui.engines import ENGINES, JAX_LEAST_MEMORY, EngineOptions, available_
 from lifetui.errors import LifeError, UsageError
 from lifetui.files import write_atomically
 from lifetui.memory import physical_memory
-from lifetui.model.factored import FactoredNetwork, cells_to_inputs, mistakes
+from lifetui.model.factored import cells_to_inputs, mistakes, shape_problem
 from lifetui.model.kernels import (
     Kernel,
     kernel_for,
@@ -540,11 +540,9 @@ def verify(model: Path | None, rule: RuleSpec | None) -> None:
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
     bits = state_bits(target.states)
-    in_parts = isinstance(kernel.network, FactoredNetwork)
-    if (kernel.network.inputs, kernel.network.outputs) != (9 * bits, bits) or (factored(target) and not in_parts):
-        raise UsageError(f"kernel {kernel.path} is for {kernel.rule}, whose cells have {kernel.network.outputs} "
-                         f"bit(s){' (a network in parts)' if in_parts else ''}; "
-                         f"{target}'s have {bits}{' (a network in parts)' if factored(target) else ''}")  # fmt: skip
+    problem = shape_problem(kernel.network, target)
+    if problem:
+        raise UsageError(f"kernel {kernel.path} is for {kernel.rule}: {problem}")
     wrong = mistakes(kernel.network, target)
     compiled = compile_network(kernel.network, target)
     count = neighbourhood_count(target)
@@ -609,6 +607,9 @@ def compile_command(model: Path | None, rule: RuleSpec | None, level: int, outpu
 
     kernel = _chosen_kernel(model, rule)
     target = rule.rule if rule else kernel.rule
+    problem = shape_problem(kernel.network, target)
+    if problem:
+        raise UsageError(f"kernel {kernel.path} is for {kernel.rule}: {problem}")
     compiled = compile_network(kernel.network, target, level)
     refuse_inexact(compiled.wrong_count, target, allow_inexact)
     if output is not None:

@@ -12,6 +12,7 @@ from lifetui.compiler.parts import check_composed, compose_parts, part_circuits
 from lifetui.compiler.pipeline import CompiledStates, compile_network
 from lifetui.compiler.synthesis import A_AND_NOT_B
 from lifetui.engines import EngineOptions, create_engine
+from lifetui.errors import UsageError
 from lifetui.model.factored import (
     FactoredNetwork,
     cells_to_inputs,
@@ -219,7 +220,7 @@ def test_verify_and_compile_a_kernel_in_parts(lifetui, tmp_path):
     assert (summary["verified"], summary["planes"], summary["form"]) == (True, 5, "stencil")
     assert summary["neighbourhoods"] == 24**9
     other = lifetui("verify", "--kernel", str(SHIPPED[HISTORY]), "--rule", "B3/S23")
-    assert other.code == 2 and "whose cells have 3 bit(s) (a network in parts); B3/S23's have 1" in other.err
+    assert other.code == 2 and "its cells have 3 bit(s) (a network in parts); B3/S23's have 1" in other.err
     seven = lifetui("verify", "--kernel", str(SHIPPED[HISTORY]), "--rule", "345/2/7")  # parts alike, not the rule
     assert seven.code == 1 and "network: 13514571/40353607 exact" in seven.out
     # A next part whose first output is 0 whatever it reads: wrong, listed, exit status 1.
@@ -264,3 +265,24 @@ def test_train_learns_a_rule_of_three_states_in_parts_when_asked_and_a_two_state
     (tmp_path / "k" / "kernel.json").write_text(json.dumps(document))
     with pytest.raises(KernelError, match="a two-state rule, is one network"):
         load_kernel(tmp_path / "k")
+
+
+def test_compile_refuses_a_kernel_of_other_cells_in_one_line(lifetui):
+    # A whole 4-state kernel for LifeHistory (learned only in parts), a two-state one for a 3-state rule: once
+    # a traceback from deep in the compiler.
+    for kernel, rule in ((KERNELS / "g4b2s345", "LifeHistory"), (KERNELS / "b3s23", "23/3/3")):
+        result = lifetui("compile", "--kernel", str(kernel), "--rule", rule)
+        assert result.code == 2 and "Traceback" not in result.err and "its cells have" in result.err
+    with pytest.raises(UsageError, match="its cells have 3 bit"):
+        compile_network(shipped(HISTORY), parse_rule("345/2/4").rule)
+
+
+def test_minus_o3_says_why_a_hexagonal_rule_in_parts_has_no_stencil():
+    rule, network = small_rule_in_parts()
+    hexagonal = parse_rule("2/3/3H").rule
+    assert compile_network(network, rule).stencil is not None  # Moore: 23/3/3 has its stencil
+    # The same parts checked against a hexagonal rule are wrong, but -O3 says why it has no stencil first.
+    from lifetui.compiler.parts import part_circuits, stencil_of_parts
+
+    stencil, why = stencil_of_parts(part_circuits(network, hexagonal, 3), hexagonal)
+    assert stencil is None and why == "the stencil's row sums count all eight neighbours, and a hexagonal rule fewer"

@@ -128,8 +128,8 @@ def damage(folder, name, change):
         ("network.npz", lambda a: a.update(layer00_a=np.array([0.5, 1, 2, 3])), "integers"),
         ("network.npz", lambda a: a.update(layer02_logits=np.full((1, 16), np.nan, np.float32)), "finite"),
         ("network.npz", lambda a: a.update(layer02_logits=np.zeros((1, 15), np.float32)), "1 x 16 floats"),
-        ("network.npz", lambda a: a.pop("layer01_b"), "expected arrays"),
-        ("network.npz", lambda a: a.update(extra=np.zeros(3)), "expected arrays"),
+        ("network.npz", lambda a: a.pop("layer01_b"), "not the arrays kernel.json's layers make: missing layer01_b"),
+        ("network.npz", lambda a: a.update(extra=np.zeros(3)), "layers make: unexpected extra"),
     ],
 )
 def test_damaged_kernels_are_refused(tmp_path, name, change, words):

@@ -113,7 +113,7 @@ def test_verify_catches_a_wrong_kernel(lifetui):
     assert "network: 16323/19683 exact" in wrong.out and "... and 3,260 more" in wrong.out
     assert "  #    23  AAA / .A. / ...  rule 1, network 2" in wrong.out
     other = lifetui("verify", "--kernel", str(SHIPPED[BRIANS_BRAIN]), "--rule", "B3/S23")
-    assert other.code == 2 and "whose cells have 2 bit(s); B3/S23's have 1" in other.err
+    assert other.code == 2 and "its cells have 2 bit(s); B3/S23's have 1" in other.err
 
 
 def test_circuits_that_miss_the_rule_are_caught():

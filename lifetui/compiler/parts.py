@@ -27,7 +27,7 @@ from lifetui.compiler.stencil import compose as compose_stencil
 from lifetui.compiler.synthesis import OverBudget, synthesise
 from lifetui.model.factored import CENTRE, FactoredNetwork, Mistakes, cells_to_inputs, class_mistakes
 from lifetui.model.network import INPUTS, input_bits, state_bits
-from lifetui.rules import ALIVE, Rule, neighbour_counts
+from lifetui.rules import ALIVE, MOORE, Rule, neighbour_counts
 
 PartCircuits = dict[str, tuple[Circuit, ...]]
 
@@ -128,6 +128,8 @@ def check_composed(rule: Rule, cell: tuple[Circuit, ...], circuits: tuple[Circui
 def stencil_of_parts(parts: PartCircuits, rule: Rule) -> tuple[StatesStencil | None, str]:
     """-O3 for a network in parts: the smallest multi-state stencil of what its parts compute, checked by class;
     or None, and why."""
+    if rule.neighbourhood != MOORE:
+        return None, f"the stencil's row sums count all eight neighbours, and a {rule.neighbourhood} rule fewer"
     if "near" in parts:
         return None, "the next state also reads whether History's boundary is near"
     on_table, rule_table = parts["cell"][0].truth_table(), parts["rule"][0].truth_table()
@@ -135,7 +137,7 @@ def stencil_of_parts(parts: PartCircuits, rule: Rule) -> tuple[StatesStencil | N
     if on_table & 1:
         return None, "the cell part counts state 0 as on"
     # Whether the centre is on next, by whether it is on and its count of on neighbours (all eight of them).
-    counts = neighbour_counts("Moore")
+    counts = neighbour_counts(MOORE)
     turns_on = np.full((2, 9), -1)
     for index in range(512):
         alive, count, value = ALIVE[index], counts[index], (rule_table >> index) & 1

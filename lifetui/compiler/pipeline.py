@@ -27,8 +27,8 @@ from lifetui.compiler.states import StatesStencil, resynthesise_states
 from lifetui.compiler.stencil import ROW_GATES, Stencil, resynthesise
 from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
-from lifetui.model.factored import FactoredNetwork, Mistakes
-from lifetui.model.network import Network, neighbourhood_count, state_bits
+from lifetui.model.factored import FactoredNetwork, Mistakes, shape_problem
+from lifetui.model.network import Network, neighbourhood_count
 from lifetui.rules import Rule
 
 DEFAULT_LEVEL = 3
@@ -221,6 +221,9 @@ def compile_network(
 ) -> Compiled | CompiledStates:
     """The hardened network as an optimised circuit (a stencil at -O3 where it can be), checked against `rule`;
     a multi-state rule's, as a circuit per bit of the state."""
+    problem = shape_problem(network, rule)
+    if problem:
+        raise UsageError(f"cannot compile this kernel for {rule}: {problem}")
     if isinstance(network, FactoredNetwork):
         return compile_factored(network, rule, level)
     if rule.multi_state:
@@ -232,8 +235,6 @@ def compile_factored(network: FactoredNetwork, rule: Rule, level: int = DEFAULT_
     """A network in parts: each part optimised at -O(min(level, 2)), composed into circuits over the 9 x bits
     state bits that share their gates, checked by class; at -O3, where the parts are exact, the stencil of what
     they compute where that is smaller (`parts.py`)."""
-    if network.planes != state_bits(rule.states):
-        raise UsageError(f"the kernel's cells have {network.planes} bits; {rule}'s have {state_bits(rule.states)}")
     parts = part_circuits(network, rule, level)
     circuits = compose_parts(parts, network.planes)
     checked = check_composed(rule, parts["cell"], circuits)
@@ -242,7 +243,7 @@ def compile_factored(network: FactoredNetwork, rule: Rule, level: int = DEFAULT_
     if level < 3:
         return compiled
     if checked.count:
-        return replace(compiled, kept="the parts depart from the rule, and -O3 resynthesises only exact ones")
+        return replace(compiled, kept="the parts depart from the rule, and the stencil is built only of exact ones")
     stencil, why = stencil_of_parts(parts, rule)
     if stencil is None:
         return replace(compiled, kept=why)

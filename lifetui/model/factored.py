@@ -35,6 +35,7 @@ from lifetui.model.gates import GATE_COUNT, PASS_A
 from lifetui.model.network import (
     INPUTS,
     Network,
+    factored,
     input_bits,
     neighbourhoods,
     next_states,
@@ -145,6 +146,18 @@ class FactoredNetwork:
 def flat(network: Network | FactoredNetwork) -> Network:
     """A network as layers of gates: a whole one as it is, one in parts laid out (`FactoredNetwork.flat`)."""
     return network.flat if isinstance(network, FactoredNetwork) else network
+
+
+def shape_problem(network: Network | FactoredNetwork, rule: Rule) -> str | None:
+    """Why `network` cannot be checked or compiled as `rule`'s (its cells have other bits, or the rule is learned
+    only in parts), or None."""
+    planes, in_parts, needs_parts = state_bits(rule.states), isinstance(network, FactoredNetwork), factored(rule)
+    if (network.inputs, network.outputs) == (INPUTS * planes, planes) and (in_parts or not needs_parts):
+        return None
+    return (
+        f"its cells have {network.outputs} bit(s){' (a network in parts)' if in_parts else ''}; {rule}'s have "
+        f"{planes}{' (a network in parts)' if needs_parts else ''}"
+    )
 
 
 def cells_to_inputs(cells: np.ndarray, planes: int) -> np.ndarray:

@@ -299,7 +299,10 @@ def _load_arrays(path: Path, expected: set[str]) -> dict[str, np.ndarray]:
                 raise KernelError(f"{path}: unpacks to more than {4 * MAX_FILE_BYTES} bytes")
             names = {entry.filename.removesuffix(".npy") for entry in entries}
             if names != expected:
-                raise KernelError(f"{path}: expected arrays {sorted(expected)[:3]}..., found {sorted(names)[:3]}...")
+                missing, extra = sorted(expected - names), sorted(names - expected)
+                said = [f"{label} {', '.join(found[:3])}{', ...' if len(found) > 3 else ''}"
+                        for label, found in (("missing", missing), ("unexpected", extra)) if found]  # fmt: skip
+                raise KernelError(f"{path}: not the arrays kernel.json's layers make: {'; '.join(said)}")
             for entry in entries:
                 # The header says how much numpy will allocate: read it before numpy does.
                 with archive.open(entry) as member:

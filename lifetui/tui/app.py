@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from lifetui.api import Life
 from lifetui.engines import DEFAULT_OPTIONS, ENGINES, EngineOptions
 from lifetui.errors import LifeError
+from lifetui.model.network import neighbourhood_count
 from lifetui.patterns import Pattern, refuse_other_format_name
 from lifetui.simulation import Snapshot
 from lifetui.simulation.analysis import WATCHED_CELLS, watch
@@ -242,7 +243,8 @@ class LifeApp(Editing, Recorder):
         label, description, inexact = self.engine_description
         engine: str | Text = snapshot.engine
         if inexact:
-            engine = Text(f"{snapshot.engine} (inexact kernel: wrong on {inexact} of 512)", style="bold red")
+            count = neighbourhood_count(self.simulation.rule)
+            engine = Text(f"{snapshot.engine} (inexact kernel: wrong on {inexact:,} of {count:,})", style="bold red")
         return [
             ("Engine", engine),
             ("Generation", number(snapshot.generation)),
