@@ -286,3 +286,30 @@ def test_minus_o3_says_why_a_hexagonal_rule_in_parts_has_no_stencil():
 
     stencil, why = stencil_of_parts(part_circuits(network, hexagonal, 3), hexagonal)
     assert stencil is None and why == "the stencil's row sums count all eight neighbours, and a hexagonal rule fewer"
+
+
+async def test_the_tui_counts_an_inexact_kernel_in_parts_out_of_its_own_neighbourhoods(tmp_path):
+    from tui_helpers import settle
+
+    from lifetui.patterns import load_pattern
+    from lifetui.tui.app import LifeApp
+    from lifetui.world.board import torus_board
+
+    network = shipped(HISTORY)
+    last = network.parts["next"]
+    wrong = FactoredNetwork({**network.parts, "next": broken(last, len(last.layer_sizes) - 1, 0, 0)}, 3)
+    save_kernel(tmp_path / "w", wrong, {"rule": "LifeHistory", "states": 7})
+    count = mistakes(wrong, HISTORY).count
+    pattern = load_pattern(str(write_history_glider(tmp_path)))
+    options = EngineOptions(tmp_path / "w", allow_inexact=True)
+    app = LifeApp(torus_board(pattern, (32, 32)), pattern.name, pattern.author, "c", options=options)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        await settle(pilot, lambda: app.last_snapshot.generation == 1)
+        assert str(dict(app.sidebar_rows())["Engine"]) == f"c (inexact kernel: wrong on {count:,} of 40,353,607)"
+
+
+def write_history_glider(folder: Path) -> Path:
+    path = folder / "glider.rle"
+    path.write_text("x = 3, y = 3, rule = LifeHistory\n.A$2.A$3A!\n")
+    return path
