@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lifetui.compiler.circuit import Circuit, Gate
 from lifetui.compiler.parts import check_composed, compose_parts, part_circuits
 from lifetui.compiler.pipeline import CompiledStates, compile_network
-from lifetui.compiler.synthesis import A_AND_NOT_B
+from lifetui.compiler.synthesis import A_AND_NOT_B, XOR
 from lifetui.engines import EngineOptions, create_engine
 from lifetui.errors import UsageError
 from lifetui.model.factored import (
@@ -145,14 +146,48 @@ def test_every_level_compiles_a_network_in_parts_to_circuits_checked_by_class(ru
 
 def test_minus_o3_resynthesises_the_parts_and_a_generations_rule_as_a_stencil():
     history = compile_network(shipped(HISTORY), HISTORY)
-    assert history.stencil is None and history.size < compile_network(shipped(HISTORY), HISTORY, 2).size / 4
+    assert history.stencil is not None and history.stencil.near is not None
+    # The composed parts at -O3 are 64 operations a word; the stencil shares the row sums and the boundary's OR.
+    composed = compose_parts(part_circuits(shipped(HISTORY), HISTORY, 3), 3)
+    assert composed[0].size == 64 and history.size == 45
     assert history.describe() == (
-        "64 gates per word over 3 bit planes from the network's parts, depth 15 (-O3, each resynthesised; no "
-        "stencil: the next state also reads whether History's boundary is near)"
+        "45 gates per word over 3 bit planes, depth 14 (-O3 stencil over the on plane of states 1, 3, 5 and the "
+        "boundary's: 0 for the on plane, 5 for its row sums, 1 for the boundary plane, 4 for its OR over the nine "
+        "cells, 35 for the count and the next state)"
     )
     bloomerang = compile_network(shipped(BLOOMERANG), BLOOMERANG)
     assert bloomerang.stencil is not None and bloomerang.stencil.on_states == (1,)
     assert bloomerang.size <= 60
+
+
+def test_the_history_stencil_reads_the_boundary_in_each_of_the_nine_cells():
+    from lifetui.compiler.circuit import run_gates
+    from lifetui.compiler.states import compose
+
+    stencil = compile_network(shipped(HISTORY), HISTORY).stencil
+    assert stencil is not None
+    circuits = compose(stencil)
+    rng = np.random.default_rng(5)
+    others = [state for state in range(HISTORY.states) if state != HISTORY_BOUNDARY]
+    for k in range(INPUTS):  # the boundary in one place only, and none: what a missing OR would get wrong
+        cells = rng.choice(others, (INPUTS, 4000))
+        cells[k, :3000] = HISTORY_BOUNDARY
+        nodes = run_gates(circuits[0].gates, cells_to_inputs(cells, 3))
+        got = sum(nodes[circuit.output].astype(np.int64) << p for p, circuit in enumerate(circuits))
+        assert np.array_equal(got, next_states(HISTORY, cells))
+
+
+def test_minus_o3_keeps_history_s_composed_parts_where_the_stencil_cannot_be_built():
+    from lifetui.compiler.parts import stencil_of_parts
+
+    parts = part_circuits(shipped(HISTORY), HISTORY, 3)
+    stencil, why = stencil_of_parts({**parts, "near": parts["rule"]}, HISTORY)
+    assert stencil is None and why == "the near part is not the OR of the nine cells' boundary feature"
+    # A rule part that reads a neighbour by its position: B3/S23's, turned over wherever the north-west cell is on.
+    rule = parts["rule"][0]
+    flipped = Circuit((*rule.gates, Gate(XOR, rule.output, 0)), rule.inputs + len(rule.gates), rule.inputs)
+    stencil, why = stencil_of_parts({**parts, "rule": (flipped,)}, HISTORY)
+    assert stencil is None and why == "the rule part counts its neighbours by their positions too"
 
 
 def test_a_composed_circuit_that_misses_the_rule_is_caught_by_class():
@@ -180,6 +215,27 @@ def test_the_learned_engines_run_a_rule_in_parts_as_numpy_does(rule, engine):
         stepper.step(generations)
         reference.step(generations)
         assert np.array_equal(stepper.cells(), reference.cells())
+
+
+@pytest.mark.parametrize(
+    ("engine", "shape", "threads"),
+    [("c", (1, 70), 1), ("c", (2, 64), 2), ("c", (7, 1029), 4), ("c", (40, 600), 3), ("xla", (7, 1029), 1)],
+)
+def test_the_c_and_xla_engines_run_history_s_boundary_stencil_as_numpy_does(engine, shape, threads):
+    """Boards of one and two rows, of several strips of words and a last word of 5 cells, on bands of threads:
+    the boundary's OR read across the edges of words, strips, rows and bands."""
+    stepper = create_engine(engine, HISTORY, EngineOptions(model=SHIPPED[HISTORY], threads=threads))
+    assert "stencil over the on plane of states 1, 3, 5 and the boundary's" in stepper.describe()[1]
+    reference = create_engine("numpy", HISTORY)
+    for seed in (1, 2):
+        cells = soup(HISTORY, shape, seed)
+        cells[:, [0, -1]] = HISTORY_BOUNDARY  # the boundary on the torus' seam too
+        for each in (stepper, reference):
+            each.load(cells)
+        for generations in (1, 2, 5):  # an odd count ends in the scratch buffer
+            stepper.step(generations)
+            reference.step(generations)
+            assert np.array_equal(stepper.cells(), reference.cells())
 
 
 def test_a_kernel_in_parts_saves_and_loads_and_a_damaged_one_is_refused(tmp_path):

@@ -1,76 +1,83 @@
-/* LifeHistory: the learned circuits at -O3, composed from the network's parts, one per bit of the state, 64 operations per word in all, verified on every neighbourhood that can occur. */
+/* LifeHistory: the learned parts resynthesised at -O3 as a stencil over an on plane and a boundary
+ * plane, 45 operations per 64-cell word (0 in lifetui_on, 5 in lifetui_row, 1 in lifetui_near, 4
+ * for its OR over the neighbourhood in the runtime, 35 in lifetui_rows), depth 14, verified on
+ * every neighbourhood that can occur.
+ *
+ * Every bit of the next state depends only on the centre's state, how many of its neighbours are in
+ * the on states (1, 3, 5: the on plane, which lifetui_on computes from a word's state bits) and
+ * whether any of the nine cells is the boundary (the boundary plane, which lifetui_near computes).
+ * lifetui_row adds a row's west and east cells of the on plane (the pair) and its west, centre and
+ * east cells (the sum), two bit planes each; the runtime calls it once per row, ORs the row's west,
+ * centre and east cells of the boundary plane, and shares both between the three rows that read
+ * them. lifetui_rows compresses the sums of the rows above and below and the pair of the middle row
+ * and decodes each bit of the next state from the count, the centre's on plane, its state bits and
+ * the OR of the three rows' boundary (near). */
 #include <stdint.h>
 #define LIFETUI_LANES 8
 typedef uint64_t lifetui_word __attribute__((vector_size(8 * LIFETUI_LANES)));
 
 #define LIFETUI_PLANES 3
+#define LIFETUI_ROW_SUMS 1
+#define LIFETUI_NEAR 1
 
-static inline void lifetui_next(const lifetui_word *in, lifetui_word *out) {
-    lifetui_word g0 = in[9] & in[18]; /* and */
-    lifetui_word g1 = in[10] & in[19]; /* and */
-    lifetui_word g2 = in[11] & in[20]; /* and */
-    lifetui_word g3 = in[12] & in[21]; /* and */
-    lifetui_word g4 = in[13] & in[22]; /* and */
-    lifetui_word g5 = in[14] & in[23]; /* and */
-    lifetui_word g6 = in[15] & in[24]; /* and */
-    lifetui_word g7 = in[16] & in[25]; /* and */
-    lifetui_word g8 = in[17] & in[26]; /* and */
-    lifetui_word g9 = in[0] ^ in[2]; /* xor */
-    lifetui_word g10 = in[0] & in[2]; /* and */
-    lifetui_word g11 = in[1] ^ g9; /* xor */
-    lifetui_word g12 = in[1] & g9; /* and */
-    lifetui_word g13 = g10 | g12; /* or */
-    lifetui_word g14 = in[3] ^ in[5]; /* xor */
-    lifetui_word g15 = in[3] & in[5]; /* and */
-    lifetui_word g16 = in[6] ^ in[8]; /* xor */
-    lifetui_word g17 = in[6] & in[8]; /* and */
-    lifetui_word g18 = in[7] ^ g16; /* xor */
-    lifetui_word g19 = in[7] & g16; /* and */
-    lifetui_word g20 = g17 | g19; /* or */
-    lifetui_word g21 = g11 ^ g14; /* xor */
-    lifetui_word g22 = g14 ^ g18; /* xor */
-    lifetui_word g23 = g18 ^ g21; /* xor */
-    lifetui_word g24 = g21 | g22; /* or */
-    lifetui_word g25 = g13 ^ g15; /* xor */
-    lifetui_word g26 = g15 ^ g20; /* xor */
-    lifetui_word g27 = g20 ^ g25; /* xor */
-    lifetui_word g28 = g25 | g26; /* or */
-    lifetui_word g29 = g27 ^ g28; /* xor */
-    lifetui_word g30 = g24 ^ g27; /* xor */
-    lifetui_word g31 = in[4] & g30; /* and */
-    lifetui_word g32 = in[4] | ~g30; /* a_or_not_b */
-    lifetui_word g33 = g23 & g32; /* and */
-    lifetui_word g34 = g31 ^ g33; /* xor */
-    lifetui_word g35 = ~g29 & g34; /* not_a_and_b */
-    lifetui_word g36 = g7 | g8; /* or */
-    lifetui_word g37 = g6 | g36; /* or */
-    lifetui_word g38 = g5 | g37; /* or */
-    lifetui_word g39 = g4 | g38; /* or */
-    lifetui_word g40 = g3 | g39; /* or */
-    lifetui_word g41 = g2 | g40; /* or */
-    lifetui_word g42 = g1 | g41; /* or */
-    lifetui_word g43 = g0 | g42; /* or */
-    lifetui_word g44 = ~(in[13] & in[22]); /* nand */
-    lifetui_word g45 = in[4] & g43; /* and */
-    lifetui_word g46 = g44 ^ g45; /* xor */
-    lifetui_word g47 = g35 & g46; /* and */
-    lifetui_word g48 = in[22] & g35; /* and */
-    lifetui_word g49 = in[13] & ~g35; /* a_and_not_b */
-    lifetui_word g50 = g48 ^ g49; /* xor */
-    lifetui_word g51 = in[22] | ~g43; /* a_or_not_b */
-    lifetui_word g52 = in[13] ^ g51; /* xor */
-    lifetui_word g53 = g35 & g52; /* and */
-    lifetui_word g54 = ~(in[22] ^ g53); /* xnor */
-    lifetui_word g55 = in[4] & g54; /* and */
-    lifetui_word g56 = g50 ^ g55; /* xor */
-    lifetui_word g57 = ~g35 | g43; /* not_a_or_b */
-    lifetui_word g58 = in[13] & g57; /* and */
-    lifetui_word g59 = in[4] & g58; /* and */
-    lifetui_word g60 = in[13] | ~g35; /* a_or_not_b */
-    lifetui_word g61 = in[4] | g60; /* or */
-    lifetui_word g62 = in[22] & g61; /* and */
-    lifetui_word g63 = g59 ^ g62; /* xor */
-    out[0] = g47;
-    out[1] = g56;
-    out[2] = g63;
+static inline lifetui_word lifetui_near(const lifetui_word *state) {
+    lifetui_word b0 = state[1] & state[2]; /* and */
+    return b0;
+}
+
+static inline lifetui_word lifetui_on(const lifetui_word *state) {
+    return state[0];
+}
+
+static inline void lifetui_row(lifetui_word west, lifetui_word centre, lifetui_word east, lifetui_word *pair0, lifetui_word *pair1, lifetui_word *sum0, lifetui_word *sum1) {
+    lifetui_word r0 = west ^ east; /* xor */
+    lifetui_word r1 = west & east; /* and */
+    lifetui_word r2 = r0 ^ centre; /* xor */
+    lifetui_word r3 = r0 & centre; /* and */
+    lifetui_word r4 = r1 | r3; /* or */
+    *pair0 = r0;
+    *pair1 = r1;
+    *sum0 = r2;
+    *sum1 = r4;
+}
+
+static inline void lifetui_rows(lifetui_word up0, lifetui_word up1, lifetui_word mid0, lifetui_word mid1, lifetui_word down0, lifetui_word down1, lifetui_word on, const lifetui_word *state, lifetui_word near, lifetui_word *out) {
+    lifetui_word g0 = up0 ^ mid0; /* xor */
+    lifetui_word g1 = mid0 ^ down0; /* xor */
+    lifetui_word g2 = down0 ^ g0; /* xor */
+    lifetui_word g3 = g0 | g1; /* or */
+    lifetui_word g4 = up1 ^ mid1; /* xor */
+    lifetui_word g5 = mid1 ^ down1; /* xor */
+    lifetui_word g6 = down1 ^ g4; /* xor */
+    lifetui_word g7 = g4 | g5; /* or */
+    lifetui_word g8 = g6 ^ g7; /* xor */
+    lifetui_word g9 = g3 ^ g6; /* xor */
+    lifetui_word g10 = on & g9; /* and */
+    lifetui_word g11 = on | ~g9; /* a_or_not_b */
+    lifetui_word g12 = g2 & g11; /* and */
+    lifetui_word g13 = g10 ^ g12; /* xor */
+    lifetui_word g14 = ~g8 & g13; /* not_a_and_b */
+    lifetui_word g15 = ~(state[1] & state[2]); /* nand */
+    lifetui_word g16 = state[0] & near; /* and */
+    lifetui_word g17 = g15 ^ g16; /* xor */
+    lifetui_word g18 = g14 & g17; /* and */
+    lifetui_word g19 = state[0] & ~state[2]; /* a_and_not_b */
+    lifetui_word g20 = state[1] ^ g19; /* xor */
+    lifetui_word g21 = state[1] ^ state[2]; /* xor */
+    lifetui_word g22 = state[2] | ~near; /* a_or_not_b */
+    lifetui_word g23 = state[1] ^ g22; /* xor */
+    lifetui_word g24 = state[0] & g23; /* and */
+    lifetui_word g25 = g21 ^ g24; /* xor */
+    lifetui_word g26 = g14 & g25; /* and */
+    lifetui_word g27 = g20 ^ g26; /* xor */
+    lifetui_word g28 = near | ~g14; /* a_or_not_b */
+    lifetui_word g29 = state[1] & g28; /* and */
+    lifetui_word g30 = state[0] & g29; /* and */
+    lifetui_word g31 = state[0] | state[1]; /* or */
+    lifetui_word g32 = ~g14 | g31; /* not_a_or_b */
+    lifetui_word g33 = state[2] & g32; /* and */
+    lifetui_word g34 = g30 ^ g33; /* xor */
+    out[0] = g18;
+    out[1] = g27;
+    out[2] = g34;
 }

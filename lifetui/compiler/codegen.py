@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from lifetui.compiler.circuit import Circuit
-from lifetui.compiler.states import SUMS, StatesStencil
+from lifetui.compiler.states import NEAR_GATES, SUMS, StatesStencil
 from lifetui.compiler.stencil import COMBINE_INPUTS, ROW_GATES, ROW_INPUTS, ROW_OUTPUT_NAMES, ROW_OUTPUTS, Stencil
 from lifetui.model.gates import NAMES
 from lifetui.model.network import INPUTS
@@ -115,7 +115,8 @@ def _row_function() -> list[str]:
 def states_stencil_source(stencil: StatesStencil, rule: Rule, verified: bool) -> str:
     """A multi-state rule's -O3 stencil for the planes runtime: lifetui_on (the on plane of a word's cells from
     their state bits), lifetui_row (its row sums) and lifetui_rows (each bit of the next state from the sums, the
-    centre's on plane and its state bits)."""
+    centre's on plane and its state bits); with a boundary plane, lifetui_near too (that plane from a word's
+    state bits), whose OR over the neighbourhood lifetui_rows also reads."""
     planes = stencil.planes
     states = ", ".join(map(str, stencil.on_states)) or "none"
     status = "verified on every neighbourhood that can occur" if verified else "NOT exact on every neighbourhood"
@@ -135,6 +136,36 @@ def states_stencil_source(stencil: StatesStencil, rule: Rule, verified: bool) ->
         f"per 64-cell word ({stencil.on.size} in lifetui_on, {len(ROW_GATES)} in lifetui_row, {stencil.combine_size} "
         f"in lifetui_rows), depth {stencil.depth()}, {status}."
     )
+    near_lines: list[str] = []
+    near_parameter = ""
+    if stencil.near is not None:
+        about = (
+            "Every bit of the next state depends only on the centre's state, how many of its neighbours are in "
+            f"the on states ({states}: the on plane, which lifetui_on computes from a word's state bits) and "
+            "whether any of the nine cells is the boundary (the boundary plane, which lifetui_near computes). "
+            "lifetui_row adds a row's west and east cells of the on plane (the pair) and its west, centre and east "
+            "cells (the sum), two bit planes each; the runtime calls it once per row, ORs the row's west, centre "
+            "and east cells of the boundary plane, and shares both between the three rows that read them. "
+            "lifetui_rows compresses the sums of the rows above and below and the pair of the middle row and "
+            "decodes each bit of the next state from the count, the centre's on plane, its state bits and the OR "
+            "of the three rows' boundary (near). */"
+        )
+        combine_inputs = (*combine_inputs, "near")
+        title = (
+            f"{rule}: the learned parts resynthesised at -O3 as a stencil over an on plane and a boundary plane, "
+            f"{stencil.size} operations per 64-cell word ({stencil.on.size} in lifetui_on, {len(ROW_GATES)} in "
+            f"lifetui_row, {stencil.near.size} in lifetui_near, {NEAR_GATES} for its OR over the neighbourhood in "
+            f"the runtime, {stencil.combine_size} in lifetui_rows), depth {stencil.depth()}, {status}."
+        )
+        near_lines = [
+            "#define LIFETUI_NEAR 1",
+            "",
+            "static inline lifetui_word lifetui_near(const lifetui_word *state) {",
+            *_gate_lines(stencil.near.gates, state, "b"),
+            f"    return {_node(stencil.near.output, state, 'b')};",
+            "}",
+        ]
+        near_parameter = ", lifetui_word near"
     lines = [
         *textwrap.wrap(title, 100, initial_indent="/* ", subsequent_indent=" * "),
         " *",
@@ -142,6 +173,7 @@ def states_stencil_source(stencil: StatesStencil, rule: Rule, verified: bool) ->
         *WORD_TYPE,
         f"#define LIFETUI_PLANES {planes}",
         "#define LIFETUI_ROW_SUMS 1",
+        *near_lines,
         "",
         "static inline lifetui_word lifetui_on(const lifetui_word *state) {",
         *_gate_lines(stencil.on.gates, state, "o"),
@@ -152,7 +184,7 @@ def states_stencil_source(stencil: StatesStencil, rule: Rule, verified: bool) ->
         "",
         "static inline void lifetui_rows("
         + ", ".join(f"lifetui_word {name}" for name in (*SUMS, "on"))
-        + ", const lifetui_word *state, lifetui_word *out) {",
+        + f", const lifetui_word *state{near_parameter}, lifetui_word *out) {{",
         *_gate_lines(stencil.gates, combine_inputs, "g"),
         *(f"    out[{bit}] = {_node(node, combine_inputs, 'g')};" for bit, node in enumerate(stencil.outputs)),
         "}",

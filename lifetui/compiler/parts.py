@@ -10,7 +10,8 @@ part's circuits.
 
 -O3 (`stencil_of_parts`) resynthesises what the parts compute as the multi-state stencil of `states.py`, an on
 plane, its row sums and a decode of the next state from the count and the centre's state, where the rule part
-counts its neighbours (a totalistic table, no near part); it is checked the same way.
+counts its neighbours (a totalistic table); for History, with the cell part's boundary feature as a second plane
+whose OR over the neighbourhood the decode also reads, where the near part is that OR. It is checked the same way.
 """
 
 from __future__ import annotations
@@ -130,8 +131,11 @@ def stencil_of_parts(parts: PartCircuits, rule: Rule) -> tuple[StatesStencil | N
     or None, and why."""
     if rule.neighbourhood != MOORE:
         return None, f"the stencil's row sums count all eight neighbours, and a {rule.neighbourhood} rule fewer"
-    if "near" in parts:
-        return None, "the next state also reads whether History's boundary is near"
+    near = parts["cell"][1] if "near" in parts else None
+    if "near" in parts and parts["near"][0].truth_table() != full_table(INPUTS) ^ 1:
+        return None, "the near part is not the OR of the nine cells' boundary feature"
+    if near is not None and near.truth_table() & 1:
+        return None, "the cell part counts state 0 as the boundary"
     on_table, rule_table = parts["cell"][0].truth_table(), parts["rule"][0].truth_table()
     on_states = tuple(state for state in range(1, rule.states) if (on_table >> state) & 1)
     if on_table & 1:
@@ -146,13 +150,22 @@ def stencil_of_parts(parts: PartCircuits, rule: Rule) -> tuple[StatesStencil | N
         turns_on[alive, count] = value
     planes = parts["cell"][0].inputs
     next_tables = [circuit.truth_table() for circuit in parts["next"]]
-    following = np.zeros((rule.states, 9), dtype=np.int64)
+    following = np.zeros((rule.states, 9, 2), dtype=np.int64)
     for state in range(rule.states):
         on = int(state in on_states)
         for count in range(9):
-            minterm = state | int(turns_on[on, count]) << planes
-            following[state, count] = sum(((table >> minterm) & 1) << p for p, table in enumerate(next_tables))
-    best = min(stencils(on_states, following, rule.states), key=lambda stencil: stencil.size)
-    if check_composed(rule, (best.on,), compose(best)).count:
+            for boundary in (0, 1):
+                minterm = state | int(turns_on[on, count]) << planes | boundary << (planes + 1)
+                following[state, count, boundary] = sum(
+                    ((table >> minterm) & 1) << p for p, table in enumerate(next_tables)
+                )
+    if near is not None:  # the centre is one of the nine cells: a boundary centre has the boundary near
+        following[[state for state in range(rule.states) if (near.truth_table() >> state) & 1], :, 0] = -1
+        found = stencils(on_states, following, rule.states, near)
+    else:
+        found = stencils(on_states, following[:, :, 0], rule.states)
+    best = min(found, key=lambda stencil: stencil.size)
+    read = (best.on,) if near is None else (best.on, near)
+    if check_composed(rule, read, compose(best)).count:
         raise StencilError("the -O3 stencil of a network in parts differs from its rule")
     return best, ""

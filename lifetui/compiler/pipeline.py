@@ -23,7 +23,7 @@ from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods, wro
 from lifetui.compiler.codegen import circuit_source, states_source, states_stencil_source, stencil_source
 from lifetui.compiler.parts import check_composed, compose_parts, part_circuits, shared_size, stencil_of_parts
 from lifetui.compiler.passes import optimise
-from lifetui.compiler.states import StatesStencil, resynthesise_states
+from lifetui.compiler.states import NEAR_GATES, StatesStencil, resynthesise_states
 from lifetui.compiler.stencil import ROW_GATES, Stencil, resynthesise
 from lifetui.compiler.synthesis import synthesise
 from lifetui.errors import UsageError
@@ -195,6 +195,12 @@ class CompiledStates:
                 if on_states
                 else "no state"
             )
+            if self.stencil.near is not None:
+                return (f"{self.size} gates per word over {planes} bit planes, depth {self.depth()} (-O{self.level} "
+                        f"stencil over the on plane of {on} and the boundary's: {self.stencil.on.size} for the on "
+                        f"plane, {len(ROW_GATES)} for its row sums, {self.stencil.near.size} for the boundary plane, "
+                        f"{NEAR_GATES} for its OR over the nine cells, {self.stencil.combine_size} for the count and "
+                        f"the next state)")  # fmt: skip
             return (f"{self.size} gates per word over {planes} bit planes, depth {self.depth()} (-O{self.level} "
                     f"stencil over the on plane of {on}: {self.stencil.on.size} for that plane, {len(ROW_GATES)} for "
                     f"its row sums, {self.stencil.combine_size} for the count and the next state)")  # fmt: skip

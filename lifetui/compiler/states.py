@@ -20,6 +20,11 @@ bits, with the neighbourhoods that cannot occur (codes no state has) free, as ke
 
 No g factors a rule whose neighbours count by their positions too (Hensel letters), nor, as a rule, a circuit
 that departs from its rule here and there; -O3 then keeps the -O2 circuits and says why.
+
+A History rule's next state also reads whether one of the nine cells is the boundary: its stencil (built from a
+network in parts, `parts.py`) has a second plane, `near`, a circuit over one cell's bits as `on` is, whose OR
+over each row's west, centre and east cells is shared between the three rows that read it, as the sums are;
+the decode reads the OR of the three rows' as one more input, after the centre's bits.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import numpy as np
 from lifetui.compiler.circuit import Circuit, Gate, reads
 from lifetui.compiler.passes import optimise, share_gates
 from lifetui.compiler.stencil import COMPRESSED, ROW_GATES, ROW_OUTPUTS, StencilError, decodes
-from lifetui.compiler.synthesis import Search, emit
+from lifetui.compiler.synthesis import OR, Search, emit
 from lifetui.model.network import INPUTS, occurring_neighbourhoods, state_bits
 from lifetui.rules import NEIGHBOURHOOD
 
@@ -44,21 +49,30 @@ SUMS = ("up0", "up1", "mid0", "mid1", "down0", "down1")
 #: The combine's input after the sums: the on plane of the middle row's cells (the runtime has it from their row
 #: stage); then the centre's state bits.
 ON = len(SUMS)
+#: Operations of the boundary's OR over the neighbourhood: a row's west | centre | east, then the three rows'.
+NEAR_GATES = 4
 
 
 @dataclass(frozen=True)
 class StatesStencil:
     """A multi-state rule's -O3 form: the on plane `on` of each cell's bits, its row sums, and `gates` (over the
-    six sums, the centre's on plane and its bits) whose node `outputs[p]` is bit p of the next state."""
+    six sums, the centre's on plane and its bits, and for History whether the boundary plane `near` is set in
+    any of the nine cells) whose node `outputs[p]` is bit p of the next state."""
 
     on: Circuit  # over one cell's P state bits
     on_states: tuple[int, ...]  # the states g is 1 on
     gates: tuple[Gate, ...]  # the compressors and the decodes, shared
     outputs: tuple[int, ...]
     planes: int
+    near: Circuit | None = None  # History's boundary plane, over one cell's P state bits
 
     @property
     def combine_inputs(self) -> int:
+        return len(SUMS) + 1 + self.planes + (self.near is not None)
+
+    @property
+    def near_input(self) -> int:
+        """The combine's input that is the boundary's OR over the neighbourhood (after the centre's bits)."""
         return len(SUMS) + 1 + self.planes
 
     @property
@@ -67,8 +81,9 @@ class StatesStencil:
 
     @property
     def size(self) -> int:
-        """Two-input operations per 64-cell word: the on plane, one row stage (shared by three rows) and the
-        compressors and decodes; the first two only where the decodes read them."""
+        """Two-input operations per 64-cell word: the on plane, one row stage (shared by three rows), the boundary
+        plane and its OR (a row's, shared, and the three rows'), and the compressors and decodes; each of the
+        first four only where the decodes read it."""
         read = {node for node in self.outputs if node < self.combine_inputs}
         for gate in self.gates:
             uses_a, uses_b = reads(gate.op)
@@ -76,7 +91,8 @@ class StatesStencil:
             read |= {gate.b} if uses_b else set()
         counts = any(node in read for node in range(len(SUMS)))
         on = self.on.size if counts or ON in read else 0
-        return on + (len(ROW_GATES) if counts else 0) + self.combine_size
+        near = self.near.size + NEAR_GATES if self.near is not None and self.near_input in read else 0
+        return on + (len(ROW_GATES) if counts else 0) + near + self.combine_size
 
     def depth(self) -> int:
         return max(circuit.depth() for circuit in compose(self))
@@ -133,25 +149,37 @@ def _following(
     return following.reshape(states, 9)
 
 
-def _classes(following: np.ndarray) -> list[tuple[int, int, int]]:
-    """(minterm of the compressed count, count, centre's state) of every class that occurs, for each way of
-    compressing its count: four variables, the ones' parity and "not all equal", then the twos'."""
+def _classes(following: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(minterm of the compressed count, count, centre's state, near) of every class that occurs (`following`:
+    (states, 9, nears)), for each way of compressing its count: four variables, the ones' parity and "not all
+    equal", then the twos'."""
     found = []
+    states, _, nears = following.shape
     for count_ones, (parity_ones, unequal_ones) in enumerate(COMPRESSED):
         for count_twos, (parity_twos, unequal_twos) in enumerate(COMPRESSED):
             if count_ones == 3 and count_twos == 3:
                 continue  # three ones need the middle pair to be 1, which leaves its twos bit 0
             compressed = parity_ones | unequal_ones << 1 | parity_twos << 2 | unequal_twos << 3
             count = count_ones + 2 * count_twos
-            found += [(compressed, count, state) for state in range(len(following)) if following[state, count] >= 0]
+            found += [
+                (compressed, count, state, near)
+                for state in range(states)
+                for near in range(nears)
+                if following[state, count, near] >= 0
+            ]
     return found
 
 
-def stencils(on_states: tuple[int, ...], following: np.ndarray, states: int) -> list[StatesStencil]:
-    """Stencils of the on plane `on_states` and this table of next states: each bit decoded from the count, the
-    centre's on plane and its state, and also from the two-state rule the on plane follows (whether the centre
-    is on next), which a Generations rule's bits read."""
+def stencils(
+    on_states: tuple[int, ...], following: np.ndarray, states: int, near: Circuit | None = None
+) -> list[StatesStencil]:
+    """Stencils of the on plane `on_states` and this table of next states ((states, 9), or with the boundary plane
+    `near` (states, 9, 2): by whether it is set in any of the nine cells): each bit decoded from the count, the
+    centre's on plane and its state (and the boundary's OR), and also from the two-state rule the on plane
+    follows (whether the centre is on next), which a Generations rule's bits read."""
     planes = state_bits(states)
+    if near is None:
+        following = following[:, :, None]
     on_gates, add_on = _builder(planes)
     # g over the state's bits, minterm m the code m: free on the codes no state has.
     _, plan = Search(planes).best(sum(1 << state for state in on_states), (1 << states) - 1)
@@ -160,44 +188,48 @@ def stencils(on_states: tuple[int, ...], following: np.ndarray, states: int) -> 
     is_on = [int(state in on_states) for state in range(states)]
     classes = _classes(following)
     # The two-state rule of the on plane: whether the next state is on, from the count and whether the centre
-    # is, read from one state of each kind (one whose next state's plane depends on the count, if any).
+    # is, read from one state of each kind (one whose next state's plane depends on the count, if any), with no
+    # boundary near.
+    away = following[:, :, 0]
     turns_on = {}
     for kind in (0, 1):
         kin = [state for state in range(states) if is_on[state] == kind]
-        varying = [state for state in kin if len({is_on[after] for after in following[state] if after >= 0}) > 1]
+        varying = [state for state in kin if len({is_on[after] for after in away[state] if after >= 0}) > 1]
         source = (varying or kin or [0])[0]
         for count in range(9):
-            if following[source, count] >= 0:
-                turns_on[count, kind] = is_on[following[source, count]]
+            if away[source, count] >= 0:
+                turns_on[count, kind] = is_on[away[source, count]]
     rule_on = rule_care = 0
-    for compressed, count, state in classes:
+    for compressed, count, state, _ in classes:
         if (count, is_on[state]) in turns_on:
             minterm = compressed | is_on[state] << 4
             rule_care |= 1 << minterm
             rule_on |= turns_on[count, is_on[state]] << minterm
-    inputs = ON + 1 + planes
-    centre = tuple(range(ON + 1, inputs))
+    inputs = ON + 1 + planes + (near is not None)
+    centre = tuple(range(ON + 1, ON + 1 + planes))
+    boundary = (ON + 1 + planes,) if near is not None else ()
     found = []
     for read_rule in (False, True):
         gates, add = _builder(inputs)
-        extra: tuple[int, ...] = (ON, *centre)
+        extra: tuple[int, ...] = (ON, *centre, *boundary)
         if read_rule:
             (rule_node,) = decodes(((rule_on, rule_care),), 5, (ON,), add)
-            extra = (ON, rule_node, *centre)
+            extra = (ON, rule_node, *centre, *boundary)
+        state_at = 5 + read_rule
         tables = []
         for bit in range(planes):
             table = care = 0
-            for compressed, count, state in classes:
+            for compressed, count, state, near_bit in classes:
                 minterm = compressed | is_on[state] << 4
                 if read_rule:
                     minterm |= turns_on.get((count, is_on[state]), 0) << 5
-                minterm |= state << (4 + len(extra) - planes)
+                minterm |= state << state_at | near_bit << (state_at + planes)
                 care |= 1 << minterm
-                table |= ((int(following[state, count]) >> bit) & 1) << minterm
+                table |= ((int(following[state, count, near_bit]) >> bit) & 1) << minterm
             tables.append((table, care))
         outputs = decodes(tables, 4 + len(extra), extra, add)
         shared, nodes = share_gates(tuple(optimise(Circuit(tuple(gates), node, inputs), 2) for node in outputs))
-        found.append(StatesStencil(on, on_states, shared, nodes, planes))
+        found.append(StatesStencil(on, on_states, shared, nodes, planes, near))
     return found
 
 
@@ -214,7 +246,7 @@ def _builder(inputs: int) -> tuple[list[Gate], Callable[[int, int, int], int]]:
 
 def compose(stencil: StatesStencil) -> tuple[Circuit, ...]:
     """The stencil as one flat circuit per bit of the next state over the 9 x P state bits (g on each of the
-    nine cells, three row stages, the combine), to verify it."""
+    nine cells, three row stages, the boundary plane on each and its OR, the combine), to verify it."""
     planes = stencil.planes
     inputs = INPUTS * planes
     gates: list[Gate] = []
@@ -234,5 +266,11 @@ def compose(stencil: StatesStencil) -> tuple[Circuit, ...]:
         sums.append([nodes[output] for output in ROW_OUTPUTS])
     (_, _, up0, up1), (mid0, mid1, _, _), (_, _, down0, down1) = sums
     centre = [INPUTS * p + CENTRE for p in range(planes)]
+    if stencil.near is not None:
+        near = stencil.near
+        cells = [append(near.gates, [INPUTS * p + k for p in range(planes)])[near.output] for k in range(INPUTS)]
+        # Each row's west | centre | east, then the three rows', as the runtimes do.
+        rows = [append((Gate(OR, 0, 1), Gate(OR, 3, 2)), cells[3 * row : 3 * row + 3])[4] for row in range(3)]
+        centre.append(append((Gate(OR, 0, 1), Gate(OR, 3, 2)), rows)[4])
     nodes = append(stencil.gates, [up0, up1, mid0, mid1, down0, down1, on[CENTRE], *centre])
     return tuple(Circuit(tuple(gates), nodes[output], inputs) for output in stencil.outputs)

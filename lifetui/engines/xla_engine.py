@@ -16,7 +16,8 @@ is not totalistic adds the exceptions circuit over the nine neighbour words. Any
 on the nine neighbour words directly. A multi-state rule's circuits (one per bit of the state) run on its
 board of bit planes (`PlanesBoard`), each on the 9 x bits neighbour words of all the planes; its -O3 stencil
 computes the on plane of every row from the planes, that plane's row sums as above, and decodes each bit of
-the next state from the sums, the centre's on plane and its state bits.
+the next state from the sums, the centre's on plane and its state bits (and, for History, the OR of the
+boundary plane over the nine cells, each row's OR of its three cells computed once).
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def stencil_generation(stencil: Stencil, width: int) -> Generation:
 
 def states_stencil_generation(stencil: StatesStencil, width: int) -> Generation:
     """A generation of a multi-state rule's -O3 stencil on rows of bit planes (rows, planes, words): the on plane
-    of each row, its row sums once, and a decode per bit of the next state."""
+    of each row, its row sums once (and History's boundary plane, its OR over each row once), and a decode per
+    bit of the next state."""
 
     def generation(block: jnp.ndarray, above: jnp.ndarray, below: jnp.ndarray) -> jnp.ndarray:
         rows = jnp.concatenate([above[None], block, below[None]])
@@ -86,7 +88,12 @@ def states_stencil_generation(stencil: StatesStencil, width: int) -> Generation:
         pair0, pair1, sum0, sum1 = (row_stage[node] for node in ROW_OUTPUTS)
         middle = slice(1, 1 + block.shape[0])
         state = [block[:, p] for p in range(stencil.planes)]
-        inputs = (sum0[:-2], sum1[:-2], pair0[middle], pair1[middle], sum0[2:], sum1[2:], on[middle], *state)
+        inputs = [sum0[:-2], sum1[:-2], pair0[middle], pair1[middle], sum0[2:], sum1[2:], on[middle], *state]
+        if stencil.near is not None:  # History's boundary: each row's west | centre | east once, then three rows'
+            boundary = evaluate(stencil.near.gates, [rows[:, p] for p in range(stencil.planes)])[stencil.near.output]
+            west, east = west_east(boundary, width)
+            across = west | boundary | east
+            inputs.append(across[:-2] | across[middle] | across[2:])
         nodes = evaluate(stencil.gates, inputs)
         return jnp.stack([nodes[output] for output in stencil.outputs], axis=1)
 

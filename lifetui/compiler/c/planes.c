@@ -8,7 +8,10 @@
  * state[p]; lifetui_row(west, centre, east, &pair0, &pair1, &sum0, &sum1): a row's sums of that plane,
  * as the two-state runtime's; and lifetui_rows(up0, up1, mid0, mid1, down0, down1, on, state, out): the
  * next state's bit planes from the sums of the rows above and below, the pair of the middle row, the
- * centre's on plane and its state bits.
+ * centre's on plane and its state bits. With LIFETUI_NEAR defined too (History's stencil), lifetui_near(state)
+ * gives a word's boundary plane, the runtime ORs each row's west, centre and east cells of it once, shares that
+ * between the three rows that read it as it does the sums, and passes the OR of the three rows' (whether any of
+ * the nine cells is the boundary) to lifetui_rows(..., state, near, out).
  *
  * words.c, just before this file, gives lifetui_stride, load and store.
  *
@@ -57,6 +60,9 @@ static void wrap_row(uint64_t *row, long words, int last_bits, long stride) {
 #ifdef LIFETUI_ROW_SUMS
 typedef struct {
     lifetui_word pair0, pair1, sum0, sum1, on;
+#ifdef LIFETUI_NEAR
+    lifetui_word near; /* the boundary plane's west | centre | east */
+#endif
 } row_sums;
 
 /* The on plane of words [k, k + LIFETUI_LANES) of a row (`row` its first plane's words) and its sums. */
@@ -72,6 +78,10 @@ static inline __attribute__((always_inline)) row_sums sums_of(const uint64_t *ro
     row_sums sums;
     lifetui_row(west, on, east, &sums.pair0, &sums.pair1, &sums.sum0, &sums.sum1);
     sums.on = on;
+#ifdef LIFETUI_NEAR
+    lifetui_word near = lifetui_near(centre);
+    sums.near = ((near << 1) | (lifetui_near(before) >> 63)) | near | ((near >> 1) | (lifetui_near(after) << 63));
+#endif
     return sums;
 }
 
@@ -84,7 +94,12 @@ static void step_strip(const uint64_t *board, uint64_t *scratch, long height, lo
         row_sums down = sums_of(board + (r + 1) % height * stride, plane, k);
         lifetui_word state[LIFETUI_PLANES], out[LIFETUI_PLANES];
         for (int p = 0; p < LIFETUI_PLANES; p++) state[p] = load(board + p * plane + r * stride + k + 1);
+#ifdef LIFETUI_NEAR
+        lifetui_rows(up.sum0, up.sum1, mid.pair0, mid.pair1, down.sum0, down.sum1, mid.on, state,
+                     up.near | mid.near | down.near, out);
+#else
         lifetui_rows(up.sum0, up.sum1, mid.pair0, mid.pair1, down.sum0, down.sum1, mid.on, state, out);
+#endif
         for (int p = 0; p < LIFETUI_PLANES; p++) store(scratch + p * plane + r * stride + k + 1, out[p]);
         up = mid;
         mid = down;
