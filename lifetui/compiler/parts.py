@@ -102,11 +102,6 @@ def compose_parts(parts: PartCircuits, planes: int) -> tuple[Circuit, ...]:
     return tuple(Circuit(shared, node, inputs) for node in nodes)
 
 
-def shared_size(circuits: tuple[Circuit, ...]) -> int:
-    """Operations per word of circuits that share one list of gates: the list's, once."""
-    return circuits[0].size
-
-
 def check_composed(rule: Rule, cell: tuple[Circuit, ...], circuits: tuple[Circuit, ...]) -> Mistakes:
     """Where composed circuits (each bit of the next state, reading a neighbour only through the circuits `cell`
     over its state bits) depart from `rule`, by class."""

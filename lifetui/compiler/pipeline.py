@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from lifetui.compiler.build import planes_source, runtime_source
 from lifetui.compiler.circuit import Circuit, extract, wrong_neighbourhoods, wrong_states
 from lifetui.compiler.codegen import circuit_source, states_source, states_stencil_source, stencil_source
-from lifetui.compiler.parts import check_composed, compose_parts, part_circuits, shared_size, stencil_of_parts
+from lifetui.compiler.parts import check_composed, compose_parts, part_circuits, stencil_of_parts
 from lifetui.compiler.passes import optimise
 from lifetui.compiler.states import NEAR_GATES, StatesStencil, resynthesise_states
 from lifetui.compiler.stencil import ROW_GATES, Stencil, resynthesise
@@ -163,7 +163,7 @@ class CompiledStates:
         if self.stencil:
             return self.stencil.size
         if self.checked:
-            return shared_size(self.circuits)
+            return self.circuits[0].size  # one list of gates, shared by every bit's circuit
         return sum(circuit.size for circuit in self.circuits)
 
     def depth(self) -> int:
